@@ -1,0 +1,320 @@
+"""Tests of geo.places: gazetteer, country and launch-site lookups on the shipped data."""
+
+from __future__ import annotations
+
+import math
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pyarrow.parquet as pq
+import pytest
+import shapely
+
+from geo import places
+from geo._datafiles import DATA_DIR, DATA_ENV_VAR, data_path
+from geo.errors import (
+    AmbiguousPlaceError,
+    DataFileError,
+    InvalidCoordinateError,
+    UnknownPlaceError,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA_FILES = ("gazetteer.parquet", "countries_info.csv", "countries.parquet", "sites.toml")
+
+# Named place queries: case -> (query, expected name, expected country).
+PLACE_CASES = {
+    "kyiv-english": ("Kyiv", "Kyiv", "UA"),
+    "kyiv-old-spelling": ("Kiev", "Kyiv", "UA"),
+    "kyiv-ukrainian": ("Київ", "Kyiv", "UA"),
+    "kyiv-shouted": ("  KYIV ", "Kyiv", "UA"),
+    "warsaw-english": ("Warsaw", "Warsaw", "PL"),
+    "warsaw-polish": ("Warszawa", "Warsaw", "PL"),
+    # "warsw" is a GeoNames alternate name of Warsaw (a romanised Persian
+    # spelling), so it is a hit, not a typo.
+    "warsaw-geonames-romanisation": ("Warsw", "Warsaw", "PL"),
+    "paris-alpha2": ("Paris, FR", "Paris", "FR"),
+    "paris-alpha3": ("Paris, FRA", "Paris", "FR"),
+    "paris-country-name": ("Paris, France", "Paris", "FR"),
+    "paris-texas": ("Paris, US", "Paris", "US"),
+    "minsk": ("Minsk", "Minsk", "BY"),
+    "berlin": ("Berlin", "Berlin", "DE"),
+    "vilnius": ("Vilnius", "Vilnius", "LT"),
+    "washington-comma-in-name": ("Washington, D.C.", "Washington", "US"),
+    "accent-blind": ("Bogota", "Bogotá", "CO"),
+    "stroke-letter-folded": ("Lodz", "Łódź", "PL"),
+    "alternate-name-only": ("Nur-Sultan", "Astana", "KZ"),
+    "cjk": ("東京", "Tokyo", "JP"),
+    "qualifier-picks-alternate": ("Kiev, UA", "Kyiv", "UA"),
+}
+
+
+@pytest.fixture
+def data_copy(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    """Point GEORANGE_DATA at a fresh copy of the data files, with caches cleared."""
+    for name in DATA_FILES:
+        shutil.copy(DATA_DIR / name, tmp_path / name)
+    monkeypatch.setenv(DATA_ENV_VAR, str(tmp_path))
+    places.clear_caches()
+    yield tmp_path
+    places.clear_caches()
+
+
+# --- places -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("case", sorted(PLACE_CASES))
+def test_lookup_place_cases(case: str) -> None:
+    query, name, country = PLACE_CASES[case]
+    place = places.lookup_place(query)
+    assert (place.name, place.country) == (name, country)
+
+
+def test_name_shared_across_countries_is_refused_not_guessed() -> None:
+    # Paris, FR is a capital and far larger than Paris, US (Texas); still, a
+    # guess would be silent, so the bare name is refused with both listed.
+    with pytest.raises(AmbiguousPlaceError, match=r"Paris, FR \(population [\d,]+\); Paris, US") as caught:
+        places.lookup_place("Paris")
+    assert "add a country qualifier, e.g. 'Paris, FR'" in str(caught.value)
+    assert places.lookup_place("Paris, FR").geonameid == 2988507
+
+
+def test_every_capital_resolves_by_name_or_label() -> None:
+    failures, ambiguous = [], 0
+    for capital in places.capitals():
+        try:
+            found = places.lookup_place(capital.name)
+        except AmbiguousPlaceError as error:
+            assert capital.label() in str(error)  # the capital is among the listed candidates
+            ambiguous += 1
+            found = places.lookup_place(capital.label())
+        if found != capital:
+            failures.append(capital.label())
+    assert not failures
+    assert 0 < ambiguous < 60  # 40 of 245 share a name (Moscow, US; Dhāka, IN): refused, not guessed
+
+
+def test_capitals_one_per_country() -> None:
+    gazetteer = places.load_gazetteer()
+    counts = gazetteer.loc[gazetteer["is_capital"], "country"].value_counts()
+    assert (counts == 1).all()
+    assert len(places.capitals()) == len(counts) == 244
+
+
+def test_every_resolved_capital_in_countries_info_is_in_gazetteer() -> None:
+    gazetteer = places.load_gazetteer().set_index("geonameid")
+    info = places.load_countries_info()
+    for country in info.values():
+        if country.capital_geonameid is None:
+            continue
+        row = gazetteer.loc[country.capital_geonameid]
+        assert row["is_capital"] and row["country"] == country.iso2, country
+    # Documented in data/README.md: the retired codes AN and CS have no city.
+    unresolved = {c.iso2 for c in info.values() if c.capital and c.capital_geonameid is None}
+    assert unresolved == {"AN", "CS"}
+
+
+def test_european_capitals_follow_geonames_continent() -> None:
+    labels = {p.label() for p in places.european_capitals()}
+    assert {"Moscow, RU", "Minsk, BY", "Kyiv, UA", "Warsaw, PL", "London, GB"} <= labels
+    assert "Ankara, TR" not in labels  # GeoNames puts Turkey in Asia
+    info = places.load_countries_info()
+    assert all(info[p.country].continent == "EU" for p in places.european_capitals())
+
+
+def test_ambiguous_place_lists_candidates() -> None:
+    with pytest.raises(AmbiguousPlaceError, match=r"Springfield, US \(population [\d,]+\)") as caught:
+        places.lookup_place("Springfield")
+    assert str(caught.value).count("Springfield, US (population") == places.MAX_AMBIGUOUS_LISTED
+
+
+def test_ambiguous_across_countries_asks_for_qualifier() -> None:
+    with pytest.raises(AmbiguousPlaceError, match="add a country qualifier"):
+        places.lookup_place("Kingston")
+    assert places.lookup_place("Kingston, JM").is_capital
+
+
+def test_typo_suggests_close_names() -> None:
+    with pytest.raises(UnknownPlaceError, match=r"did you mean: Warsaw, PL"):
+        places.lookup_place("Warsaww")
+
+
+@pytest.mark.parametrize("query", ["", "   ", ", FR"])
+def test_empty_place_name(query: str) -> None:
+    with pytest.raises(UnknownPlaceError, match="place name is empty"):
+        places.lookup_place(query)
+
+
+def test_unknown_country_qualifier() -> None:
+    with pytest.raises(UnknownPlaceError, match=r"unknown country 'Frnce'.*France \(FRA\)"):
+        places.lookup_place("Paris, Frnce")
+
+
+def test_name_not_in_qualified_country() -> None:
+    with pytest.raises(UnknownPlaceError, match="no place named 'Paris' in DE; .* FR, US"):
+        places.lookup_place("Paris, DE")
+
+
+def test_gazetteer_columns_and_ranges() -> None:
+    gazetteer = places.load_gazetteer()
+    assert tuple(gazetteer.columns) == places.GAZETTEER_COLUMNS
+    assert gazetteer["geonameid"].is_unique
+    assert gazetteer["lat"].between(-90, 90).all() and gazetteer["lon"].between(-180, 180).all()
+    small = gazetteer[gazetteer["population"] < 15_000]
+    assert small["is_capital"].all()  # only capitals are kept below 15,000
+    assert "NA" in set(gazetteer["country"])  # Namibia's code is not a missing value
+
+
+# --- values -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("lon", "lat", "message"),
+    [
+        (0.0, 95.0, "latitude 95.0"),
+        (181.0, 0.0, "longitude 181.0"),
+        (float("nan"), 0.0, "longitude nan"),
+        (0.0, float("inf"), "latitude inf"),
+        (True, 0.0, "longitude True"),
+        ("30", 50.0, "longitude '30'"),
+    ],
+)
+def test_invalid_coordinates_rejected(lon: object, lat: object, message: str) -> None:
+    with pytest.raises(InvalidCoordinateError, match=message):
+        places.Place("Nowhere", "XX", lon, lat)  # type: ignore[arg-type]
+    with pytest.raises(InvalidCoordinateError, match=message):
+        places.Site("nowhere", "Nowhere", lon, lat, "XXX", "test")  # type: ignore[arg-type]
+
+
+def test_place_field_order_is_lon_lat() -> None:
+    place = places.Place("Kyiv", "UA", 30.5, 50.5)
+    assert (place.lon, place.lat) == (30.5, 50.5)
+    assert place.population == 0 and not place.is_capital and place.geonameid is None
+
+
+# --- countries ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("query", ["BLR", "blr", "BY", "by", "Belarus", "belarus", "Republic of Belarus"])
+def test_lookup_country_belarus(query: str) -> None:
+    iso_a3, name, geometry = places.lookup_country(query)
+    assert (iso_a3, name, geometry.geom_type) == ("BLR", "Belarus", "Polygon")
+
+
+def test_belarus_geometry() -> None:
+    _, _, geometry = places.lookup_country("BLR")
+    assert len(geometry.interiors) == 0
+    coords = shapely.get_coordinates(geometry)
+    assert len(np.unique(coords, axis=0)) == 1172
+    lon, lat = coords[np.argmax(coords[:, 1])]
+    assert math.isclose(lat, 56.1568, abs_tol=1e-4) and math.isclose(lon, 28.1110, abs_tol=1e-4)
+
+
+@pytest.mark.parametrize(
+    ("query", "iso_a3"),
+    [("FRA", "FRA"), ("Norway", "NOR"), ("XKX", "KOS"), ("Ivory Coast", "CIV"), ("Taiwan", "TWN")],
+)
+def test_lookup_country_fallback_codes(query: str, iso_a3: str) -> None:
+    assert places.lookup_country(query)[0] == iso_a3
+
+
+def test_unknown_country_suggests() -> None:
+    with pytest.raises(UnknownPlaceError, match=r"unknown country 'Belarusia'.*Belarus \(BLR\)"):
+        places.lookup_country("Belarusia")
+
+
+def test_countries_table() -> None:
+    countries = places.load_countries()
+    assert len(countries) == 250 and countries.crs.to_epsg() == 4326
+    assert countries["iso_a3"].is_unique
+    a2 = countries.loc[countries["iso_a2"] != "", "iso_a2"]
+    assert a2.is_unique
+    assert shapely.is_valid(countries.geometry.values).all()
+    assert "Curaçao" in set(countries["name"])  # the .dbf is read as UTF-8
+
+
+# --- sites --------------------------------------------------------------------
+
+
+def test_sites_coordinates() -> None:
+    sites = places.load_sites()
+    assert set(sites) == {"krichev", "machulishchy"}
+    krichev, machulishchy = sites["krichev"], sites["machulishchy"]
+    assert (krichev.lon, krichev.lat, krichev.country) == (31.9172, 53.7347, "BLR")
+    assert (machulishchy.lon, machulishchy.lat, machulishchy.country) == (27.5772, 53.7736, "BLR")
+    assert "Middlebury" in krichev.source and "Reuters" in krichev.source
+
+
+@pytest.mark.parametrize(
+    ("query", "key"), [("krichev", "krichev"), ("KRICHEV-6", "krichev"), ("Мачулищи", "machulishchy")]
+)
+def test_lookup_site(query: str, key: str) -> None:
+    site = places.lookup_site(query)
+    assert site is not None and site.key == key
+
+
+@pytest.mark.parametrize("query", ["Minsk", "", "  "])
+def test_lookup_site_misses_return_none(query: str) -> None:
+    assert places.lookup_site(query) is None
+
+
+# --- data files ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("missing", "loader", "remedy"),
+    [
+        ("gazetteer.parquet", lambda: places.lookup_place("Kyiv"), "build_gazetteer.py"),
+        ("gazetteer.parquet", places.load_gazetteer, "build_gazetteer.py"),
+        ("countries_info.csv", places.european_capitals, "build_gazetteer.py"),
+        ("countries.parquet", places.load_countries, "build_countries.py"),
+        ("countries.parquet", lambda: places.lookup_country("BLR"), "build_countries.py"),
+        ("sites.toml", places.load_sites, "version control"),
+    ],
+)
+def test_missing_data_file(data_copy: Path, missing: str, loader, remedy: str) -> None:  # type: ignore[no-untyped-def]
+    (data_copy / missing).unlink()
+    with pytest.raises(DataFileError, match=rf"{missing}.*not found.*{remedy}"):
+        loader()
+
+
+def test_data_path_follows_environment(data_copy: Path) -> None:
+    assert data_path("sites.toml") == data_copy / "sites.toml"
+
+
+def test_stale_search_keys_are_refused(data_copy: Path) -> None:
+    table = pq.read_table(data_copy / "gazetteer.parquet")
+    metadata = dict(table.schema.metadata)
+    metadata[b"georange:normalise_version"] = b"0"
+    pq.write_table(table.replace_schema_metadata(metadata), data_copy / "gazetteer.parquet")
+    with pytest.raises(DataFileError, match="search keys of version '0'.*build_gazetteer.py"):
+        places.load_gazetteer()
+
+
+def test_damaged_parquet_is_refused(data_copy: Path) -> None:
+    (data_copy / "countries.parquet").write_bytes(b"not parquet")
+    with pytest.raises(DataFileError, match="countries.parquet.*cannot be read"):
+        places.load_countries()
+
+
+GOOD_SITE = 'name = "Test"\nlat = 50.0\nlon = 30.0\ncountry = "UKR"\nsource = "test"\n'
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("[sites.a\n", "not valid TOML"),
+        ('title = "x"\n', "expected only \\[sites.<key>\\] tables"),
+        ("[sites.a]\n" + GOOD_SITE.replace("lat = 50.0\n", ""), r"site 'a': missing fields \['lat'\]"),
+        ("[sites.a]\n" + GOOD_SITE + "height = 3\n", r"site 'a': unknown fields \['height'\]"),
+        ("[sites.a]\n" + GOOD_SITE.replace("50.0", "95.0"), "site 'a': .*latitude 95.0"),
+        ("[sites.a]\n" + GOOD_SITE.replace("50.0", '"50"'), "site 'a': .*latitude '50'"),
+        ("[sites.a]\n" + GOOD_SITE.replace('"UKR"', '"UA"'), "site 'a': country 'UA' must be an ISO 3166-1 alpha-3"),
+        ("[sites.a]\n" + GOOD_SITE + "[sites.b]\n" + GOOD_SITE, "site 'b': name 'Test' is also used by site 'a'"),
+    ],
+)
+def test_malformed_sites_file(data_copy: Path, text: str, message: str) -> None:
+    (data_copy / "sites.toml").write_text(text, encoding="utf-8")
+    with pytest.raises(DataFileError, match=message):
+        places.load_sites()
