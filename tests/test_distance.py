@@ -1,0 +1,148 @@
+"""The distance engine against the independent brute-force oracle."""
+
+from __future__ import annotations
+
+from functools import cache
+
+import numpy as np
+import pytest
+import shapely
+from geographiclib.geodesic import Geodesic
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from geo.distance import InvalidGeometryError, LaunchArea, distances_to_points
+from geo.errors import InvalidCoordinateError
+from geo.geodesy import HALF_MERIDIAN_M
+
+from cases import AREAS, area, hard_targets, random_targets
+from conftest import DIST_TOL_M, shaped
+from oracle import BruteForce
+
+GL = Geodesic.WGS84
+
+
+@cache
+def engine(name):
+    return LaunchArea(area(name), name=name)
+
+
+@cache
+def oracle(name):
+    return BruteForce(area(name))
+
+
+@pytest.mark.parametrize("name", AREAS)
+def test_hard_targets_match_oracle(name):
+    targets = hard_targets(name)
+    lon = np.array([t[0] for t in targets.values()])
+    lat = np.array([t[1] for t in targets.values()])
+    lo, hi = engine(name).distances(lon, lat)
+    for i, case in enumerate(targets):
+        ref_lo, ref_hi = oracle(name).distances(lon[i], lat[i])
+        assert lo[i] == pytest.approx(ref_lo, abs=DIST_TOL_M), f"{name}/{case}: min"
+        assert hi[i] == pytest.approx(ref_hi, abs=DIST_TOL_M), f"{name}/{case}: max"
+
+
+@pytest.mark.parametrize("name", AREAS)
+def test_random_targets_match_oracle(name):
+    lon, lat = random_targets(name, 45, seed=sum(map(ord, name)))
+    lo, hi = engine(name).distances(lon, lat)
+    ref = np.array([oracle(name).distances(a, b) for a, b in zip(lon, lat, strict=True)])
+    np.testing.assert_allclose(lo, ref[:, 0], atol=DIST_TOL_M, rtol=0)
+    np.testing.assert_allclose(hi, ref[:, 1], atol=DIST_TOL_M, rtol=0)
+
+
+def test_inside_and_antipode_inside_are_exact():
+    a = engine("launch-area-belarus")
+    lo, hi = a.distances([27.56, 27.56 - 180.0], [53.9, -53.9])  # Minsk and its antipode
+    assert lo[0] == 0.0
+    assert hi[1] == HALF_MERIDIAN_M
+    assert lo[1] > 19_000_000.0
+
+
+def test_north_pole_cap_contains_pole():
+    a = engine("encloses-north-pole")
+    lo, hi = a.distances([0.0, 123.0, 0.0], [90.0, 85.0, -85.0])
+    assert lo[0] == 0.0 and lo[1] == 0.0
+    assert hi[2] == HALF_MERIDIAN_M  # its antipode (85 N) lies in the cap
+
+
+def test_multipolygon_parts_are_both_used():
+    a = engine("multipolygon-two-parts")
+    lo, hi = a.distances([-8.0, 27.56], [39.5, 53.9])  # inside the Portuguese square; Minsk
+    assert lo.tolist() == [0.0, 0.0]
+    assert hi[0] > 3_000_000  # Belarus is far from Portugal: the max comes from the other part
+
+
+def test_minimum_never_exceeds_any_vertex_and_max_is_at_least_every_vertex():
+    a = engine("launch-area-belarus")
+    g = area("launch-area-belarus")
+    v = np.asarray(g.exterior.coords)[::7]
+    lon, lat = random_targets("launch-area-belarus", 60, seed=9)
+    lo, hi = a.distances(lon, lat)
+    d = distances_to_points(lon, lat, v[:, 0], v[:, 1])
+    assert np.all(lo <= d.min(axis=1) + 1e-6)
+    assert np.all(hi >= d.max(axis=1) - 1e-6)
+
+
+def test_scalars_arrays_and_one_element_arrays(shape_kind):
+    a = engine("launch-area-belarus")
+    lo, hi = a.distances(shaped([21.0118], shape_kind), shaped([52.2298], shape_kind))
+    ref = oracle("launch-area-belarus").distances(21.0118, 52.2298)
+    assert np.shape(lo) == np.shape(shaped([0.0], shape_kind))
+    assert float(np.ravel(lo)[0]) == pytest.approx(ref[0], abs=DIST_TOL_M)
+    assert float(np.ravel(hi)[0]) == pytest.approx(ref[1], abs=DIST_TOL_M)
+
+
+def test_bad_targets_are_refused():
+    a = engine("launch-area-belarus")
+    with pytest.raises(InvalidCoordinateError, match=r"latitude 95\.0 must be"):
+        a.distances([0.0], [95.0])
+    with pytest.raises(InvalidCoordinateError, match="longitude nan"):
+        a.distances([np.nan], [0.0])
+
+
+def test_bad_areas_are_refused():
+    with pytest.raises(InvalidGeometryError, match="Polygon or MultiPolygon, got Point"):
+        LaunchArea(shapely.Point(0, 0))
+    with pytest.raises(InvalidGeometryError, match="antimeridian"):
+        LaunchArea(shapely.Polygon([(170, 0), (-170, 0), (-170, 5), (170, 5)]))
+    with pytest.raises(InvalidGeometryError, match="empty"):
+        LaunchArea(shapely.Polygon())
+
+
+lat_st = st.floats(-90, 90, allow_nan=False)
+lon_st = st.floats(-180, 180, allow_nan=False)
+
+
+@settings(max_examples=150, deadline=None)
+@given(lon=lon_st, lat=lat_st, slon=lon_st, slat=lat_st)
+@example(lon=0.0, lat=0.0, slon=180.0, slat=0.0)  # exact antipodes on the equator
+@example(lon=10.0, lat=90.0, slon=-170.0, slat=-90.0)  # pole to pole
+def test_point_distances_agree_with_geographiclib(lon, lat, slon, slat):
+    d = distances_to_points([lon], [lat], [slon], [slat])[0, 0]
+    assert d == pytest.approx(GL.Inverse(lat, lon, slat, slon)["s12"], abs=1e-6)
+
+
+@settings(max_examples=120, deadline=None)
+@given(lon=st.floats(22.0, 34.0), lat=st.floats(50.5, 57.0))
+@example(lon=28.1110, lat=56.1568)  # Belarus's northern tip
+def test_min_is_zero_exactly_when_covered_and_below_max(lon, lat):
+    a = engine("launch-area-belarus")
+    lo, hi = a.distances([lon], [lat])
+    covered = bool(a.contains([lon], [lat])[0])
+    assert (lo[0] == 0.0) == covered
+    assert lo[0] <= hi[0]
+
+
+@settings(max_examples=60, deadline=None)
+@given(lon=lon_st, lat=lat_st)
+def test_min_max_bracket_every_boundary_sample(lon, lat):
+    a = engine("crosses-antimeridian-fiji")
+    g = area("crosses-antimeridian-fiji")
+    pts = np.concatenate([np.asarray(p.exterior.coords) for p in g.geoms])[::5]
+    lo, hi = a.distances([lon], [lat])
+    d = distances_to_points([lon], [lat], pts[:, 0], pts[:, 1])
+    assert lo[0] <= d.min() + 1e-6
+    assert hi[0] >= d.max() - 1e-6
