@@ -1,0 +1,65 @@
+"""georange: exact geodesic range checks for weapon-range claims.
+
+Distances are WGS84 geodesics (GeographicLib through pyproj). The public API:
+
+- :class:`LaunchArea`: nearest and farthest distance from targets to a
+  polygon or multipolygon launch territory;
+- :func:`distances_to_points`: distances to launch points;
+- :func:`parse_launch`, :class:`LaunchPoint`, :class:`LaunchRegion`: launch
+  sources (``--from`` grammar);
+- :class:`RangeBand`, :func:`reach_table`, :func:`classify`: statuses and margins;
+- :func:`lookup_place`, :func:`lookup_country`, :func:`lookup_site`,
+  :func:`capitals`, :func:`european_capitals`: the shipped data;
+- the exceptions in :mod:`geo.errors`.
+"""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+from geo.distance import LaunchArea, distances_to_points
+from geo.errors import (
+    AmbiguousPlaceError,
+    DataFileError,
+    GeoRangeError,
+    InputFileError,
+    InvalidCoordinateError,
+    InvalidRangeError,
+    OutputExistsError,
+    UnknownPlaceError,
+)
+from geo.geodesy import HALF_MERIDIAN_M, WGS84, geodesic_distance
+from geo.launch import LaunchPoint, LaunchRegion, parse_launch
+from geo.places import Place, Site, capitals, european_capitals, lookup_country, lookup_place, lookup_site
+from geo.reach import MAX_RANGE_KM, RangeBand, classify, reach_table
+
+__all__ = [
+    "HALF_MERIDIAN_M",
+    "MAX_RANGE_KM",
+    "WGS84",
+    "AmbiguousPlaceError",
+    "DataFileError",
+    "GeoRangeError",
+    "InputFileError",
+    "InvalidCoordinateError",
+    "InvalidRangeError",
+    "LaunchArea",
+    "LaunchPoint",
+    "LaunchRegion",
+    "OutputExistsError",
+    "Place",
+    "RangeBand",
+    "Site",
+    "UnknownPlaceError",
+    "__version__",
+    "capitals",
+    "classify",
+    "distances_to_points",
+    "european_capitals",
+    "geodesic_distance",
+    "lookup_country",
+    "lookup_place",
+    "lookup_site",
+    "parse_launch",
+    "reach_table",
+]

@@ -1,0 +1,118 @@
+"""The ``georange`` command: a thin layer that parses, calls the library, prints.
+
+Data goes to stdout, messages to stderr. Bad input (any
+:class:`~geo.errors.GeoRangeError`, or a usage error) gives one line on
+stderr and exit status 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from typing import NoReturn
+
+from geo import __version__
+from geo.errors import GeoRangeError
+
+__all__ = ["main"]
+
+EXIT_OK = 0
+EXIT_USAGE = 2
+
+
+class _Parser(argparse.ArgumentParser):
+    """An ArgumentParser whose errors are one line on stderr and exit 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see --help)\n")
+
+
+def _km(text: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of kilometres") from None
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="georange",
+        description="Exact geodesic range checks for weapon-range claims (WGS84).",
+    )
+    parser.add_argument("--version", action="version", version=f"georange {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub.required = True
+
+    reach = sub.add_parser(
+        "reach",
+        help="which places a range band reaches from launch sites or territories",
+        description=(
+            "For each place: the nearest and farthest launch point (km), and whether some launch "
+            "point lies within [min-km, max-km] of it (reachable), all of them beyond max-km (too_far), "
+            "or all within min-km (too_close)."
+        ),
+    )
+    reach.add_argument(
+        "--from",
+        dest="launch",
+        action="append",
+        required=True,
+        metavar="SOURCE",
+        help="launch source: a country (ISO alpha-3 or name), a site name, or LAT,LON; repeat for 'from any of these'",
+    )
+    reach.add_argument("--min-km", type=_km, default=0.0, help="minimum range in km (default 0)")
+    reach.add_argument("--max-km", type=_km, required=True, help="maximum range in km (at most 20,004)")
+    reach.add_argument(
+        "--places",
+        default="capitals",
+        help="preset (capitals, european-capitals, cities) or a CSV file with name, lat, lon (default: capitals)",
+    )
+    reach.add_argument("--format", choices=("table", "json", "csv"), default="table", help="output format")
+    reach.add_argument("-q", "--quiet", action="store_true", help="no title line in the table")
+    reach.set_defaults(func=_cmd_reach)
+    return parser
+
+
+def _cmd_reach(args: argparse.Namespace) -> int:
+    from geo.launch import parse_launch
+    from geo.output import to_csv, to_json, to_table
+    from geo.reach import RangeBand, reach_table
+    from geo.targets import load_targets
+
+    band = RangeBand(args.min_km, args.max_km, where="range")
+    sources = [parse_launch(s) for s in args.launch]
+    places = load_targets(args.places)
+    result = reach_table(places, sources, band)
+    if args.format == "json":
+        text = to_json(result)
+    elif args.format == "csv":
+        text = to_csv(result)
+    else:
+        title = "" if args.quiet else (
+            f"Reach of {band.min_km:,.0f}-{band.max_km:,.0f} km from "
+            f"{' or '.join(s.label for s in sources)} (WGS84 geodesics)"
+        )
+        text = to_table(result, title)
+    sys.stdout.write(text)
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit status."""
+    parser = _build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args))
+    except GeoRangeError as exc:
+        message = " ".join(str(exc).split())  # one line, whatever the message holds
+        print(f"georange {args.command}: error: {message}", file=sys.stderr)
+        return EXIT_USAGE
+    except BrokenPipeError:  # e.g. `georange reach ... | head`
+        return EXIT_OK
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

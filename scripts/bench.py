@@ -1,0 +1,126 @@
+"""Benchmark georange against baselines measured in the same run.
+
+    python scripts/bench.py [--sample N] [--repeat R]
+
+Prints, for every GeoNames city (population >= 15,000) against Belarus:
+
+- the engine's time for the nearest and farthest distance of all cities
+  (cold: including the one-off preparation of the launch area; warm: the
+  same area again), best of ``--repeat`` runs;
+- two baselines timed on a random sample of ``--sample`` cities and scaled
+  to all of them: brute force over the boundary densified to 1 km along its
+  geodesics (a simple method that is still off by up to a few metres), and
+  the vertex-only brute force (PostGIS style, off by kilometres);
+- each baseline's ratio to the engine and its largest error against the
+  engine on the sample;
+- the peak resident memory of the process.
+
+No timing is asserted anywhere; the ratios are what matters, because
+both sides run on the same machine in the same process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import resource
+import sys
+import time
+from collections.abc import Callable
+
+import numpy as np
+from pyproj import Geod
+
+from geo import LaunchArea, lookup_country
+from geo.places import load_gazetteer
+
+GEOD = Geod(ellps="WGS84")
+
+
+def best_of(repeat: int, fn: Callable[[], object]) -> float:
+    """Return the shortest wall time of `repeat` calls of `fn`, in seconds."""
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def boundary_points(geometry, spacing_m: float | None) -> tuple[np.ndarray, np.ndarray]:
+    """Return the vertices of every ring, densified along geodesics when `spacing_m` is given."""
+    polygons = [geometry] if geometry.geom_type == "Polygon" else list(geometry.geoms)
+    lons, lats = [], []
+    for polygon in polygons:
+        for ring in (polygon.exterior, *polygon.interiors):
+            xy = np.asarray(ring.coords)[:, :2]
+            for (x1, y1), (x2, y2) in zip(xy[:-1], xy[1:], strict=True):
+                lons.append(x1)
+                lats.append(y1)
+                if spacing_m is None:
+                    continue
+                length = GEOD.inv(x1, y1, x2, y2)[2]
+                n = int(length // spacing_m)
+                if n:
+                    for x, y in GEOD.npts(x1, y1, x2, y2, n):
+                        lons.append(x)
+                        lats.append(y)
+    return np.asarray(lons), np.asarray(lats)
+
+
+def brute_force(px: np.ndarray, py: np.ndarray, lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Nearest and farthest of the points (px, py) from each target, vectorised per target."""
+    lo, hi = np.empty(lon.size), np.empty(lon.size)
+    for i, (x, y) in enumerate(zip(lon, lat, strict=True)):
+        d = GEOD.inv(np.full(px.size, x), np.full(px.size, y), px, py)[2]
+        lo[i], hi[i] = d.min(), d.max()
+    return lo, hi
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sample", type=int, default=500, help="cities the baselines are timed on (default 500)")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per timing, best kept (default 3)")
+    args = parser.parse_args()
+
+    _, _, belarus = lookup_country("BLR")
+    cities = load_gazetteer()
+    lon, lat = cities["lon"].to_numpy(float), cities["lat"].to_numpy(float)
+    inside = LaunchArea(belarus).contains(lon, lat)
+    n = lon.size
+    print(f"georange bench: Python {platform.python_version()}, {platform.machine()}, {n:,} cities vs Belarus")
+
+    start = time.perf_counter()
+    area = LaunchArea(belarus)
+    lo, hi = area.distances(lon, lat)
+    cold = time.perf_counter() - start
+    warm = best_of(args.repeat, lambda: area.distances(lon, lat))
+    print(f"\nengine (exact, min+max)      cold {cold:7.3f} s   warm {warm:7.3f} s   {n / warm:12,.0f} targets/s")
+
+    rng = np.random.default_rng(20251223)
+    # Half the sample near Belarus (where edges, not vertices, are nearest), half anywhere.
+    near, anywhere = np.flatnonzero(~inside & (lo < 300e3)), np.flatnonzero(~inside)
+    half = min(args.sample // 2, near.size)
+    pick = np.concatenate([rng.choice(near, size=half, replace=False),
+                           rng.choice(anywhere, size=min(args.sample - half, anywhere.size), replace=False)])
+    baselines = {
+        "brute force, 1 km spacing": boundary_points(belarus, 1000.0),
+        "brute force, vertices only": boundary_points(belarus, None),
+    }
+    print(f"\nbaselines on {pick.size} cities outside Belarus ({half} within 300 km, the rest anywhere), "
+          f"scaled to {n:,}:")
+    print(f"{'method':30} {'points':>8} {'time (all)':>12} {'ratio':>8} {'max error vs engine':>22}")
+    for name, (px, py) in baselines.items():
+        seconds = best_of(1, lambda px=px, py=py: brute_force(px, py, lon[pick], lat[pick]))
+        b_lo, b_hi = brute_force(px, py, lon[pick], lat[pick])
+        scaled = seconds * n / pick.size
+        err = max(np.max(np.abs(b_lo - lo[pick])), np.max(np.abs(b_hi - hi[pick])))
+        print(f"{name:30} {px.size:8,} {scaled:10.1f} s {scaled / warm:7.0f}x {err:20.2f} m")
+
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux
+    print(f"\npeak resident memory: {peak:,.0f} MB")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

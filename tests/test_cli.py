@@ -1,0 +1,221 @@
+"""The ``georange reach`` command: what each option prints, and one-line errors with exit 2."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from geographiclib.geodesic import Geodesic
+
+from geo import LaunchArea, lookup_country
+from geo.cli import main
+
+# Kyiv and Warsaw from GeoNames (as in the shipped gazetteer), the Krichev
+# site from data/sites.toml: the independent check below needs the numbers.
+KRICHEV = (53.7347, 31.9172)
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(["reach", *argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def records(capsys: pytest.CaptureFixture[str], *argv: str) -> list[dict]:
+    code, out, err = run(capsys, *argv, "--format", "json")
+    assert (code, err) == (0, "")
+    return json.loads(out)
+
+
+@pytest.fixture
+def places_csv(tmp_path: Path) -> Path:
+    path = tmp_path / "places.csv"
+    path.write_text(
+        "name,lat,lon,unit,priority\n"
+        "Kyiv centre,50.4501,30.5234,UA-1,high\n"
+        "Warsaw centre,52.2297,21.0122,PL-1,low\n"
+        "Krichev,53.7347,31.9172,BY-1,\n"
+        "Antipode of Krichev,-53.7347,-148.0828,XX,\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_json_has_full_precision_and_matches_geographiclib_for_a_site(capsys, places_csv) -> None:
+    rows = records(capsys, "--from", "krichev", "--max-km", "1000", "--places", str(places_csv))
+    assert [r["name"] for r in rows] == ["Kyiv centre", "Warsaw centre", "Krichev", "Antipode of Krichev"]
+    for r in rows:
+        s12 = Geodesic.WGS84.Inverse(*KRICHEV, r["lat"], r["lon"])["s12"] / 1000
+        # one launch point: nearest and farthest are the same geodesic distance
+        assert r["min_km"] == r["max_km"]
+        assert r["min_km"] == pytest.approx(s12, abs=1e-6)
+    # full precision, not rounded for people
+    assert any(len(repr(r["min_km"]).split(".")[1]) > 6 for r in rows)
+    assert [r["status"] for r in rows] == ["reachable", "reachable", "reachable", "too_far"]
+
+
+def test_json_matches_the_engine_for_a_country(capsys, places_csv) -> None:
+    rows = records(capsys, "--from", "BLR", "--min-km", "700", "--max-km", "5000", "--places", str(places_csv))
+    _, _, belarus = lookup_country("BLR")
+    lo, hi = LaunchArea(belarus).distances([r["lon"] for r in rows], [r["lat"] for r in rows])
+    assert [r["min_km"] for r in rows] == list(lo / 1000)
+    assert [r["max_km"] for r in rows] == list(hi / 1000)
+    by_name = {r["name"]: r for r in rows}
+    assert by_name["Krichev"]["min_km"] == 0.0  # inside Belarus
+    assert by_name["Kyiv centre"]["status"] == "too_close"  # farthest point of Belarus < 700 km
+    assert by_name["Kyiv centre"]["margin_km"] == pytest.approx(700 - by_name["Kyiv centre"]["max_km"], abs=1e-9)
+    assert by_name["Warsaw centre"]["status"] == "reachable"
+    assert by_name["Antipode of Krichev"]["status"] == "too_far"
+
+
+def test_csv_round_trips_the_json_values_and_passes_columns_through(capsys, places_csv) -> None:
+    argv = ("--from", "BLR", "--min-km", "700", "--max-km", "5000", "--places", str(places_csv))
+    as_json = records(capsys, *argv)
+    code, out, _ = run(capsys, *argv, "--format", "csv")
+    assert code == 0
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert list(rows[0]) == ["name", "country", "lat", "lon", "unit", "priority",
+                            "min_km", "max_km", "status", "margin_km", "via"]
+    for c, j in zip(rows, as_json, strict=True):
+        assert float(c["min_km"]) == j["min_km"] and float(c["max_km"]) == j["max_km"]
+        assert float(c["margin_km"]) == j["margin_km"]
+        assert (c["unit"], c["status"]) == (j["unit"], j["status"])
+    assert rows[0]["priority"] == "high" and rows[2]["priority"] == ""
+
+
+def test_table_is_sorted_rounded_and_summarised(capsys) -> None:
+    argv = ("--from", "BLR", "--min-km", "700", "--max-km", "5000", "--places", "european-capitals")
+    as_json = records(capsys, *argv)
+    code, out, _ = run(capsys, *argv)
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0] == "Reach of 700-5,000 km from Belarus (WGS84 geodesics)"
+    body = [line for line in lines[4:] if line and not line.startswith(f"{len(as_json)} places")]
+    assert len(body) == len(as_json) == 53
+    ordered = sorted(as_json, key=lambda r: (r["min_km"], r["name"]))
+    for line, r in zip(body, ordered, strict=True):
+        assert line.startswith(r["name"])
+        assert f"{r['min_km']:,.1f}" in line and f"{r['max_km']:,.1f}" in line and r["status"] in line
+    counts = {s: sum(r["status"] == s for r in as_json) for s in ("reachable", "too_close", "too_far")}
+    assert lines[-1] == f"53 places: {counts['reachable']} reachable, {counts['too_close']} too_close, 0 too_far"
+    assert counts["too_close"] >= 1  # Kyiv at least
+
+
+def test_quiet_drops_the_title(capsys) -> None:
+    _, loud, _ = run(capsys, "--from", "krichev", "--max-km", "500", "--places", "european-capitals")
+    _, quiet, _ = run(capsys, "--from", "krichev", "--max-km", "500", "--places", "european-capitals", "-q")
+    assert loud.splitlines()[0].startswith("Reach of 0-500 km from Krichev")
+    assert loud.splitlines()[2:] == quiet.splitlines()
+
+
+def test_min_km_defaults_to_zero(capsys, places_csv) -> None:
+    explicit = records(capsys, "--from", "BLR", "--min-km", "0", "--max-km", "600", "--places", str(places_csv))
+    default = records(capsys, "--from", "BLR", "--max-km", "600", "--places", str(places_csv))
+    assert explicit == default
+    assert {r["status"] for r in default} == {"reachable", "too_far"}
+
+
+def test_min_km_changes_statuses(capsys, places_csv) -> None:
+    near = records(capsys, "--from", "krichev", "--min-km", "0", "--max-km", "1000", "--places", str(places_csv))
+    far = records(capsys, "--from", "krichev", "--min-km", "500", "--max-km", "1000", "--places", str(places_csv))
+    assert [r["status"] for r in near][:3] == ["reachable"] * 3
+    assert [r["status"] for r in far][:3] == ["too_close", "reachable", "too_close"]
+
+
+def test_places_default_is_every_capital(capsys) -> None:
+    rows = records(capsys, "--from", "krichev", "--max-km", "20004")
+    assert len(rows) > 240 and {r["status"] for r in rows} == {"reachable"}
+
+
+def test_several_sources_decide_per_source(capsys, tmp_path) -> None:
+    path = tmp_path / "p.csv"
+    # 100 km west of Machulishchy and 100 km east of Krichev (along parallels, roughly)
+    path.write_text("name,lat,lon\nwest,53.77,26.06\neast,53.73,33.44\n", encoding="utf-8")
+    rows = records(capsys, "--from", "machulishchy", "--from", "krichev", "--min-km", "50", "--max-km", "150",
+                   "--places", str(path))
+    assert [r["status"] for r in rows] == ["reachable", "reachable"]
+    assert rows[0]["via"].startswith("Machulishchy") and rows[1]["via"].startswith("Krichev")
+    # each site alone reaches only its own neighbour
+    alone = records(capsys, "--from", "krichev", "--min-km", "50", "--max-km", "150", "--places", str(path))
+    assert [r["status"] for r in alone] == ["too_far", "reachable"]
+    # the combined interval of distances would wrongly call a gap reachable: check per source
+    gap = records(capsys, "--from", "machulishchy", "--from", "krichev", "--min-km", "200", "--max-km", "210",
+                  "--places", str(path))
+    for r in gap:
+        d = [Geodesic.WGS84.Inverse(*site, r["lat"], r["lon"])["s12"] / 1000
+             for site in (KRICHEV, (53.7736, 27.5772))]
+        expected = "reachable" if any(200 <= x <= 210 for x in d) else ("too_far" if min(d) > 210 else "too_close")
+        assert r["status"] == expected
+
+
+def test_coordinate_source(capsys, places_csv) -> None:
+    rows = records(capsys, "--from", "53.7347,31.9172", "--max-km", "1000", "--places", str(places_csv))
+    site = records(capsys, "--from", "krichev", "--max-km", "1000", "--places", str(places_csv))
+    assert [r["min_km"] for r in rows] == [r["min_km"] for r in site]
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--from", "Belarsu", "--max-km", "10"], "unknown country 'Belarsu'.*did you mean: Belarus \\(BLR\\)"),
+        (["--from", "91,20", "--max-km", "10"], "latitude 91 is outside \\[-90, 90\\].*did you mean 20,91"),
+        (["--from", "53.9,27.5x", "--max-km", "10"], "'53.9,27.5x' is not a valid coordinate: expected LAT,LON"),
+        (["--from", "", "--max-km", "10"], "launch source is empty"),
+        (["--from", "BLR", "--min-km", "500", "--max-km", "100"], "min_km 500 must not exceed max_km 100"),
+        (["--from", "BLR", "--max-km", "-5"], "max_km -5 must be >= 0"),
+        (["--from", "BLR", "--max-km", "25000"], "max_km 25000 exceeds 20,004 km"),
+        (["--from", "BLR", "--max-km", "nan"], "max_km nan must be a finite number"),
+        (["--from", "BLR", "--max-km", "abc"], "--max-km: 'abc' is not a number of kilometres"),
+        (["--from", "BLR"], "required: --max-km"),
+        (["--from", "BLR", "--max-km", "10", "--format", "xml"], "invalid choice: 'xml'"),
+        (["--from", "BLR", "--max-km", "10", "--places", "europe"], "'europe': not a preset"),
+        (["--from", "BLR", "--max-km", "10", "--places", "{missing}"], "missing.csv: no such file"),
+        (["--from", "BLR", "--max-km", "10", "--places", "{nocol}"], "nocol.csv: missing columns name, lon"),
+        (["--from", "BLR", "--max-km", "10", "--places", "{badrow}"], "badrow.csv, row 3: lat 95"),
+        (["--from", "BLR", "--max-km", "10", "--places", "{dir}"], "is a directory"),
+    ],
+)
+def test_bad_input_is_one_line_and_exit_2(capsys, tmp_path, argv, message) -> None:
+    (tmp_path / "nocol.csv").write_text("nom,lat\nA,52\n", encoding="utf-8")
+    (tmp_path / "badrow.csv").write_text("name,lat,lon\nA,52,21\nB,95,21\n", encoding="utf-8")
+    names = {"missing": tmp_path / "missing.csv", "nocol": tmp_path / "nocol.csv",
+             "badrow": tmp_path / "badrow.csv", "dir": tmp_path}
+    argv = [a.format(**names) for a in argv]
+    try:
+        code = main(["reach", *argv])
+    except SystemExit as usage:  # argparse's usage errors exit directly
+        code = usage.code
+    out, err = capsys.readouterr()
+    assert code == 2
+    assert out == ""
+    assert err.startswith("georange") and err.endswith("\n") and err.count("\n") == 1, err
+    assert re.search(message, err), err
+
+
+def test_console_script_runs_in_a_fresh_process(tmp_path) -> None:
+    exe = shutil.which("georange", path=str(Path(sys.executable).parent))
+    assert exe, "the georange console script is not installed next to this Python"
+    done = subprocess.run([exe, "reach", "--from", "BLR", "--max-km", "5000", "--min-km", "700",
+                           "--places", "european-capitals", "--format", "json"],
+                          capture_output=True, text=True, check=False)
+    assert (done.returncode, done.stderr) == (0, "")
+    rows = {r["name"]: r for r in json.loads(done.stdout)}
+    assert rows["Kyiv"]["status"] == "too_close" and rows["Warsaw"]["status"] == "reachable"
+    assert rows["Kyiv"]["min_km"] > 0
+    bad = subprocess.run([exe, "reach", "--from", "Atlantis", "--max-km", "10"], capture_output=True, text=True)
+    assert bad.returncode == 2 and bad.stdout == "" and bad.stderr.count("\n") == 1
+    assert "Traceback" not in bad.stderr and "'Atlantis'" in bad.stderr
+
+
+def test_version(capsys) -> None:
+    with pytest.raises(SystemExit) as raised:
+        main(["--version"])
+    assert raised.value.code == 0
+    assert capsys.readouterr().out.strip() == "georange 0.1.0"

@@ -1,0 +1,105 @@
+"""Statuses and margins: semantics on synthetic intervals and on real places."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from geo.errors import InvalidRangeError
+from geo.launch import LaunchPoint, LaunchRegion
+from geo.reach import RangeBand, classify, reach_table
+
+from cases import area
+from conftest import DIST_TOL_M
+from oracle import BruteForce
+
+KM = 1000.0
+
+
+def run(nearest_km, farthest_km, lo_km, hi_km):
+    n = np.atleast_2d(np.asarray(nearest_km, float)) * KM
+    f = np.atleast_2d(np.asarray(farthest_km, float)) * KM
+    status, margin, part = classify(n, f, RangeBand(lo_km, hi_km))
+    return list(status), list(margin / KM), list(part)
+
+
+@pytest.mark.parametrize(
+    ("nearest", "farthest", "expect", "margin"),
+    [
+        ([100], [600], "too_close", 100),  # all of the area inside the 700 km dead zone
+        ([100], [700], "reachable", 0),  # bounds inclusive: exactly at the minimum
+        ([5000], [5600], "reachable", 0),  # exactly at the maximum
+        ([5000.001], [5600], "too_far", 0.001),
+        ([650], [1300], "reachable", 600),  # min(5000-650, 1300-700)
+    ],
+)
+def test_single_part(nearest, farthest, expect, margin):
+    status, m, _ = run(nearest, farthest, 700, 5000)
+    assert status == [expect]
+    assert m[0] == pytest.approx(margin, abs=1e-9)
+
+
+def test_parts_are_decided_separately_not_on_the_combined_interval():
+    # Part A: 0-100 km (too close); part B: 6000-6100 km (too far). The
+    # combined interval 0-6100 would wrongly say "reachable".
+    status, margin, part = run([[0], [6000]], [[100], [6100]], 700, 5000)
+    assert status == ["too_far"] or status == ["too_close"]
+    assert status != ["reachable"]
+    # It misses the far part by 1000 km and the near part by 600 km: near part decides.
+    assert status == ["too_close"] and margin == [600] and part == [0]
+
+
+def test_best_reaching_part_sets_the_margin():
+    status, margin, part = run([[650], [800]], [[1300], [4000]], 700, 5000)
+    assert status == ["reachable"]
+    assert margin == [3300] and part == [1]  # min(5000-800, 4000-700)
+
+
+@pytest.mark.parametrize(
+    ("lo", "hi", "match"),
+    [
+        (-1, 10, "min_km -1 must be >= 0"),
+        (10, 5, "min_km 10 must not exceed max_km 5"),
+        (0, 20_005, "max_km 20005 exceeds 20,004 km"),
+        (0, float("nan"), "max_km nan must be a finite"),
+        (0, float("inf"), "max_km inf must be a finite"),
+        ("0", 10, "min_km '0' must be a number"),
+    ],
+)
+def test_range_band_validation(lo, hi, match):
+    with pytest.raises(InvalidRangeError, match=match):
+        RangeBand(lo, hi)
+
+
+def test_reach_table_matches_oracle_statuses_from_belarus():
+    blr = area("launch-area-belarus")
+    places = pd.DataFrame(
+        {
+            "name": ["Kyiv", "Warsaw", "Berlin", "Minsk", "Lisbon", "Tokyo"],
+            "lat": [50.4501, 52.2298, 52.5244, 53.9, 38.7167, 35.6895],
+            "lon": [30.5234, 21.0118, 13.4105, 27.5667, -9.1333, 139.6917],
+            "extra": list("abcdef"),
+        }
+    )
+    out = reach_table(places, [LaunchRegion("Belarus", blr, "BLR")], RangeBand(700, 5000))
+    bf = BruteForce(blr)
+    for row in out.itertuples():
+        lo, hi = bf.distances(row.lon, row.lat)
+        assert row.min_km * KM == pytest.approx(lo, abs=DIST_TOL_M)
+        assert row.max_km * KM == pytest.approx(hi, abs=DIST_TOL_M)
+        want = "too_far" if lo > 5e6 else "too_close" if hi < 7e5 else "reachable"
+        assert row.status == want, row.name
+    assert list(out["status"]) == ["too_close", "reachable", "reachable", "too_close", "reachable", "too_far"]
+    assert list(out["extra"]) == list("abcdef")  # extra columns pass through, order kept
+
+
+def test_several_launch_points():
+    places = pd.DataFrame({"name": ["Kyiv"], "lat": [50.4501], "lon": [30.5234]})
+    krichev = LaunchPoint("Krichev", 31.9172, 53.7347)
+    far = LaunchPoint("far", -9.0, 38.7)
+    out = reach_table(places, [krichev, far], RangeBand(700, 2000))
+    # Krichev is ~380 km from Kyiv (too close); Lisbon-ish is ~3,400 km (too far).
+    assert out.loc[0, "status"] == "too_close"
+    assert out.loc[0, "via"] == "Krichev"
+    assert out.loc[0, "min_km"] < 400 < 3000 < out.loc[0, "max_km"]
