@@ -11,15 +11,20 @@ decided per source and per part, never on the combined interval: a place
 0 km from one site and 6,000 km from another is not reachable by a
 700-5,000 km system from either.
 
-Otherwise a place is **too_far** (the nearest launch point is beyond the
-maximum) or **too_close** (even the farthest launch point is inside the
-minimum range, the dead zone). When sources disagree (too close to one, too
-far from another), the status is that of the source that misses by least.
+Otherwise a place is **too_close** when every launch point of every source
+is within the minimum range (the place lies in the dead zone, the
+intersection of the sources' dead zones), and **too_far** in every other
+case: every launch point misses, and at least one of them because the place
+is beyond the maximum range. The statuses partition the Earth exactly as
+the zones of :mod:`geo.zones` do (reachable zone, dead zone, the rest).
 
 The **margin** is how far the deciding distance is from the threshold that
 decides, in km, never negative: for a reachable place, how much the maximum
 range could shrink or the minimum range grow before it stops being
-reachable from its best source; for an unreachable place, how far it misses.
+reachable from its best source; for an unreachable place, how far it misses
+the band from the source that comes closest to reaching it (for a
+too_close place, the smallest ``min_km - farthest``; for a too_far place,
+the smallest miss of any source, whichever side it is on).
 """
 
 from __future__ import annotations
@@ -152,8 +157,8 @@ def classify(
     part = np.where(any_reach, best_reach, best_miss)
     cols = np.arange(nearest.shape[1])
     margin = np.where(any_reach, slack[best_reach, cols], miss[best_miss, cols])
-    too_far = nearest[best_miss, cols] > rmax
-    status = np.where(any_reach, "reachable", np.where(too_far, "too_far", "too_close"))
+    all_close = (farthest < rmin).all(axis=0)
+    status = np.where(any_reach, "reachable", np.where(all_close, "too_close", "too_far"))
     return status, margin, part
 
 

@@ -44,10 +44,13 @@ def test_parts_are_decided_separately_not_on_the_combined_interval():
     # Part A: 0-100 km (too close); part B: 6000-6100 km (too far). The
     # combined interval 0-6100 would wrongly say "reachable".
     status, margin, part = run([[0], [6000]], [[100], [6100]], 700, 5000)
-    assert status == ["too_far"] or status == ["too_close"]
     assert status != ["reachable"]
-    # It misses the far part by 1000 km and the near part by 600 km: near part decides.
-    assert status == ["too_close"] and margin == [600] and part == [0]
+    # Not in the dead zone of every part, so too_far; it misses the far part
+    # by 1000 km and the near part by 600 km: the near part gives the margin.
+    assert status == ["too_far"] and margin == [600] and part == [0]
+    # In the dead zone of both parts: too_close, the smaller miss decides.
+    status, margin, part = run([[0], [200]], [[100], [650]], 700, 5000)
+    assert status == ["too_close"] and margin == [50] and part == [1]
 
 
 def test_best_reaching_part_sets_the_margin():
@@ -99,7 +102,9 @@ def test_several_launch_points():
     krichev = LaunchPoint("Krichev", 31.9172, 53.7347)
     far = LaunchPoint("far", -9.0, 38.7)
     out = reach_table(places, [krichev, far], RangeBand(700, 2000))
-    # Krichev is ~380 km from Kyiv (too close); Lisbon-ish is ~3,400 km (too far).
-    assert out.loc[0, "status"] == "too_close"
+    # Krichev is ~380 km from Kyiv (too close); Lisbon-ish is ~3,400 km (too
+    # far). Not in both dead zones, so too_far; Krichev misses by least (320 km).
+    assert out.loc[0, "status"] == "too_far"
     assert out.loc[0, "via"] == "Krichev"
+    assert out.loc[0, "margin_km"] == pytest.approx(700 - out.loc[0, "min_km"], abs=1e-9)
     assert out.loc[0, "min_km"] < 400 < 3000 < out.loc[0, "max_km"]
