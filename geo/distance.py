@@ -376,36 +376,60 @@ class LaunchArea:
         Exact within 1 m (observed: under 1 mm) of a brute-force reference;
         see the module docstring for the argument.
         """
+        lo, _, _ = self.extremes(lon, lat, farthest=False)
+        hi, _, _ = self.extremes(lon, lat, farthest=True)
+        return lo, hi
+
+    def extremes(self, lon: ArrayLike, lat: ArrayLike, *, farthest: bool) -> tuple[FloatArray, FloatArray, FloatArray]:
+        """Return the nearest (or farthest) distance (m) and the point of the area where it is reached.
+
+        Parameters
+        ----------
+        lon, lat : array_like
+            Target coordinates in degrees; scalars or arrays of one shape.
+        farthest : bool
+            Seek the farthest point instead of the nearest.
+
+        Returns
+        -------
+        dist_m, point_lon, point_lat : ndarray
+            The distance as in :meth:`distances` and a point of the area at
+            that distance: the target itself when it is covered (nearest), its
+            antipode when the antipode is covered (farthest), otherwise a
+            boundary point (one of them, if several tie).
+        """
         lon_a, lat_a = check_lonlat(lon, lat, what="target")
         shape = lon_a.shape
         lon_f, lat_f = lon_a.ravel(), lat_a.ravel()
-        lo = np.empty(lon_f.size)
-        hi = np.empty(lon_f.size)
+        out = np.empty((3, lon_f.size))
         for s in range(0, lon_f.size, _CHUNK):
             sl = slice(s, s + _CHUNK)
-            lo[sl], hi[sl] = self._distances_chunk(lon_f[sl], lat_f[sl])
-        return lo.reshape(shape), hi.reshape(shape)
+            out[:, sl] = self._side_chunk(lon_f[sl], lat_f[sl], farthest=farthest)
+        return out[0].reshape(shape), out[1].reshape(shape), out[2].reshape(shape)
 
     def contains(self, lon: ArrayLike, lat: ArrayLike) -> NDArray[np.bool_]:
         """Return whether each target is covered by the area (boundary included)."""
         lon_a, lat_a = check_lonlat(lon, lat, what="target")
         return shapely.intersects_xy(self._inside_geometry, lon_a, lat_a)
 
-    def _distances_chunk(self, lon: FloatArray, lat: FloatArray) -> tuple[FloatArray, FloatArray]:
-        inside = shapely.intersects_xy(self._inside_geometry, lon, lat)
-        alon, alat = antipode(lon, lat)
-        anti_inside = shapely.intersects_xy(self._inside_geometry, alon, alat)
-        lo = np.zeros(lon.size)
-        hi = np.full(lon.size, HALF_MERIDIAN_M)
-        need = ~inside
+    def _side_chunk(self, lon: FloatArray, lat: FloatArray, *, farthest: bool) -> FloatArray:
+        """Rows: distance, point lon, point lat for one chunk of targets."""
+        if farthest:
+            alon, alat = antipode(lon, lat)
+            covered = shapely.intersects_xy(self._inside_geometry, alon, alat)
+            out = np.vstack([np.full(lon.size, HALF_MERIDIAN_M), alon, alat])
+        else:
+            covered = shapely.intersects_xy(self._inside_geometry, lon, lat)
+            out = np.vstack([np.zeros(lon.size), lon, lat])
+        need = ~covered
         if need.any():
-            lo[need] = self._extreme(lon[need], lat[need], farthest=False)
-        need = ~anti_inside
-        if need.any():
-            hi[need] = self._farthest(lon[need], lat[need])
-        return lo, hi
+            if farthest:
+                out[:, need] = self._farthest(lon[need], lat[need])
+            else:
+                out[:, need] = self._extreme(lon[need], lat[need], farthest=False)
+        return out
 
-    def _farthest(self, lon: FloatArray, lat: FloatArray) -> FloatArray:
+    def _farthest(self, lon: FloatArray, lat: FloatArray) -> FloatArray:  # rows: dist, lon, lat
         """Exact farthest distance; hull vertices suffice for targets within 9,000 km."""
         hull = self._hull
         if hull is None:
@@ -418,28 +442,27 @@ class LaunchArea:
         bound = (est - err).max(axis=1)
         # Convexity holds to about 9,900 km; 9,000 km keeps a wide margin.
         near = (est + err).max(axis=1) < 9.0e6
-        result = np.empty(lon.size)
+        result = np.empty((3, lon.size))
         rows, cols = np.nonzero(near[:, None] & (est + err >= bound[:, None]))
         if rows.size:
             dist = geodesic_distance(lon[rows], lat[rows], h_lon[cols], h_lat[cols])
-            best = np.full(lon.size, -np.inf)
-            np.maximum.at(best, rows, dist)
-            result[near] = best[near]
+            first = _best_per_row(rows, dist, farthest=True)
+            r, c = rows[first], cols[first]
+            result[:, r] = np.vstack([dist[first], h_lon[c], h_lat[c]])
         far = ~near
         if far.any():
-            result[far] = self._extreme(lon[far], lat[far], farthest=True)
+            result[:, far] = self._extreme(lon[far], lat[far], farthest=True)
         return result
 
     def _extreme(self, lon: FloatArray, lat: FloatArray, *, farthest: bool) -> FloatArray:
-        """Exact nearest (farthest) boundary distance for targets outside (antipode outside)."""
+        """Exact nearest (farthest) boundary distance and point (3 rows) for targets outside (antipode outside)."""
         tree, sample_edge, sample_other, h = self._index
         z_lo, z_hi = self._z_range
         n_samples = tree.n
         u = auxiliary_unit_vectors(lon, lat)
-        result = np.full(lon.size, np.nan)
+        result = np.full((3, lon.size), np.nan)
         todo = np.arange(lon.size)
         exhaustive = np.zeros(lon.size, dtype=bool)
-        reduce = np.maximum if farthest else np.minimum
         for step, k in enumerate((*_K_STEPS, n_samples)):
             k = min(k, n_samples)
             if todo.size == 0 or (step and k <= _K_STEPS[step - 1]):
@@ -482,16 +505,17 @@ class LaunchArea:
                 g = todo[rr]
                 t0 = self._foot(u[g], ee, farthest=farthest)
                 e = self._edges
-                _, dist = extremum_on_geodesic(
+                t, dist = extremum_on_geodesic(
                     e.lon1[ee], e.lat1[ee], e.azi1[ee], e.length_m[ee], lon[g], lat[g], t0, farthest=farthest
                 )
-                best = np.full(len(todo), -np.inf if farthest else np.inf)
-                reduce.at(best, rr, dist)
-                result[todo[done]] = best[done]
+                first = _best_per_row(rr, dist, farthest=farthest)
+                ef = ee[first]
+                plon, plat, _ = WGS84.fwd(e.lon1[ef], e.lat1[ef], e.azi1[ef], t[first])
+                result[:, todo[rr[first]]] = np.vstack([dist[first], plon, plat])
             todo = todo[~done & ~untrusted]
         ex = np.flatnonzero(exhaustive)
         if ex.size:
-            result[ex] = self._exhaustive(lon[ex], lat[ex], farthest=farthest)
+            result[:, ex] = self._exhaustive(lon[ex], lat[ex], farthest=farthest)
         return result
 
     def _proxy(self, u: FloatArray, edge: IntArray, *, farthest: bool) -> tuple[FloatArray, FloatArray, FloatArray]:
@@ -537,24 +561,44 @@ class LaunchArea:
         return frac * e.length_m[edge]
 
     def _exhaustive(self, lon: FloatArray, lat: FloatArray, *, farthest: bool) -> FloatArray:
-        """Exact extremum over every vertex, then golden-section search on edges not excluded."""
+        """Exact extremum (3 rows: distance, lon, lat) over every vertex, then on edges not excluded."""
         e = self._edges
-        out = np.empty(lon.size)
-        for i in range(lon.size):
-            d1 = geodesic_distance(lon[i], lat[i], e.lon1, e.lat1)
-            d2 = geodesic_distance(lon[i], lat[i], e.lon2, e.lat2)
-            if farthest:
-                best = float(max(d1.max(), d2.max()))
-                # Triangle inequality: no edge point exceeds (d1 + d2 + L) / 2.
-                cand = np.flatnonzero((d1 + d2 + e.length_m) / 2.0 > best)
-            else:
-                best = float(min(d1.min(), d2.min()))
-                cand = np.flatnonzero((d1 + d2 - e.length_m) / 2.0 < best)
-            if cand.size:
-                vals = _golden_section(e, cand, lon[i], lat[i], farthest=farthest)
-                best = max(best, float(vals.max())) if farthest else min(best, float(vals.min()))
-            out[i] = best
+        out = np.empty((3, lon.size))
+        step = max(1, 2_000_000 // max(1, e.length_m.size))
+        for s in range(0, lon.size, step):
+            sl = slice(s, s + step)
+            out[:, sl] = self._exhaustive_chunk(lon[sl], lat[sl], farthest=farthest)
         return out
+
+    def _exhaustive_chunk(self, lon: FloatArray, lat: FloatArray, *, farthest: bool) -> FloatArray:
+        e = self._edges
+        d1 = geodesic_distance(lon[:, None], lat[:, None], e.lon1[None, :], e.lat1[None, :])
+        d2 = geodesic_distance(lon[:, None], lat[:, None], e.lon2[None, :], e.lat2[None, :])
+        rows = np.arange(lon.size)
+        j = d1.argmax(axis=1) if farthest else d1.argmin(axis=1)
+        best = d1[rows, j]
+        out = np.vstack([best, e.lon1[j], e.lat1[j]])
+        if farthest:
+            # Triangle inequality: no edge point exceeds (d1 + d2 + L) / 2.
+            rr, cand = np.nonzero((d1 + d2 + e.length_m) / 2.0 > best[:, None])
+        else:
+            rr, cand = np.nonzero((d1 + d2 - e.length_m) / 2.0 < best[:, None])
+        if rr.size:
+            vals, ts = _golden_section(e, cand, lon[rr], lat[rr], farthest=farthest)
+            first = _best_per_row(rr, vals, farthest=farthest)
+            r, c, v = rr[first], cand[first], vals[first]
+            better = v > best[r] if farthest else v < best[r]
+            r, c, v, t = r[better], c[better], v[better], ts[first][better]
+            x, y, _ = WGS84.fwd(e.lon1[c], e.lat1[c], e.azi1[c], t)
+            out[:, r] = np.vstack([v, x, y])
+        return out
+
+
+def _best_per_row(rows: IntArray, dist: FloatArray, *, farthest: bool) -> IntArray:
+    """Index of the best pair (smallest or largest ``dist``) of each distinct value in ``rows``."""
+    order = np.lexsort((-dist if farthest else dist, rows))
+    r = rows[order]
+    return order[np.r_[True, r[1:] != r[:-1]]]
 
 
 def _lambert_bounds(
@@ -606,14 +650,19 @@ def _lambert_bounds(
     return A_M * (sigma - 0.5 * FLATTENING * worst), A_M * (sigma - 0.5 * FLATTENING * least)
 
 
-def _golden_section(e: _Edges, cand: IntArray, lon: float, lat: float, *, farthest: bool) -> FloatArray:
-    """Golden-section search for the extremum of the exact distance along each candidate edge."""
+def _golden_section(
+    e: _Edges, cand: IntArray, lon: FloatArray, lat: FloatArray, *, farthest: bool
+) -> tuple[FloatArray, FloatArray]:
+    """Golden-section search for the extremum of the exact distance along each candidate edge.
+
+    Returns the extreme distance on each edge and its position (m along the edge).
+    """
     ratio = (np.sqrt(5.0) - 1.0) / 2.0
     a = np.zeros(cand.size)
     b = e.length_m[cand].copy()
     lon1, lat1, azi1 = e.lon1[cand], e.lat1[cand], e.azi1[cand]
-    tl = np.full(cand.size, lon)
-    tt = np.full(cand.size, lat)
+    tl = np.broadcast_to(np.asarray(lon, dtype=float), cand.shape)
+    tt = np.broadcast_to(np.asarray(lat, dtype=float), cand.shape)
     sign = -1.0 if farthest else 1.0
 
     def f(t: FloatArray) -> FloatArray:
@@ -639,8 +688,12 @@ def _golden_section(e: _Edges, cand: IntArray, lon: float, lat: float, *, farthe
         if need_d.any():
             fd_new = np.where(need_d, f(d_new), fd_new)
         c, d, fc, fd = c_new, d_new, fc_new, fd_new
-    ends = np.stack([f(np.zeros(cand.size)), f(e.length_m[cand]), fc, fd])
-    return sign * ends.min(axis=0)
+    zero = np.zeros(cand.size)
+    values = np.stack([f(zero), f(e.length_m[cand]), fc, fd])
+    where = np.stack([zero, e.length_m[cand], c, d])
+    k = values.argmin(axis=0)
+    cols = np.arange(cand.size)
+    return sign * values[k, cols], where[k, cols]
 
 
 def distances_to_points(

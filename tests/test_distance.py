@@ -146,3 +146,18 @@ def test_min_max_bracket_every_boundary_sample(lon, lat):
     d = distances_to_points([lon], [lat], pts[:, 0], pts[:, 1])
     assert lo[0] <= d.min() + 1e-6
     assert hi[0] >= d.max() - 1e-6
+
+
+@pytest.mark.parametrize("farthest", [False, True])
+def test_extreme_points_are_at_the_reported_distance_on_the_boundary(farthest):
+    geometry = area("launch-area-belarus")
+    launch = LaunchArea(geometry)
+    lon, lat = random_targets("launch-area-belarus", 300, seed=11)
+    dist, px, py = launch.extremes(lon, lat, farthest=farthest)
+    gl = np.array([Geodesic.WGS84.Inverse(b, a, y, x)["s12"] for a, b, x, y in zip(lon, lat, px, py, strict=True)])
+    assert np.abs(gl - dist).max() < 1e-3
+    # edges are geodesics, drawn here as straight lon/lat lines: a few metres apart at most
+    on_boundary = shapely.distance(geometry.boundary, shapely.points(px, py)) < 1e-4  # degrees, ~10 m
+    covered = (dist == 0.0) | (dist == HALF_MERIDIAN_M)  # the target itself, or its antipode
+    assert np.all(on_boundary | covered)
+    assert on_boundary.sum() > 150
