@@ -35,6 +35,13 @@ def _km(text: str) -> float:
         raise argparse.ArgumentTypeError(f"{text!r} is not a number of kilometres") from None
 
 
+def _metres(text: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of metres") from None
+
+
 def _build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="georange",
@@ -71,6 +78,26 @@ def _build_parser() -> argparse.ArgumentParser:
     reach.add_argument("--format", choices=("table", "json", "csv"), default="table", help="output format")
     reach.add_argument("-q", "--quiet", action="store_true", help="no title line in the table")
     reach.set_defaults(func=_cmd_reach)
+
+    zone = sub.add_parser(
+        "zone",
+        help="write the reach, dead zone and reachable zone as GeoJSON, GeoPackage or KML",
+        description=(
+            "Write three zones for a range band: reach (within max-km of some launch point), dead_zone "
+            "(within min-km of every launch point) and reachable (some launch point within [min-km, max-km]). "
+            "Exact on the WGS84 ellipsoid; split at the antimeridian, pole caps closed (RFC 7946)."
+        ),
+    )
+    zone.add_argument("--from", dest="launch", action="append", required=True, metavar="SOURCE",
+                      help="launch source, as for reach; repeat for 'from any of these'")
+    zone.add_argument("--min-km", type=_km, default=0.0, help="minimum range in km (default 0)")
+    zone.add_argument("--max-km", type=_km, required=True, help="maximum range in km (at most 20,004)")
+    zone.add_argument("-o", "--output", required=True, metavar="FILE",
+                      help="output file: .geojson (or .json), .gpkg or .kml")
+    zone.add_argument("--tolerance-m", type=_metres, default=10.0,
+                      help="largest distance of drawn boundaries from the true ones, in m (default 10, at least 1)")
+    zone.add_argument("--overwrite", action="store_true", help="replace FILE if it exists")
+    zone.set_defaults(func=_cmd_zone)
     return parser
 
 
@@ -95,6 +122,21 @@ def _cmd_reach(args: argparse.Namespace) -> int:
         )
         text = to_table(result, title)
     sys.stdout.write(text)
+    return EXIT_OK
+
+
+def _cmd_zone(args: argparse.Namespace) -> int:
+    from geo.export import check_output, write_zones
+    from geo.launch import parse_launch
+    from geo.reach import RangeBand
+    from geo.zones import zones
+
+    out = args.output
+    check_output(out, overwrite=args.overwrite)  # fail before the work, not after
+    band = RangeBand(args.min_km, args.max_km, where="range")
+    sources = [parse_launch(s) for s in args.launch]
+    result = zones(sources, band, tolerance_m=args.tolerance_m)
+    write_zones(result, out, overwrite=args.overwrite)
     return EXIT_OK
 
 

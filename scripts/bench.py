@@ -13,6 +13,9 @@ Prints, for every GeoNames city (population >= 15,000) against Belarus:
   the vertex-only brute force (PostGIS style, off by kilometres);
 - each baseline's ratio to the engine and its largest error against the
   engine on the sample;
+- the time to build the three zones of Belarus for 700/5,000 km, their
+  measured boundary error, and a naive buffer in an azimuthal equidistant
+  projection (time and error) beside it;
 - the peak resident memory of the process.
 
 No timing is asserted anywhere; the ratios are what matters, because
@@ -29,6 +32,7 @@ import time
 from collections.abc import Callable
 
 import numpy as np
+import shapely
 from pyproj import Geod
 
 from geo import LaunchArea, lookup_country
@@ -77,6 +81,62 @@ def brute_force(px: np.ndarray, py: np.ndarray, lon: np.ndarray, lat: np.ndarray
     return lo, hi
 
 
+def edge_error(area: LaunchArea, geometry, radius_m: float, farthest: bool) -> float:
+    """Largest |g - R| (m) over 8 points on every drawn edge (read as a straight lon/lat line)."""
+    worst = 0.0
+    for poly in shapely.get_parts(geometry):
+        for ring in (poly.exterior, *poly.interiors):
+            xy = np.asarray(ring.coords)
+            keep = ~((np.abs(xy[:-1, 0]) == 180.0) & (xy[:-1, 0] == xy[1:, 0]))  # not the cut lines
+            keep &= ~((np.abs(xy[:-1, 1]) == 90.0) & (xy[:-1, 1] == xy[1:, 1]))  # not the pole edge
+            a, b = xy[:-1][keep], xy[1:][keep]
+            f = (np.arange(8) + 0.5) / 8
+            x = (a[:, None, 0] + f * (b - a)[:, None, 0]).ravel()
+            y = (a[:, None, 1] + f * (b - a)[:, None, 1]).ravel()
+            g = area.extremes(x, y, farthest=farthest)[0]
+            worst = max(worst, float(np.abs(g - radius_m).max()))
+    return worst
+
+
+def bench_zones(belarus, repeat: int) -> None:
+    """Time the three Belarus zones for 700/5,000 km and compare with a naive AEQD buffer."""
+    from pyproj import Transformer
+
+    from geo.launch import LaunchRegion
+    from geo.reach import RangeBand
+    from geo.zones import zones
+
+    region = [LaunchRegion("Belarus", belarus, "BLR")]
+    band = RangeBand(700, 5000)
+    zones(region, band)  # prepare the launch area once, as a session would
+    seconds = best_of(repeat, lambda: zones(region, band))
+    result = {z.role: z.geometry for z in zones(region, band)}
+    area = LaunchArea(belarus)
+    err_reach = edge_error(area, result["reach"], 5e6, farthest=False)
+    err_dead = edge_error(area, result["dead_zone"], 7e5, farthest=True)
+    n = sum(shapely.get_num_coordinates(g) for g in result.values())
+
+    c = belarus.centroid
+    crs = f"+proj=aeqd +lon_0={c.x} +lat_0={c.y} +ellps=WGS84 +units=m"
+    fwd = Transformer.from_crs("EPSG:4326", crs, always_xy=True)
+    inv = Transformer.from_crs(crs, "EPSG:4326", always_xy=True)
+
+    def naive():
+        planar = shapely.transform(belarus, lambda xy: np.column_stack(fwd.transform(xy[:, 0], xy[:, 1])))
+        ring = shapely.get_coordinates(planar.buffer(5e6, quad_segs=64).exterior)
+        return np.column_stack(inv.transform(ring[:, 0], ring[:, 1]))
+
+    naive_s = best_of(repeat, naive)
+    xy = naive()
+    naive_err = float(np.abs(area.extremes(xy[:, 0], xy[:, 1], farthest=False)[0] - 5e6).max())
+    print("\nzones of Belarus, 700-5,000 km (reach, dead zone, reachable), default tolerance 10 m:")
+    print(f"  georange zones      {seconds:7.3f} s   {n:6,} vertices   max boundary error: reach {err_reach:.2f} m, "
+          f"dead zone {err_dead:.2f} m (8 points on every edge)")
+    print(f"  naive AEQD buffer   {naive_s:7.3f} s   (reach only, vertices only)   "
+          f"max error {naive_err / 1000:,.1f} km, "
+          "and its ring leaves out the North Pole")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sample", type=int, default=500, help="cities the baselines are timed on (default 500)")
@@ -116,6 +176,8 @@ def main() -> int:
         scaled = seconds * n / pick.size
         err = max(np.max(np.abs(b_lo - lo[pick])), np.max(np.abs(b_hi - hi[pick])))
         print(f"{name:30} {px.size:8,} {scaled:10.1f} s {scaled / warm:7.0f}x {err:20.2f} m")
+
+    bench_zones(belarus, args.repeat)
 
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux
     print(f"\npeak resident memory: {peak:,.0f} MB")

@@ -219,3 +219,81 @@ def test_version(capsys) -> None:
         main(["--version"])
     assert raised.value.code == 0
     assert capsys.readouterr().out.strip() == "georange 0.1.0"
+
+
+# --- georange zone ------------------------------------------------------------
+
+
+def zone(*argv: str) -> int:
+    try:
+        return main(["zone", *argv])
+    except SystemExit as usage:
+        return int(usage.code)
+
+
+def test_zone_writes_three_features_that_read_back_in_every_format(capsys, tmp_path) -> None:
+    import xml.etree.ElementTree as ET
+
+    import geopandas
+    import shapely
+
+    base = ("--from", "krichev", "--min-km", "700", "--max-km", "5000")
+    assert zone(*base, "-o", str(tmp_path / "z.geojson")) == 0
+    doc = json.loads((tmp_path / "z.geojson").read_text())
+    assert doc["type"] == "FeatureCollection" and "crs" not in doc
+    props = [f["properties"] for f in doc["features"]]
+    assert [p["role"] for p in props] == ["reach", "dead_zone", "reachable"]
+    assert all(p["min_km"] == 700 and p["max_km"] == 5000 and p["tolerance_m"] == 10 for p in props)
+    assert props[0]["launch"].startswith("Krichev")
+    geoms = [shapely.geometry.shape(f["geometry"]) for f in doc["features"]]
+    assert geoms[0].contains(shapely.Point(0, 89.999))  # the North Pole is in reach
+    assert not geoms[2].contains(shapely.Point(30.5234, 50.4501))  # Kyiv is too close
+
+    assert zone(*base, "-o", str(tmp_path / "z.gpkg")) == 0
+    frame = geopandas.read_file(tmp_path / "z.gpkg")
+    assert list(frame["role"]) == ["reach", "dead_zone", "reachable"]
+    for g, back in zip(geoms, frame.geometry, strict=True):
+        assert g.symmetric_difference(back).area < 1e-9
+
+    assert zone(*base, "-o", str(tmp_path / "z.kml")) == 0
+    ns = {"k": "http://www.opengis.net/kml/2.2"}
+    marks = ET.parse(tmp_path / "z.kml").getroot().findall(".//k:Placemark", ns)
+    assert len(marks) == 3
+    outer = marks[1].find(".//k:outerBoundaryIs//k:coordinates", ns).text.split()
+    kml_ring = shapely.Polygon([tuple(map(float, c.split(","))) for c in outer])
+    assert kml_ring.symmetric_difference(geoms[1]).area < 1e-9
+    assert capsys.readouterr() == ("", "")
+
+
+def test_zone_refuses_to_overwrite_and_tolerance_changes_output(capsys, tmp_path) -> None:
+    out = tmp_path / "z.geojson"
+    out.write_text("keep me")
+    assert zone("--from", "krichev", "--max-km", "500", "-o", str(out)) == 2
+    assert out.read_text() == "keep me"
+    assert "exists; pass --overwrite" in capsys.readouterr().err
+    assert zone("--from", "krichev", "--max-km", "500", "-o", str(out), "--overwrite") == 0
+    coarse = json.loads(out.read_text())
+    assert zone("--from", "krichev", "--max-km", "500", "-o", str(out), "--overwrite", "--tolerance-m", "1") == 0
+    fine = json.loads(out.read_text())
+    n = [len(d["features"][0]["geometry"]["coordinates"][0]) for d in (coarse, fine)]
+    assert n[1] > 2 * n[0]
+    assert fine["features"][0]["properties"]["tolerance_m"] == 1
+    assert not list(tmp_path.glob(".*part*"))  # no temporary files left behind
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--from", "BLR", "--max-km", "10", "-o", "{d}/z.shp"], "unknown output format '.shp'"),
+        (["--from", "BLR", "--max-km", "10", "-o", "{d}/none/z.geojson"], "does not exist"),
+        (["--from", "BLR", "--max-km", "10", "-o", "{d}/z.geojson", "--tolerance-m", "0.5"], "at least 1 m"),
+        (["--from", "BLR", "--max-km", "30000", "-o", "{d}/z.geojson"], "exceeds 20,004 km"),
+        (["--from", "Atlantis", "--max-km", "10", "-o", "{d}/z.geojson"], "unknown country 'Atlantis'"),
+        (["--from", "BLR", "--max-km", "10"], "required: -o/--output"),
+    ],
+)
+def test_zone_bad_input_is_one_line_and_exit_2(capsys, tmp_path, argv, message) -> None:
+    code = zone(*[a.format(d=tmp_path) for a in argv])
+    out, err = capsys.readouterr()
+    assert code == 2 and out == "" and err.count("\n") == 1 and re.search(message, err), err
+    assert not list(tmp_path.glob("*.geojson"))

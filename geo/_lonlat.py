@@ -1,0 +1,125 @@
+"""Turn closed curves on the ellipsoid into valid lon/lat polygons (RFC 7946).
+
+A closed curve on the globe splits it in two. Drawn as a plain lon/lat ring it
+goes wrong in two ways: where it crosses the antimeridian its longitudes jump
+by 360 degrees (a streak across the map), and when it circles a pole neither
+side of the ring is the region (the pole cap is missing). Here a curve is
+given as a densely sampled closed sequence of (lon, lat) vertices, together
+with one point known to lie on the side that is *not* wanted, and
+:func:`side_polygon` returns the wanted side as a planar (Multi)Polygon in
+[-180, 180] x [-90, 90]:
+
+1. longitudes are unwrapped, so consecutive vertices never differ by more
+   than 180 degrees; the curve then either closes (it does not circle a
+   pole) or ends 360 degrees east or west of where it started (it circles
+   one);
+2. a curve that circles a pole is closed along the map's top edge (lat 90)
+   or bottom edge (lat -90), giving the two candidate regions;
+3. each candidate is folded into [-180, 180] by cutting it at the
+   antimeridian and shifting the pieces by multiples of 360 degrees;
+4. the candidate that does not hold the excluded point is the answer (for a
+   curve that does not circle a pole, the candidates are the bounded region
+   and its complement in the map rectangle).
+
+Edges stay straight lines in lon/lat, so a vertex-dense ring stays within
+its stated tolerance after the cut (the cut points lie on the straight edge
+that crosses +-180). Exterior rings come out counter-clockwise, holes
+clockwise, as RFC 7946 asks. The ``antimeridian`` package on PyPI solves the
+same problem from a ring alone and infers the pole from the ring's
+orientation; georange knows which side it wants from the exact distances,
+so it decides with a point instead.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import shapely
+from numpy.typing import NDArray
+from shapely.geometry.base import BaseGeometry
+
+__all__ = ["WORLD", "fold", "orient", "side_polygon", "unwrap"]
+
+FloatArray = NDArray[np.float64]
+
+WORLD = shapely.box(-180.0, -90.0, 180.0, 90.0)
+"""The map rectangle: the whole Earth as a lon/lat polygon."""
+
+
+def unwrap(lon: FloatArray) -> FloatArray:
+    """Return longitudes made continuous: no step between neighbours exceeds 180 degrees."""
+    step = np.diff(lon)
+    step = (step + 180.0) % 360.0 - 180.0
+    return np.concatenate([lon[:1], lon[0] + np.cumsum(step)])
+
+
+def fold(polygon: BaseGeometry) -> BaseGeometry:
+    """Cut a polygon given in unwrapped longitudes at +-180 and shift the pieces into the map."""
+    if polygon.is_empty:
+        return polygon
+    xmin, _, xmax, _ = polygon.bounds
+    pieces = []
+    for k in range(int(np.floor((xmin + 180.0) / 360.0)), int(np.floor((xmax + 180.0) / 360.0)) + 1):
+        window = shapely.box(-180.0 + 360.0 * k, -90.0, 180.0 + 360.0 * k, 90.0)
+        part = shapely.intersection(polygon, window)
+        if not part.is_empty:
+            pieces.append(shapely.affinity.translate(part, xoff=-360.0 * k))
+    return polygonal(shapely.union_all(pieces))
+
+
+def polygonal(geometry: BaseGeometry) -> BaseGeometry:
+    """Keep the polygonal part of a geometry (set operations may leave slivers of lines or points)."""
+    if geometry.geom_type in ("Polygon", "MultiPolygon"):
+        return geometry
+    polys = [g for g in shapely.get_parts(geometry) if g.geom_type in ("Polygon", "MultiPolygon")]
+    return shapely.union_all(polys) if polys else shapely.Polygon()
+
+
+def orient(geometry: BaseGeometry) -> BaseGeometry:
+    """Return the geometry with exterior rings counter-clockwise and holes clockwise (RFC 7946)."""
+    return shapely.orient_polygons(geometry, exterior_cw=False)
+
+
+def side_polygon(lon: FloatArray, lat: FloatArray, exclude: tuple[float, float]) -> BaseGeometry:
+    """Return the side of a closed curve that does not contain ``exclude`` as a lon/lat polygon.
+
+    Parameters
+    ----------
+    lon, lat : ndarray
+        Vertices of the closed curve in order, in degrees (the last vertex
+        may repeat the first). Consecutive vertices must be close enough that
+        the straight lon/lat segment between them is an acceptable drawing
+        of the curve, and in particular less than 180 degrees of longitude
+        apart.
+    exclude : (lon, lat)
+        A point of the side that is not wanted, well away from the curve.
+
+    Returns
+    -------
+    shapely Polygon or MultiPolygon
+        In [-180, 180] x [-90, 90], split at the antimeridian, closed along
+        the map edge where it holds a pole.
+    """
+    x = unwrap(np.asarray(lon, dtype=float))
+    y = np.asarray(lat, dtype=float)
+    if x[0] != x[-1] or y[0] != y[-1]:
+        x, y = np.append(x, x[0] + np.round((x[-1] - x[0]) / 360.0) * 360.0), np.append(y, y[0])
+    turns = int(np.round((x[-1] - x[0]) / 360.0))
+    if turns == 0:
+        inner = fold(shapely.make_valid(shapely.Polygon(np.column_stack([x, y]))))
+        candidates = [inner, polygonal(shapely.difference(WORLD, inner))]
+    elif abs(turns) == 1:
+        candidates = []
+        for edge in (90.0, -90.0):
+            ring = np.column_stack([np.r_[x, x[-1], x[0]], np.r_[y, edge, edge]])
+            candidates.append(fold(shapely.make_valid(shapely.Polygon(ring))))
+    else:
+        raise ValueError(f"curve winds {turns} times around a pole; expected a simple closed curve")
+    point = shapely.Point(exclude)
+    # The wanted side is the candidate that does not hold the excluded point.
+    holds = [c.intersects(point) for c in candidates]
+    if holds[0] and not holds[1]:
+        return orient(candidates[1])
+    if holds[1] and not holds[0]:
+        return orient(candidates[0])
+    # The point lies on the drawn curve itself: fall back on distance.
+    return orient(candidates[0] if candidates[0].distance(point) > candidates[1].distance(point) else candidates[1])
