@@ -79,6 +79,26 @@ def orient(geometry: BaseGeometry) -> BaseGeometry:
     return shapely.orient_polygons(geometry, exterior_cw=False)
 
 
+def _start_at_antimeridian(x: FloatArray, y: FloatArray, offset: float) -> tuple[FloatArray, FloatArray]:
+    """Rotate an unwrapped curve that circles a pole so that it starts and ends on a meridian 180 + 360 k.
+
+    Closing along the map edge then adds vertical edges only at the
+    antimeridian, where folding cuts anyway; closed elsewhere, the two folded
+    pieces would meet along a meridian with a rounding gap between them.
+    """
+    px, py = x[:-1], y[:-1]  # open: the last vertex repeats the first, shifted by offset
+    nx, ny = np.r_[px[1:], px[0] + offset], np.r_[py[1:], py[0]]
+    k0 = np.floor((px - 180.0) / 360.0)
+    k1 = np.floor((nx - 180.0) / 360.0)
+    i = int(np.flatnonzero(k0 != k1)[0])
+    c = 180.0 + 360.0 * max(k0[i], k1[i])
+    t = (c - px[i]) / (nx[i] - px[i])
+    yc = py[i] + t * (ny[i] - py[i])
+    body_x = np.r_[px[i + 1:], px[: i + 1] + offset]
+    body_y = np.r_[py[i + 1:], py[: i + 1]]
+    return np.r_[c, body_x, c + offset], np.r_[yc, body_y, yc]
+
+
 def side_polygon(lon: FloatArray, lat: FloatArray, exclude: tuple[float, float]) -> BaseGeometry:
     """Return the side of a closed curve that does not contain ``exclude`` as a lon/lat polygon.
 
@@ -108,6 +128,7 @@ def side_polygon(lon: FloatArray, lat: FloatArray, exclude: tuple[float, float])
         inner = fold(shapely.make_valid(shapely.Polygon(np.column_stack([x, y]))))
         candidates = [inner, polygonal(shapely.difference(WORLD, inner))]
     elif abs(turns) == 1:
+        x, y = _start_at_antimeridian(x, y, 360.0 * turns)
         candidates = []
         for edge in (90.0, -90.0):
             ring = np.column_stack([np.r_[x, x[-1], x[0]], np.r_[y, edge, edge]])

@@ -598,16 +598,24 @@ class _Builder:
             cx = xa[:, None] + fractions * (xb - xa)[:, None]
             cy = ya[:, None] + fractions * (yb - ya)[:, None]
             err = np.abs(self.g(_wrap(cx.ravel()), cy.ravel()) - self.radius).reshape(cx.shape).max(axis=1)
-            bad = err > self.tol / 2.0
+            # A step near 180 degrees of longitude (a curve passing close to a
+            # pole) makes the unwrapping ambiguous: split it too.
+            wide = np.abs(xb - xa) > 90.0
+            bad = (err > self.tol / 2.0) | wide
             verified[seg[~bad]] = True
             if not bad.any():
                 break
             split = seg[bad]
-            mx, my = self._snap(_wrap(cx[bad, 1]), cy[bad, 1])
-            mx = cx[bad, 1] + (mx - _wrap(cx[bad, 1]))  # back to unwrapped longitudes
-            mx = cx[bad, 1] + ((mx - cx[bad, 1] + 180.0) % 360.0 - 180.0)
+            start_x, start_y = _wrap(cx[bad, 1]), cy[bad, 1]
+            w = wide[bad]
+            if w.any():  # the geodesic midpoint: it goes round the pole if the curve does
+                az, _, dist = WGS84.inv(_wrap(xa[bad][w]), ya[bad][w], _wrap(xb[bad][w]), yb[bad][w])
+                gx, gy, _ = WGS84.fwd(_wrap(xa[bad][w]), ya[bad][w], az, np.asarray(dist) / 2.0)
+                start_x[w], start_y[w] = gx, gy
+            mx, my = self._snap(start_x, start_y)
             x = np.insert(x, split + 1, mx)
             y = np.insert(y, split + 1, my)
+            x = unwrap(_wrap(x))
             verified = np.insert(verified, split + 1, False)
             verified[split + np.arange(split.size)] = False
         return x, y
