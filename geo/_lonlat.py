@@ -37,7 +37,7 @@ import shapely
 from numpy.typing import NDArray
 from shapely.geometry.base import BaseGeometry
 
-__all__ = ["WORLD", "fold", "orient", "side_polygon", "unwrap"]
+__all__ = ["WORLD", "fold", "orient", "side_polygon", "unwrap", "wrap"]
 
 FloatArray = NDArray[np.float64]
 
@@ -45,10 +45,14 @@ WORLD = shapely.box(-180.0, -90.0, 180.0, 90.0)
 """The map rectangle: the whole Earth as a lon/lat polygon."""
 
 
+def wrap(lon: FloatArray) -> FloatArray:
+    """Return longitudes (or longitude steps) reduced to [-180, 180)."""
+    return (np.asarray(lon) + 180.0) % 360.0 - 180.0
+
+
 def unwrap(lon: FloatArray) -> FloatArray:
     """Return longitudes made continuous: no step between neighbours exceeds 180 degrees."""
-    step = np.diff(lon)
-    step = (step + 180.0) % 360.0 - 180.0
+    step = wrap(np.diff(lon))
     return np.concatenate([lon[:1], lon[0] + np.cumsum(step)])
 
 

@@ -28,18 +28,20 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see --help)\n")
 
 
-def _km(text: str) -> float:
-    try:
-        return float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number of kilometres") from None
+def _number_of(unit: str):  # type: ignore[no-untyped-def]
+    """Return an argparse type that reads a float and names ``unit`` when it cannot."""
+
+    def parse(text: str) -> float:
+        try:
+            return float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a number of {unit}") from None
+
+    return parse
 
 
-def _metres(text: str) -> float:
-    try:
-        return float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number of metres") from None
+_km = _number_of("kilometres")
+_metres = _number_of("metres")
 
 
 def _build_parser() -> argparse.ArgumentParser:

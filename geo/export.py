@@ -29,6 +29,18 @@ FORMATS = {".geojson": "GeoJSON", ".json": "GeoJSON", ".gpkg": "GeoPackage", ".k
 _KML_STYLE = {"reach": "7f0000ff", "dead_zone": "7f888888", "reachable": "7f00a5ff"}  # aabbggrr
 
 
+def _check_target(target: Path, overwrite: bool) -> Path:
+    """Refuse an existing file (unless ``overwrite``), a directory or a missing directory; return the directory."""
+    if target.exists() and not overwrite:
+        raise OutputExistsError(f"{target}: exists; pass --overwrite to replace it")
+    if target.is_dir():
+        raise InputFileError(f"{target}: is a directory, expected a file name")
+    directory = target.parent if str(target.parent) else Path(".")
+    if not directory.is_dir():
+        raise InputFileError(f"{target}: directory {directory} does not exist")
+    return directory
+
+
 @contextlib.contextmanager
 def atomic_path(path: str | Path, *, overwrite: bool = False) -> Iterator[Path]:
     """Yield a temporary path beside ``path``; rename it to ``path`` when the block succeeds.
@@ -41,13 +53,7 @@ def atomic_path(path: str | Path, *, overwrite: bool = False) -> Iterator[Path]:
         If the directory does not exist or cannot be written.
     """
     target = Path(path)
-    if target.exists() and not overwrite:
-        raise OutputExistsError(f"{target}: exists; pass --overwrite to replace it")
-    if target.is_dir():
-        raise InputFileError(f"{target}: is a directory, expected a file name")
-    directory = target.parent if str(target.parent) else Path(".")
-    if not directory.is_dir():
-        raise InputFileError(f"{target}: directory {directory} does not exist")
+    directory = _check_target(target, overwrite)
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=f".part{target.suffix}", dir=directory)
     except OSError as exc:
@@ -147,11 +153,7 @@ def check_output(path: str | Path, *, overwrite: bool = False) -> str:
             f"{target}: unknown output format {target.suffix or '(no extension)'!r}; "
             f"expected one of {', '.join(FORMATS)}"
         )
-    if target.exists() and not overwrite:
-        raise OutputExistsError(f"{target}: exists; pass --overwrite to replace it")
-    directory = target.parent if str(target.parent) else Path(".")
-    if not directory.is_dir():
-        raise InputFileError(f"{target}: directory {directory} does not exist")
+    _check_target(target, overwrite)
     return fmt
 
 

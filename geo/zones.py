@@ -62,7 +62,7 @@ from pyproj import Transformer
 from scipy.optimize import minimize
 from shapely.geometry.base import BaseGeometry
 
-from geo._lonlat import WORLD, orient, polygonal, side_polygon, unwrap
+from geo._lonlat import WORLD, orient, polygonal, side_polygon, unwrap, wrap
 from geo.distance import LaunchArea
 from geo.errors import InvalidRangeError
 from geo.geodesy import HALF_MERIDIAN_M, WGS84, antipode, geodesic_distance
@@ -140,8 +140,8 @@ class _MultiField:
         results = [f.extremes(lon, lat) for f in self.fields]
         d = np.stack([r[0] for r in results])
         k = d.argmax(axis=0) if self.farthest else d.argmin(axis=0)
-        cols = np.arange(d.shape[1]) if d.ndim == 2 else ()
-        return tuple(np.stack([r[i] for r in results])[k, cols] for i in range(3))  # type: ignore[return-value]
+        cols = np.arange(d.shape[1])
+        return d[k, cols], np.stack([r[1] for r in results])[k, cols], np.stack([r[2] for r in results])[k, cols]
 
 
 @dataclass(frozen=True)
@@ -322,11 +322,11 @@ def _check_tolerance(tolerance_m: float) -> float:
 
 @dataclass(frozen=True)
 class _Part:
-    """One connected launch part: a site (``polygon`` None) or one polygon of a territory."""
+    """One connected launch part: a site (``area`` None) or one polygon of a territory."""
 
     lon: float
     lat: float
-    polygon: BaseGeometry | None = None
+    area: LaunchArea | None = None
 
 
 def _parts(sources: Sequence[LaunchSource]) -> list[_Part]:
@@ -337,9 +337,9 @@ def _parts(sources: Sequence[LaunchSource]) -> list[_Part]:
         if isinstance(s, LaunchPoint):
             out.append(_Part(s.lon, s.lat))
         elif isinstance(s, LaunchRegion):
-            for area in s.parts:
+            for area in s.parts:  # prepared once by the region, shared with geo.reach
                 p = area.geometry.representative_point()
-                out.append(_Part(p.x, p.y, area.geometry))
+                out.append(_Part(p.x, p.y, area))
         else:
             raise TypeError(f"launch source must be a LaunchPoint or LaunchRegion, not {type(s).__name__}")
     return out
@@ -347,11 +347,11 @@ def _parts(sources: Sequence[LaunchSource]) -> list[_Part]:
 
 def _combined(parts: Sequence[_Part], *, farthest: bool) -> _Field:
     """One field for several parts: all polygons as one launch area, sites alongside."""
-    fields: list[_Field] = [_PointField(p.lon, p.lat, farthest) for p in parts if p.polygon is None]
-    polys = [p.polygon for p in parts if p.polygon is not None]
-    if polys:
-        geometry = polys[0] if len(polys) == 1 else shapely.MultiPolygon(polys)
-        fields.append(_AreaField(_area(geometry), farthest))
+    fields: list[_Field] = [_PointField(p.lon, p.lat, farthest) for p in parts if p.area is None]
+    areas = [p.area for p in parts if p.area is not None]
+    if areas:
+        area = areas[0] if len(areas) == 1 else _area(shapely.MultiPolygon([a.geometry for a in areas]))
+        fields.append(_AreaField(area, farthest))
     return fields[0] if len(fields) == 1 else _MultiField(tuple(fields), farthest)
 
 
@@ -359,7 +359,7 @@ _AREAS: dict[bytes, LaunchArea] = {}
 
 
 def _area(geometry: BaseGeometry) -> LaunchArea:
-    """Return a prepared LaunchArea, cached by geometry (preparing costs more than a zone's queries)."""
+    """Return a prepared LaunchArea for several parts, cached by geometry (preparing is the costly step)."""
     key = shapely.to_wkb(geometry)
     area = _AREAS.get(key)
     if area is None:
@@ -376,7 +376,7 @@ def _groups(parts: list[_Part], spread_m: float) -> list[list[_Part]]:
     lon = np.array([p.lon for p in parts])
     lat = np.array([p.lat for p in parts])
     radius = np.array([
-        0.0 if p.polygon is None else float(_area(p.polygon).extremes(p.lon, p.lat, farthest=True)[0])
+        0.0 if p.area is None else float(p.area.extremes(p.lon, p.lat, farthest=True)[0])
         for p in parts
     ])
     centre = geodesic_distance(lon[:, None], lat[:, None], lon[None, :], lat[None, :])
@@ -597,7 +597,7 @@ class _Builder:
             xa, ya, xb, yb = x[seg], y[seg], x[seg + 1], y[seg + 1]
             cx = xa[:, None] + fractions * (xb - xa)[:, None]
             cy = ya[:, None] + fractions * (yb - ya)[:, None]
-            err = np.abs(self.g(_wrap(cx.ravel()), cy.ravel()) - self.radius).reshape(cx.shape).max(axis=1)
+            err = np.abs(self.g(wrap(cx.ravel()), cy.ravel()) - self.radius).reshape(cx.shape).max(axis=1)
             # A step near 180 degrees of longitude (a curve passing close to a
             # pole) makes the unwrapping ambiguous: split it too.
             wide = np.abs(xb - xa) > 90.0
@@ -606,16 +606,16 @@ class _Builder:
             if not bad.any():
                 break
             split = seg[bad]
-            start_x, start_y = _wrap(cx[bad, 1]), cy[bad, 1]
+            start_x, start_y = wrap(cx[bad, 1]), cy[bad, 1]
             w = wide[bad]
             if w.any():  # the geodesic midpoint: it goes round the pole if the curve does
-                az, _, dist = WGS84.inv(_wrap(xa[bad][w]), ya[bad][w], _wrap(xb[bad][w]), yb[bad][w])
-                gx, gy, _ = WGS84.fwd(_wrap(xa[bad][w]), ya[bad][w], az, np.asarray(dist) / 2.0)
+                az, _, dist = WGS84.inv(wrap(xa[bad][w]), ya[bad][w], wrap(xb[bad][w]), yb[bad][w])
+                gx, gy, _ = WGS84.fwd(wrap(xa[bad][w]), ya[bad][w], az, np.asarray(dist) / 2.0)
                 start_x[w], start_y[w] = gx, gy
             mx, my = self._snap(start_x, start_y)
             x = np.insert(x, split + 1, mx)
             y = np.insert(y, split + 1, my)
-            x = unwrap(_wrap(x))
+            x = unwrap(wrap(x))
             verified = np.insert(verified, split + 1, False)
             verified[split + np.arange(split.size)] = False
         return x, y
@@ -629,10 +629,6 @@ def _field_shape(field: _Field) -> BaseGeometry:
         return field.area.geometry
     assert isinstance(field, _MultiField)
     return shapely.union_all([_field_shape(f) for f in field.fields])
-
-
-def _wrap(lon: FloatArray) -> FloatArray:
-    return (np.asarray(lon) + 180.0) % 360.0 - 180.0
 
 
 def _densify_geodesic(shape: BaseGeometry, spacing_m: float) -> BaseGeometry:
