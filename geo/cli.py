@@ -18,6 +18,7 @@ from geo.errors import GeoRangeError
 __all__ = ["main"]
 
 EXIT_OK = 0
+EXIT_FAILED = 1
 EXIT_USAGE = 2
 
 
@@ -100,6 +101,22 @@ def _build_parser() -> argparse.ArgumentParser:
                       help="largest distance of drawn boundaries from the true ones, in m (default 10, at least 1)")
     zone.add_argument("--overwrite", action="store_true", help="replace FILE if it exists")
     zone.set_defaults(func=_cmd_zone)
+
+    check = sub.add_parser(
+        "check",
+        help="check claim files: verdicts, margins, critical values, robustness, coverage",
+        description=(
+            "Evaluate every [[claim]] and [[survey]] of the claim files (TOML; a directory means its *.toml "
+            "files). Exit 0 if every claim holds, 1 if any fails, 2 on bad input (no report is written then)."
+        ),
+    )
+    check.add_argument("paths", nargs="+", metavar="PATH", help="claim file or directory of claim files")
+    check.add_argument("--format", choices=("table", "json", "markdown"), default="table", help="report format")
+    check.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE instead of stdout")
+    check.add_argument("--overwrite", action="store_true", help="replace FILE if it exists")
+    check.add_argument("--no-coverage", action="store_true",
+                       help="skip the launch-area coverage shares (faster)")
+    check.set_defaults(func=_cmd_check)
     return parser
 
 
@@ -140,6 +157,27 @@ def _cmd_zone(args: argparse.Namespace) -> int:
     result = zones(sources, band, tolerance_m=args.tolerance_m)
     write_zones(result, out, overwrite=args.overwrite)
     return EXIT_OK
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    from geo import report
+    from geo.claims import load_claims
+    from geo.export import atomic_path, check_writable
+    from geo.verdicts import evaluate
+
+    if args.output:
+        check_writable(args.output, overwrite=args.overwrite)
+    loaded = load_claims(args.paths)  # every file checked before any work or output
+    claims, surveys = evaluate(loaded.claims, loaded.surveys, coverage=not args.no_coverage)
+    render = {"json": report.to_json, "markdown": report.to_markdown, "table": report.to_table}[args.format]
+    text = render(claims, surveys)
+    if args.output:
+        with atomic_path(args.output, overwrite=args.overwrite) as tmp:
+            tmp.write_text(text, encoding="utf-8")
+        print(report.summary_line(claims), file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return EXIT_OK if all(r.holds for r in claims) else EXIT_FAILED
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 __all__ = [
     "AmbiguousPlaceError",
+    "ClaimFormatError",
     "DataFileError",
     "GeoRangeError",
     "InputFileError",
@@ -43,6 +44,10 @@ class AmbiguousPlaceError(GeoRangeError, LookupError):
 
 class InputFileError(GeoRangeError, ValueError):
     """A user-supplied file is missing, unreadable or malformed."""
+
+
+class ClaimFormatError(GeoRangeError, ValueError):
+    """A claim file is malformed: bad TOML, a missing, unknown or mistyped field, a duplicate id."""
 
 
 class DataFileError(GeoRangeError, RuntimeError):

@@ -22,7 +22,7 @@ from shapely.geometry.base import BaseGeometry
 from geo.errors import InputFileError, OutputExistsError
 from geo.zones import Zone
 
-__all__ = ["FORMATS", "atomic_path", "check_output", "write_zones", "zones_geojson", "zones_kml"]
+__all__ = ["FORMATS", "atomic_path", "check_output", "check_writable", "write_zones", "zones_geojson", "zones_kml"]
 
 FORMATS = {".geojson": "GeoJSON", ".json": "GeoJSON", ".gpkg": "GeoPackage", ".kml": "KML"}
 
@@ -139,6 +139,11 @@ def _write_gpkg(zones: Sequence[Zone]) -> Callable[[Path], None]:
         frame.to_file(tmp, driver="GPKG", layer="zones")
 
     return write
+
+
+def check_writable(path: str | Path, *, overwrite: bool = False) -> None:
+    """Refuse an existing file (unless ``overwrite``), a directory, or a missing directory; any format."""
+    _check_target(Path(path), overwrite)
 
 
 def check_output(path: str | Path, *, overwrite: bool = False) -> str:

@@ -19,6 +19,7 @@ from functools import cached_property
 import shapely
 from shapely.geometry.base import BaseGeometry
 
+from geo._toml import close_names
 from geo.distance import LaunchArea
 from geo.errors import InvalidCoordinateError, UnknownPlaceError
 from geo.geodesy import check_lonlat
@@ -126,5 +127,8 @@ def parse_launch(spec: str) -> LaunchSource:
     try:
         code, name, geometry = places.lookup_country(text)
     except UnknownPlaceError as exc:
-        raise UnknownPlaceError(f"launch source {text!r} is not a site, a country or LAT,LON: {exc}") from None
+        sites = places.load_sites()
+        names = [n for s in sites.values() for n in (s.key, s.name, *s.aliases)]
+        hint = close_names(text, names).replace("; did you mean", "; or did you mean the site")
+        raise UnknownPlaceError(f"launch source {text!r} is not a site, a country or LAT,LON: {exc}{hint}") from None
     return LaunchRegion(label=name, geometry=geometry, code=code)
