@@ -10,6 +10,9 @@ Distances are WGS84 geodesics (GeographicLib through pyproj). The public API:
 - :class:`RangeBand`, :func:`reach_table`, :func:`classify`: statuses and margins;
 - :func:`lookup_place`, :func:`lookup_country`, :func:`lookup_site`,
   :func:`capitals`, :func:`european_capitals`: the shipped data;
+- :func:`load_claims`, :func:`make_claim`, :func:`evaluate_claim`: claims
+  and their verdicts (:mod:`geo.testing` has assertions for test authors);
+- :func:`lookup_system`: weapon systems and their published figures;
 - the exceptions in :mod:`geo.errors`.
 """
 
@@ -17,9 +20,11 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
+from geo.claims import load_claims, make_claim
 from geo.distance import LaunchArea, distances_to_points
 from geo.errors import (
     AmbiguousPlaceError,
+    ClaimFormatError,
     DataFileError,
     GeoRangeError,
     InputFileError,
@@ -32,12 +37,15 @@ from geo.geodesy import HALF_MERIDIAN_M, WGS84, geodesic_distance
 from geo.launch import LaunchPoint, LaunchRegion, parse_launch
 from geo.places import Place, Site, capitals, european_capitals, lookup_country, lookup_place, lookup_site
 from geo.reach import MAX_RANGE_KM, RangeBand, classify, reach_table
+from geo.systems import lookup_system
+from geo.verdicts import evaluate_claim
 
 __all__ = [
     "HALF_MERIDIAN_M",
     "MAX_RANGE_KM",
     "WGS84",
     "AmbiguousPlaceError",
+    "ClaimFormatError",
     "DataFileError",
     "GeoRangeError",
     "InputFileError",
@@ -56,10 +64,14 @@ __all__ = [
     "classify",
     "distances_to_points",
     "european_capitals",
+    "evaluate_claim",
     "geodesic_distance",
     "lookup_country",
     "lookup_place",
     "lookup_site",
+    "lookup_system",
+    "load_claims",
+    "make_claim",
     "parse_launch",
     "reach_table",
 ]

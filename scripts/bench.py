@@ -137,6 +137,44 @@ def bench_zones(belarus, repeat: int) -> None:
           "and its ring leaves out the North Pole")
 
 
+def bench_claims(repeat: int) -> None:
+    """Time the claim catalogue, with and without coverage, against one sweep of the uncertainty box."""
+    from pathlib import Path
+
+    from geo.claims import load_claims
+    from geo.verdicts import evaluate, evaluate_claim
+
+    catalogue = Path(__file__).resolve().parent.parent / "data" / "claims"
+    loaded = load_claims([catalogue])
+    evaluate(loaded.claims, loaded.surveys)  # warm the data caches
+    verdicts = best_of(repeat, lambda: evaluate(loaded.claims, coverage=False))
+    covered = best_of(repeat, lambda: evaluate(loaded.claims))
+    surveys = best_of(1, lambda: evaluate((), loaded.surveys))
+    # Baseline: robustness by re-evaluating the claim on a 21 x 21 grid of the box instead of
+    # testing only the candidate flip values (the method geo.verdicts uses).
+    kyiv = loaded.claims[0]
+
+    def sweep():
+        from dataclasses import replace
+
+        from geo.systems import Figure
+
+        for a in np.linspace(kyiv.min_km.low_km, kyiv.min_km.high_km, 21):
+            for b in np.linspace(kyiv.max_km.low_km, kyiv.max_km.high_km, 21):
+                evaluate_claim(replace(kyiv, min_km=Figure.exact(a), max_km=Figure.exact(b)), coverage=False)
+
+    one = best_of(repeat, lambda: evaluate_claim(kyiv, coverage=False))
+    grid = best_of(1, sweep)
+    n = len(loaded.claims)
+    print(f"\nclaim catalogue ({n} claims, {sum(len(c.scenarios) for c in loaded.claims)} extra scenarios, "
+          f"{len(loaded.surveys)} surveys):")
+    print(f"  verdicts, critical values, robustness   {verdicts:7.3f} s")
+    print(f"  ... plus launch-area coverage            {covered:7.3f} s")
+    print(f"  surveys (with territory shares)          {surveys:7.3f} s")
+    print(f"  one claim, exact robustness {one * 1000:7.1f} ms; 21 x 21 grid sweep {grid:6.2f} s "
+          f"({grid / one:,.0f}x slower, and only sampled)")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sample", type=int, default=500, help="cities the baselines are timed on (default 500)")
@@ -178,6 +216,7 @@ def main() -> int:
         print(f"{name:30} {px.size:8,} {scaled:10.1f} s {scaled / warm:7.0f}x {err:20.2f} m")
 
     bench_zones(belarus, args.repeat)
+    bench_claims(args.repeat)
 
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux
     print(f"\npeak resident memory: {peak:,.0f} MB")
