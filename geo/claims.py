@@ -56,7 +56,10 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, ClassVar, Final
+
+import pandas as pd
+from shapely.geometry.base import BaseGeometry
 
 from geo._toml import Fields, close_names, load_toml
 from geo.errors import ClaimFormatError, GeoRangeError
@@ -126,8 +129,10 @@ class Scenario:
 
 
 @dataclass(frozen=True)
-class Claim:
-    """A checked geographic claim: from where, with what range, about which place, expecting what."""
+class _Entry:
+    """What claims and surveys share: id, provenance, range figures and launch scenarios."""
+
+    kind: ClassVar[str]
 
     id: str
     file: str
@@ -138,8 +143,6 @@ class Claim:
     max_km: Figure
     launch: Scenario
     scenarios: tuple[Scenario, ...]
-    place: Target
-    expect: str
 
     @property
     def band(self) -> RangeBand:
@@ -149,7 +152,7 @@ class Claim:
     @property
     def where(self) -> str:
         """Location prefix for messages: ``file, claim "id"``."""
-        return f'{self.file}, claim "{self.id}"'
+        return f'{self.file}, {self.kind} "{self.id}"'
 
     @property
     def system_name(self) -> str:
@@ -158,31 +161,30 @@ class Claim:
 
 
 @dataclass(frozen=True)
-class Survey:
-    """A question without a verdict: statuses of a set of places and shares of territories in reach."""
+class Claim(_Entry):
+    """A checked geographic claim: from where, with what range, about which place, expecting what."""
 
-    id: str
-    file: str
-    text: str
-    source: Source
-    system: System | None
-    min_km: Figure
-    max_km: Figure
-    launch: Scenario
-    scenarios: tuple[Scenario, ...]
+    kind: ClassVar[str] = "claim"
+
+    place: Target
+    expect: str
+
+
+@dataclass(frozen=True)
+class Survey(_Entry):
+    """A question without a verdict: statuses of a set of places and shares of territories in reach.
+
+    ``places`` and ``territories`` are the sets as written; ``table`` and
+    ``regions`` the same sets resolved when the file was loaded.
+    """
+
+    kind: ClassVar[str] = "survey"
+
     places: str | tuple[str, ...]
     territories: str | tuple[str, ...]
     as_of: dt.date | None
-
-    @property
-    def band(self) -> RangeBand:
-        """The nominal range band."""
-        return RangeBand(self.min_km.value_km, self.max_km.value_km, where=f'{self.file}, survey "{self.id}"')
-
-    @property
-    def system_name(self) -> str:
-        """The system's name, or ``""`` for explicit figures."""
-        return self.system.name if self.system else ""
+    table: pd.DataFrame = field(repr=False, compare=False)
+    regions: tuple[tuple[str, str, BaseGeometry], ...] = field(repr=False, compare=False)
 
 
 @dataclass(frozen=True)
@@ -427,10 +429,10 @@ def _survey(f: Fields, path: str, ident: str, default: Source) -> Survey:
     places = _group_or_list(f, "places")
     territories = _group_or_list(f, "territories") if f.has("territories") else ()
     try:  # resolve now so that a bad name fails before any report is written
-        groups.resolve_places(places, as_of)
-        if territories:
-            groups.resolve_territories(territories, as_of)
+        table = groups.resolve_places(places, as_of)
+        regions = tuple(groups.resolve_territories(territories, as_of)) if territories else ()
     except GeoRangeError as exc:
         raise f.fail(str(exc)) from None
     common = _common(f, default)
-    return Survey(id=ident, file=path, places=places, territories=territories, as_of=as_of, **common)
+    return Survey(id=ident, file=path, places=places, territories=territories, as_of=as_of, table=table,
+                  regions=regions, **common)

@@ -103,7 +103,7 @@ def resolve_places(spec: str | tuple[str, ...], as_of: dt.date | None = None) ->
         For an unknown set name (with close names) or an unknown place.
     """
     from geo import places
-    from geo.targets import PRESETS, load_targets
+    from geo.targets import PRESETS, load_targets, places_frame
 
     if isinstance(spec, str):
         if spec in PRESETS:
@@ -124,15 +124,7 @@ def resolve_places(spec: str | tuple[str, ...], as_of: dt.date | None = None) ->
             )
     else:
         chosen = [places.lookup_place(q) for q in spec]
-    return pd.DataFrame(
-        {
-            "name": [p.name for p in chosen],
-            "country": [p.country for p in chosen],
-            "lat": [p.lat for p in chosen],
-            "lon": [p.lon for p in chosen],
-            "population": [p.population for p in chosen],
-        }
-    )
+    return places_frame(chosen)
 
 
 def resolve_territories(

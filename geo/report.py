@@ -124,10 +124,8 @@ def survey_record(result: SurveyResult) -> dict[str, Any]:
     """Return the JSON object of one survey result."""
     s = result.survey
     cols = ["scenario", "name", "country", "lat", "lon", "min_km", "max_km", "status", "margin_km", "via"]
-    places = [
-        {("nearest_km" if k == "min_km" else "farthest_km" if k == "max_km" else k): _plain(row[k]) for k in cols}
-        for row in result.places[cols].to_dict(orient="records")
-    ]
+    frame = result.places[cols].rename(columns={"min_km": "nearest_km", "max_km": "farthest_km"})
+    places = [{k: _plain(v) for k, v in row.items()} for row in frame.to_dict(orient="records")]
     return {
         "kind": "survey",
         "id": s.id,

@@ -9,16 +9,34 @@ from __future__ import annotations
 
 import csv
 import math
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from geo.errors import InputFileError
 
-__all__ = ["PRESETS", "load_targets", "read_places_csv"]
+if TYPE_CHECKING:
+    from geo.places import Place
+
+__all__ = ["PRESETS", "load_targets", "places_frame", "read_places_csv"]
 
 PRESETS = ("capitals", "european-capitals", "cities")
 _REQUIRED = ("name", "lat", "lon")
+
+
+def places_frame(chosen: Sequence[Place]) -> pd.DataFrame:
+    """Return gazetteer places as a frame with ``name, country, lat, lon, population``."""
+    return pd.DataFrame(
+        {
+            "name": [p.name for p in chosen],
+            "country": [p.country for p in chosen],
+            "lat": [p.lat for p in chosen],
+            "lon": [p.lon for p in chosen],
+            "population": [p.population for p in chosen],
+        }
+    )
 
 
 def _preset(name: str) -> pd.DataFrame:
@@ -35,16 +53,7 @@ def _preset(name: str) -> pd.DataFrame:
                 "population": g["population"].to_numpy(),
             }
         )
-    chosen = places.capitals() if name == "capitals" else places.european_capitals()
-    return pd.DataFrame(
-        {
-            "name": [p.name for p in chosen],
-            "country": [p.country for p in chosen],
-            "lat": [p.lat for p in chosen],
-            "lon": [p.lon for p in chosen],
-            "population": [p.population for p in chosen],
-        }
-    )
+    return places_frame(places.capitals() if name == "capitals" else places.european_capitals())
 
 
 def read_places_csv(path: str | Path) -> pd.DataFrame:

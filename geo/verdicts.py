@@ -157,9 +157,9 @@ def _probe(values: FloatArray, lo: float, hi: float) -> FloatArray:
 
 
 def _flip(
-    n: FloatArray, f: FloatArray, expect: str, figure: str, nominal: float, other: float, now: bool
+    n: FloatArray, f: FloatArray, breaks: FloatArray, expect: str, figure: str, nominal: float, other: float,
+    now: bool,
 ) -> Flip | None:
-    breaks = np.unique(np.concatenate([n, f]))
     lo, hi = (0.0, other) if figure == "min_km" else (other, MAX_RANGE_KM)
     pts = _probe(breaks, lo, hi)
     fixed = np.full(pts.shape, other)
@@ -187,9 +187,8 @@ def _negate(op: str) -> str:
 
 
 def _robust(
-    n: FloatArray, f: FloatArray, expect: str, minimum: Figure, maximum: Figure, now: bool
+    n: FloatArray, f: FloatArray, breaks: FloatArray, expect: str, minimum: Figure, maximum: Figure, now: bool
 ) -> tuple[bool, dict[str, bool]]:
-    breaks = np.unique(np.concatenate([n, f]))
     pmin = _probe(breaks, minimum.low_km, minimum.high_km)
     pmax = _probe(breaks, maximum.low_km, maximum.high_km)
     by_figure = {}
@@ -219,14 +218,15 @@ def _verdict(claim: Claim, scenario: Scenario, *, with_coverage: bool) -> Verdic
         figure, deciding = "max_km", n[part]
     else:
         figure, deciding = "min_km", f[part]
+    breaks = np.unique(np.concatenate([n, f]))  # the only values at which a verdict can flip
     flips = {
-        "min_km": _flip(n, f, claim.expect, "min_km", band.min_km, band.max_km, now),
-        "max_km": _flip(n, f, claim.expect, "max_km", band.max_km, band.min_km, now),
+        "min_km": _flip(n, f, breaks, claim.expect, "min_km", band.min_km, band.max_km, now),
+        "max_km": _flip(n, f, breaks, claim.expect, "max_km", band.max_km, band.min_km, now),
     }
     nominal = {"min_km": band.min_km, "max_km": band.max_km}
     candidates = [fl for fl in flips.values() if fl is not None]
     nearest_flip = min(candidates, key=lambda fl: abs(fl.value_km - nominal[fl.figure]), default=None)
-    robust, by_figure = _robust(n, f, claim.expect, claim.min_km, claim.max_km, now)
+    robust, by_figure = _robust(n, f, breaks, claim.expect, claim.min_km, claim.max_km, now)
     if with_coverage:
         coverage = launch_coverage(scenario.sources, claim.place.lon, claim.place.lat, band)
     else:
@@ -274,16 +274,14 @@ def evaluate_claim(claim: Claim, *, coverage: bool = True) -> ClaimResult:
 
 def evaluate_survey(survey: Survey, *, tolerance_m: float = 10.0) -> SurveyResult:
     """Answer a survey: every place's status per scenario, and territory shares in the reachable zone."""
-    from geo import groups
     from geo.zones import reachable_zone
 
     band = survey.band
-    table = groups.resolve_places(survey.places, survey.as_of)
     frames = []
     shares = []
-    territories = groups.resolve_territories(survey.territories, survey.as_of) if survey.territories else []
+    territories = survey.regions
     for scenario in (survey.launch, *survey.scenarios):
-        frame = reach_table(table, list(scenario.sources), band)
+        frame = reach_table(survey.table, list(scenario.sources), band)
         frame.insert(0, "scenario", scenario.label)
         frames.append(frame)
         if territories:
