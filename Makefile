@@ -13,8 +13,10 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-# The main job: check every claim of the catalogue and print the report.
+# The main job: check every claim of the catalogue, print the report and
+# regenerate the map gallery maps/ (HTML and PNG per claim file).
 run: $(STAMP)
+	$(BIN)/python scripts/build_gallery.py
 	$(BIN)/georange check data/claims/
 
 # The whole test suite (CI runs this through .ci/run).

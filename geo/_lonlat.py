@@ -37,7 +37,7 @@ import shapely
 from numpy.typing import NDArray
 from shapely.geometry.base import BaseGeometry
 
-__all__ = ["WORLD", "fold", "orient", "side_polygon", "unwrap", "wrap"]
+__all__ = ["WORLD", "drawn_boundary", "fold", "orient", "side_polygon", "unwrap", "wrap"]
 
 FloatArray = NDArray[np.float64]
 
@@ -148,3 +148,35 @@ def side_polygon(lon: FloatArray, lat: FloatArray, exclude: tuple[float, float])
         return orient(candidates[0])
     # The point lies on the drawn curve itself: fall back on distance.
     return orient(candidates[0] if candidates[0].distance(point) > candidates[1].distance(point) else candidates[1])
+
+
+def drawn_boundary(geometry: BaseGeometry) -> BaseGeometry:
+    """Return the true boundary of a lon/lat polygon as lines, without the map-edge closures.
+
+    Polygons from :func:`side_polygon` are cut at the antimeridian and closed
+    along lat +-90 around a pole. Those edges are artefacts of the flat map,
+    not part of the curve on the globe: stroked, they draw a line down the
+    antimeridian and along the top of the map. Edges that run along
+    lon = +-180 or lat = +-90 are dropped here; what remains is the curve,
+    as lines that end at the map edge.
+    """
+    lines = []
+    for ring in shapely.get_rings(shapely.get_parts(geometry)) if not geometry.is_empty else []:
+        xy = shapely.get_coordinates(ring)
+        x, y = xy[:, 0], xy[:, 1]
+        on_edge = ((np.abs(x[:-1]) == 180.0) & (x[:-1] == x[1:])) | ((np.abs(y[:-1]) == 90.0) & (y[:-1] == y[1:]))
+        keep = np.flatnonzero(~on_edge)
+        if keep.size == 0:
+            continue
+        if keep.size == on_edge.size:  # a closed curve: keep it closed
+            lines.append(shapely.LineString(xy))
+            continue
+        # Runs of consecutive kept edges; a run that wraps past the ring's end is joined.
+        breaks = np.flatnonzero(np.diff(keep) > 1) + 1
+        runs = [list(r) for r in np.split(keep, breaks)]
+        if len(runs) > 1 and runs[0][0] == 0 and runs[-1][-1] == on_edge.size - 1:
+            runs[0] = runs.pop() + runs[0]
+        for run in runs:
+            idx = np.r_[run, run[-1] + 1] % (len(xy) - 1)
+            lines.append(shapely.LineString(xy[idx]))
+    return shapely.MultiLineString(lines) if lines else shapely.MultiLineString()

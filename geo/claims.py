@@ -193,6 +193,13 @@ class ClaimFile:
 
     claims: tuple[Claim, ...]
     surveys: tuple[Survey, ...]
+    titles: tuple[str, ...] = ()
+    """The files' ``title`` fields, in file order (files without one are skipped)."""
+
+    @property
+    def title(self) -> str:
+        """The titles joined with "; ", or ``""``."""
+        return "; ".join(self.titles)
 
 
 def claim_files(paths: Iterable[str | Path]) -> list[Path]:
@@ -243,12 +250,15 @@ def load_claims(paths: Iterable[str | Path]) -> ClaimFile:
     claims: list[Claim] = []
     surveys: list[Survey] = []
     seen: dict[str, str] = {}
+    titles: list[str] = []
     for path in claim_files(paths):
         document = load_toml(path, ClaimFormatError)
         top = Fields(document, str(path), ClaimFormatError)
         top.only({"claim", "survey", "source", "title"})
         if not top.has("claim") and not top.has("survey"):
             raise top.fail("no [[claim]] or [[survey]] table")
+        if top.has("title"):
+            titles.append(top.text("title"))
         default = _source(top.sub("source", "[source]")) if top.has("source") else Source()
         for kind in ("claim", "survey"):
             entries = document.get(kind, [])
@@ -268,7 +278,7 @@ def load_claims(paths: Iterable[str | Path]) -> ClaimFile:
                     claims.append(_claim(f, str(path), ident, default))
                 else:
                     surveys.append(_survey(f, str(path), ident, default))
-    return ClaimFile(tuple(claims), tuple(surveys))
+    return ClaimFile(tuple(claims), tuple(surveys), tuple(titles))
 
 
 def make_claim(

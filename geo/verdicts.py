@@ -272,32 +272,37 @@ def evaluate_claim(claim: Claim, *, coverage: bool = True) -> ClaimResult:
     return ClaimResult(claim, main, extra)
 
 
-def evaluate_survey(survey: Survey, *, tolerance_m: float = 10.0) -> SurveyResult:
-    """Answer a survey: every place's status per scenario, and territory shares in the reachable zone."""
+def evaluate_survey(survey: Survey, *, tolerance_m: float = 10.0, shares: bool = True) -> SurveyResult:
+    """Answer a survey: every place's status per scenario, and territory shares in the reachable zone.
+
+    ``shares=False`` skips the territory shares (the slow part: a reachable
+    zone per scenario); ``territories`` is then empty.
+    """
     from geo.zones import reachable_zone
 
     band = survey.band
     frames = []
-    shares = []
+    rows = []
     territories = survey.regions
     for scenario in (survey.launch, *survey.scenarios):
         frame = reach_table(survey.table, list(scenario.sources), band)
         frame.insert(0, "scenario", scenario.label)
         frames.append(frame)
-        if territories:
+        if territories and shares:
             zone = reachable_zone(list(scenario.sources), band, tolerance_m=tolerance_m)
             for code, name, geometry in territories:
                 share, error, area = share_in_zone(zone, geometry, tolerance_m)
-                shares.append(
+                rows.append(
                     {"scenario": scenario.label, "iso_a3": code, "name": name, "share": share, "error": error,
                      "area_km2": area}
                 )
     columns = ["scenario", "iso_a3", "name", "share", "error", "area_km2"]
-    return SurveyResult(survey, pd.concat(frames, ignore_index=True), pd.DataFrame(shares, columns=columns))
+    return SurveyResult(survey, pd.concat(frames, ignore_index=True), pd.DataFrame(rows, columns=columns))
 
 
 def evaluate(
-    claims: Sequence[Claim], surveys: Sequence[Survey] = (), *, coverage: bool = True
+    claims: Sequence[Claim], surveys: Sequence[Survey] = (), *, coverage: bool = True, shares: bool = True
 ) -> tuple[list[ClaimResult], list[SurveyResult]]:
-    """Evaluate claims and surveys in order."""
-    return [evaluate_claim(c, coverage=coverage) for c in claims], [evaluate_survey(s) for s in surveys]
+    """Evaluate claims and surveys in order (``coverage`` and ``shares`` as for the single functions)."""
+    return ([evaluate_claim(c, coverage=coverage) for c in claims],
+            [evaluate_survey(s, shares=shares) for s in surveys])

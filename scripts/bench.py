@@ -16,6 +16,9 @@ Prints, for every GeoNames city (population >= 15,000) against Belarus:
 - the time to build the three zones of Belarus for 700/5,000 km, their
   measured boundary error, and a naive buffer in an azimuthal equidistant
   projection (time and error) beside it;
+- the Oreshnik map: ``georange map`` in a fresh process, the map built in
+  process beside a naive folium.Circle map, the HTML size, and the time
+  headless Chromium takes to load and paint it (beside a blank Leaflet page);
 - the peak resident memory of the process.
 
 No timing is asserted anywhere; the ratios are what matters, because
@@ -30,6 +33,7 @@ import resource
 import sys
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 import numpy as np
 import shapely
@@ -139,8 +143,6 @@ def bench_zones(belarus, repeat: int) -> None:
 
 def bench_claims(repeat: int) -> None:
     """Time the claim catalogue, with and without coverage, against one sweep of the uncertainty box."""
-    from pathlib import Path
-
     from geo.claims import load_claims
     from geo.verdicts import evaluate, evaluate_claim
 
@@ -173,6 +175,76 @@ def bench_claims(repeat: int) -> None:
     print(f"  surveys (with territory shares)          {surveys:7.3f} s")
     print(f"  one claim, exact robustness {one * 1000:7.1f} ms; 21 x 21 grid sweep {grid:6.2f} s "
           f"({grid / one:,.0f}x slower, and only sampled)")
+
+
+def bench_map(repeat: int) -> None:
+    """Time the Oreshnik map (build, size, render in Chromium) against a naive folium.Circle map."""
+    import subprocess
+    import tempfile
+
+    import folium
+
+    from geo.claims import load_claims
+    from geo.webmap import claim_map, map_html
+
+    root = Path(__file__).resolve().parent.parent
+    claims = root / "data" / "claims" / "000_oreshnik_belarus.toml"
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "oreshnik.html"
+
+        def cli() -> None:
+            subprocess.run([sys.executable, "-m", "geo.cli", "map", str(claims), "-o", str(out), "--overwrite"],
+                           check=True, cwd=root)
+
+        cold = best_of(1, cli)
+        html = out.read_text(encoding="utf-8")
+        loaded = load_claims([claims])
+        warm = best_of(repeat, lambda: map_html(claim_map(loaded)))
+
+        def naive() -> str:  # the usual shortcut: folium.Circle (wrong by up to 1,500 km at 5,000 km), CDN assets
+            m = folium.Map(location=[53.7, 27.9], zoom_start=4)
+            for c in loaded.claims:
+                folium.Circle([53.7, 27.9], radius=c.max_km.value_km * 1000).add_to(m)
+                folium.Circle([53.7, 27.9], radius=c.min_km.value_km * 1000).add_to(m)
+                folium.CircleMarker([c.place.lat, c.place.lon], tooltip=c.place.name).add_to(m)
+            return m.get_root().render()
+
+        naive_s = best_of(repeat, naive)
+        print(f"\nOreshnik map (data/claims/000, {len(html.encode()) / 1e6:.2f} MB HTML, target < 1 MB, offline):")
+        print(f"  georange map CLI, fresh process  {cold:7.2f} s   (target < 3 s)")
+        print(f"  claim_map + map_html, in process {warm:7.2f} s   naive folium.Circle map {naive_s:6.3f} s "
+              f"({warm / naive_s:,.0f}x; wrong zones, needs a CDN)")
+        bench_render(out, repeat)
+
+
+def bench_render(page_path, repeat: int) -> None:  # type: ignore[no-untyped-def]
+    """Time Chromium loading and painting the map, against a blank Leaflet page with the same assets."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+    from browser import Chromium, find_chromium
+
+    if find_chromium() is None:
+        print("  render in Chromium: skipped (Chromium not found; apt-get install chromium)")
+        return
+    from geo.webmap import _assets
+
+    css, js = _assets()
+    blank = page_path.with_name("blank.html")
+    blank.write_text(f"<!DOCTYPE html><html><head><style>{css}</style><script>{js}</script></head><body>"
+                     "<div id='m' style='width:100%;height:100vh'></div><script>L.map('m').setView([53, 28], 4);"
+                     "</script></body></html>", encoding="utf-8")
+    with Chromium() as browser:
+        times = {}
+        for name, path in (("map", page_path), ("blank", blank)):
+            runs = []
+            for _ in range(repeat):
+                page = browser.open(path)
+                runs.append(page.load_seconds)
+                errors = page.errors
+                page.close()
+            times[name] = min(runs)
+        ratio = times["map"] / times["blank"]
+        print(f"  render in headless Chromium     {times['map']:7.2f} s   (target < 2 s; blank Leaflet page "
+              f"{times['blank']:.2f} s, {ratio:.1f}x){'  ERRORS: ' + str(errors) if errors else ''}")
 
 
 def main() -> int:
@@ -217,6 +289,7 @@ def main() -> int:
 
     bench_zones(belarus, args.repeat)
     bench_claims(args.repeat)
+    bench_map(args.repeat)
 
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux
     print(f"\npeak resident memory: {peak:,.0f} MB")

@@ -1,0 +1,191 @@
+"""The maps in a real browser: headless Chromium, network off.
+
+Every gallery map (built here from the catalogue by scripts/build_gallery.py)
+is opened and checked: no console errors or failed loads, no request for
+anything but the page itself and data: URIs, the Leaflet map with the
+expected layers and markers, a real mouse click on each claim place opens
+its popup with the verdict computed in Python, the screenshot is not blank.
+
+Locally these tests skip when Chromium is missing; CI sets
+GEORANGE_REQUIRE_BROWSER=1 (in .ci/run, which installs Chromium) and then a
+missing browser is a failure.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from pyproj import Geod
+
+from geo.claims import claim_files, load_claims
+from geo.mapcontent import map_content
+from geo.verdicts import evaluate
+from geo.webmap import claim_map, save_map
+
+from browser import Chromium, find_chromium
+from mapcases import HOSTILE, HOSTILE_STRINGS, write
+
+ROOT = Path(__file__).resolve().parent.parent
+CATALOGUE = ROOT / "data" / "claims"
+GEOD = Geod(ellps="WGS84")
+REQUIRED = os.environ.get("GEORANGE_REQUIRE_BROWSER") == "1"
+MISSING = "Chromium not found: apt-get install chromium (or set GEORANGE_CHROMIUM); .ci/run installs it"
+# Alerts are recorded instead of shown, so a script that got through would be seen, not block the page.
+NO_DIALOGS = "window.__alerts = []; window.alert = window.confirm = window.prompt = " \
+             "function (m) { window.__alerts.push(String(m)); };"
+
+if find_chromium() is None and not REQUIRED:
+    pytestmark = pytest.mark.skip(reason=MISSING)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if find_chromium() is None:
+        pytest.fail(f"GEORANGE_REQUIRE_BROWSER=1 but {MISSING}")
+    with Chromium() as chromium:
+        yield chromium
+
+
+@pytest.fixture(scope="module")
+def gallery(tmp_path_factory):
+    """Build the gallery from the catalogue with the gallery script; return {stem: (html path, content)}."""
+    out = tmp_path_factory.mktemp("maps")
+    sys.path.insert(0, str(ROOT / "scripts"))
+    try:
+        import build_gallery
+    finally:
+        sys.path.pop(0)
+    assert build_gallery.main([str(CATALOGUE), "--out", str(out)]) == 0
+    built = {}
+    for path in claim_files([CATALOGUE]):
+        loaded = load_claims([path])
+        built[path.stem] = (out / f"{path.stem}.html", loaded)
+        assert (out / f"{path.stem}.png").stat().st_size > 10_000
+    assert (out / "README.md").exists()
+    return built
+
+
+def overlay_names(page) -> list[str]:
+    return page.evaluate(
+        "Array.from(document.querySelectorAll('.leaflet-control-layers-overlays label'))"
+        ".map(l => l.textContent.trim())")
+
+
+def expected_overlays(content) -> list[str]:
+    names = []
+    for zs in content.zone_sets:
+        names.append(f"{zs.label}: reachable zone")
+        if not zs.dead_zone.is_empty:  # a 50 km minimum leaves no dead zone around all of Belarus
+            names.append(f"{zs.label}: dead zone (under {zs.band.min_km:,.0f} km)")
+        names.append(f"{zs.label}: outer limit ({zs.band.max_km:,.0f} km)")
+    names.append("Launch: " + ", ".join(s.label for s in content.launches))
+    if content.survey_marks:
+        names.append("Survey places (status from the main launch)")
+    names.append("Claim places")
+    return names
+
+
+def click_place(page, lon: float, lat: float) -> str:
+    """Centre the map on a place, click it with the mouse, return the open popup's text."""
+    page.evaluate("georange.map.closePopup(); new Promise(done => { const wait = () =>"
+                  " document.querySelector('.leaflet-popup') ? setTimeout(wait, 20) : done(0); wait(); })",
+                  await_promise=True)  # a closing popup fades out and would catch the click
+    x, y = page.evaluate(
+        f"(() => {{ const m = georange.map; m.setView([{lat}, {lon}], Math.max(m.getZoom(), 5), {{animate: false}});"
+        f" const p = m.latLngToContainerPoint([{lat}, {lon}]); return [p.x, p.y]; }})()")
+    page.click(x, y)
+    return page.evaluate("(() => { const p = georange.map._popup;"
+                         " return p && p.isOpen() ? p.getElement().textContent : ''; })()")
+
+
+def not_blank(png: bytes) -> bool:
+    from PIL import Image
+
+    pixels = np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).reshape(-1, 3)
+    colours = len(np.unique(pixels, axis=0))
+    return colours > 200 and pixels.std() > 20
+
+
+@pytest.mark.parametrize("stem", [p.stem for p in claim_files([CATALOGUE])])
+def test_gallery_map_in_chromium(browser, gallery, stem):
+    html, loaded = gallery[stem]
+    claims, surveys = evaluate(loaded.claims, loaded.surveys, coverage=True, shares=False)
+    content = map_content(loaded, results=(claims, surveys))
+    page = browser.open(html, init_script=NO_DIALOGS)
+    try:
+        assert page.errors == []
+        assert [u for u in page.requests if not u.startswith(("file:", "data:"))] == []
+        assert page.evaluate("window.georange.map instanceof L.Map")
+        assert overlay_names(page) == expected_overlays(content)
+        places = page.evaluate(
+            "(() => { const out = []; georange.map.eachLayer(l => { const g = l.options && l.options.georange;"
+            " if (g && !g.launch) out.push(g); }); return out; })()")
+        assert sorted(p["name"] for p in places) == sorted(m.name for m in content.marks)
+        assert not_blank(page.screenshot())
+        for mark in content.claim_marks:
+            text = click_place(page, mark.lon, mark.lat)
+            assert mark.name in text
+            for r in mark.claims:
+                verdict = "holds" if r.holds else "FAILS"
+                assert f"{r.claim.id}: {verdict}" in text
+                assert f"status from {r.claim.launch.label}: {r.verdict.status}, {verdict}" in text
+                if r.claim.source.cite():
+                    assert f"Source: {r.claim.source.cite()}" in text
+        assert page.evaluate("window.__alerts.length") == 0
+        assert page.errors == []
+    finally:
+        page.close()
+
+
+def test_hostile_text_shows_literally_and_runs_nothing(browser, tmp_path):
+    loaded = load_claims([write(tmp_path, "hostile.toml", HOSTILE)])
+    content = map_content(loaded)
+    out = save_map(claim_map(content), tmp_path / "hostile.html")
+    page = browser.open(out, init_script=NO_DIALOGS)
+    try:
+        mark = content.claim_marks[0]
+        text = click_place(page, mark.lon, mark.lat)
+        assert HOSTILE_STRINGS[0] in text and HOSTILE_STRINGS[1] in text and HOSTILE_STRINGS[4] in text
+        assert HOSTILE_STRINGS[3] in text  # the source article
+        assert page.evaluate("document.title") == "Hostile " + HOSTILE_STRINGS[2]
+        assert any(HOSTILE_STRINGS[1] in name for name in overlay_names(page))
+        assert page.evaluate("document.querySelectorAll('img[src=x], [onerror], [onload]').length") == 0
+        assert page.evaluate("document.scripts.length") == 3  # Leaflet and georange, the map, the map's setup
+        assert page.evaluate("window.__alerts") == []
+        assert page.errors == []
+    finally:
+        page.close()
+
+
+def test_measuring_tool_gives_wgs84_geodesics(browser, gallery):
+    html, _ = gallery["000_oreshnik_belarus"]
+    page = browser.open(html)
+    try:
+        rng = np.random.default_rng(11)
+        lat1, lat2 = rng.uniform(-89, 89, (2, 400))
+        lon1, lon2 = rng.uniform(-180, 180, (2, 400))
+        pairs = json.dumps(np.column_stack([lat1, lon1, lat2, lon2]).tolist())
+        got = np.array(page.evaluate(f"{pairs}.map(p => georange.distance(p[0], p[1], p[2], p[3]))"), dtype=float)
+        _, _, want = GEOD.inv(lon1, lat1, lon2, lat2)
+        ok = np.isfinite(got)
+        assert ok.sum() >= 395  # Vincenty fails only near the antipode
+        assert np.abs(got[ok] - np.asarray(want)[ok]).max() < 1e-3
+        # The tool itself: two real clicks, the readout against pyproj.
+        page.evaluate("georange.map.setView([52, 20], 4, {animate: false}); georange.measure.toggle(); 0")
+        points = [(200, 450), (700, 300)]
+        for x, y in points:
+            page.click(x, y)
+        lls = [page.evaluate(f"(() => {{ const l = georange.map.containerPointToLatLng([{x}, {y}]);"
+                             f" return [l.lat, l.lng]; }})()") for x, y in points]
+        _, _, d = GEOD.inv(lls[0][1], lls[0][0], lls[1][1], lls[1][0])
+        readout = page.evaluate("document.querySelector('.georange-measure-readout').textContent")
+        assert readout.startswith(f"{d / 1000:,.1f} km"), (readout, d)
+        assert page.errors == []
+    finally:
+        page.close()
