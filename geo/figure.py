@@ -318,7 +318,7 @@ def projection_for(content: MapContent) -> MapProjection:
             xy = shapely.get_coordinates(zone_set.outer_limit)
             lon_parts.append(xy[:, 0])
             lat_parts.append(xy[:, 1])
-    for source in _main_launches(content):
+    for source in content.main_launches:
         xy = (shapely.get_coordinates(source.geometry) if isinstance(source, LaunchRegion)
               else np.array([[source.lon, source.lat]]))
         lon_parts.append(xy[:, 0])
@@ -356,16 +356,6 @@ def _centre(sources: Sequence[LaunchSource]) -> tuple[float, float]:
 def _unit(lon: float, lat: float) -> FloatArray:
     lam, phi = np.radians(lon), np.radians(lat)
     return np.array([np.cos(phi) * np.cos(lam), np.cos(phi) * np.sin(lam), np.sin(phi)])
-
-
-def _main_launches(content: MapContent) -> tuple[LaunchSource, ...]:
-    """Return the launch sources of the main zone sets, each once."""
-    seen: dict[str, LaunchSource] = {}
-    for zone_set in content.zone_sets:
-        if zone_set.main:
-            for source in zone_set.scenario.sources:
-                seen.setdefault(source.label, source)
-    return tuple(seen.values())
 
 
 # ---------------------------------------------------------------------------
@@ -581,7 +571,7 @@ def _legend_entries(content: MapContent, mains: Sequence[ZoneSet]) -> tuple[list
         labels.append("dead zone: too close to hit (dashed: its limit, the minimum range)")
     handles.append(Line2D([], [], color=line_color, linewidth=1.4))
     labels.append("outer limit (maximum range)" + ("" if len(mains) == 1 else ", in the zone's colour"))
-    launches = _main_launches(content)
+    launches = content.main_launches
     regions = [s.label for s in launches if isinstance(s, LaunchRegion)]
     points = [s.label for s in launches if isinstance(s, LaunchPoint)]
     if regions:
@@ -720,7 +710,7 @@ def _claim_figure(content: MapContent, width_in: float) -> Figure:
     for zone_set in mains:
         drawing.fill(zone_set.reachable, zorder=5, facecolor=zone_set.color, alpha=0.25, edgecolor="none")
         drawing.fill(zone_set.dead_zone, zorder=6, facecolor=_DEAD, alpha=0.3, edgecolor="none")
-    drawing.launches(_main_launches(content))
+    drawing.launches(content.main_launches)
     for zone_set in mains:
         drawing.stroke(zone_set.inner_limit, zorder=9, colors=zone_set.color, linewidths=1.2,
                        linestyles=[(0, (4.0, 2.0))])

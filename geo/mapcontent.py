@@ -20,7 +20,7 @@ from the drawn geometry.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Final
 
@@ -28,8 +28,8 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from geo._lonlat import drawn_boundary
-from geo.claims import ClaimFile, Scenario, Source
-from geo.launch import LaunchPoint, LaunchRegion
+from geo.claims import Claim, ClaimFile, Scenario, Survey
+from geo.launch import LaunchRegion, LaunchSource
 from geo.reach import RangeBand
 from geo.verdicts import ClaimResult, SurveyResult, Verdict, evaluate
 from geo.zones import zones
@@ -132,12 +132,17 @@ class MapContent:
 
     title: str
     zone_sets: tuple[ZoneSet, ...]
-    launches: tuple[LaunchPoint | LaunchRegion, ...]
+    launches: tuple[LaunchSource, ...]
     marks: tuple[Mark, ...]
     sources: tuple[str, ...]
     view: tuple[float, float, float, float]
     """(west, south, east, north) in degrees: the launch and the claim places."""
     tolerance_m: float
+
+    @property
+    def main_launches(self) -> tuple[LaunchSource, ...]:
+        """The launch sources of the main zone sets, each once (the first claim's launch first)."""
+        return _unique_sources(zs.scenario for zs in self.zone_sets if zs.main)
 
     @property
     def claim_marks(self) -> tuple[Mark, ...]:
@@ -182,9 +187,9 @@ def _band_label(system: str, band: RangeBand, scenario: Scenario) -> str:
     return f"{head}{span} from {scenario.label}"
 
 
-def _zone_sets(entries: Sequence, tolerance_m: float) -> tuple[ZoneSet, ...]:  # type: ignore[type-arg]
+def _zone_sets(entries: Sequence[Claim | Survey], tolerance_m: float) -> tuple[ZoneSet, ...]:
     """Build one zone set per distinct (band, launch); main launches first."""
-    wanted: dict[tuple, tuple[str, RangeBand, Scenario, bool]] = {}  # type: ignore[type-arg]
+    wanted: dict[tuple[float, float, tuple[str, ...]], tuple[str, RangeBand, Scenario, bool]] = {}
     for main in (True, False):
         for e in entries:
             for scenario in (e.launch,) if main else e.scenarios:
@@ -222,16 +227,16 @@ def _marks(claims: Sequence[ClaimResult], surveys: Sequence[SurveyResult]) -> tu
     return tuple(marks)
 
 
-def _launches(entries: Sequence) -> tuple[LaunchPoint | LaunchRegion, ...]:  # type: ignore[type-arg]
-    seen: dict[str, LaunchPoint | LaunchRegion] = {}
-    for e in entries:
-        for scenario in (e.launch, *e.scenarios):
-            for s in scenario.sources:
-                seen.setdefault(s.label, s)
+def _unique_sources(scenarios: Iterable[Scenario]) -> tuple[LaunchSource, ...]:
+    """Return the scenarios' launch sources in order, each label once."""
+    seen: dict[str, LaunchSource] = {}
+    for scenario in scenarios:
+        for s in scenario.sources:
+            seen.setdefault(s.label, s)
     return tuple(seen.values())
 
 
-def _view(launches: Sequence[LaunchPoint | LaunchRegion], marks: Sequence[Mark]) -> tuple[float, float, float, float]:
+def _view(launches: Sequence[LaunchSource], marks: Sequence[Mark]) -> tuple[float, float, float, float]:
     geoms = [s.geometry if isinstance(s, LaunchRegion) else shapely.Point(s.lon, s.lat) for s in launches]
     geoms += [shapely.Point(m.lon, m.lat) for m in marks if m.claims]
     west, south, east, north = shapely.GeometryCollection(geoms).bounds
@@ -239,13 +244,8 @@ def _view(launches: Sequence[LaunchPoint | LaunchRegion], marks: Sequence[Mark])
     return (max(west - pad_x, -180.0), max(south - pad_y, -85.0), min(east + pad_x, 180.0), min(north + pad_y, 85.0))
 
 
-def _sources(entries: Sequence) -> tuple[str, ...]:  # type: ignore[type-arg]
-    cites: dict[str, None] = {}
-    for e in entries:
-        source: Source = e.source
-        if source.cite():
-            cites.setdefault(source.cite())
-    return tuple(cites)
+def _sources(entries: Sequence[Claim | Survey]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(e.source.cite() for e in entries if e.source.cite()))
 
 
 def map_content(
@@ -269,8 +269,8 @@ def map_content(
         Largest distance in metres of the drawn zone boundaries from the exact ones.
     """
     claims, surveys = results if results is not None else evaluate(loaded.claims, loaded.surveys, shares=False)
-    entries = [*loaded.claims, *loaded.surveys]
-    launches = _launches(entries)
+    entries: list[Claim | Survey] = [*loaded.claims, *loaded.surveys]
+    launches = _unique_sources(sc for e in entries for sc in (e.launch, *e.scenarios))
     marks = _marks(claims, surveys)
     return MapContent(
         title=title or loaded.title or ", ".join(dict.fromkeys(e.file for e in entries)),
@@ -278,6 +278,6 @@ def map_content(
         launches=launches,
         marks=marks,
         sources=_sources(entries),
-        view=_view(launches, marks or ()),
+        view=_view(launches, marks),
         tolerance_m=tolerance_m,
     )

@@ -196,9 +196,9 @@ class _GeoJson(Layer):
         """
     )
 
-    def __init__(self, data: str, name: str, *, show: bool = True, overlay: bool = True, tooltip: str = "",
-                 attribution: str = "", style: dict[str, Any] | None = None):
-        super().__init__(name=_text(name), overlay=overlay, control=True, show=show)
+    def __init__(self, data: str, name: str, *, show: bool = True, overlay: bool = True, control: bool = True,
+                 tooltip: str = "", attribution: str = "", style: dict[str, Any] | None = None):
+        super().__init__(name=_text(name), overlay=overlay, control=control, show=show)
         self._name = "GeoJson"
         self.data = data
         self.tooltip = _js(tooltip) if tooltip else ""
@@ -278,10 +278,8 @@ def _launch_layer(launches: Sequence[LaunchPoint | LaunchRegion]) -> folium.Feat
         data = {"type": "FeatureCollection", "features": [
             _feature(s.geometry, {"color": "#111111", "weight": 2, "fillColor": "#111111", "fillOpacity": 0.08})
             for s in regions]}
-        layer = _GeoJson(_js(data), "launch territory", tooltip=_text("Launch territory: "
-                                                                        + ", ".join(s.label for s in regions)))
-        layer.control = False
-        group.add_child(layer)
+        tip = _text("Launch territory: " + ", ".join(s.label for s in regions))
+        group.add_child(_GeoJson(_js(data), "launch territory", control=False, tooltip=tip))
     for s in launches:
         if isinstance(s, LaunchPoint):
             tip = f"<b>Launch site: {_text(s.label)}</b><br>{s.lat:.4f}, {s.lon:.4f}"
