@@ -7,6 +7,8 @@ Distances are WGS84 geodesics (GeographicLib through pyproj). The public API:
 - :func:`distances_to_points`: distances to launch points;
 - :func:`parse_launch`, :class:`LaunchPoint`, :class:`LaunchRegion`: launch
   sources (``--from`` grammar);
+- :func:`reach`: the GeoDataFrame API: targets in any form against a launch in
+  any form, exact statuses, distances and margins, in chunks (:mod:`geo.frames`);
 - :class:`RangeBand`, :func:`reach_table`, :func:`classify`: statuses and margins;
 - :func:`lookup_place`, :func:`lookup_country`, :func:`lookup_site`,
   :func:`capitals`, :func:`european_capitals`: the shipped data;
@@ -39,6 +41,10 @@ from geo.places import Place, Site, capitals, european_capitals, lookup_country,
 from geo.reach import MAX_RANGE_KM, RangeBand, classify, reach_table
 from geo.systems import lookup_system
 from geo.verdicts import evaluate_claim
+
+# isort: off
+from geo.frames import reach  # last: the function shadows the attribute that names the module geo.reach
+# isort: on
 
 __all__ = [
     "HALF_MERIDIAN_M",
@@ -73,5 +79,6 @@ __all__ = [
     "load_claims",
     "make_claim",
     "parse_launch",
+    "reach",
     "reach_table",
 ]
