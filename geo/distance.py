@@ -98,6 +98,7 @@ SAMPLE_SPACING_M: Final = 4_000.0
 
 _K_STEPS: Final = (16, 64, 256, 1024)
 _CHUNK: Final = 4096
+_GROUP: Final = 32  # consecutive edges per ball in the exhaustive path
 
 
 class InvalidGeometryError(GeoRangeError, ValueError):
@@ -560,11 +561,33 @@ class LaunchArea:
             frac = np.where(arc > 0.0, alpha / arc, 0.0)
         return frac * e.length_m[edge]
 
-    def _exhaustive(self, lon: FloatArray, lat: FloatArray, *, farthest: bool) -> FloatArray:
-        """Exact extremum (3 rows: distance, lon, lat) over every vertex, then on edges not excluded."""
+    @cached_property
+    def _groups(self) -> tuple[IntArray, FloatArray, FloatArray, FloatArray]:
+        """Runs of :data:`_GROUP` consecutive edges, each in a ball: (group of each edge, pivot lon, lat, radius m).
+
+        The pivot is the first vertex of the run's middle edge, so it lies on
+        the boundary. The radius bounds the exact distance from the pivot to
+        every point of the run's edges: a point ``t`` metres along an edge of
+        length ``L`` is within ``min(d1 + t, d2 + L - t) <= (d1 + d2 + L) / 2``
+        of the pivot by the triangle inequality (``d1``, ``d2``: the pivot's
+        distances to the edge's ends).
+        """
         e = self._edges
+        n = e.length_m.size
+        group = np.arange(n) // _GROUP
+        mid = np.minimum(np.arange(0, n, _GROUP) + _GROUP // 2, n - 1)
+        plon, plat = e.lon1[mid], e.lat1[mid]
+        d1 = geodesic_distance(plon[group], plat[group], e.lon1, e.lat1)
+        d2 = geodesic_distance(plon[group], plat[group], e.lon2, e.lat2)
+        radius = np.zeros(mid.size)
+        np.maximum.at(radius, group, (d1 + d2 + e.length_m) / 2.0)
+        return group, plon, plat, radius * (1.0 + 1e-12) + 1e-3
+
+    def _exhaustive(self, lon: FloatArray, lat: FloatArray, *, farthest: bool) -> FloatArray:
+        """Exact extremum (3 rows: distance, lon, lat) over every edge the group balls cannot exclude."""
+        plon = self._groups[1]
         out = np.empty((3, lon.size))
-        step = max(1, 2_000_000 // max(1, e.length_m.size))
+        step = max(1, 1_000_000 // max(1, plon.size))
         for s in range(0, lon.size, step):
             sl = slice(s, s + step)
             out[:, sl] = self._exhaustive_chunk(lon[sl], lat[sl], farthest=farthest)
@@ -572,23 +595,40 @@ class LaunchArea:
 
     def _exhaustive_chunk(self, lon: FloatArray, lat: FloatArray, *, farthest: bool) -> FloatArray:
         e = self._edges
-        d1 = geodesic_distance(lon[:, None], lat[:, None], e.lon1[None, :], e.lat1[None, :])
-        d2 = geodesic_distance(lon[:, None], lat[:, None], e.lon2[None, :], e.lat2[None, :])
-        rows = np.arange(lon.size)
-        j = d1.argmax(axis=1) if farthest else d1.argmin(axis=1)
-        best = d1[rows, j]
-        out = np.vstack([best, e.lon1[j], e.lat1[j]])
+        group, plon, plat, radius = self._groups
+        # Pivot distances: the best pivot is a boundary point, so it bounds the
+        # answer; a group whose ball cannot beat that bound is skipped whole.
+        dp = geodesic_distance(lon[:, None], lat[:, None], plon[None, :], plat[None, :])
+        if farthest:
+            bound = dp.max(axis=1)
+            rows, groups = np.nonzero(dp + radius[None, :] >= bound[:, None])
+        else:
+            bound = dp.min(axis=1)
+            rows, groups = np.nonzero(dp - radius[None, :] <= bound[:, None])
+        starts = np.searchsorted(group, groups)
+        counts = np.searchsorted(group, groups, side="right") - starts
+        rr = np.repeat(rows, counts)
+        ee = np.repeat(starts - np.cumsum(counts) + counts, counts) + np.arange(counts.sum())
+        d1 = geodesic_distance(lon[rr], lat[rr], e.lon1[ee], e.lat1[ee])
+        d2 = geodesic_distance(lon[rr], lat[rr], e.lon2[ee], e.lat2[ee])
+        # Best vertex per target.
+        first = _best_per_row(rr, d1, farthest=farthest)  # every target has a pair: its best pivot's group
+        out = np.empty((3, lon.size))
+        out[:, rr[first]] = np.vstack([d1[first], e.lon1[ee[first]], e.lat1[ee[first]]])
+        best = np.empty(lon.size)
+        best[rr[first]] = d1[first]
         if farthest:
             # Triangle inequality: no edge point exceeds (d1 + d2 + L) / 2.
-            rr, cand = np.nonzero((d1 + d2 + e.length_m) / 2.0 > best[:, None])
+            cand = np.flatnonzero((d1 + d2 + e.length_m[ee]) / 2.0 > best[rr])
         else:
-            rr, cand = np.nonzero((d1 + d2 - e.length_m) / 2.0 < best[:, None])
-        if rr.size:
-            vals, ts = _golden_section(e, cand, lon[rr], lat[rr], farthest=farthest)
-            first = _best_per_row(rr, vals, farthest=farthest)
-            r, c, v = rr[first], cand[first], vals[first]
+            cand = np.flatnonzero((d1 + d2 - e.length_m[ee]) / 2.0 < best[rr])
+        if cand.size:
+            r_c, e_c = rr[cand], ee[cand]
+            vals, ts = _golden_section(e, e_c, lon[r_c], lat[r_c], farthest=farthest)
+            pick = _best_per_row(r_c, vals, farthest=farthest)
+            r, c, v, t = r_c[pick], e_c[pick], vals[pick], ts[pick]
             better = v > best[r] if farthest else v < best[r]
-            r, c, v, t = r[better], c[better], v[better], ts[first][better]
+            r, c, v, t = r[better], c[better], v[better], t[better]
             x, y, _ = WGS84.fwd(e.lon1[c], e.lat1[c], e.azi1[c], t)
             out[:, r] = np.vstack([v, x, y])
         return out
