@@ -1,14 +1,23 @@
-"""Write zones to files: GeoJSON (RFC 7946), GeoPackage and KML, atomically.
+"""Write zones to files: GeoJSON (RFC 7946), GeoPackage and KML, atomically; read them back.
 
 Every writer builds the whole file under a temporary name in the target's
 directory and renames it into place only when it is complete, so an
 interrupted run leaves either the old file or the new one, never a part.
+
+Every format keeps the coordinates exactly (GeoJSON and KML write each
+double in its shortest round-trip form; GeoPackage stores doubles) and the
+properties of :meth:`geo.zones.Zone.properties` with ``min_km``, ``max_km``
+and ``tolerance_m`` always written as floats. :func:`read_zones` reads any
+of them back through GDAL (pyogrio). An empty zone is a null geometry in
+GeoJSON, an empty MultiPolygon in GeoPackage and an empty MultiGeometry in
+KML.
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
+import math
 import os
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
@@ -20,13 +29,34 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from geo.errors import InputFileError, OutputExistsError
-from geo.zones import Zone
+from geo.zones import ROLES, Zone
 
-__all__ = ["FORMATS", "atomic_path", "check_output", "check_writable", "write_zones", "zones_geojson", "zones_kml"]
+__all__ = [
+    "FORMATS",
+    "atomic_path",
+    "check_output",
+    "check_writable",
+    "read_zones",
+    "write_zones",
+    "zones_geojson",
+    "zones_kml",
+]
 
 FORMATS = {".geojson": "GeoJSON", ".json": "GeoJSON", ".gpkg": "GeoPackage", ".kml": "KML"}
 
 _KML_STYLE = {"reach": "7f0000ff", "dead_zone": "7f888888", "reachable": "7f00a5ff"}  # aabbggrr
+_ATTR = {'"': "&quot;"}  # escape() leaves quotes alone; attribute values need them escaped
+_FIELDS: dict[str, type] = {"role": str, "min_km": float, "max_km": float, "launch": str, "tolerance_m": float}
+_LAYER = "zones"  # the GeoPackage layer
+
+
+def _properties(zone: Zone) -> dict[str, object]:
+    """Return the zone's properties with the numbers as floats.
+
+    A band built from integers (``RangeBand(700, 5000)``) would otherwise make
+    integer fields in one file and real ones in the next.
+    """
+    return {k: _FIELDS[k](v) if _FIELDS.get(k) is float else v for k, v in zone.properties().items()}
 
 
 def _check_target(target: Path, overwrite: bool) -> Path:
@@ -76,7 +106,7 @@ def zones_geojson(zones: Sequence[Zone]) -> dict:
     features = []
     for z in zones:
         geometry = None if z.geometry.is_empty else shapely.geometry.mapping(z.geometry)
-        features.append({"type": "Feature", "properties": z.properties(), "geometry": geometry})
+        features.append({"type": "Feature", "properties": _properties(z), "geometry": geometry})
     return {"type": "FeatureCollection", "features": features}
 
 
@@ -105,7 +135,7 @@ def zones_kml(zones: Sequence[Zone], name: str = "georange zones") -> str:
     for z in zones:
         polys = "".join(_kml_rings(p) for p in shapely.get_parts(z.geometry) if not p.is_empty)
         data = "".join(
-            f'<Data name="{escape(k)}"><value>{escape(str(v))}</value></Data>' for k, v in z.properties().items()
+            f'<Data name="{escape(k, _ATTR)}"><value>{escape(str(v))}</value></Data>' for k, v in _properties(z).items()
         )
         title = escape(f"{z.role}: {z.min_km:g}-{z.max_km:g} km from {z.launch}")
         marks.append(
@@ -131,12 +161,12 @@ def _write_gpkg(zones: Sequence[Zone]) -> Callable[[Path], None]:
 
         tmp.unlink()  # GDAL creates the GeoPackage itself
         frame = geopandas.GeoDataFrame(
-            [z.properties() for z in zones],
+            [_properties(z) for z in zones],
             geometry=[shapely.MultiPolygon(list(shapely.get_parts(z.geometry))) if not z.geometry.is_empty
                       else shapely.MultiPolygon() for z in zones],
             crs="EPSG:4326",
         )
-        frame.to_file(tmp, driver="GPKG", layer="zones")
+        frame.to_file(tmp, driver="GPKG", layer=_LAYER)
 
     return write
 
@@ -183,3 +213,82 @@ def write_zones(zones: Sequence[Zone], path: str | Path, *, overwrite: bool = Fa
     with atomic_path(target, overwrite=overwrite) as tmp:
         writer(tmp)
     return target
+
+
+def _as_drawn(geometry: BaseGeometry | None, where: str) -> BaseGeometry:
+    """Return a read geometry as :mod:`geo.zones` draws it: Polygon, MultiPolygon of several, or empty Polygon.
+
+    GeoPackage and KML store every zone as a multi-geometry (KML an empty one
+    as a GeometryCollection).
+    """
+    if geometry is None or geometry.is_empty:
+        return shapely.Polygon()
+    parts = [p for p in shapely.get_parts(geometry) if not p.is_empty]
+    if any(p.geom_type != "Polygon" for p in parts):
+        kinds = sorted({p.geom_type for p in parts} - {"Polygon"})
+        raise InputFileError(f"{where}: geometry holds {', '.join(kinds)}; expected polygons")
+    return parts[0] if len(parts) == 1 else shapely.MultiPolygon(parts)
+
+
+def _text(value: object, where: str) -> str:
+    if not isinstance(value, str):
+        raise InputFileError(f"{where}: {value!r} is not text")
+    return value
+
+
+def _number(value: object, where: str) -> float:
+    """Return a finite float from a number or (KML fields are text) its text."""
+    number = float(value) if isinstance(value, int | float | str | np.number) else math.nan
+    if not math.isfinite(number):
+        raise InputFileError(f"{where}: {value!r} is not a finite number")
+    return number
+
+
+def read_zones(path: str | Path) -> list[Zone]:
+    """Read zones written by :func:`write_zones` (.geojson/.json, .gpkg or .kml), in file order.
+
+    Geometries come back exactly as written, a single polygon as a Polygon
+    and an empty zone as an empty Polygon, as :mod:`geo.zones` draws them.
+    ``min_km``, ``max_km`` and ``tolerance_m`` are floats.
+
+    Raises
+    ------
+    InputFileError
+        If the extension is not one of :data:`FORMATS`, the file cannot be
+        read, or it lacks a zone field or holds a bad value.
+    """
+    import pyogrio
+    from pyogrio.errors import DataLayerError, DataSourceError
+
+    target = Path(path)
+    fmt = FORMATS.get(target.suffix.lower())
+    if fmt is None:
+        raise InputFileError(
+            f"{target}: unknown zone format {target.suffix or '(no extension)'!r}; expected one of {', '.join(FORMATS)}"
+        )
+    if not target.is_file():
+        raise InputFileError(f"{target}: no such file")
+    layer = {"layer": _LAYER} if fmt == "GeoPackage" else {}
+    try:
+        frame = pyogrio.read_dataframe(target, columns=list(_FIELDS), **layer)
+    except (DataSourceError, DataLayerError) as exc:
+        raise InputFileError(f"{target}: cannot read as {fmt}: {exc}") from None
+    missing = [k for k in _FIELDS if k not in frame.columns]
+    if missing:
+        raise InputFileError(f"{target}: missing zone field{'s' if len(missing) > 1 else ''} {', '.join(missing)}")
+    out = []
+    records = frame[list(_FIELDS)].to_dict(orient="records")
+    for n, (row, geometry) in enumerate(zip(records, frame.geometry, strict=True), start=1):
+        where = f"{target}, zone {n}"
+        role = _text(row["role"], f"{where}, role")
+        if role not in ROLES:
+            raise InputFileError(f"{where}: role {role!r}; expected one of {', '.join(ROLES)}")
+        out.append(Zone(
+            role=role,
+            geometry=_as_drawn(geometry, where),
+            min_km=_number(row["min_km"], f"{where}, min_km"),
+            max_km=_number(row["max_km"], f"{where}, max_km"),
+            launch=_text(row["launch"], f"{where}, launch"),
+            tolerance_m=_number(row["tolerance_m"], f"{where}, tolerance_m"),
+        ))
+    return out

@@ -44,20 +44,68 @@ scenario: ``scenario, name, country, lat, lon, nearest_km, farthest_km,
 status, margin_km, via``) and ``territories`` (``scenario, iso_a3, name,
 share, error, area_km2``).
 
-Floats are kept at full precision in JSON; the table and Markdown round
-distances to 0.1 km and shares to 0.1 %.
+Flat rows (``georange check --format csv`` and ``--format geojson``): one
+row per claim (its main launch), then one per survey place and scenario;
+the columns are :data:`FLAT_COLUMNS`, in that order:
+
+==========================  ================================================
+``kind``, ``id``, ``file``  as in JSON
+``scenario``, ``from``      the launch scenario's label and its sources
+                            (joined with ``"; "``)
+``place``, ``place_name``,  the place as written (claims only), resolved,
+``country``, ``lat``,       and its coordinates in degrees
+``lon``
+``system``, ``min_km``,     the system and figures; ``min_km_low``,
+``max_km``, ...             ``min_km_high``, ``max_km_low``, ``max_km_high``
+                            their uncertainty intervals
+``expect``, ``status``,     as in JSON (survey rows: ``expect`` is empty and
+``holds``, ...              ``holds`` null; likewise the claim-only fields)
+``robust_to_min_km``,       ``robust_by_figure`` flattened
+``robust_to_max_km``
+``coverage_sites_reachable``, ``coverage_sites``: ``coverage_sites`` flattened
+``other_scenarios``         the claim's further scenarios, e.g.
+                            ``"Krichev base: too_close, holds"``, joined with
+                            ``"; "``
+``text``, ``source_*``      the claim in words; source article, date, outlet
+==========================  ================================================
+
+Absent text is ``""``; absent numbers and booleans are null (an empty cell
+in CSV). CSV writes booleans as ``true``/``false`` and floats at full
+precision; GeoJSON puts each row at its place as a Point ``[lon, lat]``
+(RFC 7946), with the other columns as properties. :func:`from_csv` and
+:func:`from_geojson` give the rows back exactly as :func:`flat_records`
+made them. Survey territories are in JSON only.
+
+Floats are kept at full precision in JSON, CSV and GeoJSON; the table and
+Markdown round distances to 0.1 km and shares to 0.1 %.
 """
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import math
 from collections.abc import Sequence
 from typing import Any
 
+from geo.errors import InputFileError
 from geo.verdicts import ClaimResult, SurveyResult, Verdict
 
-__all__ = ["summary_line", "to_json", "to_markdown", "to_table"]
+__all__ = [
+    "FLAT_COLUMNS",
+    "claim_record",
+    "flat_records",
+    "from_csv",
+    "from_geojson",
+    "summary_line",
+    "survey_record",
+    "to_csv",
+    "to_geojson",
+    "to_json",
+    "to_markdown",
+    "to_table",
+]
 
 
 def _num(x: float | None) -> float | None:
@@ -154,6 +202,192 @@ def to_json(claims: Sequence[ClaimResult], surveys: Sequence[SurveyResult] = ())
     """Return the JSON report (an array of claim, then survey objects)."""
     records = [claim_record(r) for r in claims] + [survey_record(s) for s in surveys]
     return json.dumps(records, ensure_ascii=False, indent=1) + "\n"
+
+
+# ---------------------------------------------------------------------------
+# Flat rows: CSV and GeoJSON
+
+FLAT_COLUMNS: dict[str, type] = {
+    "kind": str, "id": str, "file": str, "scenario": str, "from": str,
+    "place": str, "place_name": str, "country": str, "lat": float, "lon": float,
+    "system": str, "min_km": float, "max_km": float,
+    "min_km_low": float, "min_km_high": float, "max_km_low": float, "max_km_high": float,
+    "expect": str, "status": str, "holds": bool,
+    "nearest_km": float, "farthest_km": float, "deciding_km": float, "deciding_figure": str, "via": str,
+    "margin_km": float,
+    "critical_km": float, "critical_figure": str, "critical_holds_if": str, "critical_text": str,
+    "robust": bool, "robust_to_min_km": bool, "robust_to_max_km": bool,
+    "coverage": float, "coverage_error": float, "coverage_sites_reachable": int, "coverage_sites": int,
+    "other_scenarios": str,
+    "text": str, "source_article": str, "source_date": str, "source_outlet": str,
+}
+"""The flat columns of claims and survey places, in order, with their types (see the module docstring)."""
+
+_SPECS_SEP = "; "
+
+
+def _typed(record: dict[str, Any]) -> dict[str, Any]:
+    """Put a flat row in column order with each value of its column's type ("" for absent text)."""
+    out: dict[str, Any] = {}
+    for key, kind in FLAT_COLUMNS.items():
+        v = _plain(record.get(key))
+        if kind is str:
+            out[key] = "" if v is None else str(v)
+        elif v is None:
+            out[key] = None
+        elif kind is float:
+            out[key] = _num(float(v))
+        else:
+            out[key] = kind(v)
+    return out
+
+
+def _flat_figures(record: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "min_km": record["min_km"], "max_km": record["max_km"],
+        "min_km_low": record["min_km_interval"][0], "min_km_high": record["min_km_interval"][1],
+        "max_km_low": record["max_km_interval"][0], "max_km_high": record["max_km_interval"][1],
+        "source_article": record["source"]["article"], "source_date": record["source"]["date"],
+        "source_outlet": record["source"]["outlet"],
+    }
+
+
+def _flat_claim(result: ClaimResult) -> dict[str, Any]:
+    r = claim_record(result)
+    sites = r["coverage_sites"] or [None, None]
+    others = _SPECS_SEP.join(
+        f"{v.scenario.label}: {v.status}, {'holds' if v.holds else 'fails'}" for v in result.scenarios
+    )
+    return _typed({
+        **r,
+        **_flat_figures(r),
+        "scenario": result.verdict.scenario.label,
+        "from": _SPECS_SEP.join(r["from"]),
+        "robust_to_min_km": r["robust_by_figure"].get("min_km"),
+        "robust_to_max_km": r["robust_by_figure"].get("max_km"),
+        "coverage_sites_reachable": sites[0],
+        "coverage_sites": sites[1],
+        "other_scenarios": others,
+    })
+
+
+def _flat_survey(result: SurveyResult) -> list[dict[str, Any]]:
+    s = result.survey
+    r = survey_record(result)
+    specs = {sc.label: _SPECS_SEP.join(sc.specs) for sc in (s.launch, *s.scenarios)}
+    common = {**{k: r[k] for k in ("kind", "id", "file", "text", "system")}, **_flat_figures({
+        **r, "min_km_interval": [s.min_km.low_km, s.min_km.high_km],
+        "max_km_interval": [s.max_km.low_km, s.max_km.high_km]})}
+    return [
+        _typed({**common, **p, "place_name": p["name"], "from": specs.get(p["scenario"], "")})
+        for p in r["places"]
+    ]
+
+
+def flat_records(claims: Sequence[ClaimResult], surveys: Sequence[SurveyResult] = ()) -> list[dict[str, Any]]:
+    """Return one flat row per claim, then one per survey place and scenario (keys :data:`FLAT_COLUMNS`)."""
+    return [_flat_claim(r) for r in claims] + [row for s in surveys for row in _flat_survey(s)]
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return repr(value)
+    return str(value)
+
+
+def to_csv(claims: Sequence[ClaimResult], surveys: Sequence[SurveyResult] = ()) -> str:
+    """Return the flat rows as CSV with a header row (see the module docstring)."""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(FLAT_COLUMNS)
+    for row in flat_records(claims, surveys):
+        w.writerow([_cell(v) for v in row.values()])
+    return buf.getvalue()
+
+
+def to_geojson(claims: Sequence[ClaimResult], surveys: Sequence[SurveyResult] = ()) -> str:
+    """Return the flat rows as an RFC 7946 FeatureCollection of Points at the places, one feature per line."""
+    features = []
+    for row in flat_records(claims, surveys):
+        props = {k: v for k, v in row.items() if k not in ("lat", "lon")}
+        geometry = {"type": "Point", "coordinates": [row["lon"], row["lat"]]}
+        feature = {"type": "Feature", "geometry": geometry, "properties": props}
+        features.append(json.dumps(feature, ensure_ascii=False, allow_nan=False))
+    body = ",\n".join(features)
+    return '{"type": "FeatureCollection", "features": [\n' + body + ("\n" if features else "") + "]}\n"
+
+
+def _parse_cell(text: str, kind: type, where: str) -> Any:
+    if kind is str:
+        return text
+    if text == "":
+        return None
+    if kind is bool:
+        if text not in ("true", "false"):
+            raise InputFileError(f"{where}: {text!r} is not true or false")
+        return text == "true"
+    try:
+        return kind(text)
+    except ValueError:
+        raise InputFileError(f"{where}: {text!r} is not {'an integer' if kind is int else 'a number'}") from None
+
+
+def from_csv(text: str, *, where: str = "CSV") -> list[dict[str, Any]]:
+    """Return the flat rows written by :func:`to_csv`, typed as :data:`FLAT_COLUMNS` says.
+
+    Raises
+    ------
+    InputFileError
+        If a column of :data:`FLAT_COLUMNS` is missing, a row has the wrong
+        number of fields, or a cell does not parse as its column's type.
+    """
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as exc:
+        raise InputFileError(f"{where}: not valid CSV: {exc}") from None
+    header = rows[0] if rows else []
+    missing = [c for c in FLAT_COLUMNS if c not in header]
+    if missing:
+        raise InputFileError(f"{where}: missing columns {', '.join(missing)}")
+    out = []
+    for n, row in enumerate(rows[1:], start=2):
+        if len(row) != len(header):
+            raise InputFileError(f"{where}, row {n}: {len(row)} fields, expected {len(header)} as in the header")
+        cells = dict(zip(header, row, strict=True))
+        out.append({k: _parse_cell(cells[k], t, f"{where}, row {n}, column {k}") for k, t in FLAT_COLUMNS.items()})
+    return out
+
+
+def from_geojson(text: str, *, where: str = "GeoJSON") -> list[dict[str, Any]]:
+    """Return the flat rows written by :func:`to_geojson` (``lat``, ``lon`` from the Point geometries).
+
+    Raises
+    ------
+    InputFileError
+        If the text is not a FeatureCollection of Point features with object properties.
+    """
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputFileError(f"{where}: not valid JSON: {exc}") from None
+    if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection" or not isinstance(doc.get("features"), list):
+        raise InputFileError(f"{where}: expected a GeoJSON FeatureCollection")
+    out = []
+    for n, f in enumerate(doc["features"]):
+        geom = f.get("geometry") if isinstance(f, dict) else None
+        props = f.get("properties") if isinstance(f, dict) else None
+        coords = geom.get("coordinates") if isinstance(geom, dict) and geom.get("type") == "Point" else None
+        if not isinstance(coords, list) or len(coords) < 2 or not isinstance(props, dict):
+            raise InputFileError(f"{where}, feature {n}: expected a Point [lon, lat] with properties")
+        try:
+            out.append(_typed({**props, "lon": coords[0], "lat": coords[1]}))
+        except (TypeError, ValueError) as exc:
+            raise InputFileError(f"{where}, feature {n}: a property has the wrong type: {exc}") from None
+    return out
 
 
 def summary_line(claims: Sequence[ClaimResult]) -> str:
