@@ -5,6 +5,24 @@ subclass also derives from the builtin that describes it best, so callers
 that catch ``ValueError`` or ``LookupError`` keep working. Messages name the
 offending value, what was expected and, when known, where the value came
 from (file, line, field).
+
+Warnings policy
+---------------
+georange warns only about things that may make the answer wrong, and it
+does so with :class:`GeoRangeWarning`: a launch polygon repaired because it
+was invalid (the warning gives the area before and after, in km² on the
+WGS84 ellipsoid), a file without a CRS whose coordinates were taken as
+longitude/latitude on WGS84 (EPSG:4326), a warning from the GIS file reader
+(GDAL) passed on with the file name. Each message names the file (and the
+feature) and what was done. The command line shows them on stderr, one line
+each, and carries on: the result is still written, and the warning tells
+the reader to check it. Things that are converted faithfully do not warn:
+a polygon split at the antimeridian, coordinates reprojected from a CRS the
+file declares.
+
+The test suite runs with ``filterwarnings = error``: a test that expects a
+warning says so with ``pytest.warns(GeoRangeWarning, match=...)``, and any
+other warning fails the test.
 """
 
 from __future__ import annotations
@@ -14,6 +32,7 @@ __all__ = [
     "ClaimFormatError",
     "DataFileError",
     "GeoRangeError",
+    "GeoRangeWarning",
     "InputFileError",
     "InvalidCoordinateError",
     "InvalidRangeError",
@@ -56,3 +75,7 @@ class DataFileError(GeoRangeError, RuntimeError):
 
 class OutputExistsError(GeoRangeError, FileExistsError):
     """An output file exists and ``--overwrite`` was not given."""
+
+
+class GeoRangeWarning(UserWarning):
+    """Something georange did may make the answer wrong (e.g. it repaired an invalid launch polygon)."""

@@ -7,7 +7,12 @@ files use one grammar, parsed by :func:`parse_launch`:
 - ``LAT,LON`` in decimal degrees, e.g. ``53.7347,31.9172`` (latitude first,
   as people write coordinates; inside the library the order is lon, lat);
 - a named site from ``data/sites.toml``, e.g. ``krichev``;
-- a country by ISO 3166 alpha-3 code or name, e.g. ``BLR`` or ``Belarus``.
+- a country by ISO 3166 alpha-3 code or name, e.g. ``BLR`` or ``Belarus``;
+- a file of polygons (a patrol area), recognised by its name ending:
+  ``.geojson``, ``.json``, ``.gpkg``, ``.shp`` or ``.zip`` (a zipped
+  shapefile), e.g. ``patrol.geojson``; see :func:`geo.inputs.read_launch_file`.
+  (Claim files use the same grammar; a relative path is taken from the
+  current directory.)
 """
 
 from __future__ import annotations
@@ -15,14 +20,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
+from pathlib import Path
 
 import shapely
 from shapely.geometry.base import BaseGeometry
 
 from geo._toml import close_names
 from geo.distance import LaunchArea
-from geo.errors import InvalidCoordinateError, UnknownPlaceError
+from geo.errors import InputFileError, InvalidCoordinateError, UnknownPlaceError
 from geo.geodesy import check_lonlat
+from geo.inputs import LAUNCH_SUFFIXES, existing_file, read_launch_file
 
 __all__ = ["LaunchPoint", "LaunchRegion", "LaunchSource", "parse_coordinate", "parse_launch"]
 
@@ -46,11 +53,16 @@ class LaunchPoint:
 
 @dataclass(frozen=True)
 class LaunchRegion:
-    """A launch territory: every point of a Polygon or MultiPolygon (lon/lat, degrees)."""
+    """A launch territory: every point of a Polygon or MultiPolygon (lon/lat, degrees).
+
+    ``code`` is the country code of a country, ``source`` the file an area
+    was read from.
+    """
 
     label: str
     geometry: BaseGeometry = field(repr=False)
     code: str = ""
+    source: str = ""
 
     @cached_property
     def parts(self) -> tuple[LaunchArea, ...]:
@@ -103,21 +115,51 @@ def parse_coordinate(text: str, *, what: str = "coordinate") -> tuple[float, flo
 def parse_launch(spec: str) -> LaunchSource:
     """Resolve one ``--from`` value to a launch source.
 
-    Tried in order: a ``LAT,LON`` coordinate, a named site, a country.
+    Tried in order: a file (a value ending in one of
+    :data:`geo.inputs.LAUNCH_SUFFIXES`, any case), a ``LAT,LON``
+    coordinate, a named site, a country.
+
+    Returns
+    -------
+    LaunchPoint or LaunchRegion
+        A file gives a :class:`LaunchRegion` labelled with the ``name``
+        property of its single feature, or else the file name, with
+        ``source`` the path; several features are merged into one area.
 
     Raises
     ------
+    InputFileError
+        For a file that is missing, unreadable or holds no usable polygon
+        (see :func:`geo.inputs.read_launch_file`), or an existing file of
+        another type.
     InvalidCoordinateError
         For a malformed or out-of-range coordinate.
     UnknownPlaceError
         If the value names no site and no country; the message suggests
         close names.
+
+    Warns
+    -----
+    GeoRangeWarning
+        If a polygon of a file was invalid and repaired, or a file without
+        a CRS was taken as EPSG:4326.
     """
     from geo import places  # deferred: loading the data is only needed here
 
     text = spec.strip()
     if not text:
         raise UnknownPlaceError("launch source is empty: expected a country, a site name or LAT,LON")
+    path = Path(text)
+    if path.suffix.lower() in LAUNCH_SUFFIXES:
+        label, geometry = read_launch_file(path)
+        region = LaunchRegion(label=label, geometry=geometry, source=str(path))
+        region.parts  # noqa: B018 -- build the areas now, so that a bad file fails here
+        return region
+    if path.suffix and existing_file(path):
+        raise InputFileError(
+            f"launch source {text!r}: a file of this type cannot be read; expected a GeoJSON, GeoPackage "
+            f"or shapefile of polygons ({', '.join(LAUNCH_SUFFIXES)})"
+        )
     coord = parse_coordinate(text, what="launch coordinate")
     if coord is not None:
         return LaunchPoint(label=f"{coord[1]:g},{coord[0]:g}", lon=coord[0], lat=coord[1])

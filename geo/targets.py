@@ -1,29 +1,30 @@
 """Target sets: the places a range is checked against.
 
 ``--places`` takes a preset (``capitals``, ``european-capitals``,
-``cities``) or a CSV file with at least the columns ``name``, ``lat`` and
-``lon`` (decimal degrees); other columns pass through to the output.
+``cities``) or a file: a CSV with at least the columns ``name``, ``lat``
+and ``lon`` (decimal degrees), or GeoParquet/Parquet, GeoPackage or GeoJSON
+points (:mod:`geo.inputs`); other columns pass through to the output.
+:func:`load_targets` reads a set whole, :func:`iter_targets` in chunks for
+inputs too large to hold.
 """
 
 from __future__ import annotations
 
-import csv
-import math
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from geo.errors import InputFileError
+from geo.inputs import DEFAULT_CHUNK_ROWS, POINT_SUFFIXES, count_points, iter_points, read_points
 
 if TYPE_CHECKING:
     from geo.places import Place
 
-__all__ = ["PRESETS", "load_targets", "places_frame", "read_places_csv"]
+__all__ = ["PRESETS", "count_targets", "iter_targets", "load_targets", "places_frame", "read_places_csv"]
 
 PRESETS = ("capitals", "european-capitals", "cities")
-_REQUIRED = ("name", "lat", "lon")
 
 
 def places_frame(chosen: Sequence[Place]) -> pd.DataFrame:
@@ -60,87 +61,137 @@ def read_places_csv(path: str | Path) -> pd.DataFrame:
     """Read a CSV of places, checking every row.
 
     Column names are matched case-insensitively and ``latitude``/``longitude``
-    are accepted for ``lat``/``lon``. Extra columns are kept as text.
+    (or ``lng``) are accepted for ``lat``/``lon``. Extra columns are kept as
+    text. The rows are read and checked by the same code as
+    :func:`iter_targets` reads a large CSV with.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``name``, ``country`` (the file's, else empty), ``lat``, ``lon``
+        (degrees), then the other columns in file order.
 
     Raises
     ------
     InputFileError
         If the file cannot be read, is not UTF-8 text, lacks a required
-        column, or a row has an empty name or a coordinate that is not a
-        finite number in range; the message gives the file and row number
-        (the header is row 1).
+        column, or a row has an empty name, more fields than the header or
+        a coordinate that is not a finite number in range; the message gives
+        the file and row number (the header is row 1).
     """
-    p = Path(path)
+    return read_points(Path(path), require_name=True)
+
+
+def _file(spec: str) -> Path | None:
+    """Return the path ``spec`` names if it is to be read as a file of places, else None."""
+    p = Path(spec)
     try:
-        with p.open(newline="", encoding="utf-8-sig") as fh:
-            rows = list(csv.reader(fh))
-    except FileNotFoundError:
-        raise InputFileError(f"{p}: no such file") from None
-    except IsADirectoryError:
-        raise InputFileError(f"{p}: is a directory, expected a CSV file") from None
-    except UnicodeDecodeError as exc:
-        raise InputFileError(f"{p}: not UTF-8 text (byte {exc.start}); expected a CSV file") from None
-    except (OSError, csv.Error) as exc:
-        raise InputFileError(f"{p}: cannot read: {exc}") from None
-    if not rows or not any(cell.strip() for cell in rows[0]):
-        raise InputFileError(f"{p}: empty file; expected a CSV header with the columns name, lat, lon")
-    header = [h.strip() for h in rows[0]]
-    canon = {"latitude": "lat", "longitude": "lon", "lng": "lon"}
-    keys = [canon.get(h.lower(), h.lower()) for h in header]
-    missing = [c for c in _REQUIRED if c not in keys]
-    if missing:
-        raise InputFileError(
-            f"{p}: missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)}; "
-            f"found {', '.join(header) or 'none'}"
-        )
-    col = {k: keys.index(k) for k in _REQUIRED}
-    data: dict[str, list] = {h: [] for h in header}
-    lat_out, lon_out, names = [], [], []
-    for n, row in enumerate(rows[1:], start=2):
-        if not any(cell.strip() for cell in row):
-            continue  # blank lines are harmless
-        if len(row) != len(header):
-            raise InputFileError(f"{p}, row {n}: {len(row)} fields, expected {len(header)} as in the header")
-        name = row[col["name"]].strip()
-        if not name:
-            raise InputFileError(f"{p}, row {n}: name is empty")
-        values = {}
-        for key, limit in (("lat", 90.0), ("lon", 180.0)):
-            raw = row[col[key]].strip()
-            try:
-                v = float(raw)
-            except ValueError:
-                raise InputFileError(f"{p}, row {n}: {key} {raw!r} is not a number") from None
-            if not math.isfinite(v) or abs(v) > limit:
-                raise InputFileError(f"{p}, row {n}: {key} {raw} must be a finite number in [-{limit:g}, {limit:g}]")
-            values[key] = v
-        names.append(name)
-        lat_out.append(values["lat"])
-        lon_out.append(values["lon"])
-        for h, cell in zip(header, row, strict=True):
-            data[h].append(cell)
-    if not names:
-        raise InputFileError(f"{p}: no places (only a header)")
-    df = pd.DataFrame({h: v for h, v, k in zip(header, data.values(), keys, strict=True) if k not in _REQUIRED})
-    df.insert(0, "name", names)
-    if "country" not in df.columns:
-        df.insert(1, "country", "")
-    df.insert(2, "lat", lat_out)
-    df.insert(3, "lon", lon_out)
-    return df
+        exists = p.exists()
+    except OSError:  # e.g. a name too long to look up: no such file
+        exists = False
+    return p if exists or p.suffix.lower() in POINT_SUFFIXES else None
+
+
+def _not_found(spec: str) -> InputFileError:
+    return InputFileError(
+        f"--places {spec!r}: not a preset ({', '.join(PRESETS)}) and not an existing file "
+        f"(CSV, Parquet, GeoPackage or GeoJSON: {', '.join(POINT_SUFFIXES)})"
+    )
 
 
 def load_targets(spec: str) -> pd.DataFrame:
-    """Return the places named by a preset or read from a CSV file.
+    """Return the places named by a preset or read from a file.
+
+    Parameters
+    ----------
+    spec : str
+        A preset (:data:`PRESETS`) or a path. A path ending in ``.parquet``,
+        ``.geoparquet``, ``.gpkg``, ``.geojson`` or ``.json`` is read as
+        such (points; see :func:`geo.inputs.iter_points`), any other as CSV.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``name``, ``country``, ``lat``, ``lon`` (degrees, EPSG:4326), then
+        the file's other columns. A ``name`` column (any case) is optional:
+        places without one are called ``point 1``, ``point 2``, ... in file
+        order.
 
     Raises
     ------
     InputFileError
-        If ``spec`` is neither a preset nor a readable, valid CSV file.
+        If ``spec`` is neither a preset nor a readable, valid file; the
+        message names the file and the row or feature.
     """
     if spec in PRESETS:
         return _preset(spec)
-    p = Path(spec)
-    if p.suffix.lower() != ".csv" and not p.exists():
-        raise InputFileError(f"--places {spec!r}: not a preset ({', '.join(PRESETS)}) and not an existing CSV file")
-    return read_places_csv(p)
+    p = _file(spec)
+    if p is None:
+        raise _not_found(spec)
+    return read_points(p)
+
+
+def count_targets(spec: str) -> int | None:
+    """Return about how many places :func:`iter_targets` will yield, or None if unknown (for progress bars).
+
+    Exact for presets and Parquet and GeoPackage files, an upper bound for
+    CSV files (see :func:`geo.inputs.count_points`); never raises.
+    """
+    if spec in PRESETS:
+        return len(_preset(spec))
+    p = _file(spec)
+    return None if p is None else count_points(p)
+
+
+def iter_targets(spec: str, chunk_rows: int = DEFAULT_CHUNK_ROWS) -> Iterator[pd.DataFrame]:
+    """Yield the places of a preset or a file in chunks, without reading a file whole.
+
+    Parameters
+    ----------
+    spec : str
+        As for :func:`load_targets`.
+    chunk_rows : int, default 1,000,000
+        Places per chunk (at most).
+
+    Yields
+    ------
+    pandas.DataFrame
+        ``lat``, ``lon`` (float degrees, EPSG:4326) and the other columns:
+        ``name`` if the file has one (first; unlike :func:`load_targets`,
+        no names are made up), ``country`` (the
+        file's, else ``""``), then the file's other columns in order (CSV
+        columns as text). The index numbers the places from 0 across
+        chunks, so ``pd.concat`` of the chunks is the whole set; for a file
+        with names it equals :func:`load_targets`.
+
+    Raises
+    ------
+    InputFileError
+        As :func:`load_targets`, when the chunk with the problem is read
+        (earlier chunks have been yielded): CSV rows are numbered with the
+        header as row 1, Parquet rows and GIS features from 1.
+
+    Notes
+    -----
+    CSV is read with pandas' C parser (``chunksize``), Parquet a batch at a
+    time (:meth:`pyarrow.parquet.ParquetFile.iter_batches`; GeoParquet
+    points as WKB or native point coordinates, or a plain table with
+    ``lon``/``lat`` columns), GeoPackage and GeoJSON through GDAL's Arrow
+    stream: memory follows ``chunk_rows``, not the file.
+
+    Examples
+    --------
+    >>> [len(chunk) for chunk in iter_targets("european-capitals", chunk_rows=20)]
+    [20, 20, 13]
+    """
+    if not isinstance(chunk_rows, int) or chunk_rows < 1:
+        raise ValueError(f"chunk_rows must be a positive integer, got {chunk_rows!r}")
+    if spec in PRESETS:
+        df = _preset(spec)
+        for start in range(0, len(df), chunk_rows):
+            yield df.iloc[start:start + chunk_rows]
+        return
+    p = _file(spec)
+    if p is None:
+        raise _not_found(spec)
+    yield from iter_points(p, chunk_rows)
