@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import argparse
 import sys
+import warnings
 from collections.abc import Sequence
 from typing import NoReturn
 
 from geo import __version__
-from geo.errors import GeoRangeError
+from geo.errors import GeoRangeError, GeoRangeWarning, InputFileError
 
 __all__ = ["main"]
 
@@ -71,15 +72,31 @@ def _build_parser() -> argparse.ArgumentParser:
         metavar="SOURCE",
         help="launch source: a country (ISO alpha-3 or name), a site name, or LAT,LON; repeat for 'from any of these'",
     )
-    reach.add_argument("--min-km", type=_km, default=0.0, help="minimum range in km (default 0)")
-    reach.add_argument("--max-km", type=_km, required=True, help="maximum range in km (at most 20,004)")
+    reach.add_argument("--min-km", type=_km, default=None, help="minimum range in km (default 0, or the system's)")
+    reach.add_argument("--max-km", type=_km, default=None,
+                       help="maximum range in km (at most 20,004; required unless --system is given)")
+    reach.add_argument("--system", metavar="NAME",
+                       help="a weapon system of data/systems.toml (e.g. oreshnik): its published range figures")
     reach.add_argument(
         "--places",
         default="capitals",
-        help="preset (capitals, european-capitals, cities) or a CSV file with name, lat, lon (default: capitals)",
+        help="a preset (capitals, european-capitals, cities) or a file of points: CSV (name, lat, lon), "
+             "GeoParquet or Parquet (lon, lat), GeoPackage or GeoJSON (default: capitals)",
     )
-    reach.add_argument("--format", choices=("table", "json", "csv"), default="table", help="output format")
-    reach.add_argument("-q", "--quiet", action="store_true", help="no title line in the table")
+    reach.add_argument("--format", choices=("table", "json", "csv", "geojson"), default="table",
+                       help="output format; json, csv and geojson are written chunk by chunk, for inputs of any size")
+    reach.add_argument("-o", "--output", metavar="FILE", help="write to FILE (atomically) instead of stdout")
+    reach.add_argument("--overwrite", action="store_true", help="replace FILE if it exists")
+    reach.add_argument("--status-only", action="store_true",
+                       help="only the (exact) status, no distances: much faster for large inputs")
+    reach.add_argument("--summary", action="store_true",
+                       help="also count the gazetteer cities and their population in the reachable zone, "
+                            "the dead zone and beyond (on stderr for json, csv and geojson)")
+    reach.add_argument("--dask", nargs="?", const="local", metavar="ADDRESS",
+                       help="classify on a Dask cluster: a scheduler address (tcp://host:8786), or none for a "
+                            "local cluster of 2 worker processes (needs georange[dask])")
+    reach.add_argument("--chunk-rows", type=int, default=1_000_000, metavar="N", help=argparse.SUPPRESS)
+    reach.add_argument("-q", "--quiet", action="store_true", help="no title line in the table, no progress bar")
     reach.set_defaults(func=_cmd_reach)
 
     zone = sub.add_parser(
@@ -111,7 +128,8 @@ def _build_parser() -> argparse.ArgumentParser:
         ),
     )
     check.add_argument("paths", nargs="+", metavar="PATH", help="claim file or directory of claim files")
-    check.add_argument("--format", choices=("table", "json", "markdown"), default="table", help="report format")
+    check.add_argument("--format", choices=("table", "json", "markdown", "csv", "geojson"), default="table",
+                       help="report format (csv and geojson: one row or point feature per claim and survey place)")
     check.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE instead of stdout")
     check.add_argument("--overwrite", action="store_true", help="replace FILE if it exists")
     check.add_argument("--no-coverage", action="store_true",
@@ -140,28 +158,124 @@ def _build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _cmd_reach(args: argparse.Namespace) -> int:
-    from geo.launch import parse_launch
-    from geo.output import to_csv, to_json, to_table
-    from geo.reach import RangeBand, reach_table
-    from geo.targets import load_targets
+def _band(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    """Return the RangeBand of --min-km/--max-km, completed from --system."""
+    from geo.errors import InvalidRangeError
+    from geo.reach import RangeBand
 
-    band = RangeBand(args.min_km, args.max_km, where="range")
+    min_km, max_km = args.min_km, args.max_km
+    if args.system:
+        from geo.systems import lookup_system
+
+        system = lookup_system(args.system)
+        min_km = system.min_km.value_km if min_km is None else min_km
+        max_km = system.max_km.value_km if max_km is None else max_km
+    if max_km is None:
+        raise InvalidRangeError("--max-km is required (or give --system)")
+    return RangeBand(0.0 if min_km is None else min_km, max_km, where="range")
+
+
+def _progress(args: argparse.Namespace, total: int | None):  # type: ignore[no-untyped-def]
+    """Return a progress bar on stderr, shown only on a terminal and without --quiet."""
+    from tqdm import tqdm
+
+    return tqdm(total=total, unit=" places", unit_scale=True, file=sys.stderr, leave=False,
+                disable=args.quiet or not sys.stderr.isatty())
+
+
+def _cmd_reach(args: argparse.Namespace) -> int:
+    import contextlib
+    import shutil
+    import tempfile
+
+    import pandas as pd
+
+    from geo.export import atomic_path, check_writable
+    from geo.frames import reach
+    from geo.launch import parse_launch
+    from geo.stream import ChunkWriter
+    from geo.targets import count_targets, iter_targets
+
+    band = _band(args)
     sources = [parse_launch(s) for s in args.launch]
-    places = load_targets(args.places)
-    result = reach_table(places, sources, band)
-    if args.format == "json":
-        text = to_json(result)
-    elif args.format == "csv":
-        text = to_csv(result)
-    else:
-        title = "" if args.quiet else (
-            f"Reach of {band.min_km:,.0f}-{band.max_km:,.0f} km from "
-            f"{' or '.join(s.label for s in sources)} (WGS84 geodesics)"
-        )
-        text = to_table(result, title)
-    sys.stdout.write(text)
+    if args.output:
+        check_writable(args.output, overwrite=args.overwrite)  # fail before the work, not after
+    if args.chunk_rows < 1:
+        raise InputFileError(f"--chunk-rows {args.chunk_rows}: must be at least 1")
+    client = None
+    if args.dask:
+        from geo.distributed import connect
+
+        client = connect(None if args.dask == "local" else args.dask)
+
+    def classify(chunk: pd.DataFrame, bar) -> pd.DataFrame:  # type: ignore[no-untyped-def]
+        if client is not None:
+            from geo.distributed import reach_dask
+
+            out = reach_dask(chunk, sources, band.min_km, band.max_km, distances=not args.status_only).compute()
+            bar.update(len(chunk))
+            return out
+        return reach(chunk, sources, band.min_km, band.max_km, distances=not args.status_only,
+                     progress=bar.update)
+
+    with contextlib.ExitStack() as stack:
+        if client is not None:
+            stack.callback(client.close)
+        bar = stack.enter_context(_progress(args, count_targets(args.places)))
+        chunks = (classify(c, bar) for c in iter_targets(args.places, chunk_rows=args.chunk_rows))
+        if args.format == "table":
+            from geo.output import to_table
+
+            result = pd.concat(list(chunks), ignore_index=True)
+            bar.close()
+            title = "" if args.quiet else (
+                f"Reach of {band.min_km:,.0f}-{band.max_km:,.0f} km from "
+                f"{' or '.join(s.label for s in sources)} (WGS84 geodesics)"
+            )
+            text = to_table(result, title) if not args.status_only else _status_table(result, title)
+            if args.summary:
+                text += "\n" + _summary_text(sources, band)
+            if args.output:
+                with atomic_path(args.output, overwrite=args.overwrite) as tmp:
+                    tmp.write_text(text, encoding="utf-8")
+            else:
+                sys.stdout.write(text)
+            return EXIT_OK
+        if args.output:
+            tmp = stack.enter_context(atomic_path(args.output, overwrite=args.overwrite))
+            fh = stack.enter_context(tmp.open("w", encoding="utf-8", newline=""))
+        else:
+            # Spooled to a temporary file and copied out at the end: a bad row
+            # late in a large input leaves stdout empty, not half-written.
+            fh = stack.enter_context(tempfile.TemporaryFile("w+", encoding="utf-8", newline=""))
+        writer = ChunkWriter(fh, args.format)
+        for chunk in chunks:
+            writer.write(chunk)
+        writer.close()
+        if not args.output:
+            fh.seek(0)
+            shutil.copyfileobj(fh, sys.stdout, 1 << 20)
+    if args.summary:
+        print(_summary_text(sources, band), end="", file=sys.stderr)
     return EXIT_OK
+
+
+def _status_table(result, title: str) -> str:  # type: ignore[no-untyped-def]
+    """Return a plain table of name (or lon, lat) and status, in input order."""
+    cols = [c for c in ("name", "country", "lat", "lon", "status") if c in result.columns]
+    body = result[cols].astype({"status": str}).to_string(index=False)
+    counts = result["status"].value_counts()
+    summary = ", ".join(f"{counts.get(s, 0)} {s}" for s in ("reachable", "too_close", "too_far"))
+    head = f"{title}\n\n" if title else ""
+    return f"{head}{body}\n\n{len(result)} places: {summary}\n"
+
+
+def _summary_text(sources, band) -> str:  # type: ignore[no-untyped-def]
+    from geo.population import population_in_range
+
+    p = population_in_range(sources, band)
+    head = f"Gazetteer cities (15,000 people or more, GeoNames) by zone, {p.total_cities:,} in all:"
+    return "\n".join([head, *("  " + line for line in p.lines())]) + "\n"
 
 
 def _cmd_zone(args: argparse.Namespace) -> int:
@@ -189,7 +303,8 @@ def _cmd_check(args: argparse.Namespace) -> int:
         check_writable(args.output, overwrite=args.overwrite)
     loaded = load_claims(args.paths)  # every file checked before any work or output
     claims, surveys = evaluate(loaded.claims, loaded.surveys, coverage=not args.no_coverage)
-    render = {"json": report.to_json, "markdown": report.to_markdown, "table": report.to_table}[args.format]
+    render = {"json": report.to_json, "markdown": report.to_markdown, "table": report.to_table,
+              "csv": report.to_csv, "geojson": report.to_geojson}[args.format]
     text = render(claims, surveys)
     if args.output:
         with atomic_path(args.output, overwrite=args.overwrite) as tmp:
@@ -202,7 +317,6 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
 def _cmd_map(args: argparse.Namespace) -> int:
     from geo.claims import load_claims
-    from geo.errors import InputFileError
     from geo.export import check_writable
     from geo.mapcontent import map_content
     from geo.webmap import claim_map, save_map
@@ -231,8 +345,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
     parser = _build_parser()
     args = parser.parse_args(argv)
+
+    def one_line(message, category, filename, lineno, file=None, line=None):  # type: ignore[no-untyped-def]
+        print(f"georange {args.command}: warning: {' '.join(str(message).split())}", file=sys.stderr)
+
     try:
-        return int(args.func(args))
+        with warnings.catch_warnings():
+            # Warnings that may make the answer wrong: always shown, one line each, and the run goes on.
+            warnings.simplefilter("always", GeoRangeWarning)
+            warnings.showwarning = one_line
+            return int(args.func(args))
     except GeoRangeError as exc:
         message = " ".join(str(exc).split())  # one line, whatever the message holds
         print(f"georange {args.command}: error: {message}", file=sys.stderr)

@@ -19,7 +19,15 @@ Prints, for every GeoNames city (population >= 15,000) against Belarus:
 - the Oreshnik map: ``georange map`` in a fresh process, the map built in
   process beside a naive folium.Circle map, the HTML size, and the time
   headless Chromium takes to load and paint it (beside a blank Leaflet page);
+- large inputs: ``--points`` random points worldwide (default 1 million)
+  classified against Belarus by ``geo.reach(..., distances=False)`` (points per
+  second), beside the exact-distance path on a sample, scaled; the same through
+  ``georange reach --places points.parquet`` in a fresh process with its peak
+  memory measured from outside; and the Dask path on a local 2-worker cluster;
 - the peak resident memory of the process.
+
+``python scripts/bench.py --only large --points 10000000`` runs just the
+large-input section (10 million points: about a minute, 1.6 GB of input).
 
 No timing is asserted anywhere; the ratios are what matters, because
 both sides run on the same machine in the same process.
@@ -28,6 +36,7 @@ both sides run on the same machine in the same process.
 from __future__ import annotations
 
 import argparse
+import os
 import platform
 import resource
 import sys
@@ -247,11 +256,82 @@ def bench_render(page_path, repeat: int) -> None:  # type: ignore[no-untyped-def
               f"{times['blank']:.2f} s, {ratio:.1f}x){'  ERRORS: ' + str(errors) if errors else ''}")
 
 
+def run_measured(cmd: list[str], cwd: Path) -> tuple[float, float]:
+    """Run ``cmd``; return its wall time (s) and peak resident memory (MB), measured from outside (wait4)."""
+    import subprocess
+
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL)
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    seconds = time.perf_counter() - start
+    if proc.returncode != 0:
+        raise SystemExit(f"{' '.join(cmd)}: exit {proc.returncode}")
+    return seconds, usage.ru_maxrss / 1024
+
+
+def bench_large(n: int, sample: int) -> None:
+    """Classify n random points worldwide against Belarus (700-5,000 km): API, CLI (peak memory), Dask."""
+    import tempfile
+
+    import pandas as pd
+
+    import geo
+    from geo.bulk import Classifier
+    from geo.launch import parse_launch
+    from geo.reach import RangeBand
+
+    rng = np.random.default_rng(7)
+    lon = rng.uniform(-180.0, 180.0, n)
+    lat = np.degrees(np.arcsin(rng.uniform(-1.0, 1.0, n)))
+    band = RangeBand(700, 5000)
+    classifier = Classifier([parse_launch("BLR")], band)
+    screened = float(classifier.screen(lon[:200_000], lat[:200_000]).mean())
+    start = time.perf_counter()
+    fast = geo.reach((lon, lat), "BLR", 700, 5000, distances=False)
+    api_s = time.perf_counter() - start
+    k = min(sample, n)
+    exact_s = best_of(1, lambda: classifier.table(lon[:k], lat[:k])) * n / k
+    one_s = best_of(1, lambda: Classifier([parse_launch("BLR")], band, workers=1).status(lon[:k * 10], lat[:k * 10]))
+    counts = fast["status"].value_counts()
+    print(f"\n{n:,} random points worldwide vs Belarus, 700-5,000 km (the ball screen decides "
+          f"{screened:.1%} of them without exact area distances):")
+    print(f"  geo.reach(distances=False), 2 threads {api_s:7.2f} s   {n / api_s:12,.0f} points/s   (target: 1M < 10 s)")
+    print(f"  ... one thread, on {k * 10:,} points   {one_s * n / (k * 10):7.2f} s   (scaled)")
+    print(f"  exact distances for every point      {exact_s:7.2f} s   {n / exact_s:12,.0f} points/s   "
+          f"(scaled from {k:,}; {exact_s / api_s:,.0f}x slower)")
+    print("  statuses: " + ", ".join(f"{counts[s]:,} {s}" for s in ("reachable", "too_close", "too_far")))
+    root = Path(__file__).resolve().parent.parent
+    with tempfile.TemporaryDirectory() as tmp:
+        points = Path(tmp) / "points.parquet"
+        pd.DataFrame({"lon": lon, "lat": lat}).to_parquet(points, row_group_size=250_000)
+        del fast
+        out = Path(tmp) / "out.csv"
+        cmd = [sys.executable, "-m", "geo.cli", "reach", "--from", "BLR", "--min-km", "700", "--max-km", "5000",
+               "--places", str(points), "--status-only", "--format", "csv", "-o", str(out), "-q"]
+        seconds, peak = run_measured(cmd, root)
+        size_mb = out.stat().st_size / 1e6
+        print(f"  georange reach --places points.parquet --status-only --format csv (fresh process): "
+              f"{seconds:6.2f} s, peak memory {peak:,.0f} MB (target < 2 GB), output {size_mb:,.0f} MB")
+    try:
+        from geo.distributed import bench_dask
+    except ImportError:
+        print("  Dask: skipped (pip install 'georange[dask]')")
+        return
+    bench_dask(lon, lat, api_s)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sample", type=int, default=500, help="cities the baselines are timed on (default 500)")
     parser.add_argument("--repeat", type=int, default=3, help="runs per timing, best kept (default 3)")
+    parser.add_argument("--points", type=int, default=1_000_000,
+                        help="random points for the large-input section (default 1,000,000)")
+    parser.add_argument("--only", choices=("large",), help="run only this section")
     args = parser.parse_args()
+    if args.only == "large":
+        bench_large(args.points, args.sample * 20)
+        return 0
 
     _, _, belarus = lookup_country("BLR")
     cities = load_gazetteer()
@@ -290,6 +370,7 @@ def main() -> int:
     bench_zones(belarus, args.repeat)
     bench_claims(args.repeat)
     bench_map(args.repeat)
+    bench_large(args.points, args.sample * 20)
 
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux
     print(f"\npeak resident memory: {peak:,.0f} MB")

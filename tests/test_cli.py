@@ -174,7 +174,7 @@ def test_coordinate_source(capsys, places_csv) -> None:
         (["--from", "BLR", "--max-km", "25000"], "max_km 25000 exceeds 20,004 km"),
         (["--from", "BLR", "--max-km", "nan"], "max_km nan must be a finite number"),
         (["--from", "BLR", "--max-km", "abc"], "--max-km: 'abc' is not a number of kilometres"),
-        (["--from", "BLR"], "required: --max-km"),
+        (["--from", "BLR"], r"--max-km is required \(or give --system\)"),
         (["--from", "BLR", "--max-km", "10", "--format", "xml"], "invalid choice: 'xml'"),
         (["--from", "BLR", "--max-km", "10", "--places", "europe"], "'europe': not a preset"),
         (["--from", "BLR", "--max-km", "10", "--places", "{missing}"], "missing.csv: no such file"),
