@@ -134,6 +134,8 @@ def _build_parser() -> argparse.ArgumentParser:
     check.add_argument("--overwrite", action="store_true", help="replace FILE if it exists")
     check.add_argument("--no-coverage", action="store_true",
                        help="skip the launch-area coverage shares (faster)")
+    check.add_argument("--no-population", action="store_true",
+                       help="skip the population in range (gazetteer cities per zone of each claim's band)")
     check.set_defaults(func=_cmd_check)
 
     draw = sub.add_parser(
@@ -302,7 +304,8 @@ def _cmd_check(args: argparse.Namespace) -> int:
     if args.output:
         check_writable(args.output, overwrite=args.overwrite)
     loaded = load_claims(args.paths)  # every file checked before any work or output
-    claims, surveys = evaluate(loaded.claims, loaded.surveys, coverage=not args.no_coverage)
+    claims, surveys = evaluate(loaded.claims, loaded.surveys, coverage=not args.no_coverage,
+                               population=not args.no_population)
     render = {"json": report.to_json, "markdown": report.to_markdown, "table": report.to_table,
               "csv": report.to_csv, "geojson": report.to_geojson}[args.format]
     text = render(claims, surveys)

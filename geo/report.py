@@ -63,6 +63,10 @@ the columns are :data:`FLAT_COLUMNS`, in that order:
 ``robust_to_min_km``,       ``robust_by_figure`` flattened
 ``robust_to_max_km``
 ``coverage_sites_reachable``, ``coverage_sites``: ``coverage_sites`` flattened
+``cities_reachable``,       gazetteer cities and their population in the
+``population_reachable``,   reachable zone, the dead zone and beyond, for the
+... ``_dead_zone``,         main launch (null when not computed: ``georange
+``_beyond``                 check --no-population``)
 ``other_scenarios``         the claim's further scenarios, e.g.
                             ``"Krichev base: too_close, holds"``, joined with
                             ``"; "``
@@ -90,6 +94,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from geo.errors import InputFileError
+from geo.population import ZONE_NAMES
 from geo.verdicts import ClaimResult, SurveyResult, Verdict
 
 __all__ = [
@@ -136,6 +141,7 @@ def _verdict_fields(v: Verdict) -> dict[str, Any]:
         "coverage": cov.share,
         "coverage_error": cov.error if cov.share is not None else None,
         "coverage_sites": [cov.points_reachable, cov.points] if cov.points else None,
+        "population": v.population.record() if v.population else None,
     }
 
 
@@ -218,6 +224,8 @@ FLAT_COLUMNS: dict[str, type] = {
     "critical_km": float, "critical_figure": str, "critical_holds_if": str, "critical_text": str,
     "robust": bool, "robust_to_min_km": bool, "robust_to_max_km": bool,
     "coverage": float, "coverage_error": float, "coverage_sites_reachable": int, "coverage_sites": int,
+    "cities_reachable": int, "population_reachable": int, "cities_dead_zone": int, "population_dead_zone": int,
+    "cities_beyond": int, "population_beyond": int,
     "other_scenarios": str,
     "text": str, "source_article": str, "source_date": str, "source_outlet": str,
 }
@@ -267,8 +275,18 @@ def _flat_claim(result: ClaimResult) -> dict[str, Any]:
         "robust_to_max_km": r["robust_by_figure"].get("max_km"),
         "coverage_sites_reachable": sites[0],
         "coverage_sites": sites[1],
+        **_flat_population(result.verdict),
         "other_scenarios": others,
     })
+
+
+def _flat_population(v: Verdict) -> dict[str, int | None]:
+    p = v.population
+    out: dict[str, int | None] = {}
+    for status, column in (("reachable", "reachable"), ("too_close", "dead_zone"), ("too_far", "beyond")):
+        out[f"cities_{column}"] = p.cities[status] if p else None
+        out[f"population_{column}"] = p.population[status] if p else None
+    return out
 
 
 def _flat_survey(result: SurveyResult) -> list[dict[str, Any]]:
@@ -449,10 +467,28 @@ def to_table(claims: Sequence[ClaimResult], surveys: Sequence[SurveyResult] = ()
     if claims:
         lines += ["Claims (WGS84 geodesics; distance = nearest-farthest launch point)", ""]
         lines += _align(rows, {6, 7})
+        lines += _population_lines(claims)
         lines += ["", summary_line(claims)]
     for s in surveys:
         lines += ["", *_survey_lines(s)]
     return "\n".join(lines) + "\n"
+
+
+def _population_lines(claims: Sequence[ClaimResult]) -> list[str]:
+    """Return the population-in-range lines, once per launch and band of the claims' main launches."""
+    seen: dict[tuple[str, float, float], Verdict] = {}
+    for r in claims:
+        v = r.verdict
+        if v.population is not None:
+            seen.setdefault((r.claim.launch.label, r.claim.band.min_km, r.claim.band.max_km), v)
+    if not seen:
+        return []
+    lines = ["", "Population in range (GeoNames cities of 15,000 people or more, by zone of the band):"]
+    for (label, lo, hi), v in seen.items():
+        assert v.population is not None
+        lines.append(f"  {lo:,.0f}-{hi:,.0f} km from {label}:")
+        lines += [f"    {line}" for line in v.population.lines()]
+    return lines
 
 
 def _survey_lines(result: SurveyResult) -> list[str]:
@@ -516,6 +552,10 @@ def to_markdown(claims: Sequence[ClaimResult], surveys: Sequence[SurveyResult] =
             ]
             if v.coverage.describe():
                 lines.append(f"- Reachable from {v.coverage.describe()} of the launch")
+            if v.population is not None:
+                lines.append("- Population in range (GeoNames cities of 15,000 or more): " + "; ".join(
+                    f"{_md(ZONE_NAMES[k])} {v.population.cities[k]:,} cities, {v.population.population[k]:,} people"
+                    for k in ZONE_NAMES))
             for sv in r.scenarios:
                 verdict = "holds" if sv.holds else "**fails**"
                 lines.append(f"- Scenario {_md(sv.scenario.label)}: {_md(sv.status)}, {verdict}, "

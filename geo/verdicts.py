@@ -23,6 +23,7 @@ share, which carries its own error bound (:mod:`geo.coverage`).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final
@@ -33,7 +34,9 @@ from numpy.typing import NDArray
 
 from geo.claims import Claim, Scenario, Survey
 from geo.coverage import Coverage, launch_coverage, share_in_zone
-from geo.reach import MAX_RANGE_KM, classify, reach_table, source_intervals
+from geo.launch import LaunchSource
+from geo.population import PopulationInRange, population_in_range
+from geo.reach import MAX_RANGE_KM, RangeBand, classify, reach_table, source_intervals
 from geo.systems import Figure
 
 __all__ = [
@@ -104,6 +107,8 @@ class Verdict:
     coverage: Coverage
     critical: Flip | None
     """The flip nearest to the nominal figures (None if no figure can flip the verdict)."""
+    population: PopulationInRange | None = None
+    """Gazetteer cities and people in the reachable zone, the dead zone and beyond (None if not asked for)."""
 
 
 @dataclass(frozen=True)
@@ -203,7 +208,13 @@ def _robust(
     return joint, by_figure
 
 
-def _verdict(claim: Claim, scenario: Scenario, *, with_coverage: bool) -> Verdict:
+@functools.lru_cache(maxsize=128)
+def _population(sources: tuple[LaunchSource, ...], min_km: float, max_km: float) -> PopulationInRange:
+    """Return the population in range, computed once per launch and band (many claims share both)."""
+    return population_in_range(sources, RangeBand(min_km, max_km))
+
+
+def _verdict(claim: Claim, scenario: Scenario, *, with_coverage: bool, with_population: bool = False) -> Verdict:
     band = claim.band
     lon, lat = np.array([claim.place.lon]), np.array([claim.place.lat])
     labels, nearest, farthest = source_intervals(scenario.sources, lon, lat)
@@ -246,10 +257,11 @@ def _verdict(claim: Claim, scenario: Scenario, *, with_coverage: bool) -> Verdic
         robust_by_figure=by_figure,
         coverage=coverage,
         critical=nearest_flip,
+        population=_population(tuple(scenario.sources), band.min_km, band.max_km) if with_population else None,
     )
 
 
-def evaluate_claim(claim: Claim, *, coverage: bool = True) -> ClaimResult:
+def evaluate_claim(claim: Claim, *, coverage: bool = True, population: bool = False) -> ClaimResult:
     """Evaluate a claim for its main launch and each further scenario.
 
     Parameters
@@ -258,6 +270,9 @@ def evaluate_claim(claim: Claim, *, coverage: bool = True) -> ClaimResult:
     coverage : bool, default True
         Compute the launch-area coverage (about 0.05-0.3 s per claim whose
         place is reachable from only part of a territory).
+    population : bool, default False
+        Count the gazetteer cities and their people in each zone of the
+        claim's band (:mod:`geo.population`), once per launch and band.
 
     Examples
     --------
@@ -267,8 +282,8 @@ def evaluate_claim(claim: Claim, *, coverage: bool = True) -> ClaimResult:
     >>> v.status, v.holds, f"{v.margin_km:.1f}", v.critical.describe(v.holds)
     ('too_close', True, '45.4', 'holds while min_km > 654.6 km')
     """
-    main = _verdict(claim, claim.launch, with_coverage=coverage)
-    extra = tuple(_verdict(claim, s, with_coverage=coverage) for s in claim.scenarios)
+    main = _verdict(claim, claim.launch, with_coverage=coverage, with_population=population)
+    extra = tuple(_verdict(claim, s, with_coverage=coverage, with_population=population) for s in claim.scenarios)
     return ClaimResult(claim, main, extra)
 
 
@@ -301,8 +316,13 @@ def evaluate_survey(survey: Survey, *, tolerance_m: float = 10.0, shares: bool =
 
 
 def evaluate(
-    claims: Sequence[Claim], surveys: Sequence[Survey] = (), *, coverage: bool = True, shares: bool = True
+    claims: Sequence[Claim],
+    surveys: Sequence[Survey] = (),
+    *,
+    coverage: bool = True,
+    shares: bool = True,
+    population: bool = False,
 ) -> tuple[list[ClaimResult], list[SurveyResult]]:
-    """Evaluate claims and surveys in order (``coverage`` and ``shares`` as for the single functions)."""
-    return ([evaluate_claim(c, coverage=coverage) for c in claims],
+    """Evaluate claims and surveys in order (the options as for the single functions)."""
+    return ([evaluate_claim(c, coverage=coverage, population=population) for c in claims],
             [evaluate_survey(s, shares=shares) for s in surveys])

@@ -228,3 +228,25 @@ def test_population_zones_partition_the_gazetteer_for_an_area():
 
 def test_launch_point_and_region_are_public():
     assert isinstance(parse_launch("krichev"), LaunchPoint)
+
+
+def test_claim_reports_carry_the_population_in_range(capsys):
+    import json
+
+    from geo.cli import main
+
+    path = "data/claims/000_oreshnik_belarus.toml"
+    assert main(["check", path, "--format", "json", "--no-coverage"]) in (0, 1)
+    records = json.loads(capsys.readouterr().out)
+    claim = next(r for r in records if r["kind"] == "claim")
+    band = RangeBand(claim["min_km"], claim["max_km"])
+    expect = population_in_range([parse_launch(s) for s in claim["from"]], band)
+    assert claim["population"] == expect.record()
+    assert main(["check", path, "--no-coverage"]) in (0, 1)
+    table = capsys.readouterr().out
+    assert all(line in table for line in expect.lines())
+    assert main(["check", path, "--format", "csv", "--no-coverage", "--no-population"]) in (0, 1)
+    from geo.report import from_csv
+
+    rows = from_csv(capsys.readouterr().out)
+    assert all(r["population_reachable"] is None for r in rows)
