@@ -214,6 +214,7 @@ class LaunchArea:
     geometry: BaseGeometry
     name: str = "launch area"
     _parts: list[list[np.ndarray]] = field(init=False, repr=False)
+    _spares: list[BaseGeometry] = field(init=False, repr=False, default_factory=list)
 
     def __post_init__(self) -> None:
         self._parts = _rings(self.geometry)
@@ -239,6 +240,24 @@ class LaunchArea:
         geom = shapely.MultiPolygon(polys) if len(polys) > 1 else polys[0]
         shapely.prepare(geom)
         return geom
+
+    def _covers(self, lon: FloatArray, lat: FloatArray) -> NDArray[np.bool_]:
+        """Return whether the inside-test polygon covers each point; safe from several threads at once.
+
+        GEOS 3.14 corrupts memory when two threads query one prepared
+        geometry at the same time (libgeos/geos#825), so each concurrent
+        caller borrows its own copy from a pool (one copy per thread that
+        ever ran at the same time as another).
+        """
+        try:
+            geom = self._spares.pop()  # list.pop and append are atomic in CPython
+        except IndexError:
+            geom = shapely.from_wkb(shapely.to_wkb(self._inside_geometry))
+            shapely.prepare(geom)
+        try:
+            return shapely.intersects_xy(geom, lon, lat)
+        finally:
+            self._spares.append(geom)
 
     @cached_property
     def _edges(self) -> _Edges:
@@ -411,16 +430,16 @@ class LaunchArea:
     def contains(self, lon: ArrayLike, lat: ArrayLike) -> NDArray[np.bool_]:
         """Return whether each target is covered by the area (boundary included)."""
         lon_a, lat_a = check_lonlat(lon, lat, what="target")
-        return shapely.intersects_xy(self._inside_geometry, lon_a, lat_a)
+        return self._covers(lon_a, lat_a)
 
     def _side_chunk(self, lon: FloatArray, lat: FloatArray, *, farthest: bool) -> FloatArray:
         """Rows: distance, point lon, point lat for one chunk of targets."""
         if farthest:
             alon, alat = antipode(lon, lat)
-            covered = shapely.intersects_xy(self._inside_geometry, alon, alat)
+            covered = self._covers(alon, alat)
             out = np.vstack([np.full(lon.size, HALF_MERIDIAN_M), alon, alat])
         else:
-            covered = shapely.intersects_xy(self._inside_geometry, lon, lat)
+            covered = self._covers(lon, lat)
             out = np.vstack([np.zeros(lon.size), lon, lat])
         need = ~covered
         if need.any():
