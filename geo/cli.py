@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from geo import __version__
-from geo.errors import GeoRangeError, GeoRangeWarning, InputFileError
+from geo.errors import GeoRangeError, GeoRangeWarning, InputFileError, InvalidRangeError
 
 __all__ = ["main"]
 
@@ -92,9 +92,12 @@ def _build_parser() -> argparse.ArgumentParser:
     reach.add_argument("--summary", action="store_true",
                        help="also count the gazetteer cities and their population in the reachable zone, "
                             "the dead zone and beyond (on stderr for json, csv and geojson)")
-    reach.add_argument("--dask", nargs="?", const="local", metavar="ADDRESS",
-                       help="classify on a Dask cluster: a scheduler address (tcp://host:8786), or none for a "
-                            "local cluster of 2 worker processes (needs georange[dask])")
+    reach.add_argument("--dask", action="store_true",
+                       help="classify on a local Dask cluster of worker processes (needs georange[dask])")
+    reach.add_argument("--scheduler", metavar="ADDRESS",
+                       help="classify on an existing Dask cluster, e.g. tcp://10.0.0.5:8786 (implies --dask)")
+    reach.add_argument("--dask-workers", type=int, default=2, metavar="N",
+                       help="worker processes of the local Dask cluster (default 2)")
     reach.add_argument("--chunk-rows", type=int, default=1_000_000, metavar="N", help=argparse.SUPPRESS)
     reach.add_argument("-q", "--quiet", action="store_true", help="no title line in the table, no progress bar")
     reach.set_defaults(func=_cmd_reach)
@@ -160,23 +163,6 @@ def _build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _band(args: argparse.Namespace):  # type: ignore[no-untyped-def]
-    """Return the RangeBand of --min-km/--max-km, completed from --system."""
-    from geo.errors import InvalidRangeError
-    from geo.reach import RangeBand
-
-    min_km, max_km = args.min_km, args.max_km
-    if args.system:
-        from geo.systems import lookup_system
-
-        system = lookup_system(args.system)
-        min_km = system.min_km.value_km if min_km is None else min_km
-        max_km = system.max_km.value_km if max_km is None else max_km
-    if max_km is None:
-        raise InvalidRangeError("--max-km is required (or give --system)")
-    return RangeBand(0.0 if min_km is None else min_km, max_km, where="range")
-
-
 def _progress(args: argparse.Namespace, total: int | None):  # type: ignore[no-untyped-def]
     """Return a progress bar on stderr, shown only on a terminal and without --quiet."""
     from tqdm import tqdm
@@ -193,28 +179,30 @@ def _cmd_reach(args: argparse.Namespace) -> int:
     import pandas as pd
 
     from geo.export import atomic_path, check_writable
-    from geo.frames import reach
+    from geo.frames import reach, resolve_band
     from geo.launch import parse_launch
     from geo.stream import ChunkWriter
     from geo.targets import count_targets, iter_targets
 
-    band = _band(args)
+    if args.max_km is None and not args.system:
+        raise InvalidRangeError("--max-km is required (or give --system)")
+    band = resolve_band(args.min_km, args.max_km, args.system)
     sources = [parse_launch(s) for s in args.launch]
     if args.output:
         check_writable(args.output, overwrite=args.overwrite)  # fail before the work, not after
     if args.chunk_rows < 1:
         raise InputFileError(f"--chunk-rows {args.chunk_rows}: must be at least 1")
+    if args.dask_workers < 1:
+        raise InputFileError(f"--dask-workers {args.dask_workers}: must be at least 1")
     client = None
-    if args.dask:
-        from geo.distributed import connect
+    if args.dask or args.scheduler:
+        from geo.distributed import connect, reach_on_client
 
-        client = connect(None if args.dask == "local" else args.dask)
+        client = connect(args.scheduler, n_workers=args.dask_workers)
 
     def classify(chunk: pd.DataFrame, bar) -> pd.DataFrame:  # type: ignore[no-untyped-def]
         if client is not None:
-            from geo.distributed import reach_dask
-
-            out = reach_dask(chunk, sources, band.min_km, band.max_km, distances=not args.status_only).compute()
+            out = reach_on_client(client, chunk, sources, band, distances=not args.status_only)
             bar.update(len(chunk))
             return out
         return reach(chunk, sources, band.min_km, band.max_km, distances=not args.status_only,

@@ -30,6 +30,8 @@ from __future__ import annotations
 __all__ = [
     "AmbiguousPlaceError",
     "ClaimFormatError",
+    "ClusterError",
+    "DaskMissingError",
     "DataFileError",
     "GeoRangeError",
     "GeoRangeWarning",
@@ -75,6 +77,14 @@ class DataFileError(GeoRangeError, RuntimeError):
 
 class OutputExistsError(GeoRangeError, FileExistsError):
     """An output file exists and ``--overwrite`` was not given."""
+
+
+class ClusterError(GeoRangeError, ConnectionError):
+    """A Dask scheduler cannot be reached, or its address is malformed."""
+
+
+class DaskMissingError(GeoRangeError, ImportError):
+    """The optional Dask dependencies (dask-geopandas, distributed) are not installed."""
 
 
 class GeoRangeWarning(UserWarning):

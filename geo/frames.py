@@ -27,7 +27,7 @@ from geo.geodesy import check_lonlat
 from geo.launch import LaunchPoint, LaunchRegion, LaunchSource, parse_launch
 from geo.reach import STATUSES, RangeBand
 
-__all__ = ["STATUS_DTYPE", "as_sources", "reach", "target_lonlat"]
+__all__ = ["STATUS_DTYPE", "as_sources", "reach", "resolve_band", "target_lonlat"]
 
 STATUS_DTYPE = pd.CategoricalDtype(list(STATUSES))
 """The dtype of the ``status`` column: a categorical of the three statuses
@@ -148,6 +148,29 @@ def target_lonlat(targets: Any) -> tuple[NDArray[np.float64], NDArray[np.float64
     )
 
 
+def resolve_band(min_km: float | None, max_km: float | None, system: str | None = None) -> RangeBand:
+    """Return the range band of the given bounds, a system's published figures filling those not given.
+
+    A ``min_km`` of None or 0 takes the system's minimum; ``max_km`` None its maximum.
+
+    Raises
+    ------
+    InvalidRangeError
+        If ``max_km`` is missing and no system is given, or the band is invalid.
+    ClaimFormatError
+        If the system is unknown (the message suggests close names).
+    """
+    if system is not None:
+        from geo.systems import lookup_system
+
+        s = lookup_system(system)
+        max_km = s.max_km.value_km if max_km is None else max_km
+        min_km = s.min_km.value_km if not min_km else min_km
+    if max_km is None:
+        raise InvalidRangeError("max_km is required (or give a system)")
+    return RangeBand(float(min_km or 0.0), float(max_km), where="range")
+
+
 def reach(
     targets: Any,
     launch: Any,
@@ -219,15 +242,7 @@ def reach(
     >>> geo.reach(([21.01, 30.52], [52.23, 50.45]), "BLR", max_km=500, distances=False)["status"].tolist()
     ['reachable', 'reachable']
     """
-    if system is not None:
-        from geo.systems import lookup_system
-
-        s = lookup_system(system)
-        max_km = s.max_km.value_km if max_km is None else max_km
-        min_km = s.min_km.value_km if min_km == 0.0 else min_km
-    if max_km is None:
-        raise InvalidRangeError("max_km is required (or give a system)")
-    band = RangeBand(float(min_km), float(max_km), where="range")
+    band = resolve_band(min_km, max_km, system)
     sources = as_sources(launch)
     lon, lat, frame = target_lonlat(targets)
     lon, lat = lon.ravel(), lat.ravel()

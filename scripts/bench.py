@@ -313,12 +313,44 @@ def bench_large(n: int, sample: int) -> None:
         size_mb = out.stat().st_size / 1e6
         print(f"  georange reach --places points.parquet --status-only --format csv (fresh process): "
               f"{seconds:6.2f} s, peak memory {peak:,.0f} MB (target < 2 GB), output {size_mb:,.0f} MB")
+    bench_dask(lon[:1_000_000], lat[:1_000_000])
+
+
+def bench_dask(lon: np.ndarray, lat: np.ndarray, repeat: int = 2) -> None:
+    """Time reach_dask on a local 2-worker cluster against geo.reach in this process (statuses only)."""
+    import pandas as pd
+
+    import geo
+    from geo.errors import DaskMissingError
+
     try:
-        from geo.distributed import bench_dask
+        from distributed import wait
+
+        from geo.distributed import connect, reach_dask
     except ImportError:
         print("  Dask: skipped (pip install 'georange[dask]')")
         return
-    bench_dask(lon, lat, api_s)
+    n = lon.size
+    targets = pd.DataFrame({"lon": lon, "lat": lat})
+    single = best_of(repeat, lambda: geo.reach(targets, "BLR", 700, 5000, distances=False))
+    try:
+        start = time.perf_counter()
+        client = connect(None, n_workers=2)
+    except DaskMissingError:
+        print("  Dask: skipped (pip install 'georange[dask]')")
+        return
+    startup = time.perf_counter() - start
+    with client:
+        import dask.dataframe as dd
+
+        source = client.persist(dd.from_pandas(targets, npartitions=8, sort=False))
+        wait(source)
+        expect = geo.reach(targets, "BLR", 700, 5000, distances=False)
+        same = client.compute(reach_dask(source, "BLR", 700, 5000)).result()["status"].equals(expect["status"])
+        on_workers = best_of(repeat, lambda: wait(client.persist(reach_dask(source, "BLR", 700, 5000))))
+    print(f"  Dask LocalCluster, 2 worker processes, data on the workers: {on_workers:6.2f} s "
+          f"({n / on_workers:,.0f} points/s; {on_workers / single:.2f}x the single process's {single:.2f} s; "
+          f"cluster start {startup:.1f} s); statuses identical: {same}")
 
 
 def main() -> int:
