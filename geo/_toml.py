@@ -10,8 +10,11 @@ expected.
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import math
+import re
+import sys
 import tomllib
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -19,10 +22,32 @@ from typing import Any
 
 from geo.errors import GeoRangeError
 
-__all__ = ["Fields", "close_names", "load_toml"]
+__all__ = ["MAX_KEY_DEPTH", "MAX_TOML_BYTES", "Fields", "close_names", "load_toml"]
 
 MAX_TOML_BYTES = 16 * 1024 * 1024
 """Refuse larger files: a hand-written claim or data file is a few kB."""
+
+MAX_KEY_DEPTH = 32
+"""Refuse dotted keys and table headers of more parts (``a.b.c...``).
+
+tomllib's time and memory grow with the square of a key's depth: a 200 kB
+line ``a.a.a... = 1`` needs tens of GB. georange's files nest at most 3 deep.
+"""
+
+# Strings and comments, blanked before looking for long dotted keys (dots in
+# prose are not key separators). Every branch matches from its opening
+# delimiter (an unterminated string runs to the end of its line or of the
+# text), and quantifiers are possessive, so the scan is linear in the size of
+# the file whatever it holds. A closing delimiter may carry up to two quotes.
+_STRINGS_AND_COMMENTS = re.compile(
+    r'"""(?:[^"\\]|\\[\s\S]?|"(?!""))*+(?:"""(?:""?(?!"))?|\Z)'
+    r"|'''[\s\S]*?(?:'''(?:''?(?!'))?|\Z)"
+    r'|"(?:[^"\\\n]|\\.?)*+(?:"|$)'
+    r"|'[^'\n]*+(?:'|$)"
+    r"|#[^\n]*+",
+    re.MULTILINE,
+)
+_DEEP_KEY = re.compile(rf"(?<![\w-])[\w-]++(?:[ \t]*+\.[ \t]*+[\w-]++){{{MAX_KEY_DEPTH},}}")
 
 
 def close_names(word: str, choices: Iterable[str], n: int = 3) -> str:
@@ -38,34 +63,51 @@ def close_names(word: str, choices: Iterable[str], n: int = 3) -> str:
 def load_toml(path: str | Path, error: type[GeoRangeError]) -> dict[str, Any]:
     """Parse a TOML file, raising `error` with the file name on any fault.
 
+    A UTF-8 byte-order mark (some Windows editors write one) is ignored.
+
     Raises
     ------
     error
         If the file is missing, a directory, larger than 16 MB, not UTF-8,
-        or not valid TOML (the parser's line and column are kept).
+        not valid TOML (the parser's line and column are kept), or nests
+        keys deeper than :data:`MAX_KEY_DEPTH` or arrays and inline tables
+        deeper than Python's recursion limit.
     """
     p = Path(path)
+    limit = f"limit {MAX_TOML_BYTES:,} bytes; a claim file is a few kB"
     try:
-        size = p.stat().st_size
         if p.is_dir():
             raise error(f"{p}: is a directory, expected a TOML file")
+        size = p.stat().st_size
         if size > MAX_TOML_BYTES:
-            raise error(f"{p}: {size:,} bytes is too large for a TOML file (limit {MAX_TOML_BYTES:,})")
-        raw = p.read_bytes()
+            raise error(f"{p}: {size:,} bytes is too large for a TOML file ({limit})")
+        with p.open("rb") as handle:  # bounded: /dev/zero, a pipe or a growing file has no trustworthy size
+            raw = handle.read(MAX_TOML_BYTES + 1)
     except FileNotFoundError:
         raise error(f"{p}: no such file") from None
     except OSError as exc:
         raise error(f"{p}: cannot read: {exc.strerror or exc}") from None
+    if len(raw) > MAX_TOML_BYTES:
+        raise error(f"{p}: more than {MAX_TOML_BYTES:,} bytes is too large for a TOML file ({limit})")
     if not raw.strip():
         raise error(f"{p}: empty file")
     try:
-        text = raw.decode("utf-8")
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise error(f"{p}: not UTF-8 text (byte {exc.start}); expected TOML") from None
+    deep = _DEEP_KEY.search(_STRINGS_AND_COMMENTS.sub("_", text))
+    if deep is not None:
+        raise error(f"{p}: a key of more than {MAX_KEY_DEPTH} dotted parts ({_show(deep.group())}); expected TOML "
+                    "nested a few levels deep")
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise error(f"{p}: not valid TOML: {exc}") from None
+    except RecursionError:
+        raise error(f"{p}: arrays or inline tables nested too deeply; expected TOML nested a few levels deep") from None
+    except ValueError:  # int() refuses more than sys.get_int_max_str_digits() digits
+        raise error(f"{p}: not valid TOML for georange: a number of more than "
+                    f"{sys.get_int_max_str_digits():,} digits") from None
 
 
 class Fields:
@@ -98,7 +140,7 @@ class Fields:
         for key in self.table:
             if key not in allowed:
                 hint = close_names(key, allowed)
-                raise self.fail(f"unknown field {key!r}{hint} (expected: {', '.join(sorted(allowed))})")
+                raise self.fail(f"unknown field {_show(key)}{hint} (expected: {', '.join(sorted(allowed))})")
 
     def has(self, key: str) -> bool:
         """Return whether ``key`` is present."""
@@ -150,6 +192,6 @@ def _kind(value: Any) -> str:
 
 
 def _show(value: Any, limit: int = 60) -> str:
-    """Return a short printable form of a TOML value for messages."""
-    text = repr(value)
+    """Return a short printable form of a TOML value for messages (dates as TOML writes them)."""
+    text = value.isoformat() if isinstance(value, dt.date | dt.time) else repr(value)
     return text if len(text) <= limit else text[: limit - 3] + "..."

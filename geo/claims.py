@@ -61,7 +61,7 @@ from typing import Any, ClassVar, Final
 import pandas as pd
 from shapely.geometry.base import BaseGeometry
 
-from geo._toml import Fields, close_names, load_toml
+from geo._toml import Fields, _show, close_names, load_toml
 from geo.errors import ClaimFormatError, GeoRangeError
 from geo.launch import LaunchSource, parse_coordinate, parse_launch
 from geo.reach import RangeBand
@@ -90,6 +90,10 @@ _SURVEY_FIELDS = frozenset(
     {"id", "text", "source", "system", "min_km", "max_km", "from", "scenarios", "places", "territories", "as_of"}
 )
 _SOURCE_FIELDS = frozenset({"article", "date", "outlet", "url", "note"})
+_MAX_NAME = 300
+"""Longest place name accepted (the longest city names have about 170 characters)."""
+_MAX_SOURCE = 4096
+"""Longest launch source accepted (a path to a GeoJSON file may be long)."""
 
 
 @dataclass(frozen=True)
@@ -208,10 +212,13 @@ def claim_files(paths: Iterable[str | Path]) -> list[Path]:
     Raises
     ------
     ClaimFormatError
-        If a path does not exist or a directory holds no ``.toml`` file.
+        If a path is empty or does not exist, or a directory holds no
+        ``.toml`` file.
     """
     out: list[Path] = []
     for raw in paths:
+        if not str(raw).strip():  # Path("") is ".": it would silently check the current directory
+            raise ClaimFormatError(f"claim file path {str(raw)!r} is empty; expected a .toml file or a directory")
         p = Path(raw)
         if p.is_dir():
             found = sorted(q for q in p.glob("*.toml") if q.is_file())
@@ -269,7 +276,7 @@ def load_claims(paths: Iterable[str | Path]) -> ClaimFile:
                 f = Fields(entry, where, ClaimFormatError)
                 ident = f.text("id")
                 if not _ID.match(ident):
-                    raise f.fail(f"id {ident!r} must be letters, digits, '.', '_' or '-' (at most 100)")
+                    raise f.fail(f"id {_show(ident)} must be letters, digits, '.', '_' or '-' (at most 100)")
                 f.where = f'{path}, {kind} "{ident}"'
                 if ident in seen:
                     raise f.fail(f"duplicate id {ident!r}, first used in {seen[ident]}")
@@ -319,7 +326,7 @@ def _source(f: Fields) -> Source:
     if isinstance(date, dt.date | dt.datetime):
         date = date.isoformat()
     if not isinstance(date, str):
-        raise f.fail(f"date {date!r} must be a date (2025-12-30) or a string ('2025-12')")
+        raise f.fail(f"date {_show(date)} must be a date (2025-12-30) or a string ('2025-12')")
     return Source(values["article"], date.strip(), values["outlet"], values["note"])
 
 
@@ -351,6 +358,9 @@ def _figures(f: Fields) -> tuple[System | None, Figure, Figure]:
 def _scenario(label: str, specs: list[str], f: Fields, key: str) -> Scenario:
     sources = []
     for spec in specs:
+        if len(spec) > _MAX_SOURCE:
+            raise f.fail(f"{key}: launch source of {len(spec):,} characters ({_show(spec)}); expected a country, "
+                         f"a site, LAT,LON or a file name of at most {_MAX_SOURCE:,} characters")
         try:
             sources.append(parse_launch(spec))
         except GeoRangeError as exc:
@@ -365,10 +375,14 @@ def _launches(f: Fields) -> tuple[Scenario, tuple[Scenario, ...]]:
     if f.has("scenarios"):
         table = f.table["scenarios"]
         if not isinstance(table, dict) or not table:
-            raise f.fail(f"scenarios {table!r} must be a table of label = sources, e.g. {{ krichev = \"krichev\" }}")
+            raise f.fail(f"scenarios {_show(table)} must be a table of label = sources, "
+                         'e.g. { "Krichev base" = "krichev" }')
         for label, value in table.items():
-            sub = Fields({label: value}, f.where, ClaimFormatError)
-            extra.append(_scenario(label, sub.strings(label), f, f"scenarios.{label}"))
+            key = f"scenarios.{_show(label)}"
+            if not label.strip():
+                raise f.fail(f"{key}: a scenario label must be a non-empty name, e.g. \"Krichev base\"")
+            sub = Fields({key: value}, f.where, ClaimFormatError)
+            extra.append(_scenario(label.strip(), sub.strings(key), f, key))
     return main, tuple(extra)
 
 
@@ -387,8 +401,11 @@ def _target(f: Fields) -> Target:
         name = p.text("name")
         return Target(name, name, lon, lat, p.text("country", ""))
     if not isinstance(raw, str) or not raw.strip():
-        raise f.fail(f"place {raw!r} must be a place name, 'LAT,LON' or a table {{ name, lat, lon }}")
+        raise f.fail(f"place {_show(raw)} must be a place name, 'LAT,LON' or a table {{ name, lat, lon }}")
     query = raw.strip()
+    if len(query) > _MAX_NAME:
+        raise f.fail(f"place of {len(query):,} characters ({_show(query)}); expected a place name or LAT,LON "
+                     f"of at most {_MAX_NAME} characters")
     try:
         coord = parse_coordinate(query, what="place")
         if coord is not None:
@@ -417,7 +434,8 @@ def _claim(f: Fields, path: str, ident: str, default: Source) -> Claim:
     f.only(_CLAIM_FIELDS)
     expect = f.text("expect")
     if expect not in EXPECTATIONS:
-        raise f.fail(f"expect {expect!r} is not one of {', '.join(EXPECTATIONS)}{close_names(expect, EXPECTATIONS)}")
+        hint = close_names(expect, EXPECTATIONS)
+        raise f.fail(f"expect {_show(expect)} is not one of {', '.join(EXPECTATIONS)}{hint}")
     common = _common(f, default)
     return Claim(id=ident, file=path, place=_target(f), expect=expect, **common)
 
@@ -425,7 +443,7 @@ def _claim(f: Fields, path: str, ident: str, default: Source) -> Claim:
 def _group_or_list(f: Fields, key: str) -> str | tuple[str, ...]:
     value = f.require(key)
     if isinstance(value, str):
-        return value.strip()
+        return f.text(key)  # a set's name; an empty one is refused, not taken as "no set"
     return tuple(f.strings(key))
 
 
@@ -434,10 +452,16 @@ def _survey(f: Fields, path: str, ident: str, default: Source) -> Survey:
 
     f.only(_SURVEY_FIELDS)
     as_of = f.table.get("as_of")
-    if as_of is not None and not isinstance(as_of, dt.date):
-        raise f.fail(f"as_of {as_of!r} must be a TOML date such as 2023-05-26")
+    # A TOML date-time is a datetime, which is a date too, but cannot be compared with one.
+    if as_of is not None and (not isinstance(as_of, dt.date) or isinstance(as_of, dt.datetime)):
+        raise f.fail(f"as_of {_show(as_of)} must be a TOML date such as 2023-05-26 (no time of day)")
     places = _group_or_list(f, "places")
     territories = _group_or_list(f, "territories") if f.has("territories") else ()
+    for key, names in (("places", places), ("territories", territories)):
+        for name in [names] if isinstance(names, str) else names:
+            if len(name) > _MAX_NAME:
+                raise f.fail(f"{key}: a name of {len(name):,} characters ({_show(name)}); expected at most "
+                             f"{_MAX_NAME}")
     try:  # resolve now so that a bad name fails before any report is written
         table = groups.resolve_places(places, as_of)
         regions = tuple(groups.resolve_territories(territories, as_of)) if territories else ()

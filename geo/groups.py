@@ -48,8 +48,21 @@ class Group:
     places: tuple[str, ...] = ()
 
     def countries(self, as_of: dt.date | None = None) -> list[str]:
-        """Return the member countries (ISO alpha-3) at ``as_of`` (default: all)."""
-        return [m.country for m in self.members if as_of is None or m.joined <= as_of]
+        """Return the member countries (ISO alpha-3) at ``as_of`` (default: all).
+
+        Raises
+        ------
+        UnknownPlaceError
+            If no member had joined by ``as_of``: an empty set would make a
+            survey answer nothing without saying so.
+        """
+        found = [m.country for m in self.members if as_of is None or m.joined <= as_of]
+        if not found and self.members:
+            first = min(m.joined for m in self.members)
+            raise UnknownPlaceError(
+                f"group {self.key!r} ({self.title}) had no members on {as_of}: the first joined on {first}"
+            )
+        return found
 
 
 def _parse_group(key: str, entry: Any, where: str) -> Group:

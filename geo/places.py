@@ -441,12 +441,15 @@ def _country_hint(key: str) -> str:
 def _candidates(key: str, countries: frozenset[str] | None) -> np.ndarray:
     """Return gazetteer rows named `key`: primary-name matches, else alternates."""
     index = _place_index()
-    in_country = np.isin(index.country, list(countries)) if countries is not None else True
-    rows = np.flatnonzero((index.name_key == key) & in_country)
+
+    def in_country(rows: np.ndarray) -> np.ndarray:  # filter the few matches, not the whole gazetteer
+        return rows if countries is None else rows[np.isin(index.country[rows], list(countries))]
+
+    rows = in_country(np.flatnonzero(index.name_key == key))
     if rows.size:
         return rows
     alternate = pc.match_substring(index.alt_keys, f"|{key}|").to_numpy(zero_copy_only=False)
-    return np.flatnonzero(np.asarray(alternate, dtype=bool) & in_country)
+    return in_country(np.flatnonzero(np.asarray(alternate, dtype=bool)))
 
 
 def _choose(rows: np.ndarray, query: str) -> int:
@@ -659,9 +662,15 @@ def lookup_country(query: str) -> tuple[str, str, BaseGeometry]:
     if len(codes) > 1:
         raise AmbiguousPlaceError(f"country {query!r} matches {', '.join(sorted(codes))}; use an ISO alpha-3 code")
     (iso_a3,) = codes
+    name, geometry = _country_by_code()[iso_a3]
+    return iso_a3, name, geometry
+
+
+@functools.cache
+def _country_by_code() -> Mapping[str, tuple[str, BaseGeometry]]:
+    """Map Natural Earth ``iso_a3`` to the short name and geometry (a frame lookup per call costs 6 ms)."""
     frame = load_countries()
-    row = frame.loc[frame["iso_a3"] == iso_a3].iloc[0]
-    return iso_a3, str(row["name"]), row["geometry"]
+    return {str(c): (str(n), g) for c, n, g in zip(frame["iso_a3"], frame["name"], frame["geometry"], strict=True)}
 
 
 # ---------------------------------------------------------------------------
@@ -779,6 +788,7 @@ _CACHED: Final[Iterable[Any]] = (
     _qualifier_index,
     _capitals,
     _country_index,
+    _country_by_code,
     _sites,
 )
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any, Final
 
 from geo._datafiles import data_path
-from geo._toml import Fields, close_names, load_toml
+from geo._toml import Fields, _show, close_names, load_toml
 from geo.errors import ClaimFormatError, DataFileError, GeoRangeError
 from geo.reach import MAX_RANGE_KM
 
@@ -113,20 +113,23 @@ def parse_figure(spec: Any, key: str, fields: Fields) -> Figure:
     value = _checked(f.number("value"), key, fields)
     about = f.table.get("about", False)
     if not isinstance(about, bool):
-        raise f.fail(f"about {about!r} must be true or false")
+        raise f.fail(f"about {_show(about)} must be true or false")
     values = [value]
     if about:
         values += [round(value * (1 - ABOUT_FRACTION), 6), min(round(value * (1 + ABOUT_FRACTION), 6), MAX_RANGE_KM)]
     if f.has("interval"):
         interval = f.table["interval"]
         if not (isinstance(interval, list) and len(interval) == 2):
-            raise f.fail(f"interval {interval!r} must be a list of two numbers [low, high]")
+            raise f.fail(f"interval {_show(interval)} must be a list of two numbers [low, high]")
         low, high = (_checked(f.number("interval", v), f"{key} interval", fields) for v in interval)
         if not low <= value <= high:
             raise f.fail(f"interval [{low:g}, {high:g}] must contain the value {value:g}")
         values += [low, high]
     published = []
-    for n, entry in enumerate(f.table.get("published", []), start=1):
+    entries = f.table.get("published", [])
+    if not isinstance(entries, list):
+        raise f.fail(f"published {_show(entries)} must be a list of tables [{{ value = 4000, source = \"...\" }}]")
+    for n, entry in enumerate(entries, start=1):
         p = Fields(entry, f"{f.where}, published #{n}", fields.error)
         p.only({"value", "source"})
         pv = _checked(p.number("value"), f"{key} published value", fields)
@@ -210,6 +213,6 @@ def lookup_system(name: str) -> System:
         if any(c.casefold() == wanted for c in candidates):
             return system
         names += candidates
-    raise ClaimFormatError(f"unknown system {name!r}{close_names(name, names)} (known: {', '.join(_systems())})")
+    raise ClaimFormatError(f"unknown system {_show(name)}{close_names(name, names)} (known: {', '.join(_systems())})")
 
 
