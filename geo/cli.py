@@ -8,6 +8,7 @@ stderr and exit status 2, never a traceback.
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 import warnings
 from collections.abc import Sequence
@@ -26,7 +27,14 @@ EXIT_USAGE = 2
 class _Parser(argparse.ArgumentParser):
     """An ArgumentParser whose errors are one line on stderr and exit 2."""
 
+    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        # Southern and western coordinates start with '-': "--from -33.9,18.4"
+        # is a value, not an option (argparse only knows plain negative numbers).
+        self._negative_number_matcher = re.compile(r"^-(?:\.?\d|inf|nan)", re.IGNORECASE)
+
     def error(self, message: str) -> NoReturn:
+        message = " ".join(message.split())  # argparse echoes values verbatim, line breaks included
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see --help)\n")
 
 

@@ -1,8 +1,11 @@
 """Write zones to files: GeoJSON (RFC 7946), GeoPackage and KML, atomically; read them back.
 
 Every writer builds the whole file under a temporary name in the target's
-directory and renames it into place only when it is complete, so an
-interrupted run leaves either the old file or the new one, never a part.
+directory, flushes it to disk and renames it into place only when it is
+complete, so an interrupted run leaves either the old file or the new one,
+never a part. A run killed outright (SIGKILL, power loss) can leave its
+hidden temporary file, ``.NAME.XXXX.partSUFFIX``, beside the output; it is
+never the output itself, and deleting it is safe.
 
 Every format keeps the coordinates exactly (GeoJSON and KML write each
 double in its shortest round-trip form; GeoPackage stores doubles) and the
@@ -59,15 +62,19 @@ def _properties(zone: Zone) -> dict[str, object]:
     return {k: _FIELDS[k](v) if _FIELDS.get(k) is float else v for k, v in zone.properties().items()}
 
 
-def _check_target(target: Path, overwrite: bool) -> Path:
+def _check_target(path: str | Path, overwrite: bool) -> Path:
     """Refuse an existing file (unless ``overwrite``), a directory or a missing directory; return the directory."""
+    if not str(path).strip():
+        raise InputFileError("output file name is empty")
+    target = Path(path)
     if target.exists() and not overwrite:
         raise OutputExistsError(f"{target}: exists; pass --overwrite to replace it")
     if target.is_dir():
         raise InputFileError(f"{target}: is a directory, expected a file name")
     directory = target.parent if str(target.parent) else Path(".")
     if not directory.is_dir():
-        raise InputFileError(f"{target}: directory {directory} does not exist")
+        what = "is not a directory" if directory.exists() else "does not exist"
+        raise InputFileError(f"{target}: directory {directory} {what}")
     return directory
 
 
@@ -82,8 +89,8 @@ def atomic_path(path: str | Path, *, overwrite: bool = False) -> Iterator[Path]:
     InputFileError
         If the directory does not exist or cannot be written.
     """
+    directory = _check_target(path, overwrite)
     target = Path(path)
-    directory = _check_target(target, overwrite)
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=f".part{target.suffix}", dir=directory)
     except OSError as exc:
@@ -95,7 +102,17 @@ def atomic_path(path: str | Path, *, overwrite: bool = False) -> Iterator[Path]:
     os.chmod(tmp_path, 0o666 & ~umask)  # mkstemp makes 0600; outputs get the usual permissions
     try:
         yield tmp_path
-        os.replace(tmp_path, target)
+        try:
+            fd = os.open(tmp_path, os.O_RDONLY)
+            try:
+                os.fsync(fd)  # the data is on disk before the name points at it
+            finally:
+                os.close(fd)
+            os.replace(tmp_path, target)
+        except OSError as exc:
+            raise InputFileError(f"{target}: cannot write: {exc.strerror or exc}") from None
+    except OSError as exc:  # raised while the block wrote (disk full, I/O error)
+        raise InputFileError(f"{target}: cannot write: {exc.strerror or exc}") from None
     finally:
         if tmp_path.exists():
             tmp_path.unlink()
@@ -173,7 +190,7 @@ def _write_gpkg(zones: Sequence[Zone]) -> Callable[[Path], None]:
 
 def check_writable(path: str | Path, *, overwrite: bool = False) -> None:
     """Refuse an existing file (unless ``overwrite``), a directory, or a missing directory; any format."""
-    _check_target(Path(path), overwrite)
+    _check_target(path, overwrite)
 
 
 def check_output(path: str | Path, *, overwrite: bool = False) -> str:
@@ -181,6 +198,8 @@ def check_output(path: str | Path, *, overwrite: bool = False) -> str:
 
     Call it before a long computation so that bad output paths fail fast.
     """
+    if not str(path).strip():
+        raise InputFileError("output file name is empty")
     target = Path(path)
     fmt = FORMATS.get(target.suffix.lower())
     if fmt is None:

@@ -673,6 +673,10 @@ def _unique(names: list[str]) -> list[str]:
 def _columns(header: list[str], require_name: bool, p: Path, found: str) -> tuple[dict[str, int], list[int]]:
     """Locate name/lat/lon in a header (any case, with aliases); return them and the pass-through positions."""
     keys = [_CANON.get(h.lower(), h.lower()) for h in header]
+    for key in ("name", "lat", "lon"):
+        if keys.count(key) > 1:
+            same = [h for h, k in zip(header, keys, strict=True) if k == key]
+            raise InputFileError(f"{p}: columns {', '.join(same)} all mean {key}; keep one")
     missing = [c for c in ("name", "lat", "lon") if c not in keys]
     if missing and (require_name or missing != ["name"]):
         # Without coordinates this is no file of places: say what one has, name included.

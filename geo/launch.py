@@ -33,9 +33,9 @@ from geo.inputs import LAUNCH_SUFFIXES, existing_file, read_launch_file
 
 __all__ = ["LaunchPoint", "LaunchRegion", "LaunchSource", "parse_coordinate", "parse_launch"]
 
-_NUMBER = r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?"
+_NUMBER = r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?|[-+]?(?i:nan|inf(?:inity)?)"  # NaN, inf: refused as such
 _COORD = re.compile(rf"^\s*({_NUMBER})\s*[, ]\s*({_NUMBER})\s*$")
-_LOOKS_NUMERIC = re.compile(r"^\s*[-+.\d]")
+_LOOKS_NUMERIC = re.compile(r"^\s*(?:[-+.\d]|(?i:nan|inf)\s*,\s*(?:[-+.\d]|(?i:nan|inf)))")
 
 
 @dataclass(frozen=True)

@@ -84,6 +84,8 @@ def read_places_csv(path: str | Path) -> pd.DataFrame:
 
 def _file(spec: str) -> Path | None:
     """Return the path ``spec`` names if it is to be read as a file of places, else None."""
+    if not spec.strip():
+        raise InputFileError("--places is empty: expected a preset (" + ", ".join(PRESETS) + ") or a file")
     p = Path(spec)
     try:
         exists = p.exists()

@@ -208,10 +208,6 @@ def test_every_writer_renames_a_complete_temporary_into_place(writer: str, tmp_p
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["claims.toml", name])
 
 
-@pytest.mark.xfail(reason="needs fix in geo/export.py::atomic_path: an OSError while writing or renaming (disk "
-                          "full, EIO, permissions changed) escapes as a traceback; wrap the block: except OSError as "
-                          "exc: raise InputFileError(f'{target}: cannot write: {exc.strerror}') from None",
-                   strict=True)
 def test_a_failing_write_is_one_line_and_exit_2(tmp_path: Path, capsys, monkeypatch: pytest.MonkeyPatch) -> None:
     real_replace = os.replace
 

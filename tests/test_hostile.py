@@ -244,9 +244,6 @@ class Case:
 
 R = "reach --max-km 100 --places european-capitals"  # a reach run, bad input aside
 BLR = "reach --from BLR --max-km 100 --places"  # a reach run with the places still to give
-SINGLE_LINE_REASON = ("needs fix in geo/cli.py: _Parser.error echoes argv verbatim, so a line break in an argument "
-                      "splits the message; collapse whitespace as main() does: message = ' '.join(message.split())")
-
 CATALOGUE = [
     # coordinates
     Case("latitude-out-of-range", f"{R} --from 95,20",
@@ -255,19 +252,15 @@ CATALOGUE = [
     Case("longitude-out-of-range", f"{R} --from 20,200", r"'20,200'.*longitude 200(\.0)? must be .* \[-180, 180\]"),
     Case("both-out-of-range", f"{R} --from 91,181", r"'91,181'.*latitude 91(\.0)? must be .* \[-90, 90\]"),
     Case("coordinate-overflow", f"{R} --from 1e999,0", r"'1e999,0'.*latitude inf must be a finite number"),
-    Case("nan-coordinate", f"{R} --from nan,1", r"'nan,1'.*latitude nan must be a finite number",
-         xfail="needs fix in geo/launch.py: 'nan,1' is taken for a country name ('unknown country'); let _NUMBER "
-               "accept nan/inf (r'[-+]?(?:nan|inf(?:inity)?|\\d+...)' with re.IGNORECASE) so that check_lonlat "
-               "reports 'latitude nan must be a finite number'"),
-    Case("inf-coordinate", f"{R} --from 1,inf", r"'1,inf' is not a valid coordinate: expected LAT,LON"),
+    Case("nan-coordinate", f"{R} --from nan,1", r"'nan,1'.*latitude nan must be a finite number"),
+    Case("inf-coordinate", f"{R} --from 1,inf", r"'1,inf'.*longitude inf must be a finite number"),
     Case("half-coordinate", f"{R} --from 53.9", r"'53\.9' is not a valid coordinate: expected LAT,LON"),
     Case("degree-signs", f"{R} --from 53.9°N,27.5°E", r"'53\.9°N,27\.5°E' is not a valid coordinate"),
     Case("empty-launch", f"{R} --from ''", r"launch source is empty: expected a country, a site name or LAT,LON"),
     Case("blank-launch", f"{R} --from '   '", r"launch source is empty"),
     Case("unknown-country", f"{R} --from Belaruss", r"'Belaruss'.*did you mean: Belarus \(BLR\)\?"),
     Case("unknown-site", f"{R} --from krichevv", r"'krichevv'.*did you mean the site 'krichev'"),
-    Case("line-break-in-argv", f"{R} --from BLR extra{{NL}}line", r"unrecognized arguments: extra line",
-         xfail=SINGLE_LINE_REASON),
+    Case("line-break-in-argv", f"{R} --from BLR extra{{NL}}line", r"unrecognized arguments: extra line"),
     # ranges
     Case("max-inf", "reach --from BLR --max-km inf", r"max_km inf must be a finite number of kilometres"),
     Case("max-nan", "reach --from BLR --max-km nan", r"max_km nan must be a finite number of kilometres"),
@@ -361,13 +354,8 @@ CATALOGUE = [
     Case("csv-latin1", f"{BLR} {{latin1.csv}}", r"latin1\.csv: not UTF-8 text \(byte 14\)"),
     Case("csv-empty", f"{BLR} {{empty.csv}}", r"empty\.csv: empty file"),
     Case("csv-huge-garbage", f"{BLR} {{sparse.csv}}", r"sparse\.csv: cannot read: field larger than field limit"),
-    Case("csv-duplicate-column", f"{BLR} {{dupcol.csv}}", r"dupcol\.csv: .*lat.*latitude",
-         xfail="needs fix in geo/inputs.py::_columns: with both 'lat' and 'latitude' the first is used and the "
-               "other silently dropped (53 vs 52 here); refuse a header naming name, lat or lon twice: "
-               "'columns lat and latitude both give lat; keep one'"),
-    Case("places-empty", f"{BLR} ''", r"--places .*empty",
-         xfail="needs fix in geo/targets.py::_file: Path('') is '.', reported as '.: is a directory'; refuse an "
-               "empty spec first: \"--places '' is empty: expected a preset (capitals, ...) or a file of points\""),
+    Case("csv-duplicate-column", f"{BLR} {{dupcol.csv}}", r"dupcol\.csv: .*lat.*latitude"),
+    Case("places-empty", f"{BLR} ''", r"--places .*empty"),
     # GeoJSON launch areas (--from FILE) and places (--places FILE)
     Case("geojson-not-json", f"{R} --from {{notjson.geojson}}", r"notjson\.geojson: not a readable GeoJSON"),
     Case("geojson-binary", f"{R} --from {{garbage.geojson}}", r"garbage\.geojson: not a readable GeoJSON"),
@@ -414,10 +402,7 @@ CATALOGUE = [
     Case("reach-output-exists", "reach --from BLR --max-km 100 --format csv -o {old.csv}", r"old\.csv: exists"),
     Case("zone-output-under-a-file", "zone --from krichev --max-km 100 -o {file.txt}/z.geojson", r"file\.txt"),
     Case("zone-output-under-a-file-says-so", "zone --from krichev --max-km 100 -o {file.txt}/z.geojson",
-         r"file\.txt is not a directory",
-         xfail="needs fix in geo/export.py::_check_target: says 'directory .../file.txt does not exist' of a file; "
-               "add: if directory.exists() and not directory.is_dir(): raise InputFileError(f'{target}: "
-               "{directory} is not a directory')"),
+         r"file\.txt is not a directory"),
     Case("check-output-under-a-file", "check {ok.toml} -o {file.txt}/r.md", r"file\.txt"),
     Case("map-output-under-a-file", "map {ok.toml} -o {file.txt}/m.html", r"file\.txt"),
     Case("output-directory-missing", "zone --from krichev --max-km 100 -o {d}/nodir/z.geojson",
@@ -433,9 +418,7 @@ CATALOGUE = [
     Case("output-format-unknown", "zone --from krichev --max-km 100 -o {d}/z.shp", r"unknown output format '\.shp'"),
     Case("map-wrong-suffix", "map {ok.toml} --png {d}/m.jpg", r"--png .*m\.jpg: expected a file name ending in \.png"),
     Case("map-nothing-to-write", "map {ok.toml}", r"nothing to write: give -o FILE\.html, --png FILE\.png"),
-    Case("output-name-empty", "zone --from krichev --max-km 100 -o ''", r"(?i)output.*empty",
-         xfail="needs fix in geo/export.py::check_output/_check_target: Path('') is '.', reported as \".: unknown "
-               "output format\"; refuse an empty name first: 'output file name is empty'"),
+    Case("output-name-empty", "zone --from krichev --max-km 100 -o ''", r"(?i)output.*empty"),
 ]
 
 
@@ -487,10 +470,6 @@ def test_claim_file_with_a_byte_order_mark_is_read(tmp_path: Path, capsys) -> No
     assert [r["id"] for r in json.loads(out)] == ["c1"]
 
 
-@pytest.mark.xfail(reason="needs fix in geo/cli.py: argparse takes '-33.9,18.4' for an option ('--from: expected one "
-                          "argument'), so southern and western coordinates need --from=...; in _Parser.__init__ set "
-                          "self._negative_number_matcher = re.compile(r'^-(?:\\.?\\d|inf|nan)', re.IGNORECASE)",
-                   strict=True)
 def test_southern_hemisphere_coordinate_needs_no_equals_sign(capsys) -> None:
     code, out, err = run(["reach", "--from", "-33.9,18.4", "--max-km", "100", "--places", "capitals", "-q"], capsys)
     assert (code, err) == (0, "")
