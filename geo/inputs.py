@@ -331,7 +331,8 @@ def _launch_feature(raw: bytes | None, where: str, projector: _Projector) -> Bas
     """Decode, check and reproject one launch feature (not yet repaired or split)."""
     if raw is None:
         raise InputFileError(f"{where}: no geometry (null); expected a Polygon or MultiPolygon")
-    g = shapely.from_wkb(raw, on_invalid="ignore")
+    with np.errstate(invalid="ignore"):  # a NaN coordinate is reported below, by position
+        g = shapely.from_wkb(raw, on_invalid="ignore")
     if g is None:
         raise InputFileError(f"{where}: the geometry cannot be decoded (malformed WKB)")
     if g.geom_type not in _POLYGONAL:
@@ -802,7 +803,8 @@ def _wkb_points(arr: pa.Array) -> tuple[FloatArray, FloatArray, BoolArray, Calla
                 return xy[:, 0].copy(), xy[:, 1].copy(), empty, lambda i: "the Point is empty"
     values = arr.to_numpy(zero_copy_only=False)
     null = np.asarray(arr.is_null().to_numpy(zero_copy_only=False), dtype=bool)
-    geoms = shapely.from_wkb(values, on_invalid="ignore")
+    with np.errstate(invalid="ignore"):  # a NaN coordinate is reported by the row checks
+        geoms = shapely.from_wkb(values, on_invalid="ignore")
     return _points_of(geoms, null)
 
 

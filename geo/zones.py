@@ -63,7 +63,7 @@ from scipy.optimize import minimize
 from shapely.geometry.base import BaseGeometry
 
 from geo._lonlat import WORLD, orient, polygonal, side_polygon, unwrap, wrap
-from geo.distance import LaunchArea
+from geo.distance import LaunchArea, _densify_ring
 from geo.errors import InvalidRangeError
 from geo.geodesy import HALF_MERIDIAN_M, WGS84, antipode, geodesic_distance
 from geo.launch import LaunchPoint, LaunchRegion, LaunchSource
@@ -289,8 +289,11 @@ def sublevel(field: _Field, radius_m: float, tolerance_m: float = DEFAULT_TOLERA
     farthest) point of one launch part. See the module docstring for the
     method and the error bound.
     """
+    if radius_m >= HALF_MERIDIAN_M:
+        return WORLD  # no two points of the ellipsoid are farther apart than the half meridian
     if radius_m <= 0.0:
-        return shapely.Polygon()
+        # Within 0 m of the nearest point: the launch areas themselves (a point has no area).
+        return shapely.Polygon() if field.farthest else _areas(field, tolerance_m)
     if isinstance(field, _MultiField) and _spread(field) + radius_m > _FLAT_LIMIT_M:
         # Too spread out for one seed: the nearest over several fields is the
         # union of their sublevel sets, the farthest their intersection.
@@ -298,6 +301,19 @@ def sublevel(field: _Field, radius_m: float, tolerance_m: float = DEFAULT_TOLERA
         return _intersection(pieces) if field.farthest else _union(pieces)
     builder = _Builder(field, radius_m, tolerance_m)
     return builder.build()
+
+
+def _areas(field: _Field, tolerance_m: float) -> BaseGeometry:
+    """Return the launch areas of a field, their geodesic edges densified to ``tolerance_m``."""
+    if isinstance(field, _MultiField):
+        return _union([_areas(f, tolerance_m) for f in field.fields])
+    if not isinstance(field, _AreaField):
+        return shapely.Polygon()
+    polygons = []
+    for part in shapely.get_parts(field.area.geometry):
+        rings = [_densify_ring(np.asarray(r.coords)[:-1, :2], tolerance_m) for r in (part.exterior, *part.interiors)]
+        polygons.append(shapely.Polygon(rings[0], rings[1:]))
+    return shapely.make_valid(shapely.MultiPolygon(polygons)) if len(polygons) > 1 else polygons[0]
 
 
 def _spread(field: _MultiField) -> float:
