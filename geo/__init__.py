@@ -22,6 +22,7 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
+from geo.bands import MAX_RANGE_KM, RangeBand, classify, reach_table
 from geo.claims import load_claims, make_claim
 from geo.distance import LaunchArea, distances_to_points
 from geo.errors import (
@@ -36,16 +37,12 @@ from geo.errors import (
     OutputExistsError,
     UnknownPlaceError,
 )
+from geo.frames import reach
 from geo.geodesy import HALF_MERIDIAN_M, WGS84, geodesic_distance
 from geo.launch import LaunchPoint, LaunchRegion, parse_launch
 from geo.places import Place, Site, capitals, european_capitals, lookup_country, lookup_place, lookup_site
-from geo.reach import MAX_RANGE_KM, RangeBand, classify, reach_table
 from geo.systems import lookup_system
 from geo.verdicts import evaluate_claim
-
-# isort: off
-from geo.frames import reach  # last: the function shadows the attribute that names the module geo.reach
-# isort: on
 
 __all__ = [
     "HALF_MERIDIAN_M",

@@ -1,6 +1,6 @@
 """Many targets at once: exact statuses for millions of points in bounded memory.
 
-:func:`geo.reach.reach_table` computes every target's exact nearest and
+:func:`geo.bands.reach_table` computes every target's exact nearest and
 farthest distance, which costs tens of exact geodesic solutions per target.
 Most targets of a large set are nowhere near a range threshold, and their
 status needs far less. :class:`Classifier` screens them first:
@@ -19,10 +19,10 @@ inside that interval. Launch points need no screen: their one distance is
 exact. The targets the screen cannot decide (a strip ``2 rho`` wide around
 each threshold circle, a few per cent of the Earth for Belarus) get the exact
 nearest and farthest distances of :mod:`geo.distance`, and
-:func:`geo.reach.classify`.
+:func:`geo.bands.classify`.
 
 So a status from :meth:`Classifier.status` is exactly the status of
-:func:`geo.reach.reach_table`: the screen only ever decides targets whose
+:func:`geo.bands.reach_table`: the screen only ever decides targets whose
 bounds clear a threshold by :data:`SCREEN_SLACK_M` or more, far beyond the
 engine's sub-millimetre error. The tests compare the two on random points.
 
@@ -44,11 +44,11 @@ from typing import Final
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from geo.bands import STATUSES, RangeBand, classify, source_intervals
 from geo.distance import LaunchArea
 from geo.errors import InvalidRangeError
 from geo.geodesy import FLATTENING, HALF_MERIDIAN_M, auxiliary_unit_vectors, check_lonlat, geodesic_distance
 from geo.launch import LaunchPoint, LaunchRegion, LaunchSource
-from geo.reach import STATUSES, RangeBand, classify, source_intervals
 
 __all__ = ["CHUNK", "SCREEN_SLACK_M", "STATUS_CODES", "Classifier"]
 
@@ -102,7 +102,7 @@ class Classifier:
     Parameters
     ----------
     sources : sequence of LaunchPoint or LaunchRegion
-        "From any of these", as for :func:`geo.reach.reach_table`.
+        "From any of these", as for :func:`geo.bands.reach_table`.
     band : RangeBand
     workers : int, default 2
         Threads that process chunks side by side.
@@ -215,7 +215,7 @@ class Classifier:
     def table(self, lon: ArrayLike, lat: ArrayLike, *, progress: Progress | None = None) -> dict[str, NDArray]:
         """Return exact ``min_km``, ``max_km``, ``status`` (codes), ``margin_km`` and ``via`` arrays.
 
-        The same numbers as :func:`geo.reach.reach_table`, computed in chunks on
+        The same numbers as :func:`geo.bands.reach_table`, computed in chunks on
         ``workers`` threads; ``progress`` as for :meth:`status`.
         """
         lon_a, lat_a = check_lonlat(lon, lat, what="target")

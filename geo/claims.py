@@ -25,7 +25,7 @@ place : str or table, required
     ``{ name = "...", lat = ..., lon = ... }``.
 expect : str, required
     ``reachable``, ``not_reachable``, ``too_close`` or ``too_far`` (see
-    :mod:`geo.reach` for the statuses).
+    :mod:`geo.bands` for the statuses).
 system : str
     A system of ``data/systems.toml`` (key, name or alias); gives the range
     figures, their sources and uncertainty intervals.
@@ -62,9 +62,9 @@ import pandas as pd
 from shapely.geometry.base import BaseGeometry
 
 from geo._toml import Fields, _show, close_names, load_toml
+from geo.bands import RangeBand
 from geo.errors import ClaimFormatError, GeoRangeError
 from geo.launch import LaunchSource, parse_coordinate, parse_launch
-from geo.reach import RangeBand
 from geo.systems import Figure, System, lookup_system, parse_figure
 
 __all__ = [

@@ -277,9 +277,9 @@ def _summary_text(sources, band) -> str:  # type: ignore[no-untyped-def]
 
 
 def _cmd_zone(args: argparse.Namespace) -> int:
+    from geo.bands import RangeBand
     from geo.export import check_output, write_zones
     from geo.launch import parse_launch
-    from geo.reach import RangeBand
     from geo.zones import zones
 
     out = args.output

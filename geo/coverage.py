@@ -29,9 +29,9 @@ import numpy as np
 import shapely
 from shapely.geometry.base import BaseGeometry
 
+from geo.bands import RangeBand
 from geo.geodesy import WGS84
 from geo.launch import LaunchPoint, LaunchRegion, LaunchSource
-from geo.reach import RangeBand
 
 __all__ = ["Coverage", "geodesic_area_m2", "launch_coverage", "share_in_zone"]
 

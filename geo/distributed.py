@@ -61,11 +61,11 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
+from geo.bands import RangeBand
 from geo.bulk import Classifier
 from geo.errors import ClusterError, DaskMissingError
 from geo.frames import as_sources, reach, resolve_band, target_lonlat
 from geo.launch import LaunchPoint, LaunchRegion, LaunchSource
-from geo.reach import RangeBand
 
 if TYPE_CHECKING:
     import dask.dataframe as dd

@@ -5,7 +5,7 @@ for whatever the analyst holds: a GeoDataFrame of points, a DataFrame with
 ``lon``/``lat`` columns, shapely points, coordinate scalars or arrays, or
 gazetteer names; from a country, a site, a coordinate, a shapely geometry, a
 GeoDataFrame of launch polygons or points, or a list of any of these.
-Statuses are exact (see :mod:`geo.reach` for their meaning); the work runs in
+Statuses are exact (see :mod:`geo.bands` for their meaning); the work runs in
 chunks on threads (:mod:`geo.bulk`).
 """
 
@@ -21,11 +21,11 @@ import shapely
 from numpy.typing import NDArray
 from shapely.geometry.base import BaseGeometry
 
+from geo.bands import STATUSES, RangeBand
 from geo.bulk import Classifier
 from geo.errors import InputFileError, InvalidCoordinateError, InvalidRangeError
 from geo.geodesy import check_lonlat
 from geo.launch import LaunchPoint, LaunchRegion, LaunchSource, parse_launch
-from geo.reach import STATUSES, RangeBand
 
 __all__ = ["STATUS_DTYPE", "as_sources", "reach", "resolve_band", "target_lonlat"]
 

@@ -28,9 +28,9 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from geo._lonlat import drawn_boundary
+from geo.bands import RangeBand
 from geo.claims import Claim, ClaimFile, Scenario, Survey
 from geo.launch import LaunchRegion, LaunchSource
-from geo.reach import RangeBand
 from geo.verdicts import ClaimResult, SurveyResult, Verdict, evaluate
 from geo.zones import zones
 

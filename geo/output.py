@@ -16,7 +16,7 @@ Round trips
   ``"007"`` or ``"1.50"`` stay text), otherwise as text.
 - GeoJSON puts ``lat`` and ``lon`` in the Point geometry ``[lon, lat]``
   (RFC 7946), not in the properties; the reader puts them back after
-  ``name`` and ``country``, where :func:`geo.reach.reach_table` has them
+  ``name`` and ``country``, where :func:`geo.bands.reach_table` has them
   for places from :func:`geo.targets.load_targets`. A row without finite
   coordinates becomes a feature with a null geometry.
 """

@@ -5,7 +5,7 @@ three zones (:mod:`geo.zones`): the **reachable zone** (status
 ``reachable``), the **dead zone** (``too_close``: every launch point is
 within the minimum range) and **beyond** (``too_far``). The counts come from
 the shipped gazetteer (GeoNames cities of 15,000 people or more, see
-``data/README.md``), each city classified exactly as :func:`geo.reach.reach_table`
+``data/README.md``), each city classified exactly as :func:`geo.bands.reach_table`
 would. They count people in cities above that size only, by the
 GeoNames figures, not the whole population.
 """
@@ -18,9 +18,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from geo.bands import STATUSES, RangeBand
 from geo.bulk import STATUS_CODES, Classifier
 from geo.launch import LaunchSource
-from geo.reach import STATUSES, RangeBand
 
 __all__ = ["ZONE_NAMES", "PopulationInRange", "population_in_range"]
 

@@ -23,8 +23,8 @@ from typing import Any, Final
 
 from geo._datafiles import data_path
 from geo._toml import Fields, _show, close_names, load_toml
+from geo.bands import MAX_RANGE_KM
 from geo.errors import ClaimFormatError, DataFileError, GeoRangeError
-from geo.reach import MAX_RANGE_KM
 
 __all__ = ["ABOUT_FRACTION", "Figure", "Published", "System", "load_systems", "lookup_system", "parse_figure"]
 

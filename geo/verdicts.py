@@ -1,13 +1,13 @@
 """Evaluate claims: status, verdict, margin, critical values, robustness, coverage.
 
 For each scenario (launch set) of a claim the exact nearest and farthest
-distances from every launch part to the place (:func:`geo.reach.source_intervals`)
+distances from every launch part to the place (:func:`geo.bands.source_intervals`)
 decide everything below; nothing is read off a drawing except the coverage
 share, which carries its own error bound (:mod:`geo.coverage`).
 
-- **status** as in :mod:`geo.reach`; the claim **holds** when the status
+- **status** as in :mod:`geo.bands`; the claim **holds** when the status
   matches ``expect`` (``not_reachable`` matches too_close and too_far).
-- **margin_km**: the margin of :func:`geo.reach.classify`, i.e. how far the
+- **margin_km**: the margin of :func:`geo.bands.classify`, i.e. how far the
   deciding distance clears the deciding threshold.
 - **critical values**: for each figure, with the other at its nominal value,
   the nearest value at which the verdict flips. The verdict, as a function
@@ -32,11 +32,11 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from geo.bands import MAX_RANGE_KM, RangeBand, classify, reach_table, source_intervals
 from geo.claims import Claim, Scenario, Survey
 from geo.coverage import Coverage, launch_coverage, share_in_zone
 from geo.launch import LaunchSource
 from geo.population import PopulationInRange, population_in_range
-from geo.reach import MAX_RANGE_KM, RangeBand, classify, reach_table, source_intervals
 from geo.systems import Figure
 
 __all__ = [

@@ -1,7 +1,7 @@
 """Range zones on the WGS84 ellipsoid, drawn as valid lon/lat polygons.
 
 Definitions (distances are WGS84 geodesics; a launch *part* is a site or one
-polygon of a launch territory; bounds are inclusive, as in :mod:`geo.reach`)
+polygon of a launch territory; bounds are inclusive, as in :mod:`geo.bands`)
 -----------------------------------------------------------------------------
 - **reach** (radius ``max_km``): every point within ``max_km`` of some launch
   point, i.e. ``nearest(T) <= max_km``. For an area this is its geodesic
@@ -13,7 +13,7 @@ polygon of a launch territory; bounds are inclusive, as in :mod:`geo.reach`)
   parts the intersection of their dead zones. Empty when ``min_km`` is 0.
 - **reachable**: every point T such that some launch point p of some part has
   ``min_km <= d(p, T) <= max_km``: the union over parts of (reach of the part
-  minus its dead zone). These are exactly the places :func:`geo.reach.classify`
+  minus its dead zone). These are exactly the places :func:`geo.bands.classify`
   calls ``reachable``; the dead zone holds exactly the ``too_close`` ones.
 
 How a zone is built
@@ -63,11 +63,11 @@ from scipy.optimize import minimize
 from shapely.geometry.base import BaseGeometry
 
 from geo._lonlat import WORLD, orient, polygonal, side_polygon, unwrap, wrap
+from geo.bands import RangeBand
 from geo.distance import LaunchArea, _densify_ring
 from geo.errors import InvalidRangeError
 from geo.geodesy import HALF_MERIDIAN_M, WGS84, antipode, geodesic_distance
 from geo.launch import LaunchPoint, LaunchRegion, LaunchSource
-from geo.reach import RangeBand
 
 __all__ = [
     "DEFAULT_TOLERANCE_M",
@@ -243,7 +243,7 @@ def reachable_zone(
     """Return every point some launch point can hit: ``min_km <= d <= max_km`` for some part.
 
     The union over parts (sites, polygons of a territory) of the part's reach
-    minus the part's dead zone; consistent with :func:`geo.reach.classify`.
+    minus the part's dead zone; consistent with :func:`geo.bands.classify`.
 
     Notes
     -----
@@ -353,7 +353,7 @@ def _parts(sources: Sequence[LaunchSource]) -> list[_Part]:
         if isinstance(s, LaunchPoint):
             out.append(_Part(s.lon, s.lat))
         elif isinstance(s, LaunchRegion):
-            for area in s.parts:  # prepared once by the region, shared with geo.reach
+            for area in s.parts:  # prepared once by the region, shared with geo.bands
                 p = area.geometry.representative_point()
                 out.append(_Part(p.x, p.y, area))
         else:

@@ -115,8 +115,8 @@ def bench_zones(belarus, repeat: int) -> None:
     """Time the three Belarus zones for 700/5,000 km and compare with a naive AEQD buffer."""
     from pyproj import Transformer
 
+    from geo.bands import RangeBand
     from geo.launch import LaunchRegion
-    from geo.reach import RangeBand
     from geo.zones import zones
 
     region = [LaunchRegion("Belarus", belarus, "BLR")]
@@ -277,9 +277,9 @@ def bench_large(n: int, sample: int) -> None:
     import pandas as pd
 
     import geo
+    from geo.bands import RangeBand
     from geo.bulk import Classifier
     from geo.launch import parse_launch
-    from geo.reach import RangeBand
 
     rng = np.random.default_rng(7)
     lon = rng.uniform(-180.0, 180.0, n)

@@ -1,7 +1,7 @@
 """Large target sets: the screened classifier, the GeoDataFrame API and population in range.
 
 The screen may only ever decide what the exact engine decides: statuses are
-compared with geo.reach.reach_table on random points, on points placed
+compared with geo.bands.reach_table on random points, on points placed
 metres from a threshold, and with an independent brute force (pyproj for
 point launches, the tests/oracle.py brute force for areas).
 """
@@ -16,12 +16,12 @@ import shapely
 from pyproj import Geod
 
 import geo
+from geo.bands import RangeBand, reach_table
 from geo.bulk import STATUS_CODES, Classifier
 from geo.errors import InvalidCoordinateError, InvalidRangeError
 from geo.frames import STATUS_DTYPE
 from geo.launch import LaunchPoint, LaunchRegion, parse_launch
 from geo.population import population_in_range
-from geo.reach import RangeBand, reach_table
 
 from cases import area
 from oracle import BruteForce

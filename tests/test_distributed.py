@@ -24,10 +24,10 @@ from pyproj import Geod
 
 import geo.distributed
 from geo import frames
+from geo.bands import STATUSES
 from geo.distance import InvalidGeometryError
 from geo.distributed import ClusterError, DaskMissingError, connect, reach_dask
 from geo.errors import InvalidCoordinateError, InvalidRangeError, UnknownPlaceError
-from geo.reach import STATUSES
 
 from cases import area, hard_targets
 from conftest import DIST_TOL_M

@@ -23,11 +23,11 @@ import pytest
 import shapely
 
 from geo import output, report
+from geo.bands import RangeBand, reach_table
 from geo.claims import load_claims
 from geo.errors import InputFileError
 from geo.export import read_zones, write_zones
 from geo.launch import parse_launch
-from geo.reach import RangeBand, reach_table
 from geo.targets import load_targets
 from geo.verdicts import evaluate
 from geo.zones import Zone, zones

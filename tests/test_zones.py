@@ -10,8 +10,8 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from pyproj import Geod
 
+from geo.bands import RangeBand, classify, source_intervals
 from geo.launch import LaunchPoint, LaunchRegion, parse_launch
-from geo.reach import RangeBand, classify, source_intervals
 from geo.zones import dead_zone, reach_zone, reachable_zone, zones
 
 GEOD = Geod(ellps="WGS84")
