@@ -38,6 +38,16 @@ def area(name: str):
     raise KeyError(name)
 
 
+# A one-claim file that holds, for tests of the outputs rather than of the verdicts.
+TINY_CLAIM = """[[claim]]
+id = "tiny"
+from = "krichev"
+max_km = 300
+place = "Minsk"
+expect = "reachable"
+"""
+
+
 AREAS = ("launch-area-belarus", "crosses-antimeridian-fiji", "encloses-north-pole", "multipolygon-two-parts")
 
 

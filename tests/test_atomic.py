@@ -31,6 +31,8 @@ import pytest
 
 from geo.cli import main
 
+from cases import TINY_CLAIM
+
 ZONE = ["zone", "--from", "BLR", "--max-km", "5000", "--overwrite"]
 OLD = b'{"old": "output"}\n'
 
@@ -137,13 +139,6 @@ def test_kill_while_the_temporary_file_is_half_written_keeps_the_old_output(tmp_
 
 # -- every output-writing path goes through the atomic rename ------------------------------------------
 
-TINY_CLAIM = """[[claim]]
-id = "tiny"
-from = "krichev"
-max_km = 300
-place = "Minsk"
-expect = "reachable"
-"""
 
 WRITERS = {
     "zone-geojson": ("zone --from krichev --max-km 300 -o {out}", "out.geojson"),

@@ -36,6 +36,8 @@ from geo.cli import main
 from geo.errors import GeoRangeError
 from geo.launch import LaunchPoint, LaunchRegion, parse_coordinate, parse_launch
 
+from cases import TINY_CLAIM
+
 EXAMPLES = int(os.environ.get("GEORANGE_FUZZ_EXAMPLES", "200"))
 
 FUZZ = settings(
@@ -256,13 +258,6 @@ def test_load_claims_returns_valid_claims_or_raises_georange_error(fuzz_dir: Pat
 
 # -- the command line ---------------------------------------------------------------------
 
-TINY_CLAIM = """[[claim]]
-id = "tiny"
-from = "krichev"
-max_km = 300
-place = "Minsk"
-expect = "reachable"
-"""
 SMALL_AREA = {"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"name": "square"},
               "geometry": {"type": "Polygon",
                            "coordinates": [[[27.5, 53.8], [27.6, 53.8], [27.6, 53.9], [27.5, 53.9], [27.5, 53.8]]]}}]}
