@@ -345,15 +345,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = _build_parser()
     args = parser.parse_args(argv)
 
+    shown: list[str] = []
+
     def one_line(message, category, filename, lineno, file=None, line=None):  # type: ignore[no-untyped-def]
-        print(f"georange {args.command}: warning: {' '.join(str(message).split())}", file=sys.stderr)
+        shown.append(f"georange {args.command}: warning: {' '.join(str(message).split())}")
 
     try:
         with warnings.catch_warnings():
-            # Warnings that may make the answer wrong: always shown, one line each, and the run goes on.
+            # Warnings that may make the answer wrong: always shown, one line each, after the run; a run
+            # that fails shows only its error (the warnings were about an answer it does not give).
             warnings.simplefilter("always", GeoRangeWarning)
             warnings.showwarning = one_line
-            return int(args.func(args))
+            status = int(args.func(args))
+        for text in shown:
+            print(text, file=sys.stderr)
+        return status
     except GeoRangeError as exc:
         message = " ".join(str(exc).split())  # one line, whatever the message holds
         print(f"georange {args.command}: error: {message}", file=sys.stderr)

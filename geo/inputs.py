@@ -800,7 +800,7 @@ def _wkb_points(arr: pa.Array) -> tuple[FloatArray, FloatArray, BoolArray, Calla
             if np.all(rec[:, 0] == 1) and np.all(rec[:, 1:5].copy().view("<u4").ravel() == 1):
                 xy = rec[:, 5:21].copy().view("<f8")
                 empty = np.isnan(xy[:, 0]) & np.isnan(xy[:, 1])  # how WKB writes POINT EMPTY
-                return xy[:, 0].copy(), xy[:, 1].copy(), empty, lambda i: "the Point is empty"
+                return xy[:, 0].copy(), xy[:, 1].copy(), empty, lambda i: "the Point is empty or has a NaN coordinate"
     values = arr.to_numpy(zero_copy_only=False)
     null = np.asarray(arr.is_null().to_numpy(zero_copy_only=False), dtype=bool)
     with np.errstate(invalid="ignore"):  # a NaN coordinate is reported by the row checks
@@ -834,7 +834,7 @@ def _points_of(
             )
         if kind[i] not in (0, 4):
             return f"is a {_TYPE_NAMES.get(int(kind[i]), 'geometry')}; expected a Point"
-        return f"the {'Point' if kind[i] == 0 else 'MultiPoint'} is empty"
+        return f"the {'Point' if kind[i] == 0 else 'MultiPoint'} is empty or has a NaN coordinate"
 
     return np.asarray(x, dtype=float), np.asarray(y, dtype=float), bad, problem
 

@@ -384,12 +384,9 @@ CATALOGUE = [
     Case("geojson-place-line", f"{BLR} {{line.geojson}}",
          r"line\.geojson, feature 1: is a LineString; expected a Point"),
     Case("geojson-places-empty", f"{BLR} {{nofeatures.geojson}}", r"nofeatures\.geojson: no features; expected Point"),
-    Case("geojson-place-no-coordinates", f"{BLR} {{pointempty.geojson}}", r"pointempty\.geojson, feature 1",
-         xfail="needs fix in geo/inputs.py: GDAL's warning for the same feature is printed as a line of its own "
-               "before the error; keep the warnings of a read that fails out of stderr (fold them into the error)"),
-    Case("geojson-place-nan", f"{BLR} {{pointnan.geojson}}", r"pointnan\.geojson, feature 1: lon nan must be a finite",
-         xfail="needs fix in geo/inputs.py: a NaN coordinate is reported as 'the Point is empty' (GEOS reads it so); "
-               "check the coordinates' finiteness before emptiness"),
+    Case("geojson-place-no-coordinates", f"{BLR} {{pointempty.geojson}}", r"pointempty\.geojson, feature 1"),
+    Case("geojson-place-nan", f"{BLR} {{pointnan.geojson}}",
+         r"pointnan\.geojson, feature 1: the Point is empty or has a NaN coordinate"),
     # outputs
     Case("zone-output-exists", "zone --from krichev --max-km 100 -o {old.geojson}",
          r"old\.geojson: exists; pass --overwrite to replace it"),

@@ -172,3 +172,17 @@ def test_a_million_points_stream_in_bounded_memory(tmp_path):
     assert got[sample].tolist() == expect["status"].tolist()
     counts = pd.Series(got).value_counts()
     assert counts.sum() == n and set(counts.index) == {"reachable", "too_close", "too_far"}
+
+
+def test_a_repaired_launch_polygon_warns_on_one_stderr_line_and_the_run_goes_on(capsys, tmp_path):
+    bowtie = tmp_path / "bowtie.geojson"
+    bowtie.write_text(json.dumps({"type": "FeatureCollection", "features": [{
+        "type": "Feature", "properties": {"name": "patrol"},
+        "geometry": {"type": "Polygon", "coordinates": [[[20, 50], [30, 55], [30, 50], [20, 55], [20, 50]]]}}]}),
+        encoding="utf-8")
+    code, out, err = run(capsys, "--from", bowtie, "--max-km", 300, "--places", "european-capitals", "--format", "csv")
+    assert code == 0 and out.startswith("name,country")
+    assert err.count("\n") == 1 and err.startswith("georange reach: warning:") and "repaired" in err
+    # A run that fails shows its error alone: the warning was about an answer it does not give.
+    code, out, err = run(capsys, "--from", bowtie, "--max-km", 300, "--places", tmp_path / "missing.csv")
+    assert code == 2 and out == "" and err.count("\n") == 1 and "error:" in err
