@@ -15,8 +15,9 @@ WGS84 ellipsoid), a file without a CRS whose coordinates were taken as
 longitude/latitude on WGS84 (EPSG:4326), a warning from the GIS file reader
 (GDAL) passed on with the file name. Each message names the file (and the
 feature) and what was done. The command line shows them on stderr, one line
-each, and carries on: the result is still written, and the warning tells
-the reader to check it. Things that are converted faithfully do not warn:
+each, once the run has succeeded: the result is still written, and the
+warning tells the reader to check it (a run that fails prints only its
+error, one line). Things that are converted faithfully do not warn:
 a polygon split at the antimeridian, coordinates reprojected from a CRS the
 file declares.
 
