@@ -222,7 +222,7 @@ def _cmd_reach(args: argparse.Namespace) -> int:
         bar = stack.enter_context(_progress(args, count_targets(args.places)))
         chunks = (classify(c, bar) for c in iter_targets(args.places, chunk_rows=args.chunk_rows))
         if args.format == "table":
-            from geo.output import to_table
+            from geo.output import to_status_table, to_table
 
             result = pd.concat(list(chunks), ignore_index=True)
             bar.close()
@@ -230,7 +230,7 @@ def _cmd_reach(args: argparse.Namespace) -> int:
                 f"Reach of {band.min_km:,.0f}-{band.max_km:,.0f} km from "
                 f"{' or '.join(s.label for s in sources)} (WGS84 geodesics)"
             )
-            text = to_table(result, title) if not args.status_only else _status_table(result, title)
+            text = to_status_table(result, title) if args.status_only else to_table(result, title)
             if args.summary:
                 text += "\n" + _summary_text(sources, band)
             if args.output:
@@ -256,16 +256,6 @@ def _cmd_reach(args: argparse.Namespace) -> int:
     if args.summary:
         print(_summary_text(sources, band), end="", file=sys.stderr)
     return EXIT_OK
-
-
-def _status_table(result, title: str) -> str:  # type: ignore[no-untyped-def]
-    """Return a plain table of name (or lon, lat) and status, in input order."""
-    cols = [c for c in ("name", "country", "lat", "lon", "status") if c in result.columns]
-    body = result[cols].astype({"status": str}).to_string(index=False)
-    counts = result["status"].value_counts()
-    summary = ", ".join(f"{counts.get(s, 0)} {s}" for s in ("reachable", "too_close", "too_far"))
-    head = f"{title}\n\n" if title else ""
-    return f"{head}{body}\n\n{len(result)} places: {summary}\n"
 
 
 def _summary_text(sources, band) -> str:  # type: ignore[no-untyped-def]

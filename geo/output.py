@@ -46,6 +46,7 @@ __all__ = [
     "to_csv",
     "to_geojson",
     "to_json",
+    "to_status_table",
     "to_table",
 ]
 
@@ -141,10 +142,23 @@ def to_table(df: pd.DataFrame, title: str = "") -> str:
         lines.append(line.rstrip())
         if n == 0:
             lines.append("  ".join("-" * w for w in width))
-    counts = d["status"].value_counts()
-    summary = ", ".join(f"{counts.get(s, 0)} {s}" for s in ("reachable", "too_close", "too_far"))
     head = [title, ""] if title else []
-    return "\n".join([*head, *lines, "", f"{len(d)} places: {summary}"]) + "\n"
+    return "\n".join([*head, *lines, "", _count_line(d)]) + "\n"
+
+
+def to_status_table(df: pd.DataFrame, title: str = "") -> str:
+    """Return a plain table of name (or lon, lat) and status, in input order (for status-only results)."""
+    cols = [c for c in ("name", "country", "lat", "lon", "status") if c in df.columns]
+    body = df[cols].astype({"status": str}).to_string(index=False)
+    head = f"{title}\n\n" if title else ""
+    return f"{head}{body}\n\n{_count_line(df)}\n"
+
+
+def _count_line(df: pd.DataFrame) -> str:
+    """Return the closing line of a table: how many places have each status."""
+    counts = df["status"].value_counts()
+    summary = ", ".join(f"{counts.get(s, 0)} {s}" for s in ("reachable", "too_close", "too_far"))
+    return f"{len(df)} places: {summary}"
 
 
 # ---------------------------------------------------------------------------

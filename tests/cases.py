@@ -78,6 +78,12 @@ def hard_targets(name: str) -> dict[str, tuple[float, float]]:
     return out
 
 
+def sphere_points(n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Return n points uniform on the sphere (lon, lat in degrees)."""
+    rng = np.random.default_rng(seed)
+    return rng.uniform(-180, 180, n), np.degrees(np.arcsin(rng.uniform(-1, 1, n)))
+
+
 def random_targets(name: str, n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
     """Random targets: a third near the area, a third near its antipode, a third anywhere."""
     rng = np.random.default_rng(seed)

@@ -23,16 +23,11 @@ from geo.frames import STATUS_DTYPE
 from geo.launch import LaunchPoint, LaunchRegion, parse_launch
 from geo.population import population_in_range
 
-from cases import area
+from cases import area, sphere_points
 from oracle import BruteForce
 
 GEOD = Geod(ellps="WGS84")
 CODES = {s: c for c, s in STATUS_CODES.items()}
-
-
-def sphere_points(n, seed):
-    rng = np.random.default_rng(seed)
-    return rng.uniform(-180, 180, n), np.degrees(np.arcsin(rng.uniform(-1, 1, n)))
 
 
 def exact_codes(sources, band, lon, lat):

@@ -23,13 +23,10 @@ import geo
 from geo.cli import main
 from geo.output import from_csv, from_geojson, from_json
 
+from cases import sphere_points
+
 GEOD = Geod(ellps="WGS84")
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def sphere_points(n, seed):
-    rng = np.random.default_rng(seed)
-    return rng.uniform(-180, 180, n), np.degrees(np.arcsin(rng.uniform(-1, 1, n)))
 
 
 @pytest.fixture(scope="module")
