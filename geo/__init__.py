@@ -8,7 +8,7 @@ Distances are WGS84 geodesics (GeographicLib through pyproj). The public API:
 - :func:`parse_launch`, :class:`LaunchPoint`, :class:`LaunchRegion`: launch
   sources (``--from`` grammar);
 - :func:`reach`: the GeoDataFrame API: targets in any form against a launch in
-  any form, exact statuses, distances and margins, in chunks (:mod:`geo.frames`);
+  any form, exact statuses, distances and margins, in chunks (:mod:`geo.analysis.frames`);
 - :class:`RangeBand`, :func:`reach_table`, :func:`classify`: statuses and margins;
 - :func:`lookup_place`, :func:`lookup_country`, :func:`lookup_site`,
   :func:`capitals`, :func:`european_capitals`: the shipped data;
@@ -22,9 +22,11 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from geo.bands import MAX_RANGE_KM, RangeBand, classify, reach_table
-from geo.claims import load_claims, make_claim
-from geo.distance import LaunchArea, distances_to_points
+from geo.analysis.bands import MAX_RANGE_KM, RangeBand, classify, reach_table
+from geo.analysis.frames import reach
+from geo.analysis.launch import LaunchPoint, LaunchRegion, parse_launch
+from geo.claims.model import load_claims, make_claim
+from geo.claims.verdicts import evaluate_claim
 from geo.errors import (
     AmbiguousPlaceError,
     ClaimFormatError,
@@ -37,12 +39,10 @@ from geo.errors import (
     OutputExistsError,
     UnknownPlaceError,
 )
-from geo.frames import reach
-from geo.geodesy import HALF_MERIDIAN_M, WGS84, geodesic_distance
-from geo.launch import LaunchPoint, LaunchRegion, parse_launch
-from geo.places import Place, Site, capitals, european_capitals, lookup_country, lookup_place, lookup_site
-from geo.systems import lookup_system
-from geo.verdicts import evaluate_claim
+from geo.geodesy.distance import LaunchArea, distances_to_points
+from geo.geodesy.ellipsoid import HALF_MERIDIAN_M, WGS84, geodesic_distance
+from geo.reference.places import Place, Site, capitals, european_capitals, lookup_country, lookup_place, lookup_site
+from geo.reference.systems import lookup_system
 
 __all__ = [
     "HALF_MERIDIAN_M",

@@ -22,8 +22,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from geo.claims import Claim, load_claims, make_claim
-from geo.verdicts import ClaimResult, evaluate_claim
+from geo.claims.model import Claim, load_claims, make_claim
+from geo.claims.verdicts import ClaimResult, evaluate_claim
 
 __all__ = [
     "assert_claim_holds",

@@ -49,7 +49,7 @@ import shapely
 from pyproj import Geod
 
 from geo import LaunchArea, lookup_country
-from geo.places import load_gazetteer
+from geo.reference.places import load_gazetteer
 
 GEOD = Geod(ellps="WGS84")
 
@@ -115,9 +115,9 @@ def bench_zones(belarus, repeat: int) -> None:
     """Time the three Belarus zones for 700/5,000 km and compare with a naive AEQD buffer."""
     from pyproj import Transformer
 
-    from geo.bands import RangeBand
-    from geo.launch import LaunchRegion
-    from geo.zones import zones
+    from geo.analysis.bands import RangeBand
+    from geo.analysis.launch import LaunchRegion
+    from geo.analysis.zones import zones
 
     region = [LaunchRegion("Belarus", belarus, "BLR")]
     band = RangeBand(700, 5000)
@@ -152,8 +152,8 @@ def bench_zones(belarus, repeat: int) -> None:
 
 def bench_claims(repeat: int) -> None:
     """Time the claim catalogue, with and without coverage, against one sweep of the uncertainty box."""
-    from geo.claims import load_claims
-    from geo.verdicts import evaluate, evaluate_claim
+    from geo.claims.model import load_claims
+    from geo.claims.verdicts import evaluate, evaluate_claim
 
     catalogue = Path(__file__).resolve().parent.parent / "data" / "claims"
     loaded = load_claims([catalogue])
@@ -162,13 +162,13 @@ def bench_claims(repeat: int) -> None:
     covered = best_of(repeat, lambda: evaluate(loaded.claims))
     surveys = best_of(1, lambda: evaluate((), loaded.surveys))
     # Baseline: robustness by re-evaluating the claim on a 21 x 21 grid of the box instead of
-    # testing only the candidate flip values (the method geo.verdicts uses).
+    # testing only the candidate flip values (the method geo.claims.verdicts uses).
     kyiv = loaded.claims[0]
 
     def sweep():
         from dataclasses import replace
 
-        from geo.systems import Figure
+        from geo.reference.systems import Figure
 
         for a in np.linspace(kyiv.min_km.low_km, kyiv.min_km.high_km, 21):
             for b in np.linspace(kyiv.max_km.low_km, kyiv.max_km.high_km, 21):
@@ -193,8 +193,8 @@ def bench_map(repeat: int) -> None:
 
     import folium
 
-    from geo.claims import load_claims
-    from geo.webmap import claim_map, map_html
+    from geo.claims.model import load_claims
+    from geo.outputs.webmap import claim_map, map_html
 
     root = Path(__file__).resolve().parent.parent
     claims = root / "data" / "claims" / "000_oreshnik_belarus.toml"
@@ -202,7 +202,7 @@ def bench_map(repeat: int) -> None:
         out = Path(tmp) / "oreshnik.html"
 
         def cli() -> None:
-            subprocess.run([sys.executable, "-m", "geo.cli", "map", str(claims), "-o", str(out), "--overwrite"],
+            subprocess.run([sys.executable, "-m", "geo", "map", str(claims), "-o", str(out), "--overwrite"],
                            check=True, cwd=root)
 
         cold = best_of(1, cli)
@@ -234,7 +234,7 @@ def bench_render(page_path, repeat: int) -> None:  # type: ignore[no-untyped-def
     if find_chromium() is None:
         print("  render in Chromium: skipped (Chromium not found; apt-get install chromium)")
         return
-    from geo.webmap import _assets
+    from geo.outputs.webmap import _assets
 
     css, js = _assets()
     blank = page_path.with_name("blank.html")
@@ -277,9 +277,9 @@ def bench_large(n: int, sample: int) -> None:
     import pandas as pd
 
     import geo
-    from geo.bands import RangeBand
-    from geo.bulk import Classifier
-    from geo.launch import parse_launch
+    from geo.analysis.bands import RangeBand
+    from geo.analysis.bulk import Classifier
+    from geo.analysis.launch import parse_launch
 
     rng = np.random.default_rng(7)
     lon = rng.uniform(-180.0, 180.0, n)
@@ -307,7 +307,7 @@ def bench_large(n: int, sample: int) -> None:
         pd.DataFrame({"lon": lon, "lat": lat}).to_parquet(points, row_group_size=250_000)
         del fast
         out = Path(tmp) / "out.csv"
-        cmd = [sys.executable, "-m", "geo.cli", "reach", "--from", "BLR", "--min-km", "700", "--max-km", "5000",
+        cmd = [sys.executable, "-m", "geo", "reach", "--from", "BLR", "--min-km", "700", "--max-km", "5000",
                "--places", str(points), "--status-only", "--format", "csv", "-o", str(out), "-q"]
         seconds, peak = run_measured(cmd, root)
         size_mb = out.stat().st_size / 1e6
@@ -326,7 +326,7 @@ def bench_dask(lon: np.ndarray, lat: np.ndarray, repeat: int = 2) -> None:
     try:
         from distributed import wait
 
-        from geo.distributed import connect, reach_dask
+        from geo.analysis.distributed import connect, reach_dask
     except ImportError:
         print("  Dask: skipped (pip install 'georange[dask]')")
         return

@@ -29,7 +29,7 @@ import shapely
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from geo.places import load_countries  # noqa: E402  (the checkout's geo, not an installed one)
+from geo.reference.places import load_countries  # noqa: E402  (the checkout's geo, not an installed one)
 
 OUTPUT = ROOT / "data" / "basemap.geojson"
 MIN_AREA_DEG2 = 0.05

@@ -22,13 +22,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from geo.claims import claim_files, load_claims  # noqa: E402  (the checkout's geo)
+from geo.claims.model import claim_files, load_claims  # noqa: E402  (the checkout's geo)
+from geo.claims.verdicts import evaluate  # noqa: E402
 from geo.errors import GeoRangeError  # noqa: E402
-from geo.export import atomic_path  # noqa: E402
-from geo.figure import save_figure  # noqa: E402
-from geo.mapcontent import map_content  # noqa: E402
-from geo.verdicts import evaluate  # noqa: E402
-from geo.webmap import claim_map, save_map  # noqa: E402
+from geo.outputs.atomic import atomic_path  # noqa: E402
+from geo.outputs.figure import save_figure  # noqa: E402
+from geo.outputs.mapcontent import map_content  # noqa: E402
+from geo.outputs.webmap import claim_map, save_map  # noqa: E402
 
 
 def _index_lines(name: str, title: str, results) -> list[str]:  # type: ignore[no-untyped-def]

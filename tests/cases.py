@@ -12,13 +12,13 @@ from functools import cache
 import numpy as np
 import shapely
 
-from geo.geodesy import antipode
+from geo.geodesy.ellipsoid import antipode
 
 
 @cache
 def area(name: str):
     """Return a launch-area geometry by case name."""
-    from geo.places import lookup_country
+    from geo.reference.places import lookup_country
 
     if name == "launch-area-belarus":
         return lookup_country("BLR")[2]

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 # Tolerances, in one place. The engine is exact up to GeographicLib's
-# rounding; 1 m is the contract stated in geo.distance.
+# rounding; 1 m is the contract stated in geo.geodesy.distance.
 DIST_TOL_M = 1.0
 
 

@@ -1,6 +1,6 @@
 """Independent brute-force reference for distances to a launch area.
 
-Nothing here shares code with geo.distance: the boundary is densified to at
+Nothing here shares code with geo.geodesy.distance: the boundary is densified to at
 most ``spacing_m`` along its geodesics, every dense point is measured, and
 the best few are refined by a golden-section search on the true edge using
 geographiclib (a separate implementation of Karney's algorithms from the one

@@ -7,7 +7,7 @@ Two checks:
   temporary file is half written (the child's writer is slowed down so that
   the moment can be caught). The output is then byte-identical to the old
   file or to the output of a complete run, and the only other files are the
-  hidden temporary files of :func:`geo.export.atomic_path`
+  hidden temporary files of :func:`geo.outputs.atomic.atomic_path`
   (``.NAME.XXXX.part.EXT``): SIGKILL gives no chance to remove them, so a
   killed run may leave one behind (reported in issue 7; not yet documented).
 - **every writer**: for each command and format that writes a file,
@@ -29,7 +29,7 @@ from pathlib import Path
 
 import pytest
 
-from geo.cli import main
+from geo.cli.main import main
 
 from cases import TINY_CLAIM
 
@@ -48,13 +48,13 @@ def write_text(self, data, encoding=None, errors=None, newline=None):
             time.sleep(0.01)
     return len(data)
 pathlib.Path.write_text = write_text
-from geo.cli import main
+from geo.cli.main import main
 sys.exit(main(sys.argv[1:]))
 """
 
 
 def _cli(*argv: str, slow: bool = False) -> list[str]:
-    return [sys.executable, "-c", SLOW_WRITER, *argv] if slow else [sys.executable, "-m", "geo.cli", *argv]
+    return [sys.executable, "-c", SLOW_WRITER, *argv] if slow else [sys.executable, "-m", "geo", *argv]
 
 
 def _temporaries(d: Path, name: str) -> list[Path]:

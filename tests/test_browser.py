@@ -23,10 +23,10 @@ import numpy as np
 import pytest
 from pyproj import Geod
 
-from geo.claims import claim_files, load_claims
-from geo.mapcontent import map_content
-from geo.verdicts import evaluate
-from geo.webmap import claim_map, save_map
+from geo.claims.model import claim_files, load_claims
+from geo.claims.verdicts import evaluate
+from geo.outputs.mapcontent import map_content
+from geo.outputs.webmap import claim_map, save_map
 
 from browser import Chromium, find_chromium
 from mapcases import HOSTILE, HOSTILE_STRINGS, write

@@ -1,7 +1,7 @@
 """Large target sets: the screened classifier, the GeoDataFrame API and population in range.
 
 The screen may only ever decide what the exact engine decides: statuses are
-compared with geo.bands.reach_table on random points, on points placed
+compared with geo.analysis.bands.reach_table on random points, on points placed
 metres from a threshold, and with an independent brute force (pyproj for
 point launches, the tests/oracle.py brute force for areas).
 """
@@ -16,12 +16,12 @@ import shapely
 from pyproj import Geod
 
 import geo
-from geo.bands import RangeBand, reach_table
-from geo.bulk import STATUS_CODES, Classifier
+from geo.analysis.bands import RangeBand, reach_table
+from geo.analysis.bulk import STATUS_CODES, Classifier
+from geo.analysis.frames import STATUS_DTYPE
+from geo.analysis.launch import LaunchPoint, LaunchRegion, parse_launch
+from geo.analysis.population import population_in_range
 from geo.errors import InvalidCoordinateError, InvalidRangeError
-from geo.frames import STATUS_DTYPE
-from geo.launch import LaunchPoint, LaunchRegion, parse_launch
-from geo.population import population_in_range
 
 from cases import area, sphere_points
 from oracle import BruteForce
@@ -90,7 +90,7 @@ def test_chunks_and_threads_do_not_change_anything(monkeypatch):
     sources, band = LAUNCHES["belarus"]
     lon, lat = sphere_points(9000, seed=11)
     one = Classifier(sources, band, workers=1).status(lon, lat)
-    monkeypatch.setattr("geo.bulk.CHUNK", 1000)
+    monkeypatch.setattr("geo.analysis.bulk.CHUNK", 1000)
     done = []
     two = Classifier(sources, band, workers=2).status(lon, lat, progress=done.append)
     assert np.array_equal(one, two)
@@ -197,7 +197,7 @@ def test_reach_refuses_bad_input_with_a_clear_error(kwargs, error, match):
 
 
 def test_population_in_range_from_a_point_matches_a_direct_count():
-    from geo.places import load_gazetteer
+    from geo.reference.places import load_gazetteer
 
     g = load_gazetteer()
     site = parse_launch("53.9,27.56")
@@ -213,7 +213,7 @@ def test_population_in_range_from_a_point_matches_a_direct_count():
 
 def test_population_zones_partition_the_gazetteer_for_an_area():
     p = population_in_range([parse_launch("BLR")], RangeBand(700, 5000))
-    from geo.places import load_gazetteer
+    from geo.reference.places import load_gazetteer
 
     g = load_gazetteer()
     assert p.total_cities == len(g) and sum(p.population.values()) == int(g["population"].sum())
@@ -228,7 +228,7 @@ def test_launch_point_and_region_are_public():
 def test_claim_reports_carry_the_population_in_range(capsys):
     import json
 
-    from geo.cli import main
+    from geo.cli.main import main
 
     path = "data/claims/000_oreshnik_belarus.toml"
     assert main(["check", path, "--format", "json", "--no-coverage"]) in (0, 1)
@@ -241,7 +241,7 @@ def test_claim_reports_carry_the_population_in_range(capsys):
     table = capsys.readouterr().out
     assert all(line in table for line in expect.lines())
     assert main(["check", path, "--format", "csv", "--no-coverage", "--no-population"]) in (0, 1)
-    from geo.report import from_csv
+    from geo.outputs.report import from_csv
 
     rows = from_csv(capsys.readouterr().out)
     assert all(r["population_reachable"] is None for r in rows)

@@ -21,11 +21,11 @@ from geographiclib.geodesic import Geodesic
 from pyproj import Geod, Transformer
 
 from geo import lookup_country
-from geo.claims import load_claims, make_claim
-from geo.cli import main
-from geo.launch import LaunchPoint, LaunchRegion
+from geo.analysis.launch import LaunchPoint, LaunchRegion
+from geo.claims.model import load_claims, make_claim
+from geo.claims.verdicts import evaluate_claim
+from geo.cli.main import main
 from geo.testing import assert_claim_holds, assert_claims_hold, assert_reachable, assert_too_far
-from geo.verdicts import evaluate_claim
 
 from conftest import DIST_TOL_M
 from oracle import BruteForce
@@ -45,7 +45,7 @@ def brute(code: str) -> BruteForce:
 
 
 def oracle_intervals(sources, lon: float, lat: float) -> list[tuple[float, float]]:
-    """Nearest and farthest distance (km) from each launch part, independently of geo.distance."""
+    """Nearest and farthest distance (km) from each launch part, independently of geo.geodesy.distance."""
     out = []
     for s in sources:
         if isinstance(s, LaunchPoint):

@@ -15,7 +15,7 @@ import pytest
 from geographiclib.geodesic import Geodesic
 
 from geo import LaunchArea, lookup_country
-from geo.cli import main
+from geo.cli.main import main
 
 # Kyiv and Warsaw from GeoNames (as in the shipped gazetteer), the Krichev
 # site from data/sites.toml: the independent check below needs the numbers.

@@ -1,7 +1,7 @@
-"""The Dask path (geo.distributed) against the single-process path, on a two-worker LocalCluster.
+"""The Dask path (geo.analysis.distributed) against the single-process path, on a two-worker LocalCluster.
 
 The check is identity: ``reach_dask(...).compute()`` must equal
-``geo.frames.reach(...)`` row for row (index, order, dtypes, floats), and the
+``geo.analysis.frames.reach(...)`` row for row (index, order, dtypes, floats), and the
 statuses of a point launch must agree with distances computed directly with
 pyproj's ``Geod.inv``.
 """
@@ -22,12 +22,12 @@ import pytest
 import shapely
 from pyproj import Geod
 
-import geo.distributed
-from geo import frames
-from geo.bands import STATUSES
-from geo.distance import InvalidGeometryError
-from geo.distributed import ClusterError, DaskMissingError, connect, reach_dask
+import geo.analysis.distributed
+from geo.analysis import frames
+from geo.analysis.bands import STATUSES
+from geo.analysis.distributed import ClusterError, DaskMissingError, connect, reach_dask
 from geo.errors import InvalidCoordinateError, InvalidRangeError, UnknownPlaceError
+from geo.geodesy.distance import InvalidGeometryError
 
 from cases import area, hard_targets
 from conftest import DIST_TOL_M
@@ -255,11 +255,11 @@ def test_system_fills_the_band():
 def test_each_thread_prepares_its_own_launch():
     # GEOS prepared geometries must not be queried from two threads at once
     # (libgeos/geos#825: heap corruption), so a worker's threads never share one.
-    spec = geo.distributed._spec(frames.as_sources(["BLR", "krichev"]))
+    spec = geo.analysis.distributed._spec(frames.as_sources(["BLR", "krichev"]))
     seen = {}
 
     def run(name):
-        first, again = geo.distributed._worker_sources(spec), geo.distributed._worker_sources(spec)
+        first, again = geo.analysis.distributed._worker_sources(spec), geo.analysis.distributed._worker_sources(spec)
         assert first is again  # cached within the thread
         seen[name] = first[0].parts[0]._inside_geometry
 
@@ -281,7 +281,7 @@ def test_missing_dask_names_the_extra(monkeypatch):
 
 
 def test_cli_on_a_scheduler_writes_what_the_single_process_writes(client, capsys, tmp_path):
-    from geo.cli import main
+    from geo.cli.main import main
 
     rng = np.random.default_rng(5)
     lon, lat = rng.uniform(-180, 180, 3000), np.degrees(np.arcsin(rng.uniform(-1, 1, 3000)))
@@ -299,7 +299,7 @@ def test_cli_on_a_scheduler_writes_what_the_single_process_writes(client, capsys
 
 
 def test_cli_with_an_unreachable_scheduler_is_one_line_and_exit_2(capsys):
-    from geo.cli import main
+    from geo.cli.main import main
 
     code = main(["reach", "--from", "BLR", "--max-km", "500", "--scheduler", "tcp://127.0.0.1:9"])
     out, err = capsys.readouterr()

@@ -22,15 +22,16 @@ import pyogrio
 import pytest
 import shapely
 
-from geo import output, report
-from geo.bands import RangeBand, reach_table
-from geo.claims import load_claims
+from geo.analysis.bands import RangeBand, reach_table
+from geo.analysis.launch import parse_launch
+from geo.analysis.zones import Zone, zones
+from geo.claims.model import load_claims
+from geo.claims.verdicts import evaluate
 from geo.errors import InputFileError
-from geo.export import read_zones, write_zones
-from geo.launch import parse_launch
-from geo.targets import load_targets
-from geo.verdicts import evaluate
-from geo.zones import Zone, zones
+from geo.inputs.targets import load_targets
+from geo.outputs import report
+from geo.outputs import tables as output
+from geo.outputs.zonefiles import read_zones, write_zones
 
 GEOMETRY_TOL_DEG = 1e-9  # the formats keep coordinates exactly; this only absorbs a reader's rounding, if any
 

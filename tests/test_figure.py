@@ -2,7 +2,7 @@
 
 The projection checks are independent of the drawing code: distances from
 the centre come from pyproj's Geod, distances to Belarus from the exact
-engine (:class:`geo.distance.LaunchArea`), areas from GeographicLib's
+engine (:class:`geo.geodesy.distance.LaunchArea`), areas from GeographicLib's
 polygon areas.
 """
 
@@ -19,14 +19,14 @@ from matplotlib.text import Text
 from PIL import Image
 from pyproj import Geod
 
-from geo.claims import load_claims
-from geo.distance import LaunchArea
+from geo.analysis.launch import LaunchPoint, parse_launch
+from geo.analysis.zones import reach_zone
+from geo.claims.model import load_claims
 from geo.errors import InputFileError, OutputExistsError
-from geo.figure import MAX_RADIUS_KM, PNG_DPI, MapProjection, claim_figure, projection_for, save_figure
-from geo.launch import LaunchPoint, parse_launch
-from geo.mapcontent import map_content
-from geo.places import lookup_country
-from geo.zones import reach_zone
+from geo.geodesy.distance import LaunchArea
+from geo.outputs.figure import MAX_RADIUS_KM, PNG_DPI, MapProjection, claim_figure, projection_for, save_figure
+from geo.outputs.mapcontent import map_content
+from geo.reference.places import lookup_country
 
 ROOT = Path(__file__).resolve().parent.parent
 CLAIMS_000 = ROOT / "data" / "claims" / "000_oreshnik_belarus.toml"

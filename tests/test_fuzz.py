@@ -30,11 +30,11 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from geo.bands import MAX_RANGE_KM
-from geo.claims import ClaimFile, load_claims
-from geo.cli import main
+from geo.analysis.bands import MAX_RANGE_KM
+from geo.analysis.launch import LaunchPoint, LaunchRegion, parse_coordinate, parse_launch
+from geo.claims.model import ClaimFile, load_claims
+from geo.cli.main import main
 from geo.errors import GeoRangeError
-from geo.launch import LaunchPoint, LaunchRegion, parse_coordinate, parse_launch
 
 from cases import TINY_CLAIM
 

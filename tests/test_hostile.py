@@ -31,7 +31,7 @@ from pathlib import Path
 
 import pytest
 
-from geo.cli import main
+from geo.cli.main import main
 
 # -- the files the cases name ------------------------------------------------------------
 
@@ -482,7 +482,7 @@ def test_zone_within_0_km_of_a_territory_is_the_territory(tmp_path: Path, capsys
 
 
 def test_zone_at_half_meridian_finishes(tmp_path: Path) -> None:
-    done = subprocess.run([sys.executable, "-m", "geo.cli", "zone", "--from", "krichev", "--min-km", "20004",
+    done = subprocess.run([sys.executable, "-m", "geo", "zone", "--from", "krichev", "--min-km", "20004",
                            "--max-km", "20004", "-o", str(tmp_path / "z.geojson")],
                           capture_output=True, text=True, timeout=15, env={**os.environ, "PYTHONWARNINGS": "error"})
     assert done.returncode == 0, done.stderr

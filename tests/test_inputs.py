@@ -21,12 +21,12 @@ import shapely
 from geographiclib.geodesic import Geodesic
 from shapely.geometry import mapping
 
-from geo.cli import main
+from geo.analysis.launch import LaunchRegion, parse_launch
+from geo.cli.main import main
 from geo.errors import GeoRangeError, GeoRangeWarning, InputFileError
-from geo.inputs import count_points, iter_points
-from geo.launch import LaunchRegion, parse_launch
-from geo.places import lookup_country
-from geo.targets import count_targets, iter_targets, load_targets, read_places_csv
+from geo.inputs.points import count_points, iter_points
+from geo.inputs.targets import count_targets, iter_targets, load_targets, read_places_csv
+from geo.reference.places import lookup_country
 
 from conftest import DIST_TOL_M
 from oracle import BruteForce

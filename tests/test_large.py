@@ -1,7 +1,7 @@
 """georange reach on large and file-based target sets: streaming, formats, options, memory.
 
 The streamed outputs must equal the in-memory API's answer (and read back
-through geo.output's readers); peak memory is measured from outside the
+through geo.outputs.tables's readers); peak memory is measured from outside the
 child process (wait4), never timed.
 """
 
@@ -20,8 +20,8 @@ import pytest
 from pyproj import Geod
 
 import geo
-from geo.cli import main
-from geo.output import from_csv, from_geojson, from_json
+from geo.cli.main import main
+from geo.outputs.tables import from_csv, from_geojson, from_json
 
 from cases import sphere_points
 
@@ -90,7 +90,7 @@ def test_system_and_summary(capsys):
     assert code == 0
     s = geo.lookup_system("oreshnik")
     assert f"Reach of {s.min_km.value_km:,.0f}-{s.max_km.value_km:,.0f} km from Belarus" in out
-    from geo.population import population_in_range
+    from geo.analysis.population import population_in_range
 
     p = population_in_range([geo.parse_launch("BLR")], geo.RangeBand(s.min_km.value_km, s.max_km.value_km))
     for line in p.lines():
@@ -106,7 +106,7 @@ def test_status_only_table_lists_places_in_input_order(capsys):
                        "--status-only")
     assert code == 0
     body = pd.read_fwf(io.StringIO(out.split("\n\n")[1]))
-    from geo.targets import load_targets
+    from geo.inputs.targets import load_targets
 
     expect = geo.reach(load_targets("european-capitals"), "BLR", 700, 5000, distances=False)
     assert body["status"].tolist() == expect["status"].tolist()
@@ -129,7 +129,7 @@ def test_progress_bar_on_a_terminal(tmp_path, points_file):
     for quiet, expect_bar in ((False, True), (True, False)):
         leader, follower = pty.openpty()
         fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))  # 100 columns wide
-        argv = [sys.executable, "-m", "geo.cli", "reach", "--from", "BLR", "--max-km", "1000", "--places", str(path),
+        argv = [sys.executable, "-m", "geo", "reach", "--from", "BLR", "--max-km", "1000", "--places", str(path),
                 "--format", "csv", "--status-only", *(["-q"] if quiet else [])]
         proc = subprocess.run(argv, stdout=subprocess.PIPE, stderr=follower, cwd=ROOT, check=True, timeout=120)
         os.set_blocking(leader, False)
@@ -155,7 +155,7 @@ def test_a_million_points_stream_in_bounded_memory(tmp_path):
     points = tmp_path / "million.parquet"
     pd.DataFrame({"lon": lon, "lat": lat}).to_parquet(points, row_group_size=100_000)
     out = tmp_path / "million.csv"
-    argv = [sys.executable, "-m", "geo.cli", "reach", "--from", "BLR", "--min-km", "700", "--max-km", "5000",
+    argv = [sys.executable, "-m", "geo", "reach", "--from", "BLR", "--min-km", "700", "--max-km", "5000",
             "--places", str(points), "--status-only", "--format", "csv", "-o", str(out), "--chunk-rows", "200000"]
     proc = subprocess.Popen(argv, cwd=ROOT)
     _, status, usage = os.wait4(proc.pid, 0)

@@ -1,4 +1,4 @@
-"""Tests of geo.places: gazetteer, country and launch-site lookups on the shipped data."""
+"""Tests of geo.reference.places: gazetteer, country and launch-site lookups on the shipped data."""
 
 from __future__ import annotations
 
@@ -11,14 +11,14 @@ import pyarrow.parquet as pq
 import pytest
 import shapely
 
-from geo import places
-from geo._datafiles import DATA_DIR, DATA_ENV_VAR, data_path
 from geo.errors import (
     AmbiguousPlaceError,
     DataFileError,
     InvalidCoordinateError,
     UnknownPlaceError,
 )
+from geo.reference import places
+from geo.reference.datafiles import DATA_DIR, DATA_ENV_VAR, data_path
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA_FILES = ("gazetteer.parquet", "countries_info.csv", "countries.parquet", "sites.toml")

@@ -6,9 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from geo.bands import RangeBand, classify, reach_table
+from geo.analysis.bands import RangeBand, classify, reach_table
+from geo.analysis.launch import LaunchPoint, LaunchRegion
 from geo.errors import InvalidRangeError
-from geo.launch import LaunchPoint, LaunchRegion
 
 from cases import area
 from conftest import DIST_TOL_M

@@ -3,7 +3,7 @@
 The zones are read back from the HTML page itself (the GeoJSON Leaflet
 draws) and compared with exact geodesic distances from pyproj's Geod
 (GeographicLib), point launches only, so the oracle is one inverse problem
-per point and shares no code with geo.zones.
+per point and shares no code with geo.analysis.zones.
 """
 
 from __future__ import annotations
@@ -18,10 +18,10 @@ import pytest
 import shapely
 from pyproj import Geod, Transformer
 
-from geo.claims import load_claims
-from geo.cli import main
-from geo.mapcontent import DISPLAY_TOLERANCE_M, map_content
-from geo.webmap import claim_map, map_html
+from geo.claims.model import load_claims
+from geo.cli.main import main
+from geo.outputs.mapcontent import DISPLAY_TOLERANCE_M, map_content
+from geo.outputs.webmap import claim_map, map_html
 
 from mapcases import ANTIMERIDIAN, HOSTILE, HOSTILE_STRINGS, geojson_layers, write
 

@@ -10,9 +10,9 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from pyproj import Geod
 
-from geo.bands import RangeBand, classify, source_intervals
-from geo.launch import LaunchPoint, LaunchRegion, parse_launch
-from geo.zones import dead_zone, reach_zone, reachable_zone, zones
+from geo.analysis.bands import RangeBand, classify, source_intervals
+from geo.analysis.launch import LaunchPoint, LaunchRegion, parse_launch
+from geo.analysis.zones import dead_zone, reach_zone, reachable_zone, zones
 
 GEOD = Geod(ellps="WGS84")
 TOL_M = 10.0  # the default tolerance_m, the contract under test
@@ -149,7 +149,7 @@ def test_belarus_reach_holds_the_north_pole_and_the_dead_zone_is_an_intersection
 
 def test_statuses_of_places_match_the_zones():
     # The zones and `georange reach` decide the same way for every capital.
-    from geo.places import capitals
+    from geo.reference.places import capitals
 
     caps = capitals()
     lon = np.array([c.lon for c in caps])

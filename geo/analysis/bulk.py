@@ -1,0 +1,256 @@
+"""Many targets at once: exact statuses for millions of points in bounded memory.
+
+:func:`geo.analysis.bands.reach_table` computes every target's exact nearest and
+farthest distance, which costs tens of exact geodesic solutions per target.
+Most targets of a large set are nowhere near a range threshold, and their
+status needs far less. :class:`Classifier` screens them first:
+
+Screening
+---------
+Each launch-area part is enclosed in a ball: a centre ``C`` and a radius
+``rho``, the exact farthest distance from ``C`` to the part (computed once by
+:class:`~geo.geodesy.distance.LaunchArea`, plus :data:`SCREEN_SLACK_M`). By the
+triangle inequality of the geodesic metric, every point of the part lies
+within ``d(T, C) +- rho`` of a target ``T``, so its nearest and farthest
+distances to the part both lie in ``[d(T, C) - rho, d(T, C) + rho]``. One
+exact distance per target and part then decides the two questions a status
+rests on (nearest ``<= max``, farthest ``>= min``) unless a threshold falls
+inside that interval. Launch points need no screen: their one distance is
+exact. The targets the screen cannot decide (a strip ``2 rho`` wide around
+each threshold circle, a few per cent of the Earth for Belarus) get the exact
+nearest and farthest distances of :mod:`geo.geodesy.distance`, and
+:func:`geo.analysis.bands.classify`.
+
+So a status from :meth:`Classifier.status` is exactly the status of
+:func:`geo.analysis.bands.reach_table`: the screen only ever decides targets whose
+bounds clear a threshold by :data:`SCREEN_SLACK_M` or more, far beyond the
+engine's sub-millimetre error. The tests compare the two on random points.
+
+Chunks
+------
+Targets are processed in chunks of :data:`CHUNK` (memory stays proportional
+to the chunk, not to the input), on ``workers`` threads: pyproj's geodesic
+solver, the KD-tree and shapely release the GIL, so two threads run about
+1.7 times as fast as one on two cores.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Final
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from geo.analysis.bands import STATUSES, RangeBand, classify, source_intervals
+from geo.analysis.launch import LaunchPoint, LaunchRegion, LaunchSource
+from geo.errors import InvalidRangeError
+from geo.geodesy.distance import LaunchArea
+from geo.geodesy.ellipsoid import FLATTENING, HALF_MERIDIAN_M, auxiliary_unit_vectors, check_lonlat, geodesic_distance
+
+__all__ = ["CHUNK", "SCREEN_SLACK_M", "STATUS_CODES", "Classifier"]
+
+FloatArray = NDArray[np.float64]
+Codes = NDArray[np.int8]
+Progress = Callable[[int], None]
+
+CHUNK: Final = 65_536
+"""Targets per chunk: large enough to amortise numpy's per-call cost, small
+enough that a chunk's temporaries stay in the tens of megabytes."""
+
+SCREEN_SLACK_M: Final = 1.0
+"""Added to every ball radius: a screened verdict clears its threshold by at
+least this much, far beyond the exact engine's error (under 1 mm)."""
+
+STATUS_CODES: Final = {code: status for code, status in enumerate(STATUSES)}
+"""Status codes of :meth:`Classifier.status`: 0 reachable, 1 too_close, 2 too_far."""
+
+_CODE = {status: np.int8(code) for code, status in STATUS_CODES.items()}
+
+
+@dataclass(frozen=True)
+class _Ball:
+    """A geodesic ball that contains a launch-area part."""
+
+    lon: float
+    lat: float
+    radius_m: float
+
+
+def _ball(area: LaunchArea) -> _Ball:
+    """Return a ball around ``area``: centre at the mean direction of its boundary, exact radius."""
+    e = area._edges
+    centre = auxiliary_unit_vectors(e.lon1, e.lat1).mean(axis=0)
+    norm = float(np.linalg.norm(centre))
+    if norm < 1e-9:  # a part spread around the globe: any centre will do, the radius says so
+        lon, lat = float(e.lon1[0]), float(e.lat1[0])
+    else:
+        x, y, z = centre / norm
+        lon = float(np.degrees(np.arctan2(y, x)))
+        # Reduced latitude to geodetic latitude.
+        beta = np.arctan2(z, np.hypot(x, y))
+        lat = float(np.degrees(np.arctan(np.tan(beta) / (1.0 - FLATTENING))))
+    _, farthest = area.distances(lon, lat)
+    return _Ball(lon, lat, min(float(farthest) + SCREEN_SLACK_M, HALF_MERIDIAN_M))
+
+
+class Classifier:
+    """Exact statuses (and, on demand, distances) of many targets against one launch and band.
+
+    Parameters
+    ----------
+    sources : sequence of LaunchPoint or LaunchRegion
+        "From any of these", as for :func:`geo.analysis.bands.reach_table`.
+    band : RangeBand
+    workers : int, default 2
+        Threads that process chunks side by side.
+
+    Notes
+    -----
+    Building a classifier prepares every launch area (its boundary index and
+    ball) once; the classifier is then read-only and safe to share between
+    threads. It holds prepared shapely and scipy structures, so distributed
+    code sends the sources and band, not the classifier, and builds one per
+    worker (:mod:`geo.analysis.distributed` does).
+
+    Examples
+    --------
+    >>> from geo import parse_launch, RangeBand
+    >>> c = Classifier([parse_launch("BLR")], RangeBand(700, 5000))
+    >>> [STATUS_CODES[int(s)] for s in c.status([21.01, 30.52, -74.0], [52.23, 50.45, 40.71])]
+    ['reachable', 'too_close', 'too_far']
+    """
+
+    def __init__(self, sources: Sequence[LaunchSource], band: RangeBand, *, workers: int = 2) -> None:
+        if not sources:
+            raise InvalidRangeError("no launch source given")
+        self.sources = tuple(sources)
+        self.band = band
+        self.workers = max(1, int(workers))
+        points = [s for s in self.sources if isinstance(s, LaunchPoint)]
+        self._point_lon = np.array([p.lon for p in points], dtype=float)
+        self._point_lat = np.array([p.lat for p in points], dtype=float)
+        self._areas = [a for s in self.sources if isinstance(s, LaunchRegion) for a in s.parts]
+        self._balls = [_ball(a) for a in self._areas]  # also prepares every area's structures
+        for area in self._areas:  # the rest of the lazy structures, before any thread touches them
+            area._inside_geometry, area._index, area._hull, area._z_range  # noqa: B018
+
+    # -- statuses -----------------------------------------------------------
+
+    def status(self, lon: ArrayLike, lat: ArrayLike, *, progress: Progress | None = None) -> Codes:
+        """Return each target's status code (see :data:`STATUS_CODES`), exactly as ``reach_table`` decides it.
+
+        ``progress``, if given, is called with the number of targets done after each chunk.
+
+        Raises
+        ------
+        InvalidCoordinateError
+            If a coordinate is not finite or out of range.
+        """
+        lon_a, lat_a = check_lonlat(lon, lat, what="target")
+        shape = lon_a.shape
+        lon_f, lat_f = lon_a.ravel(), lat_a.ravel()
+        out = np.empty(lon_f.size, dtype=np.int8)
+        for sl, codes in self._map(self._status_chunk, lon_f, lat_f):
+            out[sl] = codes
+            if progress is not None:
+                progress(len(range(lon_f.size)[sl]))
+        return out.reshape(shape)
+
+    def screen(self, lon: ArrayLike, lat: ArrayLike) -> NDArray[np.bool_]:
+        """Return which targets the ball screen decides without exact area distances (for tests and the bench)."""
+        lon_a, lat_a = check_lonlat(lon, lat, what="target")
+        decided, _ = self._screen(lon_a.ravel(), lat_a.ravel())
+        return decided.reshape(lon_a.shape)
+
+    def _map(
+        self, fn: Callable[[FloatArray, FloatArray], Codes], lon: FloatArray, lat: FloatArray
+    ) -> Iterator[tuple[slice, Codes]]:
+        slices = [slice(s, s + CHUNK) for s in range(0, lon.size, CHUNK)]
+        if self.workers == 1 or len(slices) < 2:
+            for sl in slices:
+                yield sl, fn(lon[sl], lat[sl])
+            return
+        with ThreadPoolExecutor(self.workers) as pool:
+            yield from zip(slices, pool.map(lambda sl: fn(lon[sl], lat[sl]), slices), strict=True)
+
+    def _screen(self, lon: FloatArray, lat: FloatArray) -> tuple[NDArray[np.bool_], Codes]:
+        """Decide what the balls and the launch points can; return (decided, codes)."""
+        rmin, rmax = self.band.min_m, self.band.max_m
+        n = lon.size
+        # Per target, over all parts: could some part reach it / must every part be too close?
+        reach_sure = np.zeros(n, dtype=bool)
+        reach_maybe = np.zeros(n, dtype=bool)
+        close_sure = np.ones(n, dtype=bool)  # every part's farthest < min
+        close_maybe = np.ones(n, dtype=bool)
+        intervals: list[tuple[FloatArray, FloatArray]] = []
+        if self._point_lon.size:
+            d = geodesic_distance(lon[:, None], lat[:, None], self._point_lon[None, :], self._point_lat[None, :])
+            intervals += [(d[:, j], d[:, j]) for j in range(d.shape[1])]
+        for ball in self._balls:
+            d = geodesic_distance(lon, lat, ball.lon, ball.lat)
+            intervals.append((np.maximum(d - ball.radius_m, 0.0), np.minimum(d + ball.radius_m, HALF_MERIDIAN_M)))
+        for lo, hi in intervals:  # bounds on both the nearest and the farthest distance of the part
+            reach_sure |= (hi <= rmax) & (lo >= rmin)
+            reach_maybe |= (lo <= rmax) & (hi >= rmin)
+            close_sure &= hi < rmin
+            close_maybe &= lo < rmin
+        codes = np.where(reach_sure, _CODE["reachable"], np.where(close_sure, _CODE["too_close"], _CODE["too_far"]))
+        decided = reach_sure | (~reach_maybe & (close_sure | ~close_maybe))
+        return decided, codes.astype(np.int8)
+
+    def _status_chunk(self, lon: FloatArray, lat: FloatArray) -> Codes:
+        decided, codes = self._screen(lon, lat)
+        rest = np.flatnonzero(~decided)
+        if rest.size:
+            _, nearest, farthest = source_intervals(self.sources, lon[rest], lat[rest])
+            status, _, _ = classify(nearest, farthest, self.band)
+            codes[rest] = _status_index(status)
+        return codes
+
+    # -- full table -----------------------------------------------------------
+
+    def table(self, lon: ArrayLike, lat: ArrayLike, *, progress: Progress | None = None) -> dict[str, NDArray]:
+        """Return exact ``min_km``, ``max_km``, ``status`` (codes), ``margin_km`` and ``via`` arrays.
+
+        The same numbers as :func:`geo.analysis.bands.reach_table`, computed in chunks on
+        ``workers`` threads; ``progress`` as for :meth:`status`.
+        """
+        lon_a, lat_a = check_lonlat(lon, lat, what="target")
+        lon_f, lat_f = lon_a.ravel(), lat_a.ravel()
+        n = lon_f.size
+        cols: dict[str, NDArray] = {
+            "min_km": np.empty(n),
+            "max_km": np.empty(n),
+            "status": np.empty(n, dtype=np.int8),
+            "margin_km": np.empty(n),
+            "via": np.empty(n, dtype=np.int32),
+        }
+        labels: list[str] = []
+
+        def chunk(lo: FloatArray, la: FloatArray) -> NDArray:
+            names, nearest, farthest = source_intervals(self.sources, lo, la)
+            labels[:] = names
+            status, margin, part = classify(nearest, farthest, self.band)
+            return np.vstack([nearest.min(axis=0), farthest.max(axis=0), _status_index(status), margin, part])
+
+        for sl, rows in self._map(chunk, lon_f, lat_f):  # type: ignore[arg-type]
+            cols["min_km"][sl] = rows[0] / 1000.0
+            cols["max_km"][sl] = rows[1] / 1000.0
+            cols["status"][sl] = rows[2]
+            cols["margin_km"][sl] = rows[3] / 1000.0
+            cols["via"][sl] = rows[4]
+            if progress is not None:
+                progress(len(range(n)[sl]))
+        cols["via"] = np.array(labels or [""], dtype=object)[cols["via"]]
+        return cols
+
+
+def _status_index(status: NDArray[np.str_]) -> NDArray[np.intp]:
+    """Map status strings to their codes."""
+    index = np.full(status.shape, -1, dtype=np.intp)
+    for code, name in STATUS_CODES.items():
+        index[status == name] = code
+    return index

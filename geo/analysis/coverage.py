@@ -1,0 +1,183 @@
+"""Shares by area on the ellipsoid: of a launch area, and of territories in reach.
+
+Two questions an analyst asks after a verdict:
+
+- **launch coverage**: from what share of a launch territory is a place
+  reachable ("Warsaw: only from the western x % of Belarus")? For each part
+  of the territory that the exact distances show is partly in range, the
+  part is intersected with the annulus ``min_km <= d <= max_km`` around the
+  place (a :mod:`geo.analysis.zones` zone of a point, drawn to ``tolerance_m``);
+  parts wholly in or out of range count fully or not at all, decided by
+  the exact nearest and farthest distances, not by a drawing.
+- **territory shares**: what share of each country lies in a zone.
+
+Areas are geodesic polygon areas on WGS84 (``Geod.geometry_area_perimeter``,
+GeographicLib). The error bound of a share is ``2 * tolerance_m`` times the
+length of the drawn boundary inside the measured area, divided by the
+total: the drawn boundary is within ``tolerance_m`` of the true one, and
+straight lon/lat edges differ from geodesic edges by less than another
+``tolerance_m`` after the zone's densification. ``tests/test_coverage.py``
+checks shares against an equal-area grid of exact distances.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import shapely
+from shapely.geometry.base import BaseGeometry
+
+from geo.analysis.bands import RangeBand
+from geo.analysis.launch import LaunchPoint, LaunchRegion, LaunchSource
+from geo.geodesy.ellipsoid import WGS84
+
+__all__ = ["Coverage", "geodesic_area_m2", "launch_coverage", "share_in_zone"]
+
+COVERAGE_TOLERANCE_M = 10.0
+"""Boundary tolerance of the annuli drawn for coverage, in metres."""
+
+
+def geodesic_area_m2(geometry: BaseGeometry) -> tuple[float, float]:
+    """Return the area (m²) and perimeter (m) of a lon/lat (Multi)Polygon on WGS84.
+
+    Edges are taken as geodesics between vertices; orientation is ignored.
+    """
+    if geometry.is_empty:
+        return 0.0, 0.0
+    area = 0.0
+    perimeter = 0.0
+    polys = getattr(geometry, "geoms", [geometry])
+    for poly in polys:
+        if poly.is_empty or poly.geom_type != "Polygon":
+            continue
+        a, p = WGS84.geometry_area_perimeter(shapely.Polygon(poly.exterior))
+        area += abs(a)
+        perimeter += p
+        for hole in poly.interiors:
+            a, p = WGS84.geometry_area_perimeter(shapely.Polygon(hole))
+            area -= abs(a)
+            perimeter += p
+    return area, perimeter
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """From how much of the launch a place is reachable.
+
+    Attributes
+    ----------
+    share : float or None
+        Share of the launch area (0 to 1) from which the place is
+        reachable; None when the launch has no area (only points).
+    error : float
+        Bound on the error of ``share``.
+    area_km2, total_km2 : float
+        Reachable-from area and the whole launch area, in km².
+    points_reachable, points : int
+        Launch points (sites, coordinates) from which the place is
+        reachable, and their number.
+    """
+
+    share: float | None
+    error: float
+    area_km2: float
+    total_km2: float
+    points_reachable: int
+    points: int
+
+    def describe(self) -> str:
+        """Return e.g. ``"31.2 % of the area (+-0.01)"`` or ``"1 of 2 sites"``."""
+        parts = []
+        if self.share is not None:
+            parts.append(f"{100 * self.share:.1f} % of the area")
+        if self.points:
+            parts.append(f"{self.points_reachable} of {self.points} sites")
+        return "; ".join(parts)
+
+
+def launch_coverage(
+    sources: Sequence[LaunchSource],
+    lon: float,
+    lat: float,
+    band: RangeBand,
+    *,
+    tolerance_m: float = COVERAGE_TOLERANCE_M,
+) -> Coverage:
+    """Return the share of the launch area from which ``(lon, lat)`` is reachable.
+
+    Parameters
+    ----------
+    sources : sequence of LaunchPoint or LaunchRegion
+    lon, lat : float
+        The place, degrees.
+    band : RangeBand
+    tolerance_m : float, default 10
+        Boundary tolerance of the annulus drawn around the place.
+
+    Examples
+    --------
+    >>> from geo.analysis.launch import parse_launch
+    >>> c = launch_coverage([parse_launch("BLR")], 21.0118, 52.2298, RangeBand(700, 5000))  # Warsaw
+    >>> f"{100 * c.share:.0f} %"
+    '8 %'
+    """
+    from geo.analysis.zones import reachable_zone
+
+    total = 0.0
+    covered = 0.0
+    error_m2 = 0.0
+    annulus: BaseGeometry | None = None
+    points = reachable_points = 0
+    for source in sources:
+        if isinstance(source, LaunchPoint):
+            points += 1
+            d = float(WGS84.inv(source.lon, source.lat, lon, lat)[2])
+            reachable_points += int(band.min_m <= d <= band.max_m)
+            continue
+        assert isinstance(source, LaunchRegion)
+        for part in source.parts:
+            area, _ = geodesic_area_m2(part.geometry)
+            total += area
+            lo, hi = (float(v[0]) for v in part.distances(np.array([lon]), np.array([lat])))
+            if hi < band.min_m or lo > band.max_m:
+                continue  # no point of the part reaches: exact
+            if lo >= band.min_m and hi <= band.max_m:
+                covered += area  # every point reaches: exact
+                continue
+            if annulus is None:
+                place = LaunchPoint("place", lon, lat)
+                annulus = reachable_zone([place], band, tolerance_m=tolerance_m)
+            piece = shapely.intersection(annulus, part.geometry)
+            a, _ = geodesic_area_m2(piece)
+            # Only the annulus boundary inside the part is uncertain.
+            inner = shapely.intersection(annulus.boundary, part.geometry)
+            covered += a
+            error_m2 += 2.0 * tolerance_m * _length_m(inner)
+    if total == 0.0:
+        return Coverage(None, 0.0, 0.0, 0.0, reachable_points, points)
+    return Coverage(
+        min(covered / total, 1.0), error_m2 / total, covered / 1e6, total / 1e6, reachable_points, points
+    )
+
+
+def share_in_zone(zone: BaseGeometry, territory: BaseGeometry, tolerance_m: float) -> tuple[float, float, float]:
+    """Return ``(share, error, area_km2)`` of a territory inside a drawn zone.
+
+    The error bound counts the zone boundary inside the territory (see the
+    module docstring).
+    """
+    total, _ = geodesic_area_m2(territory)
+    if total == 0.0 or zone.is_empty or not zone.intersects(territory):
+        return 0.0, 0.0, 0.0
+    piece = shapely.intersection(zone, territory)
+    area, _ = geodesic_area_m2(piece)
+    inner = shapely.intersection(zone.boundary, territory)
+    return min(area / total, 1.0), 2.0 * tolerance_m * _length_m(inner) / total, area / 1e6
+
+
+def _length_m(lines: BaseGeometry) -> float:
+    if lines.is_empty:
+        return 0.0
+    return float(WGS84.geometry_length(lines))

@@ -1,0 +1,260 @@
+"""The Python API over GeoDataFrames: :func:`reach` (exported as ``geo.reach``).
+
+One call answers "which of these targets does this weapon reach from there?"
+for whatever the analyst holds: a GeoDataFrame of points, a DataFrame with
+``lon``/``lat`` columns, shapely points, coordinate scalars or arrays, or
+gazetteer names; from a country, a site, a coordinate, a shapely geometry, a
+GeoDataFrame of launch polygons or points, or a list of any of these.
+Statuses are exact (see :mod:`geo.analysis.bands` for their meaning); the work runs in
+chunks on threads (:mod:`geo.analysis.bulk`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from numpy.typing import NDArray
+from shapely.geometry.base import BaseGeometry
+
+from geo.analysis.bands import STATUSES, RangeBand
+from geo.analysis.bulk import Classifier
+from geo.analysis.launch import LaunchPoint, LaunchRegion, LaunchSource, parse_launch
+from geo.errors import InputFileError, InvalidCoordinateError, InvalidRangeError
+from geo.geodesy.ellipsoid import check_lonlat
+
+__all__ = ["STATUS_DTYPE", "as_sources", "reach", "resolve_band", "target_lonlat"]
+
+STATUS_DTYPE = pd.CategoricalDtype(list(STATUSES))
+"""The dtype of the ``status`` column: a categorical of the three statuses
+(one byte a row, so ten million statuses take 10 MB)."""
+
+_LON = ("lon", "longitude", "lng", "x")
+_LAT = ("lat", "latitude", "y")
+
+
+def as_sources(launch: Any) -> list[LaunchSource]:
+    """Resolve a launch given in any accepted form to launch sources ("from any of these").
+
+    Accepted: a ``--from`` string (country, site, ``LAT,LON``, or a file of
+    polygons), a :class:`~geo.analysis.launch.LaunchPoint` or
+    :class:`~geo.analysis.launch.LaunchRegion`, a shapely Point, Polygon or
+    MultiPolygon (lon/lat degrees), a GeoDataFrame or GeoSeries (points
+    become launch points, polygons launch areas; reprojected to EPSG:4326),
+    or a list of any of these.
+
+    Raises
+    ------
+    InvalidCoordinateError, UnknownPlaceError, InputFileError
+        For a launch that cannot be resolved; the message names it.
+    """
+    if isinstance(launch, str):
+        return [parse_launch(launch)]
+    if isinstance(launch, LaunchPoint | LaunchRegion):
+        return [launch]
+    if isinstance(launch, gpd.GeoDataFrame | gpd.GeoSeries):
+        return _geoseries_sources(launch.geometry if isinstance(launch, gpd.GeoDataFrame) else launch)
+    if isinstance(launch, BaseGeometry):
+        return [_geometry_source(launch, "launch geometry")]
+    if isinstance(launch, Sequence) and not isinstance(launch, bytes):
+        if not launch:
+            raise InvalidRangeError("no launch source given")
+        return [s for item in launch for s in as_sources(item)]
+    raise InputFileError(
+        f"launch {launch!r}: expected a place or country name, LAT,LON, a file, a shapely geometry, "
+        "a GeoDataFrame or a list of these"
+    )
+
+
+def _geometry_source(geom: BaseGeometry, label: str) -> LaunchSource:
+    if isinstance(geom, shapely.Point):
+        if geom.is_empty:
+            raise InputFileError(f"{label}: empty point")
+        return LaunchPoint(label=label, lon=float(geom.x), lat=float(geom.y))
+    if isinstance(geom, shapely.Polygon | shapely.MultiPolygon):
+        if geom.is_empty:
+            raise InputFileError(f"{label}: empty polygon")
+        return LaunchRegion(label=label, geometry=geom)
+    raise InputFileError(f"{label}: a launch geometry must be a Point, Polygon or MultiPolygon, got {geom.geom_type}")
+
+
+def _geoseries_sources(series: gpd.GeoSeries) -> list[LaunchSource]:
+    if series.crs is not None and not series.crs.equals("EPSG:4326"):
+        series = series.to_crs("EPSG:4326")
+    if len(series) == 0:
+        raise InvalidRangeError("launch GeoDataFrame has no rows")
+    out = []
+    for i, geom in enumerate(series):
+        if geom is None:
+            raise InputFileError(f"launch GeoDataFrame row {i}: no geometry")
+        out.append(_geometry_source(geom, f"launch row {series.index[i]}"))
+    return out
+
+
+def target_lonlat(targets: Any) -> tuple[NDArray[np.float64], NDArray[np.float64], pd.DataFrame | None]:
+    """Return the targets' longitudes and latitudes, and the frame the result extends (None for bare coordinates).
+
+    Raises
+    ------
+    InvalidCoordinateError
+        If a coordinate is not finite or out of range, or a geometry is not a point.
+    """
+    if isinstance(targets, gpd.GeoSeries):
+        targets = gpd.GeoDataFrame(geometry=targets)
+    if isinstance(targets, gpd.GeoDataFrame):
+        frame = targets
+        geom = frame.geometry
+        if geom.crs is not None and not geom.crs.equals("EPSG:4326"):
+            geom = geom.to_crs("EPSG:4326")
+        kinds = shapely.get_type_id(geom.values)
+        bad = np.flatnonzero((kinds != shapely.GeometryType.POINT) | shapely.is_empty(geom.values))
+        if bad.size:
+            row = frame.index[bad[0]]
+            g = geom.iloc[bad[0]]
+            kind = "no geometry" if g is None else "an empty point" if g.is_empty else f"a {g.geom_type}"
+            raise InvalidCoordinateError(f"target row {row!r}: {kind}; targets must be points")
+        return (*check_lonlat(shapely.get_x(geom.values), shapely.get_y(geom.values), what="target"), frame)
+    if isinstance(targets, pd.DataFrame):
+        cols = {c.lower(): c for c in targets.columns}
+        lon_col = next((cols[c] for c in _LON if c in cols), None)
+        lat_col = next((cols[c] for c in _LAT if c in cols), None)
+        if lon_col is None or lat_col is None:
+            raise InvalidCoordinateError(
+                f"target DataFrame needs lon and lat columns; found {', '.join(map(str, targets.columns)) or 'none'}"
+            )
+        lon, lat = check_lonlat(targets[lon_col].to_numpy(float), targets[lat_col].to_numpy(float), what="target")
+        return lon, lat, targets
+    if isinstance(targets, BaseGeometry) or (
+        isinstance(targets, Sequence | np.ndarray) and len(targets) and isinstance(targets[0], BaseGeometry)
+    ):
+        return target_lonlat(gpd.GeoSeries(np.atleast_1d(np.asarray(targets, dtype=object)), crs="EPSG:4326"))
+    if isinstance(targets, str) or (isinstance(targets, Sequence) and targets and isinstance(targets[0], str)):
+        from geo.reference.places import lookup_place, places_frame
+
+        names = [targets] if isinstance(targets, str) else list(targets)
+        frame = places_frame([lookup_place(n) for n in names])
+        return frame["lon"].to_numpy(float), frame["lat"].to_numpy(float), frame
+    if isinstance(targets, tuple) and len(targets) == 2:
+        lon, lat = check_lonlat(targets[0], targets[1], what="target")
+        return lon, lat, None
+    raise InvalidCoordinateError(
+        "targets: expected a GeoDataFrame of points, a DataFrame with lon/lat, shapely points, "
+        f"place names or a (lon, lat) pair of scalars or arrays; got {type(targets).__name__}"
+    )
+
+
+def resolve_band(min_km: float | None, max_km: float | None, system: str | None = None) -> RangeBand:
+    """Return the range band of the given bounds, a system's published figures filling those not given.
+
+    A ``min_km`` of None or 0 takes the system's minimum; ``max_km`` None its maximum.
+
+    Raises
+    ------
+    InvalidRangeError
+        If ``max_km`` is missing and no system is given, or the band is invalid.
+    ClaimFormatError
+        If the system is unknown (the message suggests close names).
+    """
+    if system is not None:
+        from geo.reference.systems import lookup_system
+
+        s = lookup_system(system)
+        max_km = s.max_km.value_km if max_km is None else max_km
+        min_km = s.min_km.value_km if not min_km else min_km
+    if max_km is None:
+        raise InvalidRangeError("max_km is required (or give a system)")
+    return RangeBand(float(min_km or 0.0), float(max_km), where="range")
+
+
+def reach(
+    targets: Any,
+    launch: Any,
+    min_km: float = 0.0,
+    max_km: float | None = None,
+    *,
+    system: str | None = None,
+    distances: bool = True,
+    workers: int = 2,
+    progress: Callable[[int], None] | None = None,
+) -> pd.DataFrame:
+    """Classify targets against a launch and a range band on the WGS84 ellipsoid.
+
+    Parameters
+    ----------
+    targets : GeoDataFrame, GeoSeries, DataFrame, shapely Point(s), str or list of str, or (lon, lat)
+        Points to classify. A GeoDataFrame (any CRS; reprojected to
+        EPSG:4326 for the computation, returned unchanged) or a DataFrame with
+        ``lon``/``lat`` (or ``longitude``/``latitude``) columns gets the result
+        columns added to a copy; place names are looked up in the gazetteer;
+        a ``(lon, lat)`` pair of scalars or arrays gives a DataFrame with
+        ``lon`` and ``lat`` columns.
+    launch : str, LaunchPoint, LaunchRegion, shapely geometry, GeoDataFrame, or a list of these
+        Where the weapon is fired from; a list means "from any of these"
+        (see :func:`as_sources`).
+    min_km, max_km : float
+        The range band in km, bounds inclusive. ``max_km`` may be omitted
+        when ``system`` is given.
+    system : str, optional
+        A weapon system of ``data/systems.toml`` (e.g. ``"oreshnik"``); its
+        published minimum and maximum range are used for the bounds not given.
+    distances : bool, default True
+        Add the exact nearest and farthest distance (``min_km``,
+        ``max_km``), ``margin_km`` and ``via`` beside ``status``. Without them
+        only ``status`` is added, which is exact too and typically 50 times
+        faster for large target sets (see :mod:`geo.analysis.bulk`).
+    workers : int, default 2
+        Threads working on chunks side by side.
+    progress : callable, optional
+        Called with the number of targets done after every chunk (a
+        progress bar's ``update``).
+
+    Returns
+    -------
+    pandas.DataFrame or geopandas.GeoDataFrame
+        The targets with the result columns; ``status`` is a categorical of
+        ``reachable``, ``too_close`` and ``too_far`` (:data:`STATUS_DTYPE`).
+
+    Raises
+    ------
+    InvalidRangeError
+        For a bad range band (negative, beyond 20,004 km, min > max) or no launch.
+    InvalidCoordinateError
+        For a target that is not a valid point.
+
+    Examples
+    --------
+    >>> import geo
+    >>> t = geo.reach(["Warsaw", "Kyiv", "Berlin"], "Belarus", 700, 5000)
+    >>> t["status"].tolist()
+    ['reachable', 'too_close', 'reachable']
+    >>> f"{t.loc[0, 'min_km']:.1f}-{t.loc[0, 'max_km']:.1f} km, margin {t.loc[0, 'margin_km']:.1f} km"
+    '147.2-799.5 km, margin 99.5 km'
+
+    Coordinates, scalars or arrays, and a system's published figures:
+
+    >>> geo.reach((21.01, 52.23), "krichev", system="iskander-m")["status"].tolist()
+    ['too_far']
+    >>> geo.reach(([21.01, 30.52], [52.23, 50.45]), "BLR", max_km=500, distances=False)["status"].tolist()
+    ['reachable', 'reachable']
+    """
+    band = resolve_band(min_km, max_km, system)
+    sources = as_sources(launch)
+    lon, lat, frame = target_lonlat(targets)
+    lon, lat = lon.ravel(), lat.ravel()
+    classifier = Classifier(sources, band, workers=workers)
+    out = frame.copy() if frame is not None else pd.DataFrame({"lon": lon, "lat": lat})
+    if distances:
+        cols = classifier.table(lon, lat, progress=progress)
+        for key in ("min_km", "max_km"):
+            out[key] = cols[key]
+        out["status"] = pd.Categorical.from_codes(cols["status"], dtype=STATUS_DTYPE)
+        out["margin_km"] = cols["margin_km"]
+        out["via"] = cols["via"]
+    else:
+        out["status"] = pd.Categorical.from_codes(classifier.status(lon, lat, progress=progress), dtype=STATUS_DTYPE)
+    return out
+

@@ -1,0 +1,107 @@
+"""Population in range: gazetteer cities and their people in each zone of a range band.
+
+For a launch and a range band every place on Earth is in exactly one of
+three zones (:mod:`geo.analysis.zones`): the **reachable zone** (status
+``reachable``), the **dead zone** (``too_close``: every launch point is
+within the minimum range) and **beyond** (``too_far``). The counts come from
+the shipped gazetteer (GeoNames cities of 15,000 people or more, see
+``data/README.md``), each city classified exactly as :func:`geo.analysis.bands.reach_table`
+would. They count people in cities above that size only, by the
+GeoNames figures, not the whole population.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from geo.analysis.bands import STATUSES, RangeBand
+from geo.analysis.bulk import STATUS_CODES, Classifier
+from geo.analysis.launch import LaunchSource
+
+__all__ = ["ZONE_NAMES", "PopulationInRange", "population_in_range"]
+
+ZONE_NAMES = {"reachable": "reachable zone", "too_close": "dead zone", "too_far": "beyond"}
+"""How each status's zone is called in reports."""
+
+
+@dataclass(frozen=True)
+class PopulationInRange:
+    """Gazetteer cities and their summed population per status (zone).
+
+    Attributes
+    ----------
+    cities, population : dict of str to int
+        Keyed by status: ``reachable``, ``too_close``, ``too_far``.
+    largest : dict of str to tuple of str
+        Up to five of the most populous cities of each zone, as ``Name, CC``.
+    """
+
+    cities: dict[str, int]
+    population: dict[str, int]
+    largest: dict[str, tuple[str, ...]]
+
+    @property
+    def total_cities(self) -> int:
+        """Number of cities classified."""
+        return sum(self.cities.values())
+
+    def lines(self) -> list[str]:
+        """Return one human-readable line per zone."""
+        out = []
+        for status in STATUSES:
+            top = ", ".join(self.largest[status][:3])
+            out.append(
+                f"{ZONE_NAMES[status]:<15} {self.cities[status]:>6,} cities, "
+                f"{self.population[status]:>13,} people" + (f" (largest: {top})" if top else "")
+            )
+        return out
+
+    def record(self) -> dict[str, dict[str, object]]:
+        """Return a JSON-ready mapping ``status -> {zone, cities, population, largest}``."""
+        return {
+            s: {"zone": ZONE_NAMES[s], "cities": self.cities[s], "population": self.population[s],
+                "largest": list(self.largest[s])}
+            for s in STATUSES
+        }
+
+
+def population_in_range(
+    sources: Sequence[LaunchSource], band: RangeBand, *, places: pd.DataFrame | None = None
+) -> PopulationInRange:
+    """Count gazetteer cities and sum their population in each zone of a range band.
+
+    Parameters
+    ----------
+    sources : sequence of LaunchPoint or LaunchRegion
+        "From any of these".
+    band : RangeBand
+    places : pandas.DataFrame, optional
+        Columns ``name``, ``country``, ``lat``, ``lon``, ``population``;
+        default: every city of the shipped gazetteer.
+
+    Examples
+    --------
+    >>> from geo import parse_launch, RangeBand
+    >>> p = population_in_range([parse_launch("BLR")], RangeBand(700, 5000))
+    >>> p.cities["too_close"] < p.cities["reachable"], "Kyiv, UA" in p.largest["too_close"]
+    (True, True)
+    """
+    if places is None:
+        from geo.reference.places import load_gazetteer
+
+        places = load_gazetteer()
+    codes = Classifier(sources, band).status(places["lon"].to_numpy(float), places["lat"].to_numpy(float))
+    pop = places["population"].to_numpy(dtype=np.int64)
+    order = np.argsort(-pop, kind="stable")
+    cities, people, largest = {}, {}, {}
+    for code, status in STATUS_CODES.items():
+        mask = codes == code
+        cities[status] = int(mask.sum())
+        people[status] = int(pop[mask].sum())
+        top = order[mask[order]][:5]
+        largest[status] = tuple(f"{places['name'].iat[i]}, {places['country'].iat[i]}" for i in top)
+    return PopulationInRange(cities, people, largest)

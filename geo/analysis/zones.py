@@ -1,0 +1,674 @@
+"""Range zones on the WGS84 ellipsoid, drawn as valid lon/lat polygons.
+
+Definitions (distances are WGS84 geodesics; a launch *part* is a site or one
+polygon of a launch territory; bounds are inclusive, as in :mod:`geo.analysis.bands`)
+-----------------------------------------------------------------------------
+- **reach** (radius ``max_km``): every point within ``max_km`` of some launch
+  point, i.e. ``nearest(T) <= max_km``. For an area this is its geodesic
+  buffer, the area included.
+- **dead zone** (radius ``min_km``): every point that every launch point is
+  too close to hit, i.e. ``farthest(T) < min_km`` over all parts: for one
+  site the disk of radius ``min_km``; for an area the intersection of the
+  disks around all of its points (much smaller than its buffer); for several
+  parts the intersection of their dead zones. Empty when ``min_km`` is 0.
+- **reachable**: every point T such that some launch point p of some part has
+  ``min_km <= d(p, T) <= max_km``: the union over parts of (reach of the part
+  minus its dead zone). These are exactly the places :func:`geo.analysis.bands.classify`
+  calls ``reachable``; the dead zone holds exactly the ``too_close`` ones.
+
+How a zone is built
+-------------------
+Each zone is a sublevel set ``{g <= R}`` of an exact distance field ``g``
+(nearest or farthest point of a part, from :class:`geo.geodesy.distance.LaunchArea`).
+
+1. **Seed**: an approximate boundary with the right shape. A buffer of an
+   area is seeded by a planar buffer in an azimuthal equidistant projection
+   centred on the area; convex zones (disks, the dead zone of an area, the
+   far side of a very large buffer) by a circle of azimuths around the point
+   that maximises the margin. Radii beyond half the meridian are handled on
+   the far side of the Earth: the zone is then the complement of a small
+   region around the antipodes of the launch area.
+2. **Snap**: every seed vertex is moved along the geodesic from its nearest
+   (farthest) launch point until its exact distance is the radius, to 1 mm.
+3. **Densify**: every edge is read as a straight line in lon/lat (as GeoJSON
+   viewers draw it); it is checked at a quarter, half and three quarters of
+   its length with the exact field and split at a snapped midpoint until
+   every check point is within ``tolerance_m / 2`` of the radius.
+4. **Map**: each closed curve is cut at the antimeridian and closed along
+   the map edge where it circles a pole (:mod:`geo.geodesy.lonlat`), choosing the
+   side from a point known to be outside.
+
+Error bound
+-----------
+For every vertex ``|g - R| <= 1 mm``; for every checked point of every edge
+``|g - R| <= tolerance_m / 2``. The tests sample the drawn boundaries and
+tens of thousands of points near them and require every point farther than
+``tolerance_m`` from the true boundary (``|g - R| > tolerance_m``) to be
+classified like the exact distances say. ``tolerance_m`` defaults to 10 m
+and may be set down to 1 m.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Final, Protocol
+
+import numpy as np
+import shapely
+from numpy.typing import NDArray
+from pyproj import Transformer
+from scipy.optimize import minimize
+from shapely.geometry.base import BaseGeometry
+
+from geo.analysis.bands import RangeBand
+from geo.analysis.launch import LaunchPoint, LaunchRegion, LaunchSource
+from geo.errors import InvalidRangeError
+from geo.geodesy.distance import LaunchArea, _densify_ring
+from geo.geodesy.ellipsoid import HALF_MERIDIAN_M, WGS84, antipode, geodesic_distance
+from geo.geodesy.lonlat import WORLD, orient, polygonal, side_polygon, unwrap, wrap
+
+__all__ = [
+    "DEFAULT_TOLERANCE_M",
+    "MIN_TOLERANCE_M",
+    "ROLES",
+    "Zone",
+    "dead_zone",
+    "reach_zone",
+    "reachable_zone",
+    "sublevel",
+    "zones",
+]
+
+FloatArray = NDArray[np.float64]
+
+DEFAULT_TOLERANCE_M: Final = 10.0
+"""Default largest distance from a drawn boundary to the true one, in metres."""
+MIN_TOLERANCE_M: Final = 1.0
+"""Smallest accepted ``tolerance_m``."""
+ROLES: Final = ("reach", "dead_zone", "reachable")
+
+_SNAP_M: Final = 1e-3  # vertices are snapped to the boundary to 1 mm
+_SEED_AZIMUTHS: Final = 256
+# The far side: d(T, p) >= H - d(T, p') always, and exceeds it by at most
+# 33.6 km on WGS84 (measured: largest at the equator). Seeds built from
+# antipodes are widened by half that, so they straddle the true boundary.
+_ANTIPODAL_SLACK_M: Final = 17_000.0
+_FLAT_LIMIT_M: Final = HALF_MERIDIAN_M / 2.0
+
+
+class _Field(Protocol):
+    @property
+    def farthest(self) -> bool: ...
+
+    def extremes(self, lon: FloatArray, lat: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]: ...
+
+
+@dataclass(frozen=True)
+class _PointField:
+    """Distance to one launch point (nearest and farthest are the same)."""
+
+    lon: float
+    lat: float
+    farthest: bool = False
+
+    def extremes(self, lon: FloatArray, lat: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
+        d = geodesic_distance(self.lon, self.lat, lon, lat)
+        return d, np.full(d.shape, self.lon), np.full(d.shape, self.lat)
+
+
+@dataclass(frozen=True)
+class _AreaField:
+    """Distance to the nearest (or farthest) point of a launch area."""
+
+    area: LaunchArea
+    farthest: bool = False
+
+    def extremes(self, lon: FloatArray, lat: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
+        return self.area.extremes(lon, lat, farthest=self.farthest)
+
+
+@dataclass(frozen=True)
+class _MultiField:
+    """The nearest (farthest) point over several fields: several sites and territories as one."""
+
+    fields: tuple[_Field, ...]
+    farthest: bool = False
+
+    def extremes(self, lon: FloatArray, lat: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
+        results = [f.extremes(lon, lat) for f in self.fields]
+        d = np.stack([r[0] for r in results])
+        k = d.argmax(axis=0) if self.farthest else d.argmin(axis=0)
+        cols = np.arange(d.shape[1])
+        return d[k, cols], np.stack([r[1] for r in results])[k, cols], np.stack([r[2] for r in results])[k, cols]
+
+
+@dataclass(frozen=True)
+class Zone:
+    """A range zone as a lon/lat geometry, with what it was built from.
+
+    Attributes
+    ----------
+    role : str
+        ``reach``, ``dead_zone`` or ``reachable`` (see the module docstring).
+    geometry : shapely Polygon or MultiPolygon
+        EPSG:4326 lon/lat, split at the antimeridian, exterior rings
+        counter-clockwise, pole caps closed along the map edge; empty when
+        the zone is empty.
+    min_km, max_km : float
+        The range band.
+    launch : str
+        Description of the launch sources.
+    tolerance_m : float
+        Largest distance of the drawn boundary from the true one.
+    """
+
+    role: str
+    geometry: BaseGeometry
+    min_km: float
+    max_km: float
+    launch: str
+    tolerance_m: float
+
+    def properties(self) -> dict[str, object]:
+        """Return the GeoJSON feature properties."""
+        return {
+            "role": self.role,
+            "min_km": self.min_km,
+            "max_km": self.max_km,
+            "launch": self.launch,
+            "tolerance_m": self.tolerance_m,
+        }
+
+
+# ---------------------------------------------------------------------------
+# Public API
+
+
+def reach_zone(
+    sources: Sequence[LaunchSource], max_km: float, *, tolerance_m: float = DEFAULT_TOLERANCE_M
+) -> BaseGeometry:
+    """Return every point within ``max_km`` of some launch point (boundary included).
+
+    Parameters
+    ----------
+    sources : sequence of LaunchPoint or LaunchRegion
+    max_km : float
+        Radius in km, 0 to 20,004.
+    tolerance_m : float, default 10
+        Largest distance in metres of the drawn boundary from the true one.
+
+    Examples
+    --------
+    >>> from geo.analysis.launch import LaunchPoint
+    >>> disk = reach_zone([LaunchPoint("Krichev", 31.9172, 53.7347)], 5000)
+    >>> bool(disk.contains(shapely.Point(0.0, 89.99))), disk.is_valid  # the North Pole is 4,033 km away
+    (True, True)
+    """
+    band = RangeBand(0.0, max_km, where="reach")
+    tol = _check_tolerance(tolerance_m)
+    return sublevel(_combined(_parts(sources), farthest=False), band.max_m, tol)
+
+
+def dead_zone(
+    sources: Sequence[LaunchSource], min_km: float, *, tolerance_m: float = DEFAULT_TOLERANCE_M
+) -> BaseGeometry:
+    """Return every point that every launch point is within ``min_km`` of (too close to hit).
+
+    Parameters
+    ----------
+    sources : sequence of LaunchPoint or LaunchRegion
+    min_km : float
+        Minimum range in km.
+    tolerance_m : float, default 10
+
+    Notes
+    -----
+    The boundary (points whose farthest launch point is exactly ``min_km``
+    away) is reachable, so it belongs to the dead zone only in the limit.
+    The zone is the sublevel set of the farthest distance over all parts,
+    which is the intersection of the parts' dead zones.
+    """
+    band = RangeBand(min_km, min_km, where="dead zone")
+    tol = _check_tolerance(tolerance_m)
+    if band.min_m == 0.0:
+        return shapely.Polygon()
+    return sublevel(_combined(_parts(sources), farthest=True), band.min_m, tol)
+
+
+def reachable_zone(
+    sources: Sequence[LaunchSource], band: RangeBand, *, tolerance_m: float = DEFAULT_TOLERANCE_M
+) -> BaseGeometry:
+    """Return every point some launch point can hit: ``min_km <= d <= max_km`` for some part.
+
+    The union over parts (sites, polygons of a territory) of the part's reach
+    minus the part's dead zone; consistent with :func:`geo.analysis.bands.classify`.
+
+    Notes
+    -----
+    Parts are grouped so that no two points of different parts in a group
+    are more than ``max_km - min_km`` apart. Within such a group no place
+    can be too close to one part and too far from another, so the group's
+    reachable zone is its reach minus its dead zone, two sublevel sets of
+    the group's combined fields. A country whose parts all lie within
+    ``max_km - min_km`` of each other is therefore one group.
+    """
+    tol = _check_tolerance(tolerance_m)
+    pieces = []
+    for group in _groups(_parts(sources), band.max_m - band.min_m):
+        outer = sublevel(_combined(group, farthest=False), band.max_m, tol)
+        if band.min_m > 0.0:
+            inner = sublevel(_combined(group, farthest=True), band.min_m, tol)
+            outer = polygonal(shapely.difference(outer, inner))
+        pieces.append(outer)
+    return _union(pieces)
+
+
+def zones(
+    sources: Sequence[LaunchSource], band: RangeBand, *, tolerance_m: float = DEFAULT_TOLERANCE_M
+) -> list[Zone]:
+    """Return the reach, dead zone and reachable zone of a range band, in that order."""
+    tol = _check_tolerance(tolerance_m)
+    launch = " or ".join(s.label for s in sources)
+    reach = reach_zone(sources, band.max_km, tolerance_m=tol)
+    dead = dead_zone(sources, band.min_km, tolerance_m=tol)
+    if len(_groups(_parts(sources), band.max_m - band.min_m)) == 1:
+        # One group: its reachable zone is reach minus dead zone (see reachable_zone).
+        reachable = orient(polygonal(shapely.difference(reach, dead)))
+    else:
+        reachable = reachable_zone(sources, band, tolerance_m=tol)
+    geoms = {"reach": reach, "dead_zone": dead, "reachable": reachable}
+    return [Zone(role, geoms[role], band.min_km, band.max_km, launch, tol) for role in ROLES]
+
+
+def sublevel(field: _Field, radius_m: float, tolerance_m: float = DEFAULT_TOLERANCE_M) -> BaseGeometry:
+    """Return ``{T : g(T) <= radius_m}`` for a distance field as a lon/lat (Multi)Polygon.
+
+    ``g`` is the distance to the nearest (or, for ``field.farthest``, the
+    farthest) point of one launch part. See the module docstring for the
+    method and the error bound.
+    """
+    if radius_m >= HALF_MERIDIAN_M:
+        return WORLD  # no two points of the ellipsoid are farther apart than the half meridian
+    if radius_m <= 0.0:
+        # Within 0 m of the nearest point: the launch areas themselves (a point has no area).
+        return shapely.Polygon() if field.farthest else _areas(field, tolerance_m)
+    if isinstance(field, _MultiField) and _spread(field) + radius_m > _FLAT_LIMIT_M:
+        # Too spread out for one seed: the nearest over several fields is the
+        # union of their sublevel sets, the farthest their intersection.
+        pieces = [sublevel(f, radius_m, tolerance_m) for f in field.fields]
+        return _intersection(pieces) if field.farthest else _union(pieces)
+    builder = _Builder(field, radius_m, tolerance_m)
+    return builder.build()
+
+
+def _areas(field: _Field, tolerance_m: float) -> BaseGeometry:
+    """Return the launch areas of a field, their geodesic edges densified to ``tolerance_m``."""
+    if isinstance(field, _MultiField):
+        return _union([_areas(f, tolerance_m) for f in field.fields])
+    if not isinstance(field, _AreaField):
+        return shapely.Polygon()
+    polygons = []
+    for part in shapely.get_parts(field.area.geometry):
+        rings = [_densify_ring(np.asarray(r.coords)[:-1, :2], tolerance_m) for r in (part.exterior, *part.interiors)]
+        polygons.append(shapely.Polygon(rings[0], rings[1:]))
+    return shapely.make_valid(shapely.MultiPolygon(polygons)) if len(polygons) > 1 else polygons[0]
+
+
+def _spread(field: _MultiField) -> float:
+    """Largest distance (m) from the seed centre of a combined field to its launch points, bounded above."""
+    shape = _field_shape(field)
+    c = shapely.centroid(shape)
+    xy = shapely.get_coordinates(shape)
+    return float(geodesic_distance(c.x, c.y, xy[:, 0], xy[:, 1]).max())
+
+
+# ---------------------------------------------------------------------------
+# Construction
+
+
+def _check_tolerance(tolerance_m: float) -> float:
+    if isinstance(tolerance_m, bool) or not isinstance(tolerance_m, int | float) or not math.isfinite(tolerance_m):
+        raise InvalidRangeError(f"tolerance_m {tolerance_m!r} must be a finite number of metres")
+    if tolerance_m < MIN_TOLERANCE_M:
+        raise InvalidRangeError(f"tolerance_m {tolerance_m!r} must be at least {MIN_TOLERANCE_M:g} m")
+    return float(tolerance_m)
+
+
+@dataclass(frozen=True)
+class _Part:
+    """One connected launch part: a site (``area`` None) or one polygon of a territory."""
+
+    lon: float
+    lat: float
+    area: LaunchArea | None = None
+
+
+def _parts(sources: Sequence[LaunchSource]) -> list[_Part]:
+    if not sources:
+        raise InvalidRangeError("no launch source given")
+    out: list[_Part] = []
+    for s in sources:
+        if isinstance(s, LaunchPoint):
+            out.append(_Part(s.lon, s.lat))
+        elif isinstance(s, LaunchRegion):
+            for area in s.parts:  # prepared once by the region, shared with geo.analysis.bands
+                p = area.geometry.representative_point()
+                out.append(_Part(p.x, p.y, area))
+        else:
+            raise TypeError(f"launch source must be a LaunchPoint or LaunchRegion, not {type(s).__name__}")
+    return out
+
+
+def _combined(parts: Sequence[_Part], *, farthest: bool) -> _Field:
+    """One field for several parts: all polygons as one launch area, sites alongside."""
+    fields: list[_Field] = [_PointField(p.lon, p.lat, farthest) for p in parts if p.area is None]
+    areas = [p.area for p in parts if p.area is not None]
+    if areas:
+        area = areas[0] if len(areas) == 1 else _area(shapely.MultiPolygon([a.geometry for a in areas]))
+        fields.append(_AreaField(area, farthest))
+    return fields[0] if len(fields) == 1 else _MultiField(tuple(fields), farthest)
+
+
+_AREAS: dict[bytes, LaunchArea] = {}
+
+
+def _area(geometry: BaseGeometry) -> LaunchArea:
+    """Return a prepared LaunchArea for several parts, cached by geometry (preparing is the costly step)."""
+    key = shapely.to_wkb(geometry)
+    area = _AREAS.get(key)
+    if area is None:
+        if len(_AREAS) > 64:
+            _AREAS.clear()
+        area = _AREAS[key] = LaunchArea(geometry)
+    return area
+
+
+def _groups(parts: list[_Part], spread_m: float) -> list[list[_Part]]:
+    """Split parts into groups in which points of different parts are at most ``spread_m`` apart."""
+    if len(parts) == 1:
+        return [parts]
+    lon = np.array([p.lon for p in parts])
+    lat = np.array([p.lat for p in parts])
+    radius = np.array([
+        0.0 if p.area is None else float(p.area.extremes(p.lon, p.lat, farthest=True)[0])
+        for p in parts
+    ])
+    centre = geodesic_distance(lon[:, None], lat[:, None], lon[None, :], lat[None, :])
+    bound = centre + radius[:, None] + radius[None, :]
+    np.fill_diagonal(bound, 0.0)  # a part with itself is never mixed
+    from scipy.cluster.hierarchy import fcluster, linkage
+    from scipy.spatial.distance import squareform
+
+    labels = fcluster(linkage(squareform(bound, checks=False), method="complete"), t=max(spread_m, 0.0),
+                      criterion="distance")
+    return [[p for p, lab in zip(parts, labels, strict=True) if lab == k] for k in np.unique(labels)]
+
+
+def _union(geoms) -> BaseGeometry:  # type: ignore[no-untyped-def]
+    parts = [g for g in geoms if not g.is_empty]
+    if not parts:
+        return shapely.Polygon()
+    return orient(polygonal(shapely.union_all(parts)))
+
+
+def _intersection(geoms) -> BaseGeometry:  # type: ignore[no-untyped-def]
+    result: BaseGeometry | None = None
+    for g in geoms:
+        result = g if result is None else polygonal(shapely.intersection(result, g))
+        if result.is_empty:
+            return shapely.Polygon()
+    return orient(result) if result is not None else shapely.Polygon()
+
+
+def _aeqd(lon: float, lat: float) -> tuple[Transformer, Transformer]:
+    """Return forward and inverse ellipsoidal azimuthal equidistant projections centred on (lon, lat)."""
+    crs = f"+proj=aeqd +lon_0={lon!r} +lat_0={lat!r} +ellps=WGS84 +units=m +no_defs"
+    return (
+        Transformer.from_crs("EPSG:4326", crs, always_xy=True),
+        Transformer.from_crs(crs, "EPSG:4326", always_xy=True),
+    )
+
+
+class _Builder:
+    """Builds one sublevel set; see :func:`sublevel`."""
+
+    def __init__(self, field: _Field, radius_m: float, tolerance_m: float) -> None:
+        self.field = field
+        self.radius = float(radius_m)
+        self.tol = float(tolerance_m)
+        self.geometry: BaseGeometry | None = _field_shape(field)
+        if isinstance(field, _PointField):
+            self.centre = (field.lon, field.lat)
+        else:
+            p = shapely.centroid(self.geometry)  # a seed centre: only needs to be near the launch points
+            if not self.geometry.intersects(p):
+                p = self.geometry.representative_point()
+            self.centre = (p.x, p.y)
+        a = antipode(*self.centre)
+        self.anti = (float(a[0]), float(a[1]))
+
+    # -- field helpers ---------------------------------------------------------
+
+    def g(self, lon: FloatArray, lat: FloatArray) -> FloatArray:
+        return self.field.extremes(lon, lat)[0]
+
+    def build(self) -> BaseGeometry:
+        far_side = self.radius > _FLAT_LIMIT_M
+        if not far_side:
+            if self.field.farthest or isinstance(self.field, _PointField):
+                seeds = self._convex_seed(maximise=False, start=self.centre)
+            else:
+                seeds = self._buffer_seed(self.centre, self.geometry, self.radius)
+            exclude = self._exclude(outside=True)
+        else:
+            if self.field.farthest:
+                shape = self._antipodal_shape()
+                seeds = self._buffer_seed(self.anti, shape, HALF_MERIDIAN_M - self.radius + _ANTIPODAL_SLACK_M)
+            else:
+                seeds = self._convex_seed(maximise=True, start=self.anti)
+            exclude = self._exclude(outside=False)
+        if seeds is None:  # the region (or, on the far side, its complement) is empty
+            return WORLD if far_side else shapely.Polygon()
+        polys = []
+        for rings in seeds:
+            region: BaseGeometry | None = None
+            for k, (lon, lat) in enumerate(rings):
+                lon, lat = self._snap(lon, lat)
+                x, y = self._densify(lon, lat)
+                side = side_polygon(x, y, exclude)
+                region = side if k == 0 else polygonal(shapely.difference(region, side))
+            if region is not None and not region.is_empty:
+                polys.append(region)
+        found = polygonal(shapely.union_all(polys)) if polys else shapely.Polygon()
+        if far_side:
+            found = polygonal(shapely.difference(WORLD, found))
+        return orient(found)
+
+    def _exclude(self, *, outside: bool) -> tuple[float, float]:
+        """Return a point far from the boundary: outside the zone (``g > R``), or inside it."""
+        n = 600
+        k = np.arange(n) + 0.5
+        lat = np.degrees(np.arcsin(1.0 - 2.0 * k / n))
+        lon = (k * 137.50776405003785 + 180.0) % 360.0 - 180.0  # a Fibonacci lattice: even cover
+        lon = np.r_[lon, self.anti[0], self.centre[0]]
+        lat = np.r_[lat, self.anti[1], self.centre[1]]
+        margin = self.g(lon, lat) - self.radius
+        i = int(np.argmax(margin if outside else -margin))
+        return float(lon[i]), float(lat[i])
+
+    # -- seeds -------------------------------------------------------------------
+
+    def _antipodal_shape(self) -> BaseGeometry:
+        """Return the launch part mirrored through the centre of the Earth (seed only)."""
+        assert self.geometry is not None
+        return shapely.transform(self.geometry, lambda xy: np.column_stack(antipode(xy[:, 0], xy[:, 1])))
+
+    def _buffer_seed(
+        self, centre: tuple[float, float], shape: BaseGeometry, radius: float
+    ) -> list[list[tuple[FloatArray, FloatArray]]] | None:
+        """Planar buffer of ``shape`` in an AEQD projection centred on ``centre``, as lon/lat rings."""
+        fwd, inv = _aeqd(*centre)
+        spacing = float(np.clip(radius / 4.0, 200.0, 50_000.0))
+        dense = _densify_geodesic(shape, spacing)
+        planar = shapely.transform(dense, lambda xy: np.column_stack(fwd.transform(xy[:, 0], xy[:, 1])))
+        planar = shapely.make_valid(planar)
+        buffered = shapely.buffer(planar, radius, quad_segs=16)
+        buffered = shapely.simplify(buffered, radius / 200.0, preserve_topology=True)
+        if buffered.is_empty:
+            return None
+        out = []
+        for poly in shapely.get_parts(buffered):
+            rings = []
+            for ring in (poly.exterior, *poly.interiors):
+                xy = np.asarray(ring.coords)[:-1]
+                if len(xy) < 3:
+                    continue
+                lon, lat = inv.transform(xy[:, 0], xy[:, 1])
+                rings.append((np.asarray(lon), np.asarray(lat)))
+            if rings:
+                out.append(rings)
+        return out
+
+    def _convex_seed(
+        self, *, maximise: bool, start: tuple[float, float]
+    ) -> list[list[tuple[FloatArray, FloatArray]]] | None:
+        """Return a circle of azimuths inside a convex region around its deepest point, or None if empty.
+
+        ``maximise`` False: the region ``{g <= R}`` around the minimiser of
+        ``g``; True: the region ``{g > R}`` (the complement, on the far
+        side) around the maximiser.
+        """
+        m, gm = self._optimise(start, maximise)
+        depth = (gm - self.radius) if maximise else (self.radius - gm)
+        if depth <= self.tol / 2.0:
+            return None
+        az = np.linspace(0.0, 360.0, _SEED_AZIMUTHS, endpoint=False)
+        lon, lat, _ = WGS84.fwd(np.full(az.size, m[0]), np.full(az.size, m[1]), az, np.full(az.size, depth))
+        return [[(np.asarray(lon), np.asarray(lat))]]
+
+    def _optimise(self, start: tuple[float, float], maximise: bool) -> tuple[tuple[float, float], float]:
+        """Find the point where ``g`` is smallest (largest) near ``start``."""
+        if isinstance(self.field, _PointField):
+            site = (self.field.lon, self.field.lat)
+            if maximise:
+                a = antipode(*site)
+                return (float(a[0]), float(a[1])), HALF_MERIDIAN_M
+            return site, 0.0
+        fwd, inv = _aeqd(*start)
+        sign = -1.0 if maximise else 1.0
+
+        def cost(xy: FloatArray) -> float:
+            lon, lat = inv.transform(xy[0], xy[1])
+            return sign * float(self.g(np.array([lon]), np.array([lat]))[0])
+
+        best = np.zeros(2)
+        for scale in (200_000.0, 5_000.0):  # a restart unsticks Nelder-Mead on the ridges of max/min
+            simplex = best + np.array([[0.0, 0.0], [scale, 0.0], [0.0, scale]])
+            res = minimize(cost, best, method="Nelder-Mead",
+                           options={"initial_simplex": simplex, "xatol": 0.01, "fatol": 0.001, "maxiter": 2000})
+            best = res.x
+        lon, lat = inv.transform(best[0], best[1])
+        return (float(lon), float(lat)), sign * float(res.fun)
+
+    # -- snapping and densification --------------------------------------------
+
+    def _snap(self, lon: FloatArray, lat: FloatArray) -> tuple[FloatArray, FloatArray]:
+        """Move points along the geodesic from their extreme launch point until ``g`` equals the radius."""
+        lon, lat = np.array(lon, dtype=float), np.array(lat, dtype=float)
+        todo = np.arange(lon.size)
+        for _ in range(20):
+            if todo.size == 0:
+                break
+            g, px, py = self.field.extremes(lon[todo], lat[todo])
+            step = self.radius - g
+            moving = np.abs(step) > _SNAP_M
+            todo, step, px, py = todo[moving], step[moving], px[moving], py[moving]
+            if todo.size == 0:
+                break
+            _, back, dist = WGS84.inv(px, py, lon[todo], lat[todo])
+            az = np.asarray(back) + 180.0
+            # Where the extreme point is the target itself (inside the area)
+            # there is no direction: move away from the centre instead.
+            lost = np.asarray(dist) < 1e-6
+            if lost.any():
+                _, back_c, _ = WGS84.inv(np.full(lost.sum(), self.centre[0]), np.full(lost.sum(), self.centre[1]),
+                                         lon[todo][lost], lat[todo][lost])
+                az[lost] = np.asarray(back_c) + 180.0
+            x, y, _ = WGS84.fwd(lon[todo], lat[todo], az, step)
+            lon[todo], lat[todo] = x, y
+        return lon, lat
+
+    def _densify(self, lon: FloatArray, lat: FloatArray) -> tuple[FloatArray, FloatArray]:
+        """Split edges (straight in lon/lat) until every checked point is within tol/2 of the boundary."""
+        x = unwrap(np.append(lon, lon[0]))
+        y = np.append(lat, lat[0])
+        verified = np.zeros(x.size - 1, dtype=bool)
+        fractions = np.array([0.25, 0.5, 0.75])
+        for _ in range(40):
+            seg = np.flatnonzero(~verified)
+            if seg.size == 0:
+                break
+            xa, ya, xb, yb = x[seg], y[seg], x[seg + 1], y[seg + 1]
+            cx = xa[:, None] + fractions * (xb - xa)[:, None]
+            cy = ya[:, None] + fractions * (yb - ya)[:, None]
+            err = np.abs(self.g(wrap(cx.ravel()), cy.ravel()) - self.radius).reshape(cx.shape).max(axis=1)
+            # A step near 180 degrees of longitude (a curve passing close to a
+            # pole) makes the unwrapping ambiguous: split it too.
+            wide = np.abs(xb - xa) > 90.0
+            bad = (err > self.tol / 2.0) | wide
+            verified[seg[~bad]] = True
+            if not bad.any():
+                break
+            split = seg[bad]
+            start_x, start_y = wrap(cx[bad, 1]), cy[bad, 1]
+            w = wide[bad]
+            if w.any():  # the geodesic midpoint: it goes round the pole if the curve does
+                az, _, dist = WGS84.inv(wrap(xa[bad][w]), ya[bad][w], wrap(xb[bad][w]), yb[bad][w])
+                gx, gy, _ = WGS84.fwd(wrap(xa[bad][w]), ya[bad][w], az, np.asarray(dist) / 2.0)
+                start_x[w], start_y[w] = gx, gy
+            mx, my = self._snap(start_x, start_y)
+            x = np.insert(x, split + 1, mx)
+            y = np.insert(y, split + 1, my)
+            x = unwrap(wrap(x))
+            verified = np.insert(verified, split + 1, False)
+            verified[split + np.arange(split.size)] = False
+        return x, y
+
+
+def _field_shape(field: _Field) -> BaseGeometry:
+    """Return the launch points of a field as one lon/lat geometry (seeds only)."""
+    if isinstance(field, _PointField):
+        return shapely.Point(field.lon, field.lat)
+    if isinstance(field, _AreaField):
+        return field.area.geometry
+    assert isinstance(field, _MultiField)
+    return shapely.union_all([_field_shape(f) for f in field.fields])
+
+
+def _densify_geodesic(shape: BaseGeometry, spacing_m: float) -> BaseGeometry:
+    """Insert points along every edge so that no gap exceeds ``spacing_m`` (geodesic interpolation)."""
+
+    def dense(xy: FloatArray) -> FloatArray:
+        if len(xy) < 2:
+            return xy
+        x1, y1, x2, y2 = xy[:-1, 0], xy[:-1, 1], xy[1:, 0], xy[1:, 1]
+        az, _, length = WGS84.inv(x1, y1, x2, y2)
+        n = np.maximum(1, np.ceil(np.asarray(length) / spacing_m)).astype(int)
+        edge = np.repeat(np.arange(len(n)), n)
+        t = (np.arange(n.sum()) - np.repeat(np.cumsum(n) - n, n)) / n[edge]
+        lon, lat, _ = WGS84.fwd(x1[edge], y1[edge], np.asarray(az)[edge], np.asarray(length)[edge] * t)
+        lon = np.where(t == 0.0, x1[edge], lon)
+        lat = np.where(t == 0.0, y1[edge], lat)
+        return np.vstack([np.column_stack([lon, lat]), xy[-1:]])
+
+    out = []
+    for p in shapely.get_parts(shape):
+        if p.geom_type != "Polygon":
+            out.append(p)
+            continue
+        ext = dense(np.asarray(p.exterior.coords)[:, :2])
+        holes = [dense(np.asarray(r.coords)[:, :2]) for r in p.interiors]
+        out.append(shapely.Polygon(ext, holes))
+    return out[0] if len(out) == 1 else shapely.GeometryCollection(out)

@@ -1,0 +1,473 @@
+"""Claims as data: the claim file format (TOML), its loader and the claim model.
+
+A claim file holds ``[[claim]]`` tables (checked statements with a verdict)
+and optionally ``[[survey]]`` tables (questions without one, such as "which
+NATO capitals does it reach"). The smallest valid file::
+
+    [[claim]]
+    id = "kyiv-out-of-reach"
+    from = "Belarus"
+    min_km = 700
+    max_km = 5000
+    place = "Kyiv"
+    expect = "too_close"
+
+Claim fields
+------------
+id : str, required
+    Unique across every file checked together; letters, digits, ``.``,
+    ``_`` and ``-``.
+from : str or list of str, required
+    Launch sources in the ``--from`` grammar (a country, a site of
+    ``data/sites.toml``, ``LAT,LON``); a list means "from any of these".
+place : str or table, required
+    A gazetteer name (``"Warsaw"``, ``"Paris, FR"``), ``"LAT,LON"``, or
+    ``{ name = "...", lat = ..., lon = ... }``.
+expect : str, required
+    ``reachable``, ``not_reachable``, ``too_close`` or ``too_far`` (see
+    :mod:`geo.analysis.bands` for the statuses).
+system : str
+    A system of ``data/systems.toml`` (key, name or alias); gives the range
+    figures, their sources and uncertainty intervals.
+min_km, max_km : number or table
+    The range figures (see :mod:`geo.reference.systems` for the table form with
+    ``about`` and ``interval``); required unless ``system`` gives them, and
+    they override the system's. ``min_km`` defaults to 0 without a system.
+text : str
+    The claim in your own words (never the article's sentences).
+source : table
+    ``article`` (file name), ``date`` and ``outlet``; a top-level
+    ``[source]`` table gives the default for every claim of the file.
+scenarios : table
+    Further launch scenarios to evaluate side by side, label to sources:
+    ``scenarios = { "Krichev site" = "krichev" }``.
+
+A ``[[survey]]`` has ``id``, ``from``, the range (``system`` and/or
+``min_km``/``max_km``), ``places`` (a list or a group name such as
+``nato-capitals``, see :func:`geo.reference.groups.resolve_places`), optionally
+``territories`` (a list of countries or a group such as ``nato``) and
+``as_of`` (a date; group membership at that date), ``text`` and ``source``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, ClassVar, Final
+
+import pandas as pd
+from shapely.geometry.base import BaseGeometry
+
+from geo.analysis.bands import RangeBand
+from geo.analysis.launch import LaunchSource, parse_coordinate, parse_launch
+from geo.errors import ClaimFormatError, GeoRangeError
+from geo.reference.names import close_names
+from geo.reference.systems import Figure, System, lookup_system, parse_figure
+from geo.reference.tomlfile import Fields, _show, load_toml
+
+__all__ = [
+    "EXPECTATIONS",
+    "Claim",
+    "ClaimFile",
+    "Scenario",
+    "Source",
+    "Survey",
+    "Target",
+    "claim_files",
+    "load_claims",
+    "make_claim",
+]
+
+EXPECTATIONS: Final = ("reachable", "not_reachable", "too_close", "too_far")
+
+_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
+_CLAIM_FIELDS = frozenset(
+    {"id", "text", "source", "system", "min_km", "max_km", "from", "scenarios", "place", "expect"}
+)
+_SURVEY_FIELDS = frozenset(
+    {"id", "text", "source", "system", "min_km", "max_km", "from", "scenarios", "places", "territories", "as_of"}
+)
+_SOURCE_FIELDS = frozenset({"article", "date", "outlet", "url", "note"})
+_MAX_NAME = 300
+"""Longest place name accepted (the longest city names have about 170 characters)."""
+_MAX_SOURCE = 4096
+"""Longest launch source accepted (a path to a GeoJSON file may be long)."""
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a claim comes from: the article file, its date and outlet (all optional)."""
+
+    article: str = ""
+    date: str = ""
+    outlet: str = ""
+    note: str = ""
+
+    def cite(self) -> str:
+        """Return e.g. ``"000_c235f7128713cee2.txt (2025-12)"``, or ``""``."""
+        parts = [p for p in (self.outlet, self.article) if p]
+        text = ", ".join(parts)
+        return f"{text} ({self.date})" if self.date and text else text or self.date
+
+
+@dataclass(frozen=True)
+class Target:
+    """The place a claim is about, resolved to coordinates (degrees)."""
+
+    query: str
+    name: str
+    lon: float
+    lat: float
+    country: str = ""
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """One launch scenario: a label and its sources ("from any of these")."""
+
+    label: str
+    specs: tuple[str, ...]
+    sources: tuple[LaunchSource, ...] = field(repr=False)
+
+
+@dataclass(frozen=True)
+class _Entry:
+    """What claims and surveys share: id, provenance, range figures and launch scenarios."""
+
+    kind: ClassVar[str]
+
+    id: str
+    file: str
+    text: str
+    source: Source
+    system: System | None
+    min_km: Figure
+    max_km: Figure
+    launch: Scenario
+    scenarios: tuple[Scenario, ...]
+
+    @property
+    def band(self) -> RangeBand:
+        """The nominal range band."""
+        return RangeBand(self.min_km.value_km, self.max_km.value_km, where=self.where)
+
+    @property
+    def where(self) -> str:
+        """Location prefix for messages: ``file, claim "id"``."""
+        return f'{self.file}, {self.kind} "{self.id}"'
+
+    @property
+    def system_name(self) -> str:
+        """The system's name, or ``""`` for explicit figures."""
+        return self.system.name if self.system else ""
+
+
+@dataclass(frozen=True)
+class Claim(_Entry):
+    """A checked geographic claim: from where, with what range, about which place, expecting what."""
+
+    kind: ClassVar[str] = "claim"
+
+    place: Target
+    expect: str
+
+
+@dataclass(frozen=True)
+class Survey(_Entry):
+    """A question without a verdict: statuses of a set of places and shares of territories in reach.
+
+    ``places`` and ``territories`` are the sets as written; ``table`` and
+    ``regions`` the same sets resolved when the file was loaded.
+    """
+
+    kind: ClassVar[str] = "survey"
+
+    places: str | tuple[str, ...]
+    territories: str | tuple[str, ...]
+    as_of: dt.date | None
+    table: pd.DataFrame = field(repr=False, compare=False)
+    regions: tuple[tuple[str, str, BaseGeometry], ...] = field(repr=False, compare=False)
+
+
+@dataclass(frozen=True)
+class ClaimFile:
+    """The claims and surveys read from one or more files."""
+
+    claims: tuple[Claim, ...]
+    surveys: tuple[Survey, ...]
+    titles: tuple[str, ...] = ()
+    """The files' ``title`` fields, in file order (files without one are skipped)."""
+
+    @property
+    def title(self) -> str:
+        """The titles joined with "; ", or ``""``."""
+        return "; ".join(self.titles)
+
+
+def claim_files(paths: Iterable[str | Path]) -> list[Path]:
+    """Expand directories to their ``*.toml`` files (sorted); keep files as given.
+
+    Raises
+    ------
+    ClaimFormatError
+        If a path is empty or does not exist, or a directory holds no
+        ``.toml`` file.
+    """
+    out: list[Path] = []
+    for raw in paths:
+        if not str(raw).strip():  # Path("") is ".": it would silently check the current directory
+            raise ClaimFormatError(f"claim file path {str(raw)!r} is empty; expected a .toml file or a directory")
+        p = Path(raw)
+        if p.is_dir():
+            found = sorted(q for q in p.glob("*.toml") if q.is_file())
+            if not found:
+                raise ClaimFormatError(f"{p}: directory holds no .toml claim file")
+            out += found
+        elif p.exists():
+            out.append(p)
+        else:
+            raise ClaimFormatError(f"{p}: no such file or directory")
+    return out
+
+
+def load_claims(paths: Iterable[str | Path]) -> ClaimFile:
+    """Read and check every claim file; ids must be unique across all of them.
+
+    Parameters
+    ----------
+    paths : iterable of path
+        Claim files, or directories of ``*.toml`` claim files.
+
+    Returns
+    -------
+    ClaimFile
+        Every claim and survey, in file order then document order.
+
+    Raises
+    ------
+    ClaimFormatError
+        On the first problem: malformed TOML, a missing, unknown or
+        mistyped field, an unknown place, site, country or system (with
+        close names suggested), a bad range, a duplicate id. The message
+        starts with the file and the claim id and names the field and
+        value.
+    """
+    claims: list[Claim] = []
+    surveys: list[Survey] = []
+    seen: dict[str, str] = {}
+    titles: list[str] = []
+    for path in claim_files(paths):
+        document = load_toml(path, ClaimFormatError)
+        top = Fields(document, str(path), ClaimFormatError)
+        top.only({"claim", "survey", "source", "title"})
+        if not top.has("claim") and not top.has("survey"):
+            raise top.fail("no [[claim]] or [[survey]] table")
+        if top.has("title"):
+            titles.append(top.text("title"))
+        default = _source(top.sub("source", "[source]")) if top.has("source") else Source()
+        for kind in ("claim", "survey"):
+            entries = document.get(kind, [])
+            if not isinstance(entries, list):
+                raise top.fail(f"{kind} must be an array of tables, written [[{kind}]]")
+            for n, entry in enumerate(entries, start=1):
+                where = f"{path}, {kind} #{n}"
+                f = Fields(entry, where, ClaimFormatError)
+                ident = f.text("id")
+                if not _ID.match(ident):
+                    raise f.fail(f"id {_show(ident)} must be letters, digits, '.', '_' or '-' (at most 100)")
+                f.where = f'{path}, {kind} "{ident}"'
+                if ident in seen:
+                    raise f.fail(f"duplicate id {ident!r}, first used in {seen[ident]}")
+                seen[ident] = str(path)
+                if kind == "claim":
+                    claims.append(_claim(f, str(path), ident, default))
+                else:
+                    surveys.append(_survey(f, str(path), ident, default))
+    return ClaimFile(tuple(claims), tuple(surveys), tuple(titles))
+
+
+def make_claim(
+    *,
+    place: str,
+    expect: str,
+    launch: str | Sequence[str],
+    min_km: float | None = None,
+    max_km: float | None = None,
+    system: str | None = None,
+    id: str = "claim",  # noqa: A002 - the claim field is called id
+    text: str = "",
+) -> Claim:
+    """Build one claim from Python values, with the checks of the file loader.
+
+    Examples
+    --------
+    >>> c = make_claim(place="Warsaw", expect="reachable", launch="Belarus", min_km=700, max_km=5000)
+    >>> c.place.name, c.band.max_km
+    ('Warsaw', 5000.0)
+    """
+    table: dict[str, Any] = {"id": id, "place": place, "expect": expect, "from": launch}
+    for key, value in (("min_km", min_km), ("max_km", max_km), ("system", system), ("text", text or None)):
+        if value is not None:
+            table[key] = value
+    return _claim(Fields(table, f'claim "{id}"', ClaimFormatError), "<python>", id, Source())
+
+
+# ---------------------------------------------------------------------------
+
+
+def _source(f: Fields) -> Source:
+    f.only(_SOURCE_FIELDS)
+    values = {}
+    for key in ("article", "outlet", "note"):
+        values[key] = f.text(key) if f.has(key) else ""
+    date = f.table.get("date", "")
+    if isinstance(date, dt.date | dt.datetime):
+        date = date.isoformat()
+    if not isinstance(date, str):
+        raise f.fail(f"date {_show(date)} must be a date (2025-12-30) or a string ('2025-12')")
+    return Source(values["article"], date.strip(), values["outlet"], values["note"])
+
+
+def _figures(f: Fields) -> tuple[System | None, Figure, Figure]:
+    system = None
+    if f.has("system"):
+        name = f.text("system")
+        try:
+            system = lookup_system(name)
+        except GeoRangeError as exc:
+            raise f.fail(f"system: {exc}") from None
+    if f.has("max_km"):
+        maximum = parse_figure(f.table["max_km"], "max_km", f)
+    elif system is not None:
+        maximum = system.max_km
+    else:
+        raise f.fail("missing field 'max_km' (or a 'system' that gives it)")
+    if f.has("min_km"):
+        minimum = parse_figure(f.table["min_km"], "min_km", f)
+    elif system is not None:
+        minimum = system.min_km
+    else:
+        minimum = Figure.exact(0.0)
+    if minimum.value_km > maximum.value_km:
+        raise f.fail(f"min_km {minimum.value_km:g} must not exceed max_km {maximum.value_km:g}")
+    return system, minimum, maximum
+
+
+def _scenario(label: str, specs: list[str], f: Fields, key: str) -> Scenario:
+    sources = []
+    for spec in specs:
+        if len(spec) > _MAX_SOURCE:
+            raise f.fail(f"{key}: launch source of {len(spec):,} characters ({_show(spec)}); expected a country, "
+                         f"a site, LAT,LON or a file name of at most {_MAX_SOURCE:,} characters")
+        try:
+            sources.append(parse_launch(spec))
+        except GeoRangeError as exc:
+            raise f.fail(f"{key}: {exc}") from None
+    return Scenario(label, tuple(specs), tuple(sources))
+
+
+def _launches(f: Fields) -> tuple[Scenario, tuple[Scenario, ...]]:
+    specs = f.strings("from")
+    main = _scenario(" or ".join(specs), specs, f, "from")
+    extra = []
+    if f.has("scenarios"):
+        table = f.table["scenarios"]
+        if not isinstance(table, dict) or not table:
+            raise f.fail(f"scenarios {_show(table)} must be a table of label = sources, "
+                         'e.g. { "Krichev base" = "krichev" }')
+        for label, value in table.items():
+            key = f"scenarios.{_show(label)}"
+            if not label.strip():
+                raise f.fail(f"{key}: a scenario label must be a non-empty name, e.g. \"Krichev base\"")
+            sub = Fields({key: value}, f.where, ClaimFormatError)
+            extra.append(_scenario(label.strip(), sub.strings(key), f, key))
+    return main, tuple(extra)
+
+
+def _target(f: Fields) -> Target:
+    from geo.reference import places
+
+    raw = f.require("place")
+    if isinstance(raw, dict):
+        p = Fields(raw, f"{f.where}, place", ClaimFormatError)
+        p.only({"name", "lat", "lon", "country"})
+        lat, lon = p.number("lat", unit="degrees"), p.number("lon", unit="degrees")
+        if not (-90.0 <= lat <= 90.0):
+            raise p.fail(f"lat {lat:g} must be within [-90, 90]")
+        if not (-180.0 <= lon <= 180.0):
+            raise p.fail(f"lon {lon:g} must be within [-180, 180]")
+        name = p.text("name")
+        return Target(name, name, lon, lat, p.text("country", ""))
+    if not isinstance(raw, str) or not raw.strip():
+        raise f.fail(f"place {_show(raw)} must be a place name, 'LAT,LON' or a table {{ name, lat, lon }}")
+    query = raw.strip()
+    if len(query) > _MAX_NAME:
+        raise f.fail(f"place of {len(query):,} characters ({_show(query)}); expected a place name or LAT,LON "
+                     f"of at most {_MAX_NAME} characters")
+    try:
+        coord = parse_coordinate(query, what="place")
+        if coord is not None:
+            return Target(query, query, coord[0], coord[1])
+        found = places.lookup_place(query)
+    except GeoRangeError as exc:
+        raise f.fail(f"place {query!r}: {exc}") from None
+    return Target(query, found.name, found.lon, found.lat, found.country)
+
+
+def _common(f: Fields, default: Source) -> dict[str, Any]:
+    system, minimum, maximum = _figures(f)
+    launch, scenarios = _launches(f)
+    return {
+        "text": f.text("text", ""),
+        "source": _source(f.sub("source")) if f.has("source") else default,
+        "system": system,
+        "min_km": minimum,
+        "max_km": maximum,
+        "launch": launch,
+        "scenarios": scenarios,
+    }
+
+
+def _claim(f: Fields, path: str, ident: str, default: Source) -> Claim:
+    f.only(_CLAIM_FIELDS)
+    expect = f.text("expect")
+    if expect not in EXPECTATIONS:
+        hint = close_names(expect, EXPECTATIONS)
+        raise f.fail(f"expect {_show(expect)} is not one of {', '.join(EXPECTATIONS)}{hint}")
+    common = _common(f, default)
+    return Claim(id=ident, file=path, place=_target(f), expect=expect, **common)
+
+
+def _group_or_list(f: Fields, key: str) -> str | tuple[str, ...]:
+    value = f.require(key)
+    if isinstance(value, str):
+        return f.text(key)  # a set's name; an empty one is refused, not taken as "no set"
+    return tuple(f.strings(key))
+
+
+def _survey(f: Fields, path: str, ident: str, default: Source) -> Survey:
+    from geo.reference import groups
+
+    f.only(_SURVEY_FIELDS)
+    as_of = f.table.get("as_of")
+    # A TOML date-time is a datetime, which is a date too, but cannot be compared with one.
+    if as_of is not None and (not isinstance(as_of, dt.date) or isinstance(as_of, dt.datetime)):
+        raise f.fail(f"as_of {_show(as_of)} must be a TOML date such as 2023-05-26 (no time of day)")
+    places = _group_or_list(f, "places")
+    territories = _group_or_list(f, "territories") if f.has("territories") else ()
+    for key, names in (("places", places), ("territories", territories)):
+        for name in [names] if isinstance(names, str) else names:
+            if len(name) > _MAX_NAME:
+                raise f.fail(f"{key}: a name of {len(name):,} characters ({_show(name)}); expected at most "
+                             f"{_MAX_NAME}")
+    try:  # resolve now so that a bad name fails before any report is written
+        table = groups.resolve_places(places, as_of)
+        regions = tuple(groups.resolve_territories(territories, as_of)) if territories else ()
+    except GeoRangeError as exc:
+        raise f.fail(str(exc)) from None
+    common = _common(f, default)
+    return Survey(id=ident, file=path, places=places, territories=territories, as_of=as_of, table=table,
+                  regions=regions, **common)

@@ -1,0 +1,328 @@
+"""Evaluate claims: status, verdict, margin, critical values, robustness, coverage.
+
+For each scenario (launch set) of a claim the exact nearest and farthest
+distances from every launch part to the place (:func:`geo.analysis.bands.source_intervals`)
+decide everything below; nothing is read off a drawing except the coverage
+share, which carries its own error bound (:mod:`geo.analysis.coverage`).
+
+- **status** as in :mod:`geo.analysis.bands`; the claim **holds** when the status
+  matches ``expect`` (``not_reachable`` matches too_close and too_far).
+- **margin_km**: the margin of :func:`geo.analysis.bands.classify`, i.e. how far the
+  deciding distance clears the deciding threshold.
+- **critical values**: for each figure, with the other at its nominal value,
+  the nearest value at which the verdict flips. The verdict, as a function
+  of one figure, only changes at one of the parts' nearest or farthest
+  distances, so those are the only candidates; each is tested just below,
+  at and just above (boundaries are inclusive), and only values that keep
+  ``min_km <= max_km`` count.
+- **robustness**: whether the verdict is the same over the whole
+  uncertainty interval of each figure and over both together (the box);
+  tested at the interval ends and at every candidate inside, so it is
+  exact, not sampled.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Final
+
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+
+from geo.analysis.bands import MAX_RANGE_KM, RangeBand, classify, reach_table, source_intervals
+from geo.analysis.coverage import Coverage, launch_coverage, share_in_zone
+from geo.analysis.launch import LaunchSource
+from geo.analysis.population import PopulationInRange, population_in_range
+from geo.claims.model import Claim, Scenario, Survey
+from geo.reference.systems import Figure
+
+__all__ = [
+    "ClaimResult",
+    "Flip",
+    "SurveyResult",
+    "Verdict",
+    "evaluate",
+    "evaluate_claim",
+    "evaluate_survey",
+    "holds",
+]
+
+FloatArray = NDArray[np.float64]
+
+_STEP_KM: Final = 1e-6
+"""Offset (1 mm) used to test just below and above a candidate flip value."""
+
+_FIGURES: Final = ("min_km", "max_km")
+
+
+def holds(status: str, expect: str) -> bool:
+    """Return whether a status satisfies an expectation."""
+    return status != "reachable" if expect == "not_reachable" else status == expect
+
+
+@dataclass(frozen=True)
+class Flip:
+    """Where a verdict flips when one figure changes (the other at its nominal value).
+
+    Attributes
+    ----------
+    figure : str
+        ``min_km`` or ``max_km``.
+    value_km : float
+        The critical value.
+    holds_if : str
+        The claim holds (near the nominal value) when ``figure holds_if
+        value_km``: one of ``<``, ``<=``, ``>``, ``>=``.
+    """
+
+    figure: str
+    value_km: float
+    holds_if: str
+
+    def describe(self, holds_now: bool) -> str:
+        """Return e.g. ``"holds while min_km > 654.6 km"``."""
+        lead = "holds while" if holds_now else "would hold if"
+        return f"{lead} {self.figure} {self.holds_if} {self.value_km:,.1f} km"
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """A claim's outcome for one scenario."""
+
+    scenario: Scenario
+    status: str
+    holds: bool
+    nearest_km: float
+    farthest_km: float
+    margin_km: float
+    deciding_km: float
+    deciding_figure: str
+    via: str
+    flips: dict[str, Flip | None]
+    robust: bool
+    robust_by_figure: dict[str, bool]
+    coverage: Coverage
+    critical: Flip | None
+    """The flip nearest to the nominal figures (None if no figure can flip the verdict)."""
+    population: PopulationInRange | None = None
+    """Gazetteer cities and people in the reachable zone, the dead zone and beyond (None if not asked for)."""
+
+
+@dataclass(frozen=True)
+class ClaimResult:
+    """A claim with its verdict for the main launch and for each further scenario."""
+
+    claim: Claim
+    verdict: Verdict
+    scenarios: tuple[Verdict, ...]
+
+    @property
+    def holds(self) -> bool:
+        """Whether the claim holds for its main launch."""
+        return self.verdict.holds
+
+
+@dataclass(frozen=True)
+class SurveyResult:
+    """A survey's answer: statuses per place and per scenario, shares of territories."""
+
+    survey: Survey
+    places: pd.DataFrame
+    """One row per place and scenario: the reach table columns plus ``scenario``."""
+    territories: pd.DataFrame
+    """One row per territory and scenario: ``iso_a3, name, share, error, area_km2, scenario``."""
+
+
+# ---------------------------------------------------------------------------
+
+
+def _outcomes(n: FloatArray, f: FloatArray, mins: FloatArray, maxs: FloatArray, expect: str) -> NDArray[np.bool_]:
+    """Whether the claim holds for each band (``mins[k], maxs[k]``), from per-part distances (km)."""
+    reach = ((n[:, None] <= maxs[None, :]) & (f[:, None] >= mins[None, :])).any(axis=0)
+    close = (f[:, None] < mins[None, :]).all(axis=0)
+    if expect == "reachable":
+        out = reach
+    elif expect == "not_reachable":
+        out = ~reach
+    elif expect == "too_close":
+        out = close & ~reach
+    else:
+        out = ~reach & ~close
+    return np.asarray(out, dtype=bool)
+
+
+def _probe(values: FloatArray, lo: float, hi: float) -> FloatArray:
+    """Candidate values in [lo, hi]: the ends, and each breakpoint inside with its neighbours."""
+    inside = values[(values >= lo) & (values <= hi)]
+    pts = np.concatenate([[lo, hi], inside, inside - _STEP_KM, inside + _STEP_KM])
+    return np.unique(np.clip(pts, lo, hi))
+
+
+def _flip(
+    n: FloatArray, f: FloatArray, breaks: FloatArray, expect: str, figure: str, nominal: float, other: float,
+    now: bool,
+) -> Flip | None:
+    lo, hi = (0.0, other) if figure == "min_km" else (other, MAX_RANGE_KM)
+    pts = _probe(breaks, lo, hi)
+    fixed = np.full(pts.shape, other)
+    mins, maxs = (pts, fixed) if figure == "min_km" else (fixed, pts)
+    out = _outcomes(n, f, mins, maxs, expect)
+    best: Flip | None = None
+    up = np.flatnonzero((pts > nominal) & (out != now))
+    if up.size:
+        t = pts[up[0]]
+        b = breaks[np.argmin(np.abs(breaks - t))]
+        op = "<" if t == b else "<="  # the outcome at nominal lasts up to b (inclusive or not)
+        best = Flip(figure, float(b), op if now else _negate(op))
+    down = np.flatnonzero((pts < nominal) & (out != now))
+    if down.size:
+        t = pts[down[-1]]
+        b = breaks[np.argmin(np.abs(breaks - t))]
+        op = ">" if t == b else ">="
+        if best is None or nominal - b < best.value_km - nominal:
+            best = Flip(figure, float(b), op if now else _negate(op))
+    return best
+
+
+def _negate(op: str) -> str:
+    return {"<": ">=", "<=": ">", ">": "<=", ">=": "<"}[op]
+
+
+def _robust(
+    n: FloatArray, f: FloatArray, breaks: FloatArray, expect: str, minimum: Figure, maximum: Figure, now: bool
+) -> tuple[bool, dict[str, bool]]:
+    pmin = _probe(breaks, minimum.low_km, minimum.high_km)
+    pmax = _probe(breaks, maximum.low_km, maximum.high_km)
+    by_figure = {}
+    for figure, pts in (("min_km", pmin), ("max_km", pmax)):
+        fixed = np.full(pts.shape, maximum.value_km if figure == "min_km" else minimum.value_km)
+        mins, maxs = (pts, fixed) if figure == "min_km" else (fixed, pts)
+        valid = mins <= maxs
+        by_figure[figure] = bool((_outcomes(n, f, mins[valid], maxs[valid], expect) == now).all())
+    mins, maxs = (a.ravel() for a in np.meshgrid(pmin, pmax, indexing="ij"))
+    valid = mins <= maxs
+    joint = bool((_outcomes(n, f, mins[valid], maxs[valid], expect) == now).all())
+    return joint, by_figure
+
+
+@functools.lru_cache(maxsize=128)
+def _population(sources: tuple[LaunchSource, ...], min_km: float, max_km: float) -> PopulationInRange:
+    """Return the population in range, computed once per launch and band (many claims share both)."""
+    return population_in_range(sources, RangeBand(min_km, max_km))
+
+
+def _verdict(claim: Claim, scenario: Scenario, *, with_coverage: bool, with_population: bool = False) -> Verdict:
+    band = claim.band
+    lon, lat = np.array([claim.place.lon]), np.array([claim.place.lat])
+    labels, nearest, farthest = source_intervals(scenario.sources, lon, lat)
+    status_a, margin_a, part_a = classify(nearest, farthest, band)
+    status, margin, part = str(status_a[0]), float(margin_a[0]) / 1000.0, int(part_a[0])
+    n, f = nearest[:, 0] / 1000.0, farthest[:, 0] / 1000.0
+    now = holds(status, claim.expect)
+    if status == "reachable":
+        by_max = band.max_km - n[part] <= f[part] - band.min_km
+        figure, deciding = ("max_km", n[part]) if by_max else ("min_km", f[part])
+    elif status == "too_far" and n[part] > band.max_km:
+        figure, deciding = "max_km", n[part]
+    else:
+        figure, deciding = "min_km", f[part]
+    breaks = np.unique(np.concatenate([n, f]))  # the only values at which a verdict can flip
+    flips = {
+        "min_km": _flip(n, f, breaks, claim.expect, "min_km", band.min_km, band.max_km, now),
+        "max_km": _flip(n, f, breaks, claim.expect, "max_km", band.max_km, band.min_km, now),
+    }
+    nominal = {"min_km": band.min_km, "max_km": band.max_km}
+    candidates = [fl for fl in flips.values() if fl is not None]
+    nearest_flip = min(candidates, key=lambda fl: abs(fl.value_km - nominal[fl.figure]), default=None)
+    robust, by_figure = _robust(n, f, breaks, claim.expect, claim.min_km, claim.max_km, now)
+    if with_coverage:
+        coverage = launch_coverage(scenario.sources, claim.place.lon, claim.place.lat, band)
+    else:
+        coverage = Coverage(None, 0.0, 0.0, 0.0, 0, 0)
+    return Verdict(
+        scenario=scenario,
+        status=status,
+        holds=now,
+        nearest_km=float(n.min()),
+        farthest_km=float(f.max()),
+        margin_km=margin,
+        deciding_km=float(deciding),
+        deciding_figure=figure,
+        via=labels[part],
+        flips=flips,
+        robust=robust,
+        robust_by_figure=by_figure,
+        coverage=coverage,
+        critical=nearest_flip,
+        population=_population(tuple(scenario.sources), band.min_km, band.max_km) if with_population else None,
+    )
+
+
+def evaluate_claim(claim: Claim, *, coverage: bool = True, population: bool = False) -> ClaimResult:
+    """Evaluate a claim for its main launch and each further scenario.
+
+    Parameters
+    ----------
+    claim : Claim
+    coverage : bool, default True
+        Compute the launch-area coverage (about 0.05-0.3 s per claim whose
+        place is reachable from only part of a territory).
+    population : bool, default False
+        Count the gazetteer cities and their people in each zone of the
+        claim's band (:mod:`geo.analysis.population`), once per launch and band.
+
+    Examples
+    --------
+    >>> from geo.claims.model import make_claim
+    >>> r = evaluate_claim(make_claim(place="Kyiv", expect="too_close", launch="BLR", min_km=700, max_km=5000))
+    >>> v = r.verdict
+    >>> v.status, v.holds, f"{v.margin_km:.1f}", v.critical.describe(v.holds)
+    ('too_close', True, '45.4', 'holds while min_km > 654.6 km')
+    """
+    main = _verdict(claim, claim.launch, with_coverage=coverage, with_population=population)
+    extra = tuple(_verdict(claim, s, with_coverage=coverage, with_population=population) for s in claim.scenarios)
+    return ClaimResult(claim, main, extra)
+
+
+def evaluate_survey(survey: Survey, *, tolerance_m: float = 10.0, shares: bool = True) -> SurveyResult:
+    """Answer a survey: every place's status per scenario, and territory shares in the reachable zone.
+
+    ``shares=False`` skips the territory shares (the slow part: a reachable
+    zone per scenario); ``territories`` is then empty.
+    """
+    from geo.analysis.zones import reachable_zone
+
+    band = survey.band
+    frames = []
+    rows = []
+    territories = survey.regions
+    for scenario in (survey.launch, *survey.scenarios):
+        frame = reach_table(survey.table, list(scenario.sources), band)
+        frame.insert(0, "scenario", scenario.label)
+        frames.append(frame)
+        if territories and shares:
+            zone = reachable_zone(list(scenario.sources), band, tolerance_m=tolerance_m)
+            for code, name, geometry in territories:
+                share, error, area = share_in_zone(zone, geometry, tolerance_m)
+                rows.append(
+                    {"scenario": scenario.label, "iso_a3": code, "name": name, "share": share, "error": error,
+                     "area_km2": area}
+                )
+    columns = ["scenario", "iso_a3", "name", "share", "error", "area_km2"]
+    return SurveyResult(survey, pd.concat(frames, ignore_index=True), pd.DataFrame(rows, columns=columns))
+
+
+def evaluate(
+    claims: Sequence[Claim],
+    surveys: Sequence[Survey] = (),
+    *,
+    coverage: bool = True,
+    shares: bool = True,
+    population: bool = False,
+) -> tuple[list[ClaimResult], list[SurveyResult]]:
+    """Evaluate claims and surveys in order (the options as for the single functions)."""
+    return ([evaluate_claim(c, coverage=coverage, population=population) for c in claims],
+            [evaluate_survey(s, shares=shares) for s in surveys])

@@ -1,0 +1,288 @@
+"""Read launch areas from user files: GeoJSON, GeoPackage, shapefile (``--from FILE``).
+
+Polygon or MultiPolygon features, checked feature by feature, reprojected to
+EPSG:4326 (:mod:`geo.inputs._files`), split at the antimeridian on the
+geodesic and repaired with a :class:`~geo.errors.GeoRangeWarning` when
+invalid; read by :func:`read_launch_file`.
+"""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Final
+
+import numpy as np
+import shapely
+from numpy.typing import NDArray
+from shapely.geometry.base import BaseGeometry
+
+from geo.errors import GeoRangeWarning, InputFileError
+from geo.geodesy.ellipsoid import WGS84
+from geo.geodesy.lonlat import fold, polygonal, unwrap, wrap
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+from geo.inputs._files import (
+    _check_file,
+    _fmt,
+    _gdal_message,
+    _gis_layer,
+    _out_of_range,
+    _parse_crs,
+    _passing_on_warnings,
+    _Projector,
+)
+
+__all__ = ["LAUNCH_SUFFIXES", "read_launch_file"]
+
+FloatArray = NDArray[np.float64]
+BoolArray = NDArray[np.bool_]
+
+LAUNCH_SUFFIXES: Final = (".geojson", ".json", ".gpkg", ".shp", ".zip")
+"""File name endings (any case) read as launch areas."""
+
+_GIS_SUFFIXES: Final = (".gpkg", ".geojson", ".json", ".shp", ".zip")
+_POLYGONAL: Final = ("Polygon", "MultiPolygon")
+
+
+# -- launch areas ------------------------------------------------------------------
+
+
+def read_launch_file(path: str | Path) -> tuple[str, BaseGeometry]:
+    """Read a launch area from a GeoJSON, GeoPackage or shapefile of polygons.
+
+    Parameters
+    ----------
+    path : str or Path
+        A file ending in one of :data:`LAUNCH_SUFFIXES`; a ``.zip`` holds a
+        shapefile. A GeoPackage may hold other tables, but only one layer
+        with geometries.
+
+    Returns
+    -------
+    label : str
+        The ``name`` property (any case) of a single feature, if it has a
+        non-empty one, else the file name.
+    geometry : shapely.Polygon or shapely.MultiPolygon
+        Longitude/latitude degrees on WGS84, every part within
+        [-180, 180] x [-90, 90] (RFC 7946). Several features are merged
+        into one area (their union: "launched from anywhere in any of
+        them"); so are the overlapping parts of a MultiPolygon. A valid
+        single feature that needs no split keeps its vertices exactly.
+
+    Raises
+    ------
+    InputFileError
+        If the file is missing, not a readable GIS file, has several layers
+        with geometries or no features; or if a feature (counted from 1) has
+        no geometry, an empty one, one that is not a Polygon or MultiPolygon
+        (the message names its type), a vertex that is not finite or out of
+        range (after reprojection), a ring that winds around a pole, or an
+        invalid polygon whose repair leaves no area.
+
+    Warns
+    -----
+    GeoRangeWarning
+        When an invalid polygon (self-intersecting, e.g. a bowtie; a hole
+        outside its shell; overlapping rings) is repaired with
+        :func:`shapely.make_valid`, keeping its polygonal parts: the warning
+        gives the reason and the area before and after, in km² on the WGS84
+        ellipsoid. Also when the file has no CRS and its coordinates are
+        taken as EPSG:4326.
+
+    Notes
+    -----
+    A polygon with an edge spanning more than 180 degrees of longitude is
+    read as crossing the antimeridian (RFC 7946 edges take the short way)
+    and split there: the point where the edge's geodesic meets +-180 is
+    found on the ellipsoid and becomes a vertex of both pieces, so the split
+    area is exactly the area drawn. A ring that winds once around a pole
+    instead of being closed along it cannot be read this way and is
+    refused. The repair works in planar lon/lat: the vertices it adds (where
+    edges cross) lie on the straight lon/lat segments, not exactly on the
+    geodesic edges, which is one more reason why a repair warns.
+    """
+    p = Path(path)
+    _check_file(p)
+    meta, table = _read_gis(p)
+    if table.num_rows == 0:
+        raise InputFileError(f"{p}: no features; expected Polygon or MultiPolygon features (a launch area)")
+    column = meta["geometry_name"] or "wkb_geometry"
+    if column not in table.column_names:
+        raise InputFileError(f"{p}: the layer has no geometry column")
+    projector = _Projector(_parse_crs(meta.get("crs"), p), p)
+    wkb = table.column(column).to_numpy(zero_copy_only=False)
+    geoms = []
+    for k, raw in enumerate(wkb, start=1):
+        geoms.append(_launch_feature(raw, f"{p}, feature {k}", projector))
+    if projector.assumed:
+        projector.warn_assumed()
+    parts = [_normalise(g, f"{p}, feature {k}") for k, g in enumerate(geoms, start=1)]
+    geometry = parts[0] if len(parts) == 1 else polygonal(shapely.union_all(parts))
+    label = p.name
+    if table.num_rows == 1:
+        for name in table.column_names:
+            if name.lower() == "name" and name != column:
+                value = table.column(name)[0].as_py()
+                if isinstance(value, str) and value.strip():
+                    label = value.strip()
+                break
+    return label, geometry
+
+
+def _read_gis(p: Path) -> tuple[dict[str, Any], pa.Table]:
+    import pyogrio
+    from pyogrio.errors import DataLayerError, DataSourceError, FieldError, GeometryError
+
+    if p.suffix.lower() not in _GIS_SUFFIXES:
+        raise InputFileError(f"{p}: expected a GeoJSON, GeoPackage or shapefile ({', '.join(LAUNCH_SUFFIXES)})")
+    layer = _gis_layer(p)
+    try:
+        with _passing_on_warnings(p):
+            meta, table = pyogrio.read_arrow(str(p), layer=layer)
+    except (DataSourceError, DataLayerError, FieldError, GeometryError) as exc:
+        raise InputFileError(f"{p}: cannot read ({_gdal_message(exc, p)})") from None
+    return meta, table
+
+
+def _launch_feature(raw: bytes | None, where: str, projector: _Projector) -> BaseGeometry:
+    """Decode, check and reproject one launch feature (not yet repaired or split)."""
+    if raw is None:
+        raise InputFileError(f"{where}: no geometry (null); expected a Polygon or MultiPolygon")
+    with np.errstate(invalid="ignore"):  # a NaN coordinate is reported below, by position
+        g = shapely.from_wkb(raw, on_invalid="ignore")
+    if g is None:
+        raise InputFileError(f"{where}: the geometry cannot be decoded (malformed WKB)")
+    if g.geom_type not in _POLYGONAL:
+        raise InputFileError(f"{where}: is a {g.geom_type}; expected a Polygon or MultiPolygon (a launch area)")
+    if g.is_empty:
+        raise InputFileError(f"{where}: the {g.geom_type} is empty")
+    g = projector.geometry(shapely.force_2d(g))
+    xy = shapely.get_coordinates(g)
+    bad = _out_of_range(xy[:, 0], xy[:, 1])
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise InputFileError(
+            f"{where}: vertex {i + 1} ({_fmt(xy[i, 0])}, {_fmt(xy[i, 1])}) is not a lon/lat position "
+            f"in [-180, 180] x [-90, 90]{projector.note}"
+        )
+    return g
+
+
+def _normalise(g: BaseGeometry, where: str) -> BaseGeometry:
+    """Split parts that cross the antimeridian and repair invalid ones (with a warning)."""
+    polys = list(shapely.get_parts(g))
+    if g.is_valid and not any(_crosses(r) for poly in polys for r in _rings(poly)):
+        return g
+    pieces = []
+    for j, poly in enumerate(polys, start=1):
+        here = f"{where}, part {j}" if len(polys) > 1 else where
+        poly, crossed = _continuous(poly, here)
+        if not poly.is_valid:
+            poly = _repair(poly, here)
+        pieces.append(fold(poly) if crossed else poly)
+    # Overlapping parts of a MultiPolygon make it invalid but mean just their union.
+    return polygonal(shapely.union_all(pieces))
+
+
+def _rings(poly: BaseGeometry) -> list[FloatArray]:
+    return [np.asarray(r.coords, dtype=float)[:, :2] for r in (poly.exterior, *poly.interiors)]
+
+
+def _crosses(xy: FloatArray) -> bool:
+    """Tell whether an edge spans more than 180 degrees of longitude (edges along a pole excepted)."""
+    x, y = xy[:, 0], xy[:, 1]
+    along_pole = (np.abs(y[:-1]) == 90.0) & (y[1:] == y[:-1])
+    return bool(np.any((np.abs(np.diff(x)) > 180.0) & ~along_pole))
+
+
+def _continuous(poly: BaseGeometry, where: str) -> tuple[BaseGeometry, bool]:
+    """Return the polygon with continuous longitudes if it crosses the antimeridian, and whether it does.
+
+    Each edge that crosses a meridian 180 + 360 k gets a vertex where its
+    geodesic crosses it, so that cutting there (:func:`geo.geodesy.lonlat.fold`)
+    keeps the area drawn.
+    """
+    rings = _rings(poly)
+    if not any(_crosses(xy) for xy in rings):
+        return poly, False
+    out: list[FloatArray] = []
+    for j, xy in enumerate(rings):
+        x, y = unwrap(xy[:, 0]), xy[:, 1]
+        if abs(x[-1] - x[0]) > 1e-9:
+            raise InputFileError(
+                f"{where}: a ring winds around a pole (its longitudes run through 360 degrees); "
+                "close a polygon that holds a pole along the pole, e.g. through (180, 90) and (-180, 90)"
+            )
+        if j:  # a hole: into the shell's frame
+            x = x - 360.0 * float(np.round((x.mean() - out[0][:, 0].mean()) / 360.0))
+        out.append(_with_meridian_vertices(x, y))
+    return shapely.Polygon(out[0], out[1:]), True
+
+
+def _with_meridian_vertices(x: FloatArray, y: FloatArray) -> FloatArray:
+    """Insert, in each edge crossing a meridian 180 + 360 k, the point where its geodesic crosses it."""
+    k1 = np.floor((x[:-1] - 180.0) / 360.0)
+    k2 = np.floor((x[1:] - 180.0) / 360.0)
+    c = 180.0 + 360.0 * np.maximum(k1, k2)
+    cross = np.flatnonzero((k1 != k2) & (x[:-1] != c) & (x[1:] != c))
+    if cross.size == 0:
+        return np.column_stack([x, y])
+    lat = _geodesic_lat_at(x[cross], y[cross], x[cross + 1], y[cross + 1], c[cross])
+    xs = np.insert(x, cross + 1, c[cross])
+    ys = np.insert(y, cross + 1, lat)
+    return np.column_stack([xs, ys])
+
+
+def _geodesic_lat_at(x1: FloatArray, y1: FloatArray, x2: FloatArray, y2: FloatArray, c: FloatArray) -> FloatArray:
+    """Latitude where the geodesic from (x1, y1) to (x2, y2) meets longitude c (unwrapped degrees).
+
+    Bisection on the distance along the geodesic: its longitude moves
+    monotonically from x1 to x2 on an edge shorter than 180 degrees of
+    longitude that does not pass over a pole.
+    """
+    azi, _, length = WGS84.inv(wrap(x1), y1, wrap(x2), y2)
+    lo, hi = np.zeros_like(x1), np.asarray(length, dtype=float).copy()
+    east = x2 > x1
+    for _ in range(64):  # 20,000 km / 2**64: far below a nanometre
+        mid = 0.5 * (lo + hi)
+        lon, _, _ = WGS84.fwd(wrap(x1), y1, azi, mid)
+        rel = x1 + wrap(np.asarray(lon) - wrap(x1))
+        before = np.where(east, rel < c, rel > c)
+        lo, hi = np.where(before, mid, lo), np.where(before, hi, mid)
+    _, lat, _ = WGS84.fwd(wrap(x1), y1, azi, 0.5 * (lo + hi))
+    return np.asarray(lat, dtype=float)
+
+
+def _area_km2(g: BaseGeometry) -> float:
+    """Area (km², WGS84 geodesic edges) as the ring formula gives it: shells minus holes, each taken positive.
+
+    For an invalid polygon this is the area "as drawn": the lobes of a bowtie
+    count with opposite signs.
+    """
+    total = 0.0
+    for poly in shapely.get_parts(g):
+        if poly.geom_type != "Polygon" or poly.is_empty:
+            continue
+        rings = _rings(poly)
+        areas = [abs(WGS84.polygon_area_perimeter(xy[:, 0], xy[:, 1])[0]) for xy in rings]
+        total += areas[0] - sum(areas[1:])
+    return total / 1e6
+
+
+def _repair(poly: BaseGeometry, where: str) -> BaseGeometry:
+    reason = shapely.is_valid_reason(poly)
+    repaired = polygonal(shapely.make_valid(poly))
+    if repaired.is_empty:
+        raise InputFileError(f"{where}: invalid polygon ({reason}) that encloses no area; expected a polygon")
+    before, after = _area_km2(poly), _area_km2(repaired)
+    warnings.warn(
+        f"{where}: invalid polygon ({reason}) repaired with shapely.make_valid, keeping its polygonal parts: "
+        f"area {before:,.1f} km² as drawn, {after:,.1f} km² repaired ({after - before:+,.1f} km²); "
+        "check that this is the launch area meant",
+        GeoRangeWarning,
+        stacklevel=5,
+    )
+    return repaired

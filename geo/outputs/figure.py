@@ -1,0 +1,766 @@
+"""Static claim figures: matplotlib, one page wide, reproducible and escaped.
+
+:func:`claim_figure` draws a :class:`geo.outputs.mapcontent.MapContent` as a
+:class:`matplotlib.figure.Figure` (no pyplot, no global state) and
+:func:`save_figure` writes it atomically as PNG (200 dpi) or SVG.
+
+Projection
+----------
+The map is azimuthal equidistant (``+proj=aeqd`` on WGS84) centred on the
+main launch, and shows the disk of the points within ``radius_km`` of that
+centre. Range zones are sets of points within some distance of the launch,
+so this is the projection that shows them honestly: distances from the
+centre are true (PROJ computes them as ellipsoidal geodesics), a zone that
+holds a pole is drawn around the pole instead of as a band along the top of
+a map, and nothing is cut at the antimeridian. Away from the centre, shapes
+and areas are stretched across the radial direction (by 15 % at 5,800 km);
+the disk is capped at :data:`MAX_RADIUS_KM` because the stretch grows without
+bound towards the antipode.
+
+How lon/lat geometry is projected (:class:`MapProjection`)
+---------------------------------------------------------
+The zones of :mod:`geo.analysis.zones` and the countries are valid lon/lat polygons:
+split at the antimeridian and closed along latitude +-90 around a pole.
+Projected vertex by vertex they would be wrong twice over: their straight
+lon/lat edges (the closure along the pole, the antimeridian cut, a long
+edge of a country) are curves on the map, and the closure and cut edges
+are map artefacts that land inside the zone. So each geometry is
+
+1. intersected, in lon/lat, with the view disk, itself a lon/lat polygon
+   built by :func:`geo.analysis.zones.reach_zone` (valid when it holds a pole or
+   crosses the antimeridian), so nothing near the antipode is projected;
+2. densified to 0.25 degree (:func:`shapely.segmentize`), so the straight
+   lon/lat edges become curves in the projection;
+3. transformed vertex by vertex with pyproj;
+4. repaired and merged: :func:`shapely.make_valid` removes the zero-width
+   spike that the closure along a pole becomes (the edges up and down the
+   cut meridian coincide, and the edge along the pole collapses to a
+   point), and a union on a 1 m grid joins the pieces that meet at the
+   antimeridian; holes narrower than the grid left along that seam (the
+   two sides are projected from longitudes +180 and -180 and differ by
+   rounding) are dropped.
+
+Lines (the zone limits) get steps 1 to 3 and are joined on the same grid.
+
+Limits: the view disk is drawn to 1 km, so geometry that reaches the edge
+of the view is clipped within 1 km of the frame (a small fraction of a
+pixel). The drawn curves are densified straight lon/lat edges, as GeoJSON
+viewers draw them; the zones' own error bound (``tolerance_m``) holds for
+them, plus the simplification of :data:`DRAW_SIMPLIFY` of the map's
+diameter (a twentieth of a pixel at 200 dpi) used to keep SVG files small.
+Geometry beyond :data:`MAX_RADIUS_KM` from the centre is not drawn.
+
+Text
+----
+Titles, names and sources come from user files. They are drawn as plain
+text: mathtext (``$...$``) and TeX are switched off on every text artist,
+and markup such as ``<b>`` is shown as typed. SVG text is drawn as paths,
+so no user string reaches the SVG markup.
+
+Reproducibility
+---------------
+Fonts and sizes are fixed in an rc context, the creation date is left out
+of the file metadata and SVG ids are salted with a constant, so the same
+content gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any, Final, Literal, TypeVar
+
+import matplotlib
+import numpy as np
+import shapely
+from matplotlib import patheffects
+from matplotlib.artist import Artist
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.collections import LineCollection
+from matplotlib.figure import Figure
+from matplotlib.legend import Legend
+from matplotlib.lines import Line2D
+from matplotlib.patches import Circle, Patch, PathPatch
+from matplotlib.path import Path as MplPath
+from matplotlib.text import Text
+from matplotlib.transforms import Bbox
+from matplotlib.typing import RcKeyType
+from numpy.typing import ArrayLike, NDArray
+from pyproj import CRS, Transformer
+from shapely.geometry.base import BaseGeometry
+
+from geo.analysis.launch import LaunchPoint, LaunchRegion, LaunchSource
+from geo.analysis.zones import reach_zone
+from geo.errors import InputFileError
+from geo.geodesy.ellipsoid import WGS84
+from geo.geodesy.lonlat import orient, polygonal
+from geo.outputs.atomic import atomic_path
+from geo.outputs.mapcontent import STATUS_COLORS, STATUS_LABELS, MapContent, Mark, ZoneSet
+from geo.reference.datafiles import data_path
+
+__all__ = [
+    "FIGURE_FORMATS",
+    "MAX_RADIUS_KM",
+    "MapProjection",
+    "claim_figure",
+    "projection_for",
+    "save_figure",
+]
+
+FloatArray = NDArray[np.float64]
+_A = TypeVar("_A", bound=Artist)
+
+FIGURE_FORMATS: Final = {".png": "png", ".svg": "svg"}
+"""Output extensions accepted by :func:`save_figure` and their matplotlib formats."""
+MAX_RADIUS_KM: Final = 15_000.0
+"""Largest radius of the view disk, in km; zones reaching farther are clipped."""
+VIEW_MARGIN: Final = 0.08
+"""The view disk reaches this fraction beyond the farthest outer limit or place."""
+DRAW_SIMPLIFY: Final = 1.0 / 20_000.0
+"""Drawn geometry is simplified by this fraction of the map's diameter (sub-pixel)."""
+PNG_DPI: Final = 200
+
+_DENSIFY_DEG: Final = 0.25  # lon/lat edges are split into steps of at most this many degrees
+_GRID_M: Final = 1.0  # projected pieces are merged on a grid of this size, in metres
+_DISK_TOLERANCE_M: Final = 1000.0  # the view disk is drawn to this tolerance
+
+_OCEAN: Final = "#d4e6f1"
+_LAND: Final = "#f4f1ea"
+_BORDER: Final = "#9a9a9a"
+_DEAD: Final = "#4d4d4d"
+_FAILS: Final = "#ffd400"
+_LAUNCH_FILL: Final = "#d0d0d0"
+_GRATICULE: Final = "#7f97ad"
+
+_TITLE_PT: Final = 11.0
+_TEXT_PT: Final = 7.5
+_SMALL_PT: Final = 7.0
+_MARGIN_IN: Final = 0.15
+_MAP_SHARE: Final = 0.8  # diameter of the map as a share of the figure width
+
+# Label positions around a place, in order of preference: (dx, dy) in points and alignment.
+_HAlign = Literal["left", "center", "right"]
+_VAlign = Literal["bottom", "center", "top"]
+_LABEL_SPOTS: Final[tuple[tuple[float, float, _HAlign, _VAlign], ...]] = (
+    (5.0, 2.0, "left", "bottom"),
+    (-5.0, 2.0, "right", "bottom"),
+    (5.0, -2.0, "left", "top"),
+    (-5.0, -2.0, "right", "top"),
+    (0.0, 6.0, "center", "bottom"),
+    (0.0, -6.0, "center", "top"),
+    (7.0, 0.0, "left", "center"),
+    (-7.0, 0.0, "right", "center"),
+)
+
+_RC: Final[dict[RcKeyType, Any]] = {
+    "font.family": "DejaVu Sans",
+    "font.size": _TEXT_PT,
+    "text.usetex": False,
+    "svg.fonttype": "path",
+    "svg.hashsalt": "georange",
+    "path.simplify": True,
+    "axes.unicode_minus": False,
+}
+
+
+# ---------------------------------------------------------------------------
+# Projection
+
+
+@dataclass(frozen=True)
+class MapProjection:
+    """An azimuthal equidistant map of the disk within ``radius_km`` of a centre.
+
+    Build it with :meth:`centred` or :func:`projection_for`.
+
+    Attributes
+    ----------
+    lon_0, lat_0 : float
+        The centre in degrees.
+    radius_km : float
+        Radius of the view disk in km (geodesic distance from the centre).
+    transformer : pyproj.Transformer
+        Lon/lat degrees (``always_xy``) to map metres; its inverse goes back.
+    disk : shapely Polygon
+        The view disk as a lon/lat polygon (see the module docstring).
+    """
+
+    lon_0: float
+    lat_0: float
+    radius_km: float
+    transformer: Transformer = field(repr=False, compare=False)
+    disk: BaseGeometry = field(repr=False, compare=False)
+
+    @classmethod
+    def centred(cls, lon: float, lat: float, radius_km: float) -> MapProjection:
+        """Return the projection centred on (``lon``, ``lat``) showing ``radius_km`` around it.
+
+        Parameters
+        ----------
+        lon, lat : float
+            Centre in degrees.
+        radius_km : float
+            Radius of the view disk in km, at most :data:`MAX_RADIUS_KM`.
+
+        Raises
+        ------
+        ValueError
+            If ``radius_km`` is not in (0, :data:`MAX_RADIUS_KM`].
+        """
+        if not 0.0 < radius_km <= MAX_RADIUS_KM:
+            raise ValueError(f"view radius {radius_km!r} km must be in (0, {MAX_RADIUS_KM:,.0f}]")
+        crs = CRS.from_proj4(f"+proj=aeqd +lat_0={lat!r} +lon_0={lon!r} +datum=WGS84 +units=m +no_defs")
+        transformer = Transformer.from_crs(CRS.from_epsg(4326), crs, always_xy=True)
+        disk = reach_zone([LaunchPoint("view", lon, lat)], radius_km, tolerance_m=_DISK_TOLERANCE_M)
+        shapely.prepare(disk)
+        return cls(lon, lat, radius_km, transformer, disk)
+
+    @property
+    def radius_m(self) -> float:
+        """Radius of the view disk in metres (also its radius on the map)."""
+        return self.radius_km * 1000.0
+
+    def xy(self, lon: ArrayLike, lat: ArrayLike) -> tuple[FloatArray, FloatArray]:
+        """Return map coordinates in metres of points given in degrees."""
+        x, y = self.transformer.transform(np.asarray(lon, dtype=float), np.asarray(lat, dtype=float))
+        return np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+
+    def _transform(self, coords: FloatArray) -> FloatArray:
+        x, y = self.xy(coords[:, 0], coords[:, 1])
+        return np.column_stack([x, y])
+
+    def polygons(self, geometry: BaseGeometry) -> BaseGeometry:
+        """Return the part of a lon/lat (Multi)Polygon inside the view disk, in map metres.
+
+        Parameters
+        ----------
+        geometry : shapely Polygon or MultiPolygon
+            Valid lon/lat polygons in [-180, 180] x [-90, 90], split at the
+            antimeridian, closed along latitude +-90 around a pole.
+
+        Returns
+        -------
+        shapely Polygon or MultiPolygon
+            Valid, on a 1 m grid, exteriors counter-clockwise; pieces that met
+            at the antimeridian are one polygon. Empty if nothing is in view.
+        """
+        if geometry.is_empty:
+            return shapely.Polygon()
+        if not geometry.is_valid:
+            geometry = polygonal(shapely.make_valid(geometry))
+        clipped = polygonal(shapely.intersection(geometry, self.disk))
+        if clipped.is_empty:
+            return shapely.Polygon()
+        projected = shapely.transform(shapely.segmentize(clipped, _DENSIFY_DEG), self._transform)
+        parts = [polygonal(shapely.make_valid(p)) for p in shapely.get_parts(projected)]
+        return orient(_without_slivers(polygonal(shapely.union_all(parts, grid_size=_GRID_M))))
+
+    def lines(self, geometry: BaseGeometry) -> BaseGeometry:
+        """Return the part of lon/lat lines inside the view disk, in map metres (a MultiLineString)."""
+        if geometry.is_empty:
+            return shapely.MultiLineString()
+        clipped = shapely.intersection(geometry, self.disk)
+        pieces = [g for g in shapely.get_parts(clipped) if g.geom_type == "LineString" and not g.is_empty]
+        if not pieces:
+            return shapely.MultiLineString()
+        dense = shapely.segmentize(shapely.MultiLineString(pieces), _DENSIFY_DEG)
+        projected = shapely.set_precision(shapely.transform(dense, self._transform), _GRID_M)
+        merged = shapely.line_merge(projected)
+        parts = [g for g in shapely.get_parts(merged) if g.geom_type == "LineString" and not g.is_empty]
+        return shapely.MultiLineString(parts) if parts else shapely.MultiLineString()
+
+
+def _without_slivers(geometry: BaseGeometry) -> BaseGeometry:
+    """Drop holes and pieces narrower than the grid: the seams left where the cut meridian's two sides met.
+
+    The edges up and down the cut meridian (and the two pieces of a zone
+    split there) are projected from longitudes +180 and -180, whose map
+    coordinates differ by rounding; the union on the grid may leave a hole
+    a few nanometres wide along the seam. A hole or piece counts as a
+    sliver when its mean width, twice its area over its perimeter, is under
+    the grid size.
+    """
+    polys = []
+    for poly in shapely.get_parts(geometry):
+        if 2.0 * poly.area < _GRID_M * poly.exterior.length:
+            continue
+        holes = [r for r in poly.interiors if 2.0 * shapely.Polygon(r).area >= _GRID_M * r.length]
+        polys.append(shapely.Polygon(poly.exterior, holes))
+    if not polys:
+        return shapely.Polygon()
+    return polys[0] if len(polys) == 1 else shapely.MultiPolygon(polys)
+
+
+def projection_for(content: MapContent) -> MapProjection:
+    """Return the projection of a claim figure: centred on the main launch, holding the zones and the places.
+
+    The centre is the centre of the first zone set's launch sources (the
+    mean direction of their centres: a site, or a territory's area-weighted
+    centroid). The radius holds the outer limit of every main zone set, the
+    launch and every place, plus :data:`VIEW_MARGIN`, capped at
+    :data:`MAX_RADIUS_KM`.
+    """
+    sources: Sequence[LaunchSource] = content.zone_sets[0].scenario.sources if content.zone_sets else content.launches
+    if sources:
+        lon0, lat0 = _centre(sources)
+    else:
+        west, south, east, north = content.view
+        lon0, lat0 = (west + east) / 2.0, (south + north) / 2.0
+    lon_parts: list[FloatArray] = []
+    lat_parts: list[FloatArray] = []
+    for zone_set in content.zone_sets:
+        if zone_set.main and not zone_set.outer_limit.is_empty:
+            xy = shapely.get_coordinates(zone_set.outer_limit)
+            lon_parts.append(xy[:, 0])
+            lat_parts.append(xy[:, 1])
+    for source in content.main_launches:
+        xy = (shapely.get_coordinates(source.geometry) if isinstance(source, LaunchRegion)
+              else np.array([[source.lon, source.lat]]))
+        lon_parts.append(xy[:, 0])
+        lat_parts.append(xy[:, 1])
+    lon_parts.append(np.array([m.lon for m in content.marks], dtype=float))
+    lat_parts.append(np.array([m.lat for m in content.marks], dtype=float))
+    lon, lat = np.concatenate(lon_parts), np.concatenate(lat_parts)
+    farthest_m = 0.0
+    if lon.size:
+        _, _, dist = WGS84.inv(np.full(lon.size, lon0), np.full(lat.size, lat0), lon, lat)
+        farthest_m = float(np.max(dist))
+    radius_km = min(max(farthest_m / 1000.0 * (1.0 + VIEW_MARGIN), 100.0), MAX_RADIUS_KM)
+    return MapProjection.centred(lon0, lat0, radius_km)
+
+
+def _centre(sources: Sequence[LaunchSource]) -> tuple[float, float]:
+    """Return the mean direction of the sources' centres (lon, lat): robust across the antimeridian."""
+    vectors = []
+    for source in sources:
+        if isinstance(source, LaunchPoint):
+            vectors.append(_unit(source.lon, source.lat))
+            continue
+        polys = list(shapely.get_parts(source.geometry))
+        weights = np.array([p.area for p in polys])  # parts do not cross the antimeridian (RFC 7946)
+        centres = np.array([_unit(p.centroid.x, p.centroid.y) for p in polys])
+        total = centres.T @ weights if weights.sum() > 0 else centres.sum(axis=0)
+        vectors.append(total / np.linalg.norm(total))
+    mean = np.sum(vectors, axis=0)
+    if np.linalg.norm(mean) < 1e-9:  # sources on opposite sides of the Earth: any of them will do
+        mean = vectors[0]
+    x, y, z = mean / np.linalg.norm(mean)
+    return float(np.degrees(np.arctan2(y, x))), float(np.degrees(np.arctan2(z, np.hypot(x, y))))
+
+
+def _unit(lon: float, lat: float) -> FloatArray:
+    lam, phi = np.radians(lon), np.radians(lat)
+    return np.array([np.cos(phi) * np.cos(lam), np.cos(phi) * np.sin(lam), np.sin(phi)])
+
+
+# ---------------------------------------------------------------------------
+# Drawing
+
+
+def _basemap() -> tuple[BaseGeometry, ...]:
+    """Return the country polygons of ``data/basemap.geojson`` (lon/lat)."""
+    return _read_basemap(data_path("basemap.geojson"))
+
+
+@cache
+def _read_basemap(path: Path) -> tuple[BaseGeometry, ...]:
+    with path.open(encoding="utf-8") as f:
+        features = json.load(f)["features"]
+    return tuple(shapely.geometry.shape(feat["geometry"]) for feat in features if feat.get("geometry"))
+
+
+def _graticule() -> BaseGeometry:
+    """Return parallels every 15 degrees and meridians every 30 degrees as lon/lat lines."""
+    lines = [shapely.LineString([(-180.0, lat), (180.0, lat)]) for lat in range(-75, 90, 15)]
+    lines += [shapely.LineString([(lon, -90.0), (lon, 90.0)]) for lon in range(-180, 180, 30)]
+    return shapely.MultiLineString(lines)
+
+
+def _path(geometry: BaseGeometry) -> MplPath | None:
+    """Return a compound matplotlib path of the rings of (Multi)Polygons (holes wound the other way), or None."""
+    vertices, codes = [], []
+    for ring in shapely.get_rings(shapely.get_parts(geometry)):
+        xy = shapely.get_coordinates(ring)
+        if len(xy) < 4:
+            continue
+        code = np.full(len(xy), MplPath.LINETO, dtype=MplPath.code_type)
+        code[0], code[-1] = MplPath.MOVETO, MplPath.CLOSEPOLY
+        vertices.append(xy)
+        codes.append(code)
+    if not vertices:
+        return None
+    return MplPath(np.concatenate(vertices), np.concatenate(codes))
+
+
+def _segments(lines: BaseGeometry) -> list[FloatArray]:
+    return [shapely.get_coordinates(g) for g in shapely.get_parts(lines) if not g.is_empty]
+
+
+def _plain(artist: Text) -> Text:
+    """Switch off mathtext and TeX on a text artist: user text is shown as typed."""
+    artist.set_parse_math(False)
+    artist.set_usetex(False)
+    return artist
+
+
+def _wrap(text: str, width: int) -> str:
+    return "\n".join(textwrap.wrap(text, width=max(width, 10), break_on_hyphens=False)) if text else ""
+
+
+def _nice_length_km(radius_km: float) -> float:
+    """Return a round scale-bar length of about a fifth of the radius."""
+    target = radius_km / 5.0
+    choices = [c * 10.0**e for e in range(0, 6) for c in (1.0, 2.0, 5.0)]
+    return max([c for c in choices if c <= target] or [choices[0]])
+
+
+class _Drawing:
+    """Collects the artists of the map axes, clipped to the view disk (place labels may cross its edge)."""
+
+    def __init__(self, ax: Axes, proj: MapProjection, simplify_m: float) -> None:
+        self.ax, self.proj, self.simplify_m = ax, proj, simplify_m
+        self.launch_bounds: list[tuple[float, float, float, float]] = []  # map metres, set by launches()
+        r = proj.radius_m
+        self.frame = Circle((0.0, 0.0), r, facecolor=_OCEAN, edgecolor="none", zorder=0)
+        ax.add_patch(self.frame)
+        ax.add_patch(Circle((0.0, 0.0), r, facecolor="none", edgecolor="#555555", linewidth=0.8, zorder=20,
+                            clip_on=False))
+        ax.set_xlim(-r * 1.002, r * 1.002)
+        ax.set_ylim(-r * 1.002, r * 1.002)
+        ax.set_aspect("equal", adjustable="box")
+        ax.set_axis_off()
+
+    def _clip(self, artist: _A) -> _A:
+        artist.set_clip_path(self.frame)
+        return artist
+
+    def fill(self, geometry: BaseGeometry, zorder: float, **style: Any) -> None:
+        """Fill lon/lat polygons (projected, clipped and simplified)."""
+        projected = self.proj.polygons(geometry)
+        if projected.is_empty:
+            return
+        projected = polygonal(shapely.simplify(projected, self.simplify_m))
+        path = _path(projected)
+        if path is not None:
+            self.ax.add_patch(self._clip(PathPatch(path, zorder=zorder, **style)))
+
+    def fill_many(self, geometries: Sequence[BaseGeometry], zorder: float, **style: Any) -> None:
+        """Fill many lon/lat polygons as one patch (each projected on its own)."""
+        projected = [self.proj.polygons(g) for g in geometries]
+        kept = [polygonal(shapely.simplify(p, self.simplify_m)) for p in projected if not p.is_empty]
+        if kept:
+            path = _path(shapely.MultiPolygon([q for p in kept for q in shapely.get_parts(p)]))
+            if path is not None:
+                self.ax.add_patch(self._clip(PathPatch(path, zorder=zorder, **style)))
+
+    def stroke(self, geometry: BaseGeometry, zorder: float, **style: Any) -> None:
+        """Draw lon/lat lines (projected, clipped and simplified)."""
+        projected = self.proj.lines(geometry)
+        if projected.is_empty:
+            return
+        segments = _segments(shapely.simplify(projected, self.simplify_m))
+        self.ax.add_collection(self._clip(LineCollection(segments, zorder=zorder, **style)), autolim=False)
+
+    def marks(self, marks: Sequence[Mark], *, labelled: bool) -> None:
+        """Draw claim places (labelled circles) or survey places (small dots)."""
+        x, y = self.proj.xy([m.lon for m in marks], [m.lat for m in marks])
+        inside = np.hypot(x, y) <= self.proj.radius_m
+        shown = [(m, float(xi), float(yi)) for m, xi, yi, ok in zip(marks, x, y, inside, strict=True) if ok]
+        for mark, xi, yi in shown:
+            if not labelled:
+                self._clip(self.ax.plot(xi, yi, linestyle="none", marker="o", markersize=2.6,
+                                        markerfacecolor=STATUS_COLORS[mark.status], markeredgecolor="white",
+                                        markeredgewidth=0.3, zorder=11)[0])
+                continue
+            fails = mark.holds is False
+            self._clip(self.ax.plot(xi, yi, linestyle="none", marker="o", markersize=7.5 if fails else 6.0,
+                                    markerfacecolor=STATUS_COLORS[mark.status],
+                                    markeredgecolor=_FAILS if fails else "black",
+                                    markeredgewidth=2.2 if fails else 0.7, zorder=13)[0])
+        if labelled:
+            self._labels(shown)
+
+    def _labels(self, shown: Sequence[tuple[Mark, float, float]]) -> None:
+        """Label places, each at the first of a few positions around it that overlaps the least.
+
+        Obstacles are the other places' circles and the labels placed
+        before, and, weighing less, the launch areas (so that the launch
+        stays visible) and the outside of the view disk; ties keep the
+        earlier (preferred) position. Labels are not clipped to the disk.
+        """
+        renderer = self.ax.figure.canvas.get_renderer()  # type: ignore[attr-defined,union-attr]
+        to_display = self.ax.transData.transform
+        dpi = self.ax.figure.dpi  # type: ignore[union-attr]
+        pad = 4.5 * dpi / 72.0  # half the size of a circle, in pixels
+        circles = [Bbox.from_extents(px - pad, py - pad, px + pad, py + pad)
+                   for px, py in to_display([(xi, yi) for _, xi, yi in shown] or np.empty((0, 2)))]
+        (cx, cy), (rx, _) = to_display([(0.0, 0.0), (self.proj.radius_m, 0.0)])
+        disk_px = rx - cx
+        launch_boxes = [Bbox(to_display(np.reshape(b, (2, 2)))) for b in self.launch_bounds]
+        placed: list[Bbox] = []
+        for i, (mark, xi, yi) in enumerate(shown):
+            label = self.ax.annotate(
+                mark.name, (xi, yi), xytext=(5.0, 3.0), textcoords="offset points", fontsize=_TEXT_PT,
+                zorder=14, usetex=False, parse_math=False,
+                path_effects=[patheffects.withStroke(linewidth=2.4, foreground="white")],
+            )
+            _plain(label)
+            best: tuple[float, int] | None = None
+            for k, (dx, dy, ha, va) in enumerate(_LABEL_SPOTS):
+                label.set_position((dx, dy))
+                label.set_horizontalalignment(ha)
+                label.set_verticalalignment(va)
+                box = label.get_window_extent(renderer)
+                others = [c for j, c in enumerate(circles) if j != i] + placed
+                cost = (sum(box.overlaps(o) for o in others) + 0.5 * sum(box.overlaps(b) for b in launch_boxes)
+                        + 0.8 * sum(np.hypot(px - cx, py - cy) > disk_px for px, py in box.corners()))
+                if best is None or cost < best[0]:
+                    best = (cost, k)
+                if cost == 0:
+                    break
+            assert best is not None
+            dx, dy, ha, va = _LABEL_SPOTS[best[1]]
+            label.set_position((dx, dy))
+            label.set_horizontalalignment(ha)
+            label.set_verticalalignment(va)
+            placed.append(label.get_window_extent(renderer))
+
+    def launches(self, sources: Sequence[LaunchSource]) -> None:
+        """Draw launch territories (grey, black outline) and sites (black squares)."""
+        regions = [s.geometry for s in sources if isinstance(s, LaunchRegion)]
+        if regions:
+            self.fill_many(regions, zorder=8, facecolor=_LAUNCH_FILL, edgecolor="black", linewidth=0.8, alpha=0.85)
+            for region in regions:
+                projected = self.proj.polygons(region)
+                if not projected.is_empty:
+                    self.launch_bounds.append(projected.bounds)
+        points = [s for s in sources if isinstance(s, LaunchPoint)]
+        if points:
+            x, y = self.proj.xy([p.lon for p in points], [p.lat for p in points])
+            self._clip(self.ax.plot(x, y, linestyle="none", marker="s", markersize=5.0, markerfacecolor="black",
+                                    markeredgecolor="white", markeredgewidth=0.5, zorder=12)[0])
+
+    def scale_bar(self) -> None:
+        """Draw a scale bar in the lower left corner, outside the disk."""
+        r = self.proj.radius_m
+        length_km = _nice_length_km(self.proj.radius_km)
+        x0, y0 = -r, -0.985 * r
+        self.ax.plot([x0, x0 + length_km * 1000.0], [y0, y0], color="black", linewidth=1.6,
+                     solid_capstyle="butt", clip_on=False, zorder=20)
+        label = self.ax.text(x0, y0 + 0.02 * r, f"{length_km:,.0f} km", fontsize=_SMALL_PT, ha="left",
+                             va="bottom", clip_on=False, zorder=20)
+        _plain(label)
+
+
+def _legend_entries(content: MapContent, mains: Sequence[ZoneSet]) -> tuple[list[Artist], list[str]]:
+    """Return proxy artists and labels for the legend."""
+    handles: list[Artist] = []
+    labels: list[str] = []
+    line_color = mains[0].color if len(mains) == 1 else "#333333"
+    for zone_set in mains:
+        handles.append(Patch(facecolor=matplotlib.colors.to_rgba(zone_set.color, 0.25), edgecolor="none"))
+        labels.append(f"reachable zone: {zone_set.label}")
+    if any(not z.dead_zone.is_empty for z in mains):
+        handles.append(Patch(facecolor=matplotlib.colors.to_rgba(_DEAD, 0.3), edgecolor=line_color,
+                             linestyle=(0, (3.0, 1.5)), linewidth=1.0))
+        labels.append("dead zone: too close to hit (dashed: its limit, the minimum range)")
+    handles.append(Line2D([], [], color=line_color, linewidth=1.4))
+    labels.append("outer limit (maximum range)" + ("" if len(mains) == 1 else ", in the zone's colour"))
+    launches = content.main_launches
+    regions = [s.label for s in launches if isinstance(s, LaunchRegion)]
+    points = [s.label for s in launches if isinstance(s, LaunchPoint)]
+    if regions:
+        handles.append(Patch(facecolor=_LAUNCH_FILL, edgecolor="black", linewidth=0.8))
+        labels.append(f"launch area: {', '.join(regions)}")
+    if points:
+        handles.append(Line2D([], [], linestyle="none", marker="s", markersize=5.0, markerfacecolor="black",
+                              markeredgecolor="white", markeredgewidth=0.5))
+        labels.append(f"launch site: {', '.join(points)}")
+    zone_count = len(handles)
+    for status, color in STATUS_COLORS.items():
+        handles.append(Line2D([], [], linestyle="none", marker="o", markersize=6.0, markerfacecolor=color,
+                              markeredgecolor="black", markeredgewidth=0.7))
+        labels.append(f"place {STATUS_LABELS[status]}")
+    handles.append(Line2D([], [], linestyle="none", marker="o", markersize=7.5, markerfacecolor="white",
+                          markeredgecolor=_FAILS, markeredgewidth=2.2))
+    labels.append("a claim fails (yellow ring)")
+    if content.survey_marks:
+        handles.append(Line2D([], [], linestyle="none", marker="o", markersize=2.6, markerfacecolor="#555555",
+                              markeredgecolor="white", markeredgewidth=0.3))
+        labels.append("surveyed place (small dot, coloured by status)")
+    # Two columns, filled column by column: the zones and the launch, then the places.
+    rows = max(zone_count, len(handles) - zone_count)
+    blanks = rows - zone_count
+    handles[zone_count:zone_count] = [Patch(visible=False) for _ in range(blanks)]
+    labels[zone_count:zone_count] = [""] * blanks
+    handles += [Patch(visible=False) for _ in range(2 * rows - len(handles))]
+    labels += [""] * (2 * rows - len(labels))
+    return handles, labels
+
+
+def _caption(content: MapContent, mains: Sequence[ZoneSet], proj: MapProjection) -> str:
+    launch = mains[0].scenario.label if mains else ", ".join(s.label for s in content.launches) or "the view"
+    parts = [*content.sources]
+    parts.append(
+        f"Azimuthal equidistant projection centred on {launch} (distances from the centre true to scale); "
+        f"zones within {content.tolerance_m:g} m of the "
+        "exact WGS84 geodesic boundaries; countries: Natural Earth; places: GeoNames"
+    )
+    if content.marks:
+        x, y = proj.xy([m.lon for m in content.marks], [m.lat for m in content.marks])
+        beyond = int(np.count_nonzero(np.hypot(x, y) > proj.radius_m))
+        if beyond:
+            places = "1 place" if beyond == 1 else f"{beyond} places"
+            parts.append(f"{places} beyond {proj.radius_km:,.0f} km from the centre not drawn")
+    if proj.radius_km >= MAX_RADIUS_KM:
+        parts.append(f"the view is cut at {MAX_RADIUS_KM:,.0f} km from the centre")
+    hidden = [z.scenario.label for z in content.zone_sets if not z.main]
+    if hidden:
+        parts.append(f"further scenarios not drawn: {', '.join(dict.fromkeys(hidden))}")
+    return "; ".join(parts)
+
+
+def _fit(artist: Text, text: str, width_in: float, renderer: Any, points: float) -> float:
+    """Wrap ``text`` in ``artist`` to fit ``width_in``; return the artist's height in inches."""
+    chars = int(width_in * 72.0 / (0.5 * points))
+    while True:
+        artist.set_text(_wrap(text, chars))
+        box = artist.get_window_extent(renderer)
+        if box.width / artist.figure.dpi <= 0.98 * width_in or chars <= 20:  # type: ignore[union-attr]
+            return float(box.height / artist.figure.dpi)  # type: ignore[union-attr]
+        chars -= 4
+
+
+def claim_figure(content: MapContent, *, width_in: float = 7.5) -> Figure:
+    """Draw a claim map as a static figure.
+
+    Parameters
+    ----------
+    content : MapContent
+        From :func:`geo.outputs.mapcontent.map_content`.
+    width_in : float, default 7.5
+        Figure width in inches (7.5 fits an A4 or Letter page); the height
+        follows from the title, the map and the legend.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        With an Agg canvas; save it with :func:`save_figure` (or
+        ``fig.savefig``) and drop it when done (no pyplot registry holds it).
+
+    Notes
+    -----
+    Only the main zone sets (the main launch of some claim) are drawn; the
+    caption names the further scenarios. Verdicts and statuses come from
+    the exact distances in ``content``, never from the drawing.
+    """
+    with matplotlib.rc_context(_RC):
+        return _claim_figure(content, width_in)
+
+
+def _claim_figure(content: MapContent, width_in: float) -> Figure:
+    if not width_in >= 4.0:
+        raise ValueError(f"figure width {width_in!r} in is too small; expected at least 4")
+    proj = projection_for(content)
+    mains = [z for z in content.zone_sets if z.main]
+    # Laid out at the PNG resolution: hinting makes text widths depend on the dpi.
+    fig = Figure(figsize=(width_in, width_in * 1.3), dpi=PNG_DPI)
+    canvas = FigureCanvasAgg(fig)
+    renderer = canvas.get_renderer()
+    inner_w = width_in - 2 * _MARGIN_IN
+
+    title = _plain(fig.text(_MARGIN_IN / width_in, 1.0, "", fontsize=_TITLE_PT, fontweight="bold", ha="left",
+                            va="top", usetex=False, parse_math=False))
+    title_h = _fit(title, content.title, inner_w, renderer, _TITLE_PT)
+    caption = _plain(fig.text(_MARGIN_IN / width_in, 0.0, "", fontsize=_SMALL_PT, ha="left", va="bottom",
+                              color="#333333", usetex=False, parse_math=False, linespacing=1.3))
+    caption_h = _fit(caption, _caption(content, mains, proj), inner_w, renderer, _SMALL_PT)
+    handles, labels = _legend_entries(content, mains)
+    legend: Legend = fig.legend(handles, [_wrap(t, 58) for t in labels], loc="upper center", ncols=2,
+                                fontsize=_TEXT_PT, frameon=False, handlelength=2.0, handleheight=1.1,
+                                columnspacing=1.6, labelspacing=0.55, borderaxespad=0.0, borderpad=0.0)
+    for text in legend.get_texts():
+        _plain(text)
+    legend_box = legend.get_window_extent(renderer)
+    legend_h = legend_box.height / fig.dpi
+
+    diameter = _MAP_SHARE * width_in
+    gap = 0.12
+    heights = [_MARGIN_IN, title_h, gap, diameter, gap + 0.05, legend_h, gap + 0.05, caption_h, _MARGIN_IN]
+    height = float(sum(heights))
+    fig.set_size_inches(width_in, height)
+    top = height - _MARGIN_IN
+    title.set_position((_MARGIN_IN / width_in, top / height))
+    map_top = top - title_h - gap
+    ax = fig.add_axes(((width_in - diameter) / 2 / width_in, (map_top - diameter) / height,
+                       diameter / width_in, diameter / height))
+    legend_top = map_top - diameter - gap - 0.05
+    legend.set_bbox_to_anchor((0.5, legend_top / height), transform=fig.transFigure)
+    caption.set_position((_MARGIN_IN / width_in, _MARGIN_IN / height))
+
+    drawing = _Drawing(ax, proj, simplify_m=2.0 * proj.radius_m * DRAW_SIMPLIFY)
+    drawing.stroke(_graticule(), zorder=1, colors=_GRATICULE, linewidths=0.3, alpha=0.6)
+    drawing.fill_many(_basemap(), zorder=2, facecolor=_LAND, edgecolor=_BORDER, linewidth=0.3)
+    drawing.stroke(_graticule(), zorder=3, colors=_GRATICULE, linewidths=0.25, alpha=0.25)
+    for zone_set in mains:
+        drawing.fill(zone_set.reachable, zorder=5, facecolor=zone_set.color, alpha=0.25, edgecolor="none")
+        drawing.fill(zone_set.dead_zone, zorder=6, facecolor=_DEAD, alpha=0.3, edgecolor="none")
+    drawing.launches(content.main_launches)
+    for zone_set in mains:
+        drawing.stroke(zone_set.inner_limit, zorder=9, colors=zone_set.color, linewidths=1.2,
+                       linestyles=[(0, (4.0, 2.0))])
+        drawing.stroke(zone_set.outer_limit, zorder=9, colors=zone_set.color, linewidths=1.4)
+    drawing.marks(content.survey_marks, labelled=False)
+    drawing.marks(content.claim_marks, labelled=True)
+    drawing.scale_bar()
+    return fig
+
+
+# ---------------------------------------------------------------------------
+# Output
+
+
+def save_figure(content: MapContent, path: str | Path, *, overwrite: bool = False) -> Path:
+    """Draw a claim figure and write it to ``path``: PNG (200 dpi) or SVG by extension.
+
+    The file is written under a temporary name and renamed into place, so an
+    interrupted run leaves the old file or the new one; the same content
+    gives the same bytes.
+
+    Parameters
+    ----------
+    content : MapContent
+    path : str or Path
+        Ends in ``.png`` or ``.svg`` (any case).
+    overwrite : bool, default False
+        Replace an existing file.
+
+    Returns
+    -------
+    Path
+        ``path``.
+
+    Raises
+    ------
+    InputFileError
+        If the extension is not ``.png`` or ``.svg``, or the directory does
+        not exist or cannot be written.
+    OutputExistsError
+        If the file exists and ``overwrite`` is False.
+    """
+    target = Path(path)
+    fmt = FIGURE_FORMATS.get(target.suffix.lower())
+    if fmt is None:
+        raise InputFileError(
+            f"{target}: unknown figure format {target.suffix or '(no extension)'!r}; "
+            f"expected one of {', '.join(FIGURE_FORMATS)}"
+        )
+    with atomic_path(target, overwrite=overwrite) as tmp, matplotlib.rc_context(_RC):
+        fig = _claim_figure(content, 7.5)
+        fig.savefig(tmp, format=fmt, dpi=PNG_DPI, metadata={"Date": None})
+    return target

@@ -1,0 +1,283 @@
+"""What a claim map shows, independent of how it is drawn.
+
+The interactive map (:mod:`geo.outputs.webmap`, folium) and the static figure
+(:mod:`geo.outputs.figure`, matplotlib) draw the same :class:`MapContent`:
+
+- one :class:`ZoneSet` per distinct range band and launch scenario of the
+  claims and surveys: the reachable zone, the dead zone and the outer limit,
+  built by :mod:`geo.analysis.zones` to within :data:`DISPLAY_TOLERANCE_M` of the
+  exact boundaries (never a projected or planar circle);
+- the launch: territories and sites of every scenario;
+- one :class:`Mark` per place: claim places with their verdicts, and the
+  places of surveys with their statuses;
+- the view: the launch and the claim places, which is what an analyst
+  looks at first.
+
+All text here is plain text. Whoever draws it escapes it for its medium.
+Verdicts come from :mod:`geo.claims.verdicts` (exact geodesic distances), never
+from the drawn geometry.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Final
+
+import shapely
+from shapely.geometry.base import BaseGeometry
+
+from geo.analysis.bands import RangeBand
+from geo.analysis.launch import LaunchRegion, LaunchSource
+from geo.analysis.zones import zones
+from geo.claims.model import Claim, ClaimFile, Scenario, Survey
+from geo.claims.verdicts import ClaimResult, SurveyResult, Verdict, evaluate
+from geo.geodesy.lonlat import drawn_boundary
+
+__all__ = [
+    "DISPLAY_TOLERANCE_M",
+    "STATUS_COLORS",
+    "STATUS_LABELS",
+    "MapContent",
+    "Mark",
+    "ZoneSet",
+    "map_content",
+]
+
+DISPLAY_TOLERANCE_M: Final = 100.0
+"""Largest distance of a drawn zone boundary from the exact one, in metres (tested)."""
+
+STATUS_COLORS: Final = {"reachable": "#c0392b", "too_close": "#6c3483", "too_far": "#7f8c8d"}
+STATUS_LABELS: Final = {
+    "reachable": "reachable",
+    "too_close": "too close (inside the dead zone)",
+    "too_far": "too far (beyond the outer limit)",
+}
+# One colour per zone set, in order of first appearance (colour-blind safe, Okabe-Ito).
+_ZONE_COLORS: Final = ("#d55e00", "#0072b2", "#009e73", "#cc79a7", "#e69f00", "#56b4e9", "#000000")
+
+
+@dataclass(frozen=True)
+class ZoneSet:
+    """The zones of one range band from one launch scenario.
+
+    Attributes
+    ----------
+    label : str
+        E.g. ``"Oreshnik 700-5,000 km from Belarus"``.
+    band : RangeBand
+    scenario : Scenario
+    reachable, dead_zone : shapely geometry
+        Lon/lat (Multi)Polygons as :mod:`geo.analysis.zones` builds them (split at the
+        antimeridian, pole caps closed along the map edge).
+    outer_limit, inner_limit : shapely MultiLineString
+        The boundaries of the reach and of the dead zone, without the
+        map-edge closures (see :func:`geo.geodesy.lonlat.drawn_boundary`).
+    main : bool
+        Whether this is the main launch of some claim (shown at first) or a
+        further scenario (hidden at first).
+    color : str
+    """
+
+    label: str
+    band: RangeBand
+    scenario: Scenario
+    reachable: BaseGeometry
+    dead_zone: BaseGeometry
+    outer_limit: BaseGeometry
+    inner_limit: BaseGeometry
+    main: bool
+    color: str
+
+
+@dataclass(frozen=True)
+class Mark:
+    """A place on the map with what the claims and surveys say about it.
+
+    ``status`` (and ``holds`` for claim places) is the first claim's verdict
+    for its main launch; ``claims`` holds every claim about the place.
+    Survey places have ``survey`` set and the distances of that survey's
+    main launch.
+    """
+
+    name: str
+    lon: float
+    lat: float
+    status: str
+    nearest_km: float
+    farthest_km: float
+    margin_km: float
+    holds: bool | None = None
+    claims: tuple[ClaimResult, ...] = ()
+    survey: str = ""
+
+    def tooltip(self) -> list[str]:
+        """Return the tooltip lines: name, distances, margin and verdict."""
+        lines = [self.name, f"{self.nearest_km:,.1f} to {self.farthest_km:,.1f} km from the launch"]
+        lines.append(f"{STATUS_LABELS[self.status]}, margin {self.margin_km:,.1f} km")
+        for r in self.claims:
+            lines.append(f"claim {r.claim.id}: {'holds' if r.holds else 'FAILS'} (expected {r.claim.expect})")
+        return lines
+
+    def popup(self) -> list[tuple[str, list[str]]]:
+        """Return the popup as (heading, lines) sections, one per claim."""
+        if not self.claims:
+            return [(self.name, self.tooltip()[1:] + [f"survey {self.survey}"])]
+        return [(f"{r.claim.id}: {'holds' if r.holds else 'FAILS'}", _claim_lines(r)) for r in self.claims]
+
+
+@dataclass(frozen=True)
+class MapContent:
+    """Everything a claim map shows (see the module docstring)."""
+
+    title: str
+    zone_sets: tuple[ZoneSet, ...]
+    launches: tuple[LaunchSource, ...]
+    marks: tuple[Mark, ...]
+    sources: tuple[str, ...]
+    view: tuple[float, float, float, float]
+    """(west, south, east, north) in degrees: the launch and the claim places."""
+    tolerance_m: float
+
+    @property
+    def main_launches(self) -> tuple[LaunchSource, ...]:
+        """The launch sources of the main zone sets, each once (the first claim's launch first)."""
+        return _unique_sources(zs.scenario for zs in self.zone_sets if zs.main)
+
+    @property
+    def claim_marks(self) -> tuple[Mark, ...]:
+        """The places of claims (with verdicts)."""
+        return tuple(m for m in self.marks if m.claims)
+
+    @property
+    def survey_marks(self) -> tuple[Mark, ...]:
+        """The places of surveys (statuses only)."""
+        return tuple(m for m in self.marks if not m.claims)
+
+
+def _claim_lines(r: ClaimResult) -> list[str]:
+    c, v = r.claim, r.verdict
+    lines = [c.text] if c.text else []
+    if c.source.cite():
+        lines.append(f"Source: {c.source.cite()}")
+    system = f"{c.system.name}: " if c.system else ""
+    lines += [
+        f"Range: {system}min {c.min_km.describe()}, max {c.max_km.describe()}",
+        f"Expected {c.expect}; status from {c.launch.label}: {v.status}, {'holds' if v.holds else 'FAILS'}",
+        f"Distance {v.nearest_km:,.1f} to {v.farthest_km:,.1f} km; margin {v.margin_km:,.1f} km "
+        f"({v.deciding_figure} against {v.deciding_km:,.1f} km via {v.via})",
+        "Critical value: " + (v.critical.describe(v.holds) if v.critical else "none (no value flips it)"),
+        "Robust over the published figures: " + ("yes" if v.robust else "NO"),
+    ]
+    if v.coverage.describe():
+        lines.append(f"Reachable from {v.coverage.describe()} of the launch")
+    lines += [_scenario_line(sv) for sv in r.scenarios]
+    return lines
+
+
+def _scenario_line(v: Verdict) -> str:
+    return (f"Scenario {v.scenario.label}: {v.status}, {'holds' if v.holds else 'FAILS'}, "
+            f"{v.nearest_km:,.1f} to {v.farthest_km:,.1f} km, margin {v.margin_km:,.1f} km"
+            + ("" if v.robust else ", not robust"))
+
+
+def _band_label(system: str, band: RangeBand, scenario: Scenario) -> str:
+    head = f"{system} " if system else ""
+    span = f"{band.min_km:,.0f}-{band.max_km:,.0f} km" if band.min_km else f"up to {band.max_km:,.0f} km"
+    return f"{head}{span} from {scenario.label}"
+
+
+def _zone_sets(entries: Sequence[Claim | Survey], tolerance_m: float) -> tuple[ZoneSet, ...]:
+    """Build one zone set per distinct (band, launch); main launches first."""
+    wanted: dict[tuple[float, float, tuple[str, ...]], tuple[str, RangeBand, Scenario, bool]] = {}
+    for main in (True, False):
+        for e in entries:
+            for scenario in (e.launch,) if main else e.scenarios:
+                band = e.band
+                key = (band.min_km, band.max_km, scenario.specs)
+                if key not in wanted:
+                    wanted[key] = (_band_label(e.system_name, band, scenario), band, scenario, main)
+    sets = []
+    for i, (label, band, scenario, main) in enumerate(wanted.values()):
+        reach, dead, reachable = zones(list(scenario.sources), band, tolerance_m=tolerance_m)
+        sets.append(ZoneSet(
+            label=label, band=band, scenario=scenario, reachable=reachable.geometry, dead_zone=dead.geometry,
+            outer_limit=drawn_boundary(reach.geometry), inner_limit=drawn_boundary(dead.geometry), main=main,
+            color=_ZONE_COLORS[i % len(_ZONE_COLORS)],
+        ))
+    return tuple(sets)
+
+
+def _marks(claims: Sequence[ClaimResult], surveys: Sequence[SurveyResult]) -> tuple[Mark, ...]:
+    by_place: dict[tuple[float, float], list[ClaimResult]] = {}
+    for r in claims:
+        by_place.setdefault((r.claim.place.lon, r.claim.place.lat), []).append(r)
+    marks = []
+    for (lon, lat), results in by_place.items():
+        v = results[0].verdict
+        marks.append(Mark(results[0].claim.place.name, lon, lat, v.status, v.nearest_km, v.farthest_km, v.margin_km,
+                          holds=all(r.holds for r in results), claims=tuple(results)))
+    for s in surveys:
+        main = s.places[s.places["scenario"] == s.survey.launch.label]
+        for row in main.itertuples(index=False):
+            if (row.lon, row.lat) in by_place:
+                continue  # a claim place already says more
+            marks.append(Mark(str(row.name), float(row.lon), float(row.lat), str(row.status), float(row.min_km),
+                              float(row.max_km), float(row.margin_km), survey=s.survey.id))
+    return tuple(marks)
+
+
+def _unique_sources(scenarios: Iterable[Scenario]) -> tuple[LaunchSource, ...]:
+    """Return the scenarios' launch sources in order, each label once."""
+    seen: dict[str, LaunchSource] = {}
+    for scenario in scenarios:
+        for s in scenario.sources:
+            seen.setdefault(s.label, s)
+    return tuple(seen.values())
+
+
+def _view(launches: Sequence[LaunchSource], marks: Sequence[Mark]) -> tuple[float, float, float, float]:
+    geoms = [s.geometry if isinstance(s, LaunchRegion) else shapely.Point(s.lon, s.lat) for s in launches]
+    geoms += [shapely.Point(m.lon, m.lat) for m in marks if m.claims]
+    west, south, east, north = shapely.GeometryCollection(geoms).bounds
+    pad_x, pad_y = max(2.0, 0.1 * (east - west)), max(2.0, 0.1 * (north - south))
+    return (max(west - pad_x, -180.0), max(south - pad_y, -85.0), min(east + pad_x, 180.0), min(north + pad_y, 85.0))
+
+
+def _sources(entries: Sequence[Claim | Survey]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(e.source.cite() for e in entries if e.source.cite()))
+
+
+def map_content(
+    loaded: ClaimFile,
+    *,
+    title: str = "",
+    results: tuple[Sequence[ClaimResult], Sequence[SurveyResult]] | None = None,
+    tolerance_m: float = DISPLAY_TOLERANCE_M,
+) -> MapContent:
+    """Evaluate the claims and surveys (unless ``results`` are given) and gather what the map shows.
+
+    Parameters
+    ----------
+    loaded : ClaimFile
+        From :func:`geo.claims.model.load_claims`.
+    title : str
+        The map's title; defaults to the claim file's ``title`` or its name.
+    results : (claim results, survey results), optional
+        Already evaluated; evaluated here when not given.
+    tolerance_m : float, default :data:`DISPLAY_TOLERANCE_M`
+        Largest distance in metres of the drawn zone boundaries from the exact ones.
+    """
+    claims, surveys = results if results is not None else evaluate(loaded.claims, loaded.surveys, shares=False)
+    entries: list[Claim | Survey] = [*loaded.claims, *loaded.surveys]
+    launches = _unique_sources(sc for e in entries for sc in (e.launch, *e.scenarios))
+    marks = _marks(claims, surveys)
+    return MapContent(
+        title=title or loaded.title or ", ".join(dict.fromkeys(e.file for e in entries)),
+        zone_sets=_zone_sets(entries, tolerance_m),
+        launches=launches,
+        marks=marks,
+        sources=_sources(entries),
+        view=_view(launches, marks),
+        tolerance_m=tolerance_m,
+    )

@@ -1,0 +1,571 @@
+"""Render claim and survey results as a text table, JSON or Markdown.
+
+JSON schema (``georange check --format json``): an array with one object
+per claim, then one per survey, each with ``kind``.
+
+A claim object (``"kind": "claim"``):
+
+========================  ==================================================
+``id``, ``file``          claim id and the claim file it comes from
+``source``                ``{article, date, outlet}`` (empty strings if unknown)
+``text``, ``system``      the claim in words; the system's name or ""
+``place``                 the place as written in the claim file
+``place_name``, ``lat``,  the place resolved (gazetteer name, degrees,
+``lon``, ``country``      ISO alpha-2 country or "")
+``from``                  the launch sources as written (list)
+``expect``                reachable, not_reachable, too_close or too_far
+``min_km``, ``max_km``    the nominal range figures used
+``min_km_interval``,      uncertainty intervals ``[low, high]``
+``max_km_interval``
+``status``, ``holds``     the exact status and whether it matches ``expect``
+``nearest_km``,           nearest and farthest launch point from the place
+``farthest_km``
+``deciding_km``,          the distance that decides and the figure it is
+``deciding_figure``       compared with; ``via`` the deciding launch part
+``margin_km``             how far the deciding distance clears its threshold
+``critical_km``,          the nearest value of one figure (the other fixed)
+``critical_figure``,      at which the verdict flips, null if none can;
+``critical_holds_if``     the claim holds while ``figure holds_if value``
+``critical``              both figures: ``{min_km: {value_km, holds_if} | null, max_km: ...}``
+``robust``                the verdict is the same over the whole
+                          uncertainty box of both figures
+``robust_by_figure``      ``{min_km: bool, max_km: bool}``, one figure varied
+``coverage``              share (0-1) of the launch area from which the place
+                          is reachable, null for point launches;
+                          ``coverage_error`` its bound; ``coverage_sites``
+                          ``[reachable, total]`` launch points
+``scenarios``             the same verdict fields for each further scenario,
+                          with ``scenario`` (label) and ``from``
+========================  ==================================================
+
+A survey object (``"kind": "survey"``) has ``id, file, source, text,
+system, min_km, max_km, from, as_of``, ``places`` (one object per place and
+scenario: ``scenario, name, country, lat, lon, nearest_km, farthest_km,
+status, margin_km, via``) and ``territories`` (``scenario, iso_a3, name,
+share, error, area_km2``).
+
+Flat rows (``georange check --format csv`` and ``--format geojson``): one
+row per claim (its main launch), then one per survey place and scenario;
+the columns are :data:`FLAT_COLUMNS`, in that order:
+
+==========================  ================================================
+``kind``, ``id``, ``file``  as in JSON
+``scenario``, ``from``      the launch scenario's label and its sources
+                            (joined with ``"; "``)
+``place``, ``place_name``,  the place as written (claims only), resolved,
+``country``, ``lat``,       and its coordinates in degrees
+``lon``
+``system``, ``min_km``,     the system and figures; ``min_km_low``,
+``max_km``, ...             ``min_km_high``, ``max_km_low``, ``max_km_high``
+                            their uncertainty intervals
+``expect``, ``status``,     as in JSON (survey rows: ``expect`` is empty and
+``holds``, ...              ``holds`` null; likewise the claim-only fields)
+``robust_to_min_km``,       ``robust_by_figure`` flattened
+``robust_to_max_km``
+``coverage_sites_reachable``, ``coverage_sites``: ``coverage_sites`` flattened
+``cities_reachable``,       gazetteer cities and their population in the
+``population_reachable``,   reachable zone, the dead zone and beyond, for the
+... ``_dead_zone``,         main launch (null when not computed: ``georange
+``_beyond``                 check --no-population``)
+``other_scenarios``         the claim's further scenarios, e.g.
+                            ``"Krichev base: too_close, holds"``, joined with
+                            ``"; "``
+``text``, ``source_*``      the claim in words; source article, date, outlet
+==========================  ================================================
+
+Absent text is ``""``; absent numbers and booleans are null (an empty cell
+in CSV). CSV writes booleans as ``true``/``false`` and floats at full
+precision; GeoJSON puts each row at its place as a Point ``[lon, lat]``
+(RFC 7946), with the other columns as properties. :func:`from_csv` and
+:func:`from_geojson` give the rows back exactly as :func:`flat_records`
+made them. Survey territories are in JSON only.
+
+Floats are kept at full precision in JSON, CSV and GeoJSON; the table and
+Markdown round distances to 0.1 km and shares to 0.1 %.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+from collections.abc import Sequence
+from typing import Any
+
+from geo.analysis.population import ZONE_NAMES
+from geo.claims.verdicts import ClaimResult, SurveyResult, Verdict
+from geo.errors import InputFileError
+
+__all__ = [
+    "FLAT_COLUMNS",
+    "claim_record",
+    "flat_records",
+    "from_csv",
+    "from_geojson",
+    "summary_line",
+    "survey_record",
+    "to_csv",
+    "to_geojson",
+    "to_json",
+    "to_markdown",
+    "to_table",
+]
+
+
+def _num(x: float | None) -> float | None:
+    return None if x is None or not math.isfinite(x) else float(x)
+
+
+def _verdict_fields(v: Verdict) -> dict[str, Any]:
+    crit = v.critical
+    cov = v.coverage
+    return {
+        "status": v.status,
+        "holds": v.holds,
+        "nearest_km": _num(v.nearest_km),
+        "farthest_km": _num(v.farthest_km),
+        "deciding_km": _num(v.deciding_km),
+        "deciding_figure": v.deciding_figure,
+        "via": v.via,
+        "margin_km": _num(v.margin_km),
+        "critical_km": crit.value_km if crit else None,
+        "critical_figure": crit.figure if crit else None,
+        "critical_holds_if": crit.holds_if if crit else None,
+        "critical": {
+            k: ({"value_km": fl.value_km, "holds_if": fl.holds_if} if fl else None) for k, fl in v.flips.items()
+        },
+        "critical_text": crit.describe(v.holds) if crit else "no value of either figure flips the verdict",
+        "robust": v.robust,
+        "robust_by_figure": dict(v.robust_by_figure),
+        "coverage": cov.share,
+        "coverage_error": cov.error if cov.share is not None else None,
+        "coverage_sites": [cov.points_reachable, cov.points] if cov.points else None,
+        "population": v.population.record() if v.population else None,
+    }
+
+
+def claim_record(result: ClaimResult) -> dict[str, Any]:
+    """Return the JSON object of one claim result (see the module docstring)."""
+    c = result.claim
+    record: dict[str, Any] = {
+        "kind": "claim",
+        "id": c.id,
+        "file": c.file,
+        "source": {"article": c.source.article, "date": c.source.date, "outlet": c.source.outlet},
+        "text": c.text,
+        "system": c.system_name,
+        "place": c.place.query,
+        "place_name": c.place.name,
+        "lat": c.place.lat,
+        "lon": c.place.lon,
+        "country": c.place.country,
+        "from": list(c.launch.specs),
+        "expect": c.expect,
+        "min_km": c.min_km.value_km,
+        "max_km": c.max_km.value_km,
+        "min_km_interval": [c.min_km.low_km, c.min_km.high_km],
+        "max_km_interval": [c.max_km.low_km, c.max_km.high_km],
+    }
+    record.update(_verdict_fields(result.verdict))
+    record["scenarios"] = [
+        {"scenario": v.scenario.label, "from": list(v.scenario.specs), **_verdict_fields(v)} for v in result.scenarios
+    ]
+    return record
+
+
+def survey_record(result: SurveyResult) -> dict[str, Any]:
+    """Return the JSON object of one survey result."""
+    s = result.survey
+    cols = ["scenario", "name", "country", "lat", "lon", "min_km", "max_km", "status", "margin_km", "via"]
+    frame = result.places[cols].rename(columns={"min_km": "nearest_km", "max_km": "farthest_km"})
+    places = [{k: _plain(v) for k, v in row.items()} for row in frame.to_dict(orient="records")]
+    return {
+        "kind": "survey",
+        "id": s.id,
+        "file": s.file,
+        "source": {"article": s.source.article, "date": s.source.date, "outlet": s.source.outlet},
+        "text": s.text,
+        "system": s.system_name,
+        "min_km": s.min_km.value_km,
+        "max_km": s.max_km.value_km,
+        "from": list(s.launch.specs),
+        "as_of": s.as_of.isoformat() if s.as_of else None,
+        "places": places,
+        "territories": [{k: _plain(v) for k, v in r.items()} for r in result.territories.to_dict(orient="records")],
+    }
+
+
+def _plain(value: Any) -> Any:
+    if hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def to_json(claims: Sequence[ClaimResult], surveys: Sequence[SurveyResult] = ()) -> str:
+    """Return the JSON report (an array of claim, then survey objects)."""
+    records = [claim_record(r) for r in claims] + [survey_record(s) for s in surveys]
+    return json.dumps(records, ensure_ascii=False, indent=1) + "\n"
+
+
+# ---------------------------------------------------------------------------
+# Flat rows: CSV and GeoJSON
+
+FLAT_COLUMNS: dict[str, type] = {
+    "kind": str, "id": str, "file": str, "scenario": str, "from": str,
+    "place": str, "place_name": str, "country": str, "lat": float, "lon": float,
+    "system": str, "min_km": float, "max_km": float,
+    "min_km_low": float, "min_km_high": float, "max_km_low": float, "max_km_high": float,
+    "expect": str, "status": str, "holds": bool,
+    "nearest_km": float, "farthest_km": float, "deciding_km": float, "deciding_figure": str, "via": str,
+    "margin_km": float,
+    "critical_km": float, "critical_figure": str, "critical_holds_if": str, "critical_text": str,
+    "robust": bool, "robust_to_min_km": bool, "robust_to_max_km": bool,
+    "coverage": float, "coverage_error": float, "coverage_sites_reachable": int, "coverage_sites": int,
+    "cities_reachable": int, "population_reachable": int, "cities_dead_zone": int, "population_dead_zone": int,
+    "cities_beyond": int, "population_beyond": int,
+    "other_scenarios": str,
+    "text": str, "source_article": str, "source_date": str, "source_outlet": str,
+}
+"""The flat columns of claims and survey places, in order, with their types (see the module docstring)."""
+
+_SPECS_SEP = "; "
+
+
+def _typed(record: dict[str, Any]) -> dict[str, Any]:
+    """Put a flat row in column order with each value of its column's type ("" for absent text)."""
+    out: dict[str, Any] = {}
+    for key, kind in FLAT_COLUMNS.items():
+        v = _plain(record.get(key))
+        if kind is str:
+            out[key] = "" if v is None else str(v)
+        elif v is None:
+            out[key] = None
+        elif kind is float:
+            out[key] = _num(float(v))
+        else:
+            out[key] = kind(v)
+    return out
+
+
+def _flat_figures(record: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "min_km": record["min_km"], "max_km": record["max_km"],
+        "min_km_low": record["min_km_interval"][0], "min_km_high": record["min_km_interval"][1],
+        "max_km_low": record["max_km_interval"][0], "max_km_high": record["max_km_interval"][1],
+        "source_article": record["source"]["article"], "source_date": record["source"]["date"],
+        "source_outlet": record["source"]["outlet"],
+    }
+
+
+def _flat_claim(result: ClaimResult) -> dict[str, Any]:
+    r = claim_record(result)
+    sites = r["coverage_sites"] or [None, None]
+    others = _SPECS_SEP.join(
+        f"{v.scenario.label}: {v.status}, {'holds' if v.holds else 'fails'}" for v in result.scenarios
+    )
+    return _typed({
+        **r,
+        **_flat_figures(r),
+        "scenario": result.verdict.scenario.label,
+        "from": _SPECS_SEP.join(r["from"]),
+        "robust_to_min_km": r["robust_by_figure"].get("min_km"),
+        "robust_to_max_km": r["robust_by_figure"].get("max_km"),
+        "coverage_sites_reachable": sites[0],
+        "coverage_sites": sites[1],
+        **_flat_population(result.verdict),
+        "other_scenarios": others,
+    })
+
+
+def _flat_population(v: Verdict) -> dict[str, int | None]:
+    p = v.population
+    out: dict[str, int | None] = {}
+    for status, column in (("reachable", "reachable"), ("too_close", "dead_zone"), ("too_far", "beyond")):
+        out[f"cities_{column}"] = p.cities[status] if p else None
+        out[f"population_{column}"] = p.population[status] if p else None
+    return out
+
+
+def _flat_survey(result: SurveyResult) -> list[dict[str, Any]]:
+    s = result.survey
+    r = survey_record(result)
+    specs = {sc.label: _SPECS_SEP.join(sc.specs) for sc in (s.launch, *s.scenarios)}
+    common = {**{k: r[k] for k in ("kind", "id", "file", "text", "system")}, **_flat_figures({
+        **r, "min_km_interval": [s.min_km.low_km, s.min_km.high_km],
+        "max_km_interval": [s.max_km.low_km, s.max_km.high_km]})}
+    return [
+        _typed({**common, **p, "place_name": p["name"], "from": specs.get(p["scenario"], "")})
+        for p in r["places"]
+    ]
+
+
+def flat_records(claims: Sequence[ClaimResult], surveys: Sequence[SurveyResult] = ()) -> list[dict[str, Any]]:
+    """Return one flat row per claim, then one per survey place and scenario (keys :data:`FLAT_COLUMNS`)."""
+    return [_flat_claim(r) for r in claims] + [row for s in surveys for row in _flat_survey(s)]
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return repr(value)
+    return str(value)
+
+
+def to_csv(claims: Sequence[ClaimResult], surveys: Sequence[SurveyResult] = ()) -> str:
+    """Return the flat rows as CSV with a header row (see the module docstring)."""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(FLAT_COLUMNS)
+    for row in flat_records(claims, surveys):
+        w.writerow([_cell(v) for v in row.values()])
+    return buf.getvalue()
+
+
+def to_geojson(claims: Sequence[ClaimResult], surveys: Sequence[SurveyResult] = ()) -> str:
+    """Return the flat rows as an RFC 7946 FeatureCollection of Points at the places, one feature per line."""
+    features = []
+    for row in flat_records(claims, surveys):
+        props = {k: v for k, v in row.items() if k not in ("lat", "lon")}
+        geometry = {"type": "Point", "coordinates": [row["lon"], row["lat"]]}
+        feature = {"type": "Feature", "geometry": geometry, "properties": props}
+        features.append(json.dumps(feature, ensure_ascii=False, allow_nan=False))
+    body = ",\n".join(features)
+    return '{"type": "FeatureCollection", "features": [\n' + body + ("\n" if features else "") + "]}\n"
+
+
+def _parse_cell(text: str, kind: type, where: str) -> Any:
+    if kind is str:
+        return text
+    if text == "":
+        return None
+    if kind is bool:
+        if text not in ("true", "false"):
+            raise InputFileError(f"{where}: {text!r} is not true or false")
+        return text == "true"
+    try:
+        return kind(text)
+    except ValueError:
+        raise InputFileError(f"{where}: {text!r} is not {'an integer' if kind is int else 'a number'}") from None
+
+
+def from_csv(text: str, *, where: str = "CSV") -> list[dict[str, Any]]:
+    """Return the flat rows written by :func:`to_csv`, typed as :data:`FLAT_COLUMNS` says.
+
+    Raises
+    ------
+    InputFileError
+        If a column of :data:`FLAT_COLUMNS` is missing, a row has the wrong
+        number of fields, or a cell does not parse as its column's type.
+    """
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as exc:
+        raise InputFileError(f"{where}: not valid CSV: {exc}") from None
+    header = rows[0] if rows else []
+    missing = [c for c in FLAT_COLUMNS if c not in header]
+    if missing:
+        raise InputFileError(f"{where}: missing columns {', '.join(missing)}")
+    out = []
+    for n, row in enumerate(rows[1:], start=2):
+        if len(row) != len(header):
+            raise InputFileError(f"{where}, row {n}: {len(row)} fields, expected {len(header)} as in the header")
+        cells = dict(zip(header, row, strict=True))
+        out.append({k: _parse_cell(cells[k], t, f"{where}, row {n}, column {k}") for k, t in FLAT_COLUMNS.items()})
+    return out
+
+
+def from_geojson(text: str, *, where: str = "GeoJSON") -> list[dict[str, Any]]:
+    """Return the flat rows written by :func:`to_geojson` (``lat``, ``lon`` from the Point geometries).
+
+    Raises
+    ------
+    InputFileError
+        If the text is not a FeatureCollection of Point features with object properties.
+    """
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputFileError(f"{where}: not valid JSON: {exc}") from None
+    if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection" or not isinstance(doc.get("features"), list):
+        raise InputFileError(f"{where}: expected a GeoJSON FeatureCollection")
+    out = []
+    for n, f in enumerate(doc["features"]):
+        geom = f.get("geometry") if isinstance(f, dict) else None
+        props = f.get("properties") if isinstance(f, dict) else None
+        coords = geom.get("coordinates") if isinstance(geom, dict) and geom.get("type") == "Point" else None
+        if not isinstance(coords, list) or len(coords) < 2 or not isinstance(props, dict):
+            raise InputFileError(f"{where}, feature {n}: expected a Point [lon, lat] with properties")
+        try:
+            out.append(_typed({**props, "lon": coords[0], "lat": coords[1]}))
+        except (TypeError, ValueError) as exc:
+            raise InputFileError(f"{where}, feature {n}: a property has the wrong type: {exc}") from None
+    return out
+
+
+def summary_line(claims: Sequence[ClaimResult]) -> str:
+    """Return e.g. ``"12 claims: 11 hold, 1 fails; 3 not robust to the figures' uncertainty"``."""
+    held = sum(r.holds for r in claims)
+    failed = len(claims) - held
+    fragile = sum(not r.verdict.robust for r in claims)
+    plural = "s" if len(claims) != 1 else ""
+    text = f"{len(claims)} claim{plural}: {held} hold, {failed} fail{'s' if failed == 1 else ''}"
+    return text + (f"; {fragile} not robust to the uncertainty of the figures" if fragile else "")
+
+
+def _range_text(v: Verdict) -> str:
+    return f"{v.nearest_km:,.1f}-{v.farthest_km:,.1f}"
+
+
+def _cells(v: Verdict) -> list[str]:
+    crit = v.critical
+    crit_text = f"{crit.figure} {crit.holds_if} {crit.value_km:,.1f}" if crit else "-"
+    cov = v.coverage.describe() or "-"
+    return [
+        v.status,
+        "holds" if v.holds else "FAILS",
+        _range_text(v),
+        f"{v.margin_km:,.1f}",
+        crit_text,
+        "yes" if v.robust else "no",
+        cov,
+    ]
+
+
+def _short(text: str, limit: int = 32) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _align(rows: list[list[str]], numeric: set[int]) -> list[str]:
+    width = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    out = []
+    for n, r in enumerate(rows):
+        cells = enumerate(zip(r, width, strict=True))
+        line = "  ".join(c.rjust(w) if i in numeric and n else c.ljust(w) for i, (c, w) in cells)
+        out.append(line.rstrip())
+        if n == 0:
+            out.append("  ".join("-" * w for w in width))
+    return out
+
+
+def to_table(claims: Sequence[ClaimResult], surveys: Sequence[SurveyResult] = ()) -> str:
+    """Return an aligned text report: one row per claim and scenario, then the surveys."""
+    head = ["id", "place", "from", "expect", "status", "verdict", "distance km", "margin km",
+            "critical (holds if)", "robust", "coverage"]
+    rows = [head]
+    for r in claims:
+        c = r.claim
+        rows.append([c.id, c.place.name, _short(c.launch.label), c.expect, *_cells(r.verdict)])
+        for v in r.scenarios:
+            rows.append(["", "", f"  {v.scenario.label}", "", *_cells(v)])
+    lines: list[str] = []
+    if claims:
+        lines += ["Claims (WGS84 geodesics; distance = nearest-farthest launch point)", ""]
+        lines += _align(rows, {6, 7})
+        lines += _population_lines(claims)
+        lines += ["", summary_line(claims)]
+    for s in surveys:
+        lines += ["", *_survey_lines(s)]
+    return "\n".join(lines) + "\n"
+
+
+def _population_lines(claims: Sequence[ClaimResult]) -> list[str]:
+    """Return the population-in-range lines, once per launch and band of the claims' main launches."""
+    seen: dict[tuple[str, float, float], Verdict] = {}
+    for r in claims:
+        v = r.verdict
+        if v.population is not None:
+            seen.setdefault((r.claim.launch.label, r.claim.band.min_km, r.claim.band.max_km), v)
+    if not seen:
+        return []
+    lines = ["", "Population in range (GeoNames cities of 15,000 people or more, by zone of the band):"]
+    for (label, lo, hi), v in seen.items():
+        assert v.population is not None
+        lines.append(f"  {lo:,.0f}-{hi:,.0f} km from {label}:")
+        lines += [f"    {line}" for line in v.population.lines()]
+    return lines
+
+
+def _survey_lines(result: SurveyResult) -> list[str]:
+    s = result.survey
+    lines = [f"Survey {s.id}: {s.text or ''}".rstrip(), f"  {s.min_km.value_km:,.0f}-{s.max_km.value_km:,.0f} km"
+             + (f" ({s.system_name})" if s.system_name else "")]
+    for label, frame in result.places.groupby("scenario", sort=False):
+        for status in ("reachable", "too_close", "too_far"):
+            sel = frame[frame["status"] == status]
+            if len(sel):
+                names = ", ".join(f"{n} ({d:,.0f})" for n, d in zip(sel["name"], sel["min_km"], strict=True))
+                lines.append(f"  from {label}: {status} {len(sel)}: {names}")
+    if len(result.territories):
+        for label, frame in result.territories.groupby("scenario", sort=False):
+            hit = frame[frame["share"] > 0].sort_values("share", ascending=False)
+            text = ", ".join(f"{n} {100 * v:.1f} %" for n, v in zip(hit["name"], hit["share"], strict=True))
+            lines.append(f"  from {label}: territory in the reachable zone: {text or 'none'}")
+    return lines
+
+
+def _md(text: str) -> str:
+    """Escape text for a Markdown table cell or paragraph."""
+    out = text.replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;")
+    for ch in "*_`[]#":
+        out = out.replace(ch, "\\" + ch)
+    return " ".join(out.split())
+
+
+def to_markdown(claims: Sequence[ClaimResult], surveys: Sequence[SurveyResult] = ()) -> str:
+    """Return a Markdown report: a summary table, then each claim with its source and numbers."""
+    lines = ["# Claim check", "", summary_line(claims) if claims else "No claims.", ""]
+    if claims:
+        lines += ["| id | place | from | expect | status | verdict | distance km | margin km | critical | robust "
+                  "| coverage |",
+                  "|---|---|---|---|---|---|---:|---:|---|---|---|"]
+        for r in claims:
+            c = r.claim
+            for label, v in [(c.launch.label, r.verdict)] + [(v.scenario.label, v) for v in r.scenarios]:
+                cells = _cells(v)
+                cells[1] = "holds" if v.holds else "**fails**"
+                lines.append("| " + " | ".join(_md(x) for x in [c.id, c.place.name, label, c.expect, *cells]) + " |")
+        lines.append("")
+        for r in claims:
+            c, v = r.claim, r.verdict
+            lines += [f"## {_md(c.id)}", ""]
+            if c.text:
+                lines += [_md(c.text), ""]
+            if c.source.cite():
+                lines += [f"Source: {_md(c.source.cite())}", ""]
+            figures = f"min {c.min_km.describe()}, max {c.max_km.describe()}"
+            lines += [
+                f"- Range: {_md(figures)}" + (f" ({_md(c.system_name)})" if c.system_name else ""),
+                f"- Place: {_md(c.place.name)} ({c.place.lat:.4f}, {c.place.lon:.4f}); "
+                f"from {_md(c.launch.label)} it lies {v.nearest_km:,.1f} to {v.farthest_km:,.1f} km away",
+                f"- Status {_md(v.status)}; expected {_md(c.expect)}: {'holds' if v.holds else '**fails**'}, "
+                f"margin {v.margin_km:,.1f} km ({_md(v.deciding_figure)} against {v.deciding_km:,.1f} km "
+                f"via {_md(v.via)})",
+                f"- Critical value: {_md(v.critical.describe(v.holds)) if v.critical else 'none: no value flips it'}",
+                f"- Robust over the uncertainty of the figures: {'yes' if v.robust else 'no'}"
+                + "".join(f"; {_md(k)} alone: {'yes' if ok else 'no'}" for k, ok in v.robust_by_figure.items()),
+            ]
+            if v.coverage.describe():
+                lines.append(f"- Reachable from {v.coverage.describe()} of the launch")
+            if v.population is not None:
+                lines.append("- Population in range (GeoNames cities of 15,000 or more): " + "; ".join(
+                    f"{_md(ZONE_NAMES[k])} {v.population.cities[k]:,} cities, {v.population.population[k]:,} people"
+                    for k in ZONE_NAMES))
+            for sv in r.scenarios:
+                verdict = "holds" if sv.holds else "**fails**"
+                lines.append(f"- Scenario {_md(sv.scenario.label)}: {_md(sv.status)}, {verdict}, "
+                             f"{_range_text(sv)} km, margin {sv.margin_km:,.1f} km")
+            lines.append("")
+    for s in surveys:
+        lines += [f"## Survey {_md(s.survey.id)}", ""]
+        if s.survey.text:
+            lines += [_md(s.survey.text), ""]
+        if s.survey.source.cite():
+            lines += [f"Source: {_md(s.survey.source.cite())}", ""]
+        lines += [f"- {_md(x.strip())}" for x in _survey_lines(s)[1:]] + [""]
+    return "\n".join(lines).rstrip() + "\n"

@@ -1,0 +1,355 @@
+"""Render reach results for people (table) and programs (JSON, CSV, GeoJSON), and read them back.
+
+JSON, CSV and GeoJSON keep full float precision (Python's shortest
+round-trip representation); the table rounds to 0.1 km and sorts by
+distance. :func:`from_csv`, :func:`from_json` and :func:`from_geojson`
+(or :func:`read_reach` for a file) give back the frame that was written.
+
+Round trips
+-----------
+- JSON and GeoJSON keep every value's type; ``null`` stands for NaN.
+- CSV has no types. The reach columns are typed by name (``lat``, ``lon``,
+  ``min_km``, ``max_km``, ``margin_km`` are floats, an empty cell NaN;
+  ``name``, ``country``, ``status``, ``via`` are text, an empty cell
+  ``""``). Any other column is read as integers, floats or booleans only
+  if every cell is written exactly as Python writes such a value (so
+  ``"007"`` or ``"1.50"`` stay text), otherwise as text.
+- GeoJSON puts ``lat`` and ``lon`` in the Point geometry ``[lon, lat]``
+  (RFC 7946), not in the properties; the reader puts them back after
+  ``name`` and ``country``, where :func:`geo.analysis.bands.reach_table` has them
+  for places from :func:`geo.inputs.targets.load_targets`. A row without finite
+  coordinates becomes a feature with a null geometry.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from geo.errors import InputFileError
+
+__all__ = [
+    "FLOAT_COLUMNS",
+    "TEXT_COLUMNS",
+    "from_csv",
+    "from_geojson",
+    "from_json",
+    "read_reach",
+    "to_csv",
+    "to_geojson",
+    "to_json",
+    "to_status_table",
+    "to_table",
+]
+
+FLOAT_COLUMNS = ("lat", "lon", "min_km", "max_km", "margin_km")
+"""Reach-table columns that are always floats (degrees, km)."""
+TEXT_COLUMNS = ("name", "country", "status", "via")
+"""Reach-table columns that are always text."""
+
+_TABLE = (("name", "place"), ("country", "country"), ("min_km", "min km"), ("max_km", "max km"),
+          ("status", "status"), ("margin_km", "margin km"), ("via", "from"))
+_READERS = {".csv": "csv", ".json": "json", ".geojson": "geojson"}
+# The dtype pandas gives a column of Python strings ("str" in pandas 3, object before), as in the tables written.
+_TEXT_DTYPE = pd.Series(["text"]).dtype
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, np.generic):
+        value = value.item()
+    if value is pd.NA:
+        return None
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def to_json(df: pd.DataFrame) -> str:
+    """Return a JSON array with one object per row, floats at full precision."""
+    records = [{k: _plain(v) for k, v in row.items()} for row in df.to_dict(orient="records")]
+    return json.dumps(records, ensure_ascii=False, indent=1) + "\n"
+
+
+def _csv_cells(column: pd.Series) -> list[Any]:
+    """Return a column's CSV cells: floats as their shortest round-trip repr, missing values empty."""
+    values = column.tolist()  # plain Python values, converted in C
+    if pd.api.types.is_float_dtype(column.dtype):
+        return [repr(v) if math.isfinite(v) else "" for v in values]
+    return ["" if p is None else repr(p) if isinstance(p, float) else p for p in map(_plain, values)]
+
+
+def to_csv(df: pd.DataFrame) -> str:
+    """Return CSV text with a header row, floats at full precision.
+
+    Built column by column (a million rows take about a second), with the
+    same cells as writing each value's ``repr`` row by row.
+    """
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(df.columns)
+    w.writerows(zip(*(_csv_cells(df[c]) for c in df.columns), strict=True))
+    return buf.getvalue()
+
+
+def to_geojson(df: pd.DataFrame) -> str:
+    """Return an RFC 7946 FeatureCollection with one Point feature per row.
+
+    Each feature's geometry is ``[lon, lat]`` at full precision (null if
+    either is missing or not finite); its properties are every other
+    column, with NaN as ``null``. One feature per line.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"name": ["Minsk"], "lat": [53.9], "lon": [27.56667], "status": ["reachable"]})
+    >>> print(to_geojson(frame), end="")
+    {"type": "FeatureCollection", "features": [
+    {"type": "Feature", "geometry": {"type": "Point", "coordinates": [27.56667, 53.9]}, "properties": {"name": "Minsk", "status": "reachable"}}
+    ]}
+    """  # noqa: E501
+    others = [c for c in df.columns if c not in ("lat", "lon")]
+    features = []
+    for row in df.to_dict(orient="records"):
+        lon, lat = _plain(row["lon"]), _plain(row["lat"])
+        located = isinstance(lon, int | float) and isinstance(lat, int | float)
+        geometry = {"type": "Point", "coordinates": [float(lon), float(lat)]} if located else None
+        feature = {"type": "Feature", "geometry": geometry, "properties": {k: _plain(row[k]) for k in others}}
+        features.append(json.dumps(feature, ensure_ascii=False, allow_nan=False))
+    body = ",\n".join(features)
+    return '{"type": "FeatureCollection", "features": [\n' + body + ("\n" if features else "") + "]}\n"
+
+
+def to_table(df: pd.DataFrame, title: str = "") -> str:
+    """Return an aligned text table sorted by nearest distance, distances in km to 0.1."""
+    d = df.sort_values(["min_km", "name"], kind="stable")
+    cols = [(k, h) for k, h in _TABLE if k in d.columns]
+    cells = [[h for _, h in cols]]
+    for row in d.itertuples(index=False):
+        r = row._asdict()
+        cells.append([f"{r[k]:,.1f}" if isinstance(r[k], float) else str(r[k]) for k, _ in cols])
+    width = [max(len(c[i]) for c in cells) for i in range(len(cols))]
+    numeric = [k.endswith("_km") for k, _ in cols]
+    lines = []
+    for n, c in enumerate(cells):
+        line = "  ".join(v.rjust(w) if num and n else v.ljust(w) for v, w, num in zip(c, width, numeric, strict=True))
+        lines.append(line.rstrip())
+        if n == 0:
+            lines.append("  ".join("-" * w for w in width))
+    head = [title, ""] if title else []
+    return "\n".join([*head, *lines, "", _count_line(d)]) + "\n"
+
+
+def to_status_table(df: pd.DataFrame, title: str = "") -> str:
+    """Return a plain table of name (or lon, lat) and status, in input order (for status-only results)."""
+    cols = [c for c in ("name", "country", "lat", "lon", "status") if c in df.columns]
+    body = df[cols].astype({"status": str}).to_string(index=False)
+    head = f"{title}\n\n" if title else ""
+    return f"{head}{body}\n\n{_count_line(df)}\n"
+
+
+def _count_line(df: pd.DataFrame) -> str:
+    """Return the closing line of a table: how many places have each status."""
+    counts = df["status"].value_counts()
+    summary = ", ".join(f"{counts.get(s, 0)} {s}" for s in ("reachable", "too_close", "too_far"))
+    return f"{len(df)} places: {summary}"
+
+
+# ---------------------------------------------------------------------------
+# Readers
+
+
+def _frame(columns: list[str], values: dict[str, list[Any]], where: str) -> pd.DataFrame:
+    """Build a frame, typing the reach columns by name and letting pandas infer the others."""
+    data: dict[str, pd.Series] = {}
+    for c in columns:
+        col = values[c]
+        if c in FLOAT_COLUMNS:
+            try:
+                data[c] = pd.Series([math.nan if v is None else float(v) for v in col], dtype="float64")
+            except (TypeError, ValueError):
+                bad = next(v for v in col if not _is_number(v))
+                raise InputFileError(f"{where}: column {c} holds {bad!r}, expected a number") from None
+        elif c in TEXT_COLUMNS:
+            data[c] = pd.Series([v if v is None else str(v) for v in col], dtype=_TEXT_DTYPE)
+        else:
+            data[c] = pd.Series(col)
+    return pd.DataFrame(data, columns=columns)
+
+
+def _is_number(value: Any) -> bool:
+    if value is None or isinstance(value, bool):
+        return value is None
+    try:
+        float(value)
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
+def _cells_as_values(cells: list[str]) -> list[Any]:
+    """Type a CSV column by content: ints, floats or bools only if every cell is written as Python writes one."""
+    def canonical(convert: Any, text: str) -> bool:
+        try:
+            return str(convert(text)) == text
+        except ValueError:
+            return False
+
+    filled = [c for c in cells if c != ""]
+    if filled and len(filled) == len(cells) and all(canonical(int, c) for c in filled):
+        return [int(c) for c in cells]
+    if filled and all(canonical(float, c) and math.isfinite(float(c)) for c in filled):
+        return [float(c) if c else math.nan for c in cells]
+    if filled and len(filled) == len(cells) and all(c in ("True", "False") for c in filled):
+        return [c == "True" for c in cells]
+    return cells
+
+
+def from_csv(text: str, *, where: str = "CSV") -> pd.DataFrame:
+    """Return the reach table written by :func:`to_csv` (see the module docstring for the types).
+
+    Parameters
+    ----------
+    text : str
+        The CSV text.
+    where : str, default "CSV"
+        Where the text came from, for error messages.
+
+    Raises
+    ------
+    InputFileError
+        If the text has no header, a row has the wrong number of fields, or
+        a float column holds something else.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"name": ['A, "B"'], "country": ["NA"], "lat": [1 / 3], "lon": [-0.0]})
+    >>> back = from_csv(to_csv(frame))
+    >>> back.equals(frame), back.loc[0, "country"], float(back.loc[0, "lat"]) == 1 / 3
+    (True, 'NA', True)
+    """
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as exc:
+        raise InputFileError(f"{where}: not valid CSV: {exc}") from None
+    if not rows or not rows[0]:
+        raise InputFileError(f"{where}: empty; expected a header row")
+    header = rows[0]
+    cells: dict[str, list[str]] = {h: [] for h in header}
+    if len(cells) != len(header):
+        raise InputFileError(f"{where}: repeated column names in the header {', '.join(header)}")
+    for n, row in enumerate(rows[1:], start=2):
+        if len(row) != len(header):
+            raise InputFileError(f"{where}, row {n}: {len(row)} fields, expected {len(header)} as in the header")
+        for h, cell in zip(header, row, strict=True):
+            cells[h].append(cell)
+    values: dict[str, list[Any]] = {}
+    for h, col in cells.items():
+        if h in FLOAT_COLUMNS:
+            values[h] = [None if c == "" else c for c in col]
+        elif h in TEXT_COLUMNS:
+            values[h] = col
+        else:
+            values[h] = _cells_as_values(col)
+    return _frame(header, values, where)
+
+
+def _columns(records: Iterable[dict[str, Any]]) -> list[str]:
+    seen: dict[str, None] = {}
+    for r in records:
+        seen.update(dict.fromkeys(r))
+    return list(seen)
+
+
+def _load(text: str, where: str) -> Any:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputFileError(f"{where}: not valid JSON: {exc}") from None
+
+
+def from_json(text: str, *, where: str = "JSON") -> pd.DataFrame:
+    """Return the reach table written by :func:`to_json` (``null`` becomes NaN in numeric columns).
+
+    Raises
+    ------
+    InputFileError
+        If the text is not a JSON array of objects.
+    """
+    records = _load(text, where)
+    if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
+        raise InputFileError(f"{where}: expected a JSON array of objects, one per place")
+    columns = _columns(records)
+    return _frame(columns, {c: [r.get(c) for r in records] for c in columns}, where)
+
+
+def from_geojson(text: str, *, where: str = "GeoJSON") -> pd.DataFrame:
+    """Return the reach table written by :func:`to_geojson`.
+
+    ``lat`` and ``lon`` come from each Point geometry (NaN for a null
+    geometry) and are placed after ``name`` and ``country``.
+
+    Raises
+    ------
+    InputFileError
+        If the text is not a FeatureCollection of Point (or null) features.
+    """
+    doc = _load(text, where)
+    if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection" or not isinstance(doc.get("features"), list):
+        raise InputFileError(f"{where}: expected a GeoJSON FeatureCollection")
+    records = []
+    for n, f in enumerate(doc["features"]):
+        geom = f.get("geometry") if isinstance(f, dict) else None
+        props = f.get("properties") if isinstance(f, dict) else None
+        if not isinstance(props, dict) and props is not None:
+            raise InputFileError(f"{where}, feature {n}: properties must be an object or null")
+        if geom is None:
+            lon, lat = None, None
+        elif isinstance(geom, dict) and geom.get("type") == "Point" and isinstance(geom.get("coordinates"), list) \
+                and len(geom["coordinates"]) >= 2:
+            lon, lat = geom["coordinates"][:2]
+        else:
+            raise InputFileError(f"{where}, feature {n}: geometry must be a Point [lon, lat] or null")
+        records.append({**(props or {}), "lat": lat, "lon": lon})
+    props_columns = [c for c in _columns(records) if c not in ("lat", "lon")]
+    at = max((props_columns.index(c) + 1 for c in ("name", "country") if c in props_columns), default=0)
+    columns = [*props_columns[:at], "lat", "lon", *props_columns[at:]]
+    return _frame(columns, {c: [r.get(c) for r in records] for c in columns}, where)
+
+
+def read_reach(path: str | Path, fmt: str | None = None) -> pd.DataFrame:
+    """Read a reach table written as CSV, JSON or GeoJSON.
+
+    Parameters
+    ----------
+    path : str or Path
+    fmt : {"csv", "json", "geojson"}, optional
+        Default: from the extension (``.csv``, ``.json``, ``.geojson``).
+
+    Raises
+    ------
+    InputFileError
+        If the file cannot be read, the format is unknown, or the content
+        is malformed.
+    """
+    p = Path(path)
+    kind = fmt or _READERS.get(p.suffix.lower())
+    readers = {"csv": from_csv, "json": from_json, "geojson": from_geojson}
+    if kind not in readers:
+        raise InputFileError(f"{p}: unknown format {fmt or p.suffix or '(no extension)'!r}; "
+                             f"expected one of {', '.join(readers)}")
+    try:
+        text = p.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputFileError(f"{p}: no such file") from None
+    except UnicodeDecodeError as exc:
+        raise InputFileError(f"{p}: not UTF-8 text (byte {exc.start})") from None
+    except OSError as exc:
+        raise InputFileError(f"{p}: cannot read: {exc.strerror}") from None
+    return readers[kind](text, where=str(p))

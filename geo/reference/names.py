@@ -1,0 +1,101 @@
+"""Names: normalised for case-, accent- and punctuation-blind matching; close-name suggestions.
+
+The same function builds the search keys stored in ``data/gazetteer.parquet``
+(by ``scripts/build_gazetteer.py``) and normalises queries at run time, so
+:data:`NORMALISE_VERSION` is written into the file and checked on load: a
+change to :func:`normalise_name` must bump it and the gazetteer be rebuilt.
+
+:func:`close_names` is the one suggester of every "did you mean" in georange's
+messages.
+"""
+
+from __future__ import annotations
+
+import difflib
+import unicodedata
+from collections.abc import Iterable
+from typing import Final
+
+__all__ = ["NORMALISE_VERSION", "close_names", "normalise_name"]
+
+NORMALISE_VERSION: Final = "1"
+"""Version of the rules of :func:`normalise_name`; stored in the gazetteer."""
+
+# Letters that NFKD does not decompose into base letter + combining mark.
+_FOLD: Final = str.maketrans(
+    {
+        "ł": "l",
+        "ø": "o",
+        "đ": "d",
+        "ð": "d",
+        "ħ": "h",
+        "ı": "i",
+        "ŀ": "l",
+        "ŧ": "t",
+        "þ": "th",
+        "æ": "ae",
+        "œ": "oe",
+    }
+)
+
+# Apostrophe-like characters are dropped ("N'Djamena" == "Ndjamena",
+# "Nukuʻalofa" == "Nuku'alofa"); ʻ and ʼ are letters (Lm) to Unicode, hence
+# the explicit list.
+_APOSTROPHES: Final = frozenset("'’‘ʻʼʽ`´′")
+
+
+def normalise_name(text: str) -> str:
+    """Return the search key of a place or country name.
+
+    Parameters
+    ----------
+    text : str
+        A name in any script.
+
+    Returns
+    -------
+    str
+        The name case-folded, decomposed (NFKD) with combining marks removed,
+        a few undecomposable Latin letters folded (ł→l, ø→o, æ→ae, ...),
+        apostrophes removed, every other punctuation, symbol, separator or
+        control character turned into a space, and runs of spaces collapsed.
+        The key never contains ``"|"``.
+
+    Notes
+    -----
+    Removing marks is applied to every script, so e.g. Cyrillic "й" and "и"
+    compare equal; both the stored keys and the query go through the same
+    function, so this only ever widens a match.
+
+    Examples
+    --------
+    >>> normalise_name("  São  Tomé ")
+    'sao tome'
+    >>> normalise_name("St. John's")
+    'st johns'
+    >>> normalise_name("Łódź") == normalise_name("LODZ")
+    True
+    """
+    # Apostrophes go first: NFKD would turn "´" into a space plus a mark.
+    text = "".join(ch for ch in text if ch not in _APOSTROPHES)
+    decomposed = unicodedata.normalize("NFKD", unicodedata.normalize("NFKD", text).casefold())
+    chars: list[str] = []
+    for ch in decomposed:
+        if unicodedata.combining(ch):
+            continue
+        category = unicodedata.category(ch)
+        if category[0] in "PSZC":
+            chars.append(" ")
+        else:
+            chars.append(ch)
+    return " ".join("".join(chars).translate(_FOLD).split())
+
+
+def close_names(word: str, choices: Iterable[str], n: int = 3) -> str:
+    """Return ``"; did you mean 'a' or 'b'?"`` for close matches of `word`, or ``""``."""
+    pool = sorted({str(c) for c in choices})
+    lowered = {c.lower(): c for c in pool}
+    hits = difflib.get_close_matches(str(word).lower(), list(lowered), n=n, cutoff=0.6)
+    if not hits:
+        return ""
+    return "; did you mean " + " or ".join(repr(lowered[h]) for h in hits) + "?"

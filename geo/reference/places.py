@@ -1,0 +1,837 @@
+"""Places, countries and launch sites: load the shipped data, look names up.
+
+Three kinds of names are resolved here, each from a file in ``data/`` (see
+``data/README.md`` for provenance):
+
+* places (cities with population >= 15,000 and every national capital) from
+  ``gazetteer.parquet`` (GeoNames) with :func:`lookup_place`;
+* countries from ``countries.parquet`` (Natural Earth 1:10m) with
+  :func:`lookup_country`, helped by ``countries_info.csv`` (GeoNames);
+* named launch sites from ``sites.toml`` with :func:`lookup_site`.
+
+Every loader is cached; :func:`clear_caches` forgets them (e.g. after
+changing ``GEORANGE_DATA``). Cached frames are shared: copy before changing.
+
+Names are compared after :func:`geo.reference.names.normalise_name` (case, accents,
+punctuation and script-independent decomposition are ignored). Coordinates
+are (lon, lat) in degrees, WGS84.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import functools
+import math
+import numbers
+import tomllib
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Final
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from geo.errors import AmbiguousPlaceError, DataFileError, InvalidCoordinateError, UnknownPlaceError
+from geo.reference.datafiles import REMEDIES, data_path
+from geo.reference.names import NORMALISE_VERSION, close_names, normalise_name
+
+if TYPE_CHECKING:  # geopandas and shapely are imported lazily: they cost ~0.5 s
+    import geopandas
+    from shapely.geometry.base import BaseGeometry
+
+__all__ = [
+    "PRESETS",
+    "CountryInfo",
+    "Place",
+    "Site",
+    "capitals",
+    "clear_caches",
+    "european_capitals",
+    "load_countries",
+    "load_countries_info",
+    "load_gazetteer",
+    "load_sites",
+    "lookup_country",
+    "lookup_place",
+    "lookup_site",
+    "places_frame",
+    "preset_places",
+]
+
+GAZETTEER_COLUMNS: Final = ("geonameid", "name", "alternatenames", "country", "lat", "lon", "population", "is_capital")
+"""Columns of the frame returned by :func:`load_gazetteer`."""
+_KEY_COLUMNS: Final = ("name_key", "alt_keys")
+COUNTRY_COLUMNS: Final = ("iso_a3", "iso_a2", "name", "name_long", "formal_name", "admin", "continent", "subregion")
+"""Attribute columns of the frame returned by :func:`load_countries` (plus ``geometry``)."""
+_INFO_COLUMNS: Final = ("iso2", "iso3", "name", "capital", "continent", "capital_geonameid")
+_SITE_FIELDS: Final = frozenset({"name", "aliases", "lat", "lon", "country", "source"})
+
+MAX_AMBIGUOUS_LISTED: Final = 8
+"""How many candidates an :class:`AmbiguousPlaceError` lists."""
+MAX_SUGGESTIONS: Final = 5
+"""How many close names an :class:`UnknownPlaceError` suggests."""
+
+
+# ---------------------------------------------------------------------------
+# Values
+
+
+def _check_lonlat(lon: object, lat: object, what: str) -> tuple[float, float]:
+    """Return `lon`, `lat` as floats, or raise InvalidCoordinateError."""
+    checked = []
+    for label, value, limit in (("longitude", lon, 180.0), ("latitude", lat, 90.0)):
+        if isinstance(value, bool) or not isinstance(value, numbers.Real):
+            raise InvalidCoordinateError(f"{what}: {label} {value!r} must be a number of degrees")
+        number = float(value)
+        if not math.isfinite(number) or abs(number) > limit:
+            raise InvalidCoordinateError(
+                f"{what}: {label} {value!r} must be a finite number in [-{limit:g}, {limit:g}]"
+            )
+        checked.append(number)
+    return checked[0], checked[1]
+
+
+@dataclass(frozen=True)
+class Place:
+    """A named place from the gazetteer.
+
+    Parameters
+    ----------
+    name : str
+        GeoNames primary name, e.g. ``"Kyiv"``.
+    country : str
+        ISO 3166-1 alpha-2 code of the country, e.g. ``"UA"``.
+    lon, lat : float
+        Longitude and latitude in degrees (WGS84); note the (lon, lat) order.
+    population : int, default 0
+        GeoNames population (0 when unknown).
+    is_capital : bool, default False
+        Whether the place is the national capital of `country`.
+    geonameid : int or None, default None
+        GeoNames id, None for a place not taken from the gazetteer.
+
+    Raises
+    ------
+    InvalidCoordinateError
+        If `lon` or `lat` is not a finite number within [-180, 180] or
+        [-90, 90].
+    """
+
+    name: str
+    country: str
+    lon: float
+    lat: float
+    population: int = 0
+    is_capital: bool = False
+    geonameid: int | None = None
+
+    def __post_init__(self) -> None:
+        """Validate and normalise the coordinates."""
+        lon, lat = _check_lonlat(self.lon, self.lat, f"place {self.name!r}")
+        object.__setattr__(self, "lon", lon)
+        object.__setattr__(self, "lat", lat)
+
+    def label(self) -> str:
+        """Return ``"Name, CC"``, a query that finds this place again if unique."""
+        return f"{self.name}, {self.country}"
+
+
+@dataclass(frozen=True)
+class Site:
+    """A named launch site from ``data/sites.toml``.
+
+    Parameters
+    ----------
+    key : str
+        Short identifier, e.g. ``"krichev"``.
+    name : str
+        Display name.
+    lon, lat : float
+        Longitude and latitude in degrees (WGS84); note the (lon, lat) order.
+    country : str
+        ISO 3166-1 alpha-3 code, e.g. ``"BLR"``.
+    source : str
+        Where the coordinates come from.
+    aliases : tuple of str, default ()
+        Other names :func:`lookup_site` accepts.
+
+    Raises
+    ------
+    InvalidCoordinateError
+        If `lon` or `lat` is not a finite number within range.
+    """
+
+    key: str
+    name: str
+    lon: float
+    lat: float
+    country: str
+    source: str
+    aliases: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        """Validate and normalise the coordinates and aliases."""
+        lon, lat = _check_lonlat(self.lon, self.lat, f"site {self.key!r}")
+        object.__setattr__(self, "lon", lon)
+        object.__setattr__(self, "lat", lat)
+        object.__setattr__(self, "aliases", tuple(self.aliases))
+
+
+@dataclass(frozen=True)
+class CountryInfo:
+    """One row of ``data/countries_info.csv`` (GeoNames ``countries.json``).
+
+    Parameters
+    ----------
+    iso2, iso3 : str
+        ISO 3166-1 alpha-2 and alpha-3 codes as GeoNames gives them (Kosovo
+        is ``XK``/``XKX``; retired codes ``AN`` and ``CS`` are included).
+    name : str
+        GeoNames country name.
+    capital : str
+        Capital as named in ``countries.json`` (may be empty).
+    continent : str
+        GeoNames continent code: AF, AN, AS, EU, NA, OC or SA.
+    capital_geonameid : int or None
+        Gazetteer row of the capital, None where it could not be resolved.
+    """
+
+    iso2: str
+    iso3: str
+    name: str
+    capital: str
+    continent: str
+    capital_geonameid: int | None
+
+
+# ---------------------------------------------------------------------------
+# Loading
+
+
+def _damaged(name: str, path: object, problem: str) -> DataFileError:
+    """Return the error for a shipped file that exists but is unusable."""
+    return DataFileError(f"data file {name!r} ({path}) {problem}; {REMEDIES.get(name, 'reinstall georange')}")
+
+
+@functools.cache
+def _gazetteer_table() -> pa.Table:
+    """Read ``gazetteer.parquet`` and check its columns and key version."""
+    name = "gazetteer.parquet"
+    path = data_path(name)
+    try:
+        table = pq.read_table(path)
+    except (OSError, pa.ArrowException) as err:
+        raise _damaged(name, path, f"cannot be read: {err}") from err
+    missing = [c for c in (*GAZETTEER_COLUMNS, *_KEY_COLUMNS) if c not in table.column_names]
+    if missing:
+        raise _damaged(name, path, f"lacks columns {missing}")
+    version = (table.schema.metadata or {}).get(b"georange:normalise_version", b"").decode()
+    if version != NORMALISE_VERSION:
+        raise _damaged(name, path, f"has search keys of version {version!r}, expected {NORMALISE_VERSION!r}")
+    return table
+
+
+@functools.cache
+def load_gazetteer() -> pd.DataFrame:
+    """Return the gazetteer: one row per city or capital.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``geonameid`` (int64), ``name``, ``alternatenames`` (one
+        string, names joined by ``"|"``), ``country`` (ISO alpha-2), ``lat``,
+        ``lon`` (float64 degrees), ``population`` (int64) and ``is_capital``
+        (bool, exactly one row per country that has a resolved capital).
+        The frame is cached and shared: copy it before modifying.
+
+    Raises
+    ------
+    DataFileError
+        If ``data/gazetteer.parquet`` is missing, unreadable or stale.
+    """
+    return _gazetteer_table().select(list(GAZETTEER_COLUMNS)).to_pandas()
+
+
+@functools.cache
+def load_countries_info() -> dict[str, CountryInfo]:
+    """Return the GeoNames country table keyed by ISO alpha-2 code.
+
+    Returns
+    -------
+    dict of str to CountryInfo
+        All 252 GeoNames countries and territories, including retired codes.
+
+    Raises
+    ------
+    DataFileError
+        If ``data/countries_info.csv`` is missing or malformed.
+    """
+    name = "countries_info.csv"
+    path = data_path(name)
+    info: dict[str, CountryInfo] = {}
+    try:
+        with open(path, encoding="utf-8", newline="") as handle:
+            reader = csv.DictReader(handle)
+            if tuple(reader.fieldnames or ()) != _INFO_COLUMNS:
+                raise _damaged(name, path, f"has columns {reader.fieldnames}, expected {list(_INFO_COLUMNS)}")
+            for row in reader:
+                gid = row["capital_geonameid"]
+                info[row["iso2"]] = CountryInfo(
+                    iso2=row["iso2"],
+                    iso3=row["iso3"],
+                    name=row["name"],
+                    capital=row["capital"],
+                    continent=row["continent"],
+                    capital_geonameid=int(gid) if gid else None,
+                )
+    except (OSError, UnicodeDecodeError, csv.Error, ValueError, TypeError) as err:
+        raise _damaged(name, path, f"cannot be read: {err}") from err
+    return info
+
+
+@functools.cache
+def load_countries() -> geopandas.GeoDataFrame:
+    """Return the Natural Earth 1:10m countries, full resolution.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        One row per Natural Earth admin-0 feature (250, including
+        dependencies and disputed areas), columns :data:`COUNTRY_COLUMNS`
+        and ``geometry`` (Polygon or MultiPolygon, EPSG:4326). ``iso_a3`` is
+        unique; ``iso_a2`` is unique where not empty. Cached and shared:
+        copy before modifying.
+
+    Raises
+    ------
+    DataFileError
+        If ``data/countries.parquet`` is missing, unreadable or not in
+        EPSG:4326.
+    """
+    import geopandas
+
+    name = "countries.parquet"
+    path = data_path(name)
+    try:
+        frame = geopandas.read_parquet(path)
+    except (OSError, ValueError, pa.ArrowException) as err:
+        raise _damaged(name, path, f"cannot be read: {err}") from err
+    missing = [c for c in (*COUNTRY_COLUMNS, "geometry") if c not in frame.columns]
+    if missing:
+        raise _damaged(name, path, f"lacks columns {missing}")
+    if frame.crs is None or frame.crs.to_epsg() != 4326:
+        raise _damaged(name, path, f"has CRS {frame.crs}, expected EPSG:4326")
+    return frame
+
+
+@functools.cache
+def _country_attributes() -> pd.DataFrame:
+    """Return the attribute columns of countries.parquet, without geometry."""
+    name = "countries.parquet"
+    path = data_path(name)
+    try:
+        return pq.read_table(path, columns=list(COUNTRY_COLUMNS)).to_pandas()
+    except (OSError, pa.ArrowException) as err:
+        raise _damaged(name, path, f"cannot be read: {err}") from err
+
+
+# ---------------------------------------------------------------------------
+# Places
+
+
+@dataclass(frozen=True)
+class _PlaceIndex:
+    """Column arrays of the gazetteer used for searching (row-aligned)."""
+
+    name: np.ndarray
+    country: np.ndarray
+    lon: np.ndarray
+    lat: np.ndarray
+    population: np.ndarray
+    is_capital: np.ndarray
+    geonameid: np.ndarray
+    name_key: np.ndarray
+    alt_keys: pa.ChunkedArray
+
+
+@functools.cache
+def _place_index() -> _PlaceIndex:
+    table = _gazetteer_table()
+
+    def column(name: str) -> np.ndarray:
+        return np.asarray(table[name].to_numpy())
+
+    return _PlaceIndex(
+        name=column("name"),
+        country=column("country"),
+        lon=column("lon"),
+        lat=column("lat"),
+        population=column("population"),
+        is_capital=column("is_capital"),
+        geonameid=column("geonameid"),
+        name_key=column("name_key"),
+        alt_keys=table["alt_keys"],
+    )
+
+
+def _place_at(i: int) -> Place:
+    index = _place_index()
+    return Place(
+        name=str(index.name[i]),
+        country=str(index.country[i]),
+        lon=float(index.lon[i]),
+        lat=float(index.lat[i]),
+        population=int(index.population[i]),
+        is_capital=bool(index.is_capital[i]),
+        geonameid=int(index.geonameid[i]),
+    )
+
+
+@functools.cache
+def _primary_names() -> tuple[list[str], dict[str, int]]:
+    """Return the distinct primary-name keys and, per key, its most populous row."""
+    index = _place_index()
+    best: dict[str, int] = {}
+    for i in np.argsort(index.population, kind="stable"):  # ascending: the largest row wins
+        best[index.name_key[i]] = int(i)
+    return list(best), best
+
+
+def _close_places(key: str, countries: frozenset[str] | None = None) -> list[str]:
+    """Return up to MAX_SUGGESTIONS ``"Name, CC"`` labels of names close to `key`."""
+    keys, best = _primary_names()
+    labels = []
+    for match in difflib.get_close_matches(key, keys, n=MAX_SUGGESTIONS * 4, cutoff=0.6):
+        place = _place_at(best[match])
+        if countries is None or place.country in countries:
+            labels.append(place.label())
+    return labels[:MAX_SUGGESTIONS]
+
+
+def _add(index: dict[str, set[str]], name: str, value: str) -> None:
+    key = normalise_name(name) if name else ""
+    if key and value:
+        index.setdefault(key, set()).add(value)
+
+
+@functools.cache
+def _qualifier_index() -> Mapping[str, frozenset[str]]:
+    """Map a normalised country code or name to the ISO alpha-2 codes it names."""
+    index: dict[str, set[str]] = {}
+    for info in load_countries_info().values():
+        for name in (info.iso2, info.iso3, info.name):
+            _add(index, name, info.iso2)
+    attributes = _country_attributes()
+    for row in attributes.itertuples(index=False):
+        for name in (row.iso_a3, row.iso_a2, row.name, row.name_long, row.formal_name, row.admin):
+            _add(index, name, row.iso_a2)
+    return {key: frozenset(codes) for key, codes in index.items()}
+
+
+def _country_hint(key: str) -> str:
+    """Return ``"; did you mean: A (AAA); B (BBB)?"`` for countries close to `key`, or ""."""
+    index = _country_index()
+    names = _country_attributes().set_index("iso_a3")["name"]
+    close = difflib.get_close_matches(key, list(index), n=MAX_SUGGESTIONS * 3, cutoff=0.6)
+    labels = list(dict.fromkeys(f"{names[c]} ({c})" for k in close for c in sorted(index[k])))
+    return f"; did you mean: {'; '.join(labels[:MAX_SUGGESTIONS])}?" if labels else ""
+
+
+def _candidates(key: str, countries: frozenset[str] | None) -> np.ndarray:
+    """Return gazetteer rows named `key`: primary-name matches, else alternates."""
+    index = _place_index()
+
+    def in_country(rows: np.ndarray) -> np.ndarray:  # filter the few matches, not the whole gazetteer
+        return rows if countries is None else rows[np.isin(index.country[rows], list(countries))]
+
+    rows = in_country(np.flatnonzero(index.name_key == key))
+    if rows.size:
+        return rows
+    alternate = pc.match_substring(index.alt_keys, f"|{key}|").to_numpy(zero_copy_only=False)
+    return in_country(np.flatnonzero(np.asarray(alternate, dtype=bool)))
+
+
+def _choose(rows: np.ndarray, query: str) -> int:
+    """Return the single candidate in `rows`, or refuse an ambiguous `query`."""
+    if rows.size == 1:
+        return int(rows[0])
+    index = _place_index()
+    capital_rows = rows[index.is_capital[rows]]
+    if capital_rows.size == 1 and np.unique(index.country[rows]).size == 1:
+        return int(capital_rows[0])
+    # National capitals first, then by population: the likeliest meanings lead.
+    order = rows[np.lexsort((-index.population[rows], ~index.is_capital[rows]))]
+    listed = [_place_at(int(i)) for i in order[:MAX_AMBIGUOUS_LISTED]]
+    more = f"; and {rows.size - len(listed)} more" if rows.size > len(listed) else ""
+    names = "; ".join(f"{p.label()} (population {p.population:,})" for p in listed)
+    if len({str(c) for c in index.country[rows]}) > 1:
+        advice = f"add a country qualifier, e.g. {listed[0].label()!r}"
+    else:  # a country qualifier cannot separate them
+        advice = f"all are in {listed[0].country}, so give the coordinates instead"
+    raise AmbiguousPlaceError(f"place {query!r} matches {rows.size} places: {names}{more}; {advice}")
+
+
+def lookup_place(query: str) -> Place:
+    """Return the gazetteer place named `query`.
+
+    Parameters
+    ----------
+    query : str
+        A place name in any script, optionally followed by a comma and a
+        country: ISO alpha-2 (``"Paris, FR"``), alpha-3 (``"Paris, FRA"``)
+        or name (``"Paris, France"``). Case, accents and punctuation are
+        ignored.
+
+    Returns
+    -------
+    Place
+
+    Raises
+    ------
+    UnknownPlaceError
+        If the query is empty, the country qualifier is unknown, or nothing
+        matches; the message suggests up to five close names.
+    AmbiguousPlaceError
+        If several places match and the rules below do not pick one; the
+        message lists up to eight candidates as ``Name, CC (population N)``.
+
+    Notes
+    -----
+    Candidates are the places (in the given country, if any) whose GeoNames
+    primary name matches; only if there are none, those with a matching
+    alternate name. A query with several candidates is ambiguous and is
+    refused, never guessed: "Paris" matches Paris, FR and Paris, US, so it
+    needs a qualifier ("Paris, FR"). Inside one country, a national capital
+    is the place its name means ("San José, CR" is the capital, not the
+    smaller San José in Alajuela); other places that share a name inside
+    one country ("Springfield, US") need coordinates.
+
+    A text after the last comma that is not a country is taken as part of
+    the name ("Washington, D.C." matches an alternate name).
+
+    Examples
+    --------
+    >>> p = lookup_place("Київ")
+    >>> print(p.label(), f"{p.lon:.2f} {p.lat:.2f}")
+    Kyiv, UA 30.52 50.45
+    """
+    if not isinstance(query, str):
+        raise TypeError(f"place query must be a str, not {type(query).__name__}")
+    text = query.strip()
+    name, comma, qualifier = text.rpartition(",")
+    if not comma:
+        name, qualifier = text, ""
+    name, qualifier = name.strip(), qualifier.strip()
+    key = normalise_name(name)
+    if not key:
+        raise UnknownPlaceError(f"place name is empty in {query!r}; expected a name such as 'Warsaw' or 'Paris, FR'")
+
+    countries: frozenset[str] | None = None
+    if qualifier:
+        countries = _qualifier_index().get(normalise_name(qualifier))
+        if countries is None:
+            whole = normalise_name(text)
+            rows = _candidates(whole, None)
+            if rows.size:
+                return _place_at(_choose(rows, query))
+            hint = _country_hint(normalise_name(qualifier))
+            raise UnknownPlaceError(
+                f"unknown country {qualifier!r} in place {query!r}: expected an ISO 3166 alpha-2 or alpha-3 "
+                f"code or a country name{hint}"
+            )
+
+    rows = _candidates(key, countries)
+    if rows.size:
+        return _place_at(_choose(rows, query))
+
+    if countries is not None:
+        elsewhere = sorted({str(c) for c in _place_index().country[_candidates(key, None)]})
+        if elsewhere:
+            codes = ", ".join(sorted(countries))
+            where = qualifier if codes == qualifier.upper() else f"{qualifier} ({codes})"
+            raise UnknownPlaceError(
+                f"no place named {name!r} in {where}; places of that name exist in: "
+                f"{', '.join(elsewhere[:MAX_AMBIGUOUS_LISTED])}"
+            )
+    suggestions = _close_places(key, countries)
+    hint = f"; did you mean: {'; '.join(suggestions)}?" if suggestions else ""
+    raise UnknownPlaceError(f"unknown place {name!r}: no city or capital in the gazetteer has that name{hint}")
+
+
+@functools.cache
+def _capitals() -> tuple[Place, ...]:
+    index = _place_index()
+    rows = np.flatnonzero(index.is_capital)
+    places = [_place_at(int(i)) for i in rows]
+    return tuple(sorted(places, key=lambda p: p.country))
+
+
+def capitals() -> list[Place]:
+    """Return the national capitals, one per country that has one, by country code.
+
+    Returns
+    -------
+    list of Place
+        244 capitals from GeoNames ``countries.json``, including those of
+        dependencies (e.g. Tórshavn, FO). Countries without a resolvable
+        capital are listed in ``data/README.md``.
+    """
+    return list(_capitals())
+
+
+def european_capitals() -> list[Place]:
+    """Return the capitals of the countries GeoNames places in Europe.
+
+    Returns
+    -------
+    list of Place
+        Capitals of countries whose GeoNames continent code is ``EU``, by
+        country code. This follows GeoNames, not politics: it includes
+        Russia (Moscow), Cyprus, the Crown dependencies, Faroe Islands,
+        Gibraltar, Svalbard and Jan Mayen, Åland, Kosovo and the Vatican, and
+        excludes Turkey, Georgia, Armenia, Azerbaijan and Kazakhstan (AS).
+    """
+    european = {info.capital_geonameid for info in load_countries_info().values() if info.continent == "EU"} - {None}
+    return [p for p in _capitals() if p.geonameid in european]
+
+
+# ---------------------------------------------------------------------------
+# Countries
+
+
+PRESETS: Final = ("capitals", "european-capitals", "cities")
+"""Names of the shipped place sets (``--places capitals`` etc.)."""
+
+
+def places_frame(chosen: Sequence[Place]) -> pd.DataFrame:
+    """Return gazetteer places as a frame with ``name, country, lat, lon, population``."""
+    return pd.DataFrame(
+        {
+            "name": [p.name for p in chosen],
+            "country": [p.country for p in chosen],
+            "lat": [p.lat for p in chosen],
+            "lon": [p.lon for p in chosen],
+            "population": [p.population for p in chosen],
+        }
+    )
+
+
+def preset_places(name: str) -> pd.DataFrame:
+    """Return a shipped place set (one of :data:`PRESETS`) as a frame like :func:`places_frame`'s."""
+    if name == "cities":
+        g = load_gazetteer()
+        return pd.DataFrame(
+            {
+                "name": g["name"].to_numpy(),
+                "country": g["country"].to_numpy(),
+                "lat": g["lat"].to_numpy(float),
+                "lon": g["lon"].to_numpy(float),
+                "population": g["population"].to_numpy(),
+            }
+        )
+    if name not in PRESETS:
+        raise UnknownPlaceError(f"unknown place set {name!r}{close_names(name, PRESETS)}")
+    return places_frame(capitals() if name == "capitals" else european_capitals())
+
+
+@functools.cache
+def _country_index() -> Mapping[str, frozenset[str]]:
+    """Map a normalised country code or name to Natural Earth iso_a3 codes."""
+    attributes = _country_attributes()
+    index: dict[str, set[str]] = {}
+    by_a2: dict[str, str] = {}
+    for row in attributes.itertuples(index=False):
+        for name in (row.iso_a3, row.iso_a2, row.name, row.name_long, row.formal_name, row.admin):
+            _add(index, name, row.iso_a3)
+        if row.iso_a2:
+            by_a2[row.iso_a2] = row.iso_a3
+    for info in load_countries_info().values():
+        iso_a3 = by_a2.get(info.iso2)
+        if iso_a3 is not None:  # e.g. GeoNames XKX and "Ivory Coast" reach Natural Earth's KOS and CIV
+            for name in (info.iso3, info.name):
+                _add(index, name, iso_a3)
+    return {key: frozenset(codes) for key, codes in index.items()}
+
+
+def lookup_country(query: str) -> tuple[str, str, BaseGeometry]:
+    """Return the Natural Earth country named `query`.
+
+    Parameters
+    ----------
+    query : str
+        ISO 3166-1 alpha-3 (``"BLR"``) or alpha-2 (``"BY"``) code, or a name:
+        Natural Earth's short, long, formal or admin name, or the GeoNames
+        name (``"Belarus"``, ``"Republic of Belarus"``). Case, accents and
+        punctuation are ignored.
+
+    Returns
+    -------
+    iso_a3 : str
+        Natural Earth code (ISO alpha-3 where one exists, else Natural
+        Earth's ADM0_A3, e.g. ``"KOS"``).
+    name : str
+        Natural Earth short name.
+    geometry : shapely.Polygon or shapely.MultiPolygon
+        Full-resolution boundary, (lon, lat) degrees, EPSG:4326.
+
+    Raises
+    ------
+    UnknownPlaceError
+        If nothing matches; the message suggests close names.
+    AmbiguousPlaceError
+        If the name belongs to several countries.
+    """
+    if not isinstance(query, str):
+        raise TypeError(f"country query must be a str, not {type(query).__name__}")
+    key = normalise_name(query)
+    if not key:
+        raise UnknownPlaceError(f"country name is empty in {query!r}; expected e.g. 'BLR', 'BY' or 'Belarus'")
+    index = _country_index()
+    codes = index.get(key)
+    if codes is None:
+        hint = _country_hint(key)
+        raise UnknownPlaceError(
+            f"unknown country {query!r}: expected an ISO 3166 alpha-2 or alpha-3 code or a country name{hint}"
+        )
+    if len(codes) > 1:
+        raise AmbiguousPlaceError(f"country {query!r} matches {', '.join(sorted(codes))}; use an ISO alpha-3 code")
+    (iso_a3,) = codes
+    name, geometry = _country_by_code()[iso_a3]
+    return iso_a3, name, geometry
+
+
+@functools.cache
+def _country_by_code() -> Mapping[str, tuple[str, BaseGeometry]]:
+    """Map Natural Earth ``iso_a3`` to the short name and geometry (a frame lookup per call costs 6 ms)."""
+    frame = load_countries()
+    return {str(c): (str(n), g) for c, n, g in zip(frame["iso_a3"], frame["name"], frame["geometry"], strict=True)}
+
+
+# ---------------------------------------------------------------------------
+# Sites
+
+
+def _parse_site(key: str, entry: Any, where: str) -> Site:
+    """Build one Site from its TOML table, raising DataFileError."""
+    if not isinstance(entry, dict):
+        raise DataFileError(f"{where}: expected a table [sites.{key}], got {type(entry).__name__}")
+    unknown = sorted(set(entry) - _SITE_FIELDS)
+    if unknown:
+        raise DataFileError(f"{where}: unknown fields {unknown}; expected {sorted(_SITE_FIELDS)}")
+    missing = sorted(_SITE_FIELDS - {"aliases"} - set(entry))
+    if missing:
+        raise DataFileError(f"{where}: missing fields {missing}")
+    for field in ("name", "source", "country"):
+        if not isinstance(entry[field], str) or not entry[field].strip():
+            raise DataFileError(f"{where}: {field} {entry[field]!r} must be a non-empty string")
+    country = entry["country"]
+    if not (len(country) == 3 and country.isascii() and country.isalpha() and country.isupper()):
+        raise DataFileError(f"{where}: country {country!r} must be an ISO 3166-1 alpha-3 code such as 'BLR'")
+    aliases = entry.get("aliases", [])
+    if not isinstance(aliases, list) or not all(isinstance(a, str) and a.strip() for a in aliases):
+        raise DataFileError(f"{where}: aliases {aliases!r} must be a list of non-empty strings")
+    try:
+        return Site(
+            key=key,
+            name=entry["name"],
+            lon=entry["lon"],
+            lat=entry["lat"],
+            country=country,
+            source=entry["source"],
+            aliases=tuple(aliases),
+        )
+    except InvalidCoordinateError as err:
+        raise DataFileError(f"{where}: {err}") from err
+
+
+@functools.cache
+def _sites() -> tuple[dict[str, Site], dict[str, Site]]:
+    """Return the sites by key and by every normalised name."""
+    name = "sites.toml"
+    path = data_path(name)
+    try:
+        with open(path, "rb") as handle:
+            document = tomllib.load(handle)
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as err:
+        raise DataFileError(f"{path}: not valid TOML: {err}") from err
+    extra = sorted(set(document) - {"sites"})
+    if extra or not isinstance(document.get("sites"), dict):
+        raise DataFileError(f"{path}: expected only [sites.<key>] tables, found top-level keys {sorted(document)}")
+    sites: dict[str, Site] = {}
+    by_name: dict[str, Site] = {}
+    for key, entry in document["sites"].items():
+        site = _parse_site(key, entry, f"{path.name}, site {key!r}")
+        sites[key] = site
+        for alias in (key, site.name, *site.aliases):
+            alias_key = normalise_name(alias)
+            other = by_name.setdefault(alias_key, site)
+            if other.key != key:
+                raise DataFileError(f"{path.name}, site {key!r}: name {alias!r} is also used by site {other.key!r}")
+    return sites, by_name
+
+
+def load_sites() -> dict[str, Site]:
+    """Return the named launch sites of ``data/sites.toml`` by key.
+
+    Returns
+    -------
+    dict of str to Site
+        A fresh dict (the sites themselves are immutable).
+
+    Raises
+    ------
+    DataFileError
+        If the file is missing, not valid TOML, or a site lacks a field, has
+        an unknown field, a bad value or a name used by another site.
+    """
+    return dict(_sites()[0])
+
+
+def lookup_site(query: str) -> Site | None:
+    """Return the site whose key, name or alias is `query`, or None.
+
+    Parameters
+    ----------
+    query : str
+        Case, accents and punctuation are ignored (``"KRICHEV-6"``).
+
+    Returns
+    -------
+    Site or None
+        None if `query` names no site (callers then try :func:`lookup_place`).
+
+    Raises
+    ------
+    DataFileError
+        If ``data/sites.toml`` is missing or malformed.
+    """
+    return _sites()[1].get(normalise_name(query))
+
+
+# ---------------------------------------------------------------------------
+
+
+_CACHED: Final[Iterable[Any]] = (
+    _gazetteer_table,
+    load_gazetteer,
+    load_countries_info,
+    load_countries,
+    _country_attributes,
+    _place_index,
+    _primary_names,
+    _qualifier_index,
+    _capitals,
+    _country_index,
+    _country_by_code,
+    _sites,
+)
+
+
+def clear_caches() -> None:
+    """Forget every loaded data file, e.g. after changing ``GEORANGE_DATA``."""
+    for function in _CACHED:
+        function.cache_clear()

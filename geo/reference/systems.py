@@ -1,0 +1,219 @@
+"""Weapon systems and their published range figures (``data/systems.toml``).
+
+A range figure is never just a number: articles say "up to 5,000 km" or
+"about 700 km", other reports give other values. A :class:`Figure` keeps
+the value a claim uses, the sources, and an **uncertainty interval**: the
+smallest interval holding the value, every other published value, ±10 %
+of the value when it is approximate (``about = true``), and any explicit
+``interval``. Claim evaluation checks whether a verdict survives the whole
+interval (see :mod:`geo.claims.verdicts`).
+
+The same figure grammar is used in claim files::
+
+    max_km = 5000                                   # exact, no interval
+    min_km = { value = 700, about = true }          # interval [630, 770]
+    min_km = { value = 700, interval = [600, 800] }
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+from geo.errors import ClaimFormatError, DataFileError, GeoRangeError
+from geo.geodesy.ellipsoid import MAX_RANGE_KM
+from geo.reference.datafiles import data_path
+from geo.reference.names import close_names
+from geo.reference.tomlfile import Fields, _show, load_toml
+
+__all__ = ["ABOUT_FRACTION", "Figure", "Published", "System", "load_systems", "lookup_system", "parse_figure"]
+
+ABOUT_FRACTION: Final = 0.10
+"""Relative uncertainty of a figure stated as approximate ("about 700 km")."""
+
+_FIGURE_FIELDS = frozenset({"value", "about", "interval", "source", "published", "note"})
+_SYSTEM_FIELDS = frozenset({"name", "kind", "aliases", "min_km", "max_km", "notes"})
+
+
+@dataclass(frozen=True)
+class Published:
+    """One published value of a range figure and where it was published."""
+
+    value_km: float
+    source: str
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A range figure in km: the value used, its uncertainty interval and sources.
+
+    Parameters
+    ----------
+    value_km : float
+        The nominal figure.
+    low_km, high_km : float
+        Uncertainty interval, ``low_km <= value_km <= high_km``.
+    about : bool
+        Whether the source states the value as approximate.
+    source : str
+        Where the nominal value comes from ("" when not stated).
+    published : tuple of Published
+        Other published values (they widen the interval).
+    note : str
+        Free text, e.g. that no official figure exists.
+    """
+
+    value_km: float
+    low_km: float
+    high_km: float
+    about: bool = False
+    source: str = ""
+    published: tuple[Published, ...] = field(default=())
+    note: str = ""
+
+    @property
+    def uncertain(self) -> bool:
+        """Whether the interval is wider than the value itself."""
+        return self.low_km < self.value_km or self.high_km > self.value_km
+
+    def describe(self) -> str:
+        """Return e.g. ``"about 700 km (630-770)"`` or ``"5,000 km (4,000-5,500)"``."""
+        head = f"{'about ' if self.about else ''}{self.value_km:,.0f} km"
+        return f"{head} ({self.low_km:,.0f}-{self.high_km:,.0f})" if self.uncertain else head
+
+    @classmethod
+    def exact(cls, value_km: float, source: str = "") -> Figure:
+        """Return a figure with no uncertainty."""
+        return cls(value_km, value_km, value_km, source=source)
+
+
+def parse_figure(spec: Any, key: str, fields: Fields) -> Figure:
+    """Parse a figure given as a number or a table (see the module docstring).
+
+    Parameters
+    ----------
+    spec : number or table
+    key : str
+        Field name for messages (``min_km`` or ``max_km``).
+    fields : Fields
+        The enclosing table; gives the location and the error class.
+
+    Raises
+    ------
+    GeoRangeError
+        Of the enclosing table's class, for a wrong type, a value that is
+        negative or beyond 20,004 km, an interval that is not two ordered
+        numbers or does not contain the value, or an unknown field.
+    """
+    if not isinstance(spec, dict):
+        value = _checked(fields.number(key, spec), key, fields)
+        return Figure.exact(value)
+    f = Fields(spec, f"{fields.where}, {key}", fields.error)
+    f.only(_FIGURE_FIELDS)
+    value = _checked(f.number("value"), key, fields)
+    about = f.table.get("about", False)
+    if not isinstance(about, bool):
+        raise f.fail(f"about {_show(about)} must be true or false")
+    values = [value]
+    if about:
+        values += [round(value * (1 - ABOUT_FRACTION), 6), min(round(value * (1 + ABOUT_FRACTION), 6), MAX_RANGE_KM)]
+    if f.has("interval"):
+        interval = f.table["interval"]
+        if not (isinstance(interval, list) and len(interval) == 2):
+            raise f.fail(f"interval {_show(interval)} must be a list of two numbers [low, high]")
+        low, high = (_checked(f.number("interval", v), f"{key} interval", fields) for v in interval)
+        if not low <= value <= high:
+            raise f.fail(f"interval [{low:g}, {high:g}] must contain the value {value:g}")
+        values += [low, high]
+    published = []
+    entries = f.table.get("published", [])
+    if not isinstance(entries, list):
+        raise f.fail(f"published {_show(entries)} must be a list of tables [{{ value = 4000, source = \"...\" }}]")
+    for n, entry in enumerate(entries, start=1):
+        p = Fields(entry, f"{f.where}, published #{n}", fields.error)
+        p.only({"value", "source"})
+        pv = _checked(p.number("value"), f"{key} published value", fields)
+        published.append(Published(pv, p.text("source")))
+        values.append(pv)
+    source = f.text("source") if f.has("source") else ""
+    note = f.text("note") if f.has("note") else ""
+    return Figure(value, min(values), max(values), about, source, tuple(published), note)
+
+
+def _checked(value: float, key: str, fields: Fields) -> float:
+    if value < 0:
+        raise fields.fail(f"{key} {value:g} must be >= 0")
+    if value > MAX_RANGE_KM:
+        raise fields.fail(
+            f"{key} {value:g} exceeds {MAX_RANGE_KM:,.0f} km, half the meridian: "
+            "no two places on Earth are farther apart"
+        )
+    return value
+
+
+@dataclass(frozen=True)
+class System:
+    """A weapon system: name, kind and its minimum and maximum range figures."""
+
+    key: str
+    name: str
+    kind: str
+    min_km: Figure
+    max_km: Figure
+    aliases: tuple[str, ...] = ()
+    notes: str = ""
+
+
+def _parse_system(key: str, entry: Any, where: str, error: type[GeoRangeError]) -> System:
+    f = Fields(entry, where, error)
+    f.only(_SYSTEM_FIELDS)
+    maximum = parse_figure(f.require("max_km"), "max_km", f)
+    minimum = parse_figure(f.table["min_km"], "min_km", f) if f.has("min_km") else Figure.exact(0.0)
+    if minimum.value_km > maximum.value_km:
+        raise f.fail(f"min_km {minimum.value_km:g} must not exceed max_km {maximum.value_km:g}")
+    aliases = tuple(f.strings("aliases")) if f.has("aliases") else ()
+    return System(key, f.text("name"), f.text("kind"), minimum, maximum, aliases, f.text("notes", ""))
+
+
+@functools.cache
+def _systems() -> dict[str, System]:
+    path = data_path("systems.toml")
+    document = load_toml(path, DataFileError)
+    top = Fields(document, path.name, DataFileError)
+    top.only({"systems"})
+    table = top.require("systems")
+    if not isinstance(table, dict):
+        raise top.fail("expected [systems.<key>] tables")
+    return {k: _parse_system(k, entry, f"{path.name}, system {k!r}", DataFileError) for k, entry in table.items()}
+
+
+def load_systems() -> dict[str, System]:
+    """Return the weapon systems of ``data/systems.toml`` by key.
+
+    Raises
+    ------
+    DataFileError
+        If the file is missing or malformed.
+    """
+    return dict(_systems())
+
+
+def lookup_system(name: str) -> System:
+    """Return the system whose key, name or alias is ``name`` (case-blind).
+
+    Raises
+    ------
+    ClaimFormatError
+        If no system matches; the message suggests close names.
+    """
+    wanted = name.strip().casefold()
+    names: list[str] = []
+    for system in _systems().values():
+        candidates = (system.key, system.name, *system.aliases)
+        if any(c.casefold() == wanted for c in candidates):
+            return system
+        names += candidates
+    raise ClaimFormatError(f"unknown system {_show(name)}{close_names(name, names)} (known: {', '.join(_systems())})")
+
+
