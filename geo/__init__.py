@@ -1,83 +1,182 @@
 """georange: exact geodesic range checks for weapon-range claims.
 
-Distances are WGS84 geodesics (GeographicLib through pyproj). The public API:
+Distances are WGS84 geodesics (GeographicLib through pyproj). The supported
+API is what this package exports (``__all__``) and :mod:`geo.testing`; the
+subpackages (``geo.geodesy``, ``geo.reference``, ``geo.inputs``,
+``geo.analysis``, ``geo.claims``, ``geo.outputs``, ``geo.cli``) are the
+layers of the implementation and internal.
 
-- :class:`LaunchArea`: nearest and farthest distance from targets to a
-  polygon or multipolygon launch territory;
-- :func:`distances_to_points`: distances to launch points;
-- :func:`parse_launch`, :class:`LaunchPoint`, :class:`LaunchRegion`: launch
-  sources (``--from`` grammar);
-- :func:`reach`: the GeoDataFrame API: targets in any form against a launch in
-  any form, exact statuses, distances and margins, in chunks (:mod:`geo.analysis.frames`);
-- :class:`RangeBand`, :func:`reach_table`, :func:`classify`: statuses and margins;
-- :func:`lookup_place`, :func:`lookup_country`, :func:`lookup_site`,
-  :func:`capitals`, :func:`european_capitals`: the shipped data;
-- :func:`load_claims`, :func:`make_claim`, :func:`evaluate_claim`: claims
-  and their verdicts (:mod:`geo.testing` has assertions for test authors);
-- :func:`lookup_system`: weapon systems and their published figures;
-- the exceptions in :mod:`geo.errors`.
+One entry point per job:
+
+- **which places does a band reach from a launch**: :func:`reach` (targets
+  and launches in any form, exact statuses, distances and margins);
+  :func:`reach_dask` is the same on Dask partitions, with the same
+  arguments and defaults;
+- **the zones of a band**: :func:`zones` (reach, dead zone, reachable,
+  drawn within a stated tolerance), written by :func:`write_zones`;
+- **claims**: :func:`load_claims` and :func:`make_claim`, checked by
+  :func:`evaluate_claim` (:mod:`geo.testing` has assertions for test authors);
+- **the shipped data**: :func:`lookup_place`, :func:`lookup_country`,
+  :func:`lookup_site`, :func:`lookup_system`, :func:`capitals`,
+  :func:`european_capitals`;
+- **launch sources**: :func:`parse_launch` (the ``--from`` grammar),
+  :class:`LaunchPoint`, :class:`LaunchRegion`;
+- **geodesy**: :func:`geodesic_distance`, :func:`distances_to_points` and
+  :class:`LaunchArea` (nearest and farthest distance to a territory);
+- the values :class:`RangeBand` and :class:`Status`, and the exceptions of
+  :mod:`geo.errors`.
+
+Names are imported on first use, so ``import geo`` is cheap.
 """
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
+import importlib
+from importlib import metadata
+from typing import TYPE_CHECKING, Any
 
-from geo.analysis.bands import MAX_RANGE_KM, RangeBand, classify, reach_table
-from geo.analysis.frames import reach
-from geo.analysis.launch import LaunchPoint, LaunchRegion, parse_launch
-from geo.claims.model import load_claims, make_claim
-from geo.claims.verdicts import evaluate_claim
-from geo.errors import (
-    AmbiguousPlaceError,
-    ClaimFormatError,
-    DataFileError,
-    GeoRangeError,
-    GeoRangeWarning,
-    InputFileError,
-    InvalidCoordinateError,
-    InvalidRangeError,
-    OutputExistsError,
-    UnknownPlaceError,
-)
-from geo.geodesy.distance import LaunchArea, distances_to_points
-from geo.geodesy.ellipsoid import HALF_MERIDIAN_M, WGS84, geodesic_distance
-from geo.reference.places import Place, Site, capitals, european_capitals, lookup_country, lookup_place, lookup_site
-from geo.reference.systems import lookup_system
+try:
+    __version__ = metadata.version("georange")
+except metadata.PackageNotFoundError:  # a checkout on sys.path without an install
+    __version__ = "0+unknown"
+
+_EXPORTS = {
+    "geo.analysis.bands": ("RangeBand",),
+    "geo.analysis.distributed": ("reach_dask",),
+    "geo.analysis.frames": ("reach",),
+    "geo.analysis.launch": ("LaunchPoint", "LaunchRegion", "parse_launch"),
+    "geo.analysis.status": ("Status",),
+    "geo.analysis.zones": ("Zone", "zones"),
+    "geo.claims.model": ("load_claims", "make_claim"),
+    "geo.claims.verdicts": ("evaluate_claim",),
+    "geo.errors": (
+        "AmbiguousPlaceError",
+        "ClaimFormatError",
+        "ClusterError",
+        "DaskMissingError",
+        "DataFileError",
+        "GeoRangeError",
+        "GeoRangeWarning",
+        "InputFileError",
+        "InvalidCoordinateError",
+        "InvalidGeometryError",
+        "InvalidRangeError",
+        "OutputError",
+        "OutputExistsError",
+        "UnknownPlaceError",
+    ),
+    "geo.geodesy.distance": ("LaunchArea", "distances_to_points"),
+    "geo.geodesy.ellipsoid": ("HALF_MERIDIAN_M", "MAX_RANGE_KM", "WGS84", "geodesic_distance"),
+    "geo.outputs.zonefiles": ("write_zones",),
+    "geo.reference.places": (
+        "Place",
+        "Site",
+        "capitals",
+        "european_capitals",
+        "lookup_country",
+        "lookup_place",
+        "lookup_site",
+    ),
+    "geo.reference.systems": ("System", "lookup_system"),
+}
+# __all__ is spelled out for linters; tests/test_layers.py checks it matches _EXPORTS.
+_WHERE = {name: module for module, names in _EXPORTS.items() for name in names}
 
 __all__ = [
-    "HALF_MERIDIAN_M",
-    "MAX_RANGE_KM",
-    "WGS84",
     "AmbiguousPlaceError",
     "ClaimFormatError",
+    "ClusterError",
+    "DaskMissingError",
     "DataFileError",
     "GeoRangeError",
     "GeoRangeWarning",
+    "HALF_MERIDIAN_M",
     "InputFileError",
     "InvalidCoordinateError",
+    "InvalidGeometryError",
     "InvalidRangeError",
     "LaunchArea",
     "LaunchPoint",
     "LaunchRegion",
+    "MAX_RANGE_KM",
+    "OutputError",
     "OutputExistsError",
     "Place",
     "RangeBand",
     "Site",
+    "Status",
+    "System",
     "UnknownPlaceError",
+    "WGS84",
+    "Zone",
     "__version__",
     "capitals",
-    "classify",
     "distances_to_points",
     "european_capitals",
     "evaluate_claim",
     "geodesic_distance",
+    "load_claims",
     "lookup_country",
     "lookup_place",
     "lookup_site",
     "lookup_system",
-    "load_claims",
     "make_claim",
     "parse_launch",
     "reach",
-    "reach_table",
+    "reach_dask",
+    "write_zones",
+    "zones",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module 'geo' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value  # later lookups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
+
+
+if TYPE_CHECKING:  # what type checkers and IDEs see; at run time __getattr__ imports on first use
+    from geo.analysis.bands import RangeBand
+    from geo.analysis.distributed import reach_dask
+    from geo.analysis.frames import reach
+    from geo.analysis.launch import LaunchPoint, LaunchRegion, parse_launch
+    from geo.analysis.status import Status
+    from geo.analysis.zones import Zone, zones
+    from geo.claims.model import load_claims, make_claim
+    from geo.claims.verdicts import evaluate_claim
+    from geo.errors import (
+        AmbiguousPlaceError,
+        ClaimFormatError,
+        ClusterError,
+        DaskMissingError,
+        DataFileError,
+        GeoRangeError,
+        GeoRangeWarning,
+        InputFileError,
+        InvalidCoordinateError,
+        InvalidGeometryError,
+        InvalidRangeError,
+        OutputError,
+        OutputExistsError,
+        UnknownPlaceError,
+    )
+    from geo.geodesy.distance import LaunchArea, distances_to_points
+    from geo.geodesy.ellipsoid import HALF_MERIDIAN_M, MAX_RANGE_KM, WGS84, geodesic_distance
+    from geo.outputs.zonefiles import write_zones
+    from geo.reference.places import (
+        Place,
+        Site,
+        capitals,
+        european_capitals,
+        lookup_country,
+        lookup_place,
+        lookup_site,
+    )
+    from geo.reference.systems import System, lookup_system

@@ -38,7 +38,9 @@ __all__ = [
     "GeoRangeWarning",
     "InputFileError",
     "InvalidCoordinateError",
+    "InvalidGeometryError",
     "InvalidRangeError",
+    "OutputError",
     "OutputExistsError",
     "UnknownPlaceError",
 ]
@@ -64,8 +66,12 @@ class AmbiguousPlaceError(GeoRangeError, LookupError):
     """A place name matches several places; a country qualifier is needed."""
 
 
+class InvalidGeometryError(GeoRangeError, ValueError):
+    """A launch area geometry cannot be used (wrong type, empty, crosses the antimeridian)."""
+
+
 class InputFileError(GeoRangeError, ValueError):
-    """A user-supplied file is missing, unreadable or malformed."""
+    """A user-supplied file is missing, unreadable or malformed, or a command-line value is unusable."""
 
 
 class ClaimFormatError(GeoRangeError, ValueError):
@@ -76,7 +82,11 @@ class DataFileError(GeoRangeError, RuntimeError):
     """A file shipped in data/ is missing or damaged (a packaging fault)."""
 
 
-class OutputExistsError(GeoRangeError, FileExistsError):
+class OutputError(GeoRangeError, OSError):
+    """An output path cannot be written: empty, a directory, in a missing directory, an unknown format, disk full."""
+
+
+class OutputExistsError(OutputError, FileExistsError):
     """An output file exists and ``--overwrite`` was not given."""
 
 

@@ -22,7 +22,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from geo.claims.model import Claim, load_claims, make_claim
+from geo.analysis.status import Status
+from geo.claims.model import NOT_REACHABLE, Claim, load_claims, make_claim
 from geo.claims.verdicts import ClaimResult, evaluate_claim
 
 __all__ = [
@@ -86,7 +87,7 @@ def assert_reachable(
     system: str | None = None,
 ) -> ClaimResult:
     """Assert that some launch point lies within ``[min_km, max_km]`` of ``place`` (or the system's range)."""
-    return _assert(place, "reachable", launch, min_km, max_km, system)  # type: ignore[arg-type]
+    return _assert(place, Status.REACHABLE, launch, min_km, max_km, system)  # type: ignore[arg-type]
 
 
 def assert_not_reachable(
@@ -94,7 +95,7 @@ def assert_not_reachable(
     system: str | None = None,
 ) -> ClaimResult:
     """Assert that no launch point lies within the range band of ``place``."""
-    return _assert(place, "not_reachable", launch, min_km, max_km, system)  # type: ignore[arg-type]
+    return _assert(place, NOT_REACHABLE, launch, min_km, max_km, system)  # type: ignore[arg-type]
 
 
 def assert_too_close(
@@ -102,7 +103,7 @@ def assert_too_close(
     system: str | None = None,
 ) -> ClaimResult:
     """Assert that every launch point is within the minimum range of ``place`` (the dead zone)."""
-    return _assert(place, "too_close", launch, min_km, max_km, system)  # type: ignore[arg-type]
+    return _assert(place, Status.TOO_CLOSE, launch, min_km, max_km, system)  # type: ignore[arg-type]
 
 
 def assert_too_far(
@@ -110,4 +111,4 @@ def assert_too_far(
     system: str | None = None,
 ) -> ClaimResult:
     """Assert that ``place`` is unreachable and not in the dead zone."""
-    return _assert(place, "too_far", launch, min_km, max_km, system)  # type: ignore[arg-type]
+    return _assert(place, Status.TOO_FAR, launch, min_km, max_km, system)  # type: ignore[arg-type]

@@ -17,17 +17,18 @@ from pyproj import Geod
 
 import geo
 from geo.analysis.bands import RangeBand, reach_table
-from geo.analysis.bulk import STATUS_CODES, Classifier
+from geo.analysis.bulk import Classifier
 from geo.analysis.frames import STATUS_DTYPE
 from geo.analysis.launch import LaunchPoint, LaunchRegion, parse_launch
 from geo.analysis.population import population_in_range
+from geo.analysis.status import Status, status_names
 from geo.errors import InvalidCoordinateError, InvalidRangeError
 
 from cases import area, sphere_points
 from oracle import BruteForce
 
 GEOD = Geod(ellps="WGS84")
-CODES = {s: c for c, s in STATUS_CODES.items()}
+CODES = {s.value: s.code for s in Status}
 
 
 def exact_codes(sources, band, lon, lat):
@@ -104,7 +105,7 @@ def test_table_equals_reach_table_exactly():
     got = Classifier(sources, band).table(lon, lat)
     for key in ("min_km", "max_km", "margin_km"):
         assert np.array_equal(got[key], ref[key].to_numpy())
-    assert [STATUS_CODES[int(s)] for s in got["status"]] == ref["status"].tolist()
+    assert status_names(got["status"]).tolist() == ref["status"].tolist()
     assert got["via"].tolist() == ref["via"].tolist()
 
 

@@ -420,3 +420,17 @@ def test_assertion_helpers_state_the_numbers():
     assert_claim_holds(kyiv)
     with pytest.raises(AssertionError, match=r"not over their uncertainty \(min about 700 km \(630-770\)"):
         assert_claim_holds(kyiv, robust=True)
+
+
+def test_an_unknown_place_in_a_claim_file_keeps_its_class_and_cause(tmp_path) -> None:
+    from geo.errors import UnknownPlaceError
+
+    path = tmp_path / "c.toml"
+    path.write_text(
+        'title = "t"\n[source]\narticle = "a.txt"\ndate = "2024"\n'
+        '[[claim]]\nid = "x"\nplace = "Atlantisburg"\nexpect = "reachable"\nfrom = "BLR"\nmax_km = 500\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(UnknownPlaceError, match=r'c\.toml, claim "x": place .Atlantisburg.') as info:
+        load_claims([path])
+    assert isinstance(info.value.__cause__, UnknownPlaceError)

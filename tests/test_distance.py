@@ -11,8 +11,8 @@ from geographiclib.geodesic import Geodesic
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from geo.errors import InvalidCoordinateError
-from geo.geodesy.distance import InvalidGeometryError, LaunchArea, distances_to_points
+from geo.errors import InvalidCoordinateError, InvalidGeometryError
+from geo.geodesy.distance import LaunchArea, distances_to_points
 from geo.geodesy.ellipsoid import HALF_MERIDIAN_M
 
 from cases import AREAS, area, hard_targets, random_targets

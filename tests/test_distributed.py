@@ -24,10 +24,9 @@ from pyproj import Geod
 
 import geo.analysis.distributed
 from geo.analysis import frames
-from geo.analysis.bands import STATUSES
 from geo.analysis.distributed import ClusterError, DaskMissingError, connect, reach_dask
-from geo.errors import InvalidCoordinateError, InvalidRangeError, UnknownPlaceError
-from geo.geodesy.distance import InvalidGeometryError
+from geo.analysis.status import STATUSES
+from geo.errors import InvalidCoordinateError, InvalidGeometryError, InvalidRangeError, UnknownPlaceError
 
 from cases import area, hard_targets
 from conftest import DIST_TOL_M
@@ -111,7 +110,7 @@ def compute(client, lazy):
 @pytest.mark.parametrize("launch_id", LAUNCHES)
 def test_statuses_identical_to_single_process(client, launch_id):
     launch, lo, hi = LAUNCHES[launch_id]
-    lazy = reach_dask(TARGETS, launch, lo, hi, npartitions=7)
+    lazy = reach_dask(TARGETS, launch, lo, hi, npartitions=7, distances=False)
     assert lazy.npartitions == 7
     got = compute(client, lazy)
     expected = frames.reach(TARGETS, launch, lo, hi, distances=False)
@@ -140,7 +139,7 @@ def test_distances_identical_to_single_process(client, launch_id):
 def test_point_launch_statuses_match_pyproj_directly(client):
     # Independent of geo: a launch point's status is its one geodesic distance against the band.
     launch_lon, launch_lat, lo_m, hi_m = 27.56, 53.9, 700_000.0, 5_000_000.0
-    got = compute(client, reach_dask(TARGETS, "53.9,27.56", lo_m / 1000, hi_m / 1000, npartitions=4))
+    got = compute(client, reach_dask(TARGETS, "53.9,27.56", lo_m / 1000, hi_m / 1000, npartitions=4, distances=False))
     _, _, d = Geod(ellps="WGS84").inv(
         np.full(len(TARGETS), launch_lon), np.full(len(TARGETS), launch_lat), TARGETS.geometry.x, TARGETS.geometry.y
     )
@@ -157,7 +156,7 @@ def test_dask_input_keeps_partitions_divisions_and_index(client):
         {"lon": TARGETS.geometry.x.to_numpy(), "lat": TARGETS.geometry.y.to_numpy(), "name": TARGETS["name"]}
     ).reset_index()
     ddf = dd.from_pandas(df, npartitions=6)  # sorted RangeIndex: known divisions
-    lazy = reach_dask(ddf, "BLR", 700, 5000)
+    lazy = reach_dask(ddf, "BLR", 700, 5000, distances=False)
     assert lazy.npartitions == ddf.npartitions
     assert lazy.divisions == ddf.divisions
     parts_in = client.compute(list(ddf.to_delayed()), sync=True)
@@ -170,7 +169,7 @@ def test_dask_input_keeps_partitions_divisions_and_index(client):
 def test_dask_geopandas_input_in_another_crs(client):
     projected = TARGETS.iloc[::10].to_crs("EPSG:3857").iloc[3:]  # drops the poles: no Web Mercator there
     ddf = dask_geopandas.from_geopandas(projected, npartitions=3, sort=False)
-    got = compute(client, reach_dask(ddf, ["krichev", "luninets"], 0, 500))
+    got = compute(client, reach_dask(ddf, ["krichev", "luninets"], 0, 500, distances=False))
     assert got.crs == projected.crs
     # The input's own columns are as Dask holds them (its string conversion), the result columns as geo.reach's.
     expected = frames.reach(compute(client, ddf), ["krichev", "luninets"], 0, 500, distances=False)
@@ -180,7 +179,7 @@ def test_dask_geopandas_input_in_another_crs(client):
 
 def test_in_memory_input_keeps_row_order(client):
     shuffled = TARGETS.iloc[np.random.default_rng(7).permutation(len(TARGETS))[:5000]]
-    got = compute(client, reach_dask(shuffled, "BLR", 700, 5000, npartitions=3))
+    got = compute(client, reach_dask(shuffled, "BLR", 700, 5000, npartitions=3, distances=False))
     assert got.index.tolist() == shuffled.index.tolist()
     assert got["name"].tolist() == shuffled["name"].tolist()
 
@@ -188,13 +187,13 @@ def test_in_memory_input_keeps_row_order(client):
 def test_existing_scheduler_by_address(client):
     with connect(client.scheduler.address, timeout_s=5) as other:
         assert len(other.scheduler_info()["workers"]) == 2
-        got = compute(other, reach_dask(TARGETS.iloc[:100], "BLR", 700, 5000))
+        got = compute(other, reach_dask(TARGETS.iloc[:100], "BLR", 700, 5000, distances=False))
     pd.testing.assert_frame_equal(got, frames.reach(TARGETS.iloc[:100], "BLR", 700, 5000, distances=False))
 
 
 def test_bad_target_coordinate_raises_from_the_worker(client):
     df = pd.DataFrame({"lon": [21.0, 30.5, 13.4], "lat": [52.2, 95.0, 52.5]})
-    lazy = reach_dask(df, "BLR", 700, 5000)
+    lazy = reach_dask(df, "BLR", 700, 5000, distances=False)
     with pytest.raises(InvalidCoordinateError, match="95"):
         compute(client, lazy)
 
@@ -226,28 +225,28 @@ def test_bad_band_raises_at_call_time():
     with pytest.raises(InvalidRangeError, match="min_km 5000 must not exceed max_km 700"):
         reach_dask(TARGETS, "BLR", 5000, 700)
     with pytest.raises(InvalidRangeError, match="max_km is required"):
-        reach_dask(TARGETS, "BLR", 700)
+        reach_dask(TARGETS, "BLR", 700, distances=False)
 
 
 def test_bad_launch_raises_at_call_time():
     with pytest.raises(UnknownPlaceError, match="Atlantis"):
-        reach_dask(TARGETS, "Atlantis", 0, 500)
+        reach_dask(TARGETS, "Atlantis", 0, 500, distances=False)
 
 
 def test_bad_launch_polygon_raises_at_call_time():
     across = gpd.GeoDataFrame(geometry=[shapely.Polygon([(170, 0), (-170, 0), (-170, 10), (170, 10)])], crs=4326)
     with pytest.raises(InvalidGeometryError, match="split the polygon at the antimeridian"):
-        reach_dask(TARGETS, across, 0, 500)
+        reach_dask(TARGETS, across, 0, 500, distances=False)
 
 
 def test_targets_without_coordinates_raise_at_call_time():
     ddf = dd.from_pandas(pd.DataFrame({"a": [1.0], "b": [2.0]}), npartitions=1)
     with pytest.raises(InvalidCoordinateError, match="needs lon and lat columns; found a, b"):
-        reach_dask(ddf, "BLR", 700, 5000)
+        reach_dask(ddf, "BLR", 700, 5000, distances=False)
 
 
 def test_system_fills_the_band():
-    lazy = reach_dask(TARGETS.iloc[:50], "krichev", system="oreshnik")
+    lazy = reach_dask(TARGETS.iloc[:50], "krichev", system="oreshnik", distances=False)
     got = lazy.compute(scheduler="sync")
     pd.testing.assert_frame_equal(got, frames.reach(TARGETS.iloc[:50], "krichev", system="oreshnik", distances=False))
 
@@ -275,7 +274,7 @@ def test_each_thread_prepares_its_own_launch():
 def test_missing_dask_names_the_extra(monkeypatch):
     monkeypatch.setitem(sys.modules, "dask_geopandas", None)
     with pytest.raises(DaskMissingError, match=r"pip install 'georange\[dask\]'"):
-        reach_dask(TARGETS, "BLR", 700, 5000)
+        reach_dask(TARGETS, "BLR", 700, 5000, distances=False)
     with pytest.raises(DaskMissingError, match=r"pip install 'georange\[dask\]'"):
         connect(None)
 
@@ -291,7 +290,7 @@ def test_cli_on_a_scheduler_writes_what_the_single_process_writes(client, capsys
               "--format", "csv", "--chunk-rows", "1000"]
     assert main(common) == 0
     local = capsys.readouterr().out
-    assert main([*common, "--scheduler", client.scheduler.address]) == 0
+    assert main([*common, "--dask", client.scheduler.address]) == 0
     out, err = capsys.readouterr()
     assert out == local and err == ""
     # Still connected: the CLI closed its own client, not the cluster.
@@ -301,7 +300,17 @@ def test_cli_on_a_scheduler_writes_what_the_single_process_writes(client, capsys
 def test_cli_with_an_unreachable_scheduler_is_one_line_and_exit_2(capsys):
     from geo.cli.main import main
 
-    code = main(["reach", "--from", "BLR", "--max-km", "500", "--scheduler", "tcp://127.0.0.1:9"])
+    code = main(["reach", "--from", "BLR", "--max-km", "500", "--dask", "tcp://127.0.0.1:9"])
     out, err = capsys.readouterr()
     assert code == 2 and out == ""
     assert err.count("\n") == 1 and "cannot connect" in err
+
+
+def test_cli_old_scheduler_spelling_still_reaches_the_cluster(client, capsys):
+    from geo.cli.main import main
+
+    argv = ["reach", "--from", "BLR", "--max-km", "500", "--places", "european-capitals", "--format", "csv"]
+    assert main(argv) == 0
+    local = capsys.readouterr().out
+    assert main([*argv, "--scheduler", client.scheduler.address]) == 0
+    assert capsys.readouterr().out == local

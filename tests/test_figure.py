@@ -22,7 +22,7 @@ from pyproj import Geod
 from geo.analysis.launch import LaunchPoint, parse_launch
 from geo.analysis.zones import reach_zone
 from geo.claims.model import load_claims
-from geo.errors import InputFileError, OutputExistsError
+from geo.errors import OutputError, OutputExistsError
 from geo.geodesy.distance import LaunchArea
 from geo.outputs.figure import MAX_RADIUS_KM, PNG_DPI, MapProjection, claim_figure, projection_for, save_figure
 from geo.outputs.mapcontent import map_content
@@ -123,7 +123,7 @@ def test_overwrite_replaces_the_file(content, tmp_path):
 
 @pytest.mark.parametrize("name", ["fig.pdf", "fig.jpg", "fig"])
 def test_bad_extension_is_refused(content, tmp_path, name):
-    with pytest.raises(InputFileError, match=r"unknown figure format .*expected one of \.png, \.svg") as info:
+    with pytest.raises(OutputError, match=r"unknown figure format .*expected one of \.png, \.svg") as info:
         save_figure(content, tmp_path / name)
     assert name in str(info.value)
     assert "\n" not in str(info.value)
@@ -131,7 +131,7 @@ def test_bad_extension_is_refused(content, tmp_path, name):
 
 
 def test_missing_directory_is_refused(content, tmp_path):
-    with pytest.raises(InputFileError, match="does not exist"):
+    with pytest.raises(OutputError, match="does not exist"):
         save_figure(content, tmp_path / "nowhere" / "fig.png")
 
 

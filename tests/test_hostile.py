@@ -304,7 +304,7 @@ CATALOGUE = [
     Case("unknown-launch", "check {belaruss.toml}", r"claim \"c1\": from: .*'Belaruss'.*did you mean: Belarus \(BLR\)"),
     Case("place-swapped", "check {place-swapped.toml}", r"place '95,27'.*did you mean 27,95\?"),
     Case("place-table-out-of-range", "check {place-lat95.toml}",
-         r"claim \"c1\", place: lat 95 must be within \[-90, 90\]"),
+         r"claim \"c1\", place: latitude 95.0 must be a finite number in \[-90, 90\]"),
     Case("place-table-wrong-type", "check {place-lat-text.toml}", r"place: lat '1' must be a number of degrees"),
     Case("place-name-too-long", "check {place-long.toml}", r"claim \"c1\": place of 5,000 characters \('aaa"),
     Case("claim-unknown-system", "check {system.toml}", r"system: unknown system 'oreshnikk'; did you mean 'oreshnik'"),

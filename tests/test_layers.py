@@ -149,3 +149,22 @@ def test_the_readme_layout_lists_every_module() -> None:
                if p.name != "__init__.py" and str(p.relative_to(ROOT)) not in listed
                and str(p.relative_to(PACKAGE)) not in listed and p.name not in listed]
     assert missing == [], f"README's layout section does not list {missing}"
+
+
+def test_the_public_api_is_small_lazy_and_importable() -> None:
+    import subprocess
+    import sys
+
+    import geo
+
+    assert sorted(geo.__all__) == sorted(["__version__", *geo._WHERE])
+    for name in geo.__all__:
+        assert getattr(geo, name) is not None, name
+    # ``import geo`` and the CLI's --version load no numerical or GIS library.
+    code = (
+        "import sys, geo, geo.cli.main; "
+        "print(sorted(m for m in ('numpy', 'pandas', 'shapely', 'pyproj', 'geopandas', 'folium', 'matplotlib') "
+        "if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"

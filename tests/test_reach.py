@@ -6,8 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from geo.analysis.bands import RangeBand, classify, reach_table
+from geo.analysis.bands import RangeBand, reach_table
 from geo.analysis.launch import LaunchPoint, LaunchRegion
+from geo.analysis.status import classify, status_names
 from geo.errors import InvalidRangeError
 
 from cases import area
@@ -20,8 +21,9 @@ KM = 1000.0
 def run(nearest_km, farthest_km, lo_km, hi_km):
     n = np.atleast_2d(np.asarray(nearest_km, float)) * KM
     f = np.atleast_2d(np.asarray(farthest_km, float)) * KM
-    status, margin, part = classify(n, f, RangeBand(lo_km, hi_km))
-    return list(status), list(margin / KM), list(part)
+    band = RangeBand(lo_km, hi_km)
+    codes, margin, part = classify(n, f, band.min_m, band.max_m)
+    return list(status_names(codes)), list(margin / KM), list(part)
 
 
 @pytest.mark.parametrize(
@@ -108,3 +110,37 @@ def test_several_launch_points():
     assert out.loc[0, "via"] == "Krichev"
     assert out.loc[0, "margin_km"] == pytest.approx(700 - out.loc[0, "min_km"], abs=1e-9)
     assert out.loc[0, "min_km"] < 400 < 3000 < out.loc[0, "max_km"]
+
+
+def test_status_is_one_string_valued_enum() -> None:
+    import json
+
+    from geo.analysis.status import STATUSES, Status
+
+    assert [s.value for s in STATUSES] == ["reachable", "too_close", "too_far"]
+    assert [s.code for s in Status] == [0, 1, 2]
+    assert Status.TOO_CLOSE == "too_close" and f"{Status.TOO_FAR}" == "too_far"
+    assert json.dumps({Status.REACHABLE: Status.TOO_FAR}) == '{"reachable": "too_far"}'
+    assert status_names(np.array([2, 0, 1])).tolist() == ["too_far", "reachable", "too_close"]
+
+
+def test_the_rule_takes_one_band_per_column() -> None:
+    # Verdict robustness asks the rule about many bands for one place at once.
+    n = np.array([[100.0], [600.0]])
+    f = np.array([[300.0], [900.0]])
+    lows = np.array([0.0, 400.0, 950.0, 350.0])
+    highs = np.array([50.0, 500.0, 1000.0, 550.0])
+    codes, margin, part = classify(n, f, lows, highs)
+    assert status_names(codes).tolist() == ["too_far", "too_far", "too_close", "too_far"]
+    assert margin.tolist() == [50.0, 100.0, 50.0, 50.0]
+    assert part.tolist() == [0, 0, 1, 0]  # ties go to the first part
+
+
+def test_an_explicit_zero_minimum_overrides_the_system() -> None:
+    import geo
+
+    kyiv = ["Kyiv, UA"]
+    assert geo.reach(kyiv, "Belarus", system="oreshnik")["status"].tolist() == ["too_close"]
+    explicit = geo.reach(kyiv, "Belarus", min_km=0, system="oreshnik")
+    assert explicit["status"].tolist() == ["reachable"]
+    assert explicit["margin_km"].iloc[0] == pytest.approx(explicit["max_km"].iloc[0])  # farthest - 0 km

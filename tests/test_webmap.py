@@ -203,7 +203,10 @@ def test_places_carry_their_verdicts(tmp_path):
 
 
 def run_map(capsys, *argv: str) -> tuple[int, str, str]:
-    code = main(["map", *argv])
+    try:
+        code = main(["map", *argv])
+    except SystemExit as exc:  # usage errors exit from argparse
+        code = exc.code
     out, err = capsys.readouterr()
     return code, out, err
 

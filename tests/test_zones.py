@@ -10,8 +10,9 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from pyproj import Geod
 
-from geo.analysis.bands import RangeBand, classify, source_intervals
+from geo.analysis.bands import RangeBand, source_intervals
 from geo.analysis.launch import LaunchPoint, LaunchRegion, parse_launch
+from geo.analysis.status import classify, status_names
 from geo.analysis.zones import dead_zone, reach_zone, reachable_zone, zones
 
 GEOD = Geod(ellps="WGS84")
@@ -65,7 +66,7 @@ def exact_membership(sources, band, role, lon, lat):
     if role == "dead_zone":
         g = hi.max(axis=0)
         return g < band.min_m, np.abs(g - band.min_m)
-    status, _, _ = classify(lo, hi, band)
+    status = status_names(classify(lo, hi, band.min_m, band.max_m)[0])
     margin = np.minimum(np.abs(lo - band.max_m), np.abs(hi - band.min_m)).min(axis=0)
     return status == "reachable", margin
 
@@ -157,7 +158,8 @@ def test_statuses_of_places_match_the_zones():
     sources, band = [parse_launch("BLR")], RangeBand(700, 5000)
     z = {zz.role: zz.geometry for zz in zones(sources, band)}
     _, lo, hi = source_intervals(sources, lon, lat)
-    status, margin, _ = classify(lo, hi, band)
+    codes, margin, _ = classify(lo, hi, band.min_m, band.max_m)
+    status = status_names(codes)
     clear = margin > TOL_M
     assert np.array_equal(drawn_membership(z["reachable"], lon, lat)[clear], (status == "reachable")[clear])
     assert np.array_equal(drawn_membership(z["dead_zone"], lon, lat)[clear], (status == "too_close")[clear])

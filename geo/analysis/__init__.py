@@ -1,7 +1,8 @@
 """Range analysis: launch sources, statuses, zones, coverage and population, exact on WGS84.
 
 - :mod:`~geo.analysis.launch`: launch sources (points, territories) and the ``--from`` grammar;
-- :mod:`~geo.analysis.bands`: range bands, the reachability rule, reach tables;
+- :mod:`~geo.analysis.status`: the :class:`Status` enum and the one reachability rule;
+- :mod:`~geo.analysis.bands`: range bands and reach tables;
 - :mod:`~geo.analysis.bulk`: the screened exact classifier for large target sets;
 - :mod:`~geo.analysis.frames`: :func:`geo.reach`, the GeoDataFrame API;
 - :mod:`~geo.analysis.distributed`: the same on a Dask cluster;

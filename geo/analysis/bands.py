@@ -32,23 +32,21 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Final
 
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
 from geo.analysis.launch import LaunchPoint, LaunchRegion, LaunchSource
+from geo.analysis.status import classify, status_names
 from geo.errors import InvalidRangeError
 from geo.geodesy.distance import distances_to_points
 from geo.geodesy.ellipsoid import MAX_RANGE_KM, check_lonlat
 
-__all__ = ["MAX_RANGE_KM", "STATUSES", "RangeBand", "classify", "reach_table", "source_intervals"]
+__all__ = ["RangeBand", "reach_table", "source_intervals"]
 
 FloatArray = NDArray[np.float64]
 
-
-STATUSES: Final = ("reachable", "too_close", "too_far")
 
 
 @dataclass(frozen=True)
@@ -125,40 +123,6 @@ def source_intervals(
     return labels, np.vstack(lows), np.vstack(highs)
 
 
-def classify(
-    nearest: FloatArray, farthest: FloatArray, band: RangeBand
-) -> tuple[NDArray[np.str_], FloatArray, NDArray[np.intp]]:
-    """Decide each target's status from per-part intervals (metres).
-
-    Parameters
-    ----------
-    nearest, farthest : ndarray, shape (n_parts, n_targets)
-    band : RangeBand
-
-    Returns
-    -------
-    status : ndarray of str
-        ``reachable``, ``too_close`` or ``too_far``.
-    margin_m : ndarray
-        Non-negative margin in metres (see the module docstring).
-    part : ndarray of int
-        Index of the deciding part.
-    """
-    rmin, rmax = band.min_m, band.max_m
-    reach = (nearest <= rmax) & (farthest >= rmin)
-    slack = np.where(reach, np.minimum(rmax - nearest, farthest - rmin), -np.inf)
-    miss = np.where(reach, np.inf, np.where(nearest > rmax, nearest - rmax, rmin - farthest))
-    any_reach = reach.any(axis=0)
-    best_reach = slack.argmax(axis=0)
-    best_miss = miss.argmin(axis=0)
-    part = np.where(any_reach, best_reach, best_miss)
-    cols = np.arange(nearest.shape[1])
-    margin = np.where(any_reach, slack[best_reach, cols], miss[best_miss, cols])
-    all_close = (farthest < rmin).all(axis=0)
-    status = np.where(any_reach, "reachable", np.where(all_close, "too_close", "too_far"))
-    return status, margin, part
-
-
 def reach_table(places: pd.DataFrame, sources: Sequence[LaunchSource], band: RangeBand) -> pd.DataFrame:
     """Classify places against launch sources and a range band.
 
@@ -182,11 +146,11 @@ def reach_table(places: pd.DataFrame, sources: Sequence[LaunchSource], band: Ran
         raise InvalidRangeError("no launch source given")
     lon, lat = check_lonlat(places["lon"].to_numpy(float), places["lat"].to_numpy(float), what="place")
     labels, nearest, farthest = source_intervals(sources, lon, lat)
-    status, margin, part = classify(nearest, farthest, band)
+    codes, margin, part = classify(nearest, farthest, band.min_m, band.max_m)
     out = places.copy()
     out["min_km"] = nearest.min(axis=0) / 1000.0
     out["max_km"] = farthest.max(axis=0) / 1000.0
-    out["status"] = status
+    out["status"] = status_names(codes)
     out["margin_km"] = margin / 1000.0
     out["via"] = [labels[i] for i in part]
     return out

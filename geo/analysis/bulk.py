@@ -19,7 +19,7 @@ inside that interval. Launch points need no screen: their one distance is
 exact. The targets the screen cannot decide (a strip ``2 rho`` wide around
 each threshold circle, a few per cent of the Earth for Belarus) get the exact
 nearest and farthest distances of :mod:`geo.geodesy.distance`, and
-:func:`geo.analysis.bands.classify`.
+:func:`geo.analysis.status.classify`.
 
 So a status from :meth:`Classifier.status` is exactly the status of
 :func:`geo.analysis.bands.reach_table`: the screen only ever decides targets whose
@@ -44,13 +44,14 @@ from typing import Final
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from geo.analysis.bands import STATUSES, RangeBand, classify, source_intervals
+from geo.analysis.bands import RangeBand, source_intervals
 from geo.analysis.launch import LaunchPoint, LaunchRegion, LaunchSource
+from geo.analysis.status import Status, classify
 from geo.errors import InvalidRangeError
 from geo.geodesy.distance import LaunchArea
 from geo.geodesy.ellipsoid import FLATTENING, HALF_MERIDIAN_M, auxiliary_unit_vectors, check_lonlat, geodesic_distance
 
-__all__ = ["CHUNK", "SCREEN_SLACK_M", "STATUS_CODES", "Classifier"]
+__all__ = ["CHUNK", "SCREEN_SLACK_M", "Classifier"]
 
 FloatArray = NDArray[np.float64]
 Codes = NDArray[np.int8]
@@ -64,10 +65,6 @@ SCREEN_SLACK_M: Final = 1.0
 """Added to every ball radius: a screened verdict clears its threshold by at
 least this much, far beyond the exact engine's error (under 1 mm)."""
 
-STATUS_CODES: Final = {code: status for code, status in enumerate(STATUSES)}
-"""Status codes of :meth:`Classifier.status`: 0 reachable, 1 too_close, 2 too_far."""
-
-_CODE = {status: np.int8(code) for code, status in STATUS_CODES.items()}
 
 
 @dataclass(frozen=True)
@@ -118,8 +115,9 @@ class Classifier:
     Examples
     --------
     >>> from geo import parse_launch, RangeBand
+    >>> from geo.analysis.status import status_names
     >>> c = Classifier([parse_launch("BLR")], RangeBand(700, 5000))
-    >>> [STATUS_CODES[int(s)] for s in c.status([21.01, 30.52, -74.0], [52.23, 50.45, 40.71])]
+    >>> status_names(c.status([21.01, 30.52, -74.0], [52.23, 50.45, 40.71])).tolist()
     ['reachable', 'too_close', 'too_far']
     """
 
@@ -140,7 +138,7 @@ class Classifier:
     # -- statuses -----------------------------------------------------------
 
     def status(self, lon: ArrayLike, lat: ArrayLike, *, progress: Progress | None = None) -> Codes:
-        """Return each target's status code (see :data:`STATUS_CODES`), exactly as ``reach_table`` decides it.
+        """Return each target's :attr:`~geo.analysis.status.Status.code`, exactly as ``reach_table`` decides it.
 
         ``progress``, if given, is called with the number of targets done after each chunk.
 
@@ -197,7 +195,9 @@ class Classifier:
             reach_maybe |= (lo <= rmax) & (hi >= rmin)
             close_sure &= hi < rmin
             close_maybe &= lo < rmin
-        codes = np.where(reach_sure, _CODE["reachable"], np.where(close_sure, _CODE["too_close"], _CODE["too_far"]))
+        codes = np.where(
+            reach_sure, Status.REACHABLE.code, np.where(close_sure, Status.TOO_CLOSE.code, Status.TOO_FAR.code)
+        )
         decided = reach_sure | (~reach_maybe & (close_sure | ~close_maybe))
         return decided, codes.astype(np.int8)
 
@@ -206,8 +206,7 @@ class Classifier:
         rest = np.flatnonzero(~decided)
         if rest.size:
             _, nearest, farthest = source_intervals(self.sources, lon[rest], lat[rest])
-            status, _, _ = classify(nearest, farthest, self.band)
-            codes[rest] = _status_index(status)
+            codes[rest], _, _ = classify(nearest, farthest, self.band.min_m, self.band.max_m)
         return codes
 
     # -- full table -----------------------------------------------------------
@@ -233,8 +232,8 @@ class Classifier:
         def chunk(lo: FloatArray, la: FloatArray) -> NDArray:
             names, nearest, farthest = source_intervals(self.sources, lo, la)
             labels[:] = names
-            status, margin, part = classify(nearest, farthest, self.band)
-            return np.vstack([nearest.min(axis=0), farthest.max(axis=0), _status_index(status), margin, part])
+            codes, margin, part = classify(nearest, farthest, self.band.min_m, self.band.max_m)
+            return np.vstack([nearest.min(axis=0), farthest.max(axis=0), codes, margin, part])
 
         for sl, rows in self._map(chunk, lon_f, lat_f):  # type: ignore[arg-type]
             cols["min_km"][sl] = rows[0] / 1000.0
@@ -247,10 +246,3 @@ class Classifier:
         cols["via"] = np.array(labels or [""], dtype=object)[cols["via"]]
         return cols
 
-
-def _status_index(status: NDArray[np.str_]) -> NDArray[np.intp]:
-    """Map status strings to their codes."""
-    index = np.full(status.shape, -1, dtype=np.intp)
-    for code, name in STATUS_CODES.items():
-        index[status == name] = code
-    return index

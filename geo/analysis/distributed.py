@@ -90,7 +90,7 @@ def _require(module: str) -> Any:
     try:
         return importlib.import_module(module)
     except ImportError as exc:
-        raise DaskMissingError(f"the distributed path needs {exc.name or module}: {_INSTALL_HINT}") from None
+        raise DaskMissingError(f"the distributed path needs {exc.name or module}: {_INSTALL_HINT}") from exc
 
 
 # -- cluster ------------------------------------------------------------------------
@@ -159,12 +159,12 @@ def connect(
     except (ValueError, TypeError) as exc:
         raise ClusterError(
             f"dask scheduler {scheduler!r} is not a scheduler address ({_first_line(exc)}): expected e.g. tcp://HOST:8786"
-        ) from None
+        ) from exc
     except (OSError, TimeoutError) as exc:
         raise ClusterError(
             f"dask scheduler {scheduler!r}: cannot connect within {timeout_s:g} s ({_first_line(exc)}); "
             "is a scheduler running there (dask scheduler) and reachable from here?"
-        ) from None
+        ) from exc
     except MemoryError:
         # A service that is not a Dask scheduler (one that speaks first, e.g. SSH)
         # sends bytes that distributed reads as an absurd frame length.
@@ -258,11 +258,11 @@ def _meta(meta: pd.DataFrame, distances: bool) -> pd.DataFrame:
 def reach_dask(
     targets: Any,
     launch: Any,
-    min_km: float = 0.0,
+    min_km: float | None = None,
     max_km: float | None = None,
     *,
     system: str | None = None,
-    distances: bool = False,
+    distances: bool = True,
     npartitions: int | None = None,
 ) -> dd.DataFrame:
     """Classify targets against a launch and a range band, lazily, on Dask partitions.
@@ -286,9 +286,10 @@ def reach_dask(
         when ``system`` is given.
     system : str, optional
         A weapon system of ``data/systems.toml``; fills the bounds not given.
-    distances : bool, default False
+    distances : bool, default True
         Add ``min_km``, ``max_km``, ``margin_km`` and ``via`` beside
-        ``status`` (about 50 times the work of the status alone).
+        ``status``, as :func:`geo.reach` does; False gives the status alone,
+        which is exact too and much less work (see :mod:`geo.analysis.bulk`).
     npartitions : int, optional
         For an in-memory input, the number of partitions (default: one per
         :data:`PARTITION_ROWS` rows); for a Dask input, repartition to this

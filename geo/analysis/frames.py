@@ -11,7 +11,8 @@ chunks on threads (:mod:`geo.analysis.bulk`).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import logging
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import geopandas as gpd
@@ -21,15 +22,19 @@ import shapely
 from numpy.typing import NDArray
 from shapely.geometry.base import BaseGeometry
 
-from geo.analysis.bands import STATUSES, RangeBand
+from geo.analysis.bands import RangeBand
 from geo.analysis.bulk import Classifier
 from geo.analysis.launch import LaunchPoint, LaunchRegion, LaunchSource, parse_launch
+from geo.analysis.status import STATUS_DTYPE_CATEGORIES
 from geo.errors import InputFileError, InvalidCoordinateError, InvalidRangeError
 from geo.geodesy.ellipsoid import check_lonlat
+from geo.inputs.points import DEFAULT_CHUNK_ROWS
 
-__all__ = ["STATUS_DTYPE", "as_sources", "reach", "resolve_band", "target_lonlat"]
+__all__ = ["STATUS_DTYPE", "ReachChunks", "as_sources", "iter_reach", "reach", "resolve_band", "target_lonlat"]
 
-STATUS_DTYPE = pd.CategoricalDtype(list(STATUSES))
+log = logging.getLogger(__name__)
+
+STATUS_DTYPE = pd.CategoricalDtype(STATUS_DTYPE_CATEGORIES)
 """The dtype of the ``status`` column: a categorical of the three statuses
 (one byte a row, so ten million statuses take 10 MB)."""
 
@@ -150,7 +155,7 @@ def target_lonlat(targets: Any) -> tuple[NDArray[np.float64], NDArray[np.float64
 def resolve_band(min_km: float | None, max_km: float | None, system: str | None = None) -> RangeBand:
     """Return the range band of the given bounds, a system's published figures filling those not given.
 
-    A ``min_km`` of None or 0 takes the system's minimum; ``max_km`` None its maximum.
+    A bound given as None takes the system's figure; an explicit bound, 0 included, wins.
 
     Raises
     ------
@@ -164,7 +169,7 @@ def resolve_band(min_km: float | None, max_km: float | None, system: str | None 
 
         s = lookup_system(system)
         max_km = s.max_km.value_km if max_km is None else max_km
-        min_km = s.min_km.value_km if not min_km else min_km
+        min_km = s.min_km.value_km if min_km is None else min_km
     if max_km is None:
         raise InvalidRangeError("max_km is required (or give a system)")
     return RangeBand(float(min_km or 0.0), float(max_km), where="range")
@@ -173,7 +178,7 @@ def resolve_band(min_km: float | None, max_km: float | None, system: str | None 
 def reach(
     targets: Any,
     launch: Any,
-    min_km: float = 0.0,
+    min_km: float | None = None,
     max_km: float | None = None,
     *,
     system: str | None = None,
@@ -195,9 +200,10 @@ def reach(
     launch : str, LaunchPoint, LaunchRegion, shapely geometry, GeoDataFrame, or a list of these
         Where the weapon is fired from; a list means "from any of these"
         (see :func:`as_sources`).
-    min_km, max_km : float
-        The range band in km, bounds inclusive. ``max_km`` may be omitted
-        when ``system`` is given.
+    min_km, max_km : float, optional
+        The range band in km, bounds inclusive. ``min_km`` defaults to 0, or
+        to the system's minimum; ``max_km`` may be omitted when ``system`` is
+        given. A bound given explicitly (0 included) overrides the system's.
     system : str, optional
         A weapon system of ``data/systems.toml`` (e.g. ``"oreshnik"``); its
         published minimum and maximum range are used for the bounds not given.
@@ -258,3 +264,111 @@ def reach(
         out["status"] = pd.Categorical.from_codes(classifier.status(lon, lat, progress=progress), dtype=STATUS_DTYPE)
     return out
 
+
+
+def iter_reach(
+    places: str,
+    launch: Any,
+    min_km: float | None = None,
+    max_km: float | None = None,
+    *,
+    system: str | None = None,
+    distances: bool = True,
+    chunk_rows: int = DEFAULT_CHUNK_ROWS,
+    workers: int = 2,
+    dask: bool | str = False,
+    dask_workers: int = 2,
+    progress: Callable[[int], None] | None = None,
+) -> ReachChunks:
+    """Classify a place set of any size chunk by chunk: :func:`reach` over a preset or a file, streamed.
+
+    What ``georange reach`` runs. The band, the launch and the options are
+    checked now, so a bad one raises before any work; the places are then
+    read (:func:`geo.inputs.targets.iter_targets`), classified and yielded
+    one chunk at a time, so memory follows ``chunk_rows``, not the input.
+
+    Parameters
+    ----------
+    places : str
+        A preset (``capitals``, ``european-capitals``, ``cities``) or a file
+        of points (CSV, Parquet, GeoPackage, GeoJSON).
+    launch, min_km, max_km, system, distances, workers
+        As for :func:`reach`.
+    chunk_rows : int, default 1,000,000
+        Places per chunk.
+    dask : bool or str, default False
+        Classify on Dask: True starts a local cluster of ``dask_workers``
+        processes, a string is the address of an existing scheduler
+        (``tcp://HOST:8786``). The client lives as long as the iterator:
+        it is closed when the iterator is exhausted or closed (use
+        ``contextlib.closing`` to close it early).
+    dask_workers : int, default 2
+        Worker processes of a local cluster.
+    progress : callable, optional
+        Called with the number of places done, as for :func:`reach`.
+
+    Returns
+    -------
+    ReachChunks
+        An iterator of frames, each chunk with the columns :func:`reach`
+        adds (the index numbers the places from 0 across chunks), which also
+        holds the resolved ``band`` and launch ``sources``.
+
+    Raises
+    ------
+    InvalidRangeError, UnknownPlaceError, InputFileError, ClusterError
+        For a bad band, launch, option or place set (at the call), or a bad
+        row (when its chunk is read: earlier chunks have been yielded).
+
+    Examples
+    --------
+    >>> [len(c) for c in iter_reach("european-capitals", "BLR", 700, 5000, chunk_rows=20)]
+    [20, 20, 13]
+    """
+    for name, value in (("chunk_rows", chunk_rows), ("dask_workers", dask_workers), ("workers", workers)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise InvalidRangeError(f"{name} {value!r}: must be a whole number, at least 1")
+    band = resolve_band(min_km, max_km, system)
+    sources = as_sources(launch)
+
+    def run() -> Iterator[pd.DataFrame]:
+        from geo.inputs.targets import iter_targets
+
+        log.info("classifying %s against %g-%g km from %s%s", places, band.min_km, band.max_km,
+                 " or ".join(s.label for s in sources), " on Dask" if dask else "")
+
+        chunks = iter_targets(places, chunk_rows=chunk_rows)
+        if not dask:
+            for chunk in chunks:
+                log.debug("chunk of %d places", len(chunk))
+                yield reach(chunk, sources, band.min_km, band.max_km, distances=distances, workers=workers,
+                            progress=progress)
+            return
+        from geo.analysis.distributed import connect, reach_on_client
+
+        with connect(dask if isinstance(dask, str) else None, n_workers=dask_workers) as client:
+            for chunk in chunks:
+                out = reach_on_client(client, chunk, sources, band, distances=distances)
+                if progress is not None:
+                    progress(len(chunk))
+                yield out
+
+    return ReachChunks(run(), band, sources)
+
+
+class ReachChunks(Iterator[pd.DataFrame]):
+    """The chunks of :func:`iter_reach`, with the band and launch sources they were classified against."""
+
+    def __init__(self, chunks: Iterator[pd.DataFrame], band: RangeBand, sources: list[LaunchSource]) -> None:
+        self._chunks = chunks
+        self.band = band
+        self.sources = sources
+
+    def __next__(self) -> pd.DataFrame:
+        return next(self._chunks)
+
+    def close(self) -> None:
+        """Stop early: release what the run holds (a Dask client)."""
+        close = getattr(self._chunks, "close", None)
+        if close is not None:
+            close()

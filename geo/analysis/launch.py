@@ -173,5 +173,5 @@ def parse_launch(spec: str) -> LaunchSource:
         sites = places.load_sites()
         names = [n for s in sites.values() for n in (s.key, s.name, *s.aliases)]
         hint = close_names(text, names).replace("; did you mean", "; or did you mean the site")
-        raise UnknownPlaceError(f"launch source {text!r} is not a site, a country or LAT,LON: {exc}{hint}") from None
+        raise UnknownPlaceError(f"launch source {text!r} is not a site, a country or LAT,LON: {exc}{hint}") from exc
     return LaunchRegion(label=name, geometry=geometry, code=code)

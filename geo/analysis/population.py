@@ -18,13 +18,14 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from geo.analysis.bands import STATUSES, RangeBand
-from geo.analysis.bulk import STATUS_CODES, Classifier
+from geo.analysis.bands import RangeBand
+from geo.analysis.bulk import Classifier
 from geo.analysis.launch import LaunchSource
+from geo.analysis.status import STATUSES, Status
 
 __all__ = ["ZONE_NAMES", "PopulationInRange", "population_in_range"]
 
-ZONE_NAMES = {"reachable": "reachable zone", "too_close": "dead zone", "too_far": "beyond"}
+ZONE_NAMES = {Status.REACHABLE: "reachable zone", Status.TOO_CLOSE: "dead zone", Status.TOO_FAR: "beyond"}
 """How each status's zone is called in reports."""
 
 
@@ -97,9 +98,11 @@ def population_in_range(
     codes = Classifier(sources, band).status(places["lon"].to_numpy(float), places["lat"].to_numpy(float))
     pop = places["population"].to_numpy(dtype=np.int64)
     order = np.argsort(-pop, kind="stable")
-    cities, people, largest = {}, {}, {}
-    for code, status in STATUS_CODES.items():
-        mask = codes == code
+    cities: dict[str, int] = {}
+    people: dict[str, int] = {}
+    largest: dict[str, tuple[str, ...]] = {}
+    for status in STATUSES:
+        mask = codes == status.code
         cities[status] = int(mask.sum())
         people[status] = int(pop[mask].sum())
         top = order[mask[order]][:5]

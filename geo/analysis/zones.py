@@ -13,7 +13,7 @@ polygon of a launch territory; bounds are inclusive, as in :mod:`geo.analysis.ba
   parts the intersection of their dead zones. Empty when ``min_km`` is 0.
 - **reachable**: every point T such that some launch point p of some part has
   ``min_km <= d(p, T) <= max_km``: the union over parts of (reach of the part
-  minus its dead zone). These are exactly the places :func:`geo.analysis.bands.classify`
+  minus its dead zone). These are exactly the places :func:`geo.analysis.status.classify`
   calls ``reachable``; the dead zone holds exactly the ``too_close`` ones.
 
 How a zone is built
@@ -50,6 +50,7 @@ and may be set down to 1 m.
 
 from __future__ import annotations
 
+import logging
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -65,7 +66,8 @@ from shapely.geometry.base import BaseGeometry
 from geo.analysis.bands import RangeBand
 from geo.analysis.launch import LaunchPoint, LaunchRegion, LaunchSource
 from geo.errors import InvalidRangeError
-from geo.geodesy.distance import LaunchArea, _densify_ring
+from geo.geodesy.densify import densify
+from geo.geodesy.distance import LaunchArea
 from geo.geodesy.ellipsoid import HALF_MERIDIAN_M, WGS84, antipode, geodesic_distance
 from geo.geodesy.lonlat import WORLD, orient, polygonal, side_polygon, unwrap, wrap
 
@@ -80,6 +82,8 @@ __all__ = [
     "sublevel",
     "zones",
 ]
+
+log = logging.getLogger(__name__)
 
 FloatArray = NDArray[np.float64]
 
@@ -243,7 +247,7 @@ def reachable_zone(
     """Return every point some launch point can hit: ``min_km <= d <= max_km`` for some part.
 
     The union over parts (sites, polygons of a territory) of the part's reach
-    minus the part's dead zone; consistent with :func:`geo.analysis.bands.classify`.
+    minus the part's dead zone; consistent with :func:`geo.analysis.status.classify`.
 
     Notes
     -----
@@ -279,6 +283,7 @@ def zones(
     else:
         reachable = reachable_zone(sources, band, tolerance_m=tol)
     geoms = {"reach": reach, "dead_zone": dead, "reachable": reachable}
+    log.info("zones of %g-%g km from %s drawn within %g m", band.min_km, band.max_km, launch, tol)
     return [Zone(role, geoms[role], band.min_km, band.max_km, launch, tol) for role in ROLES]
 
 
@@ -311,7 +316,8 @@ def _areas(field: _Field, tolerance_m: float) -> BaseGeometry:
         return shapely.Polygon()
     polygons = []
     for part in shapely.get_parts(field.area.geometry):
-        rings = [_densify_ring(np.asarray(r.coords)[:-1, :2], tolerance_m) for r in (part.exterior, *part.interiors)]
+        rings = [densify(np.asarray(r.coords)[:-1, :2], tolerance_m=tolerance_m)
+                 for r in (part.exterior, *part.interiors)]
         polygons.append(shapely.Polygon(rings[0], rings[1:]))
     return shapely.make_valid(shapely.MultiPolygon(polygons)) if len(polygons) > 1 else polygons[0]
 
@@ -476,7 +482,7 @@ class _Builder:
             region: BaseGeometry | None = None
             for k, (lon, lat) in enumerate(rings):
                 lon, lat = self._snap(lon, lat)
-                x, y = self._densify(lon, lat)
+                x, y = self._refine(lon, lat)
                 side = side_polygon(x, y, exclude)
                 region = side if k == 0 else polygonal(shapely.difference(region, side))
             if region is not None and not region.is_empty:
@@ -600,8 +606,11 @@ class _Builder:
             lon[todo], lat[todo] = x, y
         return lon, lat
 
-    def _densify(self, lon: FloatArray, lat: FloatArray) -> tuple[FloatArray, FloatArray]:
-        """Split edges (straight in lon/lat) until every checked point is within tol/2 of the boundary."""
+    def _refine(self, lon: FloatArray, lat: FloatArray) -> tuple[FloatArray, FloatArray]:
+        """Split traced edges (straight in lon/lat) until every checked point is within tol/2 of the boundary.
+
+        New points are snapped onto the level set: a contour refinement, not a densification of known edges.
+        """
         x = unwrap(np.append(lon, lon[0]))
         y = np.append(lat, lat[0])
         verified = np.zeros(x.size - 1, dtype=bool)
@@ -649,26 +658,12 @@ def _field_shape(field: _Field) -> BaseGeometry:
 
 def _densify_geodesic(shape: BaseGeometry, spacing_m: float) -> BaseGeometry:
     """Insert points along every edge so that no gap exceeds ``spacing_m`` (geodesic interpolation)."""
-
-    def dense(xy: FloatArray) -> FloatArray:
-        if len(xy) < 2:
-            return xy
-        x1, y1, x2, y2 = xy[:-1, 0], xy[:-1, 1], xy[1:, 0], xy[1:, 1]
-        az, _, length = WGS84.inv(x1, y1, x2, y2)
-        n = np.maximum(1, np.ceil(np.asarray(length) / spacing_m)).astype(int)
-        edge = np.repeat(np.arange(len(n)), n)
-        t = (np.arange(n.sum()) - np.repeat(np.cumsum(n) - n, n)) / n[edge]
-        lon, lat, _ = WGS84.fwd(x1[edge], y1[edge], np.asarray(az)[edge], np.asarray(length)[edge] * t)
-        lon = np.where(t == 0.0, x1[edge], lon)
-        lat = np.where(t == 0.0, y1[edge], lat)
-        return np.vstack([np.column_stack([lon, lat]), xy[-1:]])
-
     out = []
     for p in shapely.get_parts(shape):
         if p.geom_type != "Polygon":
             out.append(p)
             continue
-        ext = dense(np.asarray(p.exterior.coords)[:, :2])
-        holes = [dense(np.asarray(r.coords)[:, :2]) for r in p.interiors]
+        ext, *holes = (densify(np.asarray(r.coords)[:, :2], spacing_m=spacing_m, closed=False)
+                       for r in (p.exterior, *p.interiors))
         out.append(shapely.Polygon(ext, holes))
     return out[0] if len(out) == 1 else shapely.GeometryCollection(out)

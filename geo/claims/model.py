@@ -52,6 +52,7 @@ A ``[[survey]]`` has ``id``, ``from``, the range (``system`` and/or
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -63,7 +64,9 @@ from shapely.geometry.base import BaseGeometry
 
 from geo.analysis.bands import RangeBand
 from geo.analysis.launch import LaunchSource, parse_coordinate, parse_launch
+from geo.analysis.status import Status
 from geo.errors import ClaimFormatError, GeoRangeError
+from geo.geodesy.ellipsoid import check_lonlat
 from geo.reference.names import close_names
 from geo.reference.systems import Figure, System, lookup_system, parse_figure
 from geo.reference.tomlfile import Fields, _show, load_toml
@@ -81,7 +84,13 @@ __all__ = [
     "make_claim",
 ]
 
-EXPECTATIONS: Final = ("reachable", "not_reachable", "too_close", "too_far")
+log = logging.getLogger(__name__)
+
+NOT_REACHABLE: Final = "not_reachable"
+"""The expectation met by every status but :attr:`Status.REACHABLE`."""
+
+EXPECTATIONS: Final = (Status.REACHABLE.value, NOT_REACHABLE, Status.TOO_CLOSE.value, Status.TOO_FAR.value)
+"""What ``expect`` accepts: a :class:`~geo.analysis.status.Status`, or ``not_reachable``."""
 
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
 _CLAIM_FIELDS = frozenset(
@@ -248,18 +257,23 @@ def load_claims(paths: Iterable[str | Path]) -> ClaimFile:
 
     Raises
     ------
-    ClaimFormatError
-        On the first problem: malformed TOML, a missing, unknown or
-        mistyped field, an unknown place, site, country or system (with
-        close names suggested), a bad range, a duplicate id. The message
-        starts with the file and the claim id and names the field and
-        value.
+    GeoRangeError
+        On the first problem; the message starts with the file and the claim
+        id and names the field and value. The class says what is wrong:
+        :class:`~geo.errors.ClaimFormatError` for malformed TOML, a missing,
+        unknown or mistyped field, an unknown system or a duplicate id;
+        :class:`~geo.errors.UnknownPlaceError` or
+        :class:`~geo.errors.AmbiguousPlaceError` for a place, site or
+        country (close names suggested); :class:`~geo.errors.InvalidRangeError`
+        for a bad range; :class:`~geo.errors.InvalidCoordinateError` for a
+        bad coordinate. The error from the lookup is chained as ``__cause__``.
     """
     claims: list[Claim] = []
     surveys: list[Survey] = []
     seen: dict[str, str] = {}
     titles: list[str] = []
-    for path in claim_files(paths):
+    files = claim_files(paths)
+    for path in files:
         document = load_toml(path, ClaimFormatError)
         top = Fields(document, str(path), ClaimFormatError)
         top.only({"claim", "survey", "source", "title"})
@@ -286,6 +300,7 @@ def load_claims(paths: Iterable[str | Path]) -> ClaimFile:
                     claims.append(_claim(f, str(path), ident, default))
                 else:
                     surveys.append(_survey(f, str(path), ident, default))
+    log.info("read %d claims and %d surveys from %d files", len(claims), len(surveys), len(files))
     return ClaimFile(tuple(claims), tuple(surveys), tuple(titles))
 
 
@@ -338,7 +353,7 @@ def _figures(f: Fields) -> tuple[System | None, Figure, Figure]:
         try:
             system = lookup_system(name)
         except GeoRangeError as exc:
-            raise f.fail(f"system: {exc}") from None
+            raise f.fail_from(exc, f"system: {exc}") from exc
     if f.has("max_km"):
         maximum = parse_figure(f.table["max_km"], "max_km", f)
     elif system is not None:
@@ -365,7 +380,7 @@ def _scenario(label: str, specs: list[str], f: Fields, key: str) -> Scenario:
         try:
             sources.append(parse_launch(spec))
         except GeoRangeError as exc:
-            raise f.fail(f"{key}: {exc}") from None
+            raise f.fail_from(exc, f"{key}: {exc}") from exc
     return Scenario(label, tuple(specs), tuple(sources))
 
 
@@ -395,10 +410,7 @@ def _target(f: Fields) -> Target:
         p = Fields(raw, f"{f.where}, place", ClaimFormatError)
         p.only({"name", "lat", "lon", "country"})
         lat, lon = p.number("lat", unit="degrees"), p.number("lon", unit="degrees")
-        if not (-90.0 <= lat <= 90.0):
-            raise p.fail(f"lat {lat:g} must be within [-90, 90]")
-        if not (-180.0 <= lon <= 180.0):
-            raise p.fail(f"lon {lon:g} must be within [-180, 180]")
+        check_lonlat(lon, lat, what=p.where)
         name = p.text("name")
         return Target(name, name, lon, lat, p.text("country", ""))
     if not isinstance(raw, str) or not raw.strip():
@@ -413,7 +425,7 @@ def _target(f: Fields) -> Target:
             return Target(query, query, coord[0], coord[1])
         found = places.lookup_place(query)
     except GeoRangeError as exc:
-        raise f.fail(f"place {query!r}: {exc}") from None
+        raise f.fail_from(exc, f"place {query!r}: {exc}") from exc
     return Target(query, found.name, found.lon, found.lat, found.country)
 
 
@@ -467,7 +479,7 @@ def _survey(f: Fields, path: str, ident: str, default: Source) -> Survey:
         table = groups.resolve_places(places, as_of)
         regions = tuple(groups.resolve_territories(territories, as_of)) if territories else ()
     except GeoRangeError as exc:
-        raise f.fail(str(exc)) from None
+        raise f.fail_from(exc, str(exc)) from exc
     common = _common(f, default)
     return Survey(id=ident, file=path, places=places, territories=territories, as_of=as_of, table=table,
                   regions=regions, **common)

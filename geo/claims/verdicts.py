@@ -7,7 +7,7 @@ share, which carries its own error bound (:mod:`geo.analysis.coverage`).
 
 - **status** as in :mod:`geo.analysis.bands`; the claim **holds** when the status
   matches ``expect`` (``not_reachable`` matches too_close and too_far).
-- **margin_km**: the margin of :func:`geo.analysis.bands.classify`, i.e. how far the
+- **margin_km**: the margin of :func:`geo.analysis.status.classify`, i.e. how far the
   deciding distance clears the deciding threshold.
 - **critical values**: for each figure, with the other at its nominal value,
   the nearest value at which the verdict flips. The verdict, as a function
@@ -24,6 +24,7 @@ share, which carries its own error bound (:mod:`geo.analysis.coverage`).
 from __future__ import annotations
 
 import functools
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final
@@ -32,11 +33,13 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from geo.analysis.bands import MAX_RANGE_KM, RangeBand, classify, reach_table, source_intervals
+from geo.analysis.bands import RangeBand, reach_table, source_intervals
 from geo.analysis.coverage import Coverage, launch_coverage, share_in_zone
 from geo.analysis.launch import LaunchSource
 from geo.analysis.population import PopulationInRange, population_in_range
-from geo.claims.model import Claim, Scenario, Survey
+from geo.analysis.status import STATUSES, Status, classify, status_codes
+from geo.claims.model import NOT_REACHABLE, Claim, Scenario, Survey
+from geo.geodesy.ellipsoid import MAX_RANGE_KM
 from geo.reference.systems import Figure
 
 __all__ = [
@@ -50,6 +53,8 @@ __all__ = [
     "holds",
 ]
 
+log = logging.getLogger(__name__)
+
 FloatArray = NDArray[np.float64]
 
 _STEP_KM: Final = 1e-6
@@ -59,8 +64,15 @@ _FIGURES: Final = ("min_km", "max_km")
 
 
 def holds(status: str, expect: str) -> bool:
-    """Return whether a status satisfies an expectation."""
-    return status != "reachable" if expect == "not_reachable" else status == expect
+    """Return whether a status satisfies an expectation (``not_reachable``: any status but reachable)."""
+    return status != Status.REACHABLE if expect == NOT_REACHABLE else status == expect
+
+
+def _holds(codes: NDArray[np.int8], expect: str) -> NDArray[np.bool_]:
+    """:func:`holds` for an array of status codes."""
+    if expect == NOT_REACHABLE:
+        return np.asarray(codes != Status.REACHABLE.code)
+    return np.asarray(codes == Status(expect).code)
 
 
 @dataclass(frozen=True)
@@ -93,7 +105,7 @@ class Verdict:
     """A claim's outcome for one scenario."""
 
     scenario: Scenario
-    status: str
+    status: Status
     holds: bool
     nearest_km: float
     farthest_km: float
@@ -141,17 +153,7 @@ class SurveyResult:
 
 def _outcomes(n: FloatArray, f: FloatArray, mins: FloatArray, maxs: FloatArray, expect: str) -> NDArray[np.bool_]:
     """Whether the claim holds for each band (``mins[k], maxs[k]``), from per-part distances (km)."""
-    reach = ((n[:, None] <= maxs[None, :]) & (f[:, None] >= mins[None, :])).any(axis=0)
-    close = (f[:, None] < mins[None, :]).all(axis=0)
-    if expect == "reachable":
-        out = reach
-    elif expect == "not_reachable":
-        out = ~reach
-    elif expect == "too_close":
-        out = close & ~reach
-    else:
-        out = ~reach & ~close
-    return np.asarray(out, dtype=bool)
+    return _holds(status_codes(n[:, None], f[:, None], mins, maxs), expect)
 
 
 def _probe(values: FloatArray, lo: float, hi: float) -> FloatArray:
@@ -218,14 +220,14 @@ def _verdict(claim: Claim, scenario: Scenario, *, with_coverage: bool, with_popu
     band = claim.band
     lon, lat = np.array([claim.place.lon]), np.array([claim.place.lat])
     labels, nearest, farthest = source_intervals(scenario.sources, lon, lat)
-    status_a, margin_a, part_a = classify(nearest, farthest, band)
-    status, margin, part = str(status_a[0]), float(margin_a[0]) / 1000.0, int(part_a[0])
+    code_a, margin_a, part_a = classify(nearest, farthest, band.min_m, band.max_m)
+    status, margin, part = STATUSES[int(code_a[0])], float(margin_a[0]) / 1000.0, int(part_a[0])
     n, f = nearest[:, 0] / 1000.0, farthest[:, 0] / 1000.0
     now = holds(status, claim.expect)
-    if status == "reachable":
+    if status == Status.REACHABLE:
         by_max = band.max_km - n[part] <= f[part] - band.min_km
         figure, deciding = ("max_km", n[part]) if by_max else ("min_km", f[part])
-    elif status == "too_far" and n[part] > band.max_km:
+    elif status == Status.TOO_FAR and n[part] > band.max_km:
         figure, deciding = "max_km", n[part]
     else:
         figure, deciding = "min_km", f[part]
@@ -279,7 +281,7 @@ def evaluate_claim(claim: Claim, *, coverage: bool = True, population: bool = Fa
     >>> from geo.claims.model import make_claim
     >>> r = evaluate_claim(make_claim(place="Kyiv", expect="too_close", launch="BLR", min_km=700, max_km=5000))
     >>> v = r.verdict
-    >>> v.status, v.holds, f"{v.margin_km:.1f}", v.critical.describe(v.holds)
+    >>> v.status.value, v.holds, f"{v.margin_km:.1f}", v.critical.describe(v.holds)
     ('too_close', True, '45.4', 'holds while min_km > 654.6 km')
     """
     main = _verdict(claim, claim.launch, with_coverage=coverage, with_population=population)
@@ -324,5 +326,9 @@ def evaluate(
     population: bool = False,
 ) -> tuple[list[ClaimResult], list[SurveyResult]]:
     """Evaluate claims and surveys in order (the options as for the single functions)."""
-    return ([evaluate_claim(c, coverage=coverage, population=population) for c in claims],
-            [evaluate_survey(s, shares=shares) for s in surveys])
+    results = []
+    for c in claims:
+        results.append(evaluate_claim(c, coverage=coverage, population=population))
+        log.debug("claim %s: %s", c.id, "holds" if results[-1].holds else "FAILS")
+    log.info("evaluated %d claims, %d hold", len(results), sum(r.holds for r in results))
+    return results, [evaluate_survey(s, shares=shares) for s in surveys]

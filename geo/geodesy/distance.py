@@ -63,7 +63,8 @@ from numpy.typing import ArrayLike, NDArray
 from scipy.spatial import cKDTree
 from shapely.geometry.base import BaseGeometry
 
-from geo.errors import GeoRangeError
+from geo.errors import InvalidGeometryError
+from geo.geodesy.densify import densify, split_edges
 from geo.geodesy.ellipsoid import (
     A_M,
     FLATTENING,
@@ -99,10 +100,6 @@ SAMPLE_SPACING_M: Final = 4_000.0
 _K_STEPS: Final = (16, 64, 256, 1024)
 _CHUNK: Final = 4096
 _GROUP: Final = 32  # consecutive edges per ball in the exhaustive path
-
-
-class InvalidGeometryError(GeoRangeError, ValueError):
-    """A launch area geometry cannot be used (wrong type, empty, crosses the antimeridian)."""
 
 
 @dataclass(frozen=True)
@@ -151,36 +148,6 @@ def _rings(geometry: BaseGeometry) -> list[list[np.ndarray]]:
     if not parts:
         raise InvalidGeometryError("launch area is empty")
     return parts
-
-
-def _densify_ring(xy: np.ndarray, tolerance_m: float) -> np.ndarray:
-    """Insert geodesic points so no lon/lat segment strays from its geodesic by more than tolerance_m."""
-    lon1, lat1 = xy[:, 0], xy[:, 1]
-    lon2, lat2 = np.roll(lon1, -1), np.roll(lat1, -1)
-    azi, _, length = WGS84.inv(lon1, lat1, lon2, lat2)
-    length = np.asarray(length)
-    pieces = np.ones(len(xy), dtype=np.intp)
-    for _ in range(6):
-        # Deviation of the geodesic from the straight lon/lat segment, at
-        # each piece's middle; it shrinks with the square of the piece length.
-        frac = 0.5 / pieces
-        mid_lon, mid_lat, _ = WGS84.fwd(lon1, lat1, azi, length * frac)
-        lin_lon = lon1 + (lon2 - lon1) * frac
-        lin_lat = lat1 + (lat2 - lat1) * frac
-        dev = geodesic_distance(mid_lon, mid_lat, lin_lon, lin_lat)
-        need = dev > tolerance_m
-        if not need.any():
-            break
-        pieces[need] = np.ceil(pieces[need] * np.sqrt(dev[need] / tolerance_m) * 1.05).astype(np.intp)
-    edge = np.repeat(np.arange(len(xy)), pieces)
-    offset = np.arange(len(edge)) - np.repeat(np.cumsum(pieces) - pieces, pieces)
-    t = length[edge] * offset / pieces[edge]
-    lon, lat, _ = WGS84.fwd(lon1[edge], lat1[edge], azi[edge], t)
-    lon = np.where(offset == 0, lon1[edge], lon)
-    lat = np.where(offset == 0, lat1[edge], lat)
-    # Points on the +-180 meridian keep their side: fwd may return -180 for +180.
-    lon = np.where(np.abs(np.abs(lon) - 180.0) < 1e-9, np.sign(lon1[edge] + lon2[edge] + 1e-300) * 180.0, lon)
-    return np.column_stack([lon, lat])
 
 
 @dataclass(eq=False)
@@ -235,7 +202,7 @@ class LaunchArea:
     def _inside_geometry(self) -> BaseGeometry:
         polys = []
         for rings in self._parts:
-            dense = [_densify_ring(xy, INSIDE_TOLERANCE_M) for xy in rings]
+            dense = [densify(xy, tolerance_m=INSIDE_TOLERANCE_M) for xy in rings]
             polys.append(shapely.Polygon(dense[0], dense[1:]))
         geom = shapely.MultiPolygon(polys) if len(polys) > 1 else polys[0]
         shapely.prepare(geom)
@@ -298,12 +265,7 @@ class LaunchArea:
                 prev[idx] = np.roll(idx, 1)
                 start += m
         pieces = np.maximum(1, np.ceil(e.length_m / SAMPLE_SPACING_M)).astype(np.intp)
-        edge = np.repeat(np.arange(n), pieces)
-        offset = np.arange(len(edge)) - np.repeat(np.cumsum(pieces) - pieces, pieces)
-        t = e.length_m[edge] * offset / pieces[edge]
-        lon, lat, _ = WGS84.fwd(e.lon1[edge], e.lat1[edge], e.azi1[edge], t)
-        lon = np.where(offset == 0, e.lon1[edge], lon)
-        lat = np.where(offset == 0, e.lat1[edge], lat)
+        lon, lat, edge, offset = split_edges(e.lon1, e.lat1, e.azi1, e.length_m, pieces)
         vecs = auxiliary_unit_vectors(lon, lat)
         other = np.where(offset == 0, prev[edge], edge)
         # h: half the largest arc between consecutive samples, with 1 % to

@@ -23,6 +23,7 @@ __all__ = [
     "MAX_RANGE_KM",
     "WGS84",
     "antipode",
+    "bad_lonlat",
     "auxiliary_unit_vectors",
     "check_lonlat",
     "extremum_on_geodesic",
@@ -52,6 +53,16 @@ MAX_RANGE_KM: Final = 20_004.0
 Every place on Earth is within it of every launch point."""
 
 
+def bad_lonlat(lon: FloatArray, lat: FloatArray) -> tuple[NDArray[np.bool_], NDArray[np.bool_]]:
+    """Return masks of the longitudes and latitudes that are not finite numbers in range.
+
+    The one rule for a position in georange: a longitude in [-180, 180] and
+    a latitude in [-90, 90] degrees, both finite (bounds included).
+    """
+    with np.errstate(invalid="ignore"):
+        return ~np.isfinite(lon) | (np.abs(lon) > 180.0), ~np.isfinite(lat) | (np.abs(lat) > 90.0)
+
+
 def check_lonlat(lon: ArrayLike, lat: ArrayLike, *, what: str = "point") -> tuple[FloatArray, FloatArray]:
     """Return ``lon, lat`` as float arrays after checking they are valid.
 
@@ -70,8 +81,8 @@ def check_lonlat(lon: ArrayLike, lat: ArrayLike, *, what: str = "point") -> tupl
         NaN for a latitude of 95; georange refuses it.
     """
     lon_a, lat_a = np.broadcast_arrays(np.asarray(lon, dtype=float), np.asarray(lat, dtype=float))
-    for name, values, limit in (("latitude", lat_a, 90.0), ("longitude", lon_a, 180.0)):
-        bad = ~np.isfinite(values) | (np.abs(values) > limit)
+    bad_lon, bad_lat = bad_lonlat(lon_a, lat_a)
+    for name, values, limit, bad in (("latitude", lat_a, 90.0, bad_lat), ("longitude", lon_a, 180.0, bad_lon)):
         if bad.any():
             i = int(np.flatnonzero(bad.ravel())[0])
             value = float(values.ravel()[i])

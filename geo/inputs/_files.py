@@ -35,6 +35,7 @@ from numpy.typing import NDArray
 from shapely.geometry.base import BaseGeometry
 
 from geo.errors import GeoRangeWarning, InputFileError
+from geo.geodesy.ellipsoid import bad_lonlat
 
 if TYPE_CHECKING:
     from pyproj import CRS
@@ -63,7 +64,7 @@ def _check_file(p: Path) -> None:
         if not p.exists():
             raise InputFileError(f"{p}: no such file")
     except OSError as exc:
-        raise InputFileError(f"{p}: cannot open: {exc.strerror}") from None
+        raise InputFileError(f"{p}: cannot open: {exc.strerror}") from exc
 
 
 def _gdal_message(exc: Exception, p: Path) -> str:
@@ -96,7 +97,7 @@ def _gis_layer(p: Path) -> str:
     except DataSourceError as exc:
         raise InputFileError(
             f"{p}: not a readable GeoJSON, GeoPackage or shapefile ({_gdal_message(exc, p)})"
-        ) from None
+        ) from exc
     spatial = [(str(name), str(kind)) for name, kind in layers if kind is not None]
     if not spatial:
         raise InputFileError(f"{p}: no layer with geometries")
@@ -115,7 +116,7 @@ def _parse_crs(value: Any, p: Path) -> CRS | None:
     try:
         return CRS.from_json_dict(value) if isinstance(value, dict) else CRS.from_user_input(value)
     except CRSError as exc:
-        raise InputFileError(f"{p}: cannot understand its CRS ({' '.join(str(exc).split())})") from None
+        raise InputFileError(f"{p}: cannot understand its CRS ({' '.join(str(exc).split())})") from exc
 
 
 def _is_lonlat(crs: CRS) -> bool:
@@ -177,8 +178,8 @@ class _Projector:
 
 
 def _out_of_range(lon: FloatArray, lat: FloatArray) -> BoolArray:
-    with np.errstate(invalid="ignore"):
-        return ~(np.isfinite(lon) & np.isfinite(lat)) | (np.abs(lon) > 180.0) | (np.abs(lat) > 90.0)
+    bad_lon, bad_lat = bad_lonlat(lon, lat)
+    return bad_lon | bad_lat
 
 
 def _fmt(v: float) -> str:

@@ -25,6 +25,7 @@ import shapely
 from numpy.typing import NDArray
 
 from geo.errors import InputFileError
+from geo.geodesy.ellipsoid import bad_lonlat
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -88,9 +89,9 @@ class _Checker:
         geom_bad = raw.geom_bad if raw.geom_bad is not None else np.zeros(n, bool)
         lat_ok = raw.lat_ok if raw.lat_ok is not None else np.ones(n, bool)
         lon_ok = raw.lon_ok if raw.lon_ok is not None else np.ones(n, bool)
-        with np.errstate(invalid="ignore"):
-            bad_lat = ~lat_ok | ~np.isfinite(raw.lat) | (np.abs(raw.lat) > 90.0)
-            bad_lon = ~lon_ok | ~np.isfinite(raw.lon) | (np.abs(raw.lon) > 180.0)
+        out_lon, out_lat = bad_lonlat(raw.lon, raw.lat)
+        bad_lat = ~lat_ok | out_lat
+        bad_lon = ~lon_ok | out_lon
         bad = bad_name | geom_bad | bad_lat | bad_lon
         if bad.any():
             i = int(np.flatnonzero(bad)[0])
@@ -275,9 +276,9 @@ def _csv_header(p: Path) -> list[str]:
         with p.open(newline="", encoding="utf-8-sig") as fh:
             header = next(csv.reader(fh), [])
     except UnicodeDecodeError as exc:
-        raise InputFileError(f"{p}: not UTF-8 text (byte {exc.start}); expected a CSV file") from None
+        raise InputFileError(f"{p}: not UTF-8 text (byte {exc.start}); expected a CSV file") from exc
     except (OSError, csv.Error) as exc:
-        raise InputFileError(f"{p}: cannot read: {exc}") from None
+        raise InputFileError(f"{p}: cannot read: {exc}") from exc
     if not any(cell.strip() for cell in header):
         raise InputFileError(f"{p}: empty file; expected a CSV header with the columns name, lat, lon")
     return [h.strip() for h in header]
@@ -323,7 +324,7 @@ def _csv_chunks(p: Path, chunk_rows: int, require_name: bool) -> Iterator[pd.Dat
             skip_blank_lines=False, chunksize=chunk_rows, encoding="utf-8-sig", engine="c",
         )
     except (OSError, ValueError) as exc:
-        raise _csv_error(p, exc, len(header)) from None
+        raise _csv_error(p, exc, len(header)) from exc
     with reader:
         while True:
             try:
@@ -331,7 +332,7 @@ def _csv_chunks(p: Path, chunk_rows: int, require_name: bool) -> Iterator[pd.Dat
             except StopIteration:
                 break
             except (pd.errors.ParserError, UnicodeDecodeError, ValueError, OSError) as exc:
-                raise _csv_error(p, exc, len(header)) from None
+                raise _csv_error(p, exc, len(header)) from exc
             if chunk[positional[where["lat"]]].dtype.kind not in "iuf":
                 # Blank lines read as rows of empty text; they are harmless, as in the small reader.
                 blank = np.ones(len(chunk), bool)
@@ -462,7 +463,7 @@ def _gis_chunks(p: Path, chunk_rows: int, require_name: bool) -> Iterator[pd.Dat
             stream = pyogrio.open_arrow(str(p), layer=layer, batch_size=chunk_rows, use_pyarrow=True)
             meta, reader = stream.__enter__()
     except errors as exc:
-        raise InputFileError(f"{p}: cannot read ({_gdal_message(exc, p)})") from None
+        raise InputFileError(f"{p}: cannot read ({_gdal_message(exc, p)})") from exc
     try:
         geometry = meta["geometry_name"] or "wkb_geometry"
         fields = [str(f) for f in meta["fields"]]
@@ -481,7 +482,7 @@ def _gis_chunks(p: Path, chunk_rows: int, require_name: bool) -> Iterator[pd.Dat
             except StopIteration:
                 break
             except errors as exc:
-                raise InputFileError(f"{p}: cannot read ({_gdal_message(exc, p)})") from None
+                raise InputFileError(f"{p}: cannot read ({_gdal_message(exc, p)})") from exc
             if batch.num_rows == 0:
                 continue
             x, y, bad, problem = _wkb_points(batch.column(geometry))
@@ -502,7 +503,7 @@ def _parquet_chunks(p: Path, chunk_rows: int, require_name: bool) -> Iterator[pd
         pf = pq.ParquetFile(p)
         schema = pf.schema_arrow
     except (pa.ArrowException, OSError) as exc:
-        raise InputFileError(f"{p}: not a readable Parquet file ({' '.join(str(exc).split())})") from None
+        raise InputFileError(f"{p}: not a readable Parquet file ({' '.join(str(exc).split())})") from exc
     names = [n for n in schema.names if not n.startswith("__index_level_")]
     geo = _geo_metadata(schema, p)
     if geo is not None:
@@ -538,7 +539,7 @@ def _parquet_chunks(p: Path, chunk_rows: int, require_name: bool) -> Iterator[pd
         except StopIteration:
             break
         except (pa.ArrowException, OSError) as exc:
-            raise InputFileError(f"{p}: cannot read ({' '.join(str(exc).split())})") from None
+            raise InputFileError(f"{p}: cannot read ({' '.join(str(exc).split())})") from exc
         if batch.num_rows == 0:
             continue
         attrs = _attr_frame(batch, columns, name_col)
@@ -590,5 +591,5 @@ def _geo_metadata(schema: Any, p: Path) -> dict[str, Any] | None:
         if primary not in geo["columns"] or primary not in schema.names:
             raise KeyError(primary)
     except (ValueError, KeyError, TypeError) as exc:
-        raise InputFileError(f"{p}: damaged GeoParquet metadata ({exc!r})") from None
+        raise InputFileError(f"{p}: damaged GeoParquet metadata ({exc!r})") from exc
     return dict(geo)

@@ -143,7 +143,7 @@ def _read_gis(p: Path) -> tuple[dict[str, Any], pa.Table]:
         with _passing_on_warnings(p):
             meta, table = pyogrio.read_arrow(str(p), layer=layer)
     except (DataSourceError, DataLayerError, FieldError, GeometryError) as exc:
-        raise InputFileError(f"{p}: cannot read ({_gdal_message(exc, p)})") from None
+        raise InputFileError(f"{p}: cannot read ({_gdal_message(exc, p)})") from exc
     return meta, table
 
 

@@ -12,29 +12,32 @@ writes goes through here.
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from geo.errors import InputFileError, OutputExistsError
+from geo.errors import OutputError, OutputExistsError
 
-__all__ = ["atomic_path", "check_writable"]
+__all__ = ["atomic_path", "check_writable", "write_text"]
+
+log = logging.getLogger(__name__)
 
 
 def _check_target(path: str | Path, overwrite: bool) -> Path:
     """Refuse an existing file (unless ``overwrite``), a directory or a missing directory; return the directory."""
     if not str(path).strip():
-        raise InputFileError("output file name is empty")
+        raise OutputError("output file name is empty")
     target = Path(path)
     if target.exists() and not overwrite:
         raise OutputExistsError(f"{target}: exists; pass --overwrite to replace it")
     if target.is_dir():
-        raise InputFileError(f"{target}: is a directory, expected a file name")
+        raise OutputError(f"{target}: is a directory, expected a file name")
     directory = target.parent if str(target.parent) else Path(".")
     if not directory.is_dir():
         what = "is not a directory" if directory.exists() else "does not exist"
-        raise InputFileError(f"{target}: directory {directory} {what}")
+        raise OutputError(f"{target}: directory {directory} {what}")
     return directory
 
 
@@ -46,7 +49,7 @@ def atomic_path(path: str | Path, *, overwrite: bool = False) -> Iterator[Path]:
     ------
     OutputExistsError
         If ``path`` exists and ``overwrite`` is False.
-    InputFileError
+    OutputError
         If the directory does not exist or cannot be written.
     """
     directory = _check_target(path, overwrite)
@@ -54,7 +57,7 @@ def atomic_path(path: str | Path, *, overwrite: bool = False) -> Iterator[Path]:
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=f".part{target.suffix}", dir=directory)
     except OSError as exc:
-        raise InputFileError(f"{target}: cannot write in {directory}: {exc.strerror}") from None
+        raise OutputError(f"{target}: cannot write in {directory}: {exc.strerror}") from exc
     os.close(fd)
     tmp_path = Path(tmp)
     umask = os.umask(0)
@@ -69,10 +72,11 @@ def atomic_path(path: str | Path, *, overwrite: bool = False) -> Iterator[Path]:
             finally:
                 os.close(fd)
             os.replace(tmp_path, target)
+            log.info("wrote %s", target)
         except OSError as exc:
-            raise InputFileError(f"{target}: cannot write: {exc.strerror or exc}") from None
+            raise OutputError(f"{target}: cannot write: {exc.strerror or exc}") from exc
     except OSError as exc:  # raised while the block wrote (disk full, I/O error)
-        raise InputFileError(f"{target}: cannot write: {exc.strerror or exc}") from None
+        raise OutputError(f"{target}: cannot write: {exc.strerror or exc}") from exc
     finally:
         if tmp_path.exists():
             tmp_path.unlink()
@@ -81,3 +85,18 @@ def atomic_path(path: str | Path, *, overwrite: bool = False) -> Iterator[Path]:
 def check_writable(path: str | Path, *, overwrite: bool = False) -> None:
     """Refuse an existing file (unless ``overwrite``), a directory, or a missing directory; any format."""
     _check_target(path, overwrite)
+
+
+def write_text(text: str, path: str | Path, *, overwrite: bool = False) -> Path:
+    """Write ``text`` to ``path`` as UTF-8, atomically; return the path.
+
+    Raises
+    ------
+    OutputExistsError
+        If ``path`` exists and ``overwrite`` is False.
+    OutputError
+        If the directory does not exist or the file cannot be written.
+    """
+    with atomic_path(path, overwrite=overwrite) as tmp:
+        tmp.write_text(text, encoding="utf-8")
+    return Path(path)

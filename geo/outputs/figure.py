@@ -96,7 +96,7 @@ from shapely.geometry.base import BaseGeometry
 
 from geo.analysis.launch import LaunchPoint, LaunchRegion, LaunchSource
 from geo.analysis.zones import reach_zone
-from geo.errors import InputFileError
+from geo.errors import OutputError
 from geo.geodesy.ellipsoid import WGS84
 from geo.geodesy.lonlat import orient, polygonal
 from geo.outputs.atomic import atomic_path
@@ -747,7 +747,7 @@ def save_figure(content: MapContent, path: str | Path, *, overwrite: bool = Fals
 
     Raises
     ------
-    InputFileError
+    OutputError
         If the extension is not ``.png`` or ``.svg``, or the directory does
         not exist or cannot be written.
     OutputExistsError
@@ -756,7 +756,7 @@ def save_figure(content: MapContent, path: str | Path, *, overwrite: bool = Fals
     target = Path(path)
     fmt = FIGURE_FORMATS.get(target.suffix.lower())
     if fmt is None:
-        raise InputFileError(
+        raise OutputError(
             f"{target}: unknown figure format {target.suffix or '(no extension)'!r}; "
             f"expected one of {', '.join(FIGURE_FORMATS)}"
         )

@@ -29,6 +29,7 @@ from shapely.geometry.base import BaseGeometry
 
 from geo.analysis.bands import RangeBand
 from geo.analysis.launch import LaunchRegion, LaunchSource
+from geo.analysis.status import Status
 from geo.analysis.zones import zones
 from geo.claims.model import Claim, ClaimFile, Scenario, Survey
 from geo.claims.verdicts import ClaimResult, SurveyResult, Verdict, evaluate
@@ -47,11 +48,15 @@ __all__ = [
 DISPLAY_TOLERANCE_M: Final = 100.0
 """Largest distance of a drawn zone boundary from the exact one, in metres (tested)."""
 
-STATUS_COLORS: Final = {"reachable": "#c0392b", "too_close": "#6c3483", "too_far": "#7f8c8d"}
-STATUS_LABELS: Final = {
-    "reachable": "reachable",
-    "too_close": "too close (inside the dead zone)",
-    "too_far": "too far (beyond the outer limit)",
+STATUS_COLORS: Final[dict[str, str]] = {
+    Status.REACHABLE: "#c0392b",
+    Status.TOO_CLOSE: "#6c3483",
+    Status.TOO_FAR: "#7f8c8d",
+}
+STATUS_LABELS: Final[dict[str, str]] = {
+    Status.REACHABLE: "reachable",
+    Status.TOO_CLOSE: "too close (inside the dead zone)",
+    Status.TOO_FAR: "too far (beyond the outer limit)",
 }
 # One colour per zone set, in order of first appearance (colour-blind safe, Okabe-Ito).
 _ZONE_COLORS: Final = ("#d55e00", "#0072b2", "#009e73", "#cc79a7", "#e69f00", "#56b4e9", "#000000")

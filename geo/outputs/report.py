@@ -94,6 +94,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from geo.analysis.population import ZONE_NAMES
+from geo.analysis.status import STATUSES, Status
 from geo.claims.verdicts import ClaimResult, SurveyResult, Verdict
 from geo.errors import InputFileError
 
@@ -283,7 +284,8 @@ def _flat_claim(result: ClaimResult) -> dict[str, Any]:
 def _flat_population(v: Verdict) -> dict[str, int | None]:
     p = v.population
     out: dict[str, int | None] = {}
-    for status, column in (("reachable", "reachable"), ("too_close", "dead_zone"), ("too_far", "beyond")):
+    columns = ((Status.REACHABLE, "reachable"), (Status.TOO_CLOSE, "dead_zone"), (Status.TOO_FAR, "beyond"))
+    for status, column in columns:
         out[f"cities_{column}"] = p.cities[status] if p else None
         out[f"population_{column}"] = p.population[status] if p else None
     return out
@@ -366,7 +368,7 @@ def from_csv(text: str, *, where: str = "CSV") -> list[dict[str, Any]]:
     try:
         rows = list(csv.reader(io.StringIO(text, newline="")))
     except csv.Error as exc:
-        raise InputFileError(f"{where}: not valid CSV: {exc}") from None
+        raise InputFileError(f"{where}: not valid CSV: {exc}") from exc
     header = rows[0] if rows else []
     missing = [c for c in FLAT_COLUMNS if c not in header]
     if missing:
@@ -391,7 +393,7 @@ def from_geojson(text: str, *, where: str = "GeoJSON") -> list[dict[str, Any]]:
     try:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise InputFileError(f"{where}: not valid JSON: {exc}") from None
+        raise InputFileError(f"{where}: not valid JSON: {exc}") from exc
     if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection" or not isinstance(doc.get("features"), list):
         raise InputFileError(f"{where}: expected a GeoJSON FeatureCollection")
     out = []
@@ -404,7 +406,7 @@ def from_geojson(text: str, *, where: str = "GeoJSON") -> list[dict[str, Any]]:
         try:
             out.append(_typed({**props, "lon": coords[0], "lat": coords[1]}))
         except (TypeError, ValueError) as exc:
-            raise InputFileError(f"{where}, feature {n}: a property has the wrong type: {exc}") from None
+            raise InputFileError(f"{where}, feature {n}: a property has the wrong type: {exc}") from exc
     return out
 
 
@@ -496,7 +498,7 @@ def _survey_lines(result: SurveyResult) -> list[str]:
     lines = [f"Survey {s.id}: {s.text or ''}".rstrip(), f"  {s.min_km.value_km:,.0f}-{s.max_km.value_km:,.0f} km"
              + (f" ({s.system_name})" if s.system_name else "")]
     for label, frame in result.places.groupby("scenario", sort=False):
-        for status in ("reachable", "too_close", "too_far"):
+        for status in STATUSES:
             sel = frame[frame["status"] == status]
             if len(sel):
                 names = ", ".join(f"{n} ({d:,.0f})" for n, d in zip(sel["name"], sel["min_km"], strict=True))

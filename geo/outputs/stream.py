@@ -7,14 +7,18 @@ back with :func:`geo.outputs.tables.read_reach` like any other.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import shutil
+import tempfile
+from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import TextIO
 
 import pandas as pd
 
 from geo.outputs import tables as output
+from geo.outputs.atomic import atomic_path
 
-__all__ = ["STREAM_FORMATS", "ChunkWriter"]
+__all__ = ["STREAM_FORMATS", "ChunkWriter", "write_chunks"]
 
 STREAM_FORMATS = ("csv", "json", "geojson")
 
@@ -86,3 +90,40 @@ class ChunkWriter:
             self.fh.write("\n]\n" if self.rows else "[]\n")
         elif self.fmt == "geojson":
             self.fh.write("\n]}\n" if self.rows else '{"type": "FeatureCollection", "features": [\n]}\n')
+
+
+def write_chunks(
+    chunks: Iterable[pd.DataFrame], fmt: str, out: str | Path | TextIO, *, overwrite: bool = False
+) -> int:
+    """Write result chunks as one CSV, JSON or GeoJSON document; return the number of rows.
+
+    Parameters
+    ----------
+    chunks : iterable of pandas.DataFrame
+        E.g. :func:`geo.analysis.frames.iter_reach`; consumed once.
+    fmt : str
+        ``csv``, ``json`` or ``geojson``.
+    out : path or text stream
+        A path is written atomically (:func:`~geo.outputs.atomic.atomic_path`);
+        a stream (e.g. ``sys.stdout``) gets the document only once every chunk
+        is done: it is spooled to a temporary file first, so an error in a
+        late chunk leaves the stream untouched, not half-written.
+    overwrite : bool, default False
+        Replace an existing file.
+    """
+    if isinstance(out, str | Path):
+        with atomic_path(out, overwrite=overwrite) as tmp, tmp.open("w", encoding="utf-8", newline="") as fh:
+            return _write_all(chunks, fmt, fh)
+    with tempfile.TemporaryFile("w+", encoding="utf-8", newline="") as spool:
+        rows = _write_all(chunks, fmt, spool)
+        spool.seek(0)
+        shutil.copyfileobj(spool, out, 1 << 20)
+    return rows
+
+
+def _write_all(chunks: Iterable[pd.DataFrame], fmt: str, fh: TextIO) -> int:
+    writer = ChunkWriter(fh, fmt)
+    for chunk in chunks:
+        writer.write(chunk)
+    writer.close()
+    return writer.rows

@@ -34,6 +34,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from geo.analysis.status import STATUSES
 from geo.errors import InputFileError
 
 __all__ = [
@@ -157,7 +158,7 @@ def to_status_table(df: pd.DataFrame, title: str = "") -> str:
 def _count_line(df: pd.DataFrame) -> str:
     """Return the closing line of a table: how many places have each status."""
     counts = df["status"].value_counts()
-    summary = ", ".join(f"{counts.get(s, 0)} {s}" for s in ("reachable", "too_close", "too_far"))
+    summary = ", ".join(f"{counts.get(s.value, 0)} {s}" for s in STATUSES)
     return f"{len(df)} places: {summary}"
 
 
@@ -237,7 +238,7 @@ def from_csv(text: str, *, where: str = "CSV") -> pd.DataFrame:
     try:
         rows = list(csv.reader(io.StringIO(text, newline="")))
     except csv.Error as exc:
-        raise InputFileError(f"{where}: not valid CSV: {exc}") from None
+        raise InputFileError(f"{where}: not valid CSV: {exc}") from exc
     if not rows or not rows[0]:
         raise InputFileError(f"{where}: empty; expected a header row")
     header = rows[0]
@@ -271,7 +272,7 @@ def _load(text: str, where: str) -> Any:
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
-        raise InputFileError(f"{where}: not valid JSON: {exc}") from None
+        raise InputFileError(f"{where}: not valid JSON: {exc}") from exc
 
 
 def from_json(text: str, *, where: str = "JSON") -> pd.DataFrame:
@@ -349,7 +350,7 @@ def read_reach(path: str | Path, fmt: str | None = None) -> pd.DataFrame:
     except FileNotFoundError:
         raise InputFileError(f"{p}: no such file") from None
     except UnicodeDecodeError as exc:
-        raise InputFileError(f"{p}: not UTF-8 text (byte {exc.start})") from None
+        raise InputFileError(f"{p}: not UTF-8 text (byte {exc.start})") from exc
     except OSError as exc:
-        raise InputFileError(f"{p}: cannot read: {exc.strerror}") from None
+        raise InputFileError(f"{p}: cannot read: {exc.strerror}") from exc
     return readers[kind](text, where=str(p))

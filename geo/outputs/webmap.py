@@ -175,7 +175,7 @@ def basemap_geojson() -> str:
         return _script_safe(path.read_text(encoding="utf-8").strip())
     except OSError as exc:
         raise DataFileError(f"{path}: cannot read the base map ({exc.strerror}); "
-                            "rebuild it with python scripts/build_basemap.py") from None
+                            "rebuild it with python scripts/build_basemap.py") from exc
 
 
 class _GeoJson(Layer):

@@ -25,7 +25,7 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from geo.analysis.zones import ROLES, Zone
-from geo.errors import InputFileError
+from geo.errors import InputFileError, OutputError
 from geo.outputs.atomic import atomic_path, check_writable
 
 __all__ = [
@@ -130,11 +130,11 @@ def check_output(path: str | Path, *, overwrite: bool = False) -> str:
     Call it before a long computation so that bad output paths fail fast.
     """
     if not str(path).strip():
-        raise InputFileError("output file name is empty")
+        raise OutputError("output file name is empty")
     target = Path(path)
     fmt = FORMATS.get(target.suffix.lower())
     if fmt is None:
-        raise InputFileError(
+        raise OutputError(
             f"{target}: unknown output format {target.suffix or '(no extension)'!r}; "
             f"expected one of {', '.join(FORMATS)}"
         )
@@ -147,7 +147,7 @@ def write_zones(zones: Sequence[Zone], path: str | Path, *, overwrite: bool = Fa
 
     Raises
     ------
-    InputFileError
+    OutputError
         If the extension is not one of :data:`FORMATS` or the file cannot be written.
     OutputExistsError
         If the file exists and ``overwrite`` is False.
@@ -222,7 +222,7 @@ def read_zones(path: str | Path) -> list[Zone]:
     try:
         frame = pyogrio.read_dataframe(target, columns=list(_FIELDS), **layer)
     except (DataSourceError, DataLayerError) as exc:
-        raise InputFileError(f"{target}: cannot read as {fmt}: {exc}") from None
+        raise InputFileError(f"{target}: cannot read as {fmt}: {exc}") from exc
     missing = [k for k in _FIELDS if k not in frame.columns]
     if missing:
         raise InputFileError(f"{target}: missing zone field{'s' if len(missing) > 1 else ''} {', '.join(missing)}")

@@ -22,7 +22,6 @@ from __future__ import annotations
 import csv
 import difflib
 import functools
-import math
 import numbers
 import tomllib
 from collections.abc import Iterable, Mapping, Sequence
@@ -36,6 +35,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from geo.errors import AmbiguousPlaceError, DataFileError, InvalidCoordinateError, UnknownPlaceError
+from geo.geodesy.ellipsoid import check_lonlat
 from geo.reference.datafiles import REMEDIES, data_path
 from geo.reference.names import NORMALISE_VERSION, close_names, normalise_name
 
@@ -82,17 +82,11 @@ MAX_SUGGESTIONS: Final = 5
 
 def _check_lonlat(lon: object, lat: object, what: str) -> tuple[float, float]:
     """Return `lon`, `lat` as floats, or raise InvalidCoordinateError."""
-    checked = []
-    for label, value, limit in (("longitude", lon, 180.0), ("latitude", lat, 90.0)):
+    for label, value in (("longitude", lon), ("latitude", lat)):
         if isinstance(value, bool) or not isinstance(value, numbers.Real):
             raise InvalidCoordinateError(f"{what}: {label} {value!r} must be a number of degrees")
-        number = float(value)
-        if not math.isfinite(number) or abs(number) > limit:
-            raise InvalidCoordinateError(
-                f"{what}: {label} {value!r} must be a finite number in [-{limit:g}, {limit:g}]"
-            )
-        checked.append(number)
-    return checked[0], checked[1]
+    x, y = check_lonlat(float(lon), float(lat), what=what)  # type: ignore[arg-type]
+    return float(x), float(y)
 
 
 @dataclass(frozen=True)

@@ -76,7 +76,7 @@ def load_toml(path: str | Path, error: type[GeoRangeError]) -> dict[str, Any]:
     except FileNotFoundError:
         raise error(f"{p}: no such file") from None
     except OSError as exc:
-        raise error(f"{p}: cannot read: {exc.strerror or exc}") from None
+        raise error(f"{p}: cannot read: {exc.strerror or exc}") from exc
     if len(raw) > MAX_TOML_BYTES:
         raise error(f"{p}: more than {MAX_TOML_BYTES:,} bytes is too large for a TOML file ({limit})")
     if not raw.strip():
@@ -84,7 +84,7 @@ def load_toml(path: str | Path, error: type[GeoRangeError]) -> dict[str, Any]:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise error(f"{p}: not UTF-8 text (byte {exc.start}); expected TOML") from None
+        raise error(f"{p}: not UTF-8 text (byte {exc.start}); expected TOML") from exc
     deep = _DEEP_KEY.search(_STRINGS_AND_COMMENTS.sub("_", text))
     if deep is not None:
         raise error(f"{p}: a key of more than {MAX_KEY_DEPTH} dotted parts ({_show(deep.group())}); expected TOML "
@@ -92,7 +92,7 @@ def load_toml(path: str | Path, error: type[GeoRangeError]) -> dict[str, Any]:
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise error(f"{p}: not valid TOML: {exc}") from None
+        raise error(f"{p}: not valid TOML: {exc}") from exc
     except RecursionError:
         raise error(f"{p}: arrays or inline tables nested too deeply; expected TOML nested a few levels deep") from None
     except ValueError:  # int() refuses more than sys.get_int_max_str_digits() digits
@@ -123,6 +123,14 @@ class Fields:
     def fail(self, message: str) -> GeoRangeError:
         """Return the error to raise for ``message`` at this location."""
         return self.error(f"{self.where}: {message}")
+
+    def fail_from(self, exc: GeoRangeError, message: str) -> GeoRangeError:
+        """Return an error of ``exc``'s own class for ``message`` at this location.
+
+        Raise it ``from exc``: the location is added, the class is kept, so a
+        caller can still ``except UnknownPlaceError`` around a file loader.
+        """
+        return type(exc)(f"{self.where}: {message}")
 
     def only(self, allowed: Iterable[str]) -> None:
         """Refuse keys outside ``allowed``, suggesting a close allowed name."""

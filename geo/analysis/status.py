@@ -1,0 +1,121 @@
+"""The vocabulary of results: :class:`Status`, one name per outcome, and the reachability rule.
+
+A status is a string-valued enum, so it compares equal to its value
+(``Status.REACHABLE == "reachable"``), prints as it, and goes into JSON,
+CSV and pandas as plain text; in bulk it is a one-byte code
+(:attr:`Status.code`, :data:`STATUS_DTYPE` for pandas). Every module that
+names a status uses this enum; :func:`classify` is the one place where the
+rule that decides it is written (see :mod:`geo.analysis.bands` for the
+semantics).
+"""
+
+from __future__ import annotations
+
+import enum
+from typing import Final
+
+import numpy as np
+from numpy.typing import NDArray
+
+__all__ = ["STATUSES", "STATUS_DTYPE_CATEGORIES", "Status", "classify", "status_codes", "status_names"]
+
+FloatArray = NDArray[np.float64]
+Bound = float | FloatArray
+
+
+class Status(enum.StrEnum):
+    """The exact status of a place against launch sources and a range band.
+
+    The members are in code order: ``list(Status)[code]``.
+    """
+
+    REACHABLE = "reachable"
+    """Some launch point lies within ``[min_km, max_km]`` of the place (bounds inclusive)."""
+    TOO_CLOSE = "too_close"
+    """Every launch point of every source is nearer than ``min_km`` (the dead zone)."""
+    TOO_FAR = "too_far"
+    """Every launch point misses the band, at least one of them beyond ``max_km``."""
+
+    @property
+    def code(self) -> int:
+        """The one-byte code of the status in bulk arrays (its position in the enum)."""
+        return _CODES[self]
+
+
+STATUSES: Final = tuple(Status)
+"""The statuses in code order."""
+
+_CODES: Final = {s: i for i, s in enumerate(STATUSES)}
+
+STATUS_DTYPE_CATEGORIES: Final = [s.value for s in STATUSES]
+"""The categories of the pandas ``status`` column, in code order."""
+
+
+def status_names(codes: NDArray[np.integer]) -> NDArray[np.str_]:
+    """Return the status values (plain strings) of an array of status codes."""
+    return np.asarray(STATUS_DTYPE_CATEGORIES)[np.asarray(codes, dtype=np.intp)]
+
+
+def _rule(nearest: FloatArray, farthest: FloatArray, low: Bound, high: Bound) -> tuple[NDArray, NDArray]:
+    """Return which parts reach each target and whether every part is too close: the reachability rule."""
+    reach = (nearest <= high) & (farthest >= low)
+    all_close = np.asarray((farthest < low).all(axis=0))
+    return reach, all_close
+
+
+def _codes(any_reach: NDArray, all_close: NDArray) -> NDArray[np.int8]:
+    too_close_or_far = np.where(all_close, Status.TOO_CLOSE.code, Status.TOO_FAR.code)
+    return np.where(any_reach, Status.REACHABLE.code, too_close_or_far).astype(np.int8)
+
+
+def status_codes(nearest: FloatArray, farthest: FloatArray, low: Bound, high: Bound) -> NDArray[np.int8]:
+    """Return each target's :attr:`Status.code` from per-part distance intervals.
+
+    As :func:`classify` without the margins, for many bands at once: ``low``
+    and ``high`` may be arrays along the target axis (one band per column).
+    """
+    reach, all_close = _rule(nearest, farthest, low, high)
+    return _codes(np.asarray(reach.any(axis=0)), all_close)
+
+
+def classify(
+    nearest: FloatArray, farthest: FloatArray, low: Bound, high: Bound
+) -> tuple[NDArray[np.int8], FloatArray, NDArray[np.intp]]:
+    """Decide each target's status from per-part distance intervals.
+
+    The one implementation of the rule of :mod:`geo.analysis.bands`: a
+    target is reachable when some part has ``nearest <= high`` and
+    ``farthest >= low``, too close when every part has ``farthest < low``,
+    too far otherwise.
+
+    Parameters
+    ----------
+    nearest, farthest : ndarray, shape (n_parts, n_targets)
+        Each launch part's nearest and farthest distance to each target (a
+        launch point has ``nearest == farthest``).
+    low, high : float or ndarray of shape (n_targets,)
+        The range band, bounds inclusive, in the unit of the distances
+        (metres in the library); an array gives each column its own band.
+
+    Returns
+    -------
+    code : ndarray of int8
+        The :attr:`Status.code` of each target (:func:`status_names` turns
+        codes into names).
+    margin : ndarray
+        Non-negative margin, in the unit of the distances: for a reachable
+        target the most either bound could move against it before the best
+        part stops reaching it; otherwise the smallest miss of any part.
+    part : ndarray of int
+        Index of the deciding part.
+    """
+    reach, all_close = _rule(nearest, farthest, low, high)
+    slack = np.where(reach, np.minimum(high - nearest, farthest - low), -np.inf)
+    miss = np.where(reach, np.inf, np.where(nearest > high, nearest - high, low - farthest))
+    any_reach = np.asarray(reach.any(axis=0))
+    best_reach = slack.argmax(axis=0)
+    best_miss = miss.argmin(axis=0)
+    part = np.where(any_reach, best_reach, best_miss)
+    cols = np.arange(reach.shape[1])
+    margin = np.where(any_reach, slack[best_reach, cols], miss[best_miss, cols])
+    return _codes(any_reach, all_close), margin, part

@@ -1,0 +1,101 @@
+"""Options shared by the subcommands of ``georange``, each defined once (argparse parent parsers).
+
+Every subcommand takes :func:`common` (``-q``, ``-v``); those that compute
+a band take :func:`launch` and :func:`band`; those that write a file take
+:func:`output`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+from collections.abc import Callable
+from typing import NoReturn
+
+__all__ = ["EXIT_USAGE", "Parser", "band", "common", "launch", "output", "positive_int"]
+
+EXIT_USAGE = 2
+
+
+class Parser(argparse.ArgumentParser):
+    """An ArgumentParser whose errors are one line on stderr and exit 2."""
+
+    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        # Southern and western coordinates start with '-': "--from -33.9,18.4"
+        # is a value, not an option (argparse only knows plain negative numbers).
+        self._negative_number_matcher = re.compile(r"^-(?:\.?\d|inf|nan)", re.IGNORECASE)
+
+    def error(self, message: str) -> NoReturn:
+        """Print ``message`` as one line with the program name and exit with status 2."""
+        message = " ".join(message.split())  # argparse echoes values verbatim, line breaks included
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see --help)\n")
+
+
+def number_of(unit: str) -> Callable[[str], float]:
+    """Return an argparse type that reads a float and names ``unit`` when it cannot."""
+
+    def parse(text: str) -> float:
+        try:
+            return float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a number of {unit}") from None
+
+    return parse
+
+
+def positive_int(text: str) -> int:
+    """Read a whole number of at least 1 (argparse type)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value}: must be at least 1")
+    return value
+
+
+km = number_of("kilometres")
+metres = number_of("metres")
+
+
+def common() -> Parser:
+    """``-q`` and ``-v``, for every subcommand."""
+    p = Parser(add_help=False)
+    g = p.add_argument_group("messages")
+    x = g.add_mutually_exclusive_group()
+    x.add_argument("-q", "--quiet", action="store_true",
+                   help="no progress bar, title or summary line; only warnings and errors on stderr")
+    x.add_argument("-v", "--verbose", action="count", default=0,
+                   help="say what is being done on stderr (-vv: in more detail)")
+    return p
+
+
+def launch(help_text: str) -> Parser:
+    """``--from``, repeatable."""
+    p = Parser(add_help=False)
+    p.add_argument("--from", dest="launch", action="append", required=True, metavar="SOURCE", help=help_text)
+    return p
+
+
+def band(*, system: bool) -> Parser:
+    """``--min-km`` and ``--max-km`` (and ``--system``, whose figures fill the bounds not given)."""
+    p = Parser(add_help=False)
+    if system:
+        p.add_argument("--min-km", type=km, default=None, help="minimum range in km (default 0, or the system's)")
+        p.add_argument("--max-km", type=km, default=None,
+                       help="maximum range in km (at most 20,004; required unless --system is given)")
+        p.add_argument("--system", metavar="NAME",
+                       help="a weapon system of data/systems.toml (e.g. oreshnik): its published range figures")
+    else:
+        p.add_argument("--min-km", type=km, default=0.0, help="minimum range in km (default 0)")
+        p.add_argument("--max-km", type=km, required=True, help="maximum range in km (at most 20,004)")
+    return p
+
+
+def output(metavar: str, help_text: str, *, required: bool = False) -> Parser:
+    """``-o/--output`` and ``--overwrite``."""
+    p = Parser(add_help=False)
+    p.add_argument("-o", "--output", metavar=metavar, required=required, help=help_text)
+    p.add_argument("--overwrite", action="store_true", help="replace output files that exist")
+    return p

@@ -1,0 +1,124 @@
+"""What every subcommand shares: -q and -v, one-line usage errors, the library functions under the CLI."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from geo.analysis.frames import iter_reach, reach
+from geo.cli.main import main
+from geo.errors import InvalidRangeError, OutputExistsError
+from geo.outputs.stream import write_chunks
+
+SUMMARY = re.compile(r"\d+ claims?: \d+ hold, \d+ fails?(; .*)?")  # check's closing line, not a log line
+CLAIMS_DIR = Path(__file__).resolve().parent.parent / "data" / "claims"
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def subcommands(tmp_path):
+    claims = str(CLAIMS_DIR / "002_offensive_from_the_north.toml")
+    return {
+        "reach": ["reach", "--from", "krichev", "--max-km", "500", "--places", "european-capitals",
+                  "-o", str(tmp_path / "r.csv"), "--format", "csv"],
+        "zone": ["zone", "--from", "krichev", "--max-km", "300", "-o", str(tmp_path / "z.geojson")],
+        "check": ["check", claims, "--no-coverage", "--no-population", "-o", str(tmp_path / "c.json"),
+                  "--format", "json"],
+        "map": ["map", claims, "-o", str(tmp_path / "m.html")],
+    }
+
+
+@pytest.mark.parametrize("command", ["reach", "zone", "check", "map"])
+def test_verbose_says_what_is_done_and_quiet_says_nothing(capsys, tmp_path, command):
+    argv = subcommands(tmp_path)[command]
+    code, out, err = run(capsys, *argv, "-v")
+    assert code == 0 and out == ""
+    lines = [line for line in err.splitlines() if not SUMMARY.fullmatch(line)]
+    assert lines and all(line.startswith(f"georange {command}: ") for line in lines)
+    assert f"georange {command}: wrote {argv[argv.index('-o') + 1]}" in lines
+    code, out, err = run(capsys, *argv, "-q", "--overwrite")
+    assert (code, out, err) == (0, "", "")
+
+
+def test_check_without_quiet_prints_its_summary_line(capsys, tmp_path):
+    code, out, err = run(capsys, *subcommands(tmp_path)["check"])
+    assert (code, out) == (0, "")
+    assert SUMMARY.fullmatch(err.rstrip("\n")) and err.count("\n") == 1, err
+
+
+def test_verbose_twice_is_more_detail(capsys, tmp_path):
+    argv = subcommands(tmp_path)["check"]
+    _, _, once = run(capsys, *argv, "-v")
+    _, _, twice = run(capsys, *argv, "-vv", "--overwrite")
+    assert len(twice.splitlines()) > len(once.splitlines())
+    assert "holds" in twice
+
+
+def test_quiet_and_verbose_together_is_a_usage_error(capsys, tmp_path):
+    with pytest.raises(SystemExit) as info:
+        main([*subcommands(tmp_path)["zone"], "-q", "-v"])
+    out, err = capsys.readouterr()
+    assert info.value.code == 2
+    assert out == "" and err.count("\n") == 1 and "not allowed with" in err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_bad_chunk_size_is_a_usage_error(capsys):
+    with pytest.raises(SystemExit) as info:
+        main(["reach", "--from", "BLR", "--max-km", "5", "--chunk-rows", "0"])
+    assert info.value.code == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "--chunk-rows: 0: must be at least 1" in err
+
+
+def test_iter_reach_streams_what_reach_gives_whole():
+    chunks = iter_reach("european-capitals", "BLR", 700, 5000, chunk_rows=20)
+    assert (chunks.band.min_km, chunks.band.max_km) == (700, 5000)
+    assert [s.label for s in chunks.sources] == ["Belarus"]
+    parts = list(chunks)
+    assert [len(p) for p in parts] == [20, 20, 13]
+    whole = pd.concat(parts)
+    from geo.reference.places import preset_places
+
+    expected = reach(preset_places("european-capitals"), "BLR", 700, 5000)
+    pd.testing.assert_frame_equal(whole, expected)
+
+
+def test_iter_reach_checks_everything_before_any_work():
+    with pytest.raises(InvalidRangeError, match="chunk_rows 0"):
+        iter_reach("capitals", "BLR", 0, 10, chunk_rows=0)
+    with pytest.raises(InvalidRangeError, match="max_km 30000"):
+        iter_reach("no-such-file.csv", "BLR", 0, 30000)
+
+
+def test_write_chunks_spools_a_stream_and_writes_a_file_atomically(tmp_path):
+    def chunks(fail: bool):
+        yield pd.DataFrame({"name": ["a"], "min_km": [1.5]})
+        if fail:
+            raise InvalidRangeError("late failure")
+        yield pd.DataFrame({"name": ["b"], "min_km": [2.0]})
+
+    buf = io.StringIO()
+    assert write_chunks(chunks(False), "json", buf) == 2
+    assert json.loads(buf.getvalue()) == [{"name": "a", "min_km": 1.5}, {"name": "b", "min_km": 2.0}]
+    buf = io.StringIO()
+    with pytest.raises(InvalidRangeError):
+        write_chunks(chunks(True), "csv", buf)
+    assert buf.getvalue() == ""  # nothing half-written
+    target = tmp_path / "out.csv"
+    with pytest.raises(InvalidRangeError):
+        write_chunks(chunks(True), "csv", target)
+    assert list(tmp_path.iterdir()) == []
+    assert write_chunks(chunks(False), "csv", target) == 2
+    assert target.read_text(encoding="utf-8") == "name,min_km\na,1.5\nb,2.0\n"
+    with pytest.raises(OutputExistsError):
+        write_chunks(chunks(False), "csv", target)
