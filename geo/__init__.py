@@ -11,7 +11,8 @@ One entry point per job:
 - **which places does a band reach from a launch**: :func:`reach` (targets
   and launches in any form, exact statuses, distances and margins);
   :func:`reach_dask` is the same on Dask partitions, with the same
-  arguments and defaults;
+  arguments and defaults; :func:`iter_reach` streams a place file of any
+  size chunk by chunk (what ``georange reach`` runs);
 - **the zones of a band**: :func:`zones` (reach, dead zone, reachable,
   drawn within a stated tolerance), written by :func:`write_zones`;
 - **claims**: :func:`load_claims` and :func:`make_claim`, checked by
@@ -35,6 +36,23 @@ import importlib
 from importlib import metadata
 from typing import TYPE_CHECKING, Any
 
+from geo.errors import (  # cheap: the exceptions are imported with the package
+    AmbiguousPlaceError,
+    ClaimFormatError,
+    ClusterError,
+    DaskMissingError,
+    DataFileError,
+    GeoRangeError,
+    GeoRangeWarning,
+    InputFileError,
+    InvalidCoordinateError,
+    InvalidGeometryError,
+    InvalidRangeError,
+    OutputError,
+    OutputExistsError,
+    UnknownPlaceError,
+)
+
 try:
     __version__ = metadata.version("georange")
 except metadata.PackageNotFoundError:  # a checkout on sys.path without an install
@@ -43,28 +61,12 @@ except metadata.PackageNotFoundError:  # a checkout on sys.path without an insta
 _EXPORTS = {
     "geo.analysis.bands": ("RangeBand",),
     "geo.analysis.distributed": ("reach_dask",),
-    "geo.analysis.frames": ("reach",),
+    "geo.analysis.api": ("iter_reach", "reach"),
     "geo.analysis.launch": ("LaunchPoint", "LaunchRegion", "parse_launch"),
     "geo.analysis.status": ("Status",),
     "geo.analysis.zones": ("Zone", "zones"),
     "geo.claims.model": ("load_claims", "make_claim"),
     "geo.claims.verdicts": ("evaluate_claim",),
-    "geo.errors": (
-        "AmbiguousPlaceError",
-        "ClaimFormatError",
-        "ClusterError",
-        "DaskMissingError",
-        "DataFileError",
-        "GeoRangeError",
-        "GeoRangeWarning",
-        "InputFileError",
-        "InvalidCoordinateError",
-        "InvalidGeometryError",
-        "InvalidRangeError",
-        "OutputError",
-        "OutputExistsError",
-        "UnknownPlaceError",
-    ),
     "geo.geodesy.distance": ("LaunchArea", "distances_to_points"),
     "geo.geodesy.ellipsoid": ("HALF_MERIDIAN_M", "MAX_RANGE_KM", "WGS84", "geodesic_distance"),
     "geo.outputs.zonefiles": ("write_zones",),
@@ -115,6 +117,7 @@ __all__ = [
     "european_capitals",
     "evaluate_claim",
     "geodesic_distance",
+    "iter_reach",
     "load_claims",
     "lookup_country",
     "lookup_place",
@@ -143,30 +146,14 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # what type checkers and IDEs see; at run time __getattr__ imports on first use
+    from geo.analysis.api import iter_reach, reach
     from geo.analysis.bands import RangeBand
     from geo.analysis.distributed import reach_dask
-    from geo.analysis.frames import reach
     from geo.analysis.launch import LaunchPoint, LaunchRegion, parse_launch
     from geo.analysis.status import Status
     from geo.analysis.zones import Zone, zones
     from geo.claims.model import load_claims, make_claim
     from geo.claims.verdicts import evaluate_claim
-    from geo.errors import (
-        AmbiguousPlaceError,
-        ClaimFormatError,
-        ClusterError,
-        DaskMissingError,
-        DataFileError,
-        GeoRangeError,
-        GeoRangeWarning,
-        InputFileError,
-        InvalidCoordinateError,
-        InvalidGeometryError,
-        InvalidRangeError,
-        OutputError,
-        OutputExistsError,
-        UnknownPlaceError,
-    )
     from geo.geodesy.distance import LaunchArea, distances_to_points
     from geo.geodesy.ellipsoid import HALF_MERIDIAN_M, MAX_RANGE_KM, WGS84, geodesic_distance
     from geo.outputs.zonefiles import write_zones

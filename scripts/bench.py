@@ -278,7 +278,7 @@ def bench_large(n: int, sample: int) -> None:
 
     import geo
     from geo.analysis.bands import RangeBand
-    from geo.analysis.bulk import Classifier
+    from geo.analysis.classifier import Classifier
     from geo.analysis.launch import parse_launch
 
     rng = np.random.default_rng(7)

@@ -1,8 +1,16 @@
-"""Named cases reused across tests: launch areas and hard targets.
+"""The one catalogue of named cases reused across tests, and the tolerances every test measures against.
 
-Add a case by giving it a name that says what makes it hard; every
-distance test runs over the whole catalogue against the brute-force
-oracle in tests/oracle.py.
+- :data:`AREAS` (:func:`area`): launch areas (polygons) that make the
+  distance engine work hard;
+- :func:`hard_targets`: named targets that stress a given area;
+- :data:`ZONE_CASES`: launches with a range band whose zones are hard to
+  draw (poles, antimeridian, near-global, tiny);
+- the tolerances, each with what it bounds and why.
+
+Add a case by giving it a name that says what makes it hard; names are
+unique across the catalogue (``tests/test_layers.py`` checks). Every
+distance test runs over the areas against the brute-force oracle in
+tests/oracle.py; every zone test over the zone cases.
 """
 
 from __future__ import annotations
@@ -12,7 +20,26 @@ from functools import cache
 import numpy as np
 import shapely
 
+from geo.analysis.launch import LaunchPoint, LaunchRegion, parse_launch
 from geo.geodesy.ellipsoid import antipode
+
+# -- tolerances ------------------------------------------------------------------------
+
+DIST_TOL_M = 1.0
+"""Exact distances (engine, reach tables, verdicts) against the oracle: the engine is exact up to
+GeographicLib's rounding; 1 m is the contract stated in geo.geodesy.distance."""
+
+ZONE_TOL_M = 10.0
+"""Drawn zone boundaries against exact distances: the default ``tolerance_m``, the contract under test."""
+
+GEOMETRY_TOL_DEG = 1e-9
+"""Coordinates written and read back (GeoJSON, GeoPackage, KML keep them exactly; this absorbs a reader's rounding)."""
+
+ON_GEODESIC_M = 1e-6
+"""A densified point lies on its geodesic edge: s(a, p) + s(p, b) = s(a, b) to a micrometre."""
+
+KRICHEV = LaunchPoint("Krichev", 31.9172, 53.7347)
+"""The Krichev site of data/sites.toml, spelled out for tests that must not depend on the data."""
 
 
 @cache
@@ -100,3 +127,30 @@ def random_targets(name: str, n: int, seed: int) -> tuple[np.ndarray, np.ndarray
     lon = (lon + 180.0) % 360.0 - 180.0
     lat = np.clip(lat, -90.0, 90.0)
     return lon, lat
+
+
+# Zone cases: name -> (launch sources, min_km, max_km).
+ZONE_CASES = {
+    "belarus-700-5000": (lambda: [parse_launch("BLR")], 700, 5000),
+    "krichev-700-5000": (lambda: [KRICHEV], 700, 5000),
+    "svalbard-zone-encloses-north-pole": (lambda: [LaunchPoint("Svalbard", 15.6, 78.2)], 300, 1500),
+    "suva-zone-crosses-antimeridian": (lambda: [LaunchPoint("Suva", 178.44, -18.14)], 700, 2000),
+    # A patrol box 177 E to 177 W, split at the antimeridian as RFC 7946 asks (two parts).
+    "spans-antimeridian-launch-area": (
+        lambda: [LaunchRegion("patrol box", shapely.MultiPolygon([shapely.box(177, -19, 180, -16),
+                                                                   shapely.box(-180, -19, -177, -16)]))],
+        150,
+        2000,
+    ),
+    "launch-near-south-pole": (lambda: [LaunchPoint("near pole", 45.0, -88.0)], 300, 3000),
+    "near-antipode-12000km": (lambda: [parse_launch("BLR")], 0, 12000),
+    "wraps-to-far-side-19000km": (lambda: [KRICHEV], 18000, 19000),
+    "tiny-1km": (lambda: [KRICHEV], 0, 1),
+    "two-sites-far-apart": (lambda: [KRICHEV, LaunchPoint("Lisbon", -9.14, 38.72)], 700, 2000),
+}
+
+
+def case_names() -> list[str]:
+    """Every name of the catalogue (areas, their hard targets, zone cases)."""
+    targets = {name for a in AREAS for name in hard_targets(a)}
+    return [*AREAS, *sorted(targets), *ZONE_CASES]

@@ -3,9 +3,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-# Tolerances, in one place. The engine is exact up to GeographicLib's
-# rounding; 1 m is the contract stated in geo.geodesy.distance.
-DIST_TOL_M = 1.0
+# The tolerances live with the named cases, in tests/cases.py.
 
 
 def pytest_report_header(config):

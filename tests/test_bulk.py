@@ -16,9 +16,9 @@ import shapely
 from pyproj import Geod
 
 import geo
+from geo.analysis.api import STATUS_DTYPE
 from geo.analysis.bands import RangeBand, reach_table
-from geo.analysis.bulk import Classifier
-from geo.analysis.frames import STATUS_DTYPE
+from geo.analysis.classifier import Classifier
 from geo.analysis.launch import LaunchPoint, LaunchRegion, parse_launch
 from geo.analysis.population import population_in_range
 from geo.analysis.status import Status, status_names
@@ -91,7 +91,7 @@ def test_chunks_and_threads_do_not_change_anything(monkeypatch):
     sources, band = LAUNCHES["belarus"]
     lon, lat = sphere_points(9000, seed=11)
     one = Classifier(sources, band, workers=1).status(lon, lat)
-    monkeypatch.setattr("geo.analysis.bulk.CHUNK", 1000)
+    monkeypatch.setattr("geo.analysis.classifier.CHUNK", 1000)
     done = []
     two = Classifier(sources, band, workers=2).status(lon, lat, progress=done.append)
     assert np.array_equal(one, two)

@@ -27,7 +27,7 @@ from geo.claims.verdicts import evaluate_claim
 from geo.cli.main import main
 from geo.testing import assert_claim_holds, assert_claims_hold, assert_reachable, assert_too_far
 
-from conftest import DIST_TOL_M
+from cases import DIST_TOL_M
 from oracle import BruteForce
 
 ROOT = Path(__file__).resolve().parent.parent

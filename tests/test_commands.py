@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from geo.analysis.frames import iter_reach, reach
+from geo.analysis.api import iter_reach, reach
 from geo.cli.main import main
 from geo.errors import InvalidRangeError, OutputExistsError
 from geo.outputs.stream import write_chunks

@@ -8,8 +8,9 @@ from geographiclib.geodesic import Geodesic
 
 from geo.geodesy.densify import densify
 
+from cases import ON_GEODESIC_M
+
 G = Geodesic.WGS84
-ON_GEODESIC_M = 1e-6  # a point on the geodesic: s(a, p) + s(p, b) = s(a, b) to a micrometre
 
 RINGS = {
     # Belarus-sized, a long edge near the pole, edges along the antimeridian (a ring split there)

@@ -15,8 +15,8 @@ from geo.errors import InvalidCoordinateError, InvalidGeometryError
 from geo.geodesy.distance import LaunchArea, distances_to_points
 from geo.geodesy.ellipsoid import HALF_MERIDIAN_M
 
-from cases import AREAS, area, hard_targets, random_targets
-from conftest import DIST_TOL_M, shaped
+from cases import AREAS, DIST_TOL_M, area, hard_targets, random_targets
+from conftest import shaped
 from oracle import BruteForce
 
 GL = Geodesic.WGS84

@@ -1,7 +1,7 @@
 """The Dask path (geo.analysis.distributed) against the single-process path, on a two-worker LocalCluster.
 
 The check is identity: ``reach_dask(...).compute()`` must equal
-``geo.analysis.frames.reach(...)`` row for row (index, order, dtypes, floats), and the
+``geo.analysis.api.reach(...)`` row for row (index, order, dtypes, floats), and the
 statuses of a point launch must agree with distances computed directly with
 pyproj's ``Geod.inv``.
 """
@@ -23,13 +23,12 @@ import shapely
 from pyproj import Geod
 
 import geo.analysis.distributed
-from geo.analysis import frames
+from geo.analysis import api
 from geo.analysis.distributed import ClusterError, DaskMissingError, connect, reach_dask
 from geo.analysis.status import STATUSES
 from geo.errors import InvalidCoordinateError, InvalidGeometryError, InvalidRangeError, UnknownPlaceError
 
-from cases import area, hard_targets
-from conftest import DIST_TOL_M
+from cases import DIST_TOL_M, area, hard_targets
 
 N_RANDOM = 20_000
 N_NEAR = 4_000  # around Belarus, so that the 0-500 km sites and the 700 km dead zone get targets
@@ -113,10 +112,10 @@ def test_statuses_identical_to_single_process(client, launch_id):
     lazy = reach_dask(TARGETS, launch, lo, hi, npartitions=7, distances=False)
     assert lazy.npartitions == 7
     got = compute(client, lazy)
-    expected = frames.reach(TARGETS, launch, lo, hi, distances=False)
+    expected = api.reach(TARGETS, launch, lo, hi, distances=False)
     assert isinstance(got, gpd.GeoDataFrame)
     pd.testing.assert_frame_equal(got, expected, check_exact=True)
-    assert got["status"].dtype == frames.STATUS_DTYPE
+    assert got["status"].dtype == api.STATUS_DTYPE
     # Not a comparison of constant columns: every status the band allows occurs.
     possible = set(STATUSES) if lo > 0 else set(STATUSES) - {"too_close"}
     assert set(got["status"]) == possible
@@ -129,7 +128,7 @@ def test_distances_identical_to_single_process(client, launch_id):
     targets = pd.concat([TARGETS.iloc[: len(SPECIAL)], TARGETS.iloc[len(SPECIAL) :: 8].iloc[:N_DISTANCES]])
     lazy = reach_dask(targets, launch, lo, hi, distances=True, npartitions=5)
     got = compute(client, lazy)
-    expected = frames.reach(targets, launch, lo, hi, distances=True)
+    expected = api.reach(targets, launch, lo, hi, distances=True)
     pd.testing.assert_frame_equal(got, expected, check_exact=True)
     assert list(got.columns[-5:]) == ["min_km", "max_km", "status", "margin_km", "via"]
     # The lazy frame's metadata is what the partitions hold.
@@ -163,7 +162,7 @@ def test_dask_input_keeps_partitions_divisions_and_index(client):
     parts_out = client.compute(list(lazy.to_delayed()), sync=True)
     for before, after in zip(parts_in, parts_out, strict=True):
         pd.testing.assert_index_equal(after.index, before.index)
-        pd.testing.assert_frame_equal(after, frames.reach(before, "BLR", 700, 5000, distances=False))
+        pd.testing.assert_frame_equal(after, api.reach(before, "BLR", 700, 5000, distances=False))
 
 
 def test_dask_geopandas_input_in_another_crs(client):
@@ -172,7 +171,7 @@ def test_dask_geopandas_input_in_another_crs(client):
     got = compute(client, reach_dask(ddf, ["krichev", "luninets"], 0, 500, distances=False))
     assert got.crs == projected.crs
     # The input's own columns are as Dask holds them (its string conversion), the result columns as geo.reach's.
-    expected = frames.reach(compute(client, ddf), ["krichev", "luninets"], 0, 500, distances=False)
+    expected = api.reach(compute(client, ddf), ["krichev", "luninets"], 0, 500, distances=False)
     pd.testing.assert_frame_equal(got, expected)
     assert set(got["status"]) == {"reachable", "too_far"}
 
@@ -188,7 +187,7 @@ def test_existing_scheduler_by_address(client):
     with connect(client.scheduler.address, timeout_s=5) as other:
         assert len(other.scheduler_info()["workers"]) == 2
         got = compute(other, reach_dask(TARGETS.iloc[:100], "BLR", 700, 5000, distances=False))
-    pd.testing.assert_frame_equal(got, frames.reach(TARGETS.iloc[:100], "BLR", 700, 5000, distances=False))
+    pd.testing.assert_frame_equal(got, api.reach(TARGETS.iloc[:100], "BLR", 700, 5000, distances=False))
 
 
 def test_bad_target_coordinate_raises_from_the_worker(client):
@@ -248,13 +247,13 @@ def test_targets_without_coordinates_raise_at_call_time():
 def test_system_fills_the_band():
     lazy = reach_dask(TARGETS.iloc[:50], "krichev", system="oreshnik", distances=False)
     got = lazy.compute(scheduler="sync")
-    pd.testing.assert_frame_equal(got, frames.reach(TARGETS.iloc[:50], "krichev", system="oreshnik", distances=False))
+    pd.testing.assert_frame_equal(got, api.reach(TARGETS.iloc[:50], "krichev", system="oreshnik", distances=False))
 
 
 def test_each_thread_prepares_its_own_launch():
     # GEOS prepared geometries must not be queried from two threads at once
     # (libgeos/geos#825: heap corruption), so a worker's threads never share one.
-    spec = geo.analysis.distributed._spec(frames.as_sources(["BLR", "krichev"]))
+    spec = geo.analysis.distributed._spec(api.as_sources(["BLR", "krichev"]))
     seen = {}
 
     def run(name):

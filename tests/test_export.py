@@ -33,7 +33,7 @@ from geo.outputs import report
 from geo.outputs import tables as output
 from geo.outputs.zonefiles import read_zones, write_zones
 
-GEOMETRY_TOL_DEG = 1e-9  # the formats keep coordinates exactly; this only absorbs a reader's rounding, if any
+from cases import GEOMETRY_TOL_DEG
 
 # ---------------------------------------------------------------------------
 # Reach tables

@@ -28,7 +28,7 @@ from geo.inputs.points import count_points, iter_points
 from geo.inputs.targets import count_targets, iter_targets, load_targets, read_places_csv
 from geo.reference.places import lookup_country
 
-from conftest import DIST_TOL_M
+from cases import DIST_TOL_M
 from oracle import BruteForce
 
 GL = Geodesic.WGS84

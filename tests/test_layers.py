@@ -156,8 +156,9 @@ def test_the_public_api_is_small_lazy_and_importable() -> None:
     import sys
 
     import geo
+    import geo.errors
 
-    assert sorted(geo.__all__) == sorted(["__version__", *geo._WHERE])
+    assert sorted(geo.__all__) == sorted(["__version__", *geo._WHERE, *geo.errors.__all__])
     for name in geo.__all__:
         assert getattr(geo, name) is not None, name
     # ``import geo`` and the CLI's --version load no numerical or GIS library.
@@ -168,3 +169,10 @@ def test_the_public_api_is_small_lazy_and_importable() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_the_case_catalogue_names_each_case_once() -> None:
+    from cases import case_names
+
+    names = case_names()
+    assert len(names) == len(set(names)), sorted(n for n in names if names.count(n) > 1)

@@ -11,8 +11,7 @@ from geo.analysis.launch import LaunchPoint, LaunchRegion
 from geo.analysis.status import classify, status_names
 from geo.errors import InvalidRangeError
 
-from cases import area
-from conftest import DIST_TOL_M
+from cases import DIST_TOL_M, area
 from oracle import BruteForce
 
 KM = 1000.0

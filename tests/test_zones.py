@@ -11,35 +11,13 @@ from hypothesis import strategies as st
 from pyproj import Geod
 
 from geo.analysis.bands import RangeBand, source_intervals
-from geo.analysis.launch import LaunchPoint, LaunchRegion, parse_launch
+from geo.analysis.launch import LaunchPoint, parse_launch
 from geo.analysis.status import classify, status_names
 from geo.analysis.zones import dead_zone, reach_zone, reachable_zone, zones
 
+from cases import KRICHEV, ZONE_CASES, ZONE_TOL_M
+
 GEOD = Geod(ellps="WGS84")
-TOL_M = 10.0  # the default tolerance_m, the contract under test
-KRICHEV = LaunchPoint("Krichev", 31.9172, 53.7347)
-
-# Named cases: name -> (launch sources, min_km, max_km).
-ZONE_CASES = {
-    "belarus-700-5000": (lambda: [parse_launch("BLR")], 700, 5000),
-    "krichev-700-5000": (lambda: [KRICHEV], 700, 5000),
-    "encloses-north-pole": (lambda: [LaunchPoint("Svalbard", 15.6, 78.2)], 300, 1500),
-    "crosses-antimeridian": (lambda: [LaunchPoint("Suva", 178.44, -18.14)], 700, 2000),
-    # A patrol box 177 E to 177 W, split at the antimeridian as RFC 7946 asks (two parts).
-    "spans-antimeridian-launch-area": (
-        lambda: [LaunchRegion("patrol box", shapely.MultiPolygon([shapely.box(177, -19, 180, -16),
-                                                                   shapely.box(-180, -19, -177, -16)]))],
-        150,
-        2000,
-    ),
-    "south-pole": (lambda: [LaunchPoint("near pole", 45.0, -88.0)], 300, 3000),
-    "near-antipode-12000km": (lambda: [parse_launch("BLR")], 0, 12000),
-    "wraps-to-far-side-19000km": (lambda: [KRICHEV], 18000, 19000),
-    "tiny-1km": (lambda: [KRICHEV], 0, 1),
-    "two-sites-far-apart": (lambda: [KRICHEV, LaunchPoint("Lisbon", -9.14, 38.72)], 700, 2000),
-}
-
-
 def sample_points(geometry, rng, n_near=12_000, n_uniform=6_000, spread_m=3_000.0):
     """Points scattered around the drawn boundary (most within a few km) and over the whole globe."""
     pts = [np.array([[0.0, 90.0], [0.0, -90.0], [180.0, 0.0], [-180.0, 0.0]])]
@@ -118,7 +96,7 @@ def test_zone_agrees_with_exact_distances_outside_the_tolerance_band(name, built
         pts = sample_points(zone.geometry, rng)
         truth, margin = exact_membership(sources, band, role, pts[:, 0], pts[:, 1])
         drawn = drawn_membership(zone.geometry, pts[:, 0], pts[:, 1])
-        wrong = (drawn != truth) & (margin > TOL_M)
+        wrong = (drawn != truth) & (margin > ZONE_TOL_M)
         assert not wrong.any(), f"{name} {role}: {wrong.sum()} points misclassified, e.g. {pts[wrong][:3]}"
         near = (margin < 1_000.0).sum()
         assert len(pts) >= 10_000 and (near >= 2_000 or zone.geometry.is_empty)
@@ -134,7 +112,7 @@ def test_drawn_vertices_lie_on_the_true_boundary(name, built):
         xy = shapely.get_coordinates(geometry.boundary)
         xy = xy[(np.abs(xy[:, 0]) < 180.0) & (np.abs(xy[:, 1]) < 90.0)]
         _, margin = exact_membership(sources, band, role, xy[:, 0], xy[:, 1])
-        assert margin.max() <= TOL_M
+        assert margin.max() <= ZONE_TOL_M
 
 
 def test_belarus_reach_holds_the_north_pole_and_the_dead_zone_is_an_intersection(built):
@@ -160,7 +138,7 @@ def test_statuses_of_places_match_the_zones():
     _, lo, hi = source_intervals(sources, lon, lat)
     codes, margin, _ = classify(lo, hi, band.min_m, band.max_m)
     status = status_names(codes)
-    clear = margin > TOL_M
+    clear = margin > ZONE_TOL_M
     assert np.array_equal(drawn_membership(z["reachable"], lon, lat)[clear], (status == "reachable")[clear])
     assert np.array_equal(drawn_membership(z["dead_zone"], lon, lat)[clear], (status == "too_close")[clear])
 
@@ -197,7 +175,7 @@ def test_ring_vertices_lie_at_the_radius(lon, lat, r_km):
     xy = shapely.get_coordinates(zone.boundary)
     xy = xy[(np.abs(xy[:, 0]) < 180.0) & (np.abs(xy[:, 1]) < 90.0)]
     d = GEOD.inv(np.full(len(xy), lon), np.full(len(xy), lat), xy[:, 0], xy[:, 1])[2]
-    assert np.abs(d - r_km * 1000).max() <= TOL_M
+    assert np.abs(d - r_km * 1000).max() <= ZONE_TOL_M
     # the site is inside, its antipode outside
     assert zone.intersects(shapely.Point(lon, lat))
 
@@ -225,7 +203,7 @@ def test_dead_zone_of_an_area_is_covered_by_each_points_dead_zone(fx, fy, r_km):
         return
     xy = shapely.get_coordinates(dead.boundary)
     d = GEOD.inv(np.full(len(xy), p.x), np.full(len(xy), p.y), xy[:, 0], xy[:, 1])[2]
-    assert d.max() <= r_km * 1000 + TOL_M
+    assert d.max() <= r_km * 1000 + ZONE_TOL_M
 
 
 def test_reachable_zone_of_far_apart_parts_is_decided_per_part():

@@ -3,8 +3,8 @@
 - :mod:`~geo.analysis.launch`: launch sources (points, territories) and the ``--from`` grammar;
 - :mod:`~geo.analysis.status`: the :class:`Status` enum and the one reachability rule;
 - :mod:`~geo.analysis.bands`: range bands and reach tables;
-- :mod:`~geo.analysis.bulk`: the screened exact classifier for large target sets;
-- :mod:`~geo.analysis.frames`: :func:`geo.reach`, the GeoDataFrame API;
+- :mod:`~geo.analysis.classifier`: the screened exact classifier for large target sets;
+- :mod:`~geo.analysis.api`: :func:`geo.reach` and :func:`geo.iter_reach`, the entry points;
 - :mod:`~geo.analysis.distributed`: the same on a Dask cluster;
 - :mod:`~geo.analysis.zones`: drawn zones (reach, dead zone, reachable) with error bounds;
 - :mod:`~geo.analysis.coverage`: shares of a launch area that reach a place;

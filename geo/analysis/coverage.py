@@ -16,8 +16,9 @@ GeographicLib). The error bound of a share is ``2 * tolerance_m`` times the
 length of the drawn boundary inside the measured area, divided by the
 total: the drawn boundary is within ``tolerance_m`` of the true one, and
 straight lon/lat edges differ from geodesic edges by less than another
-``tolerance_m`` after the zone's densification. ``tests/test_coverage.py``
-checks shares against an equal-area grid of exact distances.
+``tolerance_m`` after the zone's densification. ``tests/test_claims.py``
+(``test_coverage_matches_an_equal_area_grid``) checks shares against an
+equal-area grid of exact distances.
 """
 
 from __future__ import annotations

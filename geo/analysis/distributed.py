@@ -3,7 +3,7 @@
 :func:`reach_dask` takes a ``dask_geopandas.GeoDataFrame`` (or a dask
 DataFrame with ``lon``/``lat`` columns, or an in-memory frame, which it
 partitions) and returns a lazy collection: every partition gets exactly the
-columns :func:`geo.analysis.frames.reach` adds, computed by :func:`geo.analysis.frames.reach`
+columns :func:`geo.analysis.api.reach` adds, computed by :func:`geo.analysis.api.reach`
 itself, so the statuses and distances are identical to the single-process
 path, bit for bit (the tests compare them on a two-worker cluster).
 
@@ -61,9 +61,9 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
+from geo.analysis.api import as_sources, reach, resolve_band, target_lonlat
 from geo.analysis.bands import RangeBand
-from geo.analysis.bulk import Classifier
-from geo.analysis.frames import as_sources, reach, resolve_band, target_lonlat
+from geo.analysis.classifier import Classifier
 from geo.analysis.launch import LaunchPoint, LaunchRegion, LaunchSource
 from geo.errors import ClusterError, DaskMissingError
 
@@ -75,7 +75,7 @@ __all__ = ["PARTITION_ROWS", "ClusterError", "DaskMissingError", "connect", "rea
 
 PARTITION_ROWS: Final = 262_144
 """Rows per partition when :func:`reach_dask` partitions an in-memory frame
-(four of :data:`geo.analysis.bulk.CHUNK`): large enough that the per-task overhead
+(four of :data:`geo.analysis.classifier.CHUNK`): large enough that the per-task overhead
 (milliseconds) is negligible, small enough that many partitions keep every
 worker busy."""
 
@@ -235,14 +235,14 @@ def _worker_sources(spec: _Spec) -> list[LaunchSource]:
 
 
 def _reach_partition(part: pd.DataFrame, spec: _Spec, min_km: float, max_km: float, distances: bool) -> pd.DataFrame:
-    """Classify one partition: :func:`geo.analysis.frames.reach` on one thread (Dask runs partitions in parallel)."""
+    """Classify one partition: :func:`geo.analysis.api.reach` on one thread (Dask runs partitions in parallel)."""
     return reach(part, _worker_sources(spec), min_km, max_km, distances=distances, workers=1)
 
 
 def _meta(meta: pd.DataFrame, distances: bool) -> pd.DataFrame:
-    """Return the empty frame with the columns and dtypes of :func:`geo.analysis.frames.reach` on a partition.
+    """Return the empty frame with the columns and dtypes of :func:`geo.analysis.api.reach` on a partition.
 
-    :func:`geo.analysis.frames.reach` on the empty ``meta`` gives the columns and
+    :func:`geo.analysis.api.reach` on the empty ``meta`` gives the columns and
     validates the targets' schema (point geometries, or ``lon``/``lat``
     columns) before anything is computed. The added columns take their dtypes
     from a one-row probe, because on an empty frame pandas infers ``object``
@@ -267,7 +267,7 @@ def reach_dask(
 ) -> dd.DataFrame:
     """Classify targets against a launch and a range band, lazily, on Dask partitions.
 
-    Every partition gets exactly what :func:`geo.analysis.frames.reach` gives it, so the
+    Every partition gets exactly what :func:`geo.analysis.api.reach` gives it, so the
     computed result equals ``geo.reach(targets, launch, ...)`` (same rows,
     order, index, columns, dtypes and values).
 
@@ -289,7 +289,7 @@ def reach_dask(
     distances : bool, default True
         Add ``min_km``, ``max_km``, ``margin_km`` and ``via`` beside
         ``status``, as :func:`geo.reach` does; False gives the status alone,
-        which is exact too and much less work (see :mod:`geo.analysis.bulk`).
+        which is exact too and much less work (see :mod:`geo.analysis.classifier`).
     npartitions : int, optional
         For an in-memory input, the number of partitions (default: one per
         :data:`PARTITION_ROWS` rows); for a Dask input, repartition to this
@@ -299,7 +299,7 @@ def reach_dask(
     -------
     dask.dataframe.DataFrame or dask_geopandas.GeoDataFrame
         Lazy; the targets with the result columns (``status`` a categorical
-        of :data:`geo.analysis.frames.STATUS_DTYPE`). Partitions and divisions are
+        of :data:`geo.analysis.api.STATUS_DTYPE`). Partitions and divisions are
         those of the input.
 
     Raises

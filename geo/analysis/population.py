@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from geo.analysis.bands import RangeBand
-from geo.analysis.bulk import Classifier
+from geo.analysis.classifier import Classifier
 from geo.analysis.launch import LaunchSource
 from geo.analysis.status import STATUSES, Status
 

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 
 from geo import __version__
 from geo.cli import options
-from geo.errors import GeoRangeError, GeoRangeWarning, InvalidRangeError
+from geo.errors import GeoRangeError, GeoRangeWarning
 
 __all__ = ["main"]
 
@@ -145,13 +145,13 @@ def _progress(args: argparse.Namespace, total: int | None):  # type: ignore[no-u
 def _cmd_reach(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     import pandas as pd
 
-    from geo.analysis.frames import iter_reach
+    from geo.analysis.api import iter_reach
     from geo.inputs.targets import count_targets
     from geo.outputs.atomic import check_writable, write_text
     from geo.outputs.stream import write_chunks
 
     if args.max_km is None and not args.system:
-        raise InvalidRangeError("--max-km is required (or give --system)")
+        parser.error("--max-km is required (or give --system)")
     if args.output:
         check_writable(args.output, overwrite=args.overwrite)  # fail before the work, not after
     with _progress(args, count_targets(args.places)) as bar:
@@ -192,8 +192,8 @@ def _summary_text(sources, band) -> str:  # type: ignore[no-untyped-def]
 
 
 def _cmd_zone(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    from geo.analysis.api import as_sources
     from geo.analysis.bands import RangeBand
-    from geo.analysis.frames import as_sources
     from geo.analysis.zones import zones
     from geo.outputs.zonefiles import check_output, write_zones
 

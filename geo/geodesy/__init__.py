@@ -5,6 +5,7 @@
 - :mod:`~geo.geodesy.distance`: the exact nearest and farthest distance from
   targets to a launch area (:class:`~geo.geodesy.distance.LaunchArea`) and to
   launch points;
+- :mod:`~geo.geodesy.densify`: geodesic edges cut into pieces (the one densifier);
 - :mod:`~geo.geodesy.lonlat`: rings and polygons in longitude/latitude:
   wrapping, the antimeridian, pole caps, orientation.
 

@@ -37,6 +37,8 @@ import shapely
 from numpy.typing import NDArray
 from shapely.geometry.base import BaseGeometry
 
+from geo.errors import InvalidGeometryError
+
 __all__ = ["WORLD", "drawn_boundary", "fold", "orient", "side_polygon", "unwrap", "wrap"]
 
 FloatArray = NDArray[np.float64]
@@ -138,7 +140,7 @@ def side_polygon(lon: FloatArray, lat: FloatArray, exclude: tuple[float, float])
             ring = np.column_stack([np.r_[x, x[-1], x[0]], np.r_[y, edge, edge]])
             candidates.append(fold(shapely.make_valid(shapely.Polygon(ring))))
     else:
-        raise ValueError(f"curve winds {turns} times around a pole; expected a simple closed curve")
+        raise InvalidGeometryError(f"curve winds {turns} times around a pole; expected a simple closed curve")
     point = shapely.Point(exclude)
     # The wanted side is the candidate that does not hold the excluded point.
     holds = [c.intersects(point) for c in candidates]

@@ -24,7 +24,7 @@ import pandas as pd
 import shapely
 from numpy.typing import NDArray
 
-from geo.errors import InputFileError
+from geo.errors import InputFileError, InvalidRangeError
 from geo.geodesy.ellipsoid import bad_lonlat
 
 if TYPE_CHECKING:
@@ -172,7 +172,7 @@ def iter_points(
     several is refused: a target is one point.
     """
     if not isinstance(chunk_rows, int) or chunk_rows < 1:
-        raise ValueError(f"chunk_rows must be a positive integer, got {chunk_rows!r}")
+        raise InvalidRangeError(f"chunk_rows must be a positive integer, got {chunk_rows!r}")
     p = Path(path)
     _check_file(p)
     suffix = p.suffix.lower()

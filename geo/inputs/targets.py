@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from geo.errors import InputFileError
+from geo.errors import InputFileError, InvalidRangeError
 from geo.inputs.points import DEFAULT_CHUNK_ROWS, POINT_SUFFIXES, count_points, iter_points, read_points
 from geo.reference.places import PRESETS, preset_places
 
@@ -153,7 +153,7 @@ def iter_targets(spec: str, chunk_rows: int = DEFAULT_CHUNK_ROWS) -> Iterator[pd
     [20, 20, 13]
     """
     if not isinstance(chunk_rows, int) or chunk_rows < 1:
-        raise ValueError(f"chunk_rows must be a positive integer, got {chunk_rows!r}")
+        raise InvalidRangeError(f"chunk_rows must be a positive integer, got {chunk_rows!r}")
     if spec in PRESETS:
         df = preset_places(spec)
         for start in range(0, len(df), chunk_rows):

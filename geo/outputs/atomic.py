@@ -15,12 +15,12 @@ import contextlib
 import logging
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from geo.errors import OutputError, OutputExistsError
 
-__all__ = ["atomic_path", "check_writable", "write_text"]
+__all__ = ["atomic_path", "check_writable", "output_format", "write_text"]
 
 log = logging.getLogger(__name__)
 
@@ -85,6 +85,26 @@ def atomic_path(path: str | Path, *, overwrite: bool = False) -> Iterator[Path]:
 def check_writable(path: str | Path, *, overwrite: bool = False) -> None:
     """Refuse an existing file (unless ``overwrite``), a directory, or a missing directory; any format."""
     _check_target(path, overwrite)
+
+
+def output_format(path: str | Path, formats: Mapping[str, str], what: str = "output") -> str:
+    """Return the format ``formats`` gives the extension of ``path`` (any case).
+
+    Raises
+    ------
+    OutputError
+        If the name is empty or its extension is not a key of ``formats``.
+    """
+    if not str(path).strip():
+        raise OutputError("output file name is empty")
+    target = Path(path)
+    fmt = formats.get(target.suffix.lower())
+    if fmt is None:
+        raise OutputError(
+            f"{target}: unknown {what} format {target.suffix or '(no extension)'!r}; "
+            f"expected one of {', '.join(formats)}"
+        )
+    return fmt
 
 
 def write_text(text: str, path: str | Path, *, overwrite: bool = False) -> Path:

@@ -66,11 +66,9 @@ content gives the same bytes.
 
 from __future__ import annotations
 
-import json
 import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 from typing import Any, Final, Literal, TypeVar
 
@@ -96,12 +94,12 @@ from shapely.geometry.base import BaseGeometry
 
 from geo.analysis.launch import LaunchPoint, LaunchRegion, LaunchSource
 from geo.analysis.zones import reach_zone
-from geo.errors import OutputError
+from geo.errors import InvalidRangeError, OutputError
 from geo.geodesy.ellipsoid import WGS84
 from geo.geodesy.lonlat import orient, polygonal
-from geo.outputs.atomic import atomic_path
+from geo.outputs.atomic import atomic_path, output_format
 from geo.outputs.mapcontent import STATUS_COLORS, STATUS_LABELS, MapContent, Mark, ZoneSet
-from geo.reference.datafiles import data_path
+from geo.reference.basemap import basemap_polygons
 
 __all__ = [
     "FIGURE_FORMATS",
@@ -213,7 +211,7 @@ class MapProjection:
             If ``radius_km`` is not in (0, :data:`MAX_RADIUS_KM`].
         """
         if not 0.0 < radius_km <= MAX_RADIUS_KM:
-            raise ValueError(f"view radius {radius_km!r} km must be in (0, {MAX_RADIUS_KM:,.0f}]")
+            raise InvalidRangeError(f"view radius {radius_km!r} km must be in (0, {MAX_RADIUS_KM:,.0f}]")
         crs = CRS.from_proj4(f"+proj=aeqd +lat_0={lat!r} +lon_0={lon!r} +datum=WGS84 +units=m +no_defs")
         transformer = Transformer.from_crs(CRS.from_epsg(4326), crs, always_xy=True)
         disk = reach_zone([LaunchPoint("view", lon, lat)], radius_km, tolerance_m=_DISK_TOLERANCE_M)
@@ -362,16 +360,6 @@ def _unit(lon: float, lat: float) -> FloatArray:
 # Drawing
 
 
-def _basemap() -> tuple[BaseGeometry, ...]:
-    """Return the country polygons of ``data/basemap.geojson`` (lon/lat)."""
-    return _read_basemap(data_path("basemap.geojson"))
-
-
-@cache
-def _read_basemap(path: Path) -> tuple[BaseGeometry, ...]:
-    with path.open(encoding="utf-8") as f:
-        features = json.load(f)["features"]
-    return tuple(shapely.geometry.shape(feat["geometry"]) for feat in features if feat.get("geometry"))
 
 
 def _graticule() -> BaseGeometry:
@@ -665,7 +653,7 @@ def claim_figure(content: MapContent, *, width_in: float = 7.5) -> Figure:
 
 def _claim_figure(content: MapContent, width_in: float) -> Figure:
     if not width_in >= 4.0:
-        raise ValueError(f"figure width {width_in!r} in is too small; expected at least 4")
+        raise OutputError(f"figure width {width_in!r} in is too small; expected at least 4")
     proj = projection_for(content)
     mains = [z for z in content.zone_sets if z.main]
     # Laid out at the PNG resolution: hinting makes text widths depend on the dpi.
@@ -705,7 +693,7 @@ def _claim_figure(content: MapContent, width_in: float) -> Figure:
 
     drawing = _Drawing(ax, proj, simplify_m=2.0 * proj.radius_m * DRAW_SIMPLIFY)
     drawing.stroke(_graticule(), zorder=1, colors=_GRATICULE, linewidths=0.3, alpha=0.6)
-    drawing.fill_many(_basemap(), zorder=2, facecolor=_LAND, edgecolor=_BORDER, linewidth=0.3)
+    drawing.fill_many(basemap_polygons(), zorder=2, facecolor=_LAND, edgecolor=_BORDER, linewidth=0.3)
     drawing.stroke(_graticule(), zorder=3, colors=_GRATICULE, linewidths=0.25, alpha=0.25)
     for zone_set in mains:
         drawing.fill(zone_set.reachable, zorder=5, facecolor=zone_set.color, alpha=0.25, edgecolor="none")
@@ -754,12 +742,7 @@ def save_figure(content: MapContent, path: str | Path, *, overwrite: bool = Fals
         If the file exists and ``overwrite`` is False.
     """
     target = Path(path)
-    fmt = FIGURE_FORMATS.get(target.suffix.lower())
-    if fmt is None:
-        raise OutputError(
-            f"{target}: unknown figure format {target.suffix or '(no extension)'!r}; "
-            f"expected one of {', '.join(FIGURE_FORMATS)}"
-        )
+    fmt = output_format(path, FIGURE_FORMATS, "figure")
     with atomic_path(target, overwrite=overwrite) as tmp, matplotlib.rc_context(_RC):
         fig = _claim_figure(content, 7.5)
         fig.savefig(tmp, format=fmt, dpi=PNG_DPI, metadata={"Date": None})

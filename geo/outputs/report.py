@@ -97,6 +97,7 @@ from geo.analysis.population import ZONE_NAMES
 from geo.analysis.status import STATUSES, Status
 from geo.claims.verdicts import ClaimResult, SurveyResult, Verdict
 from geo.errors import InputFileError
+from geo.outputs.tables import point_features
 
 __all__ = [
     "FLAT_COLUMNS",
@@ -390,21 +391,10 @@ def from_geojson(text: str, *, where: str = "GeoJSON") -> list[dict[str, Any]]:
     InputFileError
         If the text is not a FeatureCollection of Point features with object properties.
     """
-    try:
-        doc = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InputFileError(f"{where}: not valid JSON: {exc}") from exc
-    if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection" or not isinstance(doc.get("features"), list):
-        raise InputFileError(f"{where}: expected a GeoJSON FeatureCollection")
     out = []
-    for n, f in enumerate(doc["features"]):
-        geom = f.get("geometry") if isinstance(f, dict) else None
-        props = f.get("properties") if isinstance(f, dict) else None
-        coords = geom.get("coordinates") if isinstance(geom, dict) and geom.get("type") == "Point" else None
-        if not isinstance(coords, list) or len(coords) < 2 or not isinstance(props, dict):
-            raise InputFileError(f"{where}, feature {n}: expected a Point [lon, lat] with properties")
+    for n, (props, lon, lat) in enumerate(point_features(text, where=where, nulls=False)):
         try:
-            out.append(_typed({**props, "lon": coords[0], "lat": coords[1]}))
+            out.append(_typed({**props, "lon": lon, "lat": lat}))
         except (TypeError, ValueError) as exc:
             raise InputFileError(f"{where}, feature {n}: a property has the wrong type: {exc}") from exc
     return out

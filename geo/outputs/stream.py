@@ -15,6 +15,7 @@ from typing import TextIO
 
 import pandas as pd
 
+from geo.errors import OutputError
 from geo.outputs import tables as output
 from geo.outputs.atomic import atomic_path
 
@@ -56,7 +57,7 @@ class ChunkWriter:
 
     def __init__(self, fh: TextIO, fmt: str) -> None:
         if fmt not in STREAM_FORMATS:
-            raise ValueError(f"cannot stream {fmt!r}; expected one of {', '.join(STREAM_FORMATS)}")
+            raise OutputError(f"cannot stream {fmt!r}; expected one of {', '.join(STREAM_FORMATS)}")
         self.fh = fh
         self.fmt = fmt
         self.rows = 0
@@ -100,7 +101,7 @@ def write_chunks(
     Parameters
     ----------
     chunks : iterable of pandas.DataFrame
-        E.g. :func:`geo.analysis.frames.iter_reach`; consumed once.
+        E.g. :func:`geo.analysis.api.iter_reach`; consumed once.
     fmt : str
         ``csv``, ``json`` or ``geojson``.
     out : path or text stream

@@ -43,6 +43,7 @@ __all__ = [
     "from_csv",
     "from_geojson",
     "from_json",
+    "point_features",
     "read_reach",
     "to_csv",
     "to_geojson",
@@ -290,6 +291,49 @@ def from_json(text: str, *, where: str = "JSON") -> pd.DataFrame:
     return _frame(columns, {c: [r.get(c) for r in records] for c in columns}, where)
 
 
+def point_features(text: str, *, where: str = "GeoJSON", nulls: bool = True) -> list[tuple[dict[str, Any], Any, Any]]:
+    """Return ``(properties, lon, lat)`` of each feature of a GeoJSON FeatureCollection of points.
+
+    The one reader of the GeoJSON georange writes (reach tables, claim
+    reports); files from elsewhere go through GDAL (:mod:`geo.inputs.points`).
+
+    Parameters
+    ----------
+    text : str
+        The document.
+    where : str
+        Where it came from, for messages.
+    nulls : bool, default True
+        Accept a null geometry (lon and lat None) and null properties
+        (``{}``); otherwise every feature needs a Point and an object.
+
+    Raises
+    ------
+    InputFileError
+        If the text is not JSON, not a FeatureCollection, or a feature has
+        another geometry or properties that are not an object; the message
+        gives the feature number (from 0).
+    """
+    doc = _load(text, where)
+    if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection" or not isinstance(doc.get("features"), list):
+        raise InputFileError(f"{where}: expected a GeoJSON FeatureCollection")
+    out = []
+    for n, f in enumerate(doc["features"]):
+        geom = f.get("geometry") if isinstance(f, dict) else None
+        props = f.get("properties") if isinstance(f, dict) else None
+        coords = geom.get("coordinates") if isinstance(geom, dict) and geom.get("type") == "Point" else None
+        point = isinstance(coords, list) and len(coords) >= 2
+        if not nulls and (not point or not isinstance(props, dict)):
+            raise InputFileError(f"{where}, feature {n}: expected a Point [lon, lat] with properties")
+        if not isinstance(props, dict) and props is not None:
+            raise InputFileError(f"{where}, feature {n}: properties must be an object or null")
+        if geom is not None and not point:
+            raise InputFileError(f"{where}, feature {n}: geometry must be a Point [lon, lat] or null")
+        lon, lat = (coords[0], coords[1]) if point else (None, None)  # type: ignore[index]
+        out.append((props or {}, lon, lat))
+    return out
+
+
 def from_geojson(text: str, *, where: str = "GeoJSON") -> pd.DataFrame:
     """Return the reach table written by :func:`to_geojson`.
 
@@ -301,23 +345,7 @@ def from_geojson(text: str, *, where: str = "GeoJSON") -> pd.DataFrame:
     InputFileError
         If the text is not a FeatureCollection of Point (or null) features.
     """
-    doc = _load(text, where)
-    if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection" or not isinstance(doc.get("features"), list):
-        raise InputFileError(f"{where}: expected a GeoJSON FeatureCollection")
-    records = []
-    for n, f in enumerate(doc["features"]):
-        geom = f.get("geometry") if isinstance(f, dict) else None
-        props = f.get("properties") if isinstance(f, dict) else None
-        if not isinstance(props, dict) and props is not None:
-            raise InputFileError(f"{where}, feature {n}: properties must be an object or null")
-        if geom is None:
-            lon, lat = None, None
-        elif isinstance(geom, dict) and geom.get("type") == "Point" and isinstance(geom.get("coordinates"), list) \
-                and len(geom["coordinates"]) >= 2:
-            lon, lat = geom["coordinates"][:2]
-        else:
-            raise InputFileError(f"{where}, feature {n}: geometry must be a Point [lon, lat] or null")
-        records.append({**(props or {}), "lat": lat, "lon": lon})
+    records = [{**props, "lat": lat, "lon": lon} for props, lon, lat in point_features(text, where=where)]
     props_columns = [c for c in _columns(records) if c not in ("lat", "lon")]
     at = max((props_columns.index(c) + 1 for c in ("name", "country") if c in props_columns), default=0)
     columns = [*props_columns[:at], "lat", "lon", *props_columns[at:]]

@@ -59,10 +59,9 @@ from shapely.geometry.base import BaseGeometry
 
 from geo.analysis.launch import LaunchPoint, LaunchRegion
 from geo.claims.model import ClaimFile, load_claims
-from geo.errors import DataFileError
 from geo.outputs.atomic import atomic_path
 from geo.outputs.mapcontent import STATUS_COLORS, STATUS_LABELS, MapContent, Mark, ZoneSet, map_content
-from geo.reference.datafiles import data_path
+from geo.reference.basemap import basemap_text
 
 __all__ = ["basemap_geojson", "claim_map", "map_html", "save_map"]
 
@@ -163,19 +162,9 @@ def _feature(geometry: BaseGeometry, style: dict[str, Any]) -> dict[str, Any]:
     return {"type": "Feature", "properties": {"style": style}, "geometry": _rounded(geometry)}
 
 
-@functools.cache
 def basemap_geojson() -> str:
-    """Return the web maps' backdrop (``data/basemap.geojson``) as script-safe GeoJSON text.
-
-    Natural Earth countries generalised for display by
-    ``scripts/build_basemap.py`` (about 2 km); no verdict or zone uses it.
-    """
-    path = data_path("basemap.geojson")
-    try:
-        return _script_safe(path.read_text(encoding="utf-8").strip())
-    except OSError as exc:
-        raise DataFileError(f"{path}: cannot read the base map ({exc.strerror}); "
-                            "rebuild it with python scripts/build_basemap.py") from exc
+    """Return the web maps' backdrop (:mod:`geo.reference.basemap`) as script-safe GeoJSON text."""
+    return _script_safe(basemap_text())
 
 
 class _GeoJson(Layer):

@@ -25,8 +25,8 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from geo.analysis.zones import ROLES, Zone
-from geo.errors import InputFileError, OutputError
-from geo.outputs.atomic import atomic_path, check_writable
+from geo.errors import InputFileError
+from geo.outputs.atomic import atomic_path, check_writable, output_format
 
 __all__ = [
     "FORMATS",
@@ -129,15 +129,8 @@ def check_output(path: str | Path, *, overwrite: bool = False) -> str:
 
     Call it before a long computation so that bad output paths fail fast.
     """
-    if not str(path).strip():
-        raise OutputError("output file name is empty")
     target = Path(path)
-    fmt = FORMATS.get(target.suffix.lower())
-    if fmt is None:
-        raise OutputError(
-            f"{target}: unknown output format {target.suffix or '(no extension)'!r}; "
-            f"expected one of {', '.join(FORMATS)}"
-        )
+    fmt = output_format(path, FORMATS)
     check_writable(target, overwrite=overwrite)
     return fmt
 

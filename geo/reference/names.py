@@ -16,7 +16,7 @@ import unicodedata
 from collections.abc import Iterable
 from typing import Final
 
-__all__ = ["NORMALISE_VERSION", "close_names", "normalise_name"]
+__all__ = ["CLOSE_CUTOFF", "NORMALISE_VERSION", "close_matches", "close_names", "normalise_name"]
 
 NORMALISE_VERSION: Final = "1"
 """Version of the rules of :func:`normalise_name`; stored in the gazetteer."""
@@ -91,11 +91,20 @@ def normalise_name(text: str) -> str:
     return " ".join("".join(chars).translate(_FOLD).split())
 
 
+CLOSE_CUTOFF: Final = 0.6
+"""Similarity (difflib ratio) a name needs to be suggested."""
+
+
+def close_matches(word: str, choices: Iterable[str], n: int = 3) -> list[str]:
+    """Return up to ``n`` of ``choices`` close to ``word``, closest first: the one rule of every suggestion."""
+    return difflib.get_close_matches(word, list(choices), n=n, cutoff=CLOSE_CUTOFF)
+
+
 def close_names(word: str, choices: Iterable[str], n: int = 3) -> str:
-    """Return ``"; did you mean 'a' or 'b'?"`` for close matches of `word`, or ``""``."""
+    """Return ``"; did you mean 'a' or 'b'?"`` for close matches of `word` (ignoring case), or ``""``."""
     pool = sorted({str(c) for c in choices})
     lowered = {c.lower(): c for c in pool}
-    hits = difflib.get_close_matches(str(word).lower(), list(lowered), n=n, cutoff=0.6)
+    hits = close_matches(str(word).lower(), lowered, n=n)
     if not hits:
         return ""
     return "; did you mean " + " or ".join(repr(lowered[h]) for h in hits) + "?"

@@ -20,7 +20,6 @@ are (lon, lat) in degrees, WGS84.
 from __future__ import annotations
 
 import csv
-import difflib
 import functools
 import numbers
 import tomllib
@@ -37,7 +36,7 @@ import pyarrow.parquet as pq
 from geo.errors import AmbiguousPlaceError, DataFileError, InvalidCoordinateError, UnknownPlaceError
 from geo.geodesy.ellipsoid import check_lonlat
 from geo.reference.datafiles import REMEDIES, data_path
-from geo.reference.names import NORMALISE_VERSION, close_names, normalise_name
+from geo.reference.names import NORMALISE_VERSION, close_matches, close_names, normalise_name
 
 if TYPE_CHECKING:  # geopandas and shapely are imported lazily: they cost ~0.5 s
     import geopandas
@@ -399,7 +398,7 @@ def _close_places(key: str, countries: frozenset[str] | None = None) -> list[str
     """Return up to MAX_SUGGESTIONS ``"Name, CC"`` labels of names close to `key`."""
     keys, best = _primary_names()
     labels = []
-    for match in difflib.get_close_matches(key, keys, n=MAX_SUGGESTIONS * 4, cutoff=0.6):
+    for match in close_matches(key, keys, n=MAX_SUGGESTIONS * 4):
         place = _place_at(best[match])
         if countries is None or place.country in countries:
             labels.append(place.label())
@@ -430,7 +429,7 @@ def _country_hint(key: str) -> str:
     """Return ``"; did you mean: A (AAA); B (BBB)?"`` for countries close to `key`, or ""."""
     index = _country_index()
     names = _country_attributes().set_index("iso_a3")["name"]
-    close = difflib.get_close_matches(key, list(index), n=MAX_SUGGESTIONS * 3, cutoff=0.6)
+    close = close_matches(key, index, n=MAX_SUGGESTIONS * 3)
     labels = list(dict.fromkeys(f"{names[c]} ({c})" for k in close for c in sorted(index[k])))
     return f"; did you mean: {'; '.join(labels[:MAX_SUGGESTIONS])}?" if labels else ""
 
