@@ -29,6 +29,7 @@ from geo.claims.verdicts import ClaimResult, evaluate_claim
 __all__ = [
     "assert_claim_holds",
     "assert_claims_hold",
+    "assert_mixed",
     "assert_not_reachable",
     "assert_reachable",
     "assert_too_close",
@@ -110,5 +111,13 @@ def assert_too_far(
     place: str, *, launch: str | Sequence[str], min_km: float | None = None, max_km: float | None = None,
     system: str | None = None,
 ) -> ClaimResult:
-    """Assert that ``place`` is unreachable and not in the dead zone."""
+    """Assert that every launch point is beyond the maximum range of ``place``."""
     return _assert(place, Status.TOO_FAR, launch, min_km, max_km, system)  # type: ignore[arg-type]
+
+
+def assert_mixed(
+    place: str, *, launch: str | Sequence[str], min_km: float | None = None, max_km: float | None = None,
+    system: str | None = None,
+) -> ClaimResult:
+    """Assert that no launch point is in the band of ``place``: some too close, the others too far."""
+    return _assert(place, Status.MIXED, launch, min_km, max_km, system)  # type: ignore[arg-type]

@@ -64,7 +64,9 @@ def oracle_intervals(sources, lon: float, lat: float) -> list[tuple[float, float
 def oracle_status(parts: list[tuple[float, float]], rmin: float, rmax: float) -> str:
     if any(n <= rmax and f >= rmin for n, f in parts):
         return "reachable"
-    return "too_close" if all(f < rmin for _, f in parts) else "too_far"
+    if all(f < rmin for _, f in parts):
+        return "too_close"
+    return "too_far" if all(n > rmax for n, _ in parts) else "mixed"
 
 
 def matches(status: str, expect: str) -> bool:
@@ -434,3 +436,22 @@ def test_an_unknown_place_in_a_claim_file_keeps_its_class_and_cause(tmp_path) ->
     with pytest.raises(UnknownPlaceError, match=r'c\.toml, claim "x": place .Atlantisburg.') as info:
         load_claims([path])
     assert isinstance(info.value.__cause__, UnknownPlaceError)
+
+
+def test_a_mixed_place_fails_too_far_and_holds_mixed_and_not_reachable() -> None:
+    from geo.claims.verdicts import evaluate_claim
+
+    def verdict(expect: str):
+        claim = make_claim(place="Gdansk, PL", expect=expect, launch="RUS", min_km=300, max_km=500)
+        return evaluate_claim(claim, coverage=False).verdict
+
+    assert verdict("too_far").holds is False and verdict("too_far").status == "mixed"
+    mixed = verdict("mixed")
+    assert mixed.holds and mixed.margin_km == pytest.approx(23.6, abs=0.05)
+    assert mixed.deciding_figure == "min_km" and mixed.deciding_km == pytest.approx(276.4, abs=0.05)
+    assert verdict("not_reachable").holds
+    from geo.testing import assert_mixed
+
+    assert_mixed("Gdansk, PL", launch="RUS", min_km=300, max_km=500)
+    with pytest.raises(AssertionError, match="expected too_far, got mixed"):
+        assert_too_far("Gdansk, PL", launch="RUS", min_km=300, max_km=500)

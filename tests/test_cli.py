@@ -151,8 +151,10 @@ def test_several_sources_decide_per_source(capsys, tmp_path) -> None:
     for r in gap:
         d = [Geodesic.WGS84.Inverse(*site, r["lat"], r["lon"])["s12"] / 1000
              for site in (KRICHEV, (53.7736, 27.5772))]
-        # too_close only when every site is too close (the place is in both dead zones)
-        expected = "reachable" if any(200 <= x <= 210 for x in d) else ("too_close" if max(d) < 200 else "too_far")
+        # too_close only when every site is too close (the place is in both dead zones), too_far when every
+        # site is beyond the maximum, mixed otherwise
+        expected = ("reachable" if any(200 <= x <= 210 for x in d) else "too_close" if max(d) < 200
+                    else "too_far" if min(d) > 210 else "mixed")
         assert r["status"] == expected
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+import shapely
 
 from geo.analysis.bands import RangeBand, reach_table
 from geo.analysis.launch import LaunchPoint, LaunchRegion
@@ -46,9 +47,12 @@ def test_parts_are_decided_separately_not_on_the_combined_interval():
     # combined interval 0-6100 would wrongly say "reachable".
     status, margin, part = run([[0], [6000]], [[100], [6100]], 700, 5000)
     assert status != ["reachable"]
-    # Not in the dead zone of every part, so too_far; it misses the far part
-    # by 1000 km and the near part by 600 km: the near part gives the margin.
-    assert status == ["too_far"] and margin == [600] and part == [0]
+    # Too close to one part, too far from the other: mixed; it misses the far
+    # part by 1000 km and the near part by 600 km: the near part gives the margin.
+    assert status == ["mixed"] and margin == [600] and part == [0]
+    # Beyond the maximum of every part: too_far, the nearer part decides.
+    status, margin, part = run([[5200], [6000]], [[5600], [6100]], 700, 5000)
+    assert status == ["too_far"] and margin == [200] and part == [0]
     # In the dead zone of both parts: too_close, the smaller miss decides.
     status, margin, part = run([[0], [200]], [[100], [650]], 700, 5000)
     assert status == ["too_close"] and margin == [50] and part == [1]
@@ -104,8 +108,8 @@ def test_several_launch_points():
     far = LaunchPoint("far", -9.0, 38.7)
     out = reach_table(places, [krichev, far], RangeBand(700, 2000))
     # Krichev is ~380 km from Kyiv (too close); Lisbon-ish is ~3,400 km (too
-    # far). Not in both dead zones, so too_far; Krichev misses by least (320 km).
-    assert out.loc[0, "status"] == "too_far"
+    # far). Too close to one, too far from the other: mixed; Krichev misses by least (320 km).
+    assert out.loc[0, "status"] == "mixed"
     assert out.loc[0, "via"] == "Krichev"
     assert out.loc[0, "margin_km"] == pytest.approx(700 - out.loc[0, "min_km"], abs=1e-9)
     assert out.loc[0, "min_km"] < 400 < 3000 < out.loc[0, "max_km"]
@@ -116,8 +120,8 @@ def test_status_is_one_string_valued_enum() -> None:
 
     from geo.analysis.status import STATUSES, Status
 
-    assert [s.value for s in STATUSES] == ["reachable", "too_close", "too_far"]
-    assert [s.code for s in Status] == [0, 1, 2]
+    assert [s.value for s in STATUSES] == ["reachable", "too_close", "too_far", "mixed"]
+    assert [s.code for s in Status] == [0, 1, 2, 3]
     assert Status.TOO_CLOSE == "too_close" and f"{Status.TOO_FAR}" == "too_far"
     assert json.dumps({Status.REACHABLE: Status.TOO_FAR}) == '{"reachable": "too_far"}'
     assert status_names(np.array([2, 0, 1])).tolist() == ["too_far", "reachable", "too_close"]
@@ -130,7 +134,7 @@ def test_the_rule_takes_one_band_per_column() -> None:
     lows = np.array([0.0, 400.0, 950.0, 350.0])
     highs = np.array([50.0, 500.0, 1000.0, 550.0])
     codes, margin, part = classify(n, f, lows, highs)
-    assert status_names(codes).tolist() == ["too_far", "too_far", "too_close", "too_far"]
+    assert status_names(codes).tolist() == ["too_far", "mixed", "too_close", "mixed"]
     assert margin.tolist() == [50.0, 100.0, 50.0, 50.0]
     assert part.tolist() == [0, 0, 1, 0]  # ties go to the first part
 
@@ -143,3 +147,21 @@ def test_an_explicit_zero_minimum_overrides_the_system() -> None:
     explicit = geo.reach(kyiv, "Belarus", min_km=0, system="oreshnik")
     assert explicit["status"].tolist() == ["reachable"]
     assert explicit["margin_km"].iloc[0] == pytest.approx(explicit["max_km"].iloc[0])  # farthest - 0 km
+
+
+def test_gdansk_from_russia_is_mixed_not_too_far() -> None:
+    # Issue 15: the Kaliningrad exclave is 63.4-276.4 km from Gdansk, the mainland 629.7 km or more, so no
+    # launch point of Russia is 300-500 km away, yet Gdansk is neither too close to all nor too far from all.
+    from geographiclib.geodesic import Geodesic
+
+    import geo
+
+    row = geo.reach(["Gdansk, PL"], "RUS", 300, 500).iloc[0]
+    assert row["status"] == "mixed"
+    assert row["min_km"] == pytest.approx(63.4, abs=0.05)
+    assert row["margin_km"] == pytest.approx(300 - 276.4, abs=0.05)  # the exclave misses by least (too close)
+    exclave = geo.lookup_country("RUS")[2]
+    part = next(p for p in exclave.geoms if p.contains(shapely.Point(20.5, 54.7)))  # Kaliningrad
+    far = max(Geodesic.WGS84.Inverse(row["lat"], row["lon"], y, x)["s12"] for x, y in part.exterior.coords)
+    assert far / 1000 == pytest.approx(276.4, abs=0.05)
+    assert row["via"].startswith("Russia part")

@@ -215,3 +215,26 @@ def test_reachable_zone_of_far_apart_parts_is_decided_per_part():
     minsk = shapely.Point(27.5667, 53.9)
     assert reach_zone(sources, 2000).contains(minsk) and not dead_zone(sources, 700).contains(minsk)
     assert not reachable.contains(minsk)
+
+
+def test_mixed_places_lie_in_the_reach_outside_the_reachable_zone_and_the_dead_zone(built):
+    # Two sites 3,300 km apart at 700-2,000 km: near either site a place is too close to it and beyond
+    # reach of the other (mixed); the dead zone is empty. Statuses from geographiclib, not from geo.
+    from geographiclib.geodesic import Geodesic
+
+    sources, band, by_role = built("two-sites-far-apart")
+    rng = np.random.default_rng(11)
+    pts = sample_points(by_role["reachable"].geometry, rng, n_near=3_000, n_uniform=3_000, spread_m=20_000.0)
+    d = np.array([[Geodesic.WGS84.Inverse(s.lat, s.lon, y, x)["s12"] for s in sources] for x, y in pts])
+    reach_any = ((d >= band.min_m) & (d <= band.max_m)).any(axis=1)
+    status = np.where(reach_any, "reachable", np.where((d < band.min_m).all(axis=1), "too_close",
+                      np.where((d > band.max_m).all(axis=1), "too_far", "mixed")))
+    clear = np.minimum(np.abs(d - band.min_m), np.abs(d - band.max_m)).min(axis=1) > ZONE_TOL_M
+    inside = {role: drawn_membership(by_role[role].geometry, pts[:, 0], pts[:, 1]) for role in by_role}
+    mixed_zone = inside["reach"] & ~inside["reachable"] & ~inside["dead_zone"]
+    assert (status == "mixed").sum() > 200
+    assert np.array_equal(mixed_zone[clear], (status == "mixed")[clear])
+    assert np.array_equal(~inside["reach"][clear], (status == "too_far")[clear])
+    # geo's own classification agrees with the oracle everywhere
+    _, lo, hi = source_intervals(sources, pts[:, 0], pts[:, 1])
+    assert np.array_equal(status_names(classify(lo, hi, band.min_m, band.max_m)[0]), status)

@@ -11,20 +11,26 @@ decided per source and per part, never on the combined interval: a place
 0 km from one site and 6,000 km from another is not reachable by a
 700-5,000 km system from either.
 
-Otherwise a place is **too_close** when every launch point of every source
-is within the minimum range (the place lies in the dead zone, the
-intersection of the sources' dead zones), and **too_far** in every other
-case: every launch point misses, and at least one of them because the place
-is beyond the maximum range. The statuses partition the Earth exactly as
-the zones of :mod:`geo.analysis.zones` do (reachable zone, dead zone, the rest).
+Otherwise no launch point is in the band, and each source and part misses
+it on one side: a place is **too_close** when every launch point of every
+source is within the minimum range (the place lies in the dead zone, the
+intersection of the sources' dead zones), **too_far** when every launch
+point is beyond the maximum range (outside the reach zone), and **mixed**
+when some parts are too close and the others too far (Gdansk from Russia
+at 300-500 km: the Kaliningrad exclave is 63-276 km away, the mainland
+630 km or more). One connected launch area can never leave a place mixed:
+its distances fill an interval. The statuses partition the Earth exactly
+as the zones of :mod:`geo.analysis.zones` do: reachable zone, dead zone,
+outside the reach zone, and the rest of the reach zone (mixed).
 
 The **margin** is how far the deciding distance is from the threshold that
 decides, in km, never negative: for a reachable place, how much the maximum
 range could shrink or the minimum range grow before it stops being
 reachable from its best source; for an unreachable place, how far it misses
-the band from the source that comes closest to reaching it (for a
-too_close place, the smallest ``min_km - farthest``; for a too_far place,
-the smallest miss of any source, whichever side it is on).
+the band from the part that comes closest to reaching it, whichever side
+that is on (too_close: the smallest ``min_km - farthest``; too_far: the
+smallest ``nearest - max_km``; mixed: the smaller of the two, and ``via``
+names the part that decides).
 """
 
 from __future__ import annotations

@@ -46,7 +46,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from geo.analysis.bands import RangeBand, source_intervals
 from geo.analysis.launch import LaunchPoint, LaunchRegion, LaunchSource
-from geo.analysis.status import Status, classify
+from geo.analysis.status import classify, codes_of
 from geo.errors import InvalidRangeError
 from geo.geodesy.distance import LaunchArea
 from geo.geodesy.ellipsoid import FLATTENING, HALF_MERIDIAN_M, auxiliary_unit_vectors, check_lonlat, geodesic_distance
@@ -182,7 +182,7 @@ class Classifier:
         reach_sure = np.zeros(n, dtype=bool)
         reach_maybe = np.zeros(n, dtype=bool)
         close_sure = np.ones(n, dtype=bool)  # every part's farthest < min
-        close_maybe = np.ones(n, dtype=bool)
+        far_sure = np.ones(n, dtype=bool)  # every part's nearest > max
         intervals: list[tuple[FloatArray, FloatArray]] = []
         if self._point_lon.size:
             d = geodesic_distance(lon[:, None], lat[:, None], self._point_lon[None, :], self._point_lat[None, :])
@@ -194,12 +194,10 @@ class Classifier:
             reach_sure |= (hi <= rmax) & (lo >= rmin)
             reach_maybe |= (lo <= rmax) & (hi >= rmin)
             close_sure &= hi < rmin
-            close_maybe &= lo < rmin
-        codes = np.where(
-            reach_sure, Status.REACHABLE.code, np.where(close_sure, Status.TOO_CLOSE.code, Status.TOO_FAR.code)
-        )
-        decided = reach_sure | (~reach_maybe & (close_sure | ~close_maybe))
-        return decided, codes.astype(np.int8)
+            far_sure &= lo > rmax
+        # Where no part can reach, each part's side is known (hi < min or lo > max): the status is decided.
+        decided = reach_sure | ~reach_maybe
+        return decided, codes_of(reach_sure, close_sure, far_sure)
 
     def _status_chunk(self, lon: FloatArray, lat: FloatArray) -> Codes:
         decided, codes = self._screen(lon, lat)

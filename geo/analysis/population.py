@@ -1,9 +1,11 @@
 """Population in range: gazetteer cities and their people in each zone of a range band.
 
 For a launch and a range band every place on Earth is in exactly one of
-three zones (:mod:`geo.analysis.zones`): the **reachable zone** (status
+four zones (:mod:`geo.analysis.zones`): the **reachable zone** (status
 ``reachable``), the **dead zone** (``too_close``: every launch point is
-within the minimum range) and **beyond** (``too_far``). The counts come from
+within the minimum range), **beyond** (``too_far``: every launch point is
+beyond the maximum range) and **out of band** (``mixed``: some launch
+points too close, the others too far; only for a launch in several parts). The counts come from
 the shipped gazetteer (GeoNames cities of 15,000 people or more, see
 ``data/README.md``), each city classified exactly as :func:`geo.analysis.bands.reach_table`
 would. They count people in cities above that size only, by the
@@ -25,7 +27,12 @@ from geo.analysis.status import STATUSES, Status
 
 __all__ = ["ZONE_NAMES", "PopulationInRange", "population_in_range"]
 
-ZONE_NAMES = {Status.REACHABLE: "reachable zone", Status.TOO_CLOSE: "dead zone", Status.TOO_FAR: "beyond"}
+ZONE_NAMES = {
+    Status.REACHABLE: "reachable zone",
+    Status.TOO_CLOSE: "dead zone",
+    Status.TOO_FAR: "beyond",
+    Status.MIXED: "out of band",
+}
 """How each status's zone is called in reports."""
 
 
@@ -51,9 +58,11 @@ class PopulationInRange:
         return sum(self.cities.values())
 
     def lines(self) -> list[str]:
-        """Return one human-readable line per zone."""
+        """Return one human-readable line per zone (out of band only when a city is there: it needs several parts)."""
         out = []
         for status in STATUSES:
+            if status == Status.MIXED and not self.cities[status]:
+                continue
             top = ", ".join(self.largest[status][:3])
             out.append(
                 f"{ZONE_NAMES[status]:<15} {self.cities[status]:>6,} cities, "

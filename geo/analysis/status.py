@@ -17,7 +17,7 @@ from typing import Final
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["STATUSES", "STATUS_DTYPE_CATEGORIES", "Status", "classify", "status_codes", "status_names"]
+__all__ = ["STATUSES", "STATUS_DTYPE_CATEGORIES", "Status", "classify", "codes_of", "status_codes", "status_names"]
 
 FloatArray = NDArray[np.float64]
 Bound = float | FloatArray
@@ -34,7 +34,11 @@ class Status(enum.StrEnum):
     TOO_CLOSE = "too_close"
     """Every launch point of every source is nearer than ``min_km`` (the dead zone)."""
     TOO_FAR = "too_far"
-    """Every launch point misses the band, at least one of them beyond ``max_km``."""
+    """Every launch point of every source is farther than ``max_km`` (beyond the reach)."""
+    MIXED = "mixed"
+    """No launch point is within the band: some are nearer than ``min_km``, the others farther than
+    ``max_km``. Only a launch in several parts or from several sources can leave a place here (the
+    distances from one connected area fill an interval)."""
 
     @property
     def code(self) -> int:
@@ -56,16 +60,18 @@ def status_names(codes: NDArray[np.integer]) -> NDArray[np.str_]:
     return np.asarray(STATUS_DTYPE_CATEGORIES)[np.asarray(codes, dtype=np.intp)]
 
 
-def _rule(nearest: FloatArray, farthest: FloatArray, low: Bound, high: Bound) -> tuple[NDArray, NDArray]:
-    """Return which parts reach each target and whether every part is too close: the reachability rule."""
+def _rule(nearest: FloatArray, farthest: FloatArray, low: Bound, high: Bound) -> tuple[NDArray, NDArray, NDArray]:
+    """Return which parts reach each target, and whether every part is too close / too far: the rule."""
     reach = (nearest <= high) & (farthest >= low)
     all_close = np.asarray((farthest < low).all(axis=0))
-    return reach, all_close
+    all_far = np.asarray((nearest > high).all(axis=0))
+    return reach, all_close, all_far
 
 
-def _codes(any_reach: NDArray, all_close: NDArray) -> NDArray[np.int8]:
-    too_close_or_far = np.where(all_close, Status.TOO_CLOSE.code, Status.TOO_FAR.code)
-    return np.where(any_reach, Status.REACHABLE.code, too_close_or_far).astype(np.int8)
+def codes_of(any_reach: NDArray, all_close: NDArray, all_far: NDArray) -> NDArray[np.int8]:
+    """Return the status codes for per-target outcomes of the rule (also used by the screened classifier)."""
+    unreachable = np.where(all_close, Status.TOO_CLOSE.code, np.where(all_far, Status.TOO_FAR.code, Status.MIXED.code))
+    return np.where(any_reach, Status.REACHABLE.code, unreachable).astype(np.int8)
 
 
 def status_codes(nearest: FloatArray, farthest: FloatArray, low: Bound, high: Bound) -> NDArray[np.int8]:
@@ -74,8 +80,8 @@ def status_codes(nearest: FloatArray, farthest: FloatArray, low: Bound, high: Bo
     As :func:`classify` without the margins, for many bands at once: ``low``
     and ``high`` may be arrays along the target axis (one band per column).
     """
-    reach, all_close = _rule(nearest, farthest, low, high)
-    return _codes(np.asarray(reach.any(axis=0)), all_close)
+    reach, all_close, all_far = _rule(nearest, farthest, low, high)
+    return codes_of(np.asarray(reach.any(axis=0)), all_close, all_far)
 
 
 def classify(
@@ -85,8 +91,9 @@ def classify(
 
     The one implementation of the rule of :mod:`geo.analysis.bands`: a
     target is reachable when some part has ``nearest <= high`` and
-    ``farthest >= low``, too close when every part has ``farthest < low``,
-    too far otherwise.
+    ``farthest >= low``; otherwise too close when every part has
+    ``farthest < low``, too far when every part has ``nearest > high``, and
+    mixed when some parts are too close and the others too far.
 
     Parameters
     ----------
@@ -105,11 +112,13 @@ def classify(
     margin : ndarray
         Non-negative margin, in the unit of the distances: for a reachable
         target the most either bound could move against it before the best
-        part stops reaching it; otherwise the smallest miss of any part.
+        part stops reaching it; otherwise the smallest miss of any part
+        (for a mixed target, how far the band is from reaching it from the
+        nearer side).
     part : ndarray of int
         Index of the deciding part.
     """
-    reach, all_close = _rule(nearest, farthest, low, high)
+    reach, all_close, all_far = _rule(nearest, farthest, low, high)
     slack = np.where(reach, np.minimum(high - nearest, farthest - low), -np.inf)
     miss = np.where(reach, np.inf, np.where(nearest > high, nearest - high, low - farthest))
     any_reach = np.asarray(reach.any(axis=0))
@@ -118,4 +127,4 @@ def classify(
     part = np.where(any_reach, best_reach, best_miss)
     cols = np.arange(reach.shape[1])
     margin = np.where(any_reach, slack[best_reach, cols], miss[best_miss, cols])
-    return _codes(any_reach, all_close), margin, part
+    return codes_of(any_reach, all_close, all_far), margin, part

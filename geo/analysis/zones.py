@@ -16,6 +16,14 @@ polygon of a launch territory; bounds are inclusive, as in :mod:`geo.analysis.ba
   minus its dead zone). These are exactly the places :func:`geo.analysis.status.classify`
   calls ``reachable``; the dead zone holds exactly the ``too_close`` ones.
 
+The four statuses partition the Earth by these three zones: ``reachable``
+in the reachable zone, ``too_close`` in the dead zone, ``too_far`` outside
+the reach, and ``mixed`` in the rest of the reach (inside **reach**, outside
+both **reachable** and **dead zone**). The mixed region has no role of its
+own: it is empty for one launch point or one connected area, and a thin
+band between parts otherwise; ``tests/test_zones.py`` checks each status
+against these memberships at oracle sample points.
+
 How a zone is built
 -------------------
 Each zone is a sublevel set ``{g <= R}`` of an exact distance field ``g``

@@ -24,8 +24,9 @@ place : str or table, required
     A gazetteer name (``"Warsaw"``, ``"Paris, FR"``), ``"LAT,LON"``, or
     ``{ name = "...", lat = ..., lon = ... }``.
 expect : str, required
-    ``reachable``, ``not_reachable``, ``too_close`` or ``too_far`` (see
-    :mod:`geo.analysis.bands` for the statuses).
+    ``reachable``, ``too_close``, ``too_far``, ``mixed`` (see
+    :mod:`geo.analysis.bands` for the statuses), or ``not_reachable`` (any
+    of the last three).
 system : str
     A system of ``data/systems.toml`` (key, name or alias); gives the range
     figures, their sources and uncertainty intervals.
@@ -89,7 +90,9 @@ log = logging.getLogger(__name__)
 NOT_REACHABLE: Final = "not_reachable"
 """The expectation met by every status but :attr:`Status.REACHABLE`."""
 
-EXPECTATIONS: Final = (Status.REACHABLE.value, NOT_REACHABLE, Status.TOO_CLOSE.value, Status.TOO_FAR.value)
+EXPECTATIONS: Final = (
+    Status.REACHABLE.value, NOT_REACHABLE, Status.TOO_CLOSE.value, Status.TOO_FAR.value, Status.MIXED.value
+)
 """What ``expect`` accepts: a :class:`~geo.analysis.status.Status`, or ``not_reachable``."""
 
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")

@@ -227,7 +227,7 @@ def _verdict(claim: Claim, scenario: Scenario, *, with_coverage: bool, with_popu
     if status == Status.REACHABLE:
         by_max = band.max_km - n[part] <= f[part] - band.min_km
         figure, deciding = ("max_km", n[part]) if by_max else ("min_km", f[part])
-    elif status == Status.TOO_FAR and n[part] > band.max_km:
+    elif n[part] > band.max_km:  # too far, or mixed and decided by a part beyond the maximum
         figure, deciding = "max_km", n[part]
     else:
         figure, deciding = "min_km", f[part]

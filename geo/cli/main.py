@@ -49,8 +49,8 @@ def _build_parser() -> argparse.ArgumentParser:
         help="which places a range band reaches from launch sites or territories",
         description=(
             "For each place: the nearest and farthest launch point (km), and whether some launch "
-            "point lies within [min-km, max-km] of it (reachable), all of them beyond max-km (too_far), "
-            "or all within min-km (too_close)."
+            "point lies within [min-km, max-km] of it (reachable), all of them within min-km (too_close), "
+            "all beyond max-km (too_far), or some within min-km and the others beyond max-km (mixed)."
         ),
     )
     reach.add_argument(

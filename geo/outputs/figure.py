@@ -570,9 +570,9 @@ def _legend_entries(content: MapContent, mains: Sequence[ZoneSet]) -> tuple[list
                               markeredgecolor="white", markeredgewidth=0.5))
         labels.append(f"launch site: {', '.join(points)}")
     zone_count = len(handles)
-    for status, color in STATUS_COLORS.items():
-        handles.append(Line2D([], [], linestyle="none", marker="o", markersize=6.0, markerfacecolor=color,
-                              markeredgecolor="black", markeredgewidth=0.7))
+    for status in content.legend_statuses:
+        handles.append(Line2D([], [], linestyle="none", marker="o", markersize=6.0,
+                              markerfacecolor=STATUS_COLORS[status], markeredgecolor="black", markeredgewidth=0.7))
         labels.append(f"place {STATUS_LABELS[status]}")
     handles.append(Line2D([], [], linestyle="none", marker="o", markersize=7.5, markerfacecolor="white",
                           markeredgecolor=_FAILS, markeredgewidth=2.2))

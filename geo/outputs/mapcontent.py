@@ -52,11 +52,13 @@ STATUS_COLORS: Final[dict[str, str]] = {
     Status.REACHABLE: "#c0392b",
     Status.TOO_CLOSE: "#6c3483",
     Status.TOO_FAR: "#7f8c8d",
+    Status.MIXED: "#e69f00",
 }
 STATUS_LABELS: Final[dict[str, str]] = {
     Status.REACHABLE: "reachable",
     Status.TOO_CLOSE: "too close (inside the dead zone)",
     Status.TOO_FAR: "too far (beyond the outer limit)",
+    Status.MIXED: "mixed (no launch point in the band: some too close, the rest too far)",
 }
 # One colour per zone set, in order of first appearance (colour-blind safe, Okabe-Ito).
 _ZONE_COLORS: Final = ("#d55e00", "#0072b2", "#009e73", "#cc79a7", "#e69f00", "#56b4e9", "#000000")
@@ -148,6 +150,16 @@ class MapContent:
     def main_launches(self) -> tuple[LaunchSource, ...]:
         """The launch sources of the main zone sets, each once (the first claim's launch first)."""
         return _unique_sources(zs.scenario for zs in self.zone_sets if zs.main)
+
+    @property
+    def legend_statuses(self) -> tuple[str, ...]:
+        """The statuses a legend lists: the three every map can show, and ``mixed`` when a place has it.
+
+        ``mixed`` needs a launch in several parts or from several sources, so
+        most maps never show it.
+        """
+        shown = {m.status for m in self.marks}
+        return tuple(s for s in STATUS_COLORS if s != Status.MIXED or s in shown)
 
     @property
     def claim_marks(self) -> tuple[Mark, ...]:

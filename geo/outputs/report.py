@@ -64,9 +64,10 @@ the columns are :data:`FLAT_COLUMNS`, in that order:
 ``robust_to_max_km``
 ``coverage_sites_reachable``, ``coverage_sites``: ``coverage_sites`` flattened
 ``cities_reachable``,       gazetteer cities and their population in the
-``population_reachable``,   reachable zone, the dead zone and beyond, for the
-... ``_dead_zone``,         main launch (null when not computed: ``georange
-``_beyond``                 check --no-population``)
+``population_reachable``,   reachable zone, the dead zone, beyond and out of
+... ``_dead_zone``,         band (``mixed``), for the main launch (null when
+``_beyond``,                not computed: ``georange check --no-population``)
+``_out_of_band``
 ``other_scenarios``         the claim's further scenarios, e.g.
                             ``"Krichev base: too_close, holds"``, joined with
                             ``"; "``
@@ -227,7 +228,7 @@ FLAT_COLUMNS: dict[str, type] = {
     "robust": bool, "robust_to_min_km": bool, "robust_to_max_km": bool,
     "coverage": float, "coverage_error": float, "coverage_sites_reachable": int, "coverage_sites": int,
     "cities_reachable": int, "population_reachable": int, "cities_dead_zone": int, "population_dead_zone": int,
-    "cities_beyond": int, "population_beyond": int,
+    "cities_beyond": int, "population_beyond": int, "cities_out_of_band": int, "population_out_of_band": int,
     "other_scenarios": str,
     "text": str, "source_article": str, "source_date": str, "source_outlet": str,
 }
@@ -285,7 +286,8 @@ def _flat_claim(result: ClaimResult) -> dict[str, Any]:
 def _flat_population(v: Verdict) -> dict[str, int | None]:
     p = v.population
     out: dict[str, int | None] = {}
-    columns = ((Status.REACHABLE, "reachable"), (Status.TOO_CLOSE, "dead_zone"), (Status.TOO_FAR, "beyond"))
+    columns = ((Status.REACHABLE, "reachable"), (Status.TOO_CLOSE, "dead_zone"), (Status.TOO_FAR, "beyond"),
+               (Status.MIXED, "out_of_band"))
     for status, column in columns:
         out[f"cities_{column}"] = p.cities[status] if p else None
         out[f"population_{column}"] = p.population[status] if p else None

@@ -382,7 +382,8 @@ def _legend_html(content: MapContent) -> str:
     rows.append('<div><span class="georange-swatch" style="border-top:3px solid #555;height:0"></span>'
                 "outer limit (solid line)</div>")
     rows.append("<h2>Places (exact status)</h2>")
-    for status, colour in STATUS_COLORS.items():
+    for status in content.legend_statuses:
+        colour = STATUS_COLORS[status]
         rows.append(f'<div><span class="georange-dot" style="background:{colour}"></span>'
                     f"{_text(STATUS_LABELS[status])}</div>")
     rows.append('<div><span class="georange-dot" style="background:#fff;border:3px solid #ffd400"></span>'
