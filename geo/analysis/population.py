@@ -23,7 +23,7 @@ import pandas as pd
 from geo.analysis.bands import RangeBand
 from geo.analysis.classifier import Classifier
 from geo.analysis.launch import LaunchSource
-from geo.analysis.status import STATUSES, Status
+from geo.analysis.status import STATUSES, Status, listed_statuses
 
 __all__ = ["ZONE_NAMES", "PopulationInRange", "population_in_range"]
 
@@ -60,9 +60,7 @@ class PopulationInRange:
     def lines(self) -> list[str]:
         """Return one human-readable line per zone (out of band only when a city is there: it needs several parts)."""
         out = []
-        for status in STATUSES:
-            if status == Status.MIXED and not self.cities[status]:
-                continue
+        for status in listed_statuses(s for s, n in self.cities.items() if n):
             top = ", ".join(self.largest[status][:3])
             out.append(
                 f"{ZONE_NAMES[status]:<15} {self.cities[status]:>6,} cities, "

@@ -12,12 +12,22 @@ semantics).
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable
 from typing import Final
 
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["STATUSES", "STATUS_DTYPE_CATEGORIES", "Status", "classify", "codes_of", "status_codes", "status_names"]
+__all__ = [
+    "STATUSES",
+    "STATUS_DTYPE_CATEGORIES",
+    "Status",
+    "classify",
+    "codes_of",
+    "listed_statuses",
+    "status_codes",
+    "status_names",
+]
 
 FloatArray = NDArray[np.float64]
 Bound = float | FloatArray
@@ -53,6 +63,16 @@ _CODES: Final = {s: i for i, s in enumerate(STATUSES)}
 
 STATUS_DTYPE_CATEGORIES: Final = [s.value for s in STATUSES]
 """The categories of the pandas ``status`` column, in code order."""
+
+
+def listed_statuses(present: Iterable[str]) -> tuple[Status, ...]:
+    """Return the statuses a summary or legend lists: the three any launch can give, and mixed when present.
+
+    ``mixed`` needs a launch in several parts or from several sources, so most
+    results never have it; listing it at 0 everywhere would only be noise.
+    """
+    shown = set(present)
+    return tuple(s for s in STATUSES if s != Status.MIXED or s in shown)
 
 
 def status_names(codes: NDArray[np.integer]) -> NDArray[np.str_]:

@@ -154,10 +154,12 @@ def _cmd_reach(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
         parser.error("--max-km is required (or give --system)")
     if args.output:
         check_writable(args.output, overwrite=args.overwrite)  # fail before the work, not after
+    # iter_reach checks the band and the launch now, before the places are counted or read; the
+    # progress bar it reports to exists by the time the first chunk is classified.
+    chunks = iter_reach(args.places, list(args.launch), args.min_km, args.max_km, system=args.system,
+                        distances=not args.status_only, chunk_rows=args.chunk_rows, dask=args.dask,
+                        dask_workers=args.dask_workers, progress=lambda n: bar.update(n))
     with _progress(args, count_targets(args.places)) as bar:
-        chunks = iter_reach(args.places, list(args.launch), args.min_km, args.max_km, system=args.system,
-                            distances=not args.status_only, chunk_rows=args.chunk_rows, dask=args.dask,
-                            dask_workers=args.dask_workers, progress=bar.update)
         with contextlib.closing(chunks):  # a Dask client lives as long as the iterator
             if args.format != "table":
                 write_chunks(chunks, args.format, args.output or sys.stdout, overwrite=args.overwrite)

@@ -29,7 +29,7 @@ from shapely.geometry.base import BaseGeometry
 
 from geo.analysis.bands import RangeBand
 from geo.analysis.launch import LaunchRegion, LaunchSource
-from geo.analysis.status import Status
+from geo.analysis.status import Status, listed_statuses
 from geo.analysis.zones import zones
 from geo.claims.model import Claim, ClaimFile, Scenario, Survey
 from geo.claims.verdicts import ClaimResult, SurveyResult, Verdict, evaluate
@@ -158,8 +158,7 @@ class MapContent:
         ``mixed`` needs a launch in several parts or from several sources, so
         most maps never show it.
         """
-        shown = {m.status for m in self.marks}
-        return tuple(s for s in STATUS_COLORS if s != Status.MIXED or s in shown)
+        return listed_statuses(m.status for m in self.marks)
 
     @property
     def claim_marks(self) -> tuple[Mark, ...]:

@@ -34,7 +34,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from geo.analysis.status import STATUSES, Status
+from geo.analysis.status import listed_statuses
 from geo.errors import InputFileError
 
 __all__ = [
@@ -159,8 +159,8 @@ def to_status_table(df: pd.DataFrame, title: str = "") -> str:
 def _count_line(df: pd.DataFrame) -> str:
     """Return the closing line of a table: how many places have each status."""
     counts = df["status"].value_counts()
-    shown = [s for s in STATUSES if s != Status.MIXED or counts.get(s.value, 0)]  # mixed needs several parts
-    summary = ", ".join(f"{counts.get(s.value, 0)} {s}" for s in shown)
+    listed = listed_statuses(s for s, n in counts.items() if n)
+    summary = ", ".join(f"{counts.get(s.value, 0)} {s}" for s in listed)
     return f"{len(df)} places: {summary}"
 
 
