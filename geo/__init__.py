@@ -14,8 +14,10 @@ One entry point per job:
   arguments and defaults; :func:`iter_reach` streams a place file of any
   size chunk by chunk (what ``georange reach`` runs);
 - **the zones of a band**: :func:`zones` (reach, dead zone, reachable,
-  drawn within a stated tolerance), written by :func:`write_zones`;
-- **claims**: :func:`load_claims` and :func:`make_claim`, checked by
+  drawn within a stated tolerance, with exact areas), written by
+  :func:`write_zones` (GeoJSON, GeoPackage, KML, Shapefile) and read back
+  by :func:`read_zones`;
+- **claims**: :func:`load_claims`, :func:`make_claim` and :func:`make_survey`, checked by
   :func:`evaluate_claim` (:mod:`geo.testing` has assertions for test authors);
 - **the shipped data**: :func:`lookup_place`, :func:`lookup_country`,
   :func:`lookup_site`, :func:`lookup_system`, :func:`capitals`,
@@ -65,11 +67,11 @@ _EXPORTS = {
     "geo.analysis.launch": ("LaunchPoint", "LaunchRegion", "parse_launch"),
     "geo.analysis.status": ("Status",),
     "geo.analysis.zones": ("Zone", "zones"),
-    "geo.claims.model": ("load_claims", "make_claim"),
+    "geo.claims.model": ("load_claims", "make_claim", "make_survey"),
     "geo.claims.verdicts": ("evaluate_claim",),
     "geo.geodesy.distance": ("LaunchArea", "distances_to_points"),
     "geo.geodesy.ellipsoid": ("HALF_MERIDIAN_M", "MAX_RANGE_KM", "WGS84", "geodesic_distance"),
-    "geo.outputs.zonefiles": ("write_zones",),
+    "geo.outputs.zonefiles": ("read_zones", "write_zones"),
     "geo.reference.places": (
         "Place",
         "Site",
@@ -124,9 +126,11 @@ __all__ = [
     "lookup_site",
     "lookup_system",
     "make_claim",
+    "make_survey",
     "parse_launch",
     "reach",
     "reach_dask",
+    "read_zones",
     "write_zones",
     "zones",
 ]
@@ -152,11 +156,11 @@ if TYPE_CHECKING:  # what type checkers and IDEs see; at run time __getattr__ im
     from geo.analysis.launch import LaunchPoint, LaunchRegion, parse_launch
     from geo.analysis.status import Status
     from geo.analysis.zones import Zone, zones
-    from geo.claims.model import load_claims, make_claim
+    from geo.claims.model import load_claims, make_claim, make_survey
     from geo.claims.verdicts import evaluate_claim
     from geo.geodesy.distance import LaunchArea, distances_to_points
     from geo.geodesy.ellipsoid import HALF_MERIDIAN_M, MAX_RANGE_KM, WGS84, geodesic_distance
-    from geo.outputs.zonefiles import write_zones
+    from geo.outputs.zonefiles import read_zones, write_zones
     from geo.reference.places import (
         Place,
         Site,

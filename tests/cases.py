@@ -33,7 +33,13 @@ ZONE_TOL_M = 10.0
 """Drawn zone boundaries against exact distances: the default ``tolerance_m``, the contract under test."""
 
 GEOMETRY_TOL_DEG = 1e-9
-"""Coordinates written and read back (GeoJSON, GeoPackage, KML keep them exactly; this absorbs a reader's rounding)."""
+"""Coordinates written and read back as doubles (GeoPackage, shapefile; GeoJSON at 17 decimals).
+
+Absorbs a reader's rounding."""
+
+AREA_TOL_KM2_PER_KM = ZONE_TOL_M / 1000.0
+"""A zone's area against an independent exact area: the drawn boundary is within ZONE_TOL_M of the true
+one, so the areas differ by at most the perimeter (km) times this (km)."""
 
 ON_GEODESIC_M = 1e-6
 """A densified point lies on its geodesic edge: s(a, p) + s(p, b) = s(a, b) to a micrometre."""
@@ -147,7 +153,22 @@ ZONE_CASES = {
     "wraps-to-far-side-19000km": (lambda: [KRICHEV], 18000, 19000),
     "tiny-1km": (lambda: [KRICHEV], 0, 1),
     "two-sites-far-apart": (lambda: [KRICHEV, LaunchPoint("Lisbon", -9.14, 38.72)], 700, 2000),
+    # Crosses the antimeridian and holds the North Pole in one zone (the issue's globe case); no dead zone.
+    "kamchatka-5500km-crosses-antimeridian-and-pole": (
+        lambda: [LaunchPoint("Petropavlovsk-Kamchatsky", 158.65, 53.02)], 0, 5500),
+    # Larger than a hemisphere: the whole Earth but a region round the antipode.
+    "krichev-19000km-larger-than-a-hemisphere": (lambda: [KRICHEV], 0, 19000),
 }
+
+
+@cache
+def case_zones(name: str) -> tuple:
+    """Return the zones (reach, dead zone, reachable) of a zone case, built once per test run."""
+    from geo.analysis.bands import RangeBand
+    from geo.analysis.zones import zones
+
+    make, lo, hi = ZONE_CASES[name]
+    return tuple(zones(make(), RangeBand(lo, hi)))
 
 
 def case_names() -> list[str]:

@@ -311,24 +311,35 @@ def test_markdown_and_table_report_the_numbers(capsys, tmp_path):
     path = _minimal_file(tmp_path / "m.toml", MINIMAL[:2])
     code, out, _ = run_check(capsys, str(path), "--format", "markdown")
     assert code == 0 and out.startswith("# Claim check")
-    assert "| kyiv-true | Kyiv | Belarus | too\\_close | too\\_close | holds | 86.8-654.6 |" in out
-    assert "holds while min\\_km &gt; 654.6 km" in out
+    assert "| kyiv-true | Kyiv | Belarus | too_close | too_close | holds | 86.8-654.6 |" in out
+    assert "holds while min_km > 654.6 km" in out
     code, out, _ = run_check(capsys, str(path))
     assert re.search(r"kyiv-true\s+Kyiv\s+Belarus\s+too_close\s+too_close\s+holds\s+86.8-654.6\s+45.4", out)
 
 
 def test_hostile_text_is_escaped_in_markdown(capsys, tmp_path):
+    import html as htmllib
+
+    from markdown_it import MarkdownIt
+
+    text = "<script>alert(1)</script> <img src=x onerror=alert(2)> | *b* [l](javascript:x) &amp; `c` _e_"
     path = tmp_path / "hostile.toml"
     path.write_text(
-        '[[claim]]\nid = "x"\ntext = "<script>alert(1)</script> <img src=x onerror=alert(2)> | *b*"\n'
-        'from = "Belarus"\nmax_km = 5000\nplace = "Warsaw"\nexpect = "reachable"\n',
+        f'[[claim]]\nid = "x"\ntext = "# {text}"\n'
+        'from = "Belarus"\nmax_km = 5000\nplace = "Warsaw"\nexpect = "too_far"\n',
         encoding="utf-8",
     )
     _, out, _ = run_check(capsys, str(path), "--format", "markdown")
-    assert "<script>" not in out and "<img" not in out
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in out
+    html = MarkdownIt("commonmark").enable("table").render(out)
+    # Rendered, the text reads as written: no tag, link, emphasis, code, heading or entity of its own.
+    paragraph = re.search(r"<p>(# .*alert\(1\).*)</p>", html).group(1)
+    assert htmllib.unescape(paragraph) == f"# {text}"
+    assert "<script" not in html and "<img" not in html and "<a " not in html and "<code>" not in html
+    # Our own markup stays markup: the failed verdict is bold, in the table and the details.
+    assert html.count("<strong>fails</strong>") == 2
+    assert "\\*\\*fails" not in out and "&gt;" not in out
     _, out, _ = run_check(capsys, str(path), "--format", "json")
-    assert json.loads(out)[0]["text"].startswith("<script>")  # JSON keeps the text as written
+    assert json.loads(out)[0]["text"].startswith("# <script>")  # JSON keeps the text as written
 
 
 def test_output_file_is_written_atomically_and_not_overwritten(capsys, tmp_path):

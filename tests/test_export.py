@@ -1,4 +1,4 @@
-"""Exports round-trip: reach tables (CSV, JSON, GeoJSON), claim verdicts (CSV, GeoJSON), zones (GeoJSON, GPKG, KML).
+"""Exports round-trip: reach tables (CSV, JSON, GeoJSON), claim verdicts (CSV, GeoJSON); zones are in test_zonefiles.py.
 
 Every test writes a file or text, reads it back (with georange's reader
 and, where one exists, an independent one: the csv module, GDAL through
@@ -9,31 +9,24 @@ export. Floats must come back bit for bit.
 from __future__ import annotations
 
 import csv
-import dataclasses
 import io
 import json
 import math
 from functools import cache
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pyogrio
 import pytest
-import shapely
 
 from geo.analysis.bands import RangeBand, reach_table
 from geo.analysis.launch import parse_launch
-from geo.analysis.zones import Zone, zones
 from geo.claims.model import load_claims
 from geo.claims.verdicts import evaluate
 from geo.errors import InputFileError
 from geo.inputs.targets import load_targets
 from geo.outputs import report
 from geo.outputs import tables as output
-from geo.outputs.zonefiles import read_zones, write_zones
-
-from cases import GEOMETRY_TOL_DEG
 
 # ---------------------------------------------------------------------------
 # Reach tables
@@ -84,6 +77,45 @@ def test_reach_table_round_trips_exactly(fmt, table, tmp_path):
     assert back["name"].tolist() == df["name"].tolist()
     assert back["status"].tolist() == df["status"].tolist()
     assert back["country"].tolist() == df["country"].tolist()
+
+
+@pytest.mark.parametrize("ext", [".shp", ".zip"])
+@pytest.mark.parametrize("table", TABLES)
+def test_reach_table_round_trips_through_a_shapefile(ext, table, tmp_path):
+    """Coordinates as doubles; numbers as dBASE decimals (15 places); text as UTF-8; names of at most 10 letters."""
+    from geo.outputs.stream import write_chunks
+
+    df = TABLES[table]()
+    path = tmp_path / f"reach{ext}"
+    assert write_chunks([df.iloc[:3], df.iloc[3:]], "shapefile", path) == len(df)  # two chunks, appended
+    back = output.read_reach(path)
+    assert list(back.columns) == list(df.columns)
+    for col in ("lat", "lon"):  # the points are doubles: every digit
+        assert np.array_equal(back[col].to_numpy(), df[col].to_numpy(dtype=float)), col
+    for col in ("min_km", "max_km", "margin_km"):
+        np.testing.assert_allclose(back[col].to_numpy(), df[col].to_numpy(dtype=float), rtol=1e-14, atol=1e-12)
+    assert back["population"].tolist() == df["population"].tolist()
+    for col in ("name", "country", "status", "via"):  # dBASE pads text with spaces: the ends are not kept
+        assert back[col].tolist() == [v.strip() for v in df[col]], col
+    source = f"/vsizip/{path}" if ext == ".zip" else path
+    assert all(len(f) <= 10 for f in pyogrio.read_info(source)["fields"])
+
+
+def test_shapefile_cuts_long_field_names_and_long_text_with_a_warning(tmp_path):
+    from geo.errors import GeoRangeWarning
+    from geo.outputs.shapefile import shapefile_names
+    from geo.outputs.stream import write_chunks
+
+    assert shapefile_names(["tolerance_m", "population_2015", "population_2020", "margin_km"]) == {
+        "tolerance_m": "tol_m", "population_2015": "populati_1", "population_2020": "populati_2",
+        "margin_km": "margin_km"}
+    df = capitals_table().head(3).assign(population_2015=1, population_2020=2, via="x" * 300)
+    with pytest.warns(GeoRangeWarning) as caught:
+        write_chunks([df], "shapefile", tmp_path / "r.shp")
+    messages = " ".join(str(w.message) for w in caught)
+    assert "population_2015 as populati_1" in messages and "cut to the shapefile's 254 bytes" in messages
+    back = output.read_reach(tmp_path / "r.shp")
+    assert back["via"].tolist() == ["x" * 254] * 3 and back["populati_2"].tolist() == [2] * 3
 
 
 def test_reach_tables_cover_every_status():
@@ -290,112 +322,3 @@ def test_claim_readers_refuse_malformed_input(verdicts):
         report.from_csv(text.replace(",true,", ",yes,", 1))
     with pytest.raises(InputFileError, match="feature 0: expected a Point"):
         report.from_geojson('{"type": "FeatureCollection", "features": [{"type": "Feature", "geometry": null}]}')
-
-
-# ---------------------------------------------------------------------------
-# Zones
-
-ZONE_CASES = {
-    "launch-area-belarus": ("BLR", 700, 5000),
-    # Crosses the antimeridian and encloses the North Pole; the dead zone is empty.
-    "crosses-antimeridian-encloses-pole": ("64.7,177.5", 0, 3000),
-    # Cut at the antimeridian into two parts on each side, around a dead zone cut likewise.
-    "crosses-antimeridian-fiji": ("-17.7,178.0", 300, 1000),
-}
-
-
-@cache
-def case_zones(name: str) -> tuple[Zone, ...]:
-    launch, lo, hi = ZONE_CASES[name]
-    return tuple(zones([parse_launch(launch)], RangeBand(lo, hi)))
-
-
-def assert_same_geometry(got, want, where: str) -> None:
-    assert got.geom_type == want.geom_type, where
-    assert got.is_empty == want.is_empty, where
-    if want.is_empty:
-        return
-    got_parts, want_parts = shapely.get_parts(got), shapely.get_parts(want)
-    assert len(got_parts) == len(want_parts), where
-    for g, w in zip(got_parts, want_parts, strict=True):
-        assert len(g.interiors) == len(w.interiors), where
-        # Same rings, same vertex order (so the same orientation), every vertex within the tolerance.
-        assert shapely.equals_exact(g, w, tolerance=GEOMETRY_TOL_DEG), where
-    assert shapely.symmetric_difference(got, want).area < 1e-12, where
-
-
-def test_zone_cases_are_hard():
-    kinds = {name: [z.geometry for z in case_zones(name)] for name in ZONE_CASES}
-    assert all(g.bounds[0] == -180.0 and g.bounds[2] == 180.0 for g in kinds["crosses-antimeridian-encloses-pole"][::2])
-    assert kinds["crosses-antimeridian-encloses-pole"][1].is_empty
-    assert [g.geom_type for g in kinds["crosses-antimeridian-fiji"]] == ["MultiPolygon"] * 3
-    assert len(kinds["launch-area-belarus"][2].interiors) == 1  # the reachable zone has the dead zone as a hole
-
-
-@pytest.mark.parametrize("ext", [".geojson", ".json", ".gpkg", ".kml"])
-@pytest.mark.parametrize("case", ZONE_CASES)
-def test_zones_round_trip(case, ext, tmp_path):
-    want = case_zones(case)
-    path = write_zones(want, tmp_path / f"zones{ext}")
-    got = read_zones(path)
-    assert len(got) == len(want)
-    for g, w in zip(got, want, strict=True):
-        where = f"{case}{ext} {w.role}"
-        assert g.properties() == w.properties(), where
-        assert all(type(v) is float for v in (g.min_km, g.max_km, g.tolerance_m)), where
-        assert_same_geometry(g.geometry, w.geometry, where)
-
-
-@pytest.mark.parametrize("ext", [".geojson", ".gpkg"])
-def test_zone_numbers_are_real_fields_even_for_integer_bands(ext, tmp_path):
-    zs = case_zones("launch-area-belarus")
-    assert isinstance(zs[0].min_km, int)  # RangeBand(700, 5000) keeps the ints it was given
-    path = write_zones(zs, tmp_path / f"zones{ext}")
-    info = pyogrio.read_info(path)
-    dtypes = dict(zip(info["fields"], info["dtypes"], strict=True))
-    assert dtypes["min_km"] == dtypes["max_km"] == dtypes["tolerance_m"] == "float64"
-
-
-@pytest.mark.parametrize("ext", [".geojson", ".gpkg", ".kml"])
-def test_zone_text_round_trips(ext, tmp_path):
-    label = 'Fiji & "Tonga" <b>, Zürich;\nsecond line'
-    want = [dataclasses.replace(z, launch=label) for z in case_zones("crosses-antimeridian-fiji")]
-    got = read_zones(write_zones(want, tmp_path / f"zones{ext}"))
-    assert [z.launch for z in got] == [label] * 3
-    assert [z.role for z in got] == ["reach", "dead_zone", "reachable"]
-
-
-def test_kml_coordinates_are_lon_lat(tmp_path):
-    import xml.etree.ElementTree as ET
-
-    want = case_zones("crosses-antimeridian-fiji")
-    path = write_zones(want, tmp_path / "zones.kml")
-    ns = {"k": "http://www.opengis.net/kml/2.2"}
-    marks = ET.parse(path).getroot().findall(".//k:Placemark", ns)
-    assert len(marks) == len(want)
-    for mark, zone in zip(marks, want, strict=True):
-        outers = mark.findall(".//k:outerBoundaryIs/k:LinearRing/k:coordinates", ns)
-        parts = shapely.get_parts(zone.geometry)
-        assert len(outers) == len(parts)
-        for text, part in zip(outers, parts, strict=True):
-            pairs = [tuple(map(float, p.split(","))) for p in (text.text or "").split()]
-            assert pairs == [tuple(xy) for xy in np.asarray(part.exterior.coords)[:, :2].tolist()]
-
-
-def test_read_zones_refuses_bad_files(tmp_path):
-    with pytest.raises(InputFileError, match="unknown zone format '.shp'"):
-        read_zones(tmp_path / "zones.shp")
-    with pytest.raises(InputFileError, match="no such file"):
-        read_zones(tmp_path / "zones.gpkg")
-    foreign = tmp_path / "foreign.geojson"
-    foreign.write_text(json.dumps({"type": "FeatureCollection", "features": [
-        {"type": "Feature", "properties": {"role": "reach"},
-         "geometry": {"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [1, 1], [0, 0]]]}}]}), encoding="utf-8")
-    with pytest.raises(InputFileError, match="missing zone fields min_km, max_km, launch, tolerance_m"):
-        read_zones(foreign)
-    bad_role = tmp_path / "bad_role.geojson"
-    doc = json.loads(Path(write_zones(case_zones("launch-area-belarus"), tmp_path / "ok.geojson")).read_text())
-    doc["features"][1]["properties"]["role"] = "kill_zone"
-    bad_role.write_text(json.dumps(doc), encoding="utf-8")
-    with pytest.raises(InputFileError, match="zone 2: role 'kill_zone'"):
-        read_zones(bad_role)

@@ -410,7 +410,7 @@ CATALOGUE = [
     Case("reach-read-only-directory", "reach --from BLR --max-km 100 -o {readonly}/r.csv", r"r\.csv: cannot write in"),
     Case("output-is-a-directory", "zone --from krichev --max-km 100 -o {adir.geojson} --overwrite",
          r"adir\.geojson: is a directory, expected a file name"),
-    Case("output-format-unknown", "zone --from krichev --max-km 100 -o {d}/z.shp", r"unknown output format '\.shp'"),
+    Case("output-format-unknown", "zone --from krichev --max-km 100 -o {d}/z.dxf", r"unknown output format '\.dxf'"),
     Case("map-wrong-suffix", "map {ok.toml} --png {d}/m.jpg", r"--png .*m\.jpg: expected a file name ending in \.png"),
     Case("map-nothing-to-write", "map {ok.toml}", r"nothing to write: give -o FILE\.html, --png FILE\.png"),
     Case("output-name-empty", "zone --from krichev --max-km 100 -o ''", r"(?i)output.*empty"),

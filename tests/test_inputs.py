@@ -132,7 +132,19 @@ def test_label_is_the_file_name_without_a_single_name(tmp_path) -> None:
                         feature(shapely.box(40, 50, 41, 51), name="b"))
     region = parse_launch(str(two))
     assert region.label == "two.json"
-    assert [p.name for p in region.parts] == ["two.json part 1", "two.json part 2"]
+    # Parts are named after the most populous gazetteer place inside them, found here by a plain box filter.
+    from geo.reference.places import load_gazetteer
+
+    g = load_gazetteer()
+    def biggest(x0, y0):  # noqa: E306
+        inside = g[(g.lon > x0) & (g.lon < x0 + 1) & (g.lat > y0) & (g.lat < y0 + 1)]
+        return inside.sort_values("population").iloc[-1]["name"]
+    assert biggest(30, 50) == "Kyiv"
+    assert [p.name for p in region.parts] == [f"two.json part 1 ({biggest(30, 50)})",
+                                             f"two.json part 2 ({biggest(40, 50)})"]
+    empty_sea = write_geojson(tmp_path / "sea.json", feature(shapely.box(-30, 30, -29, 31)),
+                              feature(shapely.box(-40, 30, -39, 31)))
+    assert [p.name for p in parse_launch(str(empty_sea)).parts] == ["sea.json part 1", "sea.json part 2"]
 
 
 def test_several_features_are_one_area_their_union(tmp_path) -> None:

@@ -67,11 +67,21 @@ class LaunchRegion:
 
     @cached_property
     def parts(self) -> tuple[LaunchArea, ...]:
-        """One prepared :class:`~geo.geodesy.distance.LaunchArea` per connected part."""
-        polys = self.geometry.geoms if isinstance(self.geometry, shapely.MultiPolygon) else [self.geometry]
-        many = len(polys) > 1
+        """One prepared :class:`~geo.geodesy.distance.LaunchArea` per connected part.
+
+        A part is named after the territory and, for people, the most
+        populous gazetteer place in it ("Russia part 2 (Kaliningrad)"); a
+        part without one keeps its number only.
+        """
+        polys = list(self.geometry.geoms) if isinstance(self.geometry, shapely.MultiPolygon) else [self.geometry]
+        if len(polys) == 1:
+            return (LaunchArea(polys[0], name=self.label),)
+        from geo.reference.places import largest_place_in
+
+        cities = largest_place_in(polys)
         return tuple(
-            LaunchArea(p, name=f"{self.label} part {i + 1}" if many else self.label) for i, p in enumerate(polys)
+            LaunchArea(p, name=f"{self.label} part {i + 1}" + (f" ({city})" if city else ""))
+            for i, (p, city) in enumerate(zip(polys, cities, strict=True))
         )
 
 

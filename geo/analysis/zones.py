@@ -42,7 +42,12 @@ Each zone is a sublevel set ``{g <= R}`` of an exact distance field ``g``
    viewers draw it); it is checked at a quarter, half and three quarters of
    its length with the exact field and split at a snapped midpoint until
    every check point is within ``tolerance_m / 2`` of the radius.
-4. **Map**: each closed curve is cut at the antimeridian and closed along
+4. **Fit for great circles**: points are added along each straight edge
+   (on it, so the lon/lat drawing does not change) until the geodesic
+   between consecutive points is within ``tolerance_m / 2`` of it, so the
+   edges read as geodesics (a globe, KML, GeographicLib's areas) are within
+   the tolerance too.
+5. **Map**: each closed curve is cut at the antimeridian and closed along
    the map edge where it circles a pole (:mod:`geo.geodesy.lonlat`), choosing the
    side from a point known to be outside.
 
@@ -58,6 +63,7 @@ and may be set down to 1 m.
 
 from __future__ import annotations
 
+import functools
 import logging
 import math
 from collections.abc import Sequence
@@ -74,6 +80,7 @@ from shapely.geometry.base import BaseGeometry
 from geo.analysis.bands import RangeBand
 from geo.analysis.launch import LaunchPoint, LaunchRegion, LaunchSource
 from geo.errors import InvalidRangeError
+from geo.geodesy.area import polygon_area_m2
 from geo.geodesy.densify import densify
 from geo.geodesy.distance import LaunchArea
 from geo.geodesy.ellipsoid import HALF_MERIDIAN_M, WGS84, antipode, geodesic_distance
@@ -173,7 +180,13 @@ class Zone:
     launch : str
         Description of the launch sources.
     tolerance_m : float
-        Largest distance of the drawn boundary from the true one.
+        Largest distance of the drawn boundary from the true one, with its
+        edges read as straight lines in lon/lat or as geodesics.
+    area_km2 : float
+        The zone's area on the ellipsoid: GeographicLib's exact area of its
+        polygons (edges read as geodesics), any size (see
+        :mod:`geo.geodesy.area`); within perimeter x ``tolerance_m`` of the
+        true zone's area. 0 for an empty zone.
     """
 
     role: str
@@ -183,14 +196,20 @@ class Zone:
     launch: str
     tolerance_m: float
 
+    @functools.cached_property
+    def area_km2(self) -> float:
+        """The zone's area in km² (see the class docstring)."""
+        return polygon_area_m2(self.geometry) / 1e6
+
     def properties(self) -> dict[str, object]:
-        """Return the GeoJSON feature properties."""
+        """Return the feature properties: the fields above but the geometry."""
         return {
             "role": self.role,
             "min_km": self.min_km,
             "max_km": self.max_km,
             "launch": self.launch,
             "tolerance_m": self.tolerance_m,
+            "area_km2": self.area_km2,
         }
 
 
@@ -490,7 +509,7 @@ class _Builder:
             region: BaseGeometry | None = None
             for k, (lon, lat) in enumerate(rings):
                 lon, lat = self._snap(lon, lat)
-                x, y = self._refine(lon, lat)
+                x, y = self._for_great_circles(*self._refine(lon, lat))
                 side = side_polygon(x, y, exclude)
                 region = side if k == 0 else polygonal(shapely.difference(region, side))
             if region is not None and not region.is_empty:
@@ -652,6 +671,18 @@ class _Builder:
             verified = np.insert(verified, split + 1, False)
             verified[split + np.arange(split.size)] = False
         return x, y
+
+
+    def _for_great_circles(self, x: FloatArray, y: FloatArray) -> tuple[FloatArray, FloatArray]:
+        """Add points along the refined edges (straight in lon/lat) until each great circle is within tol/2 of them.
+
+        The straight edges are within tol/2 of the boundary, so both readings
+        of every edge, straight in lon/lat (GeoJSON, shapely, QGIS) and
+        geodesic (a globe, GeographicLib's areas), are within the tolerance.
+        """
+        # An open path from the first vertex to its closing copy (360 degrees on for a curve round a pole).
+        dense = densify(np.column_stack([x, y]), tolerance_m=self.tol / 2.0, edges="lonlat", closed=False)
+        return dense[:, 0], dense[:, 1]
 
 
 def _field_shape(field: _Field) -> BaseGeometry:

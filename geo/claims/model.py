@@ -83,6 +83,7 @@ __all__ = [
     "claim_files",
     "load_claims",
     "make_claim",
+    "make_survey",
 ]
 
 log = logging.getLogger(__name__)
@@ -331,6 +332,38 @@ def make_claim(
         if value is not None:
             table[key] = value
     return _claim(Fields(table, f'claim "{id}"', ClaimFormatError), "<python>", id, Source())
+
+
+def make_survey(
+    *,
+    launch: str | Sequence[str],
+    places: str | Sequence[str] = "capitals",
+    min_km: float | None = None,
+    max_km: float | None = None,
+    system: str | None = None,
+    territories: str | Sequence[str] | None = None,
+    id: str = "survey",  # noqa: A002 - the survey field is called id
+    text: str = "",
+) -> Survey:
+    """Build one survey (statuses of a set of places, no verdict) from Python values, checked like a file's.
+
+    ``places`` is a place set (a preset such as ``capitals``, a group's
+    capitals such as ``nato-capitals``) or a list of place names.
+
+    Examples
+    --------
+    >>> s = make_survey(launch="Belarus", system="oreshnik", places=["Warsaw", "Berlin"])
+    >>> s.band.min_km, s.band.max_km, list(s.table["name"])
+    (700.0, 5000.0, ['Warsaw', 'Berlin'])
+    """
+    table: dict[str, Any] = {"id": id, "from": launch if isinstance(launch, str) else list(launch),
+                             "places": places if isinstance(places, str) else list(places)}
+    for key, value in (("min_km", min_km), ("max_km", max_km), ("system", system), ("text", text or None),
+                       ("territories", territories if territories is None or isinstance(territories, str)
+                        else list(territories))):
+        if value is not None:
+            table[key] = value
+    return _survey(Fields(table, f'survey "{id}"', ClaimFormatError), "<python>", id, Source())
 
 
 # ---------------------------------------------------------------------------

@@ -27,6 +27,40 @@ EXIT_FAILED = 1
 EXIT_USAGE = options.EXIT_USAGE
 
 
+_ADHOC_FROM = ("launch source, as for reach: with the range options, adds a survey of --places from it "
+               "(repeat for 'from any of these')")
+
+
+def _adhoc_places() -> options.Parser:
+    p = options.Parser(add_help=False)
+    p.add_argument("--places", default=None, metavar="SET",
+                   help="places of the --from survey: a set (capitals, european-capitals, nato-capitals, ...) or "
+                        "names separated by ';' (default: capitals)")
+    return p
+
+
+def _claims(args: argparse.Namespace, parser: argparse.ArgumentParser):  # type: ignore[no-untyped-def]
+    """Load the claim files and add the survey the launch and range options ask for (check, map)."""
+    from geo.claims.model import ClaimFile, load_claims, make_survey
+
+    if not args.paths and not args.launch:
+        parser.error("give claim files (PATH), or --from with --max-km or --system")
+    if not args.launch and (options.band_given(args) or args.places is not None):
+        parser.error("--min-km, --max-km, --system and --places describe a --from survey: give --from too")
+    loaded = load_claims(args.paths) if args.paths else ClaimFile((), ())
+    if not args.launch:
+        return loaded
+    options.check_band(args, parser)
+    from geo.reference.groups import place_set_names
+
+    places = args.places or "capitals"
+    names = places if places in place_set_names() else [n.strip() for n in places.split(";") if n.strip()]
+    survey = make_survey(launch=list(args.launch), places=names, min_km=args.min_km, max_km=args.max_km,
+                         system=args.system, id="command-line",
+                         text=f"Places from {' or '.join(args.launch)} (command line)")
+    return ClaimFile(loaded.claims, (*loaded.surveys, survey), loaded.titles)
+
+
 def _build_parser() -> argparse.ArgumentParser:
     parser = options.Parser(
         prog="georange",
@@ -40,9 +74,8 @@ def _build_parser() -> argparse.ArgumentParser:
     reach = sub.add_parser(
         "reach",
         parents=[
-            options.launch("launch source: a country (ISO alpha-3 or name), a site name, LAT,LON, or a file of "
-                           "polygons; repeat for 'from any of these'"),
-            options.band(system=True),
+            options.launch(),
+            options.band(),
             options.output("FILE", "write to FILE (atomically) instead of stdout"),
             common,
         ],
@@ -59,8 +92,9 @@ def _build_parser() -> argparse.ArgumentParser:
         help="a preset (capitals, european-capitals, cities) or a file of points: CSV (name, lat, lon), "
              "GeoParquet or Parquet (lon, lat), GeoPackage or GeoJSON (default: capitals)",
     )
-    reach.add_argument("--format", choices=("table", "json", "csv", "geojson"), default="table",
-                       help="output format; json, csv and geojson are written chunk by chunk, for inputs of any size")
+    reach.add_argument("--format", choices=("table", "json", "csv", "geojson", "shapefile"), default="table",
+                       help="output format; json, csv, geojson and shapefile (-o FILE.shp or FILE.zip) are written "
+                            "chunk by chunk, for inputs of any size")
     reach.add_argument("--status-only", action="store_true",
                        help="only the (exact) status, no distances: much faster for large inputs")
     reach.add_argument("--summary", action="store_true",
@@ -79,32 +113,39 @@ def _build_parser() -> argparse.ArgumentParser:
     zone = sub.add_parser(
         "zone",
         parents=[
-            options.launch("launch source, as for reach; repeat for 'from any of these'"),
-            options.band(system=False),
-            options.output("FILE", "output file: .geojson (or .json), .gpkg or .kml", required=True),
+            options.launch(),
+            options.band(),
+            options.output("FILE", "output file: .geojson (or .json), .gpkg, .kml, .shp or .zip (a zipped "
+                           "shapefile)", required=True),
             common,
         ],
-        help="write the reach, dead zone and reachable zone as GeoJSON, GeoPackage or KML",
+        help="write the reach, dead zone and reachable zone as GeoJSON, GeoPackage, KML or Shapefile",
         description=(
             "Write three zones for a range band: reach (within max-km of some launch point), dead_zone "
-            "(within min-km of every launch point) and reachable (some launch point within [min-km, max-km]). "
-            "Exact on the WGS84 ellipsoid; split at the antimeridian, pole caps closed (RFC 7946)."
+            "(within min-km of every launch point) and reachable (some launch point within [min-km, max-km]), "
+            "each with its exact area (area_km2). Exact on the WGS84 ellipsoid. GeoJSON, GeoPackage and "
+            "Shapefile: lon/lat split at the antimeridian, pole caps closed (RFC 7946); KML: for a globe, "
+            "edges fit for great circles. An empty zone is a feature without geometry."
         ),
     )
     zone.add_argument("--tolerance-m", type=options.metres, default=10.0,
                       help="largest distance of drawn boundaries from the true ones, in m (default 10, at least 1)")
+    zone.add_argument("--precision", type=options.positive_int, default=7, metavar="DECIMALS",
+                      help="decimals of GeoJSON coordinates (default 7, about 1 cm; 17 keeps every digit)")
     zone.set_defaults(func=_cmd_zone, parser=zone)
 
     check = sub.add_parser(
         "check",
-        parents=[options.output("FILE", "write the report to FILE instead of stdout"), common],
+        parents=[options.launch(required=False, help_text=_ADHOC_FROM), options.band(), _adhoc_places(),
+                 options.output("FILE", "write the report to FILE instead of stdout"), common],
         help="check claim files: verdicts, margins, critical values, robustness, coverage",
         description=(
             "Evaluate every [[claim]] and [[survey]] of the claim files (TOML; a directory means its *.toml "
-            "files). Exit 0 if every claim holds, 1 if any fails, 2 on bad input (no report is written then)."
+            "files), and a survey of --places from --from with the range options if given. Exit 0 if every "
+            "claim holds, 1 if any fails, 2 on bad input (no report is written then)."
         ),
     )
-    check.add_argument("paths", nargs="+", metavar="PATH", help="claim file or directory of claim files")
+    check.add_argument("paths", nargs="*", metavar="PATH", help="claim file or directory of claim files")
     check.add_argument("--format", choices=("table", "json", "markdown", "csv", "geojson"), default="table",
                        help="report format (csv and geojson: one row or point feature per claim and survey place)")
     check.add_argument("--no-coverage", action="store_true",
@@ -115,7 +156,8 @@ def _build_parser() -> argparse.ArgumentParser:
 
     draw = sub.add_parser(
         "map",
-        parents=[options.output("FILE.html", "write the interactive map (HTML)"), common],
+        parents=[options.launch(required=False, help_text=_ADHOC_FROM), options.band(), _adhoc_places(),
+                 options.output("FILE.html", "write the interactive map (HTML)"), common],
         help="draw claim files as an interactive HTML map and/or a static PNG or SVG figure",
         description=(
             "Draw the claims and surveys of the claim files: the reachable zone, dead zone and outer limit of "
@@ -124,7 +166,7 @@ def _build_parser() -> argparse.ArgumentParser:
             "(Leaflet embedded) and is byte-identical for the same inputs."
         ),
     )
-    draw.add_argument("paths", nargs="+", metavar="PATH", help="claim file or directory of claim files")
+    draw.add_argument("paths", nargs="*", metavar="PATH", help="claim file or directory of claim files")
     draw.add_argument("--png", metavar="FILE.png", help="write a static figure (PNG, 200 dpi, A4 width)")
     draw.add_argument("--svg", metavar="FILE.svg", help="write a static figure (SVG)")
     draw.add_argument("--title", default="", help="map title (default: the claim files' titles)")
@@ -150,8 +192,9 @@ def _cmd_reach(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
     from geo.outputs.atomic import check_writable, write_text
     from geo.outputs.stream import write_chunks
 
-    if args.max_km is None and not args.system:
-        parser.error("--max-km is required (or give --system)")
+    options.check_band(args, parser)
+    if args.format == "shapefile" and not (args.output or "").lower().endswith((".shp", ".zip")):
+        parser.error("--format shapefile needs -o FILE.shp or -o FILE.zip (a zipped shapefile)")
     if args.output:
         check_writable(args.output, overwrite=args.overwrite)  # fail before the work, not after
     # iter_reach checks the band and the launch now, before the places are counted or read; the
@@ -194,27 +237,28 @@ def _summary_text(sources, band) -> str:  # type: ignore[no-untyped-def]
 
 
 def _cmd_zone(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
-    from geo.analysis.api import as_sources
-    from geo.analysis.bands import RangeBand
+    from geo.analysis.api import as_sources, resolve_band
     from geo.analysis.zones import zones
     from geo.outputs.zonefiles import check_output, write_zones
 
+    options.check_band(args, parser)
+    if not 1 <= args.precision <= 17:
+        parser.error(f"--precision {args.precision}: expected 1 to 17 decimals")
     check_output(args.output, overwrite=args.overwrite)  # fail before the work, not after
-    band = RangeBand(args.min_km, args.max_km, where="range")
+    band = resolve_band(args.min_km, args.max_km, args.system)
     result = zones(as_sources(list(args.launch)), band, tolerance_m=args.tolerance_m)
-    write_zones(result, args.output, overwrite=args.overwrite)
+    write_zones(result, args.output, overwrite=args.overwrite, precision=args.precision)
     return EXIT_OK
 
 
 def _cmd_check(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
-    from geo.claims.model import load_claims
     from geo.claims.verdicts import evaluate
     from geo.outputs import report
     from geo.outputs.atomic import check_writable, write_text
 
     if args.output:
         check_writable(args.output, overwrite=args.overwrite)
-    loaded = load_claims(args.paths)  # every file checked before any work or output
+    loaded = _claims(args, parser)  # every file checked before any work or output
     claims, surveys = evaluate(loaded.claims, loaded.surveys, coverage=not args.no_coverage,
                                population=not args.no_population)
     render = {"json": report.to_json, "markdown": report.to_markdown, "table": report.to_table,
@@ -230,7 +274,6 @@ def _cmd_check(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
 
 
 def _cmd_map(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
-    from geo.claims.model import load_claims
     from geo.outputs.atomic import check_writable
     from geo.outputs.mapcontent import map_content
     from geo.outputs.webmap import claim_map, save_map
@@ -245,7 +288,7 @@ def _cmd_map(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     for path, _, _ in outputs:
         if path:
             check_writable(path, overwrite=args.overwrite)  # fail before the work, not after
-    content = map_content(load_claims(args.paths), title=args.title)
+    content = map_content(_claims(args, parser), title=args.title)
     if args.output:
         save_map(claim_map(content, online_tiles=args.online_tiles), args.output, overwrite=args.overwrite)
     for path in (args.png, args.svg):

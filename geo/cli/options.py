@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable
 from typing import NoReturn
 
-__all__ = ["EXIT_USAGE", "Parser", "band", "common", "launch", "output", "positive_int"]
+__all__ = ["EXIT_USAGE", "Parser", "band", "band_given", "check_band", "common", "launch", "output", "positive_int"]
 
 EXIT_USAGE = 2
 
@@ -71,26 +71,38 @@ def common() -> Parser:
     return p
 
 
-def launch(help_text: str) -> Parser:
-    """``--from``, repeatable."""
+LAUNCH_HELP = ("launch source: a country (ISO alpha-3 or name), a site name, LAT,LON, or a file of polygons; "
+               "repeat for 'from any of these'")
+
+
+def launch(*, required: bool = True, help_text: str = LAUNCH_HELP) -> Parser:
+    """``--from``, repeatable: the same on every subcommand."""
     p = Parser(add_help=False)
-    p.add_argument("--from", dest="launch", action="append", required=True, metavar="SOURCE", help=help_text)
+    p.add_argument("--from", dest="launch", action="append", required=required, metavar="SOURCE", help=help_text)
     return p
 
 
-def band(*, system: bool) -> Parser:
-    """``--min-km`` and ``--max-km`` (and ``--system``, whose figures fill the bounds not given)."""
+def band() -> Parser:
+    """``--min-km``, ``--max-km`` and ``--system`` (whose figures fill the bounds not given): the same everywhere."""
     p = Parser(add_help=False)
-    if system:
-        p.add_argument("--min-km", type=km, default=None, help="minimum range in km (default 0, or the system's)")
-        p.add_argument("--max-km", type=km, default=None,
-                       help="maximum range in km (at most 20,004; required unless --system is given)")
-        p.add_argument("--system", metavar="NAME",
-                       help="a weapon system of data/systems.toml (e.g. oreshnik): its published range figures")
-    else:
-        p.add_argument("--min-km", type=km, default=0.0, help="minimum range in km (default 0)")
-        p.add_argument("--max-km", type=km, required=True, help="maximum range in km (at most 20,004)")
+    g = p.add_argument_group("range")
+    g.add_argument("--min-km", type=km, default=None, help="minimum range in km (default 0, or the system's)")
+    g.add_argument("--max-km", type=km, default=None,
+                   help="maximum range in km (at most 20,004; required unless --system is given)")
+    g.add_argument("--system", metavar="NAME",
+                   help="a weapon system of data/systems.toml (e.g. oreshnik): its published range figures")
     return p
+
+
+def band_given(args: argparse.Namespace) -> bool:
+    """Whether any of the range options was given."""
+    return any(v is not None for v in (args.min_km, args.max_km, args.system))
+
+
+def check_band(args: argparse.Namespace, parser: argparse.ArgumentParser) -> None:
+    """Refuse a band without a maximum (usage error, before any work)."""
+    if args.max_km is None and not args.system:
+        parser.error("--max-km is required (or give --system)")
 
 
 def output(metavar: str, help_text: str, *, required: bool = False) -> Parser:

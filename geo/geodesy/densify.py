@@ -57,9 +57,14 @@ def split_edges(
 
 
 def densify(
-    xy: FloatArray, *, tolerance_m: float | None = None, spacing_m: float | None = None, closed: bool = True
+    xy: FloatArray,
+    *,
+    tolerance_m: float | None = None,
+    spacing_m: float | None = None,
+    closed: bool = True,
+    edges: str = "geodesic",
 ) -> FloatArray:
-    """Insert points along the geodesic edges of a ring or path.
+    """Insert points along the edges of a ring or path: geodesic edges by default, or straight lon/lat ones.
 
     Parameters
     ----------
@@ -75,6 +80,13 @@ def densify(
         Cut each edge into pieces of at most this length, in metres.
     closed : bool, default True
         Whether ``xy`` is a ring.
+    edges : {"geodesic", "lonlat"}, default "geodesic"
+        What the given edges are. ``"lonlat"``: each edge is the straight
+        segment in (unwrapped) longitude/latitude, as GeoJSON draws it; new
+        points go along it, and ``tolerance_m`` bounds how far the geodesic
+        between consecutive points strays from it (for clients that draw
+        great circles, such as a globe showing KML). ``spacing_m`` then
+        counts the geodesic length between the edge's ends.
 
     Returns
     -------
@@ -88,8 +100,12 @@ def densify(
     may return -180 for +180), so a ring split at the antimeridian stays on
     its side.
     """
+    if edges not in ("geodesic", "lonlat"):
+        raise ValueError(f"edges={edges!r}; expected 'geodesic' or 'lonlat'")
     if len(xy) < 2:
         return xy
+    if edges == "lonlat":
+        return _densify_lonlat(xy, tolerance_m, spacing_m, closed)
     lon1, lat1 = xy[:, 0], xy[:, 1]
     lon2, lat2 = (np.roll(lon1, -1), np.roll(lat1, -1)) if closed else (lon1[1:], lat1[1:])
     if not closed:
@@ -116,3 +132,43 @@ def densify(
     lon = np.where(np.abs(np.abs(lon) - 180.0) < 1e-9, np.sign(lon1[edge] + lon2[edge] + 1e-300) * 180.0, lon)
     out = np.column_stack([lon, lat])
     return out if closed else np.vstack([out, xy[-1:]])
+
+
+def _densify_lonlat(xy: FloatArray, tolerance_m: float | None, spacing_m: float | None, closed: bool) -> FloatArray:
+    """:func:`densify` for straight lon/lat edges: points along the segment, checked against the geodesic."""
+    lon1, lat1 = xy[:, 0], xy[:, 1]
+    lon2, lat2 = (np.roll(lon1, -1), np.roll(lat1, -1)) if closed else (lon1[1:], lat1[1:])
+    if not closed:
+        lon1, lat1 = lon1[:-1], lat1[:-1]
+    pieces = np.ones(len(lon1), dtype=np.intp)
+    if spacing_m is not None:
+        pieces = np.maximum(1, np.ceil(geodesic_distance(lon1, lat1, lon2, lat2) / spacing_m)).astype(np.intp)
+    if tolerance_m is not None:
+        for _ in range(_ROUNDS):
+            # How far the geodesic between a piece's ends passes from the
+            # segment's own middle, for the first, middle and last piece (the
+            # stray changes with latitude along the edge).
+            dev = np.zeros(len(lon1))
+            for k in (np.zeros_like(pieces), pieces // 2, pieces - 1):
+                a, b = k / pieces, (k + 1) / pieces
+                xa, ya = lon1 + (lon2 - lon1) * a, lat1 + (lat2 - lat1) * a
+                xb, yb = lon1 + (lon2 - lon1) * b, lat1 + (lat2 - lat1) * b
+                mx, my = _geodesic_middle(xa, ya, xb, yb)
+                dev = np.maximum(dev, geodesic_distance(mx, my, (xa + xb) / 2.0, (ya + yb) / 2.0))
+            need = dev > tolerance_m
+            if not need.any():
+                break
+            pieces[need] = np.ceil(pieces[need] * np.sqrt(dev[need] / tolerance_m) * 1.05).astype(np.intp)
+    edge = np.repeat(np.arange(len(pieces)), pieces)
+    t = (np.arange(len(edge)) - np.repeat(np.cumsum(pieces) - pieces, pieces)) / pieces[edge]
+    out = np.column_stack([lon1[edge] + (lon2 - lon1)[edge] * t, lat1[edge] + (lat2 - lat1)[edge] * t])
+    return out if closed else np.vstack([out, xy[-1:]])
+
+
+def _geodesic_middle(
+    lon1: FloatArray, lat1: FloatArray, lon2: FloatArray, lat2: FloatArray
+) -> tuple[FloatArray, FloatArray]:
+    """Return the middle of the geodesic between two points (either end if they coincide)."""
+    azi, _, length = WGS84.inv(lon1, lat1, lon2, lat2)
+    lon, lat, _ = WGS84.fwd(lon1, lat1, azi, np.asarray(length) / 2.0)
+    return np.asarray(lon), np.asarray(lat)

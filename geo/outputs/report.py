@@ -91,6 +91,7 @@ import csv
 import io
 import json
 import math
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -503,12 +504,26 @@ def _survey_lines(result: SurveyResult) -> list[str]:
     return lines
 
 
-def _md(text: str) -> str:
-    """Escape text for a Markdown table cell or paragraph."""
-    out = text.replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;")
-    for ch in "*_`[]#":
-        out = out.replace(ch, "\\" + ch)
-    return " ".join(out.split())
+# What CommonMark would read as markup inside a line: backslash, code, emphasis, links, HTML and autolinks, table
+# cells; an underscore only where it can open or close emphasis (not inside a word such as too_close); an
+# ampersand only where it would start an entity (&amp; &#62;).
+_MD_INLINE = re.compile(r"[\\`*\[\]<|]|(?<![0-9A-Za-z])_|_(?![0-9A-Za-z])|&(?=#?[0-9A-Za-z]+;)")
+# What would start a block at the beginning of a paragraph: a heading, quote, list item, rule or setext line.
+_MD_BLOCK = re.compile(r"^(?:[#>+=~-]|\d+(?=[.)]))")
+
+
+def _md(text: str, *, block: bool = False) -> str:
+    """Escape text for a Markdown table cell or line (``block``: for the start of a paragraph), on one line.
+
+    Only what Markdown would read as markup is escaped, with backslashes, so
+    the raw report stays readable and any renderer shows the text as written.
+    """
+    out = _MD_INLINE.sub(lambda m: "\\" + m.group(0), " ".join(text.split()))
+    if block:
+        m = _MD_BLOCK.match(out)
+        if m:
+            out = out[: m.end()] + "\\" + out[m.end():] if m.group(0)[0].isdigit() else "\\" + out
+    return out
 
 
 def to_markdown(claims: Sequence[ClaimResult], surveys: Sequence[SurveyResult] = ()) -> str:
@@ -522,14 +537,15 @@ def to_markdown(claims: Sequence[ClaimResult], surveys: Sequence[SurveyResult] =
             c = r.claim
             for label, v in [(c.launch.label, r.verdict)] + [(v.scenario.label, v) for v in r.scenarios]:
                 cells = _cells(v)
-                cells[1] = "holds" if v.holds else "**fails**"
-                lines.append("| " + " | ".join(_md(x) for x in [c.id, c.place.name, label, c.expect, *cells]) + " |")
+                row = [_md(x) for x in [c.id, c.place.name, label, c.expect, *cells]]
+                row[5] = "holds" if v.holds else "**fails**"  # markup of our own, not text to escape
+                lines.append("| " + " | ".join(row) + " |")
         lines.append("")
         for r in claims:
             c, v = r.claim, r.verdict
             lines += [f"## {_md(c.id)}", ""]
             if c.text:
-                lines += [_md(c.text), ""]
+                lines += [_md(c.text, block=True), ""]
             if c.source.cite():
                 lines += [f"Source: {_md(c.source.cite())}", ""]
             figures = f"min {c.min_km.describe()}, max {c.max_km.describe()}"
@@ -558,7 +574,7 @@ def to_markdown(claims: Sequence[ClaimResult], surveys: Sequence[SurveyResult] =
     for s in surveys:
         lines += [f"## Survey {_md(s.survey.id)}", ""]
         if s.survey.text:
-            lines += [_md(s.survey.text), ""]
+            lines += [_md(s.survey.text, block=True), ""]
         if s.survey.source.cite():
             lines += [f"Source: {_md(s.survey.source.cite())}", ""]
         lines += [f"- {_md(x.strip())}" for x in _survey_lines(s)[1:]] + [""]

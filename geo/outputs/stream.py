@@ -39,7 +39,8 @@ class ChunkWriter:
     fh : text file
         Where to write (stdout or a temporary file renamed into place later).
     fmt : str
-        ``csv``, ``json`` or ``geojson``.
+        ``csv``, ``json``, ``geojson``, or ``shapefile`` (to a ``.shp`` or
+        ``.zip`` path only; see :mod:`geo.outputs.shapefile`).
 
     Examples
     --------
@@ -96,14 +97,15 @@ class ChunkWriter:
 def write_chunks(
     chunks: Iterable[pd.DataFrame], fmt: str, out: str | Path | TextIO, *, overwrite: bool = False
 ) -> int:
-    """Write result chunks as one CSV, JSON or GeoJSON document; return the number of rows.
+    """Write result chunks as one CSV, JSON or GeoJSON document, or a shapefile; return the number of rows.
 
     Parameters
     ----------
     chunks : iterable of pandas.DataFrame
         E.g. :func:`geo.analysis.api.iter_reach`; consumed once.
     fmt : str
-        ``csv``, ``json`` or ``geojson``.
+        ``csv``, ``json``, ``geojson``, or ``shapefile`` (to a ``.shp`` or
+        ``.zip`` path only; see :mod:`geo.outputs.shapefile`).
     out : path or text stream
         A path is written atomically (:func:`~geo.outputs.atomic.atomic_path`);
         a stream (e.g. ``sys.stdout``) gets the document only once every chunk
@@ -112,6 +114,12 @@ def write_chunks(
     overwrite : bool, default False
         Replace an existing file.
     """
+    if fmt == "shapefile":
+        from geo.outputs.shapefile import write_shapefile
+
+        if not isinstance(out, str | Path):
+            raise OutputError("a shapefile is written to a file (.shp or .zip), not a stream")
+        return write_shapefile((output.to_points(c) for c in chunks), out, overwrite=overwrite)
     if isinstance(out, str | Path):
         with atomic_path(out, overwrite=overwrite) as tmp, tmp.open("w", encoding="utf-8", newline="") as fh:
             return _write_all(chunks, fmt, fh)

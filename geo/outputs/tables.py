@@ -43,11 +43,13 @@ __all__ = [
     "from_csv",
     "from_geojson",
     "from_json",
+    "from_shapefile",
     "point_features",
     "read_reach",
     "to_csv",
     "to_geojson",
     "to_json",
+    "to_points",
     "to_status_table",
     "to_table",
 ]
@@ -59,7 +61,7 @@ TEXT_COLUMNS = ("name", "country", "status", "via")
 
 _TABLE = (("name", "place"), ("country", "country"), ("min_km", "min km"), ("max_km", "max km"),
           ("status", "status"), ("margin_km", "margin km"), ("via", "from"))
-_READERS = {".csv": "csv", ".json": "json", ".geojson": "geojson"}
+_READERS = {".csv": "csv", ".json": "json", ".geojson": "geojson", ".shp": "shapefile", ".zip": "shapefile"}
 # The dtype pandas gives a column of Python strings ("str" in pandas 3, object before), as in the tables written.
 _TEXT_DTYPE = pd.Series(["text"]).dtype
 
@@ -126,6 +128,50 @@ def to_geojson(df: pd.DataFrame) -> str:
         features.append(json.dumps(feature, ensure_ascii=False, allow_nan=False))
     body = ",\n".join(features)
     return '{"type": "FeatureCollection", "features": [\n' + body + ("\n" if features else "") + "]}\n"
+
+
+def to_points(df: pd.DataFrame):  # type: ignore[no-untyped-def]
+    """Return the table as a GeoDataFrame of points in EPSG:4326 (``lat``/``lon`` become the geometry).
+
+    A row without finite coordinates gets no geometry; the other columns
+    stay as they are (for :mod:`geo.outputs.shapefile`).
+    """
+    import geopandas
+
+    lon = pd.to_numeric(df["lon"], errors="coerce").to_numpy(dtype=float)
+    lat = pd.to_numeric(df["lat"], errors="coerce").to_numpy(dtype=float)
+    located = np.isfinite(lon) & np.isfinite(lat)
+    geometry = geopandas.points_from_xy(np.where(located, lon, 0.0), np.where(located, lat, 0.0))
+    geometry[~located] = None
+    return geopandas.GeoDataFrame(df.drop(columns=["lat", "lon"]).reset_index(drop=True), geometry=geometry,
+                                  crs="EPSG:4326")
+
+
+def from_shapefile(path: str | Path) -> pd.DataFrame:
+    """Return the reach table written as a shapefile (``.shp`` or ``.zip``), ``lat``/``lon`` from the points.
+
+    Field names come back as georange's (``margin_km`` and the rest fit 10
+    characters; a cut passthrough name stays cut). Text comes back as
+    text, numbers as numbers, missing values as NaN or ``""``.
+    """
+    from geo.outputs.shapefile import read_shapefile_frame
+
+    frame = read_shapefile_frame(path)
+    geometry = frame.geometry
+    located = geometry.notna() & ~geometry.is_empty
+    table = pd.DataFrame(frame.drop(columns=frame.geometry.name))
+    lon = np.full(len(table), np.nan)
+    lat = np.full(len(table), np.nan)
+    lon[located.to_numpy()] = geometry[located].x.to_numpy()
+    lat[located.to_numpy()] = geometry[located].y.to_numpy()
+    cols = list(table.columns)
+    at = max((cols.index(c) + 1 for c in ("name", "country") if c in cols), default=0)
+    table.insert(at, "lat", lat)
+    table.insert(at + 1, "lon", lon)
+    for c in TEXT_COLUMNS:
+        if c in table.columns:
+            table[c] = table[c].fillna("").astype(str)
+    return table
 
 
 def to_table(df: pd.DataFrame, title: str = "") -> str:
@@ -354,13 +400,13 @@ def from_geojson(text: str, *, where: str = "GeoJSON") -> pd.DataFrame:
 
 
 def read_reach(path: str | Path, fmt: str | None = None) -> pd.DataFrame:
-    """Read a reach table written as CSV, JSON or GeoJSON.
+    """Read a reach table written as CSV, JSON, GeoJSON or a shapefile.
 
     Parameters
     ----------
     path : str or Path
-    fmt : {"csv", "json", "geojson"}, optional
-        Default: from the extension (``.csv``, ``.json``, ``.geojson``).
+    fmt : {"csv", "json", "geojson", "shapefile"}, optional
+        Default: from the extension (``.csv``, ``.json``, ``.geojson``, ``.shp``, ``.zip``).
 
     Raises
     ------
@@ -371,9 +417,13 @@ def read_reach(path: str | Path, fmt: str | None = None) -> pd.DataFrame:
     p = Path(path)
     kind = fmt or _READERS.get(p.suffix.lower())
     readers = {"csv": from_csv, "json": from_json, "geojson": from_geojson}
-    if kind not in readers:
+    if kind not in (*readers, "shapefile"):
         raise InputFileError(f"{p}: unknown format {fmt or p.suffix or '(no extension)'!r}; "
-                             f"expected one of {', '.join(readers)}")
+                             f"expected one of {', '.join(readers)}, shapefile")
+    if kind == "shapefile":
+        if not p.is_file():
+            raise InputFileError(f"{p}: no such file")
+        return from_shapefile(p)
     try:
         text = p.read_text(encoding="utf-8")
     except FileNotFoundError:

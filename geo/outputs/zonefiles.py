@@ -1,15 +1,39 @@
-"""Write zones to files: GeoJSON (RFC 7946), GeoPackage and KML, atomically; read them back.
+"""Write zones to files that GIS clients read right: GeoJSON, GeoPackage, KML and Shapefile; read them back.
 
-Every writer builds the whole file through :func:`geo.outputs.atomic.atomic_path`,
-so an interrupted run leaves either the old file or the new one, never a part.
+Every zone is one feature with the fields ``role``, ``min_km``, ``max_km``,
+``launch``, ``tolerance_m`` and ``area_km2`` (numbers always as reals), in
+the order reach, dead zone, reachable.
 
-Every format keeps the coordinates exactly (GeoJSON and KML write each
-double in its shortest round-trip form; GeoPackage stores doubles) and the
-properties of :meth:`geo.analysis.zones.Zone.properties` with ``min_km``, ``max_km``
-and ``tolerance_m`` always written as floats. :func:`read_zones` reads any
-of them back through GDAL (pyogrio). An empty zone is a null geometry in
-GeoJSON, an empty MultiPolygon in GeoPackage and an empty MultiGeometry in
-KML.
+- **GeoJSON** (RFC 7946): lon/lat cut at the antimeridian, pole caps closed
+  along the map edge, exterior rings counter-clockwise; coordinates rounded
+  to ``precision`` decimals (default 7, about 1 cm; up to 17 keeps every
+  double).
+- **GeoPackage** 1.3 (``PRAGMA user_version`` 10300), layer ``zones``,
+  MultiPolygon in EPSG:4326 with an R-tree spatial index and its triggers
+  (the 1.2/1.3 kind, which GDAL 3.6 and QGIS 3.22 read without a warning);
+  coordinates as doubles.
+- **KML** 2.2 for a globe: see :mod:`geo.outputs.kml` (no antimeridian
+  cut, edges densified for great circles, typed fields).
+- **Shapefile** (``.shp`` with its sidecars, or a zipped one ``.zip``):
+  see :mod:`geo.outputs.shapefile` (``tolerance_m`` is the field ``tol_m``).
+
+An **empty zone** (no dead zone when ``min_km`` is 0) is, in every format,
+a feature with no geometry (GeoJSON ``null``, a NULL GeoPackage geometry,
+a placemark without geometry, a null shape) and ``area_km2`` 0.
+
+**Area.** ``area_km2`` is the zone's area on the WGS84 ellipsoid, exact for
+its polygons (:mod:`geo.geodesy.area`). Read it rather than measuring the
+polygons again: for a zone larger than a hemisphere (a 19,000 km zone is
+the whole Earth but a small region round the antipodes), ring-based area
+tools (QGIS's ellipsoidal measure, pyproj's ``geometry_area_perimeter``,
+S2) cannot tell the ring's two sides apart and report the small side or a
+negative number. To measure such a zone yourself, take the Earth's area
+(510,065,621.7 km²) minus the area of its complement.
+
+Every writer builds the whole file through :func:`geo.outputs.atomic.atomic_path`
+(a plain shapefile: each of its files), so an interrupted run leaves the
+old file or the new one, never a part. :func:`read_zones` reads any of
+them back through GDAL (pyogrio).
 """
 
 from __future__ import annotations
@@ -18,31 +42,34 @@ import json
 import math
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from xml.sax.saxutils import escape
 
 import numpy as np
 import shapely
 from shapely.geometry.base import BaseGeometry
 
 from geo.analysis.zones import ROLES, Zone
-from geo.errors import InputFileError
+from geo.errors import InputFileError, OutputError
+from geo.geodesy.lonlat import orient
 from geo.outputs.atomic import atomic_path, check_writable, output_format
 
 __all__ = [
+    "DEFAULT_PRECISION",
     "FORMATS",
     "check_output",
     "read_zones",
     "write_zones",
     "zones_geojson",
-    "zones_kml",
 ]
 
-FORMATS = {".geojson": "GeoJSON", ".json": "GeoJSON", ".gpkg": "GeoPackage", ".kml": "KML"}
+FORMATS = {".geojson": "GeoJSON", ".json": "GeoJSON", ".gpkg": "GeoPackage", ".kml": "KML",
+           ".shp": "Shapefile", ".zip": "Shapefile"}
+DEFAULT_PRECISION = 7
+"""Decimals of GeoJSON coordinates: 1e-7 degrees is at most 1.1 cm."""
 
-_KML_STYLE = {"reach": "7f0000ff", "dead_zone": "7f888888", "reachable": "7f00a5ff"}  # aabbggrr
-_ATTR = {'"': "&quot;"}  # escape() leaves quotes alone; attribute values need them escaped
-_FIELDS: dict[str, type] = {"role": str, "min_km": float, "max_km": float, "launch": str, "tolerance_m": float}
+_FIELDS: dict[str, type] = {"role": str, "min_km": float, "max_km": float, "launch": str, "tolerance_m": float,
+                            "area_km2": float}
 _LAYER = "zones"  # the GeoPackage layer
+_GPKG_VERSION = "1.3"
 
 
 def _properties(zone: Zone) -> dict[str, object]:
@@ -54,51 +81,33 @@ def _properties(zone: Zone) -> dict[str, object]:
     return {k: _FIELDS[k](v) if _FIELDS.get(k) is float else v for k, v in zone.properties().items()}
 
 
-def zones_geojson(zones: Sequence[Zone]) -> dict:
-    """Return an RFC 7946 FeatureCollection of the zones (an empty zone has a null geometry)."""
+def _rounded(geometry: BaseGeometry, precision: int) -> BaseGeometry:
+    """Round coordinates to ``precision`` decimals, keeping the polygons valid."""
+    rounded = shapely.transform(geometry, lambda xy: np.round(xy, precision))
+    if rounded.is_valid:
+        return rounded
+    return shapely.set_precision(geometry, 10.0 ** -precision)
+
+
+def _check_precision(precision: int) -> int:
+    if isinstance(precision, bool) or not isinstance(precision, int) or not 1 <= precision <= 17:
+        raise OutputError(f"precision {precision!r}: expected a whole number of decimals from 1 to 17")
+    return precision
+
+
+def zones_geojson(zones: Sequence[Zone], *, precision: int = DEFAULT_PRECISION) -> dict:
+    """Return an RFC 7946 FeatureCollection of the zones (an empty zone has a null geometry).
+
+    Coordinates are rounded to ``precision`` decimals (17 keeps every double).
+    """
+    _check_precision(precision)
     features = []
     for z in zones:
-        geometry = None if z.geometry.is_empty else shapely.geometry.mapping(z.geometry)
+        geometry = None
+        if not z.geometry.is_empty:
+            geometry = shapely.geometry.mapping(z.geometry if precision >= 17 else _rounded(z.geometry, precision))
         features.append({"type": "Feature", "properties": _properties(z), "geometry": geometry})
     return {"type": "FeatureCollection", "features": features}
-
-
-def _kml_rings(polygon: BaseGeometry) -> str:
-    def coords(ring: BaseGeometry) -> str:
-        return " ".join(f"{x!r},{y!r}" for x, y in np.asarray(ring.coords)[:, :2].tolist())
-
-    inner = "".join(
-        f"<innerBoundaryIs><LinearRing><coordinates>{coords(r)}</coordinates></LinearRing></innerBoundaryIs>"
-        for r in polygon.interiors
-    )
-    return (
-        "<Polygon><tessellate>0</tessellate><outerBoundaryIs><LinearRing><coordinates>"
-        f"{coords(polygon.exterior)}</coordinates></LinearRing></outerBoundaryIs>{inner}</Polygon>"
-    )
-
-
-def zones_kml(zones: Sequence[Zone], name: str = "georange zones") -> str:
-    """Return a KML document with one placemark (a MultiGeometry of polygons) per zone."""
-    styles = "".join(
-        f'<Style id="{role}"><LineStyle><color>ff{color[2:]}</color><width>2</width></LineStyle>'
-        f"<PolyStyle><color>{color}</color></PolyStyle></Style>"
-        for role, color in _KML_STYLE.items()
-    )
-    marks = []
-    for z in zones:
-        polys = "".join(_kml_rings(p) for p in shapely.get_parts(z.geometry) if not p.is_empty)
-        data = "".join(
-            f'<Data name="{escape(k, _ATTR)}"><value>{escape(str(v))}</value></Data>' for k, v in _properties(z).items()
-        )
-        title = escape(f"{z.role}: {z.min_km:g}-{z.max_km:g} km from {z.launch}")
-        marks.append(
-            f"<Placemark><name>{title}</name><styleUrl>#{z.role}</styleUrl><ExtendedData>{data}</ExtendedData>"
-            f"<MultiGeometry>{polys}</MultiGeometry></Placemark>"
-        )
-    return (
-        '<?xml version="1.0" encoding="UTF-8"?>\n<kml xmlns="http://www.opengis.net/kml/2.2"><Document>'
-        f"<name>{escape(name)}</name>{styles}{''.join(marks)}</Document></kml>\n"
-    )
 
 
 def _write_text(text: str) -> Callable[[Path], None]:
@@ -108,18 +117,25 @@ def _write_text(text: str) -> Callable[[Path], None]:
     return write
 
 
+def _frame(zones: Sequence[Zone]):  # type: ignore[no-untyped-def]
+    """Return the zones as a GeoDataFrame of MultiPolygons (None for an empty zone)."""
+    import geopandas
+
+    return geopandas.GeoDataFrame(
+        [_properties(z) for z in zones],
+        geometry=[None if z.geometry.is_empty else shapely.MultiPolygon(list(shapely.get_parts(z.geometry)))
+                  for z in zones],
+        crs="EPSG:4326",
+    )
+
+
 def _write_gpkg(zones: Sequence[Zone]) -> Callable[[Path], None]:
     def write(tmp: Path) -> None:
-        import geopandas
+        import pyogrio
 
         tmp.unlink()  # GDAL creates the GeoPackage itself
-        frame = geopandas.GeoDataFrame(
-            [_properties(z) for z in zones],
-            geometry=[shapely.MultiPolygon(list(shapely.get_parts(z.geometry))) if not z.geometry.is_empty
-                      else shapely.MultiPolygon() for z in zones],
-            crs="EPSG:4326",
-        )
-        frame.to_file(tmp, driver="GPKG", layer=_LAYER)
+        pyogrio.write_dataframe(_frame(zones), tmp, driver="GPKG", layer=_LAYER, geometry_type="MultiPolygon",
+                                dataset_options={"VERSION": _GPKG_VERSION}, layer_options={"SPATIAL_INDEX": "YES"})
 
     return write
 
@@ -135,21 +151,41 @@ def check_output(path: str | Path, *, overwrite: bool = False) -> str:
     return fmt
 
 
-def write_zones(zones: Sequence[Zone], path: str | Path, *, overwrite: bool = False) -> Path:
-    """Write zones to ``path``; the format follows the extension (.geojson/.json, .gpkg, .kml).
+def write_zones(
+    zones: Sequence[Zone], path: str | Path, *, overwrite: bool = False, precision: int = DEFAULT_PRECISION
+) -> Path:
+    """Write zones to ``path``; the format follows the extension (see :data:`FORMATS`).
+
+    Parameters
+    ----------
+    zones : sequence of Zone
+    path : str or Path
+        ``.geojson``/``.json``, ``.gpkg``, ``.kml``, ``.shp`` or ``.zip`` (a zipped shapefile).
+    overwrite : bool, default False
+    precision : int, default 7
+        Decimals of GeoJSON coordinates (1 to 17; 17 keeps every double).
+        The other formats store doubles (KML: shortest round-trip text).
 
     Raises
     ------
     OutputError
-        If the extension is not one of :data:`FORMATS` or the file cannot be written.
+        If the extension is not one of :data:`FORMATS`, the precision is
+        out of range, or the file cannot be written.
     OutputExistsError
         If the file exists and ``overwrite`` is False.
     """
     target = Path(path)
     fmt = check_output(target, overwrite=overwrite)
+    if fmt == "Shapefile":
+        from geo.outputs.shapefile import write_shapefile
+
+        write_shapefile(_frame(zones), target, overwrite=overwrite)
+        return target
     if fmt == "GeoJSON":
-        writer = _write_text(json.dumps(zones_geojson(zones), ensure_ascii=False) + "\n")
+        writer = _write_text(json.dumps(zones_geojson(zones, precision=precision), ensure_ascii=False) + "\n")
     elif fmt == "KML":
+        from geo.outputs.kml import zones_kml
+
         writer = _write_text(zones_kml(zones))
     else:
         writer = _write_gpkg(zones)
@@ -158,19 +194,27 @@ def write_zones(zones: Sequence[Zone], path: str | Path, *, overwrite: bool = Fa
     return target
 
 
-def _as_drawn(geometry: BaseGeometry | None, where: str) -> BaseGeometry:
+def _as_drawn(geometry: BaseGeometry | None, where: str, *, globe: bool = False) -> BaseGeometry:
     """Return a read geometry as :mod:`geo.analysis.zones` draws it: Polygon, MultiPolygon of several, or empty Polygon.
 
-    GeoPackage and KML store every zone as a multi-geometry (KML an empty one
-    as a GeometryCollection).
+    GeoPackage and shapefiles store every zone as a MultiPolygon. KML
+    (``globe``) holds fill polygons in globe form and outline lines: the
+    lines are left out and the polygons put back on the map.
     """
     if geometry is None or geometry.is_empty:
         return shapely.Polygon()
     parts = [p for p in shapely.get_parts(geometry) if not p.is_empty]
+    if globe:
+        from geo.outputs.kml import globe_to_map
+
+        parts = [p for p in parts if p.geom_type != "LineString"]
     if any(p.geom_type != "Polygon" for p in parts):
         kinds = sorted({p.geom_type for p in parts} - {"Polygon"})
         raise InputFileError(f"{where}: geometry holds {', '.join(kinds)}; expected polygons")
-    return parts[0] if len(parts) == 1 else shapely.MultiPolygon(parts)
+    if globe:
+        return globe_to_map(parts)
+    # Shapefiles store exterior rings clockwise; georange draws them counter-clockwise (RFC 7946).
+    return orient(parts[0] if len(parts) == 1 else shapely.MultiPolygon(parts))
 
 
 def _text(value: object, where: str) -> str:
@@ -188,11 +232,14 @@ def _number(value: object, where: str) -> float:
 
 
 def read_zones(path: str | Path) -> list[Zone]:
-    """Read zones written by :func:`write_zones` (.geojson/.json, .gpkg or .kml), in file order.
+    """Read zones written by :func:`write_zones`, in file order.
 
-    Geometries come back exactly as written, a single polygon as a Polygon
-    and an empty zone as an empty Polygon, as :mod:`geo.analysis.zones` draws them.
-    ``min_km``, ``max_km`` and ``tolerance_m`` are floats.
+    Geometries come back as :mod:`geo.analysis.zones` draws them (lon/lat,
+    cut at the antimeridian, a single polygon as a Polygon and an empty zone
+    as an empty Polygon): GeoPackage and shapefiles exactly, GeoJSON to its
+    precision, KML as the same region with the extra vertices it was
+    densified with. ``min_km``, ``max_km`` and ``tolerance_m`` are floats;
+    ``area_km2`` is computed again from the geometry.
 
     Raises
     ------
@@ -211,16 +258,22 @@ def read_zones(path: str | Path) -> list[Zone]:
         )
     if not target.is_file():
         raise InputFileError(f"{target}: no such file")
-    layer = {"layer": _LAYER} if fmt == "GeoPackage" else {}
     try:
-        frame = pyogrio.read_dataframe(target, columns=list(_FIELDS), **layer)
+        if fmt == "Shapefile":
+            from geo.outputs.shapefile import read_shapefile_frame
+
+            frame = read_shapefile_frame(target)
+        else:
+            layer = {"layer": _LAYER} if fmt == "GeoPackage" else {}
+            frame = pyogrio.read_dataframe(target, **layer)
     except (DataSourceError, DataLayerError) as exc:
         raise InputFileError(f"{target}: cannot read as {fmt}: {exc}") from exc
-    missing = [k for k in _FIELDS if k not in frame.columns]
+    needed = [k for k in _FIELDS if k != "area_km2"]
+    missing = [k for k in needed if k not in frame.columns]
     if missing:
         raise InputFileError(f"{target}: missing zone field{'s' if len(missing) > 1 else ''} {', '.join(missing)}")
     out = []
-    records = frame[list(_FIELDS)].to_dict(orient="records")
+    records = frame[needed].to_dict(orient="records")
     for n, (row, geometry) in enumerate(zip(records, frame.geometry, strict=True), start=1):
         where = f"{target}, zone {n}"
         role = _text(row["role"], f"{where}, role")
@@ -228,7 +281,7 @@ def read_zones(path: str | Path) -> list[Zone]:
             raise InputFileError(f"{where}: role {role!r}; expected one of {', '.join(ROLES)}")
         out.append(Zone(
             role=role,
-            geometry=_as_drawn(geometry, where),
+            geometry=_as_drawn(geometry, where, globe=fmt == "KML"),
             min_km=_number(row["min_km"], f"{where}, min_km"),
             max_km=_number(row["max_km"], f"{where}, max_km"),
             launch=_text(row["launch"], f"{where}, launch"),

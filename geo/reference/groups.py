@@ -27,7 +27,7 @@ from geo.reference.datafiles import data_path
 from geo.reference.names import close_names
 from geo.reference.tomlfile import Fields, load_toml
 
-__all__ = ["Group", "Member", "load_groups", "resolve_places", "resolve_territories"]
+__all__ = ["Group", "Member", "load_groups", "place_set_names", "resolve_places", "resolve_territories"]
 
 
 @dataclass(frozen=True)
@@ -99,7 +99,8 @@ def load_groups() -> dict[str, Group]:
     return dict(_groups())
 
 
-def _place_set_names() -> list[str]:
+def place_set_names() -> list[str]:
+    """Return the names of the place sets a survey (or --places) accepts."""
     from geo.reference.places import PRESETS
 
     names = list(PRESETS)
@@ -132,8 +133,8 @@ def resolve_places(spec: str | tuple[str, ...], as_of: dt.date | None = None) ->
             chosen = [places.lookup_place(q) for q in groups[spec].places]
         else:
             raise UnknownPlaceError(
-                f"unknown place set {spec!r}{close_names(spec, _place_set_names())} "
-                f"(known: {', '.join(_place_set_names())}; or give a list of places)"
+                f"unknown place set {spec!r}{close_names(spec, place_set_names())} "
+                f"(known: {', '.join(place_set_names())}; or give a list of places)"
             )
     else:
         chosen = [places.lookup_place(q) for q in spec]

@@ -52,6 +52,7 @@ __all__ = [
     "european_capitals",
     "load_countries",
     "load_countries_info",
+    "largest_place_in",
     "load_gazetteer",
     "load_sites",
     "lookup_country",
@@ -553,6 +554,27 @@ def lookup_place(query: str) -> Place:
     suggestions = _close_places(key, countries)
     hint = f"; did you mean: {'; '.join(suggestions)}?" if suggestions else ""
     raise UnknownPlaceError(f"unknown place {name!r}: no city or capital in the gazetteer has that name{hint}")
+
+
+def largest_place_in(polygons: Sequence[BaseGeometry]) -> list[str | None]:
+    """Return the name of the most populous gazetteer place inside each lon/lat polygon (None where there is none).
+
+    Names the parts of a launch territory for people: the part of Russia
+    holding Kaliningrad rather than "part 2".
+    """
+    import shapely
+
+    g = load_gazetteer()
+    lon, lat = g["lon"].to_numpy(float), g["lat"].to_numpy(float)
+    population = g["population"].to_numpy()
+    names = g["name"].to_numpy()
+    out: list[str | None] = []
+    for polygon in polygons:
+        x0, y0, x1, y1 = polygon.bounds
+        near = np.flatnonzero((lon >= x0) & (lon <= x1) & (lat >= y0) & (lat <= y1))
+        inside = near[shapely.contains_xy(polygon, lon[near], lat[near])] if near.size else near
+        out.append(str(names[inside[np.argmax(population[inside])]]) if inside.size else None)
+    return out
 
 
 @functools.cache
