@@ -35,7 +35,14 @@ ZIP_NAME = "ne_10m_admin_0_countries_deu.zip"
 EXPECTED_VERSION = "5.1.1"
 NO_VALUE = "-99"  # Natural Earth's "not applicable" code
 
-COLUMNS = ["iso_a3", "iso_a2", "name", "name_long", "formal_name", "admin", "continent", "subregion", "geometry"]
+COLUMNS = ["iso_a3", "iso_a2", "name", "name_long", "formal_name", "admin", "continent", "subregion", "other_names",
+           "geometry"]
+# Natural Earth's names of each country in 26 languages, its alternative and CIA World Factbook names and its
+# abbreviation ("U.K.", "U.S.A."): joined as other_names, "|"-separated, for name lookups in any language.
+OTHER_NAME_FIELDS = ["NAME_ALT", "NAME_CIAWF", "ABBREV", "NAME_AR", "NAME_BN", "NAME_DE", "NAME_EN", "NAME_ES",
+                     "NAME_FA", "NAME_FR", "NAME_EL", "NAME_HE", "NAME_HI", "NAME_HU", "NAME_ID", "NAME_IT", "NAME_JA",
+                     "NAME_KO", "NAME_NL", "NAME_PL", "NAME_PT", "NAME_RU", "NAME_SV", "NAME_TR", "NAME_UK", "NAME_UR",
+                     "NAME_VI", "NAME_ZH", "NAME_ZHT"]
 
 
 def find_zip(explicit: Path | None, workdir: Path) -> Path:
@@ -135,7 +142,17 @@ def build(source: Path, output: Path) -> None:
             owner[value] = i
     iso_a2 = [value if value and owner[value] == i else "" for i, value in enumerate(candidates)]
 
+    other_names = []
+    for _, row in raw[OTHER_NAME_FIELDS].iterrows():
+        names: list[str] = []
+        for value in row:
+            for name in (value.split("|") if isinstance(value, str) else []):
+                if name.strip() and name.strip() not in names and "|" not in name:
+                    names.append(name.strip())
+        other_names.append("|".join(names))
+
     frame = raw.assign(
+        other_names=other_names,
         iso_a3=iso_a3,
         iso_a2=iso_a2,
         name=raw["NAME"],

@@ -212,9 +212,9 @@ def test_console_script_runs_in_a_fresh_process(tmp_path) -> None:
     rows = {r["name"]: r for r in json.loads(done.stdout)}
     assert rows["Kyiv"]["status"] == "too_close" and rows["Warsaw"]["status"] == "reachable"
     assert rows["Kyiv"]["min_km"] > 0
-    bad = subprocess.run([exe, "reach", "--from", "Atlantis", "--max-km", "10"], capture_output=True, text=True)
+    bad = subprocess.run([exe, "reach", "--from", "Atlantisburg", "--max-km", "10"], capture_output=True, text=True)
     assert bad.returncode == 2 and bad.stdout == "" and bad.stderr.count("\n") == 1
-    assert "Traceback" not in bad.stderr and "'Atlantis'" in bad.stderr
+    assert "Traceback" not in bad.stderr and "'Atlantisburg'" in bad.stderr
 
 
 def test_version(capsys) -> None:
@@ -291,7 +291,7 @@ def test_zone_refuses_to_overwrite_and_tolerance_changes_output(capsys, tmp_path
         (["--from", "BLR", "--max-km", "10", "-o", "{d}/none/z.geojson"], "does not exist"),
         (["--from", "BLR", "--max-km", "10", "-o", "{d}/z.geojson", "--tolerance-m", "0.5"], "at least 1 m"),
         (["--from", "BLR", "--max-km", "30000", "-o", "{d}/z.geojson"], "exceeds 20,004 km"),
-        (["--from", "Atlantis", "--max-km", "10", "-o", "{d}/z.geojson"], "unknown country 'Atlantis'"),
+        (["--from", "Atlantisburg", "--max-km", "10", "-o", "{d}/z.geojson"], "unknown country 'Atlantisburg'"),
         (["--from", "BLR", "--max-km", "10"], "required: -o/--output"),
     ],
 )
@@ -386,3 +386,29 @@ def test_reach_writes_a_shapefile_and_needs_a_file_for_it(capsys, tmp_path) -> N
     assert warsaw["status"] == "reachable" and abs(warsaw["min_km"] - 147.210) < 1e-3
     assert _main_status(["reach", "--from", "BLR", "--max-km", "10", "--format", "shapefile"]) == 2
     assert "needs -o FILE.shp" in capsys.readouterr().err
+
+
+def test_places_by_name_and_cities_as_launch_points(capsys) -> None:
+    """--place/--places names and coordinates, --from a city: distances against geographiclib from the coordinates."""
+    from geo.reference.places import lookup_place
+
+    code = main(["reach", "--from", "Minsk", "--max-km", "1000", "--place", "Warschau", "--place", "Odessa",
+                 "--place", "Baltiysk=54°39'N 19°55'E", "--format", "json"])
+    rows = {r["name"]: r for r in json.loads(capsys.readouterr().out)}
+    assert code == 0 and set(rows) == {"Warsaw", "Odesa", "Baltiysk"}
+    assert (rows["Warsaw"]["country"], rows["Odesa"]["country"], rows["Baltiysk"]["country"]) == ("PL", "UA", "")
+    minsk = lookup_place("Minsk")
+    geod = Geodesic.WGS84
+    for name, (lat, lon) in {"Warsaw": (rows["Warsaw"]["lat"], rows["Warsaw"]["lon"]),
+                             "Baltiysk": (54 + 39 / 60, 19 + 55 / 60)}.items():
+        want = geod.Inverse(minsk.lat, minsk.lon, lat, lon)["s12"] / 1e3
+        assert abs(rows[name]["min_km"] - want) < 1e-6, name
+        assert rows[name]["via"] == "Minsk, BY"
+    code = main(["reach", "--from", "BLR", "--max-km", "1000", "--places", "London; 54.63N 21.81E", "--format",
+                 "csv", "-q"])
+    out = capsys.readouterr().out
+    assert code == 0 and "London,GB," in out and '\n"54.63,21.81",,54.63,21.81,,' in out
+    assert _main_status(["reach", "--from", "BLR", "--max-km", "10", "--place", "x", "--places", "capitals"]) == 2
+    assert "not allowed with argument" in capsys.readouterr().err
+    assert main(["reach", "--from", "BLR", "--max-km", "10", "--places", "Hyderabad; London"]) == 2
+    assert "Hyderabad, IN" in capsys.readouterr().err

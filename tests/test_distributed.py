@@ -228,8 +228,8 @@ def test_bad_band_raises_at_call_time():
 
 
 def test_bad_launch_raises_at_call_time():
-    with pytest.raises(UnknownPlaceError, match="Atlantis"):
-        reach_dask(TARGETS, "Atlantis", 0, 500, distances=False)
+    with pytest.raises(UnknownPlaceError, match="Atlantisburg"):
+        reach_dask(TARGETS, "Atlantisburg", 0, 500, distances=False)
 
 
 def test_bad_launch_polygon_raises_at_call_time():

@@ -31,10 +31,11 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from geo.analysis.bands import MAX_RANGE_KM
-from geo.analysis.launch import LaunchPoint, LaunchRegion, parse_coordinate, parse_launch
+from geo.analysis.launch import LaunchPoint, LaunchRegion, parse_launch
 from geo.claims.model import ClaimFile, load_claims
 from geo.cli.main import main
 from geo.errors import GeoRangeError
+from geo.inputs.coordinates import parse_point
 
 from cases import TINY_CLAIM
 
@@ -106,7 +107,8 @@ def assert_valid_lonlat(lon: float, lat: float) -> None:
 @given(valid_coordinates())
 def test_valid_coordinates_parse_to_the_numbers_written(coord: tuple[str, float, float]) -> None:
     text, lat, lon = coord
-    assert parse_coordinate(text) == (lon, lat)
+    point = parse_point(text)
+    assert (point.lon, point.lat) == (lon, lat)
 
 
 @FUZZ
@@ -118,13 +120,13 @@ def test_valid_coordinates_parse_to_the_numbers_written(coord: tuple[str, float,
 @example("95,27.5")
 @example("90.0000000000000001,180")
 @example("1" * 5000 + ",1")
-def test_parse_coordinate_returns_a_valid_pair_or_none_or_raises_georange_error(text: str) -> None:
+def test_parse_point_returns_a_valid_pair_or_none_or_raises_georange_error(text: str) -> None:
     try:
-        result = parse_coordinate(text)
+        result = parse_point(text)
     except GeoRangeError:
         return
     if result is not None:
-        assert_valid_lonlat(*result)
+        assert_valid_lonlat(result.lon, result.lat)
 
 
 @FUZZ

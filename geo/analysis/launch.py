@@ -4,8 +4,11 @@ A launch source is either a point (a named site or a coordinate) or an area
 (a country's territory). ``--from`` on the command line and ``from`` in claim
 files use one grammar, parsed by :func:`parse_launch`:
 
-- ``LAT,LON`` in decimal degrees, e.g. ``53.7347,31.9172`` (latitude first,
-  as people write coordinates; inside the library the order is lon, lat);
+- a coordinate: ``LAT,LON`` in decimal degrees, e.g. ``53.7347,31.9172``
+  (latitude first, as people write coordinates; inside the library the
+  order is lon, lat), with hemisphere letters (``54.63N 21.81E``) or in
+  degrees, minutes and seconds (``54°37'48"N 21°48'36"E``), optionally
+  named (``Baltiysk=54.65N 19.92E``); see :mod:`geo.inputs.coordinates`;
 - a named site from ``data/sites.toml``, e.g. ``krichev``;
 - a country by ISO 3166 alpha-3 code or name, e.g. ``BLR`` or ``Belarus``;
 - a file of polygons (a patrol area), recognised by its name ending:
@@ -17,7 +20,6 @@ files use one grammar, parsed by :func:`parse_launch`:
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -25,18 +27,15 @@ from pathlib import Path
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from geo.errors import InputFileError, InvalidCoordinateError, UnknownPlaceError
+from geo.errors import AmbiguousPlaceError, InputFileError, UnknownPlaceError
 from geo.geodesy.distance import LaunchArea
 from geo.geodesy.ellipsoid import check_lonlat
 from geo.inputs._files import existing_file
+from geo.inputs.coordinates import parse_point
 from geo.inputs.polygons import LAUNCH_SUFFIXES, read_launch_file
 from geo.reference.names import close_names
 
-__all__ = ["LaunchPoint", "LaunchRegion", "LaunchSource", "parse_coordinate", "parse_launch"]
-
-_NUMBER = r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?|[-+]?(?i:nan|inf(?:inity)?)"  # NaN, inf: refused as such
-_COORD = re.compile(rf"^\s*({_NUMBER})\s*[, ]\s*({_NUMBER})\s*$")
-_LOOKS_NUMERIC = re.compile(r"^\s*(?:[-+.\d]|(?i:nan|inf)\s*,\s*(?:[-+.\d]|(?i:nan|inf)))")
+__all__ = ["LaunchPoint", "LaunchRegion", "LaunchSource", "parse_launch"]
 
 
 @dataclass(frozen=True)
@@ -88,47 +87,14 @@ class LaunchRegion:
 LaunchSource = LaunchPoint | LaunchRegion
 
 
-def parse_coordinate(text: str, *, what: str = "coordinate") -> tuple[float, float] | None:
-    """Parse ``"LAT,LON"`` (decimal degrees) and return ``(lon, lat)``.
-
-    Returns None when ``text`` does not look like a coordinate at all (so the
-    caller may try it as a name).
-
-    Raises
-    ------
-    InvalidCoordinateError
-        If ``text`` starts like a number but is not a valid ``LAT,LON`` pair,
-        or a value is out of range. A pair whose latitude is out of range
-        but would be valid swapped gets a hint.
-
-    Examples
-    --------
-    >>> parse_coordinate("53.7347, 31.9172")
-    (31.9172, 53.7347)
-    """
-    m = _COORD.match(text)
-    if m is None:
-        if _LOOKS_NUMERIC.match(text):
-            raise InvalidCoordinateError(
-                f"{what} {text!r} is not a valid coordinate: expected LAT,LON in decimal degrees, e.g. 53.73,31.92"
-            )
-        return None
-    lat, lon = float(m.group(1)), float(m.group(2))
-    if abs(lat) > 90.0 and abs(lon) <= 90.0 and abs(lat) <= 180.0:
-        raise InvalidCoordinateError(
-            f"{what} {text!r}: latitude {lat:g} is outside [-90, 90]; coordinates are written LAT,LON "
-            f"(did you mean {lon:g},{lat:g}?)"
-        )
-    check_lonlat(lon, lat, what=f"{what} {text!r}")
-    return lon, lat
-
-
 def parse_launch(spec: str) -> LaunchSource:
     """Resolve one ``--from`` value to a launch source.
 
     Tried in order: a file (a value ending in one of
-    :data:`geo.inputs.polygons.LAUNCH_SUFFIXES`, any case), a ``LAT,LON``
-    coordinate, a named site, a country.
+    :data:`geo.inputs.polygons.LAUNCH_SUFFIXES`, any case), a coordinate
+    (:mod:`geo.inputs.coordinates`), a named site, a country, a city or
+    capital of the gazetteer (as a point, labelled with its country:
+    ``Minsk, BY``; a name a country also has means the country).
 
     Returns
     -------
@@ -171,17 +137,25 @@ def parse_launch(spec: str) -> LaunchSource:
             f"launch source {text!r}: a file of this type cannot be read; expected a GeoJSON, GeoPackage "
             f"or shapefile of polygons ({', '.join(LAUNCH_SUFFIXES)})"
         )
-    coord = parse_coordinate(text, what="launch coordinate")
-    if coord is not None:
-        return LaunchPoint(label=f"{coord[1]:g},{coord[0]:g}", lon=coord[0], lat=coord[1])
+    point = parse_point(text, what="launch coordinate")
+    if point is not None:
+        return LaunchPoint(label=point.label, lon=point.lon, lat=point.lat)
     site = places.lookup_site(text)
     if site is not None:
         return LaunchPoint(label=site.name, lon=site.lon, lat=site.lat, source=site.source)
     try:
         code, name, geometry = places.lookup_country(text)
     except UnknownPlaceError as exc:
-        sites = places.load_sites()
-        names = [n for s in sites.values() for n in (s.key, s.name, *s.aliases)]
-        hint = close_names(text, names).replace("; did you mean", "; or did you mean the site")
-        raise UnknownPlaceError(f"launch source {text!r} is not a site, a country or LAT,LON: {exc}{hint}") from exc
+        try:  # a city or capital of the gazetteer, as a launch point
+            place = places.lookup_place(text)
+        except AmbiguousPlaceError:
+            raise
+        except UnknownPlaceError:
+            sites = places.load_sites()
+            names = [n for s in sites.values() for n in (s.key, s.name, *s.aliases)]
+            hint = close_names(text, names).replace("; did you mean", "; or did you mean the site")
+            raise UnknownPlaceError(
+                f"launch source {text!r} is not a site, a country, a city or LAT,LON: {exc}{hint}"
+            ) from exc
+        return LaunchPoint(label=place.label(), lon=place.lon, lat=place.lat, source="GeoNames")
     return LaunchRegion(label=name, geometry=geometry, code=code)

@@ -64,10 +64,11 @@ import pandas as pd
 from shapely.geometry.base import BaseGeometry
 
 from geo.analysis.bands import RangeBand
-from geo.analysis.launch import LaunchSource, parse_coordinate, parse_launch
+from geo.analysis.launch import LaunchSource, parse_launch
 from geo.analysis.status import Status
 from geo.errors import ClaimFormatError, GeoRangeError
 from geo.geodesy.ellipsoid import check_lonlat
+from geo.inputs.coordinates import parse_point
 from geo.reference.names import close_names
 from geo.reference.systems import Figure, System, lookup_system, parse_figure
 from geo.reference.tomlfile import Fields, _show, load_toml
@@ -456,9 +457,9 @@ def _target(f: Fields) -> Target:
         raise f.fail(f"place of {len(query):,} characters ({_show(query)}); expected a place name or LAT,LON "
                      f"of at most {_MAX_NAME} characters")
     try:
-        coord = parse_coordinate(query, what="place")
-        if coord is not None:
-            return Target(query, query, coord[0], coord[1])
+        point = parse_point(query, what="place")
+        if point is not None:
+            return Target(query, point.label, point.lon, point.lat)
         found = places.lookup_place(query)
     except GeoRangeError as exc:
         raise f.fail_from(exc, f"place {query!r}: {exc}") from exc
@@ -512,7 +513,12 @@ def _survey(f: Fields, path: str, ident: str, default: Source) -> Survey:
                 raise f.fail(f"{key}: a name of {len(name):,} characters ({_show(name)}); expected at most "
                              f"{_MAX_NAME}")
     try:  # resolve now so that a bad name fails before any report is written
-        table = groups.resolve_places(places, as_of)
+        if isinstance(places, str):
+            table = groups.resolve_places(places, as_of)
+        else:  # names, coordinates and named points, as on the command line
+            from geo.inputs.targets import named_places
+
+            table = named_places(places)
         regions = tuple(groups.resolve_territories(territories, as_of)) if territories else ()
     except GeoRangeError as exc:
         raise f.fail_from(exc, str(exc)) from exc

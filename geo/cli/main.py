@@ -32,11 +32,8 @@ _ADHOC_FROM = ("launch source, as for reach: with the range options, adds a surv
 
 
 def _adhoc_places() -> options.Parser:
-    p = options.Parser(add_help=False)
-    p.add_argument("--places", default=None, metavar="SET",
-                   help="places of the --from survey: a set (capitals, european-capitals, nato-capitals, ...) or "
-                        "names separated by ';' (default: capitals)")
-    return p
+    return options.places("places of the --from survey: a set (capitals, european-capitals, nato-capitals, ...) "
+                          "or places separated by ';' (default: capitals)")
 
 
 def _claims(args: argparse.Namespace, parser: argparse.ArgumentParser):  # type: ignore[no-untyped-def]
@@ -45,7 +42,7 @@ def _claims(args: argparse.Namespace, parser: argparse.ArgumentParser):  # type:
 
     if not args.paths and not args.launch:
         parser.error("give claim files (PATH), or --from with --max-km or --system")
-    if not args.launch and (options.band_given(args) or args.places is not None):
+    if not args.launch and (options.band_given(args) or options.places_given(args)):
         parser.error("--min-km, --max-km, --system and --places describe a --from survey: give --from too")
     loaded = load_claims(args.paths) if args.paths else ClaimFile((), ())
     if not args.launch:
@@ -53,8 +50,8 @@ def _claims(args: argparse.Namespace, parser: argparse.ArgumentParser):  # type:
     options.check_band(args, parser)
     from geo.reference.groups import place_set_names
 
-    places = args.places or "capitals"
-    names = places if places in place_set_names() else [n.strip() for n in places.split(";") if n.strip()]
+    places = options.places_spec(args, "capitals")
+    names = places if places in place_set_names() else places.split(";")
     survey = make_survey(launch=list(args.launch), places=names, min_km=args.min_km, max_km=args.max_km,
                          system=args.system, id="command-line",
                          text=f"Places from {' or '.join(args.launch)} (command line)")
@@ -76,6 +73,9 @@ def _build_parser() -> argparse.ArgumentParser:
         parents=[
             options.launch(),
             options.band(),
+            options.places("a preset (capitals, european-capitals, cities), a place set (nato-capitals), a file "
+                           "of points: CSV (name, lat, lon), GeoParquet or Parquet (lon, lat), GeoPackage or GeoJSON, "
+                           "or places separated by ';' (\"London; Paris; 54.63N 21.81E\") (default: capitals)"),
             options.output("FILE", "write to FILE (atomically) instead of stdout"),
             common,
         ],
@@ -85,12 +85,6 @@ def _build_parser() -> argparse.ArgumentParser:
             "point lies within [min-km, max-km] of it (reachable), all of them within min-km (too_close), "
             "all beyond max-km (too_far), or some within min-km and the others beyond max-km (mixed)."
         ),
-    )
-    reach.add_argument(
-        "--places",
-        default="capitals",
-        help="a preset (capitals, european-capitals, cities) or a file of points: CSV (name, lat, lon), "
-             "GeoParquet or Parquet (lon, lat), GeoPackage or GeoJSON (default: capitals)",
     )
     reach.add_argument("--format", choices=("table", "json", "csv", "geojson", "shapefile"), default="table",
                        help="output format; json, csv, geojson and shapefile (-o FILE.shp or FILE.zip) are written "
@@ -199,10 +193,11 @@ def _cmd_reach(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
         check_writable(args.output, overwrite=args.overwrite)  # fail before the work, not after
     # iter_reach checks the band and the launch now, before the places are counted or read; the
     # progress bar it reports to exists by the time the first chunk is classified.
-    chunks = iter_reach(args.places, list(args.launch), args.min_km, args.max_km, system=args.system,
+    places = options.places_spec(args, "capitals")
+    chunks = iter_reach(places, list(args.launch), args.min_km, args.max_km, system=args.system,
                         distances=not args.status_only, chunk_rows=args.chunk_rows, dask=args.dask,
                         dask_workers=args.dask_workers, progress=lambda n: bar.update(n))
-    with _progress(args, count_targets(args.places)) as bar:
+    with _progress(args, count_targets(places)) as bar:
         with contextlib.closing(chunks):  # a Dask client lives as long as the iterator
             if args.format != "table":
                 write_chunks(chunks, args.format, args.output or sys.stdout, overwrite=args.overwrite)

@@ -12,7 +12,8 @@ import re
 from collections.abc import Callable
 from typing import NoReturn
 
-__all__ = ["EXIT_USAGE", "Parser", "band", "band_given", "check_band", "common", "launch", "output", "positive_int"]
+__all__ = ["EXIT_USAGE", "Parser", "band", "band_given", "check_band", "common", "launch", "output", "places",
+           "places_given", "places_spec", "positive_int"]
 
 EXIT_USAGE = 2
 
@@ -92,6 +93,28 @@ def band() -> Parser:
     g.add_argument("--system", metavar="NAME",
                    help="a weapon system of data/systems.toml (e.g. oreshnik): its published range figures")
     return p
+
+
+def places(help_text: str) -> Parser:
+    """``--places SPEC`` or ``--place NAME`` (repeatable), not both; defaults: :func:`places_spec`."""
+    p = Parser(add_help=False)
+    g = p.add_argument_group("places").add_mutually_exclusive_group()
+    # No default here: argparse only sees a clash when a value differs from the default.
+    g.add_argument("--places", metavar="SPEC", help=help_text)
+    g.add_argument("--place", action="append", metavar="NAME",
+                   help="one place: a name (London; Kiev; Москва), a coordinate (54.63N 21.81E, "
+                        "54°37'48\"N 21°48'36\"E) or NAME=LAT,LON; repeat for more")
+    return p
+
+
+def places_spec(args: argparse.Namespace, default: str) -> str:
+    """Return the ``--places`` spec, with ``--place`` values joined into a list of names, or ``default``."""
+    return "; ".join(args.place) if args.place else (default if args.places is None else args.places)
+
+
+def places_given(args: argparse.Namespace) -> bool:
+    """Whether ``--places`` or ``--place`` was given."""
+    return bool(args.place) or args.places is not None
 
 
 def band_given(args: argparse.Namespace) -> bool:

@@ -1,25 +1,32 @@
 """Target sets: the places a range is checked against.
 
 ``--places`` takes a preset (``capitals``, ``european-capitals``,
-``cities``) or a file: a CSV with at least the columns ``name``, ``lat``
-and ``lon`` (decimal degrees), or GeoParquet/Parquet, GeoPackage or GeoJSON
-points (:mod:`geo.inputs.points`); other columns pass through to the output.
+``cities``), a place set of ``data/groups.toml`` (``nato-capitals``), a
+file: a CSV with at least the columns ``name``, ``lat`` and ``lon`` (decimal
+degrees), or GeoParquet/Parquet, GeoPackage or GeoJSON points
+(:mod:`geo.inputs.points`; other columns pass through to the output), or
+places by name separated by ``;`` (``"London; Paris; 54.63N 21.81E"``):
+gazetteer places, coordinates in any notation of
+:mod:`geo.inputs.coordinates`, named points ``NAME=LAT,LON``.
 :func:`load_targets` reads a set whole, :func:`iter_targets` in chunks for
 inputs too large to hold.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pandas as pd
 
-from geo.errors import InputFileError, InvalidRangeError
+from geo.errors import GeoRangeError, InputFileError, InvalidRangeError
+from geo.inputs.coordinates import parse_point
 from geo.inputs.points import DEFAULT_CHUNK_ROWS, POINT_SUFFIXES, count_points, iter_points, read_points
-from geo.reference.places import PRESETS, preset_places
+from geo.reference.places import PRESETS, lookup_place, preset_places
 
-__all__ = ["count_targets", "iter_targets", "load_targets", "read_places_csv"]
+NAME_SEPARATOR = ";"
+
+__all__ = ["count_targets", "iter_targets", "load_targets", "named_places", "read_places_csv"]
 
 
 
@@ -67,6 +74,53 @@ def _not_found(spec: str) -> InputFileError:
     )
 
 
+def named_places(names: Sequence[str]) -> pd.DataFrame:
+    """Return places given by name or coordinate as a frame like :func:`geo.reference.places.places_frame`'s.
+
+    Each entry is a coordinate in any notation of :mod:`geo.inputs.coordinates`
+    (``NAME=`` names it) or a gazetteer place (:func:`geo.reference.places.lookup_place`).
+    ``population`` is missing (``<NA>``) for a coordinate.
+
+    Raises
+    ------
+    UnknownPlaceError, AmbiguousPlaceError, InvalidCoordinateError
+        For the first entry that names no place; the message says which.
+    """
+    rows: list[tuple[str, str, float, float, int | None]] = []
+    for raw in names:
+        text = raw.strip()
+        if not text:
+            raise InputFileError("an empty place name in the list")
+        point = parse_point(text, what="place")
+        if point is not None:
+            rows.append((point.label, "", point.lat, point.lon, None))
+            continue
+        place = lookup_place(text)
+        rows.append((place.name, place.country, place.lat, place.lon, place.population))
+    return pd.DataFrame({
+        "name": [r[0] for r in rows],
+        "country": [r[1] for r in rows],
+        "lat": [float(r[2]) for r in rows],
+        "lon": [float(r[3]) for r in rows],
+        "population": pd.array([r[4] for r in rows], dtype="Int64"),
+    })
+
+
+def _listed(spec: str) -> pd.DataFrame:
+    """Return the places of a spec that names a place set or places (not a preset, not a file)."""
+    from geo.reference.groups import place_set_names, resolve_places
+
+    if spec in place_set_names():
+        return resolve_places(spec)
+    try:
+        return named_places(spec.split(NAME_SEPARATOR))
+    except GeoRangeError as exc:
+        if NAME_SEPARATOR in spec:
+            raise
+        # One word that is neither a file, a preset nor a place: say all three.
+        raise InputFileError(f"{_not_found(spec)}; nor a place: {exc}") from exc
+
+
 def load_targets(spec: str) -> pd.DataFrame:
     """Return the places named by a preset or read from a file.
 
@@ -95,7 +149,7 @@ def load_targets(spec: str) -> pd.DataFrame:
         return preset_places(spec)
     p = _file(spec)
     if p is None:
-        raise _not_found(spec)
+        return _listed(spec)
     return read_points(p)
 
 
@@ -107,7 +161,10 @@ def count_targets(spec: str) -> int | None:
     """
     if spec in PRESETS:
         return len(preset_places(spec))
-    p = _file(spec)
+    try:
+        p = _file(spec)
+    except GeoRangeError:
+        return None
     return None if p is None else count_points(p)
 
 
@@ -161,5 +218,8 @@ def iter_targets(spec: str, chunk_rows: int = DEFAULT_CHUNK_ROWS) -> Iterator[pd
         return
     p = _file(spec)
     if p is None:
-        raise _not_found(spec)
+        listed = _listed(spec)
+        for start in range(0, len(listed), chunk_rows):
+            yield listed.iloc[start:start + chunk_rows]
+        return
     yield from iter_points(p, chunk_rows)

@@ -435,28 +435,69 @@ def _country_hint(key: str) -> str:
     return f"; did you mean: {'; '.join(labels[:MAX_SUGGESTIONS])}?" if labels else ""
 
 
+ALTERNATE_DOMINANCE: Final = 5.0
+"""An alternate-name match competes with primary-name matches only if it is this many times as populous
+(Odessa: Odesa, UA, 1.0 M, against Odessa, US, 0.11 M; never against a national capital of that name)."""
+POPULATION_DOMINANCE: Final = 4.0
+"""The most populous candidate is taken if it has this many times the population of every other one."""
+CAPITAL_SHARE: Final = 0.5
+"""A national capital is taken if it has at least this share of the population of every other candidate."""
+CAPITAL_DOMINANCE: Final = 20.0
+"""A place outweighs a national capital of the same name only with this many times its population
+(Stanley, GB, 31,300, does not outweigh Stanley, FK, the Falklands' capital, 2,213)."""
+
+
 def _candidates(key: str, countries: frozenset[str] | None) -> np.ndarray:
-    """Return gazetteer rows named `key`: primary-name matches, else alternates."""
+    """Return the gazetteer rows a name may mean: its primary-name matches, and alternates that dominate them.
+
+    Alternate names (other languages, old spellings) join the primary-name
+    matches only when there are none, or when the primary matches hold no
+    national capital and an alternate match is :data:`ALTERNATE_DOMINANCE`
+    times as populous as all of them.
+    """
     index = _place_index()
 
     def in_country(rows: np.ndarray) -> np.ndarray:  # filter the few matches, not the whole gazetteer
         return rows if countries is None else rows[np.isin(index.country[rows], list(countries))]
 
-    rows = in_country(np.flatnonzero(index.name_key == key))
-    if rows.size:
-        return rows
+    primary = in_country(np.flatnonzero(index.name_key == key))
     alternate = pc.match_substring(index.alt_keys, f"|{key}|").to_numpy(zero_copy_only=False)
-    return in_country(np.flatnonzero(np.asarray(alternate, dtype=bool)))
+    others = in_country(np.setdiff1d(np.flatnonzero(np.asarray(alternate, dtype=bool)), primary))
+    if primary.size == 0:
+        return others
+    if others.size == 0 or index.is_capital[primary].any():
+        return primary
+    if index.population[others].max() >= ALTERNATE_DOMINANCE * max(int(index.population[primary].max()), 1):
+        return np.union1d(primary, others)
+    return primary
+
+
+def _dominant(rows: np.ndarray) -> int | None:
+    """Return the candidate that clearly dominates the others (see :func:`lookup_place`), or None."""
+    index = _place_index()
+    population = index.population[rows].astype(float)
+    capitals = np.flatnonzero(index.is_capital[rows])
+    if capitals.size == 1:
+        c = capitals[0]
+        rest = np.delete(population, c)
+        if population[c] >= CAPITAL_SHARE * rest.max():
+            return int(rows[c])
+    order = np.argsort(-population, kind="stable")
+    top, rest = order[0], order[1:]
+    need = np.where(index.is_capital[rows[rest]], CAPITAL_DOMINANCE, POPULATION_DOMINANCE)
+    if np.all(population[top] >= need * np.maximum(population[rest], 1.0)):
+        return int(rows[top])
+    return None
 
 
 def _choose(rows: np.ndarray, query: str) -> int:
-    """Return the single candidate in `rows`, or refuse an ambiguous `query`."""
+    """Return the candidate `query` means, or refuse it as ambiguous, listing the likeliest meanings."""
     if rows.size == 1:
         return int(rows[0])
+    chosen = _dominant(rows)
+    if chosen is not None:
+        return chosen
     index = _place_index()
-    capital_rows = rows[index.is_capital[rows]]
-    if capital_rows.size == 1 and np.unique(index.country[rows]).size == 1:
-        return int(capital_rows[0])
     # National capitals first, then by population: the likeliest meanings lead.
     order = rows[np.lexsort((-index.population[rows], ~index.is_capital[rows]))]
     listed = [_place_at(int(i)) for i in order[:MAX_AMBIGUOUS_LISTED]]
@@ -495,14 +536,30 @@ def lookup_place(query: str) -> Place:
 
     Notes
     -----
-    Candidates are the places (in the given country, if any) whose GeoNames
-    primary name matches; only if there are none, those with a matching
-    alternate name. A query with several candidates is ambiguous and is
-    refused, never guessed: "Paris" matches Paris, FR and Paris, US, so it
-    needs a qualifier ("Paris, FR"). Inside one country, a national capital
-    is the place its name means ("San José, CR" is the capital, not the
-    smaller San José in Alajuela); other places that share a name inside
-    one country ("Springfield, US") need coordinates.
+    What an analyst means, in order:
+
+    1. Candidates are the places (in the given country, if any) whose
+       GeoNames primary name matches, and those with a matching alternate
+       name (another language, an old spelling) when there is no primary
+       match, or when no primary match is a national capital and an
+       alternate match has :data:`ALTERNATE_DOMINANCE` (5) times their
+       population: "Odessa" means Odesa, UA (1.0 M), not Odessa, US (0.11 M);
+       "St Petersburg" Saint Petersburg, RU; "Calcutta" Kolkata, IN.
+    2. One candidate: it.
+    3. A single national capital among them, with at least
+       :data:`CAPITAL_SHARE` (half) the population of each other one:
+       "London" is London, GB; "Washington" the US capital; "Rome",
+       "Paris", "Moscow" the capitals.
+    4. A candidate with :data:`POPULATION_DOMINANCE` (4) times the
+       population of every other one, and :data:`CAPITAL_DOMINANCE` (20)
+       times that of a national capital among them.
+    5. Otherwise the name is ambiguous and refused, never guessed, with the
+       likeliest meanings listed: "Hyderabad" (IN 7.0 M, PK 1.9 M) needs a
+       qualifier ("Hyderabad, PK"); places that share a name inside one
+       country ("Springfield, US") need coordinates.
+
+    The place returned always carries its country (``Place.country``), and
+    every georange output shows it.
 
     A text after the last comma that is not a country is taken as part of
     the name ("Washington, D.C." matches an alternate name).
