@@ -362,3 +362,34 @@ def test_malformed_sites_file(data_copy: Path, text: str, message: str) -> None:
     (data_copy / "sites.toml").write_text(text, encoding="utf-8")
     with pytest.raises(DataFileError, match=message):
         places.load_sites()
+
+
+@pytest.mark.parametrize(("query", "code"), [
+    ("Wit-Rusland", "BLR"), ("Weißrussland", "BLR"), ("Беларусь", "BLR"), ("Белоруссия", "BLR"),
+    ("Biélorussie", "BLR"), ("Białoruś", "BLR"), ("UK", "GBR"), ("U.K.", "GBR"), ("Great Britain", "GBR"),
+    ("USA", "USA"), ("US", "USA"), ("Verenigde Staten van Amerika", "USA"), ("Oekraïne", "UKR"),
+    ("Україна", "UKR"), ("Rusland", "RUS"), ("Россия", "RUS"), ("Holland", "NLD"), ("Duitsland", "DEU"),
+    ("Ukraine", "UKR"), ("Niger", "NER"), ("Nigeria", "NGA"), ("Dominica", "DMA"),
+])
+def test_countries_by_their_names_in_other_languages_and_usual_short_forms(query, code) -> None:
+    assert places.lookup_country(query)[0] == code
+
+
+def test_every_alias_finds_its_country_and_english_names_keep_theirs() -> None:
+    for code, names in places.country_aliases().items():
+        for name in names:
+            assert places.lookup_country(name)[0] == code, name
+    # No name in another language takes over a country's own English name or code.
+    attributes = places.load_countries()
+    for row in attributes.itertuples(index=False):
+        if row.iso_a2:
+            assert places.lookup_country(row.iso_a2)[0] == row.iso_a3
+        try:
+            assert places.lookup_country(row.name)[0] == row.iso_a3, row.name
+        except AmbiguousPlaceError:
+            pass  # a name two features share in Natural Earth itself
+
+
+def test_a_country_qualifier_in_another_language() -> None:
+    assert places.lookup_place("Minsk, Wit-Rusland").label() == "Minsk, BY"
+    assert places.lookup_place("Odessa, Oekraïne").label() == "Odesa, UA"

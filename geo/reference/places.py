@@ -52,6 +52,7 @@ __all__ = [
     "european_capitals",
     "load_countries",
     "load_countries_info",
+    "country_aliases",
     "largest_place_in",
     "load_gazetteer",
     "load_sites",
@@ -65,7 +66,8 @@ __all__ = [
 GAZETTEER_COLUMNS: Final = ("geonameid", "name", "alternatenames", "country", "lat", "lon", "population", "is_capital")
 """Columns of the frame returned by :func:`load_gazetteer`."""
 _KEY_COLUMNS: Final = ("name_key", "alt_keys")
-COUNTRY_COLUMNS: Final = ("iso_a3", "iso_a2", "name", "name_long", "formal_name", "admin", "continent", "subregion")
+COUNTRY_COLUMNS: Final = ("iso_a3", "iso_a2", "name", "name_long", "formal_name", "admin", "continent", "subregion",
+                          "other_names")
 """Attribute columns of the frame returned by :func:`load_countries` (plus ``geometry``)."""
 _INFO_COLUMNS: Final = ("iso2", "iso3", "name", "capital", "continent", "capital_geonameid")
 _SITE_FIELDS: Final = frozenset({"name", "aliases", "lat", "lon", "country", "source"})
@@ -423,6 +425,13 @@ def _qualifier_index() -> Mapping[str, frozenset[str]]:
     for row in attributes.itertuples(index=False):
         for name in (row.iso_a3, row.iso_a2, row.name, row.name_long, row.formal_name, row.admin):
             _add(index, name, row.iso_a2)
+    # Names in other languages and the aliases: "Odessa, Oekraïne", "Minsk, Wit-Rusland".
+    a2 = dict(zip(attributes["iso_a3"], attributes["iso_a2"], strict=True))
+    for key, codes in _country_index().items():
+        if key not in index:
+            found = {a2[c] for c in codes if a2.get(c)}
+            if found:
+                index[key] = found
     return {key: frozenset(codes) for key, codes in index.items()}
 
 
@@ -711,8 +720,41 @@ def preset_places(name: str) -> pd.DataFrame:
 
 
 @functools.cache
+def country_aliases() -> Mapping[str, tuple[str, ...]]:
+    """Return the hand-written common and former country names of ``data/country_aliases.toml`` by iso_a3 code.
+
+    Raises
+    ------
+    DataFileError
+        If the file is missing or malformed, or names a code that is not in countries.parquet.
+    """
+    name = "country_aliases.toml"
+    path = data_path(name)
+    try:
+        table = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as err:
+        raise _damaged(name, path, f"cannot be read: {err}") from err
+    aliases = table.get("aliases")
+    codes = set(_country_attributes()["iso_a3"])
+    if not isinstance(aliases, dict):
+        raise _damaged(name, path, "has no [aliases] table")
+    out: dict[str, tuple[str, ...]] = {}
+    for code, names in aliases.items():
+        if code not in codes or not isinstance(names, list) or not all(isinstance(n, str) and n for n in names):
+            raise _damaged(name, path, f"aliases.{code}: expected a code of countries.parquet and a list of names")
+        out[code] = tuple(names)
+    return out
+
+
+@functools.cache
 def _country_index() -> Mapping[str, frozenset[str]]:
-    """Map a normalised country code or name to Natural Earth iso_a3 codes."""
+    """Map a normalised country code or name to Natural Earth iso_a3 codes.
+
+    Codes and English names (Natural Earth's and GeoNames') first, where a
+    name two countries share stays ambiguous; then the hand-written aliases;
+    then Natural Earth's names in 26 languages, its alternative names and
+    abbreviations, where no code or English name already means something.
+    """
     attributes = _country_attributes()
     index: dict[str, set[str]] = {}
     by_a2: dict[str, str] = {}
@@ -726,6 +768,18 @@ def _country_index() -> Mapping[str, frozenset[str]]:
         if iso_a3 is not None:  # e.g. GeoNames XKX and "Ivory Coast" reach Natural Earth's KOS and CIV
             for name in (info.iso3, info.name):
                 _add(index, name, iso_a3)
+    for code, names in country_aliases().items():
+        for name in names:
+            key = normalise_name(name)
+            if key and key not in index:
+                index[key] = {code}
+    others: dict[str, set[str]] = {}
+    for row in attributes.itertuples(index=False):
+        for name in row.other_names.split("|") if row.other_names else ():
+            _add(others, name, row.iso_a3)
+    for key, codes in others.items():
+        if key not in index:  # a name of several countries ("Congo", "Korea") stays ambiguous: refused, listed
+            index[key] = codes
     return {key: frozenset(codes) for key, codes in index.items()}
 
 
