@@ -311,10 +311,10 @@ def test_markdown_and_table_report_the_numbers(capsys, tmp_path):
     path = _minimal_file(tmp_path / "m.toml", MINIMAL[:2])
     code, out, _ = run_check(capsys, str(path), "--format", "markdown")
     assert code == 0 and out.startswith("# Claim check")
-    assert "| kyiv-true | Kyiv | Belarus | too_close | too_close | holds | 86.8-654.6 |" in out
+    assert "| kyiv-true | Kyiv | UA | Belarus | too_close | too_close | holds | 86.8-654.6 |" in out
     assert "holds while min_km > 654.6 km" in out
     code, out, _ = run_check(capsys, str(path))
-    assert re.search(r"kyiv-true\s+Kyiv\s+Belarus\s+too_close\s+too_close\s+holds\s+86.8-654.6\s+45.4", out)
+    assert re.search(r"kyiv-true\s+Kyiv\s+UA\s+Belarus\s+too_close\s+too_close\s+holds\s+86.8-654.6\s+45.4", out)
 
 
 def test_hostile_text_is_escaped_in_markdown(capsys, tmp_path):
@@ -466,3 +466,29 @@ def test_a_mixed_place_fails_too_far_and_holds_mixed_and_not_reachable() -> None
     assert_mixed("Gdansk, PL", launch="RUS", min_km=300, max_km=500)
     with pytest.raises(AssertionError, match="expected too_far, got mixed"):
         assert_too_far("Gdansk, PL", launch="RUS", min_km=300, max_km=500)
+
+
+def test_several_places_per_claim_give_one_verdict_each(capsys, tmp_path) -> None:
+    """places = [...]: claims ID.1, ID.2, ... with their own verdicts, distances checked against geographiclib."""
+    from geographiclib.geodesic import Geodesic
+
+    path = tmp_path / "multi.toml"
+    path.write_text(
+        '[[claim]]\nid = "three"\nfrom = "krichev"\nmax_km = 700\nexpect = "reachable"\n'
+        'places = ["Warschau", "Berlin", { name = "Vilnius centre", lat = 54.687, lon = 25.28 }]\n',
+        encoding="utf-8",
+    )
+    code, out, _ = run_check(capsys, str(path), "--format", "json", "--no-coverage", "--no-population")
+    rows = json.loads(out)
+    assert [r["id"] for r in rows] == ["three.1", "three.2", "three.3"]
+    assert [(r["place_name"], r["country"]) for r in rows] == [("Warsaw", "PL"), ("Berlin", "DE"),
+                                                               ("Vilnius centre", "")]
+    for r in rows:
+        want = Geodesic.WGS84.Inverse(53.7347, 31.9172, r["lat"], r["lon"])["s12"] / 1e3
+        assert abs(r["nearest_km"] - want) < 1e-6
+        assert r["status"] == ("reachable" if want <= 700 else "too_far")
+    assert code == 1  # Berlin is beyond 700 km from Krichev
+    path.write_text('[[claim]]\nid = "x"\nfrom = "BLR"\nmax_km = 700\nexpect = "reachable"\nplace = "Minsk"\n'
+                    'places = ["Berlin"]\n', encoding="utf-8")
+    code, _, err = run_check(capsys, str(path))
+    assert code == 2 and "give place or places, not both" in err

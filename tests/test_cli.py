@@ -178,7 +178,7 @@ def test_coordinate_source(capsys, places_csv) -> None:
         (["--from", "BLR", "--max-km", "abc"], "--max-km: 'abc' is not a number of kilometres"),
         (["--from", "BLR"], r"--max-km is required \(or give --system\)"),
         (["--from", "BLR", "--max-km", "10", "--format", "xml"], "invalid choice: 'xml'"),
-        (["--from", "BLR", "--max-km", "10", "--places", "europe"], "'europe': not a preset"),
+        (["--from", "BLR", "--max-km", "10", "--places", "europe"], "'europe' is not a preset"),
         (["--from", "BLR", "--max-km", "10", "--places", "{missing}"], "missing.csv: no such file"),
         (["--from", "BLR", "--max-km", "10", "--places", "{nocol}"], "nocol.csv: missing columns name, lon"),
         (["--from", "BLR", "--max-km", "10", "--places", "{badrow}"], "badrow.csv, row 3: lat 95"),
@@ -412,3 +412,26 @@ def test_places_by_name_and_cities_as_launch_points(capsys) -> None:
     assert "not allowed with argument" in capsys.readouterr().err
     assert main(["reach", "--from", "BLR", "--max-km", "10", "--places", "Hyderabad; London"]) == 2
     assert "Hyderabad, IN" in capsys.readouterr().err
+
+
+def test_discovery_commands_list_systems_sites_and_what_a_name_means(capsys) -> None:
+    from geo.reference.places import load_sites
+    from geo.reference.systems import load_systems
+
+    assert main(["systems", "--format", "json"]) == 0
+    systems = json.loads(capsys.readouterr().out)
+    assert [s["key"] for s in systems] == list(load_systems())
+    oreshnik = next(s for s in systems if s["key"] == "oreshnik")
+    assert (oreshnik["min_km"], oreshnik["max_km"]) == (700.0, 5000.0) and oreshnik["max_source"]
+    assert main(["systems"]) == 0 and "oreshnik" in capsys.readouterr().out
+    assert main(["sites", "--format", "json"]) == 0
+    assert {s["key"] for s in json.loads(capsys.readouterr().out)} == set(load_sites())
+    assert main(["places", "Odessa", "--format", "json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert [(c["name"], c["country"], c["chosen"]) for c in doc["candidates"]] == [("Odesa", "UA", True),
+                                                                                 ("Odessa", "US", False)]
+    assert doc["resolution"] == "'Odessa' means Odesa, UA"
+    assert main(["places", "Hyderabad"]) == 0
+    out = capsys.readouterr().out
+    assert "Hyderabad  PK" in out and "add a country qualifier" in out
+    assert main(["places", "Xqzzyville"]) == 1

@@ -431,7 +431,7 @@ def test_bad_parquet_files(tmp_path) -> None:
 def test_missing_and_unknown_places_specs() -> None:
     with pytest.raises(InputFileError, match=r"nowhere\.parquet: no such file"):
         load_targets("nowhere.parquet")
-    with pytest.raises(InputFileError, match=r"'europe': not a preset"):
+    with pytest.raises(InputFileError, match=r"unknown place 'europe'.*'europe' is not a preset"):
         list(iter_targets("europe"))
     with pytest.raises(InputFileError, match=r"a{300}\.csv: cannot open: File name too long"):
         load_targets("a" * 300 + ".csv")

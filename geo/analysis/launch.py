@@ -87,14 +87,37 @@ class LaunchRegion:
 LaunchSource = LaunchPoint | LaunchRegion
 
 
+def _country_part(text: str) -> LaunchRegion:
+    """``COUNTRY@PLACE``: the part of a country's territory that holds a place (``RUS@Kaliningrad``)."""
+    from geo.reference import places
+
+    country_text, _, place_text = (t.strip() for t in text.partition("@"))
+    if not country_text or not place_text:
+        raise UnknownPlaceError(f"launch source {text!r}: expected COUNTRY@PLACE, e.g. RUS@Kaliningrad")
+    code, name, geometry = places.lookup_country(country_text)
+    point = parse_point(place_text, what="place")
+    if point is None:
+        place = places.lookup_place(place_text)
+        lon, lat, label = place.lon, place.lat, place.name
+    else:
+        lon, lat, label = point.lon, point.lat, point.label
+    parts = list(geometry.geoms) if isinstance(geometry, shapely.MultiPolygon) else [geometry]
+    holding = [p for p in parts if p.intersects(shapely.Point(lon, lat))]
+    if not holding:
+        raise UnknownPlaceError(f"launch source {text!r}: {label} ({lat:g}, {lon:g}) is not in {name}'s territory")
+    return LaunchRegion(label=f"{name} part holding {label}", geometry=holding[0], code=code)
+
+
 def parse_launch(spec: str) -> LaunchSource:
     """Resolve one ``--from`` value to a launch source.
 
     Tried in order: a file (a value ending in one of
     :data:`geo.inputs.polygons.LAUNCH_SUFFIXES`, any case), a coordinate
-    (:mod:`geo.inputs.coordinates`), a named site, a country, a city or
-    capital of the gazetteer (as a point, labelled with its country:
-    ``Minsk, BY``; a name a country also has means the country).
+    (:mod:`geo.inputs.coordinates`), ``COUNTRY@PLACE`` (the part of the
+    country holding the place), an ISO 3166-2 region code, a named site, a
+    country, a city or capital of the gazetteer (as a point, labelled with
+    its country: ``Minsk, BY``; a name a country also has means the
+    country), a region by name.
 
     Returns
     -------
@@ -121,7 +144,7 @@ def parse_launch(spec: str) -> LaunchSource:
         If a polygon of a file was invalid and repaired, or a file without
         a CRS was taken as EPSG:4326.
     """
-    from geo.reference import places  # deferred: loading the data is only needed here
+    from geo.reference import places, regions  # deferred: loading the data is only needed here
 
     text = spec.strip()
     if not text:
@@ -140,6 +163,11 @@ def parse_launch(spec: str) -> LaunchSource:
     point = parse_point(text, what="launch coordinate")
     if point is not None:
         return LaunchPoint(label=point.label, lon=point.lon, lat=point.lat)
+    if "@" in text:
+        return _country_part(text)
+    if regions.CODE_PATTERN.match(text):
+        admin1 = regions.lookup_region(text)
+        return LaunchRegion(label=admin1.label(), geometry=admin1.geometry, code=admin1.code)
     site = places.lookup_site(text)
     if site is not None:
         return LaunchPoint(label=site.name, lon=site.lon, lat=site.lat, source=site.source)
@@ -151,11 +179,15 @@ def parse_launch(spec: str) -> LaunchSource:
         except AmbiguousPlaceError:
             raise
         except UnknownPlaceError:
+            found = regions.region_candidates(text)  # "Kaliningrad Oblast", "Crimea", "Гомельская область"
+            if len(found) >= 1:
+                admin1 = regions.lookup_region(text)  # one, or refused as ambiguous with the codes listed
+                return LaunchRegion(label=admin1.label(), geometry=admin1.geometry, code=admin1.code)
             sites = places.load_sites()
             names = [n for s in sites.values() for n in (s.key, s.name, *s.aliases)]
             hint = close_names(text, names).replace("; did you mean", "; or did you mean the site")
             raise UnknownPlaceError(
-                f"launch source {text!r} is not a site, a country, a city or LAT,LON: {exc}{hint}"
+                f"launch source {text!r} is not a site, a country, a region, a city or LAT,LON: {exc}{hint}"
             ) from exc
         return LaunchPoint(label=place.label(), lon=place.lon, lat=place.lat, source="GeoNames")
     return LaunchRegion(label=name, geometry=geometry, code=code)

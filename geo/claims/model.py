@@ -20,9 +20,15 @@ id : str, required
 from : str or list of str, required
     Launch sources in the ``--from`` grammar (a country, a site of
     ``data/sites.toml``, ``LAT,LON``); a list means "from any of these".
-place : str or table, required
-    A gazetteer name (``"Warsaw"``, ``"Paris, FR"``), ``"LAT,LON"``, or
+place : str or table, required (or places)
+    A gazetteer name (``"Warsaw"``, ``"Paris, FR"``, ``"Warschau"``), a
+    coordinate in any notation of :mod:`geo.inputs.coordinates`
+    (``"54.63N 21.81E"``, ``"Baltiysk=54.65,19.92"``), or
     ``{ name = "...", lat = ..., lon = ... }``.
+places : list
+    Instead of ``place``: several places with the same expectation, e.g.
+    ``places = ["Warsaw", "Berlin", "Vilnius"]``; one verdict per place, as
+    claims ``ID.1``, ``ID.2``, ... in every output.
 expect : str, required
     ``reachable``, ``too_close``, ``too_far``, ``mixed`` (see
     :mod:`geo.analysis.bands` for the statuses), or ``not_reachable`` (any
@@ -99,7 +105,7 @@ EXPECTATIONS: Final = (
 
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
 _CLAIM_FIELDS = frozenset(
-    {"id", "text", "source", "system", "min_km", "max_km", "from", "scenarios", "place", "expect"}
+    {"id", "text", "source", "system", "min_km", "max_km", "from", "scenarios", "place", "places", "expect"}
 )
 _SURVEY_FIELDS = frozenset(
     {"id", "text", "source", "system", "min_km", "max_km", "from", "scenarios", "places", "territories", "as_of"}
@@ -302,7 +308,11 @@ def load_claims(paths: Iterable[str | Path]) -> ClaimFile:
                     raise f.fail(f"duplicate id {ident!r}, first used in {seen[ident]}")
                 seen[ident] = str(path)
                 if kind == "claim":
-                    claims.append(_claim(f, str(path), ident, default))
+                    for claim in _claims(f, str(path), ident, default):
+                        if claim.id != ident and claim.id in seen:
+                            raise f.fail(f"duplicate id {claim.id!r}, first used in {seen[claim.id]}")
+                        seen[claim.id] = str(path)
+                        claims.append(claim)
                 else:
                     surveys.append(_survey(f, str(path), ident, default))
     log.info("read %d claims and %d surveys from %d files", len(claims), len(surveys), len(files))
@@ -488,6 +498,23 @@ def _claim(f: Fields, path: str, ident: str, default: Source) -> Claim:
         raise f.fail(f"expect {_show(expect)} is not one of {', '.join(EXPECTATIONS)}{hint}")
     common = _common(f, default)
     return Claim(id=ident, file=path, place=_target(f), expect=expect, **common)
+
+
+def _claims(f: Fields, path: str, ident: str, default: Source) -> list[Claim]:
+    """One claim, or one per place of ``places = [...]``, with ids ``ID.1``, ``ID.2``, ... in list order."""
+    if not f.has("places"):
+        return [_claim(f, path, ident, default)]
+    if f.has("place"):
+        raise f.fail("give place or places, not both")
+    entries = f.require("places")
+    if not isinstance(entries, list) or not entries:
+        raise f.fail(f"places {_show(entries)} must be a non-empty list of places, e.g. [\"Warsaw\", \"Berlin\"]")
+    out = []
+    for n, entry in enumerate(entries, start=1):
+        table = {k: v for k, v in f.table.items() if k not in ("places", "id")} | {"place": entry}
+        one = Fields({"id": f"{ident}.{n}", **table}, f"{f.where}, places[{n}]", ClaimFormatError)
+        out.append(_claim(one, path, f"{ident}.{n}", default))
+    return out
 
 
 def _group_or_list(f: Fields, key: str) -> str | tuple[str, ...]:

@@ -167,7 +167,98 @@ def _build_parser() -> argparse.ArgumentParser:
     draw.add_argument("--online-tiles", action="store_true",
                       help="also offer OpenStreetMap tiles as a base layer (needs a network to show)")
     draw.set_defaults(func=_cmd_map, parser=draw)
+    for name, func, what in (("systems", _cmd_systems, "weapon systems and their published range figures"),
+                             ("sites", _cmd_sites, "named launch sites (for --from)")):
+        cmd = sub.add_parser(name, parents=[common], help=f"list the {what}",
+                             description=f"List the {what} that georange ships (data/).")
+        cmd.add_argument("--format", choices=("table", "json"), default="table", help="output format")
+        cmd.set_defaults(func=func, parser=cmd)
+    found = sub.add_parser(
+        "places", parents=[common], help="show what a place name means: candidates with country and population",
+        description=("Show the gazetteer places a name may mean (GeoNames cities of 15,000 or more and every "
+                     "capital), likeliest first, and which one georange takes for it (or why none)."),
+    )
+    found.add_argument("query", metavar="QUERY", help="a place name in any language, optionally 'NAME, COUNTRY'")
+    found.add_argument("--format", choices=("table", "json"), default="table", help="output format")
+    found.set_defaults(func=_cmd_places, parser=found)
     return parser
+
+
+def _table(headers: Sequence[str], rows: list[list[str]], right: Sequence[int] = ()) -> str:
+    """Return a plain text table (columns padded, numbers right-aligned)."""
+    widths = [max([len(h), *(len(r[i]) for r in rows)]) for i, h in enumerate(headers)]
+
+    def line(cells: Sequence[str]) -> str:
+        padded = (c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in enumerate(zip(cells, widths, strict=True)))
+        return "  ".join(padded).rstrip()
+
+    return "\n".join([line(headers), line(["-" * w for w in widths]), *(line(r) for r in rows)]).rstrip() + "\n"
+
+
+def _cmd_systems(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    import json
+
+    from geo.reference.systems import load_systems
+
+    systems = load_systems()
+    if args.format == "json":
+        records = [{"key": s.key, "name": s.name, "kind": s.kind, "aliases": list(s.aliases),
+                    "max_km": s.max_km.value_km, "max_interval_km": [s.max_km.low_km, s.max_km.high_km],
+                    "max_source": s.max_km.source, "min_km": s.min_km.value_km,
+                    "min_interval_km": [s.min_km.low_km, s.min_km.high_km], "min_source": s.min_km.source}
+                   for s in systems.values()]
+        sys.stdout.write(json.dumps(records, ensure_ascii=False, indent=1) + "\n")
+        return EXIT_OK
+    rows = [[s.key, s.name, f"{s.min_km.value_km:,.0f}", f"{s.max_km.value_km:,.0f}",
+             f"{s.max_km.low_km:,.0f}-{s.max_km.high_km:,.0f}", s.kind] for s in systems.values()]
+    sys.stdout.write(_table(["key", "name", "min km", "max km", "max interval", "kind"], rows, right=(2, 3, 4)))
+    return EXIT_OK
+
+
+def _cmd_sites(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    import json
+
+    from geo.reference.places import load_sites
+
+    sites = load_sites()
+    if args.format == "json":
+        records = [{"key": s.key, "name": s.name, "lat": s.lat, "lon": s.lon, "aliases": list(s.aliases),
+                    "source": s.source} for s in sites.values()]
+        sys.stdout.write(json.dumps(records, ensure_ascii=False, indent=1) + "\n")
+        return EXIT_OK
+    rows = [[s.key, s.name, f"{s.lat:.4f}", f"{s.lon:.4f}", ", ".join(s.aliases)] for s in sites.values()]
+    sys.stdout.write(_table(["key", "name", "lat", "lon", "aliases"], rows, right=(2, 3)))
+    return EXIT_OK
+
+
+def _cmd_places(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    import json
+
+    from geo.errors import AmbiguousPlaceError, UnknownPlaceError
+    from geo.reference.places import lookup_place, place_candidates
+
+    candidates, chosen = place_candidates(args.query)
+    if chosen is None:
+        try:
+            lookup_place(args.query)
+            verdict = ""
+        except (UnknownPlaceError, AmbiguousPlaceError) as exc:
+            verdict = " ".join(str(exc).split())
+    else:
+        verdict = f"{args.query!r} means {chosen.label()}"
+    if args.format == "json":
+        records = [{"name": p.name, "country": p.country, "lat": p.lat, "lon": p.lon, "population": p.population,
+                    "capital": p.is_capital, "geonameid": p.geonameid,
+                    "chosen": chosen is not None and p.geonameid == chosen.geonameid} for p in candidates]
+        sys.stdout.write(json.dumps({"query": args.query, "resolution": verdict, "candidates": records},
+                                    ensure_ascii=False, indent=1) + "\n")
+        return EXIT_OK if candidates else EXIT_FAILED
+    rows = [["*" if chosen is not None and p.geonameid == chosen.geonameid else "", p.name, p.country,
+             f"{p.population:,}", "capital" if p.is_capital else "", f"{p.lat:.4f}", f"{p.lon:.4f}"]
+            for p in candidates]
+    text = _table(["", "name", "country", "population", "", "lat", "lon"], rows, right=(3, 5, 6)) if rows else ""
+    sys.stdout.write(text + verdict + "\n")
+    return EXIT_OK if candidates else EXIT_FAILED  # like grep: 1 when nothing matches
 
 
 def _progress(args: argparse.Namespace, total: int | None):  # type: ignore[no-untyped-def]

@@ -117,8 +117,9 @@ def _listed(spec: str) -> pd.DataFrame:
     except GeoRangeError as exc:
         if NAME_SEPARATOR in spec:
             raise
-        # One word that is neither a file, a preset nor a place: say all three.
-        raise InputFileError(f"{_not_found(spec)}; nor a place: {exc}") from exc
+        # One name that is neither a place, a file nor a preset: the place's message first.
+        presets = ", ".join(PRESETS)
+        raise InputFileError(f"{exc} (and {spec!r} is not a preset ({presets}) or a file of places)") from exc
 
 
 def load_targets(spec: str) -> pd.DataFrame:

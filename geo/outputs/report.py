@@ -450,18 +450,19 @@ def _align(rows: list[list[str]], numeric: set[int]) -> list[str]:
 
 def to_table(claims: Sequence[ClaimResult], surveys: Sequence[SurveyResult] = ()) -> str:
     """Return an aligned text report: one row per claim and scenario, then the surveys."""
-    head = ["id", "place", "from", "expect", "status", "verdict", "distance km", "margin km",
+    head = ["id", "place", "country", "from", "expect", "status", "verdict", "distance km", "margin km",
             "critical (holds if)", "robust", "coverage"]
     rows = [head]
     for r in claims:
         c = r.claim
-        rows.append([c.id, c.place.name, _short(c.launch.label), c.expect, *_cells(r.verdict)])
+        rows.append([c.id, c.place.name, c.place.country or "-", _short(c.launch.label), c.expect,
+                     *_cells(r.verdict)])
         for v in r.scenarios:
-            rows.append(["", "", f"  {v.scenario.label}", "", *_cells(v)])
+            rows.append(["", "", "", f"  {v.scenario.label}", "", *_cells(v)])
     lines: list[str] = []
     if claims:
         lines += ["Claims (WGS84 geodesics; distance = nearest-farthest launch point)", ""]
-        lines += _align(rows, {6, 7})
+        lines += _align(rows, {7, 8})
         lines += _population_lines(claims)
         lines += ["", summary_line(claims)]
     for s in surveys:
@@ -504,10 +505,10 @@ def _survey_lines(result: SurveyResult) -> list[str]:
     return lines
 
 
-# What CommonMark would read as markup inside a line: backslash, code, emphasis, links, HTML and autolinks, table
-# cells; an underscore only where it can open or close emphasis (not inside a word such as too_close); an
-# ampersand only where it would start an entity (&amp; &#62;).
-_MD_INLINE = re.compile(r"[\\`*\[\]<|]|(?<![0-9A-Za-z])_|_(?![0-9A-Za-z])|&(?=#?[0-9A-Za-z]+;)")
+# What CommonMark would read as markup inside a line: backslash, code, emphasis, links, table cells; "<" only where
+# it opens HTML or an autolink (a letter, "/", "!" or "?" follows: "<=" stays); an underscore only where it can open
+# or close emphasis (not inside a word such as too_close); an ampersand only where it would start an entity.
+_MD_INLINE = re.compile(r"[\\`*\[\]|]|<(?=[A-Za-z/!?])|(?<![0-9A-Za-z])_|_(?![0-9A-Za-z])|&(?=#?[0-9A-Za-z]+;)")
 # What would start a block at the beginning of a paragraph: a heading, quote, list item, rule or setext line.
 _MD_BLOCK = re.compile(r"^(?:[#>+=~-]|\d+(?=[.)]))")
 
@@ -530,15 +531,15 @@ def to_markdown(claims: Sequence[ClaimResult], surveys: Sequence[SurveyResult] =
     """Return a Markdown report: a summary table, then each claim with its source and numbers."""
     lines = ["# Claim check", "", summary_line(claims) if claims else "No claims.", ""]
     if claims:
-        lines += ["| id | place | from | expect | status | verdict | distance km | margin km | critical | robust "
-                  "| coverage |",
-                  "|---|---|---|---|---|---|---:|---:|---|---|---|"]
+        lines += ["| id | place | country | from | expect | status | verdict | distance km | margin km | critical "
+                  "| robust | coverage |",
+                  "|---|---|---|---|---|---|---|---:|---:|---|---|---|"]
         for r in claims:
             c = r.claim
             for label, v in [(c.launch.label, r.verdict)] + [(v.scenario.label, v) for v in r.scenarios]:
                 cells = _cells(v)
-                row = [_md(x) for x in [c.id, c.place.name, label, c.expect, *cells]]
-                row[5] = "holds" if v.holds else "**fails**"  # markup of our own, not text to escape
+                row = [_md(x) for x in [c.id, c.place.name, c.place.country or "-", label, c.expect, *cells]]
+                row[6] = "holds" if v.holds else "**fails**"  # markup of our own, not text to escape
                 lines.append("| " + " | ".join(row) + " |")
         lines.append("")
         for r in claims:

@@ -58,6 +58,7 @@ __all__ = [
     "load_sites",
     "lookup_country",
     "lookup_place",
+    "place_candidates",
     "lookup_site",
     "places_frame",
     "preset_places",
@@ -397,15 +398,32 @@ def _primary_names() -> tuple[list[str], dict[str, int]]:
     return list(best), best
 
 
+@functools.cache
+def _script_names() -> tuple[list[str], dict[str, int]]:
+    """Return the alternate-name keys outside ASCII (Москва, Київ, 北京) of places of 50,000 people or more.
+
+    Suggestions for a name typed in another script come from these.
+    """
+    index = _place_index()
+    best: dict[str, int] = {}
+    rows = np.flatnonzero(index.population >= 50_000)
+    alt = index.alt_keys.take(rows).to_pylist()
+    for i in np.argsort(index.population[rows], kind="stable"):  # ascending: the largest row wins
+        for key in (alt[i] or "").strip("|").split("|"):
+            if key and not key.isascii():
+                best[key] = int(rows[i])
+    return list(best), best
+
+
 def _close_places(key: str, countries: frozenset[str] | None = None) -> list[str]:
-    """Return up to MAX_SUGGESTIONS ``"Name, CC"`` labels of names close to `key`."""
-    keys, best = _primary_names()
+    """Return up to MAX_SUGGESTIONS ``"Name, CC"`` labels of names close to `key` (in its script)."""
+    keys, best = _script_names() if not key.isascii() else _primary_names()
     labels = []
     for match in close_matches(key, keys, n=MAX_SUGGESTIONS * 4):
         place = _place_at(best[match])
         if countries is None or place.country in countries:
             labels.append(place.label())
-    return labels[:MAX_SUGGESTIONS]
+    return list(dict.fromkeys(labels))[:MAX_SUGGESTIONS]
 
 
 def _add(index: dict[str, set[str]], name: str, value: str) -> None:
@@ -620,6 +638,36 @@ def lookup_place(query: str) -> Place:
     suggestions = _close_places(key, countries)
     hint = f"; did you mean: {'; '.join(suggestions)}?" if suggestions else ""
     raise UnknownPlaceError(f"unknown place {name!r}: no city or capital in the gazetteer has that name{hint}")
+
+
+def place_candidates(query: str, limit: int = 20) -> tuple[list[Place], Place | None]:
+    """Return the gazetteer places a name may mean (likeliest first) and the one :func:`lookup_place` takes.
+
+    The candidates are every place whose primary or alternate name matches
+    (in the qualifier's country, if one is given), national capitals and
+    then the most populous first; the second value is None when the name is
+    ambiguous or unknown. For ``georange places QUERY``.
+    """
+    text = query.strip()
+    name, comma, qualifier = text.rpartition(",")
+    if not comma:
+        name, qualifier = text, ""
+    countries = _qualifier_index().get(normalise_name(qualifier.strip())) if qualifier.strip() else None
+    if qualifier.strip() and countries is None:
+        name, countries = text, None
+    key = normalise_name(name)
+    index = _place_index()
+    primary = np.flatnonzero(index.name_key == key)
+    alternate = pc.match_substring(index.alt_keys, f"|{key}|").to_numpy(zero_copy_only=False)
+    rows = np.union1d(primary, np.flatnonzero(np.asarray(alternate, dtype=bool))) if key else primary
+    if countries is not None:
+        rows = rows[np.isin(index.country[rows], list(countries))]
+    order = rows[np.lexsort((-index.population[rows], ~index.is_capital[rows]))]
+    try:
+        chosen: Place | None = lookup_place(query)
+    except (UnknownPlaceError, AmbiguousPlaceError):
+        chosen = None
+    return [_place_at(int(i)) for i in order[:limit]], chosen
 
 
 def largest_place_in(polygons: Sequence[BaseGeometry]) -> list[str | None]:

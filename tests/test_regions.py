@@ -1,0 +1,80 @@
+"""Launches below country level: admin-1 regions (ISO 3166-2 codes, names in any language) and COUNTRY@PLACE parts.
+
+Distances from a region launch are checked against the brute-force oracle
+(tests/oracle.py) on the region's own polygon, and the region's polygon
+against facts stated independently (the Kaliningrad exclave holds
+Kaliningrad and Baltiysk and not Vilnius; the country of a code is its
+prefix).
+"""
+
+from __future__ import annotations
+
+import pytest
+import shapely
+
+from geo.analysis.launch import LaunchRegion, parse_launch
+from geo.errors import AmbiguousPlaceError, UnknownPlaceError
+from geo.reference.places import lookup_country
+from geo.reference.regions import load_regions, lookup_region
+
+from cases import DIST_TOL_M
+from oracle import BruteForce
+
+
+@pytest.mark.parametrize(("query", "code"), [
+    ("RU-KGD", "RU-KGD"), ("ru-kgd", "RU-KGD"), ("Kaliningrad Oblast", "RU-KGD"), ("Kaliningrad region", "RU-KGD"),
+    ("Калининградская область", "RU-KGD"), ("Kaliningrad, RU", "RU-KGD"), ("BY-HO", "BY-HO"), ("Gomel", "BY-HO"),
+    ("Гомельская область", "BY-HO"), ("UA-43", "UA-43"), ("Crimea", "UA-43"), ("UA-30", "UA-30"),
+    ("Kyiv Oblast", "UA-32"), ("Alaska", "US-AK"), ("Georgia, US", "US-GA"),
+])
+def test_regions_by_code_and_by_name_in_any_language(query, code) -> None:
+    region = lookup_region(query)
+    assert region.code == code and region.country == code[:2]
+
+
+def test_ambiguous_and_unknown_regions_are_refused_with_codes() -> None:
+    with pytest.raises(AmbiguousPlaceError, match=r"Kyiv \(UA-30\); Kyiv \(UA-32\)"):
+        lookup_region("Kyiv")
+    with pytest.raises(UnknownPlaceError, match=r"did you mean: Kaliningrad \(RU-KGD\)"):
+        lookup_region("Kalinigrad oblast")
+
+
+def test_every_coded_region_is_found_by_its_code() -> None:
+    frame = load_regions()
+    coded = frame[frame["iso_3166_2"] != ""]
+    assert len(coded) == coded["iso_3166_2"].nunique() > 4000
+    for code in coded["iso_3166_2"].sample(300, random_state=1):
+        assert lookup_region(code).code == code
+
+
+def test_the_kaliningrad_exclave_two_ways_holds_what_it_should() -> None:
+    region = parse_launch("RU-KGD")
+    part = parse_launch("RUS@Kaliningrad")
+    assert isinstance(region, LaunchRegion) and isinstance(part, LaunchRegion)
+    assert part.label == "Russia part holding Kaliningrad"
+    for lon, lat in [(20.51, 54.71), (19.92, 54.65)]:  # Kaliningrad, Baltiysk
+        assert region.geometry.contains(shapely.Point(lon, lat)) and part.geometry.contains(shapely.Point(lon, lat))
+    assert not part.geometry.contains(shapely.Point(25.28, 54.69))  # Vilnius
+    # The exclave part of Russia and the oblast are the same land to within Natural Earth's two layers.
+    assert shapely.symmetric_difference(region.geometry, part.geometry).area < 0.02 * part.geometry.area
+    # The part is one polygon of Russia's territory, far smaller than Russia.
+    assert part.geometry.area < 0.001 * lookup_country("RUS")[2].area
+
+
+@pytest.mark.parametrize("spec", ["RU-KGD", "RUS@Kaliningrad", "UA-43"])
+def test_region_launch_distances_match_the_brute_force_oracle(spec) -> None:
+    launch = parse_launch(spec)
+    oracle = BruteForce(launch.geometry, spacing_m=200.0)
+    for lon, lat in [(21.01, 52.23), (13.41, 52.52), (30.52, 50.45), (18.65, 54.35), (-0.13, 51.51)]:
+        lo, hi = oracle.distances(lon, lat)
+        got_lo = min(p.distances([lon], [lat])[0][0] for p in launch.parts)
+        got_hi = max(p.distances([lon], [lat])[1][0] for p in launch.parts)
+        assert got_lo == pytest.approx(lo, abs=DIST_TOL_M + 200.0 ** 2 / 8 / 6.3e6) and \
+            got_hi == pytest.approx(hi, abs=DIST_TOL_M), (spec, lon, lat)
+
+
+def test_country_part_errors_are_one_line() -> None:
+    with pytest.raises(UnknownPlaceError, match="Berlin .* is not in Russia's territory"):
+        parse_launch("RUS@Berlin")
+    with pytest.raises(UnknownPlaceError, match="expected COUNTRY@PLACE"):
+        parse_launch("RUS@")
