@@ -492,3 +492,25 @@ def test_several_places_per_claim_give_one_verdict_each(capsys, tmp_path) -> Non
                     'places = ["Berlin"]\n', encoding="utf-8")
     code, _, err = run_check(capsys, str(path))
     assert code == 2 and "give place or places, not both" in err
+
+
+def test_the_systems_catalogue_is_sourced_and_consistent() -> None:
+    """At least 25 systems; every figure names its source with a date; every interval holds every published value."""
+    from geo.reference.systems import load_systems, lookup_system
+
+    systems = load_systems()
+    assert len(systems) >= 25
+    dated = re.compile(r"\b(19|20)\d\d\b|n\.d\.|seed \d{3}_")
+    names: dict[str, str] = {}
+    for key, s in systems.items():
+        for figure in (s.max_km, s.min_km):
+            if figure.value_km == 0 and not figure.source:
+                continue  # no published minimum range
+            assert dated.search(figure.source), (key, figure.source)
+            assert figure.low_km <= figure.value_km <= figure.high_km
+            for p in figure.published:
+                assert p.source and dated.search(p.source), (key, p.source)
+                assert figure.low_km <= p.value_km <= figure.high_km, (key, p.value_km)
+        for name in (key, s.name, *s.aliases):
+            assert names.setdefault(name.casefold(), key) == key, f"{name} names {names[name.casefold()]} and {key}"
+            assert lookup_system(name).key == key
