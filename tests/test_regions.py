@@ -13,7 +13,7 @@ import pytest
 import shapely
 
 from geo.analysis.launch import LaunchRegion, parse_launch
-from geo.errors import AmbiguousPlaceError, UnknownPlaceError
+from geo.errors import AmbiguousPlaceError, GeoRangeError, UnknownPlaceError
 from geo.reference.places import lookup_country
 from geo.reference.regions import load_regions, lookup_region
 
@@ -78,3 +78,21 @@ def test_country_part_errors_are_one_line() -> None:
         parse_launch("RUS@Berlin")
     with pytest.raises(UnknownPlaceError, match="expected COUNTRY@PLACE"):
         parse_launch("RUS@")
+
+
+def test_a_user_region_file_with_a_feature_selector(tmp_path) -> None:
+    """--from FILE#FIELD=VALUE or FILE#NAME takes one feature of the file: the same area as the shipped region."""
+    frame = load_regions()
+    mine = frame[frame["country"].isin(["RU", "BY"])][["iso_3166_2", "name_en", "geometry"]]
+    path = tmp_path / "regions.gpkg"
+    mine.rename(columns={"iso_3166_2": "iso", "name_en": "Name"}).to_file(path, driver="GPKG")
+    by_code = parse_launch(f"{path}#ISO=ru-kgd")
+    by_name = parse_launch(f"{path}#Kaliningrad")
+    shipped = parse_launch("RU-KGD")
+    assert by_code.label == by_name.label == "Kaliningrad"  # the selected feature's name
+    for launch in (by_code, by_name):
+        assert shapely.symmetric_difference(launch.geometry, shipped.geometry).area == 0.0
+    with pytest.raises(GeoRangeError, match=r"no feature with iso = 'RU-KGX'; did you mean 'RU-KGN' or 'RU-KGD'"):
+        parse_launch(f"{path}#iso=RU-KGX")
+    with pytest.raises(GeoRangeError, match=r"no field 'foo'; the features have Name, iso"):
+        parse_launch(f"{path}#foo=1")

@@ -13,7 +13,9 @@ files use one grammar, parsed by :func:`parse_launch`:
 - a country by ISO 3166 alpha-3 code or name, e.g. ``BLR`` or ``Belarus``;
 - a file of polygons (a patrol area), recognised by its name ending:
   ``.geojson``, ``.json``, ``.gpkg``, ``.shp`` or ``.zip`` (a zipped
-  shapefile), e.g. ``patrol.geojson``; see :func:`geo.inputs.polygons.read_launch_file`.
+  shapefile), e.g. ``patrol.geojson``, optionally with a feature selector
+  ``#FIELD=VALUE`` or ``#NAME`` (``regions.gpkg#iso=RU-KGD``); see
+  :func:`geo.inputs.polygons.read_launch_file`.
   (Claim files use the same grammar; a relative path is taken from the
   current directory.)
 """
@@ -149,9 +151,12 @@ def parse_launch(spec: str) -> LaunchSource:
     text = spec.strip()
     if not text:
         raise UnknownPlaceError("launch source is empty: expected a country, a site name or LAT,LON")
-    path = Path(text)
+    path, select = Path(text), None
+    name, hash_, selector = text.rpartition("#")
+    if hash_ and Path(name).suffix.lower() in LAUNCH_SUFFIXES:  # regions.gpkg#iso=RU-KGD: one feature's area
+        path, select = Path(name), selector
     if path.suffix.lower() in LAUNCH_SUFFIXES:
-        label, geometry = read_launch_file(path)
+        label, geometry = read_launch_file(path, select)
         region = LaunchRegion(label=label, geometry=geometry, source=str(path))
         region.parts  # noqa: B018 -- build the areas now, so that a bad file fails here
         return region

@@ -20,6 +20,7 @@ from shapely.geometry.base import BaseGeometry
 from geo.errors import GeoRangeWarning, InputFileError
 from geo.geodesy.ellipsoid import WGS84
 from geo.geodesy.lonlat import fold, polygonal, unwrap, wrap
+from geo.reference.names import close_names
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -50,7 +51,7 @@ _POLYGONAL: Final = ("Polygon", "MultiPolygon")
 # -- launch areas ------------------------------------------------------------------
 
 
-def read_launch_file(path: str | Path) -> tuple[str, BaseGeometry]:
+def read_launch_file(path: str | Path, select: str | None = None) -> tuple[str, BaseGeometry]:
     """Read a launch area from a GeoJSON, GeoPackage or shapefile of polygons.
 
     Parameters
@@ -59,6 +60,11 @@ def read_launch_file(path: str | Path) -> tuple[str, BaseGeometry]:
         A file ending in one of :data:`LAUNCH_SUFFIXES`; a ``.zip`` holds a
         shapefile. A GeoPackage may hold other tables, but only one layer
         with geometries.
+    select : str, optional
+        Only the features whose field has a value: ``FIELD=VALUE``
+        (``iso=RU-KGD``), or ``VALUE`` for the ``name`` field; the field
+        name and the value are compared without regard to case. On the
+        command line: ``--from regions.gpkg#iso=RU-KGD``.
 
     Returns
     -------
@@ -110,6 +116,9 @@ def read_launch_file(path: str | Path) -> tuple[str, BaseGeometry]:
     if table.num_rows == 0:
         raise InputFileError(f"{p}: no features; expected Polygon or MultiPolygon features (a launch area)")
     column = meta["geometry_name"] or "wkb_geometry"
+    selected = None
+    if select is not None:
+        table, selected = _select(table, select, column, p)
     if column not in table.column_names:
         raise InputFileError(f"{p}: the layer has no geometry column")
     projector = _Projector(_parse_crs(meta.get("crs"), p), p)
@@ -121,7 +130,7 @@ def read_launch_file(path: str | Path) -> tuple[str, BaseGeometry]:
         projector.warn_assumed()
     parts = [_normalise(g, f"{p}, feature {k}") for k, g in enumerate(geoms, start=1)]
     geometry = parts[0] if len(parts) == 1 else polygonal(shapely.union_all(parts))
-    label = p.name
+    label = f"{p.name} {selected}" if selected else p.name
     if table.num_rows == 1:
         for name in table.column_names:
             if name.lower() == "name" and name != column:
@@ -130,6 +139,27 @@ def read_launch_file(path: str | Path) -> tuple[str, BaseGeometry]:
                     label = value.strip()
                 break
     return label, geometry
+
+
+def _select(table: pa.Table, select: str, geometry: str, p: Path) -> tuple[pa.Table, str]:
+    """Keep the features whose field equals a value (case-insensitive); return them and ``FIELD=VALUE``."""
+    field, eq, value = select.partition("=")
+    if not eq:
+        field, value = "name", select
+    field, value = field.strip(), value.strip()
+    fields = {name.lower(): name for name in table.column_names if name != geometry}
+    if field.lower() not in fields:
+        have = ", ".join(sorted(fields.values()))
+        raise InputFileError(f"{p}#{select}: no field {field!r}; the features have {have}")
+    name = fields[field.lower()]
+    cells = [str(v).strip() if v is not None else "" for v in table.column(name).to_pylist()]
+    keep = [i for i, v in enumerate(cells) if v.casefold() == value.casefold()]
+    if not keep:
+        known = sorted(set(cells))
+        hint = close_names(value, known)
+        shown = ", ".join(known[:10]) + (f" and {len(known) - 10} more" if len(known) > 10 else "")
+        raise InputFileError(f"{p}#{select}: no feature with {name} = {value!r}{hint} ({name}: {shown})")
+    return table.take(keep), f"{name}={value}"
 
 
 def _read_gis(p: Path) -> tuple[dict[str, Any], pa.Table]:
