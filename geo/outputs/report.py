@@ -495,7 +495,8 @@ def _survey_lines(result: SurveyResult) -> list[str]:
         for status in STATUSES:
             sel = frame[frame["status"] == status]
             if len(sel):
-                names = ", ".join(f"{n} ({d:,.0f})" for n, d in zip(sel["name"], sel["min_km"], strict=True))
+                names = ", ".join(f"{n}{', ' + c if c else ''} ({d:,.0f})"
+                                  for n, c, d in zip(sel["name"], sel["country"], sel["min_km"], strict=True))
                 lines.append(f"  from {label}: {status} {len(sel)}: {names}")
     if len(result.territories):
         for label, frame in result.territories.groupby("scenario", sort=False):
