@@ -117,10 +117,12 @@ class Mark:
     holds: bool | None = None
     claims: tuple[ClaimResult, ...] = ()
     survey: str = ""
+    country: str = ""
 
     def tooltip(self) -> list[str]:
-        """Return the tooltip lines: name, distances, margin and verdict."""
-        lines = [self.name, f"{self.nearest_km:,.1f} to {self.farthest_km:,.1f} km from the launch"]
+        """Return the tooltip lines: name (with its country), distances, margin and verdict."""
+        title = f"{self.name}, {self.country}" if self.country else self.name
+        lines = [title, f"{self.nearest_km:,.1f} to {self.farthest_km:,.1f} km from the launch"]
         lines.append(f"{STATUS_LABELS[self.status]}, margin {self.margin_km:,.1f} km")
         for r in self.claims:
             lines.append(f"claim {r.claim.id}: {'holds' if r.holds else 'FAILS'} (expected {r.claim.expect})")
@@ -232,14 +234,15 @@ def _marks(claims: Sequence[ClaimResult], surveys: Sequence[SurveyResult]) -> tu
     for (lon, lat), results in by_place.items():
         v = results[0].verdict
         marks.append(Mark(results[0].claim.place.name, lon, lat, v.status, v.nearest_km, v.farthest_km, v.margin_km,
-                          holds=all(r.holds for r in results), claims=tuple(results)))
+                          holds=all(r.holds for r in results), claims=tuple(results),
+                          country=results[0].claim.place.country))
     for s in surveys:
         main = s.places[s.places["scenario"] == s.survey.launch.label]
         for row in main.itertuples(index=False):
             if (row.lon, row.lat) in by_place:
                 continue  # a claim place already says more
             marks.append(Mark(str(row.name), float(row.lon), float(row.lat), str(row.status), float(row.min_km),
-                              float(row.max_km), float(row.margin_km), survey=s.survey.id))
+                              float(row.max_km), float(row.margin_km), survey=s.survey.id, country=str(row.country)))
     return tuple(marks)
 
 
