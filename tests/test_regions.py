@@ -12,7 +12,7 @@ from __future__ import annotations
 import pytest
 import shapely
 
-from geo.analysis.launch import LaunchRegion, parse_launch
+from geo.analysis.launch import LaunchPoint, LaunchRegion, parse_launch
 from geo.errors import AmbiguousPlaceError, GeoRangeError, UnknownPlaceError
 from geo.reference.places import lookup_country
 from geo.reference.regions import load_regions, lookup_region
@@ -96,3 +96,15 @@ def test_a_user_region_file_with_a_feature_selector(tmp_path) -> None:
         parse_launch(f"{path}#iso=RU-KGX")
     with pytest.raises(GeoRangeError, match=r"no field 'foo'; the features have Name, iso"):
         parse_launch(f"{path}#foo=1")
+
+
+@pytest.mark.parametrize(("spec", "kind", "label"), [
+    ("Kaliningrad", LaunchRegion, "Kaliningrad (RU-KGD)"),  # an exclave: the territory
+    ("Cabinda", LaunchRegion, "Cabinda (AO-CAB)"),
+    ("Kaliningrad, RU", LaunchPoint, "Kaliningrad, RU"),  # qualified: the city
+    ("Minsk", LaunchPoint, "Minsk, BY"),  # not an exclave: the city as a point
+    ("Odesa", LaunchPoint, "Odesa, UA"),
+])
+def test_a_city_name_that_names_an_exclave_launches_from_the_exclave(spec, kind, label) -> None:
+    launch = parse_launch(spec)
+    assert isinstance(launch, kind) and launch.label == label

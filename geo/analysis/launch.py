@@ -194,5 +194,42 @@ def parse_launch(spec: str) -> LaunchSource:
             raise UnknownPlaceError(
                 f"launch source {text!r} is not a site, a country, a region, a city or LAT,LON: {exc}{hint}"
             ) from exc
+        exclave = _exclave_named(text, place.lon, place.lat) if "," not in text else None
+        if exclave is not None:
+            return exclave
         return LaunchPoint(label=place.label(), lon=place.lon, lat=place.lat, source="GeoNames")
     return LaunchRegion(label=name, geometry=geometry, code=code)
+
+
+_EXCLAVE_SHARE = 0.9
+
+
+def _exclave_named(text: str, lon: float, lat: float) -> LaunchRegion | None:
+    """Return the region a city name also names when that region is an exclave of its country, else None.
+
+    ``--from Kaliningrad`` means the Kaliningrad exclave (RU-KGD), where
+    missiles are stationed, not a point in its capital: the one region of
+    that name holds the city and is (at least 90 % of) a separate part of
+    its country's territory. A city whose region is not an exclave (Minsk,
+    Odesa) stays a point; ``Kaliningrad, RU`` is always the city.
+    """
+    from geo.reference import places, regions
+
+    point = shapely.Point(lon, lat)
+    found = [r for r in regions.region_candidates(text) if r.geometry.intersects(point)]
+    if len(found) != 1:
+        return None
+    region = found[0]
+    try:
+        _, _, territory = places.lookup_country(region.country)
+    except UnknownPlaceError:
+        return None
+    parts = list(territory.geoms) if isinstance(territory, shapely.MultiPolygon) else [territory]
+    holding = [p for p in parts if p.intersects(point)]
+    if len(parts) < 2 or not holding:
+        return None
+    part = holding[0]
+    covered = shapely.intersection(part, region.geometry).area
+    if covered < _EXCLAVE_SHARE * part.area or part.area > 0.5 * territory.area:
+        return None  # the region is not a separate part of the country (or the part is the mainland)
+    return LaunchRegion(label=region.label(), geometry=region.geometry, code=region.code)
