@@ -86,9 +86,27 @@ def load_regions() -> geopandas.GeoDataFrame:
 
 @functools.cache
 def _index() -> dict[str, tuple[int, ...]]:
-    """Map a search key (a normalised code or name, as stored by scripts/build_regions.py) to region rows."""
+    """Map a search key (a normalised code or name, as stored by scripts/build_regions.py) to region rows.
+
+    Reads the key column alone (milliseconds); the geometries are loaded
+    only when a name is found.
+    """
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from geo.reference.places import _damaged
+
+    name = "regions.parquet"
+    path = data_path(name)
+    try:
+        table = pq.read_table(path, columns=["search_keys", "key_version"])
+    except (OSError, pa.ArrowException) as err:
+        raise _damaged(name, path, f"cannot be read: {err}") from err
+    versions = set(table.column("key_version").to_pylist())
+    if versions != {NORMALISE_VERSION}:
+        raise _damaged(name, path, f"has search keys of version {sorted(versions)}, expected {NORMALISE_VERSION!r}")
     index: dict[str, set[int]] = {}
-    for row, keys in enumerate(load_regions()["search_keys"]):
+    for row, keys in enumerate(table.column("search_keys").to_pylist()):
         for key in keys.split("|") if keys else ():
             index.setdefault(key, set()).add(row)
     return {k: tuple(sorted(v)) for k, v in index.items()}
@@ -132,10 +150,9 @@ def region_candidates(query: str) -> list[Region]:
     """Return every region the query may mean (an exact code first), without deciding between them."""
     text = query.strip()
     m = CODE_PATTERN.match(text)
-    frame = load_regions()
     if m:
         code = f"{m.group(1).upper()}-{m.group(2).upper()}"
-        rows = np.flatnonzero(frame["iso_3166_2"].to_numpy() == code)
+        rows = np.flatnonzero(load_regions()["iso_3166_2"].to_numpy() == code)
         return [_region_at(int(i)) for i in rows]
     name, comma, qualifier = text.rpartition(",")
     if not comma:
