@@ -420,3 +420,19 @@ def test_read_zones_refuses_bad_files(tmp_path):
     bad_role.write_text(json.dumps(doc), encoding="utf-8")
     with pytest.raises(InputFileError, match="zone 2: role 'kill_zone'"):
         read_zones(bad_role)
+
+
+@pytest.mark.parametrize("case", ["suva-zone-crosses-antimeridian", "spans-antimeridian-launch-area", "tiny-1km",
+                                  "krichev-700-5000"])
+def test_kml_has_no_seam_where_a_globe_needs_none(case, tmp_path):
+    """A zone that holds no pole is written whole: no edge along the antimeridian, a cell meridian or the equator."""
+    zs = case_zones(case)
+    path = write_zones(zs, tmp_path / "zones.kml")
+    rings = list(kml_edges(path, "LinearRing"))
+    assert rings
+    for i, lon, lat in rings:
+        if zs[i].geometry.bounds[3] == 90.0:
+            continue  # Krichev's 5,000 km reach and reachable zone hold the North Pole: cut into cells
+        x0, x1, y0, y1 = lon[:-1], lon[1:], lat[:-1], lat[1:]
+        assert not np.any((x0 == x1) & np.isin(x0, [-180.0, -90.0, 0.0, 90.0, 180.0])), (case, zs[i].role)
+        assert not np.any((y0 == y1) & (y0 == 0.0)), (case, zs[i].role)

@@ -8,11 +8,12 @@ zone is written as one placemark whose MultiGeometry holds:
 
 - **fills**, polygons with no outline: a part that crosses the antimeridian
   is joined again into one polygon (its coordinates simply step across
-  +-180, which a globe draws as the short way round). A part that holds a
-  pole, or spans 90 degrees of longitude or more, is cut into pieces along
-  the meridians -90, 0, 90, 180 and the equator, so that no piece is large
-  enough for a globe to fill the wrong side of its ring; those cuts are
-  geodesics, and unseen because fills have no outline;
+  +-180, which a globe draws as the short way round). Only a part that
+  holds a pole, spans half the longitudes or more, or covers more than a
+  quarter of the Earth is cut, into pieces along the meridians -90, 0, 90,
+  180 and the equator, so that no piece is large enough for a globe to
+  fill the wrong side of its ring; those cuts are geodesics, and unseen
+  because fills have no outline;
 - **outlines**, lines along the true boundary only: no cut, no seam, no
   closure along the map edge;
 - every edge of both cut further along its lon/lat line until the great
@@ -37,6 +38,7 @@ from numpy.typing import NDArray
 from shapely.geometry.base import BaseGeometry
 
 from geo.analysis.zones import Zone
+from geo.geodesy.area import EARTH_AREA_M2, polygon_area_m2
 from geo.geodesy.densify import densify
 from geo.geodesy.lonlat import fold, orient, polygonal, unwrap, wrap
 
@@ -89,7 +91,9 @@ def _fills(geometry: BaseGeometry) -> Iterator[BaseGeometry]:
              for p in parts]
     for part in shapely.get_parts(polygonal(shapely.union_all(moved))) if moved else []:
         xmin, ymin, xmax, ymax = part.bounds
-        if ymin > -90.0 and ymax < 90.0 and xmax - xmin < 90.0:
+        # A ring that holds no pole, spans less than half the globe's longitudes and encloses less than a
+        # quarter of the Earth has an unmistakable inside: written whole, with no seam.
+        if ymin > -90.0 and ymax < 90.0 and xmax - xmin < 180.0 and polygon_area_m2(part) < EARTH_AREA_M2 / 4.0:
             yield part
             continue
         folded = fold(part)
