@@ -165,3 +165,27 @@ def test_gdansk_from_russia_is_mixed_not_too_far() -> None:
     far = max(Geodesic.WGS84.Inverse(row["lat"], row["lon"], y, x)["s12"] for x, y in part.exterior.coords)
     assert far / 1000 == pytest.approx(276.4, abs=0.05)
     assert row["via"].startswith("Russia part")
+
+
+@pytest.mark.parametrize(("specs", "lo", "hi"), [
+    (["RUS"], 0, 2000), (["RUS"], 300, 500), (["IDN"], 100, 1500), (["NOR", "53.9,27.56"], 200, 900),
+    (["GBR"], 50, 700), (["JPN"], 0, 300),
+])
+def test_bounded_parts_give_what_every_part_computed_exactly_gives(specs, lo, hi):
+    """Territories of many parts skip parts that cannot decide: every reported value must be unchanged."""
+    from geo.analysis.bands import RangeBand, source_intervals
+    from geo.analysis.launch import parse_launch
+    from geo.analysis.status import classify
+    from geo.reference.places import preset_places
+
+    places = preset_places("cities").sample(1500, random_state=7)
+    lon, lat = places["lon"].to_numpy(), places["lat"].to_numpy()
+    sources = [parse_launch(s) for s in specs]
+    band = RangeBand(lo, hi)
+    _, n0, f0 = source_intervals(sources, lon, lat)
+    _, n1, f1 = source_intervals(sources, lon, lat, band)
+    assert np.array_equal(n0.min(axis=0), n1.min(axis=0)) and np.array_equal(f0.max(axis=0), f1.max(axis=0))
+    for a, b in zip(classify(n0, f0, band.min_m, band.max_m), classify(n1, f1, band.min_m, band.max_m), strict=True):
+        assert np.array_equal(a, b)
+    # Every bound holds: a skipped part's filled values bracket its exact ones.
+    assert np.all(n1 <= n0 + 1e-6) and np.all(f1 >= f0 - 1e-6)

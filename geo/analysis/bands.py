@@ -41,13 +41,22 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import shapely
 from numpy.typing import NDArray
 
 from geo.analysis.launch import LaunchPoint, LaunchRegion, LaunchSource
 from geo.analysis.status import classify, status_names
 from geo.errors import InvalidRangeError
-from geo.geodesy.distance import distances_to_points
-from geo.geodesy.ellipsoid import MAX_RANGE_KM, check_lonlat
+from geo.geodesy.distance import LaunchArea, distances_to_points
+from geo.geodesy.ellipsoid import (
+    MAX_RANGE_KM,
+    WGS84,
+    auxiliary_unit_vectors,
+    check_lonlat,
+    geodesic_distance,
+    lambert_distance,
+    lambert_error_bound,
+)
 
 __all__ = ["RangeBand", "reach_table", "source_intervals"]
 
@@ -100,9 +109,21 @@ class RangeBand:
 
 
 def source_intervals(
-    sources: Sequence[LaunchSource], lon: FloatArray, lat: FloatArray
+    sources: Sequence[LaunchSource], lon: FloatArray, lat: FloatArray, band: RangeBand | None = None
 ) -> tuple[list[str], FloatArray, FloatArray]:
     """Return each launch part's nearest and farthest distance (m) to each target.
+
+    Parameters
+    ----------
+    sources : sequence of LaunchPoint or LaunchRegion
+    lon, lat : ndarray
+        Targets, degrees.
+    band : RangeBand, optional
+        With a band, territories of several parts are bounded first (see
+        :func:`_bounded_parts`): a part that cannot change a target's
+        nearest or farthest distance, status, margin or deciding part is not
+        computed exactly for it, and gets its bounds instead. Every value
+        :func:`reach_table` reports stays exact.
 
     Returns
     -------
@@ -119,14 +140,132 @@ def source_intervals(
         labels += [p.label for p in points]
         lows += list(d)
         highs += list(d)
-    for s in sources:
-        if isinstance(s, LaunchRegion):
-            for part in s.parts:
-                lo, hi = part.distances(lon, lat)
-                labels.append(part.name)
-                lows.append(lo)
-                highs.append(hi)
+    parts = [part for s in sources if isinstance(s, LaunchRegion) for part in s.parts]
+    if band is not None and len(parts) > 1:
+        near, far = _bounded_parts(parts, lon, lat, band, np.vstack(lows) if lows else None,
+                                   np.vstack(highs) if highs else None)
+        labels += [part.name for part in parts]
+        lows += list(near)
+        highs += list(far)
+    else:
+        for part in parts:
+            lo, hi = part.distances(lon, lat)
+            labels.append(part.name)
+            lows.append(lo)
+            highs.append(hi)
     return labels, np.vstack(lows), np.vstack(highs)
+
+
+_CAP_LIMIT_M = 9_000_000.0  # a part wider than this is not bounded by a cap (caps stay convex well below 10,000 km)
+_EXACT_RADIUS_M = 300_000.0  # parts larger than this are computed exactly for every target, and bound the others
+
+
+def _cap(part: LaunchArea) -> tuple[float, float, float] | None:
+    """Return a cap (lon, lat, radius m) holding the part, or None if it is too large to bound.
+
+    The centre is the part's vertex mean on the auxiliary sphere; the
+    radius is the largest exact distance to a vertex, widened by 0.1 % and
+    1 km for the edges between vertices (a cap this small is convex, so
+    geodesic edges between points inside it stay inside).
+    """
+    xy = shapely.get_coordinates(part.geometry)
+    v = auxiliary_unit_vectors(xy[:, 0], xy[:, 1]).mean(axis=0)
+    norm = float(np.linalg.norm(v))
+    if norm < 1e-6:
+        return None
+    v /= norm
+    lon = math.degrees(math.atan2(v[1], v[0]))
+    beta = math.asin(max(-1.0, min(1.0, v[2])))
+    lat = math.degrees(math.atan(math.tan(beta) / (1.0 - WGS84.f)))
+    radius = float(geodesic_distance(lon, lat, xy[:, 0], xy[:, 1]).max()) * 1.001 + 1000.0
+    return (lon, lat, radius) if radius < _CAP_LIMIT_M else None
+
+
+def _bounded_parts(
+    parts: Sequence[LaunchArea], lon: FloatArray, lat: FloatArray, band: RangeBand,
+    point_near: FloatArray | None, point_far: FloatArray | None,
+) -> tuple[FloatArray, FloatArray]:
+    """Nearest and farthest distance of each part to each target, exact where it can matter.
+
+    Each part lies in a cap (centre c, radius r), so for a target T at a
+    proxy distance D from c (Lambert's formula, within its error bound e):
+    ``D - r - e <= nearest <= farthest <= D + r + e``. A part is computed
+    exactly for a target unless its bounds show that it cannot be (a) the
+    nearest or (b) the farthest part, (c) of uncertain standing in the band
+    (reaching, too close, too far), or (d) the part with the best margin
+    (reachable targets) or the smallest miss (the others). A part skipped
+    gets ``nearest = D - r - e`` and ``farthest = D + r + e``, which keep
+    it in its certain standing and below the margin of the deciding part,
+    so :func:`geo.analysis.status.classify` and the minimum and maximum
+    over parts come out as with exact values everywhere (tested against
+    the exhaustive computation).
+    """
+    n = len(lon)
+    caps = [_cap(p) for p in parts]
+    lo_b = np.zeros((len(parts), n))
+    hi_b = np.full((len(parts), n), np.inf)
+    # Large parts (a mainland) are computed exactly for every target: their exact values bound the rest
+    # far more tightly than their caps would.
+    large = [k for k, cap in enumerate(caps) if cap is None or cap[2] > _EXACT_RADIUS_M]
+    exact_near, exact_far = [], []
+    for k in large:
+        lo_b[k], hi_b[k] = parts[k].distances(lon, lat)
+        exact_near.append(lo_b[k])
+        exact_far.append(hi_b[k])
+    if exact_near:
+        point_near = np.vstack([*([] if point_near is None else [point_near]), *exact_near])
+        point_far = np.vstack([*([] if point_far is None else [point_far]), *exact_far])
+    t = auxiliary_unit_vectors(lon, lat)
+    for k, cap in enumerate(caps):
+        if cap is None or k in large:
+            continue
+        c = auxiliary_unit_vectors(cap[0], cap[1])
+        cos_sigma = np.clip(t @ c, -1.0, 1.0)
+        d = lambert_distance(cos_sigma, t[:, 2], np.full(n, c[2]))
+        err = lambert_error_bound(np.arccos(cos_sigma))
+        lo_b[k] = np.maximum(d - cap[2] - err, 0.0)
+        hi_b[k] = d + cap[2] + err
+    low, high = band.min_m, band.max_m
+    # Launch points (exact) take part in the comparisons with their exact values.
+    near_ub = hi_b if point_near is None else np.vstack([point_near, hi_b])
+    far_lb = lo_b if point_far is None else np.vstack([point_far, lo_b])
+    need = np.zeros(lo_b.shape, dtype=bool)
+    need |= lo_b <= near_ub.min(axis=0)                              # (a) may be the nearest
+    need |= hi_b >= far_lb.max(axis=0)                               # (b) may be the farthest
+    sure_reach = (hi_b <= high) & (lo_b >= low)
+    sure_out = (lo_b > high) | (hi_b < low)
+    need |= ~(sure_reach | sure_out)                                 # (c) standing uncertain
+    # (d) the best margin among reaching parts, or the smallest miss if none reaches.
+    slack_lo = np.where(sure_reach, np.minimum(high - hi_b, lo_b - low), -np.inf)
+    slack_hi = np.where(sure_reach, np.minimum(high - lo_b, hi_b - low), -np.inf)
+    if point_near is not None:
+        assert point_far is not None
+        p_slack = np.where((point_near <= high) & (point_far >= low),
+                           np.minimum(high - point_near, point_far - low), -np.inf)
+        best_slack_lo = np.maximum(slack_lo.max(axis=0), p_slack.max(axis=0))
+    else:
+        best_slack_lo = slack_lo.max(axis=0)
+    need |= sure_reach & (slack_hi >= best_slack_lo)
+    miss_lo = np.where(lo_b > high, lo_b - high, np.where(hi_b < low, low - hi_b, np.inf))
+    miss_hi = np.where(lo_b > high, hi_b - high, np.where(hi_b < low, low - lo_b, np.inf))
+    miss_hi = np.where(sure_out, miss_hi, np.inf)
+    best_miss_hi = miss_hi.min(axis=0)
+    if point_near is not None and point_far is not None:
+        p_miss = np.where(point_near > high, point_near - high, np.where(point_far < low, low - point_far, np.inf))
+        best_miss_hi = np.minimum(best_miss_hi, p_miss.min(axis=0))
+    # Misses matter only where no launch part surely reaches (else the target is reachable, whatever they are).
+    reached = sure_reach.any(axis=0)
+    if point_near is not None and point_far is not None:
+        reached |= ((point_near <= high) & (point_far >= low)).any(axis=0)
+    need |= sure_out & (miss_lo <= best_miss_hi) & ~reached
+    need[large] = False  # already exact
+    near, far = lo_b.copy(), hi_b.copy()
+    for k, part in enumerate(parts):
+        idx = np.flatnonzero(need[k])
+        if idx.size:
+            lo_k, hi_k = part.distances(lon[idx], lat[idx])
+            near[k, idx], far[k, idx] = lo_k, hi_k
+    return near, far
 
 
 def reach_table(places: pd.DataFrame, sources: Sequence[LaunchSource], band: RangeBand) -> pd.DataFrame:
@@ -151,7 +290,7 @@ def reach_table(places: pd.DataFrame, sources: Sequence[LaunchSource], band: Ran
     if not sources:
         raise InvalidRangeError("no launch source given")
     lon, lat = check_lonlat(places["lon"].to_numpy(float), places["lat"].to_numpy(float), what="place")
-    labels, nearest, farthest = source_intervals(sources, lon, lat)
+    labels, nearest, farthest = source_intervals(sources, lon, lat, band)
     codes, margin, part = classify(nearest, farthest, band.min_m, band.max_m)
     out = places.copy()
     out["min_km"] = nearest.min(axis=0) / 1000.0

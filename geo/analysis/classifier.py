@@ -228,7 +228,7 @@ class Classifier:
         labels: list[str] = []
 
         def chunk(lo: FloatArray, la: FloatArray) -> NDArray:
-            names, nearest, farthest = source_intervals(self.sources, lo, la)
+            names, nearest, farthest = source_intervals(self.sources, lo, la, self.band)
             labels[:] = names
             codes, margin, part = classify(nearest, farthest, self.band.min_m, self.band.max_m)
             return np.vstack([nearest.min(axis=0), farthest.max(axis=0), codes, margin, part])
