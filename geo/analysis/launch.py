@@ -103,11 +103,17 @@ def _country_part(text: str) -> LaunchRegion:
         lon, lat, label = place.lon, place.lat, place.name
     else:
         lon, lat, label = point.lon, point.lat, point.label
-    parts = list(geometry.geoms) if isinstance(geometry, shapely.MultiPolygon) else [geometry]
-    holding = [p for p in parts if p.intersects(shapely.Point(lon, lat))]
-    if not holding:
+    part = _part_holding(geometry, lon, lat)
+    if part is None:
         raise UnknownPlaceError(f"launch source {text!r}: {label} ({lat:g}, {lon:g}) is not in {name}'s territory")
-    return LaunchRegion(label=f"{name} part holding {label}", geometry=holding[0], code=code)
+    return LaunchRegion(label=f"{name} part holding {label}", geometry=part, code=code)
+
+
+def _part_holding(territory: BaseGeometry, lon: float, lat: float) -> BaseGeometry | None:
+    """Return the polygon of a territory that holds a point, or None."""
+    parts = list(territory.geoms) if isinstance(territory, shapely.MultiPolygon) else [territory]
+    point = shapely.Point(lon, lat)
+    return next((p for p in parts if p.intersects(point)), None)
 
 
 def parse_launch(spec: str) -> LaunchSource:
@@ -224,11 +230,9 @@ def _exclave_named(text: str, lon: float, lat: float) -> LaunchRegion | None:
         _, _, territory = places.lookup_country(region.country)
     except UnknownPlaceError:
         return None
-    parts = list(territory.geoms) if isinstance(territory, shapely.MultiPolygon) else [territory]
-    holding = [p for p in parts if p.intersects(point)]
-    if len(parts) < 2 or not holding:
+    part = _part_holding(territory, lon, lat)
+    if not isinstance(territory, shapely.MultiPolygon) or part is None:
         return None
-    part = holding[0]
     covered = shapely.intersection(part, region.geometry).area
     if covered < _EXCLAVE_SHARE * part.area or part.area > 0.5 * territory.area:
         return None  # the region is not a separate part of the country (or the part is the mainland)

@@ -110,9 +110,8 @@ def write_shapefile(
     zipped = target.suffix.lower() == ".zip"
     if target.suffix.lower() not in (".shp", ".zip"):
         raise OutputError(f"{target}: a shapefile is written as .shp or .zip")
-    for suffix in (() if zipped else SIDECARS):
+    for suffix in ((target.suffix,) if zipped else SIDECARS):  # every file a plain shapefile writes
         check_writable(target.with_suffix(suffix), overwrite=overwrite)
-    check_writable(target, overwrite=overwrite)
     chunks = [frames] if isinstance(frames, geopandas.GeoDataFrame) else frames
     try:
         with tempfile.TemporaryDirectory(dir=target.parent, prefix=f".{target.stem}.") as d:
