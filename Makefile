@@ -14,9 +14,11 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 # The main job: check every claim of the catalogue, print the report and
-# regenerate the map gallery maps/ (HTML and PNG per claim file).
+# regenerate the map gallery maps/ (HTML and PNG per claim file) and the
+# gallery of hard cases maps/hard/ (poles, Pacific, whole globe, 1 km, many scenarios).
 run: $(STAMP)
 	$(BIN)/python scripts/build_gallery.py
+	$(BIN)/python scripts/build_gallery.py data/hardcases --out maps/hard
 	$(BIN)/georange check data/claims/
 
 # The whole test suite (CI runs this through .ci/run).

@@ -16,6 +16,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -25,7 +26,11 @@ from pyproj import Geod
 
 from geo.claims.model import claim_files, load_claims
 from geo.claims.verdicts import evaluate
+from geo.analysis.bands import km_text
 from geo.outputs.mapcontent import map_content
+from geo.analysis.launch import LaunchPoint
+from geo.outputs.mapframe import content_centre
+from geo.outputs.webmap import zone_layer_names
 from geo.outputs.webmap import claim_map, save_map
 
 from browser import Chromium, find_chromium
@@ -78,12 +83,16 @@ def overlay_names(page) -> list[str]:
 
 
 def expected_overlays(content) -> list[str]:
-    names = []
+    centre = content_centre(content)[2]
+    names = [f"Graticule and distance rings from {centre}", "Country names"]
     for zs in content.zone_sets:
+        if not zs.main:
+            names.append(f"{zs.label}: limits (scenario, dashed)")
+            continue
         names.append(f"{zs.label}: reachable zone")
         if not zs.dead_zone.is_empty:  # a 50 km minimum leaves no dead zone around all of Belarus
-            names.append(f"{zs.label}: dead zone (under {zs.band.min_km:,.0f} km)")
-        names.append(f"{zs.label}: outer limit ({zs.band.max_km:,.0f} km)")
+            names.append(f"{zs.label}: dead zone (under {km_text(zs.band.min_km)} km)")
+        names.append(f"{zs.label}: outer limit ({km_text(zs.band.max_km)} km)")
     names.append("Launch: " + ", ".join(s.label for s in content.launches))
     if content.survey_marks:
         names.append("Survey places (status from the main launch)")
@@ -122,7 +131,9 @@ def test_gallery_map_in_chromium(browser, gallery, stem):
         assert page.errors == []
         assert [u for u in page.requests if not u.startswith(("file:", "data:"))] == []
         assert page.evaluate("window.georange.map instanceof L.Map")
-        assert overlay_names(page) == expected_overlays(content)
+        shown = overlay_names(page)
+        assert re.sub(r" \(.*?\)", "", shown[0], count=1).split(" (every")[0] == expected_overlays(content)[0]
+        assert shown[1:] == expected_overlays(content)[1:]
         places = page.evaluate(
             "(() => { const out = []; georange.map.eachLayer(l => { const g = l.options && l.options.georange;"
             " if (g && !g.launch) out.push(g); }); return out; })()")
@@ -156,7 +167,7 @@ def test_hostile_text_shows_literally_and_runs_nothing(browser, tmp_path):
         assert page.evaluate("document.title") == "Hostile " + HOSTILE_STRINGS[2]
         assert any(HOSTILE_STRINGS[1] in name for name in overlay_names(page))
         assert page.evaluate("document.querySelectorAll('img[src=x], [onerror], [onload]').length") == 0
-        assert page.evaluate("document.scripts.length") == 3  # Leaflet and georange, the map, the map's setup
+        assert page.evaluate("document.scripts.length") == 4  # Leaflet and georange, the frame, the map, its setup
         assert page.evaluate("window.__alerts") == []
         assert page.errors == []
     finally:
@@ -189,3 +200,114 @@ def test_measuring_tool_gives_wgs84_geodesics(browser, gallery):
         assert page.errors == []
     finally:
         page.close()
+
+
+HARD = ROOT / "data" / "hardcases"
+# What the first view shows: every launch site and claim place (where it is on screen, whether a
+# control covers it), the main zones' outer limits (their screen boxes), the controls, the scale.
+FIRST_VIEW = """(() => {
+  const m = georange.map, size = m.getSize(), out = {points: [], zones: {}, controls: [],
+    size: [size.x, size.y], metresPerPixel: 1 / m.options.crs.scale(m.getZoom()),
+    legendOpen: Array.from(document.querySelectorAll('details.georange-legend')).map(d => d.open)};
+  document.querySelectorAll('.leaflet-control').forEach(el => {
+    const r = el.getBoundingClientRect(); if (r.width) out.controls.push([r.left, r.top, r.right, r.bottom]); });
+  m.eachLayer(l => {
+    const g = l.options && l.options.georange;
+    if (g && (g.launch || (g.claims && g.claims.length))) {
+      const p = m.latLngToContainerPoint(l.getLatLng()), el = document.elementFromPoint(p.x, p.y);
+      out.points.push({name: g.name, launch: !!g.launch, x: p.x, y: p.y,
+                       covered: !el || !!el.closest('.leaflet-control')});
+    }
+  });
+  for (const [name, layer] of Object.entries(georange.layers)) {
+    if (!m.hasLayer(layer)) continue;
+    let box = null;
+    layer.eachLayer(s => { if (!s._pxBounds) return;
+      const a = m.layerPointToContainerPoint(s._pxBounds.min), b = m.layerPointToContainerPoint(s._pxBounds.max);
+      box = box ? [Math.min(box[0], a.x), Math.min(box[1], a.y), Math.max(box[2], b.x), Math.max(box[3], b.y)]
+                : [a.x, a.y, b.x, b.y]; });
+    out.zones[name] = box;
+  }
+  return out;
+})()"""
+
+
+@pytest.fixture(scope="module")
+def hard_gallery(tmp_path_factory):
+    """The hard cases drawn by the gallery script, as `make run` draws them into maps/hard/."""
+    out = tmp_path_factory.mktemp("hard")
+    sys.path.insert(0, str(ROOT / "scripts"))
+    try:
+        import build_gallery
+    finally:
+        sys.path.pop(0)
+    assert build_gallery.main([str(HARD), "--out", str(out)]) == 0
+    return {path.stem: (out / f"{path.stem}.html", load_claims([path])) for path in claim_files([HARD])}
+
+
+def _inside(box, width: float, height: float, slack: float = 1.0) -> bool:
+    return box[0] >= -slack and box[1] >= -slack and box[2] <= width + slack and box[3] <= height + slack
+
+
+def _overlaps(a, b, slack: float = 1.0) -> bool:
+    return a[0] < b[2] - slack and b[0] < a[2] - slack and a[1] < b[3] - slack and b[1] < a[3] - slack
+
+
+def check_first_view(page, content) -> dict:
+    """Every launch site and claim place on screen and uncovered; each main zone whole and clear of the controls;
+    screen distances from a launch point equal to the geodesic ones (the plane is centred on it)."""
+    view = page.evaluate(FIRST_VIEW)
+    width, height = view["size"]
+    names = {m.name for m in content.claim_marks}
+    shown = {p["name"] for p in view["points"] if not p["launch"]}
+    assert shown == names
+    for p in view["points"]:
+        assert 0 <= p["x"] <= width and 0 <= p["y"] <= height, p
+        assert not p["covered"], p
+    for zs in content.zone_sets:
+        if not zs.main:
+            continue
+        box = view["zones"][zone_layer_names(zs)[-1]]
+        assert box is not None and _inside(box, width, height), (zs.label, box, view["size"])
+        for control in view["controls"]:
+            assert not _overlaps(box, control), (zs.label, box, control)
+    launches = [p for p in view["points"] if p["launch"]]
+    sources = content.zone_sets[0].scenario.sources
+    if len(sources) == 1 and isinstance(sources[0], LaunchPoint):
+        launch = next(p for p in launches if p["name"] == sources[0].label)
+        for mark in content.claim_marks:
+            p = next(q for q in view["points"] if q["name"] == mark.name)
+            on_screen = np.hypot(p["x"] - launch["x"], p["y"] - launch["y"]) * view["metresPerPixel"]
+            _, _, true = GEOD.inv(sources[0].lon, sources[0].lat, mark.lon, mark.lat)
+            assert abs(on_screen - true) <= 1.5 * view["metresPerPixel"], (mark.name, on_screen, true)
+    return view
+
+
+@pytest.mark.parametrize("stem", [p.stem for p in claim_files([HARD])])
+def test_hard_case_first_view(browser, hard_gallery, stem):
+    html, loaded = hard_gallery[stem]
+    content = map_content(loaded)
+    page = browser.open(html, init_script=NO_DIALOGS)
+    try:
+        assert page.errors == []
+        assert [u for u in page.requests if not u.startswith(("file:", "data:"))] == []
+        view = check_first_view(page, content)
+        assert view["legendOpen"] == [True]
+        assert not_blank(page.screenshot())
+        assert page.errors == []
+    finally:
+        page.close()
+
+
+@pytest.mark.parametrize("stem", ["010_polar_mcmurdo", "013_tiny_minsk", "014_many_scenarios"])
+def test_hard_case_on_a_phone(hard_gallery, stem):
+    """390 x 760 CSS pixels: the legend starts folded and nothing covers a launch, a place or the zone."""
+    html, loaded = hard_gallery[stem]
+    with Chromium(width=390, height=760) as phone:
+        page = phone.open(html, init_script=NO_DIALOGS)
+        try:
+            view = check_first_view(page, map_content(loaded))
+            assert view["legendOpen"] == [False]
+            assert page.errors == []
+        finally:
+            page.close()

@@ -1,14 +1,17 @@
 """Interactive maps: offline, deterministic, escaped, and drawn zones that agree with exact distances.
 
-The zones are read back from the HTML page itself (the GeoJSON Leaflet
-draws) and compared with exact geodesic distances from pyproj's Geod
-(GeographicLib), point launches only, so the oracle is one inverse problem
-per point and shares no code with geo.analysis.zones.
+The zones are read back from the HTML page itself (the plane coordinates
+Leaflet draws, in the azimuthal equidistant frame the page declares) and
+compared with exact geodesic distances from pyproj's Geod (GeographicLib),
+point launches only, so the oracle is one inverse problem per point and
+shares no code with geo.analysis.zones. Plane points go back to lon/lat
+through PROJ's aeqd, set up here from the page's own frame declaration.
 """
 
 from __future__ import annotations
 
 import functools
+import json
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -30,10 +33,25 @@ CATALOGUE = ROOT / "data" / "claims"
 GEOD = Geod(ellps="WGS84")
 ANADYR = (177.5103, 64.7342)
 KM = 1000.0
-# Leaflet draws straight lines in Web Mercator between vertices rounded to 1e-5 degree;
-# the bound the tests hold the drawing to, beyond the zones' own tolerance.
-DRAWING_SLACK_M = 5.0
-MERCATOR = Transformer.from_crs("EPSG:4326", "EPSG:3857", always_xy=True)
+# Leaflet draws straight lines in the plane between vertices rounded to 1 m, split until each chord
+# is within 5 m of its edge; the bound the tests hold the drawing to, beyond the zones' own tolerance.
+DRAWING_SLACK_M = 6.0
+HARD = ROOT / "data" / "hardcases"
+
+
+def page_frame(html: str) -> dict:
+    """The frame a page declares (georange.setFrame({...}))."""
+    match = re.search(r"georange\.setFrame\((\{.*?\})\);", html)
+    assert match, "no frame in the page"
+    return json.loads(match.group(1))
+
+
+def plane(html: str) -> Transformer:
+    """lon/lat -> the page's plane metres (always_xy); its inverse goes back."""
+    f = page_frame(html)
+    assert f["kind"] == "aeqd"
+    return Transformer.from_crs("EPSG:4326", f"+proj=aeqd +lat_0={f['lat0']} +lon_0={f['lon0']} +ellps=WGS84",
+                                always_xy=True)
 
 
 @functools.cache
@@ -77,7 +95,8 @@ def test_page_needs_no_network(catalogue_page):
     parser = _Tags()
     parser.feed(html)
     # No element loads anything: no src or href except data: URIs and fragments, no <link>, no url() or @import.
-    assert {t for t, _ in parser.tags} <= {"html", "head", "meta", "title", "style", "script", "body", "div"}
+    assert {t for t, _ in parser.tags} <= {"html", "head", "meta", "title", "style", "script", "body", "div",
+                                           "svg", "defs", "pattern", "rect", "line"}
     refs = [v for _, attrs in parser.tags for k, v in attrs.items() if k in ("src", "href", "srcset", "data")]
     assert refs == []
     css = "".join(parser.styles)
@@ -93,7 +112,7 @@ def test_page_size_and_content(catalogue_page):
     for name in ("Kyiv", "Warsaw", "Berlin", "Lisbon"):
         assert f'"name":"{name}"' in catalogue_page
     for label in ("Oreshnik 700-5,000 km from Belarus: reachable zone",
-                  "Oreshnik 700-5,000 km from Krichev base: outer limit (5,000 km)"):
+                  "Oreshnik 700-5,000 km from Krichev base: limits (scenario, dashed)"):
         assert label in catalogue_page
 
 
@@ -118,8 +137,9 @@ def test_hostile_text_is_escaped(tmp_path):
 
 def _zone(html: str, role: str) -> shapely.Geometry:
     """Return the first zone set's polygon or limit lines of a role, as drawn in the page."""
-    layers = geojson_layers(html)[1:]  # 0 is the base map
-    index = {"reachable": 0, "dead": 1, "outer": 2}[role]
+    layers = geojson_layers(html)[2:]  # 0 is the base map, 1 the graticule and distance rings
+    dead = len(layers[1]["features"]) == 2  # the dead zone's fill and its edge
+    index = {"reachable": 0, "dead": 1, "outer": 1 + dead}[role]
     features = layers[index]["features"]
     geoms = [shapely.geometry.shape(f["geometry"]) for f in features]
     return geoms[0] if role != "dead" else geoms
@@ -128,6 +148,7 @@ def _zone(html: str, role: str) -> shapely.Geometry:
 def test_drawn_zones_agree_with_exact_distances(antimeridian_page):
     reachable = _zone(antimeridian_page, "reachable")
     dead_fill, _ = _zone(antimeridian_page, "dead")
+    to_plane = plane(antimeridian_page)
     rng = np.random.default_rng(5)
     # Uniform on the sphere, plus a dense band around both limits, plus the hard places.
     n = 40_000
@@ -136,34 +157,35 @@ def test_drawn_zones_agree_with_exact_distances(antimeridian_page):
     az = rng.uniform(-180, 180, 20_000)
     dist = np.r_[rng.uniform(650, 750, 10_000), rng.uniform(4_950, 5_050, 10_000)] * KM
     blon, blat, _ = GEOD.fwd(np.full(az.size, ANADYR[0]), np.full(az.size, ANADYR[1]), az, dist)
-    lon = np.r_[lon, blon, 0.0, 179.999, -179.999, 100.0]
-    lat = np.r_[lat, blat, 89.999, 76.0, 76.0, 89.9]
+    lon = np.r_[lon, blon, 0.0, 179.999, -179.999, 100.0, -180.0, 180.0]
+    lat = np.r_[lat, blat, 89.999, 76.0, 76.0, 89.9, 55.0, 55.0]
     _, _, d = GEOD.inv(np.full(lon.size, ANADYR[0]), np.full(lon.size, ANADYR[1]), lon, lat)
     d = np.asarray(d)
     exact_reachable = (d >= 700 * KM) & (d <= 5000 * KM)
     exact_dead = d < 700 * KM
     slack = DISPLAY_TOLERANCE_M + DRAWING_SLACK_M
     clear = (np.abs(d - 700 * KM) > slack) & (np.abs(d - 5000 * KM) > slack)
-    in_reachable = shapely.intersects_xy(reachable, lon, lat)
-    in_dead = shapely.intersects_xy(dead_fill, lon, lat)
+    x, y = to_plane.transform(lon, lat)
+    in_reachable = shapely.intersects_xy(reachable, x, y)
+    in_dead = shapely.intersects_xy(dead_fill, x, y)
     assert clear.sum() > 50_000
     assert np.array_equal(in_reachable[clear], exact_reachable[clear])
     assert np.array_equal(in_dead[clear], exact_dead[clear])
-    # The North Pole (3,000 km from Anadyr) is filled; so is each side of the antimeridian.
-    assert in_reachable[-4] and in_reachable[-3] and in_reachable[-2] and in_reachable[-1]
+    # The North Pole (3,000 km from Anadyr) is filled, and so is the antimeridian from both sides.
+    assert in_reachable[-6:].all()
+    # One piece: no cut at the antimeridian, no closure along the pole.
+    assert reachable.geom_type == "Polygon" and len(reachable.interiors) == 1  # the dead zone's hole
 
 
-def _segment_points(lines, t: float) -> tuple[np.ndarray, np.ndarray]:
-    """Points a fraction t along each segment as Leaflet draws it: straight in Web Mercator."""
-    lon, lat = [], []
+def _segment_points(html: str, lines, t: float) -> tuple[np.ndarray, np.ndarray]:
+    """Points a fraction t along each segment as Leaflet draws it (straight in the plane), as lon/lat."""
+    xs, ys = [], []
     for line in shapely.get_parts(lines):
         xy = shapely.get_coordinates(line)
-        x, y = MERCATOR.transform(xy[:, 0], np.clip(xy[:, 1], -85.05, 85.05))
-        mx, my = x[:-1] + t * np.diff(x), y[:-1] + t * np.diff(y)
-        a, b = MERCATOR.transform(mx, my, direction="INVERSE")
-        lon.append(a)
-        lat.append(b)
-    return np.concatenate(lon), np.concatenate(lat)
+        xs.append(xy[:-1, 0] + t * np.diff(xy[:, 0]))
+        ys.append(xy[:-1, 1] + t * np.diff(xy[:, 1]))
+    lon, lat = plane(html).transform(np.concatenate(xs), np.concatenate(ys), direction="INVERSE")
+    return np.asarray(lon), np.asarray(lat)
 
 
 @pytest.mark.parametrize("t", [0.0, 0.25, 0.5, 0.75])
@@ -171,20 +193,64 @@ def test_drawn_limits_stay_within_the_stated_bound(antimeridian_page, t):
     outer = _zone(antimeridian_page, "outer")
     _, inner = _zone(antimeridian_page, "dead")
     for lines, radius_km in ((outer, 5000.0), (inner, 700.0)):
-        lon, lat = _segment_points(lines, t)
-        keep = np.abs(lat) < 85.0  # Leaflet clips the map at 85.05 degrees
-        _, _, d = GEOD.inv(np.full(keep.sum(), ANADYR[0]), np.full(keep.sum(), ANADYR[1]), lon[keep], lat[keep])
+        lon, lat = _segment_points(antimeridian_page, lines, t)
+        _, _, d = GEOD.inv(np.full(lon.size, ANADYR[0]), np.full(lon.size, ANADYR[1]), lon, lat)
         error = np.abs(np.asarray(d) - radius_km * KM)
-        assert keep.sum() > 100
+        assert lon.size > 100
         assert error.max() <= DISPLAY_TOLERANCE_M + DRAWING_SLACK_M, f"{radius_km} km: {error.max():.1f} m"
 
 
-def test_drawn_outline_has_no_map_edge_streaks(antimeridian_page):
+def test_drawn_outline_has_no_streaks(antimeridian_page):
     outer = _zone(antimeridian_page, "outer")
-    xy = np.concatenate([shapely.get_coordinates(g) for g in shapely.get_parts(outer)])
-    steps = np.concatenate([np.abs(np.diff(shapely.get_coordinates(g)[:, 0])) for g in shapely.get_parts(outer)])
-    assert steps.max() < 5.0  # no segment jumps across the map
-    assert (np.abs(xy[:, 1]) < 90.0).all()  # no line along the pole edge
+    parts = list(shapely.get_parts(outer))
+    assert len(parts) == 1 and parts[0].is_ring  # one closed curve: nothing cut at the antimeridian
+    xy = shapely.get_coordinates(outer)
+    assert np.hypot(*np.diff(xy, axis=0).T).max() < 100 * KM  # no segment jumps across the map
+
+
+@pytest.mark.parametrize(("stem", "lonlat", "radius_km"), [
+    ("010_polar_mcmurdo", (166.676, -77.846), 2000.0),
+    ("011_pacific_kamchatka", (158.65, 53.02), 5500.0),
+    ("012_global_krichev", (31.9172, 53.7347), 19000.0),
+    ("013_tiny_minsk", (27.5614, 53.9025), 1.0),
+])
+def test_hard_cases_are_drawn_whole_and_true(stem, lonlat, radius_km):
+    """A cap round the South Pole, a zone across the Pacific, 19,000 km, 1 km: one piece, true radius."""
+    html = page(str(HARD / f"{stem}.toml"))
+    outer = _zone(html, "outer")
+    parts = list(shapely.get_parts(outer))
+    assert len(parts) == 1 and parts[0].is_ring
+    xy = shapely.get_coordinates(outer)
+    r = np.hypot(xy[:, 0], xy[:, 1])  # the frame is centred on the launch: the radius is the distance
+    tolerance = min(DISPLAY_TOLERANCE_M, max(1.0, radius_km)) + 1.0
+    assert np.abs(r - radius_km * KM).max() <= tolerance
+    lon, lat = plane(html).transform(xy[:, 0], xy[:, 1], direction="INVERSE")
+    _, _, d = GEOD.inv(np.full(lon.size, lonlat[0]), np.full(lon.size, lonlat[1]), lon, lat)
+    assert np.abs(np.asarray(d) - radius_km * KM).max() <= tolerance
+    frame = page_frame(html)
+    assert (frame["lon0"], frame["lat0"]) == pytest.approx(lonlat)
+    reachable = _zone(html, "reachable")
+    assert reachable.geom_type == "Polygon" and reachable.is_valid
+    if stem == "010_polar_mcmurdo":
+        pole = shapely.Point(plane(html).transform(0.0, -90.0))
+        assert reachable.contains(pole)
+
+
+def test_zone_sets_never_share_colour_and_dash():
+    loaded = load_claims([HARD / "014_many_scenarios.toml"])
+    content = map_content(loaded)
+    styles = [(zs.color, zs.dash) for zs in content.zone_sets]
+    assert len(content.zone_sets) == 9 and len(set(styles)) == len(styles)
+    assert len({c for c, _ in styles}) == len(styles)  # fewer than twelve: every colour differs
+    assert [zs.dash == "" for zs in content.zone_sets] == [zs.main for zs in content.zone_sets]
+
+
+def test_page_has_language_viewport_and_title(catalogue_page):
+    head = catalogue_page[:catalogue_page.index("</head>")]
+    assert '<html lang="en">' in head and '<meta charset="utf-8">' in head
+    assert '<meta name="viewport" content="width=device-width' in head
+    assert head.index('<meta charset="utf-8">') < 200  # within the first 1024 bytes, as HTML asks
+    assert "<title>Oreshnik on combat duty in Belarus</title>" in head
 
 
 def test_places_carry_their_verdicts(tmp_path):

@@ -58,10 +58,18 @@ from geo.geodesy.ellipsoid import (
     lambert_error_bound,
 )
 
-__all__ = ["RangeBand", "reach_table", "source_intervals"]
+__all__ = ["RangeBand", "km_text", "reach_table", "source_intervals"]
 
 FloatArray = NDArray[np.float64]
 
+
+def km_text(km: float) -> str:
+    """Return a distance in km with the decimals it needs (at most three): '5,000', '0.2', '1.25'."""
+    for digits in range(3):
+        text = f"{km:,.{digits}f}"
+        if abs(float(text.replace(",", "")) - km) < 1e-9:
+            return text
+    return f"{km:,.3f}"
 
 
 @dataclass(frozen=True)
@@ -96,6 +104,10 @@ class RangeBand:
                 )
         if self.min_km > self.max_km:
             raise InvalidRangeError(f"{prefix}min_km {self.min_km:g} must not exceed max_km {self.max_km:g}")
+
+    def span_text(self) -> str:
+        """The band as text: '700-5,000 km', '0.2-1 km'."""
+        return f"{km_text(self.min_km)}-{km_text(self.max_km)} km"
 
     @property
     def min_m(self) -> float:

@@ -431,9 +431,18 @@ def _scenario(label: str, specs: list[str], f: Fields, key: str) -> Scenario:
     return Scenario(label, tuple(specs), tuple(sources))
 
 
+def _sources_label(sources: Sequence[LaunchSource]) -> str:
+    """What a reader calls the launch: its display names ('Krichev air base (Krichev-6)'; 'A, B or C')."""
+    if len(sources) == 1:
+        return sources[0].label
+    names = [re.sub(r"\s*\([^)]*\)$", "", s.label) or s.label for s in sources]
+    return ", ".join(names[:-1]) + " or " + names[-1]
+
+
 def _launches(f: Fields) -> tuple[Scenario, tuple[Scenario, ...]]:
     specs = f.strings("from")
-    main = _scenario(" or ".join(specs), specs, f, "from")
+    main = _scenario("", specs, f, "from")
+    main = Scenario(_sources_label(main.sources), main.specs, main.sources)
     extra = []
     if f.has("scenarios"):
         table = f.table["scenarios"]

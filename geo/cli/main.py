@@ -299,7 +299,7 @@ def _cmd_reach(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
         from geo.outputs.tables import to_status_table, to_table
 
         title = "" if args.quiet else (
-            f"Reach of {band.min_km:,.0f}-{band.max_km:,.0f} km from "
+            f"Reach of {band.span_text()} from "
             f"{' or '.join(s.label for s in sources)} (WGS84 geodesics)"
         )
         text = to_status_table(result, title) if args.status_only else to_table(result, title)

@@ -27,18 +27,20 @@ from typing import Final
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from geo.analysis.bands import RangeBand
+from geo.analysis.bands import RangeBand, km_text
 from geo.analysis.launch import LaunchRegion, LaunchSource
 from geo.analysis.status import Status, listed_statuses
-from geo.analysis.zones import zones
+from geo.analysis.zones import MIN_TOLERANCE_M, zones
 from geo.claims.model import Claim, ClaimFile, Scenario, Survey
 from geo.claims.verdicts import ClaimResult, SurveyResult, Verdict, evaluate
 from geo.geodesy.lonlat import drawn_boundary
 
 __all__ = [
     "DISPLAY_TOLERANCE_M",
+    "SCENARIO_DASHES",
     "STATUS_COLORS",
     "STATUS_LABELS",
+    "ZONE_COLORS",
     "MapContent",
     "Mark",
     "ZoneSet",
@@ -60,8 +62,12 @@ STATUS_LABELS: Final[dict[str, str]] = {
     Status.TOO_FAR: "too far (beyond the outer limit)",
     Status.MIXED: "mixed (no launch point in the band: some too close, the rest too far)",
 }
-# One colour per zone set, in order of first appearance (colour-blind safe, Okabe-Ito).
-_ZONE_COLORS: Final = ("#d55e00", "#0072b2", "#009e73", "#cc79a7", "#e69f00", "#56b4e9", "#000000")
+# One colour per zone set, in order of first appearance: Okabe-Ito and Paul Tol's muted scheme (both
+# colour-blind safe), without the red and orange of the reachable and mixed statuses.
+ZONE_COLORS: Final = ("#0072b2", "#009e73", "#cc79a7", "#56b4e9", "#882255", "#117733", "#332288", "#999933",
+                      "#44aa99", "#aa4499", "#d55e00", "#000000")
+# Scenarios are outlines; each has its own dash pattern (SVG dasharray, in line widths).
+SCENARIO_DASHES: Final = ("8 5", "2 4", "12 4 2 4", "5 3", "1 3", "14 3 3 3 3 3", "20 5", "3 6")
 
 
 @dataclass(frozen=True)
@@ -81,9 +87,10 @@ class ZoneSet:
         The boundaries of the reach and of the dead zone, without the
         map-edge closures (see :func:`geo.geodesy.lonlat.drawn_boundary`).
     main : bool
-        Whether this is the main launch of some claim (shown at first) or a
-        further scenario (hidden at first).
+        Whether this is the main launch of some claim (a filled zone) or a
+        further scenario (drawn as dashed outlines).
     color : str
+        Its own colour (no two zone sets of a map share colour and dash).
     """
 
     label: str
@@ -95,6 +102,8 @@ class ZoneSet:
     inner_limit: BaseGeometry
     main: bool
     color: str
+    dash: str = ""
+    """SVG dash pattern of the limits: solid for main launches, distinct for each scenario."""
 
 
 @dataclass(frozen=True)
@@ -201,7 +210,7 @@ def _scenario_line(v: Verdict) -> str:
 
 def _band_label(system: str, band: RangeBand, scenario: Scenario) -> str:
     head = f"{system} " if system else ""
-    span = f"{band.min_km:,.0f}-{band.max_km:,.0f} km" if band.min_km else f"up to {band.max_km:,.0f} km"
+    span = f"{km_text(band.min_km)}-{km_text(band.max_km)} km" if band.min_km else f"up to {km_text(band.max_km)} km"
     return f"{head}{span} from {scenario.label}"
 
 
@@ -216,12 +225,20 @@ def _zone_sets(entries: Sequence[Claim | Survey], tolerance_m: float) -> tuple[Z
                 if key not in wanted:
                     wanted[key] = (_band_label(e.system_name, band, scenario), band, scenario, main)
     sets = []
+    used: set[tuple[str, str]] = set()
+    dashes = ("", *SCENARIO_DASHES)
     for i, (label, band, scenario, main) in enumerate(wanted.values()):
+        color = ZONE_COLORS[i % len(ZONE_COLORS)]
+        k = 0 if main else 1 + sum(1 for zs in sets if not zs.main) % len(SCENARIO_DASHES)
+        while (color, dashes[k]) in used:  # past twelve zone sets a colour returns, with a new dash
+            k = (k + 1) % len(dashes)
+        dash = dashes[k]
+        used.add((color, dash))
         reach, dead, reachable = zones(list(scenario.sources), band, tolerance_m=tolerance_m)
         sets.append(ZoneSet(
             label=label, band=band, scenario=scenario, reachable=reachable.geometry, dead_zone=dead.geometry,
             outer_limit=drawn_boundary(reach.geometry), inner_limit=drawn_boundary(dead.geometry), main=main,
-            color=_ZONE_COLORS[i % len(_ZONE_COLORS)],
+            color=color, dash=dash,
         ))
     return tuple(sets)
 
@@ -285,10 +302,15 @@ def map_content(
     results : (claim results, survey results), optional
         Already evaluated; evaluated here when not given.
     tolerance_m : float, default :data:`DISPLAY_TOLERANCE_M`
-        Largest distance in metres of the drawn zone boundaries from the exact ones.
+        Largest distance in metres of the drawn zone boundaries from the exact ones. Small
+        zones are drawn finer: at most a thousandth of the smallest radius of the map (and
+        at least :data:`geo.analysis.zones.MIN_TOLERANCE_M`), so a 1 km ring is within 1 m.
     """
     claims, surveys = results if results is not None else evaluate(loaded.claims, loaded.surveys, shares=False)
     entries: list[Claim | Survey] = [*loaded.claims, *loaded.surveys]
+    radii = [r for e in entries for r in (e.band.min_km, e.band.max_km) if r > 0]
+    if radii:
+        tolerance_m = min(tolerance_m, max(MIN_TOLERANCE_M, min(radii)))  # km / 1000 in metres
     launches = _unique_sources(sc for e in entries for sc in (e.launch, *e.scenarios))
     marks = _marks(claims, surveys)
     return MapContent(

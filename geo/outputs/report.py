@@ -95,6 +95,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+from geo.analysis.bands import km_text
 from geo.analysis.population import ZONE_NAMES
 from geo.analysis.status import STATUSES, Status
 from geo.claims.verdicts import ClaimResult, SurveyResult, Verdict
@@ -482,14 +483,14 @@ def _population_lines(claims: Sequence[ClaimResult]) -> list[str]:
     lines = ["", "Population in range (GeoNames cities of 15,000 people or more, by zone of the band):"]
     for (label, lo, hi), v in seen.items():
         assert v.population is not None
-        lines.append(f"  {lo:,.0f}-{hi:,.0f} km from {label}:")
+        lines.append(f"  {km_text(lo)}-{km_text(hi)} km from {label}:")
         lines += [f"    {line}" for line in v.population.lines()]
     return lines
 
 
 def _survey_lines(result: SurveyResult) -> list[str]:
     s = result.survey
-    lines = [f"Survey {s.id}: {s.text or ''}".rstrip(), f"  {s.min_km.value_km:,.0f}-{s.max_km.value_km:,.0f} km"
+    lines = [f"Survey {s.id}: {s.text or ''}".rstrip(), f"  {km_text(s.min_km.value_km)}-{km_text(s.max_km.value_km)} km"
              + (f" ({s.system_name})" if s.system_name else "")]
     for label, frame in result.places.groupby("scenario", sort=False):
         for status in STATUSES:

@@ -43,6 +43,7 @@ import base64
 import functools
 import html
 import json
+import math
 import re
 from collections.abc import Iterable, Sequence
 from importlib import resources
@@ -52,6 +53,7 @@ from typing import Any, Final
 import folium
 import numpy as np
 import shapely
+import shapely.ops
 from branca.element import Element, Figure, MacroElement
 from folium.map import Layer
 from folium.template import Template
@@ -60,13 +62,22 @@ from shapely.geometry.base import BaseGeometry
 from geo.analysis.launch import LaunchPoint, LaunchRegion
 from geo.claims.model import ClaimFile, load_claims
 from geo.outputs.atomic import atomic_path
+from geo.analysis.bands import km_text
 from geo.outputs.mapcontent import STATUS_COLORS, STATUS_LABELS, MapContent, Mark, ZoneSet, map_content
-from geo.reference.basemap import basemap_text
+from geo.outputs.mapframe import Frame, frame_for, mercator_frame, nice_step, view_bounds
+from geo.reference.basemap import basemap_names, basemap_polygons, basemap_text
 
 __all__ = ["basemap_geojson", "claim_map", "map_html", "save_map"]
 
-_DIGITS: Final = 5  # coordinates rounded to 1e-5 degree (at most 1.1 m)
-_BASEMAP_STYLE: Final = {"color": "#9a9a9a", "weight": 0.6, "fillColor": "#f4f1ea", "fillOpacity": 1.0}
+_DIGITS: Final = 5  # lon/lat rounded to 1e-5 degree (at most 1.1 m); plane metres to 1 m
+_LAND: Final = "#f3efe4"
+_SEA: Final = "#b5d3e7"
+_BASEMAP_STYLE: Final = {"color": "#8f8f8f", "weight": 0.6, "fillColor": _LAND, "fillOpacity": 1.0}
+_ZONE_EPS_M: Final = 5.0  # plane chords of projected zone edges stay this close to the edges (tested)
+_BASE_EPS_M: Final = 500.0
+_GUIDE_EPS_M: Final = 2_000.0
+_RES0: Final = 2.0**17  # metres per pixel at zoom 0 in the azimuthal plane: the globe is 306 px wide
+_HATCH: Final = "url(#georange-hatch)"
 _ATTRIBUTION: Final = "Countries: Natural Earth (public domain); places: GeoNames (CC-BY 4.0); zones: georange"
 
 
@@ -129,8 +140,37 @@ def _assets() -> tuple[str, str]:
     return css, js
 
 
+class _Page(Figure):
+    """The HTML page: a language, a title, the hatch patterns the zones use, and the map."""
+
+    _template = Template(
+        "<!DOCTYPE html>\n"
+        '<html lang="en">\n'
+        "<head>\n"
+        '<meta charset="utf-8">\n'
+        "    {{this.header.render(**kwargs)}}\n"
+        "</head>\n"
+        "<body>\n"
+        '<svg width="0" height="0" style="position:absolute" aria-hidden="true"><defs>'
+        '<pattern id="georange-hatch" width="7" height="7" patternUnits="userSpaceOnUse" '
+        'patternTransform="rotate(45)"><rect width="7" height="7" fill="#5b5b5b" fill-opacity="0.10"/>'
+        '<line x1="0" y1="0" x2="0" y2="7" stroke="#3d3d3d" stroke-width="1.6" stroke-opacity="0.55"/>'
+        "</pattern></defs></svg>\n"
+        "    {{this.html.render(**kwargs)}}\n"
+        "</body>\n"
+        "<script>\n"
+        "    {{this.script.render(**kwargs)}}\n"
+        "</script>\n"
+        "</html>\n",
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.header._children.pop("meta_http", None)  # <meta charset> above says it
+
+
 class _Head(MacroElement):
-    """Page title, and Leaflet and georange CSS and JavaScript inline in ``<head>``."""
+    """Page title, Leaflet and georange CSS and JavaScript inline in ``<head>``, and the map's plane."""
 
     _template = Template(
         """
@@ -138,57 +178,112 @@ class _Head(MacroElement):
         <title>{{ this.title }}</title>
         <style>{{ this.css }}</style>
         <script>{{ this.js }}</script>
+        <script>georange.setFrame({{ this.frame }});</script>
         {% endmacro %}
         """
     )
 
-    def __init__(self, title: str):
+    def __init__(self, title: str, frame: Frame):
         super().__init__()
         self._name = "Head"
         self.title = _text(title)
         self.css, self.js = _assets()
+        self.frame = _js({"kind": frame.kind, "lat0": frame.lat0, "lon0": frame.lon0, "res0": _RES0,
+                          "clip": frame.clip_m, "centre": frame.centre_label or "the map centre"})
 
 
 # ---------------------------------------------------------------------------
-# Geometry as GeoJSON
+# Geometry as GeoJSON (frame coordinates)
 
 
-def _rounded(geometry: BaseGeometry) -> dict[str, Any]:
-    geometry = shapely.transform(geometry, lambda xy: np.round(xy, _DIGITS))
-    return shapely.geometry.mapping(geometry)  # type: ignore[no-any-return]
+def _coords(xy: np.ndarray, planar: bool) -> list[Any]:
+    if planar:
+        return np.round(xy[:, :2]).astype(np.int64).tolist()  # type: ignore[no-any-return]
+    return np.round(xy[:, :2], _DIGITS).tolist()  # type: ignore[no-any-return]
 
 
-def _feature(geometry: BaseGeometry, style: dict[str, Any]) -> dict[str, Any]:
-    return {"type": "Feature", "properties": {"style": style}, "geometry": _rounded(geometry)}
+def _geometry(geometry: BaseGeometry, planar: bool) -> dict[str, Any] | None:
+    """GeoJSON-shaped geometry with rounded coordinates (plane metres for the azimuthal frame)."""
+    if geometry.is_empty:
+        return None
+    kind = geometry.geom_type
+    if kind == "Point":
+        return {"type": "Point", "coordinates": _coords(shapely.get_coordinates(geometry), planar)[0]}
+    if kind == "LineString":
+        return {"type": kind, "coordinates": _coords(shapely.get_coordinates(geometry), planar)}
+    if kind == "Polygon":
+        return {"type": kind, "coordinates": [_coords(shapely.get_coordinates(r), planar)
+                                              for r in (geometry.exterior, *geometry.interiors)]}
+    parts = [_geometry(g, planar) for g in shapely.get_parts(geometry) if not g.is_empty]
+    parts = [p for p in parts if p is not None]
+    if not parts:
+        return None
+    lines = all(p["type"] in ("LineString", "MultiLineString") for p in parts)
+    polys = all(p["type"] in ("Polygon", "MultiPolygon") for p in parts)
+    if lines or polys:
+        kind = "MultiLineString" if lines else "MultiPolygon"
+        single = "LineString" if lines else "Polygon"
+        coords = [c for p in parts for c in ([p["coordinates"]] if p["type"] == single else p["coordinates"])]
+        return {"type": kind, "coordinates": coords}
+    return {"type": "GeometryCollection", "geometries": parts}
+
+
+def _feature(geometry: dict[str, Any] | None, style: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "Feature", "properties": {"style": style}, "geometry": geometry}
 
 
 def basemap_geojson() -> str:
-    """Return the web maps' backdrop (:mod:`geo.reference.basemap`) as script-safe GeoJSON text."""
+    """Return the web maps' backdrop (:mod:`geo.reference.basemap`) as script-safe GeoJSON text (lon/lat)."""
     return _script_safe(basemap_text())
 
 
+def _basemap(frame: Frame) -> tuple[str, list[tuple[str, float, float, float]]]:
+    """The backdrop in frame coordinates (script-safe GeoJSON) and its country labels (name, x, y, width)."""
+    if not frame.planar:
+        return basemap_geojson(), []
+    names = basemap_names()
+    projected = frame.many_polygons(basemap_polygons(), _BASE_EPS_M)
+    sea = shapely.Polygon(shapely.get_coordinates(frame.circle(frame.clip_m)))
+    features = [_feature(_geometry(sea, True), {"stroke": False, "fillColor": _SEA, "fillOpacity": 1.0})]
+    labels = []
+    for name, geometry in zip(names, projected, strict=True):
+        if geometry.is_empty:
+            continue
+        features.append(_feature(_geometry(geometry, True), _BASEMAP_STYLE))
+        biggest = max(shapely.get_parts(geometry), key=lambda g: g.area)
+        west, south, east, north = biggest.bounds
+        spot = shapely.ops.polylabel(biggest, tolerance=max(east - west, north - south) / 40)
+        labels.append((name, spot.x, spot.y, min(east - west, 2 * (north - south))))
+    return _js({"type": "FeatureCollection", "features": features}), labels
+
+
 class _GeoJson(Layer):
-    """A GeoJSON layer whose features carry their Leaflet style (``properties.style``)."""
+    """A GeoJSON layer in frame coordinates whose features carry their Leaflet style (``properties.style``)."""
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
         var {{ this.get_name() }} = L.geoJSON({{ this.data }}, {
             style: function (f) { return f.properties.style || {{ this.default_style }}; },
+            coordsToLatLng: georange.coords,
+            smoothFactor: {{ this.smooth }},
             interactive: {{ this.interactive|tojson }},
             attribution: {{ this.attribution|tojson }}
         });
         {%- if this.tooltip %}
         {{ this.get_name() }}.bindTooltip({{ this.tooltip }}, {sticky: true});
         {%- endif %}
+        georange.layers[{{ this.layer_name|tojson }}] = {{ this.get_name() }};
         {% endmacro %}
         """
     )
 
     def __init__(self, data: str, name: str, *, show: bool = True, overlay: bool = True, control: bool = True,
-                 tooltip: str = "", attribution: str = "", style: dict[str, Any] | None = None):
+                 tooltip: str = "", attribution: str = "", style: dict[str, Any] | None = None,
+                 smooth: float = 0.3):
         super().__init__(name=_text(name), overlay=overlay, control=control, show=show)
         self._name = "GeoJson"
+        self.smooth = smooth  # Leaflet's simplification in pixels (its default 1 shows facets on small circles)
         self.data = data
         self.tooltip = _js(tooltip) if tooltip else ""
         self.interactive = bool(tooltip)
@@ -196,38 +291,63 @@ class _GeoJson(Layer):
         self.default_style = _js(style or {})
 
 
+class _Labels(MacroElement):
+    """Text labels placed without collisions by ``georange.declutter``: [x, y, text, minZoom] in frame coordinates."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        {{ this.labels }}.forEach(function (l) {
+            georange.label(georange.ll(l[0], l[1]), l[2], {priority: {{ this.priority }}, minZoom: l[3],
+                css: {{ this.css|tojson }}}).addTo({{ this._parent.get_name() }});
+        });
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, labels: Sequence[tuple[float, float, str, float | None]], priority: float, css: str):
+        super().__init__()
+        self._name = "Labels"
+        self.labels = _js([[round(x), round(y), _text(t), z] for x, y, t, z in labels])
+        self.priority = priority
+        self.css = css
+
+
 # ---------------------------------------------------------------------------
 # Places and launch points
 
 
 class _Point(MacroElement):
-    """A circle marker with an escaped tooltip and popup and a ``georange`` option for tests."""
+    """A circle marker with an escaped tooltip and popup, a decluttered label, and a ``georange`` option for tests."""
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-        var {{ this.get_name() }} = L.circleMarker({{ this.location }}, {{ this.options }})
+        var {{ this.get_name() }} = L.circleMarker(georange.ll({{ this.x }}, {{ this.y }}), {{ this.options }})
             .bindTooltip({{ this.tooltip }}, {direction: "top", offset: [0, -6]})
             {%- if this.popup %}.bindPopup({{ this.popup }}, {maxWidth: 420}){%- endif %}
             .addTo({{ this._parent.get_name() }});
         {%- if this.label %}
-        L.marker({{ this.location }}, {icon: L.divIcon({className: "georange-label", html: {{ this.label }},
-            iconSize: null, iconAnchor: [-9, 8]}), interactive: false, keyboard: false})
-            .addTo({{ this._parent.get_name() }});
+        georange.label({{ this.get_name() }}.getLatLng(), {{ this.label }},
+            {priority: {{ this.priority }}, gap: {{ this.gap }}}).addTo({{ this._parent.get_name() }});
         {%- endif %}
         {% endmacro %}
         """
     )
 
-    def __init__(self, lon: float, lat: float, style: dict[str, Any], tooltip: str, popup: str = "",
-                 label: str = "", meta: dict[str, Any] | None = None):
+    def __init__(self, frame: Frame, lon: float, lat: float, style: dict[str, Any], tooltip: str, popup: str = "",
+                 label: str = "", meta: dict[str, Any] | None = None, priority: float = 3.0):
         super().__init__()
         self._name = "Place"
-        self.location = _js([round(lat, 6), round(lon, 6)])
+        x, y = frame.project(np.array([lon]), np.array([lat]))
+        digits = 2 if frame.planar else 6
+        self.x, self.y = _js(round(float(x[0]), digits)), _js(round(float(y[0]), digits))
         self.options = _js({**style, "georange": meta or {}})
         self.tooltip = _js(tooltip)
         self.popup = _js(popup) if popup else ""
         self.label = _js(_text(label)) if label else ""
+        self.priority = priority
+        self.gap = round(style.get("radius", 4) + 4)
 
 
 def _lines_html(lines: Iterable[str]) -> str:
@@ -250,31 +370,36 @@ def _mark_style(mark: Mark, radius: float) -> dict[str, Any]:
             "fillColor": STATUS_COLORS[mark.status], "fillOpacity": 1.0}
 
 
-def _place_layer(marks: Sequence[Mark], name: str, *, radius: float, labels: bool, show: bool) -> folium.FeatureGroup:
+def _place_layer(frame: Frame, marks: Sequence[Mark], name: str, *, radius: float, priority: float,
+                 show: bool) -> folium.FeatureGroup:
     group = folium.FeatureGroup(name=_text(name), show=show)
     for m in marks:
         meta = {"name": m.name, "status": m.status, "verdict": "" if m.holds is None else
                 ("holds" if m.holds else "fails"), "claims": [r.claim.id for r in m.claims], "survey": m.survey}
-        group.add_child(_Point(m.lon, m.lat, _mark_style(m, radius), _tooltip_html(m), _popup_html(m),
-                               label=m.name if labels else "", meta=meta))
+        group.add_child(_Point(frame, m.lon, m.lat, _mark_style(m, radius), _tooltip_html(m), _popup_html(m),
+                               label=m.name, meta=meta, priority=priority))
     return group
 
 
-def _launch_layer(launches: Sequence[LaunchPoint | LaunchRegion]) -> folium.FeatureGroup:
+def _launch_layer(frame: Frame, launches: Sequence[LaunchPoint | LaunchRegion]) -> folium.FeatureGroup:
     group = folium.FeatureGroup(name=_text("Launch: " + ", ".join(s.label for s in launches)))
     regions = [s for s in launches if isinstance(s, LaunchRegion)]
     if regions:
+        style = {"color": "#111111", "weight": 2, "fillColor": "#111111", "fillOpacity": 0.08}
         data = {"type": "FeatureCollection", "features": [
-            _feature(s.geometry, {"color": "#111111", "weight": 2, "fillColor": "#111111", "fillOpacity": 0.08})
-            for s in regions]}
+            _feature(_geometry(g, frame.planar), style)
+            for g in frame.many_polygons([s.geometry for s in regions], _ZONE_EPS_M)]}
         tip = _text("Launch territory: " + ", ".join(s.label for s in regions))
         group.add_child(_GeoJson(_js(data), "launch territory", control=False, tooltip=tip))
+    points = [s for s in launches if isinstance(s, LaunchPoint)]
+    # One launch site is always named; several are named where their labels fit.
+    priority = 4.0 if len(points) == 1 else 2.5
     for s in launches:
         if isinstance(s, LaunchPoint):
             tip = f"<b>Launch site: {_text(s.label)}</b><br>{s.lat:.4f}, {s.lon:.4f}"
-            group.add_child(_Point(s.lon, s.lat, {"radius": 5, "color": "#ffffff", "weight": 1.5,
-                                                  "fillColor": "#111111", "fillOpacity": 1.0}, tip,
-                                   label=s.label, meta={"name": s.label, "launch": True}))
+            group.add_child(_Point(frame, s.lon, s.lat, {"radius": 5, "color": "#ffffff", "weight": 1.5,
+                                                         "fillColor": "#111111", "fillOpacity": 1.0}, tip,
+                                   label=s.label, meta={"name": s.label, "launch": True}, priority=priority))
     return group
 
 
@@ -282,25 +407,84 @@ def _launch_layer(launches: Sequence[LaunchPoint | LaunchRegion]) -> folium.Feat
 # Zones
 
 
-def _zone_layers(zs: ZoneSet, tolerance_m: float) -> list[_GeoJson]:
+def zone_layer_names(zs: ZoneSet) -> list[str]:
+    """The layer-control names of a zone set's layers, in order."""
+    if not zs.main:
+        return [f"{zs.label}: limits (scenario, dashed)"]
+    names = [f"{zs.label}: reachable zone"]
+    if not zs.dead_zone.is_empty:
+        names.append(f"{zs.label}: dead zone (under {km_text(zs.band.min_km)} km)")
+    names.append(f"{zs.label}: outer limit ({km_text(zs.band.max_km)} km)")
+    return names
+
+
+def _zone_layers(frame: Frame, zs: ZoneSet, tolerance_m: float, show: bool) -> list[_GeoJson]:
     note = f" (boundary within {tolerance_m:,.0f} m of the exact WGS84 one)"
+    planar = frame.planar
+    outer = _geometry(frame.lines(zs.outer_limit, _ZONE_EPS_M), planar)
+    inner = _geometry(frame.lines(zs.inner_limit, _ZONE_EPS_M), planar)
+    names = zone_layer_names(zs)
+    min_text, max_text = km_text(zs.band.min_km), km_text(zs.band.max_km)
+    if not zs.main:
+        dash = " ".join(str(float(d) * 2.0).removesuffix(".0") for d in zs.dash.split())
+        limits = {"type": "FeatureCollection", "features": [
+            _feature(outer, {"color": zs.color, "weight": 2.2, "dashArray": dash, "fill": False}),
+            _feature(inner, {"color": zs.color, "weight": 1.4, "dashArray": dash, "fill": False})]}
+        tip = f"{zs.label} (scenario): outer limit {max_text} km" + (f", dead zone under {min_text} km"
+                                                                    if inner else "") + note
+        return [_GeoJson(_js(limits), names[0], show=show, tooltip=_text(tip))]
     reachable = {"type": "FeatureCollection", "features": [
-        _feature(zs.reachable, {"stroke": False, "fillColor": zs.color, "fillOpacity": 0.22})]}
-    dead = {"type": "FeatureCollection", "features": [
-        _feature(zs.dead_zone, {"stroke": False, "fillColor": "#4d4d4d", "fillOpacity": 0.28}),
-        _feature(zs.inner_limit, {"color": zs.color, "weight": 2, "dashArray": "6 5", "fill": False}),
-    ]} if not zs.dead_zone.is_empty else None
-    outer = {"type": "FeatureCollection", "features": [
-        _feature(zs.outer_limit, {"color": zs.color, "weight": 2.5, "fill": False})]}
-    layers = [_GeoJson(_js(reachable), f"{zs.label}: reachable zone", show=zs.main)]
-    if dead is not None:
-        layers.append(_GeoJson(_js(dead), f"{zs.label}: dead zone (under {zs.band.min_km:,.0f} km)", show=zs.main,
+        _feature(_geometry(frame.polygons(zs.reachable, _ZONE_EPS_M), planar),
+                 {"stroke": False, "fillColor": zs.color, "fillOpacity": 0.16})]}
+    layers = [_GeoJson(_js(reachable), names[0], show=True)]
+    if not zs.dead_zone.is_empty:
+        dead = {"type": "FeatureCollection", "features": [
+            _feature(_geometry(frame.polygons(zs.dead_zone, _ZONE_EPS_M), planar),
+                     {"stroke": False, "fillColor": _HATCH, "fillOpacity": 1.0}),
+            _feature(inner, {"color": zs.color, "weight": 2, "dashArray": "6 5", "fill": False}),
+        ]}
+        layers.append(_GeoJson(_js(dead), names[1], show=True,
                                tooltip=_text(f"{zs.label}: dead zone, every launch point closer than "
-                                             f"{zs.band.min_km:,.0f} km{note}")))
-    layers.append(_GeoJson(_js(outer), f"{zs.label}: outer limit ({zs.band.max_km:,.0f} km)", show=zs.main,
-                           tooltip=_text(f"{zs.label}: outer limit, {zs.band.max_km:,.0f} km from the nearest "
+                                             f"{min_text} km{note}")))
+    limit = {"type": "FeatureCollection", "features": [
+        _feature(outer, {"color": zs.color, "weight": 2.5, "fill": False})]}
+    layers.append(_GeoJson(_js(limit), names[-1], show=True,
+                           tooltip=_text(f"{zs.label}: outer limit, {max_text} km from the nearest "
                                          f"launch point{note}")))
     return layers
+
+
+# ---------------------------------------------------------------------------
+# Graticule and distance rings
+
+
+def _guides(frame: Frame, view: tuple[float, float, float, float]) -> tuple[_GeoJson, list[Any], float] | None:
+    """Graticule and labelled distance rings around the centre (azimuthal frame only)."""
+    if not frame.planar:
+        return None
+    xmin, ymin, xmax, ymax = view
+    reach = max(abs(xmin), abs(xmax), abs(ymin), abs(ymax), 1.0)
+    step = nice_step(reach)
+    limit = min(frame.clip_m, 2.5 * reach + 500_000.0)
+    radii = [step * k for k in range(1, 41) if step * k < limit]
+    rings = [frame.circle(r, 360) for r in radii]
+    degrees = next((d for d in (0.5, 1, 2, 5, 10, 15, 30) if d * 111_000 * 4 >= reach), 30)
+    lines = [shapely.LineString([(lon, lat) for lat in np.linspace(-89.9, 89.9, 181)])
+             for lon in np.arange(-180.0, 180.0, degrees)]
+    lines += [shapely.LineString([(lon, lat) for lon in np.linspace(-180.0, 180.0, 361)])
+              for lat in np.arange(-90.0 + degrees, 90.0, degrees)]
+    disk = shapely.Polygon(shapely.get_coordinates(frame.circle(limit)))
+    graticule = shapely.intersection(frame.lines(shapely.MultiLineString(lines), _GUIDE_EPS_M), disk)
+    features = [
+        _feature(_geometry(graticule, True), {"color": "#6f7f8f", "weight": 0.5, "opacity": 0.45}),
+        _feature(_geometry(shapely.MultiLineString(rings), True),
+                 {"color": "#44525f", "weight": 0.9, "opacity": 0.65, "dashArray": "3 5"}),
+    ]
+    az = np.radians(200.0)
+    labels = [(r * np.sin(az), r * np.cos(az), f"{km_text(r / 1000)} km", None) for r in radii]
+    data = {"type": "FeatureCollection", "features": features}
+    name = f"Graticule ({degrees:g}\u00b0) and distance rings from {frame.centre_label} (every {km_text(step / 1000)} km)"
+    return _GeoJson(_js(data), name, show=True), labels, step
 
 
 # ---------------------------------------------------------------------------
@@ -337,19 +521,19 @@ class _Control(MacroElement):
 
 
 class _MapSetup(MacroElement):
-    """Measuring tool, attribution prefix without a link, and the ``window.georange`` hook for tests."""
+    """Measuring tool, scale bar, attribution prefix, the first view, and the ``window.georange`` hook for tests."""
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
         (function (map) {
-            // Room for the title and layer control (top right) and the legend (bottom right).
-            map.fitBounds({{ this.bounds }}, {animate: false, paddingTopLeft: [50, 20],
-                                              paddingBottomRight: [Math.min(380, map.getSize().x / 3), 60]});
             map.attributionControl.setPrefix("Leaflet");
             var measure = new window.georange.Measure().addTo(map);
+            new window.georange.Scale().addTo(map);
             window.georange.map = map;
             window.georange.measure = measure;
+            window.georange.view = {{ this.bounds }};
+            window.georange.setup(map, {{ this.bounds }});
         })({{ this._parent.get_name() }});
         {% endmacro %}
         """
@@ -358,8 +542,8 @@ class _MapSetup(MacroElement):
     def __init__(self, view: tuple[float, float, float, float]):
         super().__init__()
         self._name = "MapSetup"
-        west, south, east, north = view
-        self.bounds = _js([[south, west], [north, east]])
+        xmin, ymin, xmax, ymax = view
+        self.bounds = _js([[xmin, ymin], [xmax, ymax]])
 
 
 def _title_html(content: MapContent) -> str:
@@ -369,18 +553,29 @@ def _title_html(content: MapContent) -> str:
     return f'<h1>{_text(content.title)}</h1><p>{_text(sub)}; WGS84 geodesic zones, georange</p>'
 
 
-def _legend_html(content: MapContent) -> str:
+def _line_swatch(color: str, dash: str = "", width: float = 2.5) -> str:
+    dash_attr = f' stroke-dasharray="{_text(dash)}"' if dash else ""
+    return (f'<svg class="georange-swatch" width="26" height="12" aria-hidden="true"><line x1="1" y1="6" x2="25" '
+            f'y2="6" stroke="{color}" stroke-width="{width}"{dash_attr}/></svg>')
+
+
+def _legend_html(content: MapContent, frame: Frame, ring_step: float | None) -> str:
     rows = ["<h2>Zones</h2>"]
     for zs in content.zone_sets:
-        hidden = "" if zs.main else " (scenario; off at first)"
-        if zs.band.min_km > 0 and zs.dead_zone.is_empty:
-            hidden += f"; no dead zone: no point lies within {zs.band.min_km:,.0f} km of every launch point"
-        rows.append(f'<div><span class="georange-swatch" style="background:{zs.color};opacity:0.5"></span>'
-                    f"{_text(zs.label)}{_text(hidden)}</div>")
-    rows.append('<div><span class="georange-swatch" style="background:#4d4d4d;opacity:0.45"></span>'
-                "dead zone: every launch point too close (dashed edge)</div>")
-    rows.append('<div><span class="georange-swatch" style="border-top:3px solid #555;height:0"></span>'
-                "outer limit (solid line)</div>")
+        if zs.main:
+            note = ""
+            if zs.band.min_km > 0 and zs.dead_zone.is_empty:
+                note = f"; no dead zone: no point lies within {km_text(zs.band.min_km)} km of every launch point"
+            rows.append(f'<div><span class="georange-swatch" style="background:{zs.color};opacity:0.45;'
+                        f'outline:2px solid {zs.color}"></span>{_text(zs.label)}{_text(note)}</div>')
+        else:
+            dash = " ".join(str(float(d) * 2.0).removesuffix(".0") for d in zs.dash.split())
+            rows.append(f"<div>{_line_swatch(zs.color, dash, 2.2)}{_text(zs.label)} (scenario: outlines)</div>")
+    if any(zs.main and not zs.dead_zone.is_empty for zs in content.zone_sets):
+        rows.append('<div><svg class="georange-swatch" width="26" height="12" aria-hidden="true">'
+                    f'<rect width="26" height="12" fill="{_HATCH}"/></svg>'
+                    "dead zone: every launch point too close (hatched, dashed edge)</div>")
+    rows.append(f"<div>{_line_swatch('#555')}outer limit (solid line)</div>")
     rows.append("<h2>Places (exact status)</h2>")
     for status in content.legend_statuses:
         colour = STATUS_COLORS[status]
@@ -388,14 +583,22 @@ def _legend_html(content: MapContent) -> str:
                     f"{_text(STATUS_LABELS[status])}</div>")
     rows.append('<div><span class="georange-dot" style="background:#fff;border:3px solid #ffd400"></span>'
                 "a claim about this place fails</div>")
-    notes = [f"Zone boundaries are drawn within {content.tolerance_m:,.0f} m of the exact WGS84 geodesic ones; "
-             "statuses and verdicts come from exact distances, not from the drawing.",
-             "Click a place for the claim, its source, critical value and robustness; the \u2194 tool measures "
-             "geodesic distances."]
+    if frame.planar:
+        notes = [f"Azimuthal equidistant projection on WGS84 centred on {frame.centre_label}: every distance and "
+                 "direction from there is true; far from it, shapes stretch across the radial direction."]
+        if ring_step:
+            notes.append(f"Dashed grey circles: every {km_text(ring_step / 1000)} km from {frame.centre_label}.")
+    else:
+        notes = ["Web Mercator (for the online tiles): distances are true only near the map centre."]
+    notes += [f"Zone boundaries are drawn within {content.tolerance_m:,.0f} m of the exact WGS84 geodesic ones; "
+              "statuses and verdicts come from exact distances, not from the drawing.",
+              "Click a place for the claim, its source, critical value and robustness; the \u2194 tool measures "
+              "geodesic distances."]
     if content.sources:
         notes.append("Sources: " + "; ".join(content.sources))
     rows += [f"<p>{_text(n)}</p>" for n in notes]
-    return "".join(rows)
+    return ('<details class="georange-legend" open><summary>Legend</summary><div class="georange-legend-body">'
+            + "".join(rows) + "</div></details>")
 
 
 # ---------------------------------------------------------------------------
@@ -429,6 +632,12 @@ def claim_map(
 ) -> folium.Map:
     """Return an interactive map of claims as a :class:`folium.Map`.
 
+    The map is drawn in the azimuthal equidistant plane centred on the main
+    launch (:mod:`geo.outputs.mapframe`): zones around a pole, across the
+    antimeridian or over most of the globe are drawn whole, and distances
+    from the launch are true on screen. With ``online_tiles`` it is Web
+    Mercator instead, as the tiles require.
+
     Parameters
     ----------
     claims : path, paths, ClaimFile or MapContent
@@ -437,8 +646,8 @@ def claim_map(
     title : str
         Map title; defaults to the claim files' titles.
     online_tiles : bool, default False
-        Also offer OpenStreetMap tiles as a base layer (it needs a network;
-        the vector base map stays the default).
+        Draw in Web Mercator and offer OpenStreetMap tiles as a base layer
+        (they need a network; the vector base map stays the default).
     width, height : int or str
         Size of the map (pixels or CSS lengths); the default fills the page.
 
@@ -458,29 +667,49 @@ def claim_map(
         loaded = claims if isinstance(claims, ClaimFile) else load_claims(
             [claims] if isinstance(claims, str | Path) else claims)
         content = map_content(loaded, title=title)
-    m = folium.Map(location=None, tiles=None, width=width, height=height, control_scale=True, min_zoom=1,
-                   max_bounds=True, world_copy_jump=False, prefer_canvas=False)
+    frame = mercator_frame() if online_tiles else frame_for(content)
+    if frame.planar:
+        m = folium.Map(location=None, tiles=None, width=width, height=height, crs="Georange", min_zoom=0,
+                       max_zoom=21, zoom_snap=0, zoom_delta=1, prefer_canvas=False)
+    else:
+        m = folium.Map(location=None, tiles=None, width=width, height=height, min_zoom=1, max_bounds=True,
+                       world_copy_jump=False, prefer_canvas=False)
     m.default_js = []  # Leaflet is embedded by _Head; folium's CDN links are not wanted
     m.default_css = []
-    Figure().add_child(m)
-    m.add_child(_Head(content.title))
-    m.add_child(_GeoJson(basemap_geojson(), "Countries (Natural Earth, offline)", overlay=False,
-                         attribution=_ATTRIBUTION, style=_BASEMAP_STYLE))
+    _Page().add_child(m)
+    m.add_child(_Head(content.title, frame))
+    base, country_labels = _basemap(frame)
+    m.add_child(_GeoJson(base, "Countries (Natural Earth, offline)", overlay=False, attribution=_ATTRIBUTION,
+                         style=_BASEMAP_STYLE, smooth=1.0))
     if online_tiles:
         folium.TileLayer("OpenStreetMap", name="OpenStreetMap (online)", overlay=False, show=False).add_to(m)
+    view = view_bounds(frame, content)
+    guides = _guides(frame, view)
+    ring_step = None
+    if guides is not None:
+        layer, ring_labels, ring_step = guides
+        layer.add_child(_Labels(ring_labels, 0.5, "georange-ring-label"))
+        m.add_child(layer)
+    if country_labels:
+        names = folium.FeatureGroup(name="Country names", show=True)
+        # A name shows once its country is wider on screen than the name (about 7 px a letter).
+        names.add_child(_Labels([(x, y, n, round(math.log2(max(7.0 * len(n), 1.0) * _RES0 / max(w, 1.0)), 2))
+                                 for n, x, y, w in country_labels], 0.0, "georange-country"))
+        m.add_child(names)
+    scenarios = sum(1 for zs in content.zone_sets if not zs.main)
     for zs in content.zone_sets:
-        for layer in _zone_layers(zs, content.tolerance_m):
+        for layer in _zone_layers(frame, zs, content.tolerance_m, show=zs.main or scenarios <= 3):
             m.add_child(layer)
-    m.add_child(_launch_layer(content.launches))
+    m.add_child(_launch_layer(frame, content.launches))
     if content.survey_marks:
-        m.add_child(_place_layer(content.survey_marks, "Survey places (status from the main launch)", radius=4.5,
-                                 labels=False, show=True))
-    m.add_child(_place_layer(content.claim_marks, "Claim places", radius=8, labels=True, show=True))
+        m.add_child(_place_layer(frame, content.survey_marks, "Survey places (status from the main launch)",
+                                 radius=4.5, priority=1.0, show=True))
+    m.add_child(_place_layer(frame, content.claim_marks, "Claim places", radius=8, priority=3.0, show=True))
     m.add_child(_Control(_title_html(content), "topright", "georange-title"))
-    m.add_child(_Control(_legend_html(content), "bottomright", "georange-legend"))
-    m.add_child(_MapSetup(content.view))
+    m.add_child(_Control(_legend_html(content, frame, ring_step), "bottomright", "georange-legend-box"))
     overlays = sum(1 for c in m._children.values() if isinstance(c, Layer) and c.overlay)
     folium.LayerControl(collapsed=overlays > 6, position="topright").add_to(m)
+    m.add_child(_MapSetup(view))
     _deterministic_ids(m.get_root())
     return m
 

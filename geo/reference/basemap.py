@@ -15,7 +15,7 @@ from shapely.geometry.base import BaseGeometry
 from geo.errors import DataFileError
 from geo.reference.datafiles import data_dir, data_path
 
-__all__ = ["basemap_polygons", "basemap_text"]
+__all__ = ["basemap_names", "basemap_polygons", "basemap_text"]
 
 _NAME = "basemap.geojson"
 _REMEDY = "rebuild it with python scripts/build_basemap.py"
@@ -29,6 +29,17 @@ def basemap_text() -> str:
 def basemap_polygons() -> tuple[BaseGeometry, ...]:
     """Return the backdrop's country polygons (lon/lat)."""
     return _polygons(str(data_dir()))
+
+
+def basemap_names() -> tuple[str, ...]:
+    """Return the country name of each of :func:`basemap_polygons`, in the same order."""
+    return _names(str(data_dir()))
+
+
+@functools.cache
+def _names(directory: str) -> tuple[str, ...]:
+    features = json.loads(_text(directory))["features"]
+    return tuple(str(f.get("properties", {}).get("name", "")) for f in features if f.get("geometry"))
 
 
 @functools.cache

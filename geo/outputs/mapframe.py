@@ -1,0 +1,347 @@
+"""Where a map puts the Earth: an azimuthal equidistant plane centred on the launch.
+
+Every offline map (interactive and static) is drawn in an azimuthal
+equidistant projection on the WGS84 ellipsoid (PROJ ``aeqd``, which solves
+geodesics with GeographicLib) centred on the launch: the distance and the
+azimuth from the centre to every point are exact on the map. A cap around
+a pole is a cap, a zone across the antimeridian is one piece, and a zone of
+19,000 km is a disk with the whole globe but the antipode's neighbourhood
+in it. Web Mercator remains for maps with online tiles only.
+
+A lon/lat geometry (zones are cut at the antimeridian and closed along the
+poles, :mod:`geo.geodesy.lonlat`) becomes plane geometry in three steps:
+
+1. **clip** it to the cap of radius :attr:`Frame.clip_m` around the centre
+   (built by :mod:`geo.analysis.zones`, so exact within its tolerance): the
+   projection is continuous there; only the antipode, left out, is singular;
+2. **densify**: each straight lon/lat edge is split until the projected
+   midpoint is within ``eps`` metres of the midpoint of the projected
+   endpoints, so the straight lines a renderer draws between projected
+   vertices follow the lon/lat edge (plane distances in this projection are
+   never shorter than ground distances, so the bound holds on the ground);
+3. **assemble**: each ring becomes the bounded region it encloses in the
+   plane and the pieces combine by symmetric difference. On the sphere a
+   ring has two sides; in the plane the bounded one is the side without the
+   antipode, so crossing any ring toggles both membership and the count of
+   enclosing rings, and the parity rule gives the region whether or not it
+   surrounded the antipode. Pieces cut at the antimeridian share their
+   seam vertices and merge into one.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Final
+
+import numpy as np
+import shapely
+from numpy.typing import NDArray
+from pyproj import Transformer
+from shapely.geometry.base import BaseGeometry
+
+from geo.analysis.launch import LaunchPoint, LaunchRegion, LaunchSource
+from geo.analysis.zones import reach_zone
+from geo.geodesy.ellipsoid import HALF_MERIDIAN_M, WGS84
+from geo.outputs.mapcontent import MapContent
+
+__all__ = [
+    "GLOBE_CLIP_M",
+    "Frame",
+    "aeqd_frame",
+    "content_centre",
+    "frame_for",
+    "launch_centre",
+    "mercator_frame",
+    "nice_step",
+    "view_bounds",
+]
+
+FloatArray = NDArray[np.float64]
+
+GLOBE_CLIP_M: Final = 19_600_000.0
+"""Largest radius a frame draws: the globe less a cap of about 400 km around the antipode."""
+_CLIP_TOLERANCE_M: Final = 500.0
+_MAX_SPLITS: Final = 24
+
+
+@dataclass(frozen=True)
+class Frame:
+    """A map's plane: ``kind`` is ``"aeqd"`` (metres from the centre) or ``"mercator"`` (lon/lat passed through).
+
+    Attributes
+    ----------
+    lon0, lat0 : float
+        The centre (degrees): the launch point, or the centre of the launch.
+    clip_m : float
+        Radius of the drawn cap around the centre, in metres (aeqd).
+    centre_label : str
+        What the centre is, for legends ("Krichev", "the centre of Belarus").
+    """
+
+    kind: str
+    lon0: float = 0.0
+    lat0: float = 0.0
+    clip_m: float = GLOBE_CLIP_M
+    centre_label: str = ""
+
+    @property
+    def planar(self) -> bool:
+        """Whether coordinates are plane metres (aeqd) rather than lon/lat."""
+        return self.kind == "aeqd"
+
+    def project(self, lon: FloatArray, lat: FloatArray) -> tuple[FloatArray, FloatArray]:
+        """Return frame coordinates of lon/lat points (arrays)."""
+        if not self.planar:
+            return np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
+        x, y = _forward(self.lon0, self.lat0).transform(lon, lat)
+        return np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+
+    def unproject(self, x: FloatArray, y: FloatArray) -> tuple[FloatArray, FloatArray]:
+        """Return lon/lat of frame coordinates."""
+        if not self.planar:
+            return np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+        lon, lat = _forward(self.lon0, self.lat0).transform(x, y, direction="INVERSE")
+        return np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
+
+    def cap(self) -> BaseGeometry:
+        """The drawn cap as a lon/lat polygon (exact within 500 m; the whole world for Mercator)."""
+        return _cap(self.lon0, self.lat0, self.clip_m) if self.planar else shapely.box(-180, -85.06, 180, 85.06)
+
+    def polygons(self, geometry: BaseGeometry, eps_m: float) -> BaseGeometry:
+        """Return a lon/lat (Multi)Polygon in frame coordinates, clipped to the cap (see the module docstring)."""
+        return self.many_polygons([geometry], eps_m)[0]
+
+    def many_polygons(self, geometries: Sequence[BaseGeometry], eps_m: float) -> list[BaseGeometry]:
+        """Return :meth:`polygons` of each geometry (their vertices projected in one batch)."""
+        if not self.planar:
+            return list(geometries)
+        geoms = np.array([g if g.is_valid else shapely.make_valid(g) for g in geometries], dtype=object)
+        cap = self.cap()
+        shapely.prepare(cap)
+        inside = shapely.contains(cap, geoms)
+        geoms[~inside] = shapely.intersection(geoms[~inside], cap)
+        rings: list[FloatArray] = []
+        layout: list[list[tuple[int, bool]]] = []  # per geometry and polygon part: rings, whether on a seam
+        for g in geoms:
+            counts = []
+            for polygon in shapely.get_parts(g):
+                if isinstance(polygon, shapely.Polygon) and not polygon.is_empty:
+                    xy = [shapely.get_coordinates(r) for r in (polygon.exterior, *polygon.interiors)]
+                    seam = any(bool(((np.abs(c[:, 0]) == 180.0) | (np.abs(c[:, 1]) == 90.0)).any()) for c in xy)
+                    counts.append((len(xy), seam))
+                    rings += xy
+            layout.append(counts)
+        images = iter(self._curves(rings, eps_m))
+        out = []
+        for g, counts in zip(geoms, layout, strict=True):
+            parts = [_assemble([next(images) for _ in range(n)], eps_m, seam) for n, seam in counts]
+            parts = [p for p in parts if not p.is_empty]
+            seam = bool(parts) and bool((np.abs(shapely.get_coordinates(g)[:, 0]) == 180.0).any())
+            if not parts:
+                out.append(shapely.Polygon())
+            elif len(parts) == 1:
+                out.append(parts[0])
+            elif seam:
+                grid = min(0.01, eps_m / 100)
+                out.append(_only_polygons(shapely.union_all([shapely.set_precision(p, grid) for p in parts])))
+            else:
+                out.append(shapely.MultiPolygon([q for p in parts for q in shapely.get_parts(p)]))
+        return out
+
+    def lines(self, geometry: BaseGeometry, eps_m: float) -> BaseGeometry:
+        """Return lon/lat lines in frame coordinates, clipped to the cap."""
+        if geometry.is_empty or not self.planar:
+            return geometry
+        clipped = shapely.intersection(geometry, self.cap())
+        merged = shapely.get_parts(shapely.line_merge(_lineal(clipped)))
+        parts = self._curves([shapely.get_coordinates(line) for line in merged], eps_m)
+        return shapely.MultiLineString([p for p in parts if len(p) >= 2])
+
+    def circle(self, radius_m: float, n: int = 720) -> BaseGeometry:
+        """The ring of points ``radius_m`` from the centre (exact at every vertex; aeqd only)."""
+        t = np.linspace(0.0, 2 * np.pi, n + 1)
+        return shapely.LineString(np.c_[radius_m * np.sin(t), radius_m * np.cos(t)])
+
+    def _curves(self, curves: Sequence[FloatArray], eps_m: float) -> list[FloatArray]:
+        """Project lon/lat polylines, splitting straight lon/lat edges until the plane chords follow them."""
+        if not curves:
+            return []
+        lonlat = np.concatenate(curves)
+        ids = np.repeat(np.arange(len(curves)), [len(c) for c in curves])
+        lon, lat = lonlat[:, 0], lonlat[:, 1]
+        x, y = self.project(lon, lat)
+        for _ in range(_MAX_SPLITS):
+            edge = np.flatnonzero(ids[:-1] == ids[1:])
+            mlon, mlat = (lon[edge] + lon[edge + 1]) / 2, (lat[edge] + lat[edge + 1]) / 2
+            mx, my = self.project(mlon, mlat)
+            off = np.hypot(mx - (x[edge] + x[edge + 1]) / 2, my - (y[edge] + y[edge + 1]) / 2)
+            split = off > eps_m
+            if not split.any():
+                break
+            at = edge[split] + 1
+            lon, lat = np.insert(lon, at, mlon[split]), np.insert(lat, at, mlat[split])
+            x, y = np.insert(x, at, mx[split]), np.insert(y, at, my[split])
+            ids = np.insert(ids, at, ids[at])
+        bounds = np.searchsorted(ids, np.arange(1, len(curves)))
+        return np.split(np.c_[x, y], bounds)
+
+
+def launch_centre(sources: Sequence[LaunchSource]) -> tuple[float, float]:
+    """Return the mean direction of the sources' centres (lon, lat): a site, or a territory's area-weighted centroid.
+
+    Robust across the antimeridian (territory parts do not cross it, RFC 7946).
+    """
+    vectors = []
+    for source in sources:
+        if isinstance(source, LaunchPoint):
+            vectors.append(_unit(source.lon, source.lat))
+            continue
+        polys = list(shapely.get_parts(source.geometry))
+        weights = np.array([p.area for p in polys])
+        centres = np.array([_unit(p.centroid.x, p.centroid.y) for p in polys])
+        total = centres.T @ weights if weights.sum() > 0 else centres.sum(axis=0)
+        vectors.append(total / np.linalg.norm(total))
+    mean = np.sum(vectors, axis=0)
+    if np.linalg.norm(mean) < 1e-9:  # sources on opposite sides of the Earth: any of them will do
+        mean = vectors[0]
+    x, y, z = mean / np.linalg.norm(mean)
+    return float(np.degrees(np.arctan2(y, x))), float(np.degrees(np.arctan2(z, np.hypot(x, y))))
+
+
+def _unit(lon: float, lat: float) -> FloatArray:
+    lam, phi = np.radians(lon), np.radians(lat)
+    return np.array([np.cos(phi) * np.cos(lam), np.cos(phi) * np.sin(lam), np.sin(phi)])
+
+
+def content_centre(content: MapContent) -> tuple[float, float, str]:
+    """The centre of a claim map, (lon, lat, what it is): the first zone set's launch."""
+    sources: Sequence[LaunchSource] = content.zone_sets[0].scenario.sources if content.zone_sets else content.launches
+    if not sources:
+        west, south, east, north = content.view
+        return (west + east) / 2.0, (south + north) / 2.0, "the map centre"
+    lon, lat = launch_centre(sources)
+    if len(sources) == 1 and isinstance(sources[0], LaunchPoint):
+        return lon, lat, sources[0].label
+    names = " and ".join(s.label for s in sources[:2]) + (" and others" if len(sources) > 2 else "")
+    return lon, lat, f"the centre of {names} ({abs(lat):.2f}{'N' if lat >= 0 else 'S'} {abs(lon):.2f}{'E' if lon >= 0 else 'W'})"
+
+
+def content_points(content: MapContent, *, everything: bool) -> tuple[FloatArray, FloatArray]:
+    """Lon/lat of what a map must show: main zones' outer limits, main launches, claim places (and survey places)."""
+    lon_parts: list[FloatArray] = []
+    lat_parts: list[FloatArray] = []
+    for zone_set in content.zone_sets:
+        if zone_set.main and not zone_set.outer_limit.is_empty:
+            xy = shapely.get_coordinates(zone_set.outer_limit)
+            lon_parts.append(xy[:, 0])
+            lat_parts.append(xy[:, 1])
+    for source in content.main_launches:
+        xy = (shapely.get_coordinates(source.geometry) if isinstance(source, LaunchRegion)
+              else np.array([[source.lon, source.lat]]))
+        lon_parts.append(xy[:, 0])
+        lat_parts.append(xy[:, 1])
+    marks = content.marks if everything else content.claim_marks
+    lon_parts.append(np.array([m.lon for m in marks], dtype=float))
+    lat_parts.append(np.array([m.lat for m in marks], dtype=float))
+    return np.concatenate(lon_parts), np.concatenate(lat_parts)
+
+
+def frame_for(content: MapContent) -> Frame:
+    """The plane of a claim map: centred on the main launch, drawing every place, zone and launch of it."""
+    lon0, lat0, label = content_centre(content)
+    lon, lat = content_points(content, everything=True)
+    farthest = 0.0
+    if lon.size:
+        _, _, dist = WGS84.inv(np.full(lon.size, lon0), np.full(lat.size, lat0), lon, lat)
+        farthest = float(np.max(dist))
+    return aeqd_frame(lon0, lat0, reach_m=farthest, centre_label=label)
+
+
+def view_bounds(frame: Frame, content: MapContent) -> tuple[float, float, float, float]:
+    """Frame bounds (xmin, ymin, xmax, ymax) of the first view: the main zones, the launches, the claim places.
+
+    In Mercator the view is the content's lon/lat view.
+    """
+    if not frame.planar:
+        return content.view
+    lon, lat = content_points(content, everything=False)
+    x, y = frame.project(lon, lat)
+    ok = np.isfinite(x) & np.isfinite(y)
+    if not ok.any():
+        return (-1000.0, -1000.0, 1000.0, 1000.0)
+    x, y = x[ok], y[ok]
+    pad = 0.04 * max(float(np.ptp(x)), float(np.ptp(y)), 500.0)
+    return (float(x.min()) - pad, float(y.min()) - pad, float(x.max()) + pad, float(y.max()) + pad)
+
+
+def aeqd_frame(lon0: float, lat0: float, *, reach_m: float = 0.0, centre_label: str = "") -> Frame:
+    """Return the plane centred on (lon0, lat0) that draws everything within ``reach_m`` and room around it.
+
+    The cap reaches twice as far as what the map must show (at least 3,000
+    km, so neighbours are drawn) and at most :data:`GLOBE_CLIP_M`.
+    """
+    clip = min(GLOBE_CLIP_M, max(3_000_000.0, 2.0 * reach_m, reach_m + 2_000_000.0))
+    if clip > HALF_MERIDIAN_M:  # past the equator of the frame the rest of the globe is cheap: draw it all
+        clip = GLOBE_CLIP_M
+    return Frame("aeqd", float(lon0), float(lat0), clip, centre_label)
+
+
+def mercator_frame() -> Frame:
+    """Return the Web Mercator frame (lon/lat coordinates, for maps with online tiles)."""
+    return Frame("mercator")
+
+
+@functools.cache
+def _forward(lon0: float, lat0: float) -> Transformer:
+    crs = f"+proj=aeqd +lat_0={lat0!r} +lon_0={lon0!r} +x_0=0 +y_0=0 +ellps=WGS84 +units=m +no_defs"
+    return Transformer.from_crs("EPSG:4326", crs, always_xy=True)
+
+
+@functools.cache
+def _cap(lon0: float, lat0: float, radius_m: float) -> BaseGeometry:
+    return reach_zone([LaunchPoint("centre", lon0, lat0)], radius_m / 1000.0, tolerance_m=_CLIP_TOLERANCE_M)
+
+
+def _assemble(rings: Sequence[FloatArray], eps_m: float, seam: bool) -> BaseGeometry:
+    """The plane region of one polygon from its projected rings (shell first): the parity rule.
+
+    ``seam``: the polygon has edges on the antimeridian or a pole, which project onto each other.
+    """
+    rings = [r for r in rings if len(r) >= 4]
+    if not rings:
+        return shapely.Polygon()
+    grid = min(0.01, eps_m / 100)
+    shell = shapely.Polygon(rings[0])
+    holes = [shapely.Polygon(r) for r in rings[1:]]
+    if all(shell.contains(h) for h in holes):  # the usual case: nothing surrounds the antipode
+        # A seam of the lon/lat cut inside one ring (a cap around a pole, a notch at the antimeridian) is a
+        # spike or slit of zero width here; snapping to the grid removes it.
+        polygon = shapely.Polygon(rings[0], rings[1:])
+        if seam or not polygon.is_valid:
+            return _only_polygons(shapely.set_precision(polygon, grid))
+        return polygon
+    pieces = [_only_polygons(shapely.set_precision(p, grid)) for p in (shell, *holes)]
+    return _only_polygons(functools.reduce(shapely.symmetric_difference, pieces))
+
+
+def _only_polygons(geometry: BaseGeometry) -> BaseGeometry:
+    """The polygons of a set operation's result (dropping the lines and points a seam may leave)."""
+    kept = [p for p in shapely.get_parts(geometry) if isinstance(p, shapely.Polygon) and not p.is_empty]
+    if not kept:
+        return shapely.Polygon()
+    return kept[0] if len(kept) == 1 else shapely.MultiPolygon(kept)
+
+
+def _lineal(geometry: BaseGeometry) -> BaseGeometry:
+    parts = [p for p in shapely.get_parts(geometry) if isinstance(p, shapely.LineString | shapely.MultiLineString)]
+    return shapely.MultiLineString([q for p in parts for q in shapely.get_parts(p)])
+
+
+def nice_step(span: float) -> float:
+    """A round step (1, 2 or 5 times a power of ten) giving about five steps over ``span``."""
+    raw = span / 5.0
+    power = 10 ** math.floor(math.log10(raw))
+    return next(power * k for k in (1, 2, 5, 10) if power * k >= raw)
