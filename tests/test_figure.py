@@ -8,6 +8,7 @@ polygon areas.
 
 from __future__ import annotations
 
+import re
 import struct
 from pathlib import Path
 
@@ -32,7 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 CLAIMS_000 = ROOT / "data" / "claims" / "000_oreshnik_belarus.toml"
 GEOD = Geod(ellps="WGS84")
 KM = 1000.0
-WIDTH_PX = round(7.5 * PNG_DPI)
+WIDTH_PX = round(210 / 25.4 * PNG_DPI)  # A4 width at the stated resolution: 1,654 px
 
 # (lon, lat) of the places checked against the projection.
 KYIV = (30.5234, 50.4501)
@@ -78,7 +79,14 @@ def test_png_is_a_page_wide_image_and_not_blank(png_000):
     data = png_000.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
     width, height = struct.unpack(">II", data[16:24])
-    assert abs(width - WIDTH_PX) <= 3
+    assert abs(width - WIDTH_PX) <= 1
+    # The file says its resolution (pHYs, pixels per metre), so it prints A4 wide; and its title.
+    at = data.index(b"pHYs")
+    x_ppm, y_ppm, unit = struct.unpack(">IIB", data[at + 4:at + 13])
+    assert unit == 1 and x_ppm == y_ppm == round(PNG_DPI / 0.0254)
+    assert abs(width / (x_ppm * 0.0254) * 25.4 - 210.0) < 0.2  # mm
+    with Image.open(png_000) as im:
+        assert im.text.get("Title") == "Oreshnik on combat duty in Belarus"
     assert 0.8 * width < height < 1.6 * width
     with Image.open(png_000) as im:
         pixels = np.asarray(im.convert("RGB"), dtype=float)
@@ -141,7 +149,7 @@ def test_missing_directory_is_refused(content, tmp_path):
 def test_figure_has_title_legend_and_caption(content):
     fig = claim_figure(content)
     assert isinstance(fig.canvas, FigureCanvasAgg)
-    assert tuple(fig.get_size_inches())[0] == pytest.approx(7.5)
+    assert tuple(fig.get_size_inches())[0] == pytest.approx(210 / 25.4)
     texts = [t.get_text() for t in fig.findobj(Text)]
     assert content.title in texts
     labels = [t.get_text() for legend in fig.legends for t in legend.get_texts()]
@@ -153,7 +161,12 @@ def test_figure_has_title_legend_and_caption(content):
     assert "countries: Natural Earth; places: GeoNames" in caption
     assert content.sources[0] in caption
     for name in ("Kyiv", "Warsaw", "Berlin", "Lisbon"):
-        assert name in texts
+        assert any(t.startswith(name + "\n") for t in texts)
+    # Each claim place's label gives its distance from the launch and its margin, from the exact figures.
+    for mark in content.claim_marks:
+        label = next(t for t in texts if t.startswith(mark.name + "\n"))
+        shown = [float(x.replace(",", "")) for x in re.findall(r"\d[\d,]*(?:\.\d+)?", label.split("\n")[1])]
+        assert shown == pytest.approx([mark.nearest_km, mark.farthest_km, mark.margin_km], abs=0.51)
     # Fonts are readable at A4 width.
     assert min(t.get_fontsize() for t in fig.findobj(Text) if t.get_text()) >= 6.5
 
@@ -166,7 +179,7 @@ def test_user_text_is_plain_text(tmp_path):
     fig = claim_figure(odd)
     texts = {t.get_text(): t for t in fig.findobj(Text)}
     name = "Odd $x$ <script>alert(1)</script>"
-    assert name in texts
+    assert any(t.startswith(name + "\n") for t in texts)
     assert odd.title in " ".join(texts).replace("\n", " ")
     for text in texts.values():
         assert not text.get_usetex()
@@ -176,7 +189,10 @@ def test_user_text_is_plain_text(tmp_path):
     png = save_figure(odd, tmp_path / "odd.png")
     svg = save_figure(odd, tmp_path / "odd.svg")
     assert png.stat().st_size > 10_000
-    assert b"<script" not in svg.read_bytes()  # text is drawn as paths, never as markup
+    data = svg.read_bytes()
+    assert b"<script" not in data  # text stays text, escaped, never markup
+    assert b"Odd $x$ &lt;script&gt;alert(1)&lt;/script&gt;" in data
+    assert b"<dc:title>" in data
 
 
 # -- the projection ----------------------------------------------------------------
@@ -206,7 +222,7 @@ def test_radius_is_capped(content):
     far = MapProjection.centred(28.0, 53.5, MAX_RADIUS_KM)
     assert far.radius_km == MAX_RADIUS_KM
     with pytest.raises(ValueError, match="view radius"):
-        MapProjection.centred(28.0, 53.5, 19_000.0)
+        MapProjection.centred(28.0, 53.5, 19_950.0)
 
 
 @pytest.fixture(scope="module")
@@ -261,7 +277,7 @@ def test_lines_cut_at_the_antimeridian_are_joined(projection, content):
 
 def test_view_disk_clips_a_zone_beyond_the_cap():
     krichev = LaunchPoint("Krichev", 31.9172, 53.7347)
-    zone = reach_zone([krichev], 18_000, tolerance_m=1000)
+    zone = reach_zone([krichev], 19_990, tolerance_m=1000)
     proj = MapProjection.centred(krichev.lon, krichev.lat, MAX_RADIUS_KM)
     projected = proj.polygons(zone)
     assert projected.is_valid

@@ -8,54 +8,38 @@ Projection
 ----------
 The map is azimuthal equidistant (``+proj=aeqd`` on WGS84) centred on the
 main launch, and shows the disk of the points within ``radius_km`` of that
-centre. Range zones are sets of points within some distance of the launch,
-so this is the projection that shows them honestly: distances from the
-centre are true (PROJ computes them as ellipsoidal geodesics), a zone that
-holds a pole is drawn around the pole instead of as a band along the top of
-a map, and nothing is cut at the antimeridian. Away from the centre, shapes
-and areas are stretched across the radial direction (by 15 % at 5,800 km);
-the disk is capped at :data:`MAX_RADIUS_KM` because the stretch grows without
-bound towards the antipode.
+centre, up to the whole globe but the antipode's neighbourhood
+(:data:`MAX_RADIUS_KM`) and down to a few hundred metres
+(:data:`MIN_RADIUS_KM`). Range zones are sets of points within some
+distance of the launch, so this is the projection that shows them honestly:
+distances from the centre are true (PROJ computes them as ellipsoidal
+geodesics), a zone that holds a pole is drawn around the pole instead of as
+a band along the top of a map, and nothing is cut at the antimeridian. Away
+from the centre, shapes and areas are stretched across the radial direction
+(by 15 % at 5,800 km, without bound towards the antipode). Labelled circles
+every round distance from the centre give the scale in every direction.
 
-How lon/lat geometry is projected (:class:`MapProjection`)
----------------------------------------------------------
-The zones of :mod:`geo.analysis.zones` and the countries are valid lon/lat polygons:
-split at the antimeridian and closed along latitude +-90 around a pole.
-Projected vertex by vertex they would be wrong twice over: their straight
-lon/lat edges (the closure along the pole, the antimeridian cut, a long
-edge of a country) are curves on the map, and the closure and cut edges
-are map artefacts that land inside the zone. So each geometry is
-
-1. intersected, in lon/lat, with the view disk, itself a lon/lat polygon
-   built by :func:`geo.analysis.zones.reach_zone` (valid when it holds a pole or
-   crosses the antimeridian), so nothing near the antipode is projected;
-2. densified to 0.25 degree (:func:`shapely.segmentize`), so the straight
-   lon/lat edges become curves in the projection;
-3. transformed vertex by vertex with pyproj;
-4. repaired and merged: :func:`shapely.make_valid` removes the zero-width
-   spike that the closure along a pole becomes (the edges up and down the
-   cut meridian coincide, and the edge along the pole collapses to a
-   point), and a union on a 1 m grid joins the pieces that meet at the
-   antimeridian; holes narrower than the grid left along that seam (the
-   two sides are projected from longitudes +180 and -180 and differ by
-   rounding) are dropped.
-
-Lines (the zone limits) get steps 1 to 3 and are joined on the same grid.
-
-Limits: the view disk is drawn to 1 km, so geometry that reaches the edge
-of the view is clipped within 1 km of the frame (a small fraction of a
-pixel). The drawn curves are densified straight lon/lat edges, as GeoJSON
-viewers draw them; the zones' own error bound (``tolerance_m``) holds for
-them, plus the simplification of :data:`DRAW_SIMPLIFY` of the map's
-diameter (a twentieth of a pixel at 200 dpi) used to keep SVG files small.
-Geometry beyond :data:`MAX_RADIUS_KM` from the centre is not drawn.
+Lon/lat geometry is projected by :class:`geo.outputs.mapframe.Frame`, as the
+web map's is: clipped to the view disk in lon/lat, densified until each
+drawn chord is within :data:`DRAW_SIMPLIFY` of the disk's radius (a small
+fraction of a pixel) of the projected edge, and reassembled across the
+antimeridian and the poles. The zones' own error bound (``tolerance_m``)
+holds for the drawing plus that fraction of a pixel.
 
 Text
 ----
 Titles, names and sources come from user files. They are drawn as plain
 text: mathtext (``$...$``) and TeX are switched off on every text artist,
-and markup such as ``<b>`` is shown as typed. SVG text is drawn as paths,
-so no user string reaches the SVG markup.
+and markup such as ``<b>`` is shown as typed. SVG text stays text (it can
+be searched, selected and edited), XML-escaped by matplotlib, so no user
+string becomes SVG markup. The title is the file's title metadata (PNG
+``Title``, SVG ``dc:title``).
+
+Size
+----
+The figure is A4 wide (210 mm, :data:`A4_WIDTH_IN`) and the PNG states its
+resolution (:data:`PNG_DPI`, in the ``pHYs`` chunk), so it prints at A4
+width exactly.
 
 Reproducibility
 ---------------
@@ -89,21 +73,24 @@ from matplotlib.text import Text
 from matplotlib.transforms import Bbox
 from matplotlib.typing import RcKeyType
 from numpy.typing import ArrayLike, NDArray
-from pyproj import CRS, Transformer
+from pyproj import Transformer
 from shapely.geometry.base import BaseGeometry
 
+from geo.analysis.bands import km_text
 from geo.analysis.launch import LaunchPoint, LaunchRegion, LaunchSource
-from geo.analysis.zones import reach_zone
 from geo.errors import InvalidRangeError, OutputError
 from geo.geodesy.ellipsoid import WGS84
 from geo.geodesy.lonlat import orient, polygonal
 from geo.outputs.atomic import atomic_path, output_format
 from geo.outputs.mapcontent import STATUS_COLORS, STATUS_LABELS, MapContent, Mark, ZoneSet
+from geo.outputs.mapframe import Frame, content_centre, content_points, nice_step
 from geo.reference.basemap import basemap_polygons
 
 __all__ = [
+    "A4_WIDTH_IN",
     "FIGURE_FORMATS",
     "MAX_RADIUS_KM",
+    "MIN_RADIUS_KM",
     "MapProjection",
     "claim_figure",
     "projection_for",
@@ -115,17 +102,18 @@ _A = TypeVar("_A", bound=Artist)
 
 FIGURE_FORMATS: Final = {".png": "png", ".svg": "svg"}
 """Output extensions accepted by :func:`save_figure` and their matplotlib formats."""
-MAX_RADIUS_KM: Final = 15_000.0
-"""Largest radius of the view disk, in km; zones reaching farther are clipped."""
+MAX_RADIUS_KM: Final = 19_900.0
+"""Largest radius of the view disk, in km: the whole globe but 104 km round the antipode."""
+MIN_RADIUS_KM: Final = 0.25
+"""Smallest radius of the view disk, in km (a 1 km ring is drawn large)."""
 VIEW_MARGIN: Final = 0.08
 """The view disk reaches this fraction beyond the farthest outer limit or place."""
 DRAW_SIMPLIFY: Final = 1.0 / 20_000.0
 """Drawn geometry is simplified by this fraction of the map's diameter (sub-pixel)."""
 PNG_DPI: Final = 200
+A4_WIDTH_IN: Final = 210.0 / 25.4
+"""The figure's width: A4 (210 mm)."""
 
-_DENSIFY_DEG: Final = 0.25  # lon/lat edges are split into steps of at most this many degrees
-_GRID_M: Final = 1.0  # projected pieces are merged on a grid of this size, in metres
-_DISK_TOLERANCE_M: Final = 1000.0  # the view disk is drawn to this tolerance
 
 _OCEAN: Final = "#d4e6f1"
 _LAND: Final = "#f4f1ea"
@@ -134,6 +122,7 @@ _DEAD: Final = "#4d4d4d"
 _FAILS: Final = "#ffd400"
 _LAUNCH_FILL: Final = "#d0d0d0"
 _GRATICULE: Final = "#7f97ad"
+_RING: Final = "#44525f"
 
 _TITLE_PT: Final = 11.0
 _TEXT_PT: Final = 7.5
@@ -159,7 +148,7 @@ _RC: Final[dict[RcKeyType, Any]] = {
     "font.family": "DejaVu Sans",
     "font.size": _TEXT_PT,
     "text.usetex": False,
-    "svg.fonttype": "path",
+    "svg.fonttype": "none",
     "svg.hashsalt": "georange",
     "path.simplify": True,
     "axes.unicode_minus": False,
@@ -174,7 +163,8 @@ _RC: Final[dict[RcKeyType, Any]] = {
 class MapProjection:
     """An azimuthal equidistant map of the disk within ``radius_km`` of a centre.
 
-    Build it with :meth:`centred` or :func:`projection_for`.
+    Build it with :meth:`centred` or :func:`projection_for`. The geometry
+    work is :class:`geo.outputs.mapframe.Frame`'s, shared with the web map.
 
     Attributes
     ----------
@@ -182,20 +172,17 @@ class MapProjection:
         The centre in degrees.
     radius_km : float
         Radius of the view disk in km (geodesic distance from the centre).
-    transformer : pyproj.Transformer
-        Lon/lat degrees (``always_xy``) to map metres; its inverse goes back.
-    disk : shapely Polygon
-        The view disk as a lon/lat polygon (see the module docstring).
+    frame : Frame
+        The plane, clipped to the view disk.
     """
 
     lon_0: float
     lat_0: float
     radius_km: float
-    transformer: Transformer = field(repr=False, compare=False)
-    disk: BaseGeometry = field(repr=False, compare=False)
+    frame: Frame = field(repr=False, compare=False)
 
     @classmethod
-    def centred(cls, lon: float, lat: float, radius_km: float) -> MapProjection:
+    def centred(cls, lon: float, lat: float, radius_km: float, centre_label: str = "") -> MapProjection:
         """Return the projection centred on (``lon``, ``lat``) showing ``radius_km`` around it.
 
         Parameters
@@ -204,33 +191,36 @@ class MapProjection:
             Centre in degrees.
         radius_km : float
             Radius of the view disk in km, at most :data:`MAX_RADIUS_KM`.
+        centre_label : str
+            What the centre is, for the caption.
 
         Raises
         ------
-        ValueError
+        InvalidRangeError
             If ``radius_km`` is not in (0, :data:`MAX_RADIUS_KM`].
         """
         if not 0.0 < radius_km <= MAX_RADIUS_KM:
             raise InvalidRangeError(f"view radius {radius_km!r} km must be in (0, {MAX_RADIUS_KM:,.0f}]")
-        crs = CRS.from_proj4(f"+proj=aeqd +lat_0={lat!r} +lon_0={lon!r} +datum=WGS84 +units=m +no_defs")
-        transformer = Transformer.from_crs(CRS.from_epsg(4326), crs, always_xy=True)
-        disk = reach_zone([LaunchPoint("view", lon, lat)], radius_km, tolerance_m=_DISK_TOLERANCE_M)
-        shapely.prepare(disk)
-        return cls(lon, lat, radius_km, transformer, disk)
+        return cls(lon, lat, radius_km, Frame("aeqd", float(lon), float(lat), radius_km * 1000.0, centre_label))
 
     @property
     def radius_m(self) -> float:
         """Radius of the view disk in metres (also its radius on the map)."""
         return self.radius_km * 1000.0
 
+    @property
+    def transformer(self) -> Transformer:
+        """Lon/lat degrees (``always_xy``) to map metres; its inverse goes back."""
+        return self.frame.transformer
+
+    @property
+    def eps_m(self) -> float:
+        """How far drawn chords may stray from the projected edges, in metres: a small fraction of a pixel."""
+        return self.radius_m * DRAW_SIMPLIFY
+
     def xy(self, lon: ArrayLike, lat: ArrayLike) -> tuple[FloatArray, FloatArray]:
         """Return map coordinates in metres of points given in degrees."""
-        x, y = self.transformer.transform(np.asarray(lon, dtype=float), np.asarray(lat, dtype=float))
-        return np.asarray(x, dtype=float), np.asarray(y, dtype=float)
-
-    def _transform(self, coords: FloatArray) -> FloatArray:
-        x, y = self.xy(coords[:, 0], coords[:, 1])
-        return np.column_stack([x, y])
+        return self.frame.project(np.asarray(lon, dtype=float), np.asarray(lat, dtype=float))
 
     def polygons(self, geometry: BaseGeometry) -> BaseGeometry:
         """Return the part of a lon/lat (Multi)Polygon inside the view disk, in map metres.
@@ -244,116 +234,42 @@ class MapProjection:
         Returns
         -------
         shapely Polygon or MultiPolygon
-            Valid, on a 1 m grid, exteriors counter-clockwise; pieces that met
-            at the antimeridian are one polygon. Empty if nothing is in view.
+            Valid, exteriors counter-clockwise; pieces that met at the
+            antimeridian are one polygon. Empty if nothing is in view.
         """
-        if geometry.is_empty:
-            return shapely.Polygon()
-        if not geometry.is_valid:
-            geometry = polygonal(shapely.make_valid(geometry))
-        clipped = polygonal(shapely.intersection(geometry, self.disk))
-        if clipped.is_empty:
-            return shapely.Polygon()
-        projected = shapely.transform(shapely.segmentize(clipped, _DENSIFY_DEG), self._transform)
-        parts = [polygonal(shapely.make_valid(p)) for p in shapely.get_parts(projected)]
-        return orient(_without_slivers(polygonal(shapely.union_all(parts, grid_size=_GRID_M))))
+        return self.many_polygons([geometry])[0]
+
+    def many_polygons(self, geometries: Sequence[BaseGeometry]) -> list[BaseGeometry]:
+        """Return :meth:`polygons` of each geometry (projected in one batch)."""
+        out = []
+        for g in self.frame.many_polygons(list(geometries), self.eps_m):
+            out.append(shapely.Polygon() if g.is_empty else orient(polygonal(g)))
+        return out
 
     def lines(self, geometry: BaseGeometry) -> BaseGeometry:
         """Return the part of lon/lat lines inside the view disk, in map metres (a MultiLineString)."""
         if geometry.is_empty:
             return shapely.MultiLineString()
-        clipped = shapely.intersection(geometry, self.disk)
-        pieces = [g for g in shapely.get_parts(clipped) if g.geom_type == "LineString" and not g.is_empty]
-        if not pieces:
-            return shapely.MultiLineString()
-        dense = shapely.segmentize(shapely.MultiLineString(pieces), _DENSIFY_DEG)
-        projected = shapely.set_precision(shapely.transform(dense, self._transform), _GRID_M)
-        merged = shapely.line_merge(projected)
-        parts = [g for g in shapely.get_parts(merged) if g.geom_type == "LineString" and not g.is_empty]
-        return shapely.MultiLineString(parts) if parts else shapely.MultiLineString()
-
-
-def _without_slivers(geometry: BaseGeometry) -> BaseGeometry:
-    """Drop holes and pieces narrower than the grid: the seams left where the cut meridian's two sides met.
-
-    The edges up and down the cut meridian (and the two pieces of a zone
-    split there) are projected from longitudes +180 and -180, whose map
-    coordinates differ by rounding; the union on the grid may leave a hole
-    a few nanometres wide along the seam. A hole or piece counts as a
-    sliver when its mean width, twice its area over its perimeter, is under
-    the grid size.
-    """
-    polys = []
-    for poly in shapely.get_parts(geometry):
-        if 2.0 * poly.area < _GRID_M * poly.exterior.length:
-            continue
-        holes = [r for r in poly.interiors if 2.0 * shapely.Polygon(r).area >= _GRID_M * r.length]
-        polys.append(shapely.Polygon(poly.exterior, holes))
-    if not polys:
-        return shapely.Polygon()
-    return polys[0] if len(polys) == 1 else shapely.MultiPolygon(polys)
+        return self.frame.lines(geometry, self.eps_m)
 
 
 def projection_for(content: MapContent) -> MapProjection:
     """Return the projection of a claim figure: centred on the main launch, holding the zones and the places.
 
-    The centre is the centre of the first zone set's launch sources (the
-    mean direction of their centres: a site, or a territory's area-weighted
-    centroid). The radius holds the outer limit of every main zone set, the
-    launch and every place, plus :data:`VIEW_MARGIN`, capped at
-    :data:`MAX_RADIUS_KM`.
+    The centre is the centre of the first zone set's launch sources
+    (:func:`geo.outputs.mapframe.content_centre`). The radius holds the outer
+    limit of every main zone set, the launch and every place, plus
+    :data:`VIEW_MARGIN`, at least :data:`MIN_RADIUS_KM` and at most
+    :data:`MAX_RADIUS_KM` (the whole globe but the antipode's neighbourhood).
     """
-    sources: Sequence[LaunchSource] = content.zone_sets[0].scenario.sources if content.zone_sets else content.launches
-    if sources:
-        lon0, lat0 = _centre(sources)
-    else:
-        west, south, east, north = content.view
-        lon0, lat0 = (west + east) / 2.0, (south + north) / 2.0
-    lon_parts: list[FloatArray] = []
-    lat_parts: list[FloatArray] = []
-    for zone_set in content.zone_sets:
-        if zone_set.main and not zone_set.outer_limit.is_empty:
-            xy = shapely.get_coordinates(zone_set.outer_limit)
-            lon_parts.append(xy[:, 0])
-            lat_parts.append(xy[:, 1])
-    for source in content.main_launches:
-        xy = (shapely.get_coordinates(source.geometry) if isinstance(source, LaunchRegion)
-              else np.array([[source.lon, source.lat]]))
-        lon_parts.append(xy[:, 0])
-        lat_parts.append(xy[:, 1])
-    lon_parts.append(np.array([m.lon for m in content.marks], dtype=float))
-    lat_parts.append(np.array([m.lat for m in content.marks], dtype=float))
-    lon, lat = np.concatenate(lon_parts), np.concatenate(lat_parts)
+    lon0, lat0, label = content_centre(content)
+    lon, lat = content_points(content, everything=True)
     farthest_m = 0.0
     if lon.size:
         _, _, dist = WGS84.inv(np.full(lon.size, lon0), np.full(lat.size, lat0), lon, lat)
         farthest_m = float(np.max(dist))
-    radius_km = min(max(farthest_m / 1000.0 * (1.0 + VIEW_MARGIN), 100.0), MAX_RADIUS_KM)
-    return MapProjection.centred(lon0, lat0, radius_km)
-
-
-def _centre(sources: Sequence[LaunchSource]) -> tuple[float, float]:
-    """Return the mean direction of the sources' centres (lon, lat): robust across the antimeridian."""
-    vectors = []
-    for source in sources:
-        if isinstance(source, LaunchPoint):
-            vectors.append(_unit(source.lon, source.lat))
-            continue
-        polys = list(shapely.get_parts(source.geometry))
-        weights = np.array([p.area for p in polys])  # parts do not cross the antimeridian (RFC 7946)
-        centres = np.array([_unit(p.centroid.x, p.centroid.y) for p in polys])
-        total = centres.T @ weights if weights.sum() > 0 else centres.sum(axis=0)
-        vectors.append(total / np.linalg.norm(total))
-    mean = np.sum(vectors, axis=0)
-    if np.linalg.norm(mean) < 1e-9:  # sources on opposite sides of the Earth: any of them will do
-        mean = vectors[0]
-    x, y, z = mean / np.linalg.norm(mean)
-    return float(np.degrees(np.arctan2(y, x))), float(np.degrees(np.arctan2(z, np.hypot(x, y))))
-
-
-def _unit(lon: float, lat: float) -> FloatArray:
-    lam, phi = np.radians(lon), np.radians(lat)
-    return np.array([np.cos(phi) * np.cos(lam), np.cos(phi) * np.sin(lam), np.sin(phi)])
+    radius_km = min(max(farthest_m / 1000.0 * (1.0 + VIEW_MARGIN), MIN_RADIUS_KM), MAX_RADIUS_KM)
+    return MapProjection.centred(lon0, lat0, radius_km, label)
 
 
 # ---------------------------------------------------------------------------
@@ -396,15 +312,51 @@ def _plain(artist: Text) -> Text:
     return artist
 
 
+def _halo(artist: Text, width: float) -> Text:
+    """Make a text artist the white halo drawn under a label.
+
+    The halo is a path effect, which every backend draws as paths; the
+    label itself is a second, plain artist on top, so SVG keeps it as text.
+    """
+    artist.set_color("white")
+    artist.set_path_effects([patheffects.withStroke(linewidth=width, foreground="white")])
+    artist.set_gid("halo")
+    return _plain(artist)
+
+
 def _wrap(text: str, width: int) -> str:
     return "\n".join(textwrap.wrap(text, width=max(width, 10), break_on_hyphens=False)) if text else ""
 
 
 def _nice_length_km(radius_km: float) -> float:
-    """Return a round scale-bar length of about a fifth of the radius."""
+    """Return a round scale-bar length (1, 2 or 5 times a power of ten) of about a fifth of the radius."""
     target = radius_km / 5.0
-    choices = [c * 10.0**e for e in range(0, 6) for c in (1.0, 2.0, 5.0)]
+    choices = [c * 10.0**e for e in range(-3, 6) for c in (1.0, 2.0, 5.0)]
     return max([c for c in choices if c <= target] or [choices[0]])
+
+
+def _length_text(km: float) -> str:
+    return f"{km_text(km)} km" if km >= 1.0 else f"{km_text(km * 1000.0)} m"
+
+
+def _distance_text(km: float) -> str:
+    """A distance as a figure label shows it: three significant figures at least (metres under 1 km)."""
+    if km >= 100.0:
+        return f"{km:,.0f} km"
+    if km >= 10.0:
+        return f"{km:.1f} km"
+    return f"{km:.2f} km" if km >= 1.0 else f"{km * 1000.0:.0f} m"
+
+
+def _distance_line(mark: Mark) -> str:
+    """The second line of a place's label: its distance from the launch and the margin of its status."""
+    if abs(mark.farthest_km - mark.nearest_km) < 0.05 * max(mark.nearest_km, 1e-3):
+        span = _distance_text(mark.nearest_km)
+    else:
+        near, far = _distance_text(mark.nearest_km), _distance_text(mark.farthest_km)
+        unit = far.rsplit(" ", 1)[1]
+        span = (near.rsplit(" ", 1)[0] if near.endswith(" " + unit) else near) + "\u2013" + far
+    return f"{span}, margin {_distance_text(mark.margin_km)}"
 
 
 class _Drawing:
@@ -413,6 +365,7 @@ class _Drawing:
     def __init__(self, ax: Axes, proj: MapProjection, simplify_m: float) -> None:
         self.ax, self.proj, self.simplify_m = ax, proj, simplify_m
         self.launch_bounds: list[tuple[float, float, float, float]] = []  # map metres, set by launches()
+        self.launch_points: list[tuple[float, float]] = []  # map metres, set by launches()
         r = proj.radius_m
         self.frame = Circle((0.0, 0.0), r, facecolor=_OCEAN, edgecolor="none", zorder=0)
         ax.add_patch(self.frame)
@@ -439,7 +392,7 @@ class _Drawing:
 
     def fill_many(self, geometries: Sequence[BaseGeometry], zorder: float, **style: Any) -> None:
         """Fill many lon/lat polygons as one patch (each projected on its own)."""
-        projected = [self.proj.polygons(g) for g in geometries]
+        projected = self.proj.many_polygons(geometries)
         kept = [polygonal(shapely.simplify(p, self.simplify_m)) for p in projected if not p.is_empty]
         if kept:
             path = _path(shapely.MultiPolygon([q for p in kept for q in shapely.get_parts(p)]))
@@ -490,12 +443,14 @@ class _Drawing:
         (cx, cy), (rx, _) = to_display([(0.0, 0.0), (self.proj.radius_m, 0.0)])
         disk_px = rx - cx
         launch_boxes = [Bbox(to_display(np.reshape(b, (2, 2)))) for b in self.launch_bounds]
+        # Launch sites weigh like places: a label never hides one if it can help it.
+        circles += [Bbox.from_extents(px - pad, py - pad, px + pad, py + pad)
+                    for px, py in to_display(self.launch_points or np.empty((0, 2)))]
         placed: list[Bbox] = []
         for i, (mark, xi, yi) in enumerate(shown):
             label = self.ax.annotate(
-                mark.name, (xi, yi), xytext=(5.0, 3.0), textcoords="offset points", fontsize=_TEXT_PT,
-                zorder=14, usetex=False, parse_math=False,
-                path_effects=[patheffects.withStroke(linewidth=2.4, foreground="white")],
+                f"{mark.name}\n{_distance_line(mark)}", (xi, yi), xytext=(5.0, 3.0), textcoords="offset points",
+                fontsize=_TEXT_PT, linespacing=1.05, zorder=14, usetex=False, parse_math=False,
             )
             _plain(label)
             best: tuple[float, int] | None = None
@@ -517,6 +472,8 @@ class _Drawing:
             label.set_horizontalalignment(ha)
             label.set_verticalalignment(va)
             placed.append(label.get_window_extent(renderer))
+            _halo(self.ax.annotate(label.get_text(), (xi, yi), xytext=(dx, dy), textcoords="offset points",
+                                   fontsize=_TEXT_PT, linespacing=1.05, ha=ha, va=va, zorder=13.9), 2.4)
 
     def launches(self, sources: Sequence[LaunchSource]) -> None:
         """Draw launch territories (grey, black outline) and sites (black squares)."""
@@ -532,6 +489,25 @@ class _Drawing:
             x, y = self.proj.xy([p.lon for p in points], [p.lat for p in points])
             self._clip(self.ax.plot(x, y, linestyle="none", marker="s", markersize=5.0, markerfacecolor="black",
                                     markeredgecolor="white", markeredgewidth=0.5, zorder=12)[0])
+            self.launch_points += [(float(a), float(b)) for a, b in zip(x, y, strict=True)]
+
+    def rings(self) -> None:
+        """Draw labelled circles every round distance from the centre (true distances in every direction)."""
+        r = self.proj.radius_m
+        step = nice_step(r)
+        radii = [step * k for k in range(1, 40) if step * k < 0.995 * r]
+        if not radii:
+            return
+        t = np.linspace(0.0, 2.0 * np.pi, 721)
+        segments = [np.c_[q * np.sin(t), q * np.cos(t)] for q in radii]
+        self.ax.add_collection(self._clip(LineCollection(segments, colors=_RING, linewidths=0.45,
+                                                         linestyles=[(0, (2.0, 2.5))], zorder=4)), autolim=False)
+        az = np.radians(160.0)
+        for q in radii:
+            x, y, text = q * np.sin(az), q * np.cos(az), _length_text(q / 1000.0)
+            style = {"fontsize": _SMALL_PT, "ha": "center", "va": "center"}
+            self._clip(_halo(self.ax.text(x, y, text, zorder=4.4, **style), 2.0))
+            self._clip(_plain(self.ax.text(x, y, text, color=_RING, zorder=4.5, **style)))
 
     def scale_bar(self) -> None:
         """Draw a scale bar in the lower left corner, outside the disk."""
@@ -540,7 +516,7 @@ class _Drawing:
         x0, y0 = -r, -0.985 * r
         self.ax.plot([x0, x0 + length_km * 1000.0], [y0, y0], color="black", linewidth=1.6,
                      solid_capstyle="butt", clip_on=False, zorder=20)
-        label = self.ax.text(x0, y0 + 0.02 * r, f"{length_km:,.0f} km", fontsize=_SMALL_PT, ha="left",
+        label = self.ax.text(x0, y0 + 0.02 * r, _length_text(length_km), fontsize=_SMALL_PT, ha="left",
                              va="bottom", clip_on=False, zorder=20)
         _plain(label)
 
@@ -554,9 +530,9 @@ def _legend_entries(content: MapContent, mains: Sequence[ZoneSet]) -> tuple[list
         handles.append(Patch(facecolor=matplotlib.colors.to_rgba(zone_set.color, 0.25), edgecolor="none"))
         labels.append(f"reachable zone: {zone_set.label}")
     if any(not z.dead_zone.is_empty for z in mains):
-        handles.append(Patch(facecolor=matplotlib.colors.to_rgba(_DEAD, 0.3), edgecolor=line_color,
-                             linestyle=(0, (3.0, 1.5)), linewidth=1.0))
-        labels.append("dead zone: too close to hit (dashed: its limit, the minimum range)")
+        handles.append(Patch(facecolor=matplotlib.colors.to_rgba(_DEAD, 0.18), edgecolor=line_color,
+                             linestyle=(0, (3.0, 1.5)), linewidth=1.0, hatch="/////"))
+        labels.append("dead zone: too close to hit (hatched; dashed: its limit, the minimum range)")
     handles.append(Line2D([], [], color=line_color, linewidth=1.4))
     labels.append("outer limit (maximum range)" + ("" if len(mains) == 1 else ", in the zone's colour"))
     launches = content.main_launches
@@ -595,7 +571,8 @@ def _caption(content: MapContent, mains: Sequence[ZoneSet], proj: MapProjection)
     launch = mains[0].scenario.label if mains else ", ".join(s.label for s in content.launches) or "the view"
     parts = [*content.sources]
     parts.append(
-        f"Azimuthal equidistant projection centred on {launch} (distances from the centre true to scale); "
+        f"Azimuthal equidistant projection centred on {launch} (distances from the centre true to scale; dotted "
+        f"circles every {_length_text(nice_step(proj.radius_m) / 1000.0)} from it); "
         f"zones within {content.tolerance_m:g} m of the "
         "exact WGS84 geodesic boundaries; countries: Natural Earth; places: GeoNames"
     )
@@ -624,16 +601,16 @@ def _fit(artist: Text, text: str, width_in: float, renderer: Any, points: float)
         chars -= 4
 
 
-def claim_figure(content: MapContent, *, width_in: float = 7.5) -> Figure:
+def claim_figure(content: MapContent, *, width_in: float = A4_WIDTH_IN) -> Figure:
     """Draw a claim map as a static figure.
 
     Parameters
     ----------
     content : MapContent
         From :func:`geo.outputs.mapcontent.map_content`.
-    width_in : float, default 7.5
-        Figure width in inches (7.5 fits an A4 or Letter page); the height
-        follows from the title, the map and the legend.
+    width_in : float, default :data:`A4_WIDTH_IN`
+        Figure width in inches (A4, 210 mm); the height follows from the
+        title, the map and the legend.
 
     Returns
     -------
@@ -697,7 +674,9 @@ def _claim_figure(content: MapContent, width_in: float) -> Figure:
     drawing.stroke(_graticule(), zorder=3, colors=_GRATICULE, linewidths=0.25, alpha=0.25)
     for zone_set in mains:
         drawing.fill(zone_set.reachable, zorder=5, facecolor=zone_set.color, alpha=0.25, edgecolor="none")
-        drawing.fill(zone_set.dead_zone, zorder=6, facecolor=_DEAD, alpha=0.3, edgecolor="none")
+        drawing.fill(zone_set.dead_zone, zorder=6, facecolor=matplotlib.colors.to_rgba(_DEAD, 0.18),
+                     edgecolor=matplotlib.colors.to_rgba(_DEAD, 0.6), linewidth=0.0, hatch="/////")
+    drawing.rings()
     drawing.launches(content.main_launches)
     for zone_set in mains:
         drawing.stroke(zone_set.inner_limit, zorder=9, colors=zone_set.color, linewidths=1.2,
@@ -744,6 +723,6 @@ def save_figure(content: MapContent, path: str | Path, *, overwrite: bool = Fals
     target = Path(path)
     fmt = output_format(path, FIGURE_FORMATS, "figure")
     with atomic_path(target, overwrite=overwrite) as tmp, matplotlib.rc_context(_RC):
-        fig = _claim_figure(content, 7.5)
-        fig.savefig(tmp, format=fmt, dpi=PNG_DPI, metadata={"Date": None})
+        fig = _claim_figure(content, A4_WIDTH_IN)
+        fig.savefig(tmp, format=fmt, dpi=PNG_DPI, metadata={"Title": content.title, "Date": None})
     return target

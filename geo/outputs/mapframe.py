@@ -52,6 +52,7 @@ __all__ = [
     "Frame",
     "aeqd_frame",
     "content_centre",
+    "content_points",
     "frame_for",
     "launch_centre",
     "mercator_frame",
@@ -91,6 +92,11 @@ class Frame:
     def planar(self) -> bool:
         """Whether coordinates are plane metres (aeqd) rather than lon/lat."""
         return self.kind == "aeqd"
+
+    @property
+    def transformer(self) -> Transformer:
+        """Lon/lat degrees (``always_xy``) to plane metres (aeqd only); its inverse goes back."""
+        return _forward(self.lon0, self.lat0)
 
     def project(self, lon: FloatArray, lat: FloatArray) -> tuple[FloatArray, FloatArray]:
         """Return frame coordinates of lon/lat points (arrays)."""
@@ -156,6 +162,8 @@ class Frame:
         if geometry.is_empty or not self.planar:
             return geometry
         clipped = shapely.intersection(geometry, self.cap())
+        if clipped.is_empty:
+            return shapely.MultiLineString()
         merged = shapely.get_parts(shapely.line_merge(_lineal(clipped)))
         parts = self._curves([shapely.get_coordinates(line) for line in merged], eps_m)
         return shapely.MultiLineString([p for p in parts if len(p) >= 2])
@@ -337,7 +345,7 @@ def _only_polygons(geometry: BaseGeometry) -> BaseGeometry:
 
 def _lineal(geometry: BaseGeometry) -> BaseGeometry:
     parts = [p for p in shapely.get_parts(geometry) if isinstance(p, shapely.LineString | shapely.MultiLineString)]
-    return shapely.MultiLineString([q for p in parts for q in shapely.get_parts(p)])
+    return shapely.MultiLineString([q for p in parts for q in shapely.get_parts(p) if not q.is_empty])
 
 
 def nice_step(span: float) -> float:
