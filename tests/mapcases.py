@@ -81,7 +81,13 @@ def write(tmp_path: Path, name: str, text: str) -> Path:
     return path
 
 
-def geojson_layers(html: str) -> list[dict]:
-    """Return the data of every ``L.geoJSON(...)`` layer in a georange map page, in page order."""
+def named_geojson_layers(html: str) -> dict[str, dict]:
+    """Return the data of every ``L.geoJSON(...)`` layer by the name the page registers it under."""
     decoder = json.JSONDecoder()
-    return [decoder.raw_decode(html, m.end())[0] for m in re.finditer(r"L\.geoJSON\(", html)]
+    layers = {}
+    for m in re.finditer(r"L\.geoJSON\(", html):
+        data, end = decoder.raw_decode(html, m.end())
+        name = re.compile(r"georange\.layers\[").search(html, end)
+        key, _ = decoder.raw_decode(html, name.end())
+        layers[key] = data
+    return layers

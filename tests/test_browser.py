@@ -311,3 +311,18 @@ def test_hard_case_on_a_phone(hard_gallery, stem):
             assert page.errors == []
         finally:
             page.close()
+
+
+def test_detailed_coastline_shows_when_zoomed_in(browser, hard_gallery):
+    html, _ = hard_gallery["011_pacific_kamchatka"]
+    page = browser.open(html)
+    try:
+        shown = "georange.map.hasLayer(georange.layers['Coastlines and borders in detail'])"
+        assert page.evaluate(shown) is False  # the first view is a continent: the backdrop is enough
+        page.evaluate("georange.map.setView([53.02, 158.65], 8, {animate: false}); 0")
+        assert page.evaluate(shown) is True
+        page.evaluate("georange.map.setZoom(4, {animate: false}); 0")
+        assert page.evaluate(shown) is False
+        assert page.errors == []
+    finally:
+        page.close()

@@ -26,7 +26,7 @@ from geo.cli.main import main
 from geo.outputs.mapcontent import DISPLAY_TOLERANCE_M, map_content
 from geo.outputs.webmap import claim_map, map_html
 
-from mapcases import ANTIMERIDIAN, HOSTILE, HOSTILE_STRINGS, geojson_layers, write
+from mapcases import ANTIMERIDIAN, HOSTILE, HOSTILE_STRINGS, named_geojson_layers, write
 
 ROOT = Path(__file__).resolve().parent.parent
 CATALOGUE = ROOT / "data" / "claims"
@@ -137,10 +137,9 @@ def test_hostile_text_is_escaped(tmp_path):
 
 def _zone(html: str, role: str) -> shapely.Geometry:
     """Return the first zone set's polygon or limit lines of a role, as drawn in the page."""
-    layers = geojson_layers(html)[2:]  # 0 is the base map, 1 the graticule and distance rings
-    dead = len(layers[1]["features"]) == 2  # the dead zone's fill and its edge
-    index = {"reachable": 0, "dead": 1, "outer": 1 + dead}[role]
-    features = layers[index]["features"]
+    layers = named_geojson_layers(html)
+    suffix = {"reachable": ": reachable zone", "dead": ": dead zone (under ", "outer": ": outer limit ("}[role]
+    features = next(data for name, data in layers.items() if suffix in name)["features"]
     geoms = [shapely.geometry.shape(f["geometry"]) for f in features]
     return geoms[0] if role != "dead" else geoms
 
@@ -243,6 +242,31 @@ def test_zone_sets_never_share_colour_and_dash():
     assert len(content.zone_sets) == 9 and len(set(styles)) == len(styles)
     assert len({c for c, _ in styles}) == len(styles)  # fewer than twelve: every colour differs
     assert [zs.dash == "" for zs in content.zone_sets] == [zs.main for zs in content.zone_sets]
+
+
+def test_detail_layer_is_the_full_resolution_coastline():
+    """Round Petropavlovsk-Kamchatsky the page carries Natural Earth's full coastline, within 150 m (+ 21 m)."""
+    from geo.reference.places import load_countries
+
+    html = page(str(HARD / "011_pacific_kamchatka.toml"))
+    detail = named_geojson_layers(html)["Coastlines and borders in detail"]["features"]
+    land = shapely.union_all([shapely.geometry.shape(f["geometry"]) for f in detail[1:]])
+    russia = load_countries().set_index("iso_a3").geometry["RUS"]
+    near = shapely.intersection(russia, shapely.box(150, 48, 168, 60))
+    to_plane = plane(html)
+    coast = [np.c_[to_plane.transform(*shapely.get_coordinates(r).T)] for p in shapely.get_parts(near)
+             for r in (p.exterior, *p.interiors)]
+    exact = shapely.MultiLineString(coast)
+    xy = shapely.get_coordinates(land.boundary)
+    focus = shapely.geometry.shape(detail[0]["geometry"])
+    inner = ~shapely.intersects_xy(focus.boundary.buffer(10.0), xy[:, 0], xy[:, 1])  # not on the focus edge
+    inner &= np.hypot(xy[:, 0], xy[:, 1]) < 250_000.0  # round the launch (the other places are elsewhere)
+    gap = shapely.distance(shapely.points(xy[inner]), exact)
+    assert gap.max() <= 150.0 + 21.0
+    # Finer than the generalised backdrop there.
+    backdrop = named_geojson_layers(html)["Countries (Natural Earth, offline)"]["features"][1:]
+    coarse = np.concatenate([shapely.get_coordinates(shapely.geometry.shape(f["geometry"])) for f in backdrop])
+    assert inner.sum() > 3 * (np.hypot(coarse[:, 0], coarse[:, 1]) < 250_000.0).sum() > 0
 
 
 def test_page_has_language_viewport_and_title(catalogue_page):

@@ -399,5 +399,14 @@
   window.georange.label = label;
   window.georange.declutter = declutter;
   window.georange.setup = setup;
+  /* Show a layer only from a zoom on (the detailed coastlines). */
+  window.georange.fromZoom = function (map, layer, zoom) {
+    var update = function () {
+      if (map.getZoom() >= zoom) { if (!map.hasLayer(layer)) { layer.addTo(map); } }
+      else if (map.hasLayer(layer)) { map.removeLayer(layer); }
+    };
+    map.on("zoomend", update);
+    map.whenReady(update);
+  };
   window.georange.layers = {};  /* name (as shown in the layer list) -> layer, for tests and scripts */
 })();

@@ -64,7 +64,8 @@ from geo.claims.model import ClaimFile, load_claims
 from geo.outputs.atomic import atomic_path
 from geo.analysis.bands import km_text
 from geo.outputs.mapcontent import STATUS_COLORS, STATUS_LABELS, MapContent, Mark, ZoneSet, map_content
-from geo.outputs.mapframe import Frame, frame_for, mercator_frame, nice_step, view_bounds
+from geo.geodesy.ellipsoid import WGS84
+from geo.outputs.mapframe import Frame, frame_for, launch_centre, mercator_frame, nice_step, view_bounds
 from geo.reference.basemap import basemap_names, basemap_polygons, basemap_text
 
 __all__ = ["basemap_geojson", "claim_map", "map_html", "save_map"]
@@ -76,6 +77,8 @@ _BASEMAP_STYLE: Final = {"color": "#8f8f8f", "weight": 0.6, "fillColor": _LAND, 
 _ZONE_EPS_M: Final = 5.0  # plane chords of projected zone edges stay this close to the edges (tested)
 _BASE_EPS_M: Final = 500.0
 _GUIDE_EPS_M: Final = 2_000.0
+_DETAIL_SIMPLIFY_M: Final = 150.0
+_DETAIL_ZOOM: Final = 6.5  # the detail layer shows from here on (about 1.4 km a pixel)
 _RES0: Final = 2.0**17  # metres per pixel at zoom 0 in the azimuthal plane: the globe is 306 px wide
 _HATCH: Final = "url(#georange-hatch)"
 _ATTRIBUTION: Final = "Countries: Natural Earth (public domain); places: GeoNames (CC-BY 4.0); zones: georange"
@@ -257,14 +260,63 @@ def _basemap(frame: Frame) -> tuple[str, list[tuple[str, float, float, float]]]:
     return _js({"type": "FeatureCollection", "features": features}), labels
 
 
+def _detail(frame: Frame, content: MapContent, view: tuple[float, float, float, float]) -> str | None:
+    """Full-resolution Natural Earth coastlines and borders round the launch and the claim places.
+
+    The shipped backdrop is generalised to about 2 km; zoomed in, an analyst
+    needs the true coastline. Around each launch site and claim place (a cap
+    of a fifth of the first view's size, 30 to 200 km; a launch territory
+    gets one cap over it) the countries of ``data/countries.parquet`` are
+    clipped in lon/lat, projected and drawn to 150 m, over a sea fill that
+    hides the generalised backdrop there. The layer shows from
+    :data:`_DETAIL_ZOOM` on. Returns script-safe GeoJSON, or None in Mercator.
+    """
+    if not frame.planar:
+        return None
+    from geo.analysis.zones import reach_zone
+    from geo.reference.places import load_countries
+
+    xmin, ymin, xmax, ymax = view
+    radius_km = min(200.0, max(30.0, 0.2 * max(xmax - xmin, ymax - ymin) / 1000.0))
+    caps = [(s.lon, s.lat, radius_km) for s in content.main_launches if isinstance(s, LaunchPoint)]
+    caps += [(m.lon, m.lat, radius_km) for m in content.claim_marks]
+    for region in (s for s in content.main_launches if isinstance(s, LaunchRegion)):
+        lon0, lat0 = launch_centre([region])
+        _, _, far = WGS84.inv(*np.broadcast_arrays(lon0, lat0, *shapely.get_coordinates(region.geometry).T))
+        if float(np.max(far)) < 1_000_000.0:
+            caps.append((lon0, lat0, float(np.max(far)) / 1000.0 + 0.5 * radius_km))
+    if not caps:
+        return None
+    focus = shapely.union_all([reach_zone([LaunchPoint("focus", lon, lat)], r, tolerance_m=200.0)
+                               for lon, lat, r in caps])
+    shapely.prepare(focus)
+    countries = load_countries().geometry.to_numpy()
+    countries = countries[shapely.intersects(focus, countries)]
+    clipped = [shapely.intersection(g if g.is_valid else shapely.make_valid(g), focus) for g in countries]
+    land = [shapely.simplify(g, _DETAIL_SIMPLIFY_M)
+            for g in frame.many_polygons([g for g in clipped if not g.is_empty], 20.0)]
+    sea = frame.polygons(focus, 200.0)
+    features = [_feature(_geometry(sea, True), {"stroke": False, "fillColor": _SEA, "fillOpacity": 1.0})]
+    features += [_feature(_geometry(g, True), _BASEMAP_STYLE) for g in land if not g.is_empty]
+    return _js({"type": "FeatureCollection", "features": features})
+
+
 class _GeoJson(Layer):
     """A GeoJSON layer in frame coordinates whose features carry their Leaflet style (``properties.style``)."""
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
+        {%- if this.pane %}
+        if (!{{ this._parent.get_name() }}.getPane({{ this.pane[0]|tojson }})) {
+            {{ this._parent.get_name() }}.createPane({{ this.pane[0]|tojson }}).style.zIndex = {{ this.pane[1] }};
+        }
+        {%- endif %}
         var {{ this.get_name() }} = L.geoJSON({{ this.data }}, {
             style: function (f) { return f.properties.style || {{ this.default_style }}; },
+            {%- if this.pane %}
+            pane: {{ this.pane[0]|tojson }},
+            {%- endif %}
             coordsToLatLng: georange.coords,
             smoothFactor: {{ this.smooth }},
             interactive: {{ this.interactive|tojson }},
@@ -274,15 +326,20 @@ class _GeoJson(Layer):
         {{ this.get_name() }}.bindTooltip({{ this.tooltip }}, {sticky: true});
         {%- endif %}
         georange.layers[{{ this.layer_name|tojson }}] = {{ this.get_name() }};
+        {%- if this.min_zoom is not none %}
+        georange.fromZoom({{ this._parent.get_name() }}, {{ this.get_name() }}, {{ this.min_zoom }});
+        {%- endif %}
         {% endmacro %}
         """
     )
 
     def __init__(self, data: str, name: str, *, show: bool = True, overlay: bool = True, control: bool = True,
                  tooltip: str = "", attribution: str = "", style: dict[str, Any] | None = None,
-                 smooth: float = 0.3):
-        super().__init__(name=_text(name), overlay=overlay, control=control, show=show)
+                 smooth: float = 0.1, min_zoom: float | None = None, pane: tuple[str, int] | None = None):
+        super().__init__(name=_text(name), overlay=overlay, control=control, show=show and min_zoom is None)
         self._name = "GeoJson"
+        self.pane = pane  # (name, z-index): the backdrop and its detail sit under every overlay (z-index 400)
+        self.min_zoom = min_zoom  # shown only from this zoom on (and then not in the layer list)
         self.smooth = smooth  # Leaflet's simplification in pixels (its default 1 shows facets on small circles)
         self.data = data
         self.tooltip = _js(tooltip) if tooltip else ""
@@ -467,7 +524,6 @@ def _guides(frame: Frame, view: tuple[float, float, float, float]) -> tuple[_Geo
     step = nice_step(reach)
     limit = min(frame.clip_m, 2.5 * reach + 500_000.0)
     radii = [step * k for k in range(1, 41) if step * k < limit]
-    rings = [frame.circle(r, 360) for r in radii]
     degrees = next((d for d in (0.5, 1, 2, 5, 10, 15, 30) if d * 111_000 * 4 >= reach), 30)
     lines = [shapely.LineString([(lon, lat) for lat in np.linspace(-89.9, 89.9, 181)])
              for lon in np.arange(-180.0, 180.0, degrees)]
@@ -475,16 +531,35 @@ def _guides(frame: Frame, view: tuple[float, float, float, float]) -> tuple[_Geo
               for lat in np.arange(-90.0 + degrees, 90.0, degrees)]
     disk = shapely.Polygon(shapely.get_coordinates(frame.circle(limit)))
     graticule = shapely.intersection(frame.lines(shapely.MultiLineString(lines), _GUIDE_EPS_M), disk)
-    features = [
-        _feature(_geometry(graticule, True), {"color": "#6f7f8f", "weight": 0.5, "opacity": 0.45}),
-        _feature(_geometry(shapely.MultiLineString(rings), True),
-                 {"color": "#44525f", "weight": 0.9, "opacity": 0.65, "dashArray": "3 5"}),
-    ]
+    data = {"type": "FeatureCollection", "features": [
+        _feature(_geometry(graticule, True), {"color": "#6f7f8f", "weight": 0.5, "opacity": 0.45})]}
+    name = f"Graticule ({degrees:g}\u00b0) and distance rings from {frame.centre_label} (every {km_text(step / 1000)} km)"
+    layer = _GeoJson(_js(data), name, show=True)
+    # The rings are circles round the centre of the plane: exact as Leaflet circles of plane radius.
+    layer.add_child(_Rings(radii))
     az = np.radians(200.0)
     labels = [(r * np.sin(az), r * np.cos(az), f"{km_text(r / 1000)} km", None) for r in radii]
-    data = {"type": "FeatureCollection", "features": features}
-    name = f"Graticule ({degrees:g}\u00b0) and distance rings from {frame.centre_label} (every {km_text(step / 1000)} km)"
-    return _GeoJson(_js(data), name, show=True), labels, step
+    return layer, labels, step
+
+
+class _Rings(MacroElement):
+    """Circles of the given radii (plane metres) round the frame's centre, added to the parent layer."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        {{ this.radii }}.forEach(function (r) {
+            {{ this._parent.get_name() }}.addLayer(L.circle(georange.ll(0, 0), {radius: r, color: "#44525f",
+                weight: 0.9, opacity: 0.65, dashArray: "3 5", fill: false, interactive: false}));
+        });
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, radii: Sequence[float]):
+        super().__init__()
+        self._name = "Rings"
+        self.radii = _js([round(r, 3) for r in radii])
 
 
 # ---------------------------------------------------------------------------
@@ -680,10 +755,14 @@ def claim_map(
     m.add_child(_Head(content.title, frame))
     base, country_labels = _basemap(frame)
     m.add_child(_GeoJson(base, "Countries (Natural Earth, offline)", overlay=False, attribution=_ATTRIBUTION,
-                         style=_BASEMAP_STYLE, smooth=1.0))
+                         style=_BASEMAP_STYLE, smooth=1.0, pane=("georangeBase", 380)))
     if online_tiles:
         folium.TileLayer("OpenStreetMap", name="OpenStreetMap (online)", overlay=False, show=False).add_to(m)
     view = view_bounds(frame, content)
+    detail = _detail(frame, content, view)
+    if detail is not None:
+        m.add_child(_GeoJson(detail, "Coastlines and borders in detail", control=False, style=_BASEMAP_STYLE,
+                             smooth=1.0, min_zoom=_DETAIL_ZOOM, pane=("georangeDetail", 390)))
     guides = _guides(frame, view)
     ring_step = None
     if guides is not None:
