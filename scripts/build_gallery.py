@@ -73,8 +73,8 @@ def main(argv: list[str] | None = None) -> int:
             save_map(claim_map(content), out / f"{path.stem}.html", overwrite=True)
             save_figure(content, out / f"{path.stem}.png", overwrite=True)
             index += _index_lines(source, path.stem, content.title, results)
-            print(f"{out.name}/{path.stem}.html, .png: {len(loaded.claims)} claims, {len(content.zone_sets)} zone sets, "
-                  f"{time.perf_counter() - start:.1f} s", file=sys.stderr)
+            print(f"{out.name}/{path.stem}.html, .png: {len(loaded.claims)} claims, "
+                  f"{len(content.zone_sets)} zone sets, {time.perf_counter() - start:.1f} s", file=sys.stderr)
         with atomic_path(out / "README.md", overwrite=True) as tmp:
             tmp.write_text("\n".join(index).rstrip() + "\n", encoding="utf-8")
     except GeoRangeError as exc:

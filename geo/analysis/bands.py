@@ -106,7 +106,7 @@ class RangeBand:
             raise InvalidRangeError(f"{prefix}min_km {self.min_km:g} must not exceed max_km {self.max_km:g}")
 
     def span_text(self) -> str:
-        """The band as text: '700-5,000 km', '0.2-1 km'."""
+        """Return the band as text: '700-5,000 km', '0.2-1 km'."""
         return f"{km_text(self.min_km)}-{km_text(self.max_km)} km"
 
     @property

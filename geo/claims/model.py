@@ -432,7 +432,7 @@ def _scenario(label: str, specs: list[str], f: Fields, key: str) -> Scenario:
 
 
 def _sources_label(sources: Sequence[LaunchSource]) -> str:
-    """What a reader calls the launch: its display names ('Krichev air base (Krichev-6)'; 'A, B or C')."""
+    """Return what a reader calls the launch: its display names ('Krichev air base (Krichev-6)'; 'A, B or C')."""
     if len(sources) == 1:
         return sources[0].label
     names = [re.sub(r"\s*\([^)]*\)$", "", s.label) or s.label for s in sources]

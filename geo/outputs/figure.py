@@ -79,11 +79,10 @@ from shapely.geometry.base import BaseGeometry
 from geo.analysis.bands import km_text
 from geo.analysis.launch import LaunchPoint, LaunchRegion, LaunchSource
 from geo.errors import InvalidRangeError, OutputError
-from geo.geodesy.ellipsoid import WGS84
 from geo.geodesy.lonlat import orient, polygonal
 from geo.outputs.atomic import atomic_path, output_format
 from geo.outputs.mapcontent import STATUS_COLORS, STATUS_LABELS, MapContent, Mark, ZoneSet
-from geo.outputs.mapframe import Frame, content_centre, content_points, nice_step
+from geo.outputs.mapframe import Frame, content_centre, content_reach_m, nice_step
 from geo.reference.basemap import basemap_polygons
 
 __all__ = [
@@ -263,11 +262,7 @@ def projection_for(content: MapContent) -> MapProjection:
     :data:`MAX_RADIUS_KM` (the whole globe but the antipode's neighbourhood).
     """
     lon0, lat0, label = content_centre(content)
-    lon, lat = content_points(content, everything=True)
-    farthest_m = 0.0
-    if lon.size:
-        _, _, dist = WGS84.inv(np.full(lon.size, lon0), np.full(lat.size, lat0), lon, lat)
-        farthest_m = float(np.max(dist))
+    farthest_m = content_reach_m(content, lon0, lat0)
     radius_km = min(max(farthest_m / 1000.0 * (1.0 + VIEW_MARGIN), MIN_RADIUS_KM), MAX_RADIUS_KM)
     return MapProjection.centred(lon0, lat0, radius_km, label)
 
@@ -340,7 +335,7 @@ def _length_text(km: float) -> str:
 
 
 def _distance_text(km: float) -> str:
-    """A distance as a figure label shows it: three significant figures at least (metres under 1 km)."""
+    """Return a distance as a figure label shows it: three significant figures at least (metres under 1 km)."""
     if km >= 100.0:
         return f"{km:,.0f} km"
     if km >= 10.0:
@@ -349,7 +344,7 @@ def _distance_text(km: float) -> str:
 
 
 def _distance_line(mark: Mark) -> str:
-    """The second line of a place's label: its distance from the launch and the margin of its status."""
+    """Return the second line of a place's label: its distance from the launch and the margin of its status."""
     if abs(mark.farthest_km - mark.nearest_km) < 0.05 * max(mark.nearest_km, 1e-3):
         span = _distance_text(mark.nearest_km)
     else:
@@ -505,9 +500,9 @@ class _Drawing:
         az = np.radians(160.0)
         for q in radii:
             x, y, text = q * np.sin(az), q * np.cos(az), _length_text(q / 1000.0)
-            style = {"fontsize": _SMALL_PT, "ha": "center", "va": "center"}
-            self._clip(_halo(self.ax.text(x, y, text, zorder=4.4, **style), 2.0))
-            self._clip(_plain(self.ax.text(x, y, text, color=_RING, zorder=4.5, **style)))
+            self._clip(_halo(self.ax.text(x, y, text, zorder=4.4, fontsize=_SMALL_PT, ha="center", va="center"), 2.0))
+            self._clip(_plain(self.ax.text(x, y, text, color=_RING, zorder=4.5, fontsize=_SMALL_PT, ha="center",
+                                           va="center")))
 
     def scale_bar(self) -> None:
         """Draw a scale bar in the lower left corner, outside the disk."""

@@ -224,12 +224,12 @@ def _zone_sets(entries: Sequence[Claim | Survey], tolerance_m: float) -> tuple[Z
                 key = (band.min_km, band.max_km, scenario.specs)
                 if key not in wanted:
                     wanted[key] = (_band_label(e.system_name, band, scenario), band, scenario, main)
-    sets = []
+    sets: list[ZoneSet] = []
     used: set[tuple[str, str]] = set()
     dashes = ("", *SCENARIO_DASHES)
     for i, (label, band, scenario, main) in enumerate(wanted.values()):
         color = ZONE_COLORS[i % len(ZONE_COLORS)]
-        k = 0 if main else 1 + sum(1 for zs in sets if not zs.main) % len(SCENARIO_DASHES)
+        k = 0 if main else 1 + sum(not zs.main for zs in sets) % len(SCENARIO_DASHES)
         while (color, dashes[k]) in used:  # past twelve zone sets a colour returns, with a new dash
             k = (k + 1) % len(dashes)
         dash = dashes[k]

@@ -53,6 +53,7 @@ __all__ = [
     "aeqd_frame",
     "content_centre",
     "content_points",
+    "content_reach_m",
     "frame_for",
     "launch_centre",
     "mercator_frame",
@@ -113,7 +114,7 @@ class Frame:
         return np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
 
     def cap(self) -> BaseGeometry:
-        """The drawn cap as a lon/lat polygon (exact within 500 m; the whole world for Mercator)."""
+        """Return the drawn cap as a lon/lat polygon (exact within 500 m; the whole world for Mercator)."""
         return _cap(self.lon0, self.lat0, self.clip_m) if self.planar else shapely.box(-180, -85.06, 180, 85.06)
 
     def polygons(self, geometry: BaseGeometry, eps_m: float) -> BaseGeometry:
@@ -169,7 +170,7 @@ class Frame:
         return shapely.MultiLineString([p for p in parts if len(p) >= 2])
 
     def circle(self, radius_m: float, n: int = 720) -> BaseGeometry:
-        """The ring of points ``radius_m`` from the centre (exact at every vertex; aeqd only)."""
+        """Return the ring of points ``radius_m`` from the centre (exact at every vertex; aeqd only)."""
         t = np.linspace(0.0, 2 * np.pi, n + 1)
         return shapely.LineString(np.c_[radius_m * np.sin(t), radius_m * np.cos(t)])
 
@@ -225,7 +226,7 @@ def _unit(lon: float, lat: float) -> FloatArray:
 
 
 def content_centre(content: MapContent) -> tuple[float, float, str]:
-    """The centre of a claim map, (lon, lat, what it is): the first zone set's launch."""
+    """Return the centre of a claim map, (lon, lat, what it is): the first zone set's launch."""
     sources: Sequence[LaunchSource] = content.zone_sets[0].scenario.sources if content.zone_sets else content.launches
     if not sources:
         west, south, east, north = content.view
@@ -234,7 +235,8 @@ def content_centre(content: MapContent) -> tuple[float, float, str]:
     if len(sources) == 1 and isinstance(sources[0], LaunchPoint):
         return lon, lat, sources[0].label
     names = " and ".join(s.label for s in sources[:2]) + (" and others" if len(sources) > 2 else "")
-    return lon, lat, f"the centre of {names} ({abs(lat):.2f}{'N' if lat >= 0 else 'S'} {abs(lon):.2f}{'E' if lon >= 0 else 'W'})"
+    where = f"{abs(lat):.2f}{'N' if lat >= 0 else 'S'} {abs(lon):.2f}{'E' if lon >= 0 else 'W'}"
+    return lon, lat, f"the centre of {names} ({where})"
 
 
 def content_points(content: MapContent, *, everything: bool) -> tuple[FloatArray, FloatArray]:
@@ -257,15 +259,19 @@ def content_points(content: MapContent, *, everything: bool) -> tuple[FloatArray
     return np.concatenate(lon_parts), np.concatenate(lat_parts)
 
 
-def frame_for(content: MapContent) -> Frame:
-    """The plane of a claim map: centred on the main launch, drawing every place, zone and launch of it."""
-    lon0, lat0, label = content_centre(content)
+def content_reach_m(content: MapContent, lon0: float, lat0: float) -> float:
+    """Return the distance in metres from (lon0, lat0) to the farthest zone limit, launch or place of a map."""
     lon, lat = content_points(content, everything=True)
-    farthest = 0.0
-    if lon.size:
-        _, _, dist = WGS84.inv(np.full(lon.size, lon0), np.full(lat.size, lat0), lon, lat)
-        farthest = float(np.max(dist))
-    return aeqd_frame(lon0, lat0, reach_m=farthest, centre_label=label)
+    if not lon.size:
+        return 0.0
+    _, _, dist = WGS84.inv(np.full(lon.size, lon0), np.full(lat.size, lat0), lon, lat)
+    return float(np.max(dist))
+
+
+def frame_for(content: MapContent) -> Frame:
+    """Return the plane of a claim map: centred on the main launch, drawing every place, zone and launch of it."""
+    lon0, lat0, label = content_centre(content)
+    return aeqd_frame(lon0, lat0, reach_m=content_reach_m(content, lon0, lat0), centre_label=label)
 
 
 def view_bounds(frame: Frame, content: MapContent) -> tuple[float, float, float, float]:
@@ -314,7 +320,7 @@ def _cap(lon0: float, lat0: float, radius_m: float) -> BaseGeometry:
 
 
 def _assemble(rings: Sequence[FloatArray], eps_m: float, seam: bool) -> BaseGeometry:
-    """The plane region of one polygon from its projected rings (shell first): the parity rule.
+    """Return the plane region of one polygon from its projected rings (shell first): the parity rule.
 
     ``seam``: the polygon has edges on the antimeridian or a pole, which project onto each other.
     """
@@ -336,7 +342,7 @@ def _assemble(rings: Sequence[FloatArray], eps_m: float, seam: bool) -> BaseGeom
 
 
 def _only_polygons(geometry: BaseGeometry) -> BaseGeometry:
-    """The polygons of a set operation's result (dropping the lines and points a seam may leave)."""
+    """Return the polygons of a set operation's result (dropping the lines and points a seam may leave)."""
     kept = [p for p in shapely.get_parts(geometry) if isinstance(p, shapely.Polygon) and not p.is_empty]
     if not kept:
         return shapely.Polygon()
@@ -349,7 +355,7 @@ def _lineal(geometry: BaseGeometry) -> BaseGeometry:
 
 
 def nice_step(span: float) -> float:
-    """A round step (1, 2 or 5 times a power of ten) giving about five steps over ``span``."""
+    """Return a round step (1, 2 or 5 times a power of ten) giving about five steps over ``span``."""
     raw = span / 5.0
     power = 10 ** math.floor(math.log10(raw))
     return next(power * k for k in (1, 2, 5, 10) if power * k >= raw)

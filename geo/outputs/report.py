@@ -490,8 +490,8 @@ def _population_lines(claims: Sequence[ClaimResult]) -> list[str]:
 
 def _survey_lines(result: SurveyResult) -> list[str]:
     s = result.survey
-    lines = [f"Survey {s.id}: {s.text or ''}".rstrip(), f"  {km_text(s.min_km.value_km)}-{km_text(s.max_km.value_km)} km"
-             + (f" ({s.system_name})" if s.system_name else "")]
+    span = f"  {km_text(s.min_km.value_km)}-{km_text(s.max_km.value_km)} km"
+    lines = [f"Survey {s.id}: {s.text or ''}".rstrip(), span + (f" ({s.system_name})" if s.system_name else "")]
     for label, frame in result.places.groupby("scenario", sort=False):
         for status in STATUSES:
             sel = frame[frame["status"] == status]

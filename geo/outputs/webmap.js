@@ -20,44 +20,15 @@
   "use strict";
   var A = 6378137.0, F = 1 / 298.257223563, B = A * (1 - F), RAD = Math.PI / 180;
 
-  function vincenty(lat1, lon1, lat2, lon2) {
-    var L = (lon2 - lon1) * RAD;
-    var U1 = Math.atan((1 - F) * Math.tan(lat1 * RAD)), U2 = Math.atan((1 - F) * Math.tan(lat2 * RAD));
-    var sinU1 = Math.sin(U1), cosU1 = Math.cos(U1), sinU2 = Math.sin(U2), cosU2 = Math.cos(U2);
-    var lambda = L, prev, iter = 0, sinSigma, cosSigma, sigma, cos2Alpha, cos2SigmaM;
-    do {
-      var sinL = Math.sin(lambda), cosL = Math.cos(lambda);
-      var t1 = cosU2 * sinL, t2 = cosU1 * sinU2 - sinU1 * cosU2 * cosL;
-      sinSigma = Math.sqrt(t1 * t1 + t2 * t2);
-      if (sinSigma === 0) { return 0; }
-      cosSigma = sinU1 * sinU2 + cosU1 * cosU2 * cosL;
-      sigma = Math.atan2(sinSigma, cosSigma);
-      var sinAlpha = cosU1 * cosU2 * sinL / sinSigma;
-      cos2Alpha = 1 - sinAlpha * sinAlpha;
-      cos2SigmaM = cos2Alpha !== 0 ? cosSigma - 2 * sinU1 * sinU2 / cos2Alpha : 0;
-      var C = F / 16 * cos2Alpha * (4 + F * (4 - 3 * cos2Alpha));
-      prev = lambda;
-      lambda = L + (1 - C) * F * sinAlpha *
-        (sigma + C * sinSigma * (cos2SigmaM + C * cosSigma * (-1 + 2 * cos2SigmaM * cos2SigmaM)));
-    } while (Math.abs(lambda - prev) > 1e-12 && ++iter < 500);
-    if (iter >= 500) { return NaN; }
-    var uSq = cos2Alpha * (A * A - B * B) / (B * B);
-    var bigA = 1 + uSq / 16384 * (4096 + uSq * (-768 + uSq * (320 - 175 * uSq)));
-    var bigB = uSq / 1024 * (256 + uSq * (-128 + uSq * (74 - 47 * uSq)));
-    var c2 = cos2SigmaM * cos2SigmaM;
-    var dSigma = bigB * sinSigma * (cos2SigmaM + bigB / 4 * (cosSigma * (-1 + 2 * c2) -
-      bigB / 6 * cos2SigmaM * (-3 + 4 * sinSigma * sinSigma) * (-3 + 4 * c2)));
-    return B * bigA * (sigma - dSigma);
-  }
-
-  /* Distance (m) and initial azimuth (radians) from point 1 to point 2; NaN distance where Vincenty fails. */
+  /* Vincenty's inverse formula: distance s (m) and initial azimuth az (radians) from point 1 to point 2;
+   * s is NaN for nearly antipodal points where the iteration does not converge. */
   function inverse(lat1, lon1, lat2, lon2) {
     var L = (lon2 - lon1) * RAD;
     var U1 = Math.atan((1 - F) * Math.tan(clampLat(lat1) * RAD)), U2 = Math.atan((1 - F) * Math.tan(clampLat(lat2) * RAD));
     var sinU1 = Math.sin(U1), cosU1 = Math.cos(U1), sinU2 = Math.sin(U2), cosU2 = Math.cos(U2);
-    var lambda = L, prev, iter = 0, sinL, cosL, sinSigma, cosSigma, sigma, cos2Alpha, cos2SigmaM;
+    var lambda = L, prev, iter = 0, sinSigma, cosSigma, sigma, cos2Alpha, cos2SigmaM;
     do {
-      sinL = Math.sin(lambda); cosL = Math.cos(lambda);
+      var sinL = Math.sin(lambda), cosL = Math.cos(lambda);
       var t1 = cosU2 * sinL, t2 = cosU1 * sinU2 - sinU1 * cosU2 * cosL;
       sinSigma = Math.sqrt(t1 * t1 + t2 * t2);
       if (sinSigma === 0) { return { s: 0, az: 0 }; }
@@ -73,8 +44,16 @@
     } while (Math.abs(lambda - prev) > 1e-12 && ++iter < 500);
     var az = Math.atan2(cosU2 * Math.sin(lambda), cosU1 * sinU2 - sinU1 * cosU2 * Math.cos(lambda));
     if (iter >= 500) { return { s: NaN, az: az }; }
-    return { s: vincenty(lat1, lon1, lat2, lon2), az: az };
+    var uSq = cos2Alpha * (A * A - B * B) / (B * B);
+    var bigA = 1 + uSq / 16384 * (4096 + uSq * (-768 + uSq * (320 - 175 * uSq)));
+    var bigB = uSq / 1024 * (256 + uSq * (-128 + uSq * (74 - 47 * uSq)));
+    var c2 = cos2SigmaM * cos2SigmaM;
+    var dSigma = bigB * sinSigma * (cos2SigmaM + bigB / 4 * (cosSigma * (-1 + 2 * c2) -
+      bigB / 6 * cos2SigmaM * (-3 + 4 * sinSigma * sinSigma) * (-3 + 4 * c2)));
+    return { s: B * bigA * (sigma - dSigma), az: az };
   }
+
+  function vincenty(lat1, lon1, lat2, lon2) { return inverse(lat1, lon1, lat2, lon2).s; }
 
   function clampLat(lat) { return Math.max(-89.999999999, Math.min(89.999999999, lat)); }
 

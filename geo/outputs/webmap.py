@@ -59,12 +59,12 @@ from folium.map import Layer
 from folium.template import Template
 from shapely.geometry.base import BaseGeometry
 
+from geo.analysis.bands import km_text
 from geo.analysis.launch import LaunchPoint, LaunchRegion
 from geo.claims.model import ClaimFile, load_claims
-from geo.outputs.atomic import atomic_path
-from geo.analysis.bands import km_text
-from geo.outputs.mapcontent import STATUS_COLORS, STATUS_LABELS, MapContent, Mark, ZoneSet, map_content
 from geo.geodesy.ellipsoid import WGS84
+from geo.outputs.atomic import atomic_path
+from geo.outputs.mapcontent import STATUS_COLORS, STATUS_LABELS, MapContent, Mark, ZoneSet, map_content
 from geo.outputs.mapframe import Frame, frame_for, launch_centre, mercator_frame, nice_step, view_bounds
 from geo.reference.basemap import basemap_names, basemap_polygons, basemap_text
 
@@ -217,8 +217,8 @@ def _geometry(geometry: BaseGeometry, planar: bool) -> dict[str, Any] | None:
     if kind == "Polygon":
         return {"type": kind, "coordinates": [_coords(shapely.get_coordinates(r), planar)
                                               for r in (geometry.exterior, *geometry.interiors)]}
-    parts = [_geometry(g, planar) for g in shapely.get_parts(geometry) if not g.is_empty]
-    parts = [p for p in parts if p is not None]
+    parts = [p for p in (_geometry(g, planar) for g in shapely.get_parts(geometry) if not g.is_empty)
+             if p is not None]
     if not parts:
         return None
     lines = all(p["type"] in ("LineString", "MultiLineString") for p in parts)
@@ -241,7 +241,7 @@ def basemap_geojson() -> str:
 
 
 def _basemap(frame: Frame) -> tuple[str, list[tuple[str, float, float, float]]]:
-    """The backdrop in frame coordinates (script-safe GeoJSON) and its country labels (name, x, y, width)."""
+    """Return the backdrop in frame coordinates (script-safe GeoJSON) and its country labels (name, x, y, width)."""
     if not frame.planar:
         return basemap_geojson(), []
     names = basemap_names()
@@ -282,7 +282,8 @@ def _detail(frame: Frame, content: MapContent, view: tuple[float, float, float, 
     caps += [(m.lon, m.lat, radius_km) for m in content.claim_marks]
     for region in (s for s in content.main_launches if isinstance(s, LaunchRegion)):
         lon0, lat0 = launch_centre([region])
-        _, _, far = WGS84.inv(*np.broadcast_arrays(lon0, lat0, *shapely.get_coordinates(region.geometry).T))
+        xy = shapely.get_coordinates(region.geometry)
+        _, _, far = WGS84.inv(np.full(len(xy), lon0), np.full(len(xy), lat0), xy[:, 0], xy[:, 1])
         if float(np.max(far)) < 1_000_000.0:
             caps.append((lon0, lat0, float(np.max(far)) / 1000.0 + 0.5 * radius_km))
     if not caps:
@@ -465,7 +466,7 @@ def _launch_layer(frame: Frame, launches: Sequence[LaunchPoint | LaunchRegion]) 
 
 
 def zone_layer_names(zs: ZoneSet) -> list[str]:
-    """The layer-control names of a zone set's layers, in order."""
+    """Return the layer-control names of a zone set's layers, in order."""
     if not zs.main:
         return [f"{zs.label}: limits (scenario, dashed)"]
     names = [f"{zs.label}: reachable zone"]
@@ -533,7 +534,8 @@ def _guides(frame: Frame, view: tuple[float, float, float, float]) -> tuple[_Geo
     graticule = shapely.intersection(frame.lines(shapely.MultiLineString(lines), _GUIDE_EPS_M), disk)
     data = {"type": "FeatureCollection", "features": [
         _feature(_geometry(graticule, True), {"color": "#6f7f8f", "weight": 0.5, "opacity": 0.45})]}
-    name = f"Graticule ({degrees:g}\u00b0) and distance rings from {frame.centre_label} (every {km_text(step / 1000)} km)"
+    name = (f"Graticule ({degrees:g}\u00b0) and distance rings from {frame.centre_label} "
+            f"(every {km_text(step / 1000)} km)")
     layer = _GeoJson(_js(data), name, show=True)
     # The rings are circles round the centre of the plane: exact as Leaflet circles of plane radius.
     layer.add_child(_Rings(radii))
