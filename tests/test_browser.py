@@ -24,14 +24,13 @@ import numpy as np
 import pytest
 from pyproj import Geod
 
+from geo.analysis.bands import km_text
+from geo.analysis.launch import LaunchPoint
 from geo.claims.model import claim_files, load_claims
 from geo.claims.verdicts import evaluate
-from geo.analysis.bands import km_text
 from geo.outputs.mapcontent import map_content
-from geo.analysis.launch import LaunchPoint
 from geo.outputs.mapframe import content_centre
-from geo.outputs.webmap import zone_layer_names
-from geo.outputs.webmap import claim_map, save_map
+from geo.outputs.webmap import claim_map, save_map, zone_layer_names
 
 from browser import Chromium, find_chromium
 from mapcases import HOSTILE, HOSTILE_STRINGS, write
@@ -57,23 +56,26 @@ def browser():
         yield chromium
 
 
+def build_gallery(claims: Path, out: Path) -> dict:
+    """Draw claim files with the gallery script (as `make run` does); return {stem: (html path, loaded claims)}."""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    try:
+        import build_gallery as script
+    finally:
+        sys.path.pop(0)
+    assert script.main([str(claims), "--out", str(out)]) == 0
+    assert (out / "README.md").exists()
+    built = {}
+    for path in claim_files([claims]):
+        built[path.stem] = (out / f"{path.stem}.html", load_claims([path]))
+        assert (out / f"{path.stem}.png").stat().st_size > 10_000
+    return built
+
+
 @pytest.fixture(scope="module")
 def gallery(tmp_path_factory):
     """Build the gallery from the catalogue with the gallery script; return {stem: (html path, content)}."""
-    out = tmp_path_factory.mktemp("maps")
-    sys.path.insert(0, str(ROOT / "scripts"))
-    try:
-        import build_gallery
-    finally:
-        sys.path.pop(0)
-    assert build_gallery.main([str(CATALOGUE), "--out", str(out)]) == 0
-    built = {}
-    for path in claim_files([CATALOGUE]):
-        loaded = load_claims([path])
-        built[path.stem] = (out / f"{path.stem}.html", loaded)
-        assert (out / f"{path.stem}.png").stat().st_size > 10_000
-    assert (out / "README.md").exists()
-    return built
+    return build_gallery(CATALOGUE, tmp_path_factory.mktemp("maps"))
 
 
 def overlay_names(page) -> list[str]:
@@ -235,14 +237,7 @@ FIRST_VIEW = """(() => {
 @pytest.fixture(scope="module")
 def hard_gallery(tmp_path_factory):
     """The hard cases drawn by the gallery script, as `make run` draws them into maps/hard/."""
-    out = tmp_path_factory.mktemp("hard")
-    sys.path.insert(0, str(ROOT / "scripts"))
-    try:
-        import build_gallery
-    finally:
-        sys.path.pop(0)
-    assert build_gallery.main([str(HARD), "--out", str(out)]) == 0
-    return {path.stem: (out / f"{path.stem}.html", load_claims([path])) for path in claim_files([HARD])}
+    return build_gallery(HARD, tmp_path_factory.mktemp("hard"))
 
 
 def _inside(box, width: float, height: float, slack: float = 1.0) -> bool:
@@ -323,6 +318,65 @@ def test_detailed_coastline_shows_when_zoomed_in(browser, hard_gallery):
         assert page.evaluate(shown) is True
         page.evaluate("georange.map.setZoom(4, {animate: false}); 0")
         assert page.evaluate(shown) is False
+        assert page.errors == []
+    finally:
+        page.close()
+
+
+@pytest.mark.parametrize("stem", ["010_polar_mcmurdo", "011_pacific_kamchatka", "012_global_krichev"])
+def test_popups_and_measuring_tool_in_the_azimuthal_plane(browser, hard_gallery, stem):
+    """Round the South Pole, across the Pacific and over the whole globe: real clicks open the right popups,
+    and the measuring tool's readout is the WGS84 geodesic between the clicked points."""
+    html, loaded = hard_gallery[stem]
+    claims, surveys = evaluate(loaded.claims, loaded.surveys, shares=False)
+    content = map_content(loaded, results=(claims, surveys))
+    page = browser.open(html, init_script=NO_DIALOGS)
+    try:
+        frame = page.evaluate("georange.frame")
+        for mark in content.claim_marks:
+            _, _, far = GEOD.inv(frame["lon0"], frame["lat0"], mark.lon, mark.lat)
+            if far > frame["clip"]:
+                continue  # the antipode itself: drawn on the rim, where no direction is defined
+            text = click_place(page, mark.lon, mark.lat)
+            for r in mark.claims:
+                assert f"{r.claim.id}: {'holds' if r.holds else 'FAILS'}" in text, (mark.name, text)
+        page.evaluate("georange.map.closePopup(); georange.setup(georange.map, georange.view);"
+                      " georange.measure.toggle(); 0")
+        points = [(300, 300), (640, 520)]
+        for x, y in points:
+            page.click(x, y)
+        lls = [page.evaluate(f"(() => {{ const l = georange.map.containerPointToLatLng([{x}, {y}]);"
+                             f" return [l.lat, l.lng]; }})()") for x, y in points]
+        _, _, d = GEOD.inv(lls[0][1], lls[0][0], lls[1][1], lls[1][0])
+        readout = page.evaluate("document.querySelector('.georange-measure-readout').textContent")
+        assert readout.startswith(f"{d / 1000:,.1f} km"), (readout, d)
+        # The clicked points are where the plane says: their distance on screen from the launch is true.
+        scale = page.evaluate("georange.map.options.crs.scale(georange.map.getZoom())")
+        launch = page.evaluate("(() => { const p = georange.map.latLngToContainerPoint(georange.ll(0, 0));"
+                               " return [p.x, p.y]; })()")
+        for (x, y), (lat, lon) in zip(points, lls, strict=True):
+            _, _, true = GEOD.inv(frame["lon0"], frame["lat0"], lon, lat)
+            assert abs(np.hypot(x - launch[0], y - launch[1]) / scale - true) <= 1.0 / scale + 1.0
+        assert page.errors == []
+    finally:
+        page.close()
+
+
+def test_online_tiles_map_is_web_mercator_and_works(browser, tmp_path):
+    """With online tiles the map is Web Mercator (tiles need it); offline it still loads without errors."""
+    content = map_content(load_claims([HARD / "011_pacific_kamchatka.toml"]))
+    out = save_map(claim_map(content, online_tiles=True), tmp_path / "tiles.html")
+    page = browser.open(out, init_script=NO_DIALOGS)
+    try:
+        assert page.evaluate("georange.frame.kind") == "mercator"
+        assert page.evaluate("georange.map.options.crs === L.CRS.EPSG3857")
+        view = page.evaluate(FIRST_VIEW.replace("1 / m.options.crs.scale(m.getZoom())", "0"))
+        width, height = view["size"]
+        assert {p["name"] for p in view["points"] if not p["launch"]} == {m.name for m in content.claim_marks}
+        for p in view["points"]:
+            assert 0 <= p["x"] <= width and 0 <= p["y"] <= height and not p["covered"], p
+        text = click_place(page, content.claim_marks[0].lon, content.claim_marks[0].lat)
+        assert content.claim_marks[0].claims[0].claim.id in text
         assert page.errors == []
     finally:
         page.close()
