@@ -234,6 +234,14 @@ FIRST_VIEW = """(() => {
 })()"""
 
 
+# The labels shown: [css class, priority, screen box].
+LABELS = """(() => { const out = []; georange.map.eachLayer(l => {
+  const spec = l.options && l.options.georangeLabel; if (!spec || !l._icon) return;
+  const el = l._icon.firstChild; if (el.style.visibility !== 'visible') return;
+  const r = el.getBoundingClientRect(); out.push([el.className, spec.priority, [r.left, r.top, r.right, r.bottom]]);
+}); return out; })()"""
+
+
 @pytest.fixture(scope="module")
 def hard_gallery(tmp_path_factory):
     """The hard cases drawn by the gallery script, as `make run` draws them into maps/hard/."""
@@ -288,6 +296,11 @@ def test_hard_case_first_view(browser, hard_gallery, stem):
         assert [u for u in page.requests if not u.startswith(("file:", "data:"))] == []
         view = check_first_view(page, content)
         assert view["legendOpen"] == [True]
+        labels = page.evaluate(LABELS)
+        assert any(css == "georange-ring-label" for css, _, _ in labels)  # distance rings are labelled
+        for i, (_, pa, a) in enumerate(labels):  # no label is drawn over another, unless both must show
+            for _, pb, b in labels[i + 1:]:
+                assert min(pa, pb) >= 3 or not _overlaps(a, b), (labels[i], a, b)
         assert not_blank(page.screenshot())
         assert page.errors == []
     finally:

@@ -309,7 +309,9 @@
     });
     map.eachLayer(function (layer) {
       if (layer.options && layer.options.georangeLabel && layer._icon) { labels.push(layer); }
-      else if (layer instanceof L.CircleMarker && layer._path) { placed.push(layer._path.getBoundingClientRect()); }
+      else if (layer instanceof L.CircleMarker && !(layer instanceof L.Circle) && layer._path) {
+        placed.push(layer._path.getBoundingClientRect());  // markers, not the distance rings
+      }
     });
     labels.sort(function (a, b) { return b.options.georangeLabel.priority - a.options.georangeLabel.priority; });
     function overlap(r, q) {

@@ -75,7 +75,7 @@ _LAND: Final = "#f3efe4"
 _SEA: Final = "#b5d3e7"
 _BASEMAP_STYLE: Final = {"color": "#8f8f8f", "weight": 0.6, "fillColor": _LAND, "fillOpacity": 1.0}
 _ZONE_EPS_M: Final = 5.0  # plane chords of projected zone edges stay this close to the edges (tested)
-_BASE_EPS_M: Final = 500.0
+_BASE_EPS_M: Final = 500.0  # the backdrop's chords, at least; 1e-4 of the drawn radius on larger maps
 _GUIDE_EPS_M: Final = 2_000.0
 _DETAIL_SIMPLIFY_M: Final = 150.0
 _DETAIL_ZOOM: Final = 6.5  # the detail layer shows from here on (about 1.4 km a pixel)
@@ -245,7 +245,8 @@ def _basemap(frame: Frame) -> tuple[str, list[tuple[str, float, float, float]]]:
     if not frame.planar:
         return basemap_geojson(), []
     names = basemap_names()
-    projected = frame.many_polygons(basemap_polygons(), _BASE_EPS_M)
+    # The backdrop is generalised to about 2 km; chords within a ten-thousandth of the drawn radius suffice.
+    projected = frame.many_polygons(basemap_polygons(), max(_BASE_EPS_M, 1e-4 * frame.clip_m))
     sea = shapely.Polygon(shapely.get_coordinates(frame.circle(frame.clip_m)))
     features = [_feature(_geometry(sea, True), {"stroke": False, "fillColor": _SEA, "fillOpacity": 1.0})]
     labels = []
