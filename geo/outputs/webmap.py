@@ -9,24 +9,33 @@ What the page holds
   package (its images as data URIs), and no ``<script src>``,
   ``<link href>`` or ``url(...)`` pointing anywhere: the page renders with
   no network. OpenStreetMap tiles are offered only on request (``online_tiles``).
-- A vector base map of the shipped Natural Earth countries, generalised
-  for the web (see :func:`basemap_geojson`).
-- For each zone set of :mod:`geo.outputs.mapcontent`, three layers: the reachable
-  zone, the dead zone and the outer limit, as GeoJSON from
-  :mod:`geo.analysis.zones` (fills without strokes, so the antimeridian cut and the
-  pole closure draw no lines; outlines from the true boundary only).
+- The plane (:mod:`geo.outputs.mapframe`): an azimuthal equidistant
+  projection on WGS84 centred on the launch, declared in the page head and
+  used as the map's Leaflet CRS (``webmap.js``). Every vertex is projected
+  here, exactly, and the page receives plane metres.
+- A vector backdrop: the shipped Natural Earth countries generalised for the
+  web (:mod:`geo.reference.basemap`) on a sea disk, country names, a
+  graticule and labelled distance rings; from zoom 6.5, full-resolution
+  coastlines and borders round the launch and the claim places.
+- For each main zone set of :mod:`geo.outputs.mapcontent`, three layers: the
+  reachable zone, the dead zone (hatched) and the outer limit, as GeoJSON of
+  plane coordinates from :mod:`geo.analysis.zones` (fills without strokes;
+  outlines from the true boundary only). Each further scenario is one layer
+  of dashed outlines in its own colour and dash.
 - Places coloured by status, with a tooltip and a popup; the launch; a
-  legend, a title, a layer control, a scale bar, a WGS84 geodesic
-  measuring tool, and an initial view fitted to the launch and the places.
+  folding legend, a title, a layer control, a scale bar that says where it
+  is true, a WGS84 geodesic measuring tool, labels placed without
+  collisions, and a first view fitted to the zones, the launch and the claim
+  places, clear of the controls.
 
 Drawing
 -------
-Leaflet shows the map in Web Mercator and clips it at 85.05 degrees; a zone
-that holds a pole is closed along latitude 90 and so is filled up to the
-map's edge. Leaflet joins vertices with straight lines in Mercator, not in
-lon/lat; the vertices are dense enough that the drawn boundary stays within
-:data:`geo.outputs.mapcontent.DISPLAY_TOLERANCE_M` plus a few metres of the exact one
-(measured in the tests), and coordinates are rounded to 1e-5 degree (1.1 m).
+Leaflet joins vertices with straight lines in the plane. Every lon/lat edge
+is split until those chords are within 5 m of its projected image, and the
+zones themselves are within :data:`geo.outputs.mapcontent.DISPLAY_TOLERANCE_M`
+(or a thousandth of the smallest radius) of the exact boundary; the tests
+measure the sum as Leaflet draws it. With ``online_tiles`` the map is Web
+Mercator instead (the tiles need it) and the GeoJSON is lon/lat.
 
 Safety and reproducibility
 --------------------------
