@@ -29,6 +29,11 @@ Prints, for every GeoNames city (population >= 15,000) against Belarus:
 ``python scripts/bench.py --only large --points 10000000`` runs just the
 large-input section (10 million points: about a minute, 1.6 GB of input).
 
+``python scripts/bench.py --only table`` runs the whole-process table of
+issue 18: each row a fresh ``georange`` process (wall time and peak memory
+measured from outside, with ``wait4``) beside a baseline timed in the same
+run, and their ratio.
+
 No timing is asserted anywhere; the ratios are what matters, because
 both sides run on the same machine in the same process.
 """
@@ -36,7 +41,6 @@ both sides run on the same machine in the same process.
 from __future__ import annotations
 
 import argparse
-import os
 import platform
 import resource
 import sys
@@ -256,18 +260,32 @@ def bench_render(page_path, repeat: int) -> None:  # type: ignore[no-untyped-def
               f"{times['blank']:.2f} s, {ratio:.1f}x){'  ERRORS: ' + str(errors) if errors else ''}")
 
 
+# Runs a command and reports its wall time and peak memory. It is a small process of its own: a child
+# forked straight from the bench (hundreds of MB) would count the bench's pages in its peak until exec.
+_LAUNCHER = (
+    "import os, sys, time\n"
+    "start = time.perf_counter()\n"
+    "pid = os.fork()\n"
+    "if pid == 0:\n"
+    "    os.execvp(sys.argv[2], sys.argv[2:])\n"
+    "_, status, usage = os.wait4(pid, 0)\n"
+    "with open(sys.argv[1], 'w') as out:\n"
+    "    out.write(f'{time.perf_counter() - start} {usage.ru_maxrss} {os.waitstatus_to_exitcode(status)}')\n"
+)
+
+
 def run_measured(cmd: list[str], cwd: Path) -> tuple[float, float]:
     """Run ``cmd``; return its wall time (s) and peak resident memory (MB), measured from outside (wait4)."""
     import subprocess
+    import tempfile
 
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL)
-    _, status, usage = os.wait4(proc.pid, 0)
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    seconds = time.perf_counter() - start
-    if proc.returncode != 0:
-        raise SystemExit(f"{' '.join(cmd)}: exit {proc.returncode}")
-    return seconds, usage.ru_maxrss / 1024
+    with tempfile.NamedTemporaryFile("r", suffix=".txt") as report:
+        subprocess.run([sys.executable, "-c", _LAUNCHER, report.name, *cmd], cwd=cwd, stdout=subprocess.DEVNULL,
+                       check=True)
+        seconds, peak_kb, code = report.read().split()
+    if int(code) != 0:
+        raise SystemExit(f"{' '.join(cmd)}: exit {code}")
+    return float(seconds), int(peak_kb) / 1024
 
 
 def bench_large(n: int, sample: int) -> None:
@@ -354,16 +372,131 @@ def bench_dask(lon: np.ndarray, lat: np.ndarray, repeat: int = 2) -> None:
           f"cluster start {startup:.1f} s); statuses identical: {same}")
 
 
+CHINA_CLAIMS = """
+title = "Bench: a claim about China (population in range by default)"
+[[claim]]
+id = "china-tokyo"
+from = "China"
+max_km = 3000
+place = "Tokyo"
+expect = "reachable"
+"""
+NAIVE_MAP = (
+    "import folium, sys\n"
+    "m = folium.Map(location=[53.7, 27.9], zoom_start=4)\n"
+    "for r in (700e3, 5000e3): folium.Circle([53.7, 27.9], radius=r).add_to(m)\n"
+    "m.save(sys.argv[1])\n"
+)
+
+
+def bench_table(points: int, sample: int) -> None:
+    """Print the whole-process rows of issue 18, each beside a baseline measured in this run."""
+    import tempfile
+
+    import pandas as pd
+
+    from geo.reference.places import lookup_country
+
+    root = Path(__file__).resolve().parent.parent
+    cities = load_gazetteer()
+    clon, clat = cities["lon"].to_numpy(float), cities["lat"].to_numpy(float)
+    rng = np.random.default_rng(7)
+    plon = rng.uniform(-180.0, 180.0, points)
+    plat = np.degrees(np.arcsin(rng.uniform(-1.0, 1.0, points)))
+    geo_cmd = [sys.executable, "-m", "geo"]
+    rows: list[tuple[str, float, float, str, float, str]] = []
+
+    def sampled(fn: Callable[[np.ndarray, np.ndarray], object], lon: np.ndarray, lat: np.ndarray) -> float:
+        pick = rng.choice(lon.size, size=min(sample, lon.size), replace=False)
+        return best_of(1, lambda: fn(lon[pick], lat[pick])) * lon.size / pick.size
+
+    def floor(n: int) -> float:  # one exact inverse problem per target: what a status cannot do without
+        a = np.zeros(n)
+        return best_of(2, lambda: GEOD.inv(a, a, plon[:n], plat[:n]))
+
+    with tempfile.TemporaryDirectory() as tmp:
+        t = Path(tmp)
+        cities_csv, points_csv = t / "cities.csv", t / "points.csv"
+        pd.DataFrame({"name": cities["name"], "lon": clon, "lat": clat}).to_csv(cities_csv, index=False)
+        pd.DataFrame({"lon": plon, "lat": plat}).to_csv(points_csv, index=False)
+        out = t / "out.csv"
+        reach = [*geo_cmd, "reach", "--format", "csv", "-o", str(out), "--overwrite", "-q"]
+
+        def run(cmd: list[str]) -> tuple[float, float]:
+            return run_measured(cmd, root)
+
+        _, _, belarus = lookup_country("BLR")
+        bx, by = boundary_points(belarus, 1000.0)
+        s, mb = run([*reach, "--from", "BLR", "--min-km", "700", "--max-km", "5000", "--places", str(cities_csv)])
+        base = sampled(lambda x, y: brute_force(bx, by, x, y), clon, clat)
+        rows.append((f"reach, {clon.size:,} cities vs Belarus, CSV in/out, min+max", s, mb,
+                     "pyproj brute force, boundary at 1 km", base, f"{base / s:,.0f}x faster"))
+
+        s, mb = run([*reach, "--from", "BLR", "--min-km", "700", "--max-km", "5000", "--places", str(points_csv)])
+        base = floor(points)
+        rows.append((f"reach, {points:,} random points, CSV in/out, min+max", s, mb,
+                     "one Geod.inv per point (the floor)", base, f"{s / base:,.1f}x the floor"))
+        s, mb = run([*reach, "--from", "BLR", "--min-km", "700", "--max-km", "5000", "--places", str(points_csv),
+                     "--status-only"])
+        rows.append((f"reach --status-only, {points:,} points from CSV", s, mb,
+                     "one Geod.inv per point (the floor)", base, f"{s / base:,.1f}x the floor"))
+
+        _, _, russia = lookup_country("RUS")
+        rx, ry = boundary_points(russia, None)
+        s, mb = run([*reach, "--from", "RUS", "--max-km", "2000", "--places", str(cities_csv)])
+        base = sampled(lambda x, y: brute_force(rx, ry, x, y), clon, clat)
+        rows.append((f"reach, Russia x {clon.size:,} cities at 2,000 km", s, mb,
+                     f"pyproj brute force, {rx.size:,} vertices", base, f"{base / s:,.0f}x faster"))
+
+        s, mb = run([*geo_cmd, "zone", "--from", "BLR", "--max-km", "19000", "-o", str(t / "z.geojson"),
+                     "--overwrite"])
+        base, _ = run([*geo_cmd, "zone", "--from", "53.7347,31.9172", "--max-km", "19000",
+                       "-o", str(t / "p.geojson"), "--overwrite"])
+        rows.append(("zone, 19,000 km round Belarus", s, mb, "the same zone round one point (Krichev)", base,
+                     f"{s / base:,.1f}x the point"))
+
+        china = t / "china.toml"
+        china.write_text(CHINA_CLAIMS, encoding="utf-8")
+        point = t / "beijing.toml"
+        point.write_text(CHINA_CLAIMS.replace('from = "China"', 'from = "39.9042,116.4074"'), encoding="utf-8")
+        s, mb = run([*geo_cmd, "check", str(china)])
+        base, _ = run([*geo_cmd, "check", str(point)])
+        rows.append(("check, a claim from China (population in range)", s, mb, "the same claim from Beijing", base,
+                     f"{s / base:,.1f}x the point"))
+
+        s, mb = run([*geo_cmd, "--version"])
+        base, _ = run([sys.executable, "-c", "pass"])
+        rows.append(("georange --version", s, mb, "python -c pass", base, f"{s / base:,.1f}x Python's start"))
+        s2, _ = run([*geo_cmd, "--help"])
+        rows.append(("georange --help", s2, mb, "python -c pass", base, f"{s2 / base:,.1f}x Python's start"))
+
+        claims = root / "data" / "claims" / "000_oreshnik_belarus.toml"
+        s, mb = run([*geo_cmd, "map", str(claims), "-o", str(t / "m.html"), "--overwrite"])
+        naive = t / "naive.py"
+        naive.write_text(NAIVE_MAP, encoding="utf-8")
+        base, _ = run([sys.executable, str(naive), str(t / "n.html")])
+        rows.append(("georange map, the Oreshnik seed file", s, mb, "a folium.Circle map (wrong zones)", base,
+                     f"{s / base:,.1f}x"))
+
+    print("\nwhole-process table (issue 18): fresh processes, peak memory measured from outside")
+    print(f"{'work':52} {'time':>8} {'peak MB':>8}   {'baseline':40} {'time':>8}   ratio")
+    for work, s, mb, name, base, ratio in rows:
+        print(f"{work:52} {s:7.2f}s {mb:8,.0f}   {name:40} {base:7.2f}s   {ratio}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sample", type=int, default=500, help="cities the baselines are timed on (default 500)")
     parser.add_argument("--repeat", type=int, default=3, help="runs per timing, best kept (default 3)")
     parser.add_argument("--points", type=int, default=1_000_000,
                         help="random points for the large-input section (default 1,000,000)")
-    parser.add_argument("--only", choices=("large",), help="run only this section")
+    parser.add_argument("--only", choices=("large", "table"), help="run only this section")
     args = parser.parse_args()
     if args.only == "large":
         bench_large(args.points, args.sample * 20)
+        return 0
+    if args.only == "table":
+        bench_table(args.points, args.sample)
         return 0
 
     _, _, belarus = lookup_country("BLR")
@@ -404,6 +537,7 @@ def main() -> int:
     bench_claims(args.repeat)
     bench_map(args.repeat)
     bench_large(args.points, args.sample * 20)
+    bench_table(args.points, args.sample)
 
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux
     print(f"\npeak resident memory: {peak:,.0f} MB")
