@@ -189,3 +189,21 @@ def test_bounded_parts_give_what_every_part_computed_exactly_gives(specs, lo, hi
         assert np.array_equal(a, b)
     # Every bound holds: a skipped part's filled values bracket its exact ones.
     assert np.all(n1 <= n0 + 1e-6) and np.all(f1 >= f0 - 1e-6)
+
+
+@pytest.mark.parametrize(("specs", "lo", "hi"), [(["CHN"], 0, 3000), (["IDN"], 100, 1500), (["RUS"], 300, 500)])
+def test_status_path_bounds_parts_and_keeps_every_status(specs, lo, hi):
+    """The classifier's status path (population in range, --status-only) bounds parts too: same statuses."""
+    from geo.analysis.bands import RangeBand, source_intervals
+    from geo.analysis.classifier import Classifier
+    from geo.analysis.launch import parse_launch
+    from geo.analysis.status import classify
+    from geo.reference.places import preset_places
+
+    places = preset_places("cities").sample(3000, random_state=11)
+    lon, lat = places["lon"].to_numpy(), places["lat"].to_numpy()
+    sources = [parse_launch(s) for s in specs]
+    band = RangeBand(lo, hi)
+    _, n0, f0 = source_intervals(sources, lon, lat)  # every part, exactly
+    expect, _, _ = classify(n0, f0, band.min_m, band.max_m)
+    assert np.array_equal(Classifier(sources, band, workers=1).status(lon, lat), expect)

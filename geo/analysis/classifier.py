@@ -203,7 +203,8 @@ class Classifier:
         decided, codes = self._screen(lon, lat)
         rest = np.flatnonzero(~decided)
         if rest.size:
-            _, nearest, farthest = source_intervals(self.sources, lon[rest], lat[rest])
+            # With the band, parts that cannot decide a target are bounded, not computed (statuses stay exact).
+            _, nearest, farthest = source_intervals(self.sources, lon[rest], lat[rest], self.band)
             codes[rest], _, _ = classify(nearest, farthest, self.band.min_m, self.band.max_m)
         return codes
 
