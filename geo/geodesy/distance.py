@@ -52,6 +52,7 @@ observe well under a millimetre.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -686,15 +687,17 @@ def _golden_section(
     tt = np.broadcast_to(np.asarray(lat, dtype=float), cand.shape)
     sign = -1.0 if farthest else 1.0
 
-    def f(t: FloatArray) -> FloatArray:
-        x, y, _ = WGS84.fwd(lon1, lat1, azi1, t)
-        return sign * np.asarray(WGS84.inv(x, y, tl, tt)[2])
+    def f(t: FloatArray, m: NDArray[np.bool_] | slice = slice(None)) -> FloatArray:
+        x, y, _ = WGS84.fwd(lon1[m], lat1[m], azi1[m], t)
+        return sign * np.asarray(WGS84.inv(x, y, tl[m], tt[m])[2])
 
     c = b - ratio * (b - a)
     d = a + ratio * (b - a)
     fc, fd = f(c), f(d)
-    # The bracket shrinks by 0.618 a step: 60 steps take 20,000 km to 0.1 mm.
-    for _ in range(60):
+    # The bracket shrinks by 0.618 a step, from the longest edge down to 0.1 mm (60 steps for 20,000 km).
+    longest = float(b.max()) if b.size else 0.0
+    steps = min(60, max(0, math.ceil(math.log(1e-4 / max(longest, 1e-4)) / math.log(ratio))))
+    for _ in range(steps):
         left = fc < fd
         b = np.where(left, d, b)
         a = np.where(left, a, c)
@@ -703,11 +706,11 @@ def _golden_section(
         fd_new = np.where(left, fc, np.nan)
         fc_new = np.where(left, np.nan, fd)
         need_c = np.isnan(fc_new)
-        need_d = np.isnan(fd_new)
+        need_d = ~need_c  # each edge needs one new value a step: at c or at d
         if need_c.any():
-            fc_new = np.where(need_c, f(c_new), fc_new)
+            fc_new[need_c] = f(c_new[need_c], need_c)
         if need_d.any():
-            fd_new = np.where(need_d, f(d_new), fd_new)
+            fd_new[need_d] = f(d_new[need_d], need_d)
         c, d, fc, fd = c_new, d_new, fc_new, fd_new
     zero = np.zeros(cand.size)
     values = np.stack([f(zero), f(e.length_m[cand]), fc, fd])
