@@ -115,6 +115,18 @@ def click_place(page, lon: float, lat: float) -> str:
                          " return p && p.isOpen() ? p.getElement().textContent : ''; })()")
 
 
+def measure_between(page, points: list[tuple[int, int]]) -> list[list[float]]:
+    """Click two points with the measuring tool on; check its readout is the WGS84 geodesic; return their lat/lon."""
+    for x, y in points:
+        page.click(x, y)
+    lls = [page.evaluate(f"(() => {{ const l = georange.map.containerPointToLatLng([{x}, {y}]);"
+                         f" return [l.lat, l.lng]; }})()") for x, y in points]
+    _, _, d = GEOD.inv(lls[0][1], lls[0][0], lls[1][1], lls[1][0])
+    readout = page.evaluate("document.querySelector('.georange-measure-readout').textContent")
+    assert readout.startswith(f"{d / 1000:,.1f} km"), (readout, d)
+    return lls
+
+
 def not_blank(png: bytes) -> bool:
     from PIL import Image
 
@@ -191,14 +203,7 @@ def test_measuring_tool_gives_wgs84_geodesics(browser, gallery):
         assert np.abs(got[ok] - np.asarray(want)[ok]).max() < 1e-3
         # The tool itself: two real clicks, the readout against pyproj.
         page.evaluate("georange.map.setView([52, 20], 4, {animate: false}); georange.measure.toggle(); 0")
-        points = [(200, 450), (700, 300)]
-        for x, y in points:
-            page.click(x, y)
-        lls = [page.evaluate(f"(() => {{ const l = georange.map.containerPointToLatLng([{x}, {y}]);"
-                             f" return [l.lat, l.lng]; }})()") for x, y in points]
-        _, _, d = GEOD.inv(lls[0][1], lls[0][0], lls[1][1], lls[1][0])
-        readout = page.evaluate("document.querySelector('.georange-measure-readout').textContent")
-        assert readout.startswith(f"{d / 1000:,.1f} km"), (readout, d)
+        measure_between(page, [(200, 450), (700, 300)])
         assert page.errors == []
     finally:
         page.close()
@@ -356,13 +361,7 @@ def test_popups_and_measuring_tool_in_the_azimuthal_plane(browser, hard_gallery,
         page.evaluate("georange.map.closePopup(); georange.setup(georange.map, georange.view);"
                       " georange.measure.toggle(); 0")
         points = [(300, 300), (640, 520)]
-        for x, y in points:
-            page.click(x, y)
-        lls = [page.evaluate(f"(() => {{ const l = georange.map.containerPointToLatLng([{x}, {y}]);"
-                             f" return [l.lat, l.lng]; }})()") for x, y in points]
-        _, _, d = GEOD.inv(lls[0][1], lls[0][0], lls[1][1], lls[1][0])
-        readout = page.evaluate("document.querySelector('.georange-measure-readout').textContent")
-        assert readout.startswith(f"{d / 1000:,.1f} km"), (readout, d)
+        lls = measure_between(page, points)
         # The clicked points are where the plane says: their distance on screen from the launch is true.
         scale = page.evaluate("georange.map.options.crs.scale(georange.map.getZoom())")
         launch = page.evaluate("(() => { const p = georange.map.latLngToContainerPoint(georange.ll(0, 0));"

@@ -242,7 +242,7 @@ class MapProjection:
         """Return :meth:`polygons` of each geometry (projected in one batch)."""
         out = []
         for g in self.frame.many_polygons(list(geometries), self.eps_m):
-            out.append(shapely.Polygon() if g.is_empty else orient(polygonal(g)))
+            out.append(shapely.Polygon() if g.is_empty else orient(g))  # the frame returns polygons only
         return out
 
     def lines(self, geometry: BaseGeometry) -> BaseGeometry:
@@ -387,7 +387,10 @@ class _Drawing:
 
     def fill_many(self, geometries: Sequence[BaseGeometry], zorder: float, **style: Any) -> None:
         """Fill many lon/lat polygons as one patch (each projected on its own)."""
-        projected = self.proj.many_polygons(geometries)
+        self._fill_projected(self.proj.many_polygons(geometries), zorder, **style)
+
+    def _fill_projected(self, projected: Sequence[BaseGeometry], zorder: float, **style: Any) -> None:
+        """Fill polygons already in map metres as one patch (simplified)."""
         kept = [polygonal(shapely.simplify(p, self.simplify_m)) for p in projected if not p.is_empty]
         if kept:
             path = _path(shapely.MultiPolygon([q for p in kept for q in shapely.get_parts(p)]))
@@ -474,11 +477,10 @@ class _Drawing:
         """Draw launch territories (grey, black outline) and sites (black squares)."""
         regions = [s.geometry for s in sources if isinstance(s, LaunchRegion)]
         if regions:
-            self.fill_many(regions, zorder=8, facecolor=_LAUNCH_FILL, edgecolor="black", linewidth=0.8, alpha=0.85)
-            for region in regions:
-                projected = self.proj.polygons(region)
-                if not projected.is_empty:
-                    self.launch_bounds.append(projected.bounds)
+            projected = self.proj.many_polygons(regions)
+            self._fill_projected(projected, zorder=8, facecolor=_LAUNCH_FILL, edgecolor="black", linewidth=0.8,
+                                 alpha=0.85)
+            self.launch_bounds += [p.bounds for p in projected if not p.is_empty]
         points = [s for s in sources if isinstance(s, LaunchPoint)]
         if points:
             x, y = self.proj.xy([p.lon for p in points], [p.lat for p in points])

@@ -106,13 +106,6 @@ class Frame:
         x, y = _forward(self.lon0, self.lat0).transform(lon, lat)
         return np.asarray(x, dtype=float), np.asarray(y, dtype=float)
 
-    def unproject(self, x: FloatArray, y: FloatArray) -> tuple[FloatArray, FloatArray]:
-        """Return lon/lat of frame coordinates."""
-        if not self.planar:
-            return np.asarray(x, dtype=float), np.asarray(y, dtype=float)
-        lon, lat = _forward(self.lon0, self.lat0).transform(x, y, direction="INVERSE")
-        return np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
-
     def cap(self) -> BaseGeometry:
         """Return the drawn cap as a lon/lat polygon (exact within 500 m; the whole world for Mercator)."""
         return _cap(self.lon0, self.lat0, self.clip_m) if self.planar else shapely.box(-180, -85.06, 180, 85.06)
@@ -169,10 +162,10 @@ class Frame:
         parts = self._curves([shapely.get_coordinates(line) for line in merged], eps_m)
         return shapely.MultiLineString([p for p in parts if len(p) >= 2])
 
-    def circle(self, radius_m: float, n: int = 720) -> BaseGeometry:
-        """Return the ring of points ``radius_m`` from the centre (exact at every vertex; aeqd only)."""
+    def disk(self, radius_m: float, n: int = 720) -> BaseGeometry:
+        """Return the points within ``radius_m`` of the centre as a plane polygon (exact at every vertex; aeqd)."""
         t = np.linspace(0.0, 2 * np.pi, n + 1)
-        return shapely.LineString(np.c_[radius_m * np.sin(t), radius_m * np.cos(t)])
+        return shapely.Polygon(np.c_[radius_m * np.sin(t), radius_m * np.cos(t)])
 
     def _curves(self, curves: Sequence[FloatArray], eps_m: float) -> list[FloatArray]:
         """Project lon/lat polylines, splitting straight lon/lat edges until the plane chords follow them."""

@@ -256,7 +256,7 @@ def _basemap(frame: Frame) -> tuple[str, list[tuple[str, float, float, float]]]:
     names = basemap_names()
     # The backdrop is generalised to about 2 km; chords within a ten-thousandth of the drawn radius suffice.
     projected = frame.many_polygons(basemap_polygons(), max(_BASE_EPS_M, 1e-4 * frame.clip_m))
-    sea = shapely.Polygon(shapely.get_coordinates(frame.circle(frame.clip_m)))
+    sea = frame.disk(frame.clip_m)
     features = [_feature(_geometry(sea, True), {"stroke": False, "fillColor": _SEA, "fillOpacity": 1.0})]
     labels = []
     for name, geometry in zip(names, projected, strict=True):
@@ -486,6 +486,11 @@ def zone_layer_names(zs: ZoneSet) -> list[str]:
     return names
 
 
+def _dash_array(zs: ZoneSet) -> str:
+    """Return a scenario's dash pattern (in line widths) as an SVG dasharray in pixels for its 2.2 px outline."""
+    return " ".join(str(float(d) * 2.0).removesuffix(".0") for d in zs.dash.split())
+
+
 def _zone_layers(frame: Frame, zs: ZoneSet, tolerance_m: float, show: bool) -> list[_GeoJson]:
     note = f" (boundary within {tolerance_m:,.0f} m of the exact WGS84 one)"
     planar = frame.planar
@@ -494,7 +499,7 @@ def _zone_layers(frame: Frame, zs: ZoneSet, tolerance_m: float, show: bool) -> l
     names = zone_layer_names(zs)
     min_text, max_text = km_text(zs.band.min_km), km_text(zs.band.max_km)
     if not zs.main:
-        dash = " ".join(str(float(d) * 2.0).removesuffix(".0") for d in zs.dash.split())
+        dash = _dash_array(zs)
         limits = {"type": "FeatureCollection", "features": [
             _feature(outer, {"color": zs.color, "weight": 2.2, "dashArray": dash, "fill": False}),
             _feature(inner, {"color": zs.color, "weight": 1.4, "dashArray": dash, "fill": False})]}
@@ -540,7 +545,7 @@ def _guides(frame: Frame, view: tuple[float, float, float, float]) -> tuple[_Geo
              for lon in np.arange(-180.0, 180.0, degrees)]
     lines += [shapely.LineString([(lon, lat) for lon in np.linspace(-180.0, 180.0, 361)])
               for lat in np.arange(-90.0 + degrees, 90.0, degrees)]
-    disk = shapely.Polygon(shapely.get_coordinates(frame.circle(limit)))
+    disk = frame.disk(limit)
     graticule = shapely.intersection(frame.lines(shapely.MultiLineString(lines), _GUIDE_EPS_M), disk)
     data = {"type": "FeatureCollection", "features": [
         _feature(_geometry(graticule, True), {"color": "#6f7f8f", "weight": 0.5, "opacity": 0.45})]}
@@ -656,7 +661,7 @@ def _legend_html(content: MapContent, frame: Frame, ring_step: float | None) -> 
             rows.append(f'<div><span class="georange-swatch" style="background:{zs.color};opacity:0.45;'
                         f'outline:2px solid {zs.color}"></span>{_text(zs.label)}{_text(note)}</div>')
         else:
-            dash = " ".join(str(float(d) * 2.0).removesuffix(".0") for d in zs.dash.split())
+            dash = _dash_array(zs)
             rows.append(f"<div>{_line_swatch(zs.color, dash, 2.2)}{_text(zs.label)} (scenario: outlines)</div>")
     if any(zs.main and not zs.dead_zone.is_empty for zs in content.zone_sets):
         rows.append('<div><svg class="georange-swatch" width="26" height="12" aria-hidden="true">'
