@@ -139,7 +139,39 @@ def test_csv_is_read_back_by_the_csv_module():
     assert [r["margin_km"] for r in rows] == [repr(float(x)) for x in df["margin_km"]]
 
 
+def test_fast_csv_is_what_the_csv_module_writes_with_repr():
+    # The Arrow writer must give the very text of csv.writer fed Python's repr of each float:
+    # values where Arrow's notation differs (integral, under 1e-4, from 1e16 on, -0.0,
+    # non-finite), every quoting case, and integer, boolean and mixed columns.
+    rng = np.random.default_rng(5)
+    edge = [5.0, -0.0, 0.0, 1e-4, 9.99e-5, -3.0249060216647194e-05, 1e16, 9.999999999999998e15, 1e22,
+            5e-324, 1.7976931348623157e308, math.nan, math.inf, -math.inf, 123456789.0, 0.1, 1 / 3]
+    n = 4000
+    floats = np.r_[edge, rng.uniform(-2e4, 2e4, n - len(edge)) * 10.0 ** rng.integers(-8, 18, n - len(edge))]
+    texts = ['a,b', 'q"x', "é\nz", "", " padded ", "plain", "tab\tx", "semi;colon"]
+    df = pd.DataFrame({
+        "name": pd.Series([texts[i % len(texts)] for i in range(n)], dtype="str"),
+        "x": floats,
+        "k": np.arange(n) - 7,
+        "ok": np.arange(n) % 3 == 0,
+        "mixed": pd.Series([1, "x,y", None, 2.5, True][i % 5] for i in range(n)),
+        "status": pd.Series(["reachable", None][i % 2] for i in range(n)),
+    })
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(df.columns)
+    for row in zip(*(df[c].tolist() for c in df.columns), strict=True):
+        w.writerow(["" if v is None or (isinstance(v, float) and not math.isfinite(v))
+                    else repr(v) if isinstance(v, float) else v for v in row])
+    assert output.to_csv(df) == buf.getvalue()
+    # A carriage return is quoted too (csv.writer in Python 3.11 leaves it bare, and readers then split the row).
+    cr = pd.DataFrame({"name": pd.Series(["cr\rx"], dtype="str"), "x": [1.5]})
+    assert output.to_csv(cr) == 'name,x\n"cr\rx",1.5\n'
+    assert list(csv.reader(io.StringIO(output.to_csv(cr), newline=""))) == [["name", "x"], ["cr\rx", "1.5"]]
+
+
 def test_geojson_is_rfc7946_points_at_lon_lat(tmp_path):
+
     df = capitals_table()
     text = output.to_geojson(df)
     doc = json.loads(text)

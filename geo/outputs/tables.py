@@ -90,17 +90,80 @@ def _csv_cells(column: pd.Series) -> list[Any]:
     return ["" if p is None else repr(p) if isinstance(p, float) else p for p in map(_plain, values)]
 
 
+def _float_cells(values: np.ndarray):  # type: ignore[no-untyped-def]
+    """Return float cells as an Arrow string array, each exactly Python's ``repr`` (empty if not finite).
+
+    Arrow writes the same shortest round-trip digits as Python, about four
+    times as fast, but in other notations for integral values ("5", Python
+    "5.0"), for magnitudes under 1e-4 or from 1e16 on, and with exponents
+    from about 1e10 on; those few cells take Python's ``repr``.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    x = np.asarray(values, dtype=np.float64)
+    cells = pc.cast(pa.array(x), pa.string())
+    with np.errstate(invalid="ignore"):
+        mag = np.abs(x)
+        other = ~np.isfinite(x) | (x == np.trunc(x)) | (mag < 1e-4) | (mag >= 1e16)
+    other |= np.asarray(pc.match_substring(cells, "e"), dtype=bool)  # Arrow's exponents start earlier
+    if other.any():
+        where = np.flatnonzero(other)
+        fixed = [repr(v) if math.isfinite(v) else "" for v in x[where].tolist()]
+        mask = pa.array(other)
+        cells = pc.replace_with_mask(cells, mask, pa.array(fixed, type=pa.string()))
+    return cells
+
+
+def _quoted(column: pd.Series):  # type: ignore[no-untyped-def]
+    """Return a column's cells as an Arrow string array, quoted as :mod:`csv` quotes them (QUOTE_MINIMAL)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    dtype = column.dtype
+    if pd.api.types.is_string_dtype(dtype) and not pd.api.types.is_object_dtype(dtype):
+        arr = pc.fill_null(pa.array(column, type=pa.string()), "")  # text columns: straight from Arrow
+    elif pd.api.types.is_bool_dtype(dtype) and isinstance(dtype, np.dtype):
+        arr = pa.array(np.where(column.to_numpy(), "True", "False"), type=pa.string())
+    elif pd.api.types.is_integer_dtype(dtype) and isinstance(dtype, np.dtype):
+        arr = pc.cast(pa.array(column.to_numpy()), pa.string())  # the digits Python writes
+    else:
+        arr = pa.array([str(c) for c in _csv_cells(column)], type=pa.string())
+    special = np.asarray(pc.match_substring_regex(arr, r'[,"\r\n]'), dtype=bool)
+    if special.any():
+        text = arr.filter(pa.array(special)).to_pylist()
+        quoted = ['"' + t.replace('"', '""') + '"' for t in text]
+        arr = pc.replace_with_mask(arr, pa.array(special), pa.array(quoted, type=pa.string()))
+    return arr
+
+
 def to_csv(df: pd.DataFrame) -> str:
     """Return CSV text with a header row, floats at full precision.
 
-    Built column by column (a million rows take about a second), with the
-    same cells as writing each value's ``repr`` row by row.
+    The text is what :mod:`csv` writes with each float's ``repr`` (minimal
+    quoting, ``\\n`` line ends); columns are formatted and rows joined in
+    Arrow (a million reach rows take about a second).
     """
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(df.columns)
-    w.writerows(zip(*(_csv_cells(df[c]) for c in df.columns), strict=True))
-    return buf.getvalue()
+    if len(df.columns) < 2 or len(df) == 0:  # csv's special case: a lone empty field is written '""'
+        buf = io.StringIO()
+        w = csv.writer(buf, lineterminator="\n")
+        w.writerow(df.columns)
+        w.writerows(zip(*(_csv_cells(df[c]) for c in df.columns), strict=True))
+        return buf.getvalue()
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    head = io.StringIO()
+    csv.writer(head, lineterminator="\n").writerow(df.columns)
+    cols = [
+        _float_cells(df[c].to_numpy()) if pd.api.types.is_float_dtype(df[c].dtype) else _quoted(df[c])
+        for c in df.columns
+    ]
+    rows = pc.binary_join_element_wise(pc.binary_join_element_wise(*cols, ","), "", "\n")  # row + "\n" + ""
+    rows = rows.cast(pa.large_string())
+    offsets = np.frombuffer(rows.buffers()[1], dtype=np.int64)[rows.offset : rows.offset + len(rows) + 1]
+    body = rows.buffers()[2].to_pybytes()[offsets[0] : offsets[-1]]  # the rows' UTF-8 bytes, back to back
+    return head.getvalue() + body.decode("utf-8")
 
 
 def to_geojson(df: pd.DataFrame) -> str:
