@@ -141,8 +141,9 @@ def to_csv(df: pd.DataFrame) -> str:
     """Return CSV text with a header row, floats at full precision.
 
     The text is what :mod:`csv` writes with each float's ``repr`` (minimal
-    quoting, ``\\n`` line ends); columns are formatted and rows joined in
-    Arrow (a million reach rows take about a second).
+    quoting, newline line ends, and a carriage return quoted too); columns
+    are formatted and rows joined in Arrow (a million reach rows take about
+    a second).
     """
     if len(df.columns) < 2 or len(df) == 0:  # csv's special case: a lone empty field is written '""'
         buf = io.StringIO()
