@@ -156,6 +156,7 @@ def test_fast_csv_is_what_the_csv_module_writes_with_repr():
         "ok": np.arange(n) % 3 == 0,
         "mixed": pd.Series([1, "x,y", None, 2.5, True][i % 5] for i in range(n)),
         "status": pd.Series(["reachable", None][i % 2] for i in range(n)),
+        "category": pd.Categorical([["too_far", "a,b", None][i % 3] for i in range(n)]),
     })
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")

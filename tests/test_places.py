@@ -393,3 +393,24 @@ def test_every_alias_finds_its_country_and_english_names_keep_theirs() -> None:
 def test_a_country_qualifier_in_another_language() -> None:
     assert places.lookup_place("Minsk, Wit-Rusland").label() == "Minsk, BY"
     assert places.lookup_place("Odessa, Oekraïne").label() == "Odesa, UA"
+
+
+def test_the_ascii_shortcut_of_normalise_name_gives_the_unicode_key() -> None:
+    # Every ASCII character alone and between letters, and every gazetteer and country name written in ASCII.
+    from geo.reference.names import _unicode_key, normalise_name
+
+    chars = [chr(i) for i in range(128)]
+    samples = chars + [f"Ab{c}Cd {c}9" for c in chars] + ["  St. John's ", "N'Djamena", "Côte"[:3], "`x´"[:2]]
+    samples += [n for n in places.load_gazetteer()["name"] if n.isascii()]
+    samples += [n for names in places._country_attributes()["other_names"] for n in names.split("|") if n.isascii()]
+    assert len(samples) > 25_000
+    assert [normalise_name(s) for s in samples] == [_unicode_key(s) for s in samples]
+
+
+def test_lookup_country_by_its_first_tier_agrees_with_the_whole_index() -> None:
+    # lookup_country answers from codes and English names before building the other languages; the merged
+    # index must say the same for every one of those keys.
+    first, whole = places._country_names(), places._country_index()
+    assert len(first) > 700
+    assert all(whole[key] == codes for key, codes in first.items())
+    assert places.lookup_country("BLR")[0] == places.lookup_country("Wit-Rusland")[0] == "BLR"

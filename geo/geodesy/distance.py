@@ -98,6 +98,12 @@ geodesic boundary."""
 SAMPLE_SPACING_M: Final = 4_000.0
 """Largest gap, in metres, between boundary samples in the candidate index."""
 
+CONVEX_M: Final = 9.0e6
+"""Distances below which the distance from a target is convex along any geodesic (the geodesic
+scale M21 stays positive to about 9,900 km)."""
+CONCAVE_M: Final = 1.1e7
+"""Distances beyond which it is concave (M21 negative from about 10,100 km to the conjugate point)."""
+
 _K_STEPS: Final = (16, 64, 256, 1024)
 _CHUNK: Final = 4096
 _GROUP: Final = 32  # consecutive edges per ball in the exhaustive path
@@ -112,6 +118,8 @@ class _Edges:
     lon2: FloatArray
     lat2: FloatArray
     azi1: FloatArray
+    back2: FloatArray  # azimuth at the end vertex pointing back into the edge
+    next_edge: IntArray  # the edge that starts where this one ends (same ring)
     length_m: FloatArray
     u1: FloatArray  # auxiliary unit vectors of the end points, (n, 3)
     u2: FloatArray
@@ -232,7 +240,10 @@ class LaunchArea:
         xy1 = np.concatenate([xy for rings in self._parts for xy in rings])
         xy2 = np.concatenate([np.roll(xy, -1, axis=0) for rings in self._parts for xy in rings])
         lon1, lat1, lon2, lat2 = xy1[:, 0], xy1[:, 1], xy2[:, 0], xy2[:, 1]
-        azi1, _, length = WGS84.inv(lon1, lat1, lon2, lat2)
+        azi1, back2, length = WGS84.inv(lon1, lat1, lon2, lat2)
+        sizes = [len(xy) for rings in self._parts for xy in rings]
+        firsts = np.cumsum([0, *sizes[:-1]])
+        next_edge = np.concatenate([np.roll(np.arange(a, a + m), -1) for a, m in zip(firsts, sizes, strict=True)])
         u1 = auxiliary_unit_vectors(lon1, lat1)
         u2 = auxiliary_unit_vectors(lon2, lat2)
         cross = np.cross(u1, u2)
@@ -249,22 +260,16 @@ class LaunchArea:
             normal[degenerate] = alt / np.linalg.norm(alt, axis=1)[:, None]
             arc[degenerate] = 0.0
         ortho = np.cross(normal, u1)
-        return _Edges(lon1, lat1, lon2, lat2, np.asarray(azi1), np.asarray(length), u1, u2, normal, ortho, arc)
+        return _Edges(lon1, lat1, lon2, lat2, np.asarray(azi1), np.asarray(back2), next_edge.astype(np.intp),
+                      np.asarray(length), u1, u2, normal, ortho, arc)
 
     @cached_property
     def _index(self) -> tuple[cKDTree, IntArray, IntArray, float]:
         """KD-tree of boundary samples, the two edges each sample touches, and h."""
         e = self._edges
         n = len(e.length_m)
-        # The previous edge of each vertex, ring by ring.
-        prev = np.empty(n, dtype=np.intp)
-        start = 0
-        for rings in self._parts:
-            for xy in rings:
-                m = len(xy)
-                idx = np.arange(start, start + m)
-                prev[idx] = np.roll(idx, 1)
-                start += m
+        prev = np.empty(n, dtype=np.intp)  # the previous edge of each vertex, in its ring
+        prev[e.next_edge] = np.arange(n)
         pieces = np.maximum(1, np.ceil(e.length_m / SAMPLE_SPACING_M)).astype(np.intp)
         lon, lat, edge, offset = split_edges(e.lon1, e.lat1, e.azi1, e.length_m, pieces)
         vecs = auxiliary_unit_vectors(lon, lat)
@@ -359,11 +364,13 @@ class LaunchArea:
         Exact within 1 m (observed: under 1 mm) of a brute-force reference;
         see the module docstring for the argument.
         """
-        lo, _, _ = self.extremes(lon, lat, farthest=False)
-        hi, _, _ = self.extremes(lon, lat, farthest=True)
+        lo, _, _ = self.extremes(lon, lat, farthest=False, point=False)
+        hi, _, _ = self.extremes(lon, lat, farthest=True, point=False)
         return lo, hi
 
-    def extremes(self, lon: ArrayLike, lat: ArrayLike, *, farthest: bool) -> tuple[FloatArray, FloatArray, FloatArray]:
+    def extremes(
+        self, lon: ArrayLike, lat: ArrayLike, *, farthest: bool, point: bool = True
+    ) -> tuple[FloatArray, FloatArray, FloatArray]:
         """Return the nearest (or farthest) distance (m) and the point of the area where it is reached.
 
         Parameters
@@ -372,6 +379,9 @@ class LaunchArea:
             Target coordinates in degrees; scalars or arrays of one shape.
         farthest : bool
             Seek the farthest point instead of the nearest.
+        point : bool, default True
+            Also locate the point (one more exact solution per target);
+            without it the point's coordinates may be NaN.
 
         Returns
         -------
@@ -387,7 +397,7 @@ class LaunchArea:
         out = np.empty((3, lon_f.size))
         for s in range(0, lon_f.size, _CHUNK):
             sl = slice(s, s + _CHUNK)
-            out[:, sl] = self._side_chunk(lon_f[sl], lat_f[sl], farthest=farthest)
+            out[:, sl] = self._side_chunk(lon_f[sl], lat_f[sl], farthest=farthest, point=point)
         return out[0].reshape(shape), out[1].reshape(shape), out[2].reshape(shape)
 
     def contains(self, lon: ArrayLike, lat: ArrayLike) -> NDArray[np.bool_]:
@@ -395,7 +405,7 @@ class LaunchArea:
         lon_a, lat_a = check_lonlat(lon, lat, what="target")
         return self._covers(lon_a, lat_a)
 
-    def _side_chunk(self, lon: FloatArray, lat: FloatArray, *, farthest: bool) -> FloatArray:
+    def _side_chunk(self, lon: FloatArray, lat: FloatArray, *, farthest: bool, point: bool) -> FloatArray:
         """Rows: distance, point lon, point lat for one chunk of targets."""
         if farthest:
             alon, alat = antipode(lon, lat)
@@ -407,16 +417,16 @@ class LaunchArea:
         need = ~covered
         if need.any():
             if farthest:
-                out[:, need] = self._farthest(lon[need], lat[need])
+                out[:, need] = self._farthest(lon[need], lat[need], point=point)
             else:
-                out[:, need] = self._extreme(lon[need], lat[need], farthest=False)
+                out[:, need] = self._extreme(lon[need], lat[need], farthest=False, point=point)
         return out
 
-    def _farthest(self, lon: FloatArray, lat: FloatArray) -> FloatArray:  # rows: dist, lon, lat
+    def _farthest(self, lon: FloatArray, lat: FloatArray, *, point: bool) -> FloatArray:  # rows: dist, lon, lat
         """Exact farthest distance; hull vertices suffice for targets within 9,000 km."""
         hull = self._hull
         if hull is None:
-            return self._extreme(lon, lat, farthest=True)
+            return self._extreme(lon, lat, farthest=True, point=point)
         h_lon, h_lat, h_vec, _ = hull
         u = auxiliary_unit_vectors(lon, lat)
         cos_sigma = u @ h_vec.T
@@ -434,10 +444,10 @@ class LaunchArea:
             result[:, r] = np.vstack([dist[first], h_lon[c], h_lat[c]])
         far = ~near
         if far.any():
-            result[:, far] = self._extreme(lon[far], lat[far], farthest=True)
+            result[:, far] = self._extreme(lon[far], lat[far], farthest=True, point=point)
         return result
 
-    def _extreme(self, lon: FloatArray, lat: FloatArray, *, farthest: bool) -> FloatArray:
+    def _extreme(self, lon: FloatArray, lat: FloatArray, *, farthest: bool, point: bool = True) -> FloatArray:
         """Exact nearest (farthest) boundary distance and point (3 rows) for targets outside (antipode outside)."""
         tree, sample_edge, sample_other, h = self._index
         z_lo, z_hi = self._z_range
@@ -486,20 +496,66 @@ class LaunchArea:
             if sel.size:
                 rr, ee = rows[sel], pair_e[sel]
                 g = todo[rr]
-                t0 = self._foot(u[g], ee, farthest=farthest)
-                e = self._edges
-                t, dist = extremum_on_geodesic(
-                    e.lon1[ee], e.lat1[ee], e.azi1[ee], e.length_m[ee], lon[g], lat[g], t0, farthest=farthest
-                )
+                t, dist = self._refine(lon, lat, u, g, ee, farthest=farthest)
                 first = _best_per_row(rr, dist, farthest=farthest)
-                ef = ee[first]
-                plon, plat, _ = WGS84.fwd(e.lon1[ef], e.lat1[ef], e.azi1[ef], t[first])
-                result[:, todo[rr[first]]] = np.vstack([dist[first], plon, plat])
+                result[0, todo[rr[first]]] = dist[first]
+                if point:
+                    e, ef = self._edges, ee[first]
+                    plon, plat, _ = WGS84.fwd(e.lon1[ef], e.lat1[ef], e.azi1[ef], t[first])
+                    result[1:, todo[rr[first]]] = np.vstack([plon, plat])
             todo = todo[~done & ~untrusted]
         ex = np.flatnonzero(exhaustive)
         if ex.size:
             result[:, ex] = self._exhaustive(lon[ex], lat[ex], farthest=farthest)
         return result
+
+    def _refine(
+        self, lon: FloatArray, lat: FloatArray, u: FloatArray, g: IntArray, ee: IntArray, *, farthest: bool
+    ) -> tuple[FloatArray, FloatArray]:
+        """Exact extremum on edge ``ee[i]`` for target ``g[i]``: (position m along the edge, distance m).
+
+        Where the auxiliary-sphere extremum is an end vertex (the common case:
+        the nearest point of a country is mostly a corner), one exact inverse
+        problem from the vertex settles it when the distance is convex along
+        the whole edge (nearest, within :data:`CONVEX_M`; farthest, beyond
+        :data:`CONCAVE_M`, where it is concave): the derivative of the
+        distance moving into the edge is exactly ``-cos`` of the angle between
+        the edge and the direction to the target (first variation), and if it
+        points the wrong way for an improvement, no point of the edge
+        improves on the vertex. Two edges sharing the vertex share that one
+        solution. Every other pair is refined by
+        :func:`~geo.geodesy.ellipsoid.extremum_on_geodesic`.
+        """
+        e = self._edges
+        length = e.length_m[ee]
+        t = self._foot(u[g], ee, farthest=farthest)
+        dist = np.empty(ee.size)
+        at_start, at_end = t <= 0.0, (t >= length) & (length > 0.0)
+        ends = np.flatnonzero(at_start | at_end)
+        settled = np.zeros(ee.size, dtype=bool)
+        if ends.size:
+            start = at_start[ends]
+            vertex = np.where(start, ee[ends], e.next_edge[ee[ends]])
+            inward = np.where(start, e.azi1[ee[ends]], e.back2[ee[ends]])
+            key = g[ends].astype(np.int64) * e.length_m.size + vertex
+            uniq, back = np.unique(key, return_inverse=True)
+            tg, tv = uniq // e.length_m.size, uniq % e.length_m.size
+            az, _, dv = WGS84.inv(e.lon1[tv], e.lat1[tv], lon[tg], lat[tg])
+            az, dv = np.asarray(az)[back], np.asarray(dv)[back]
+            slope = -np.cos(np.radians(az - inward))  # d(distance)/d(metres into the edge)
+            if farthest:
+                ok = (slope <= 0.0) & (dv - length[ends] > CONCAVE_M)
+            else:
+                ok = (slope >= 0.0) & (dv + length[ends] < CONVEX_M)
+            dist[ends[ok]] = dv[ok]
+            settled[ends[ok]] = True
+        rest = np.flatnonzero(~settled)
+        if rest.size:
+            er, gr = ee[rest], g[rest]
+            t[rest], dist[rest] = extremum_on_geodesic(
+                e.lon1[er], e.lat1[er], e.azi1[er], length[rest], lon[gr], lat[gr], t[rest], farthest=farthest
+            )
+        return np.clip(t, 0.0, length), dist
 
     def _proxy(self, u: FloatArray, edge: IntArray, *, farthest: bool) -> tuple[FloatArray, FloatArray, FloatArray]:
         """Estimate each (target, edge) pair's extremum with Lambert's formula.

@@ -231,7 +231,8 @@ def extremum_on_geodesic(
     farthest : bool, default False
         Seek the local maximum of the distance instead of the minimum.
     tol_m : float, default 1e-4
-        Stop when the along-track step is below this many metres.
+        Stop when the distance cannot improve by this many metres any more
+        (see Notes).
     max_iter : int, default 12
         Iteration cap.
 
@@ -254,6 +255,15 @@ def extremum_on_geodesic(
     so 3 to 4 steps reach 0.1 mm). Steps are clipped to the segment, so an
     extremum at an end point is found too. The returned distance is always
     an exact GeographicLib distance to a point on the segment.
+
+    The iteration stops as soon as the distance itself is settled: the
+    derivative of the distance along the segment is exactly ``-cos(g)``
+    (first variation), and where the distance is convex along the segment
+    (nearest, closer than a quarter meridian; farthest, beyond it) the
+    extremum can improve on the current value by at most ``|cos g| |t* - t|``.
+    With ``|t* - t|`` taken as twice the spherical step (which is accurate to
+    order ``f``), one evaluation usually settles it: from the auxiliary-sphere
+    foot the step is metres, the bound well under ``tol_m``.
     """
     t = np.clip(np.asarray(t0_m, dtype=float).copy(), 0.0, length_m)
     dist = np.empty_like(t)
@@ -274,9 +284,11 @@ def extremum_on_geodesic(
         # A coincident target has no direction: the current point is optimal.
         step = np.where(d > 0.0, step, 0.0)
         new_t = np.clip(t[idx] + step, 0.0, length_m[idx])
-        moved = np.abs(new_t - t[idx])
-        t[idx] = new_t
-        active[idx] = moved > tol_m
+        # Most the distance can still gain (see Notes): slope times twice the step.
+        settled = np.abs(np.cos(gamma)) * 2.0 * np.abs(new_t - t[idx]) <= tol_m
+        go = ~settled
+        t[idx[go]] = new_t[go]
+        active[idx] = go
     idx = np.flatnonzero(active)
     if idx.size:  # not converged within max_iter: measure where we stopped
         lon_x, lat_x, _ = WGS84.fwd(lon1[idx], lat1[idx], azi1[idx], t[idx])

@@ -121,8 +121,14 @@ def _quoted(column: pd.Series):  # type: ignore[no-untyped-def]
     import pyarrow.compute as pc
 
     dtype = column.dtype
-    if pd.api.types.is_string_dtype(dtype) and not pd.api.types.is_object_dtype(dtype):
-        arr = pc.fill_null(pa.array(column, type=pa.string()), "")  # text columns: straight from Arrow
+    if isinstance(dtype, pd.CategoricalDtype):  # e.g. status: the few categories, then their codes
+        cells = _quoted(pd.Series(dtype.categories))
+        codes = column.cat.codes.to_numpy()
+        return pc.fill_null(cells.take(pa.array(codes, mask=codes < 0)), "")
+    if (pd.api.types.is_string_dtype(dtype) and not pd.api.types.is_object_dtype(dtype)) or (
+        pd.api.types.is_object_dtype(dtype) and pd.api.types.infer_dtype(column, skipna=True) in ("string", "empty")
+    ):
+        arr = pc.fill_null(pa.array(column, type=pa.string(), from_pandas=True), "")  # text: straight from Arrow
     elif pd.api.types.is_bool_dtype(dtype) and isinstance(dtype, np.dtype):
         arr = pa.array(np.where(column.to_numpy(), "True", "False"), type=pa.string())
     elif pd.api.types.is_integer_dtype(dtype) and isinstance(dtype, np.dtype):

@@ -12,6 +12,7 @@ messages.
 from __future__ import annotations
 
 import difflib
+import re
 import unicodedata
 from collections.abc import Iterable
 from typing import Final
@@ -42,6 +43,8 @@ _FOLD: Final = str.maketrans(
 # "Nukuʻalofa" == "Nuku'alofa"); ʻ and ʼ are letters (Lm) to Unicode, hence
 # the explicit list.
 _APOSTROPHES: Final = frozenset("'’‘ʻʼʽ`´′")
+_ASCII_APOSTROPHES: Final = str.maketrans("", "", "".join(c for c in _APOSTROPHES if c.isascii()))
+_ASCII_SPACES: Final = re.compile(r"[^a-z0-9]")
 
 
 def normalise_name(text: str) -> str:
@@ -76,6 +79,13 @@ def normalise_name(text: str) -> str:
     >>> normalise_name("Łódź") == normalise_name("LODZ")
     True
     """
+    if text.isascii():  # the same key, without Unicode tables: ASCII has no marks, every non-alphanumeric is P/S/Z/C
+        return " ".join(_ASCII_SPACES.sub(" ", text.translate(_ASCII_APOSTROPHES).lower()).split())
+    return _unicode_key(text)
+
+
+def _unicode_key(text: str) -> str:
+    """:func:`normalise_name` for any text, through the Unicode tables."""
     # Apostrophes go first: NFKD would turn "´" into a space plus a mark.
     text = "".join(ch for ch in text if ch not in _APOSTROPHES)
     decomposed = unicodedata.normalize("NFKD", unicodedata.normalize("NFKD", text).casefold())

@@ -795,14 +795,8 @@ def country_aliases() -> Mapping[str, tuple[str, ...]]:
 
 
 @functools.cache
-def _country_index() -> Mapping[str, frozenset[str]]:
-    """Map a normalised country code or name to Natural Earth iso_a3 codes.
-
-    Codes and English names (Natural Earth's and GeoNames') first, where a
-    name two countries share stays ambiguous; then the hand-written aliases;
-    then Natural Earth's names in 26 languages, its alternative names and
-    abbreviations, where no code or English name already means something.
-    """
+def _country_names() -> Mapping[str, frozenset[str]]:
+    """Map codes and English names (Natural Earth's and GeoNames') to iso_a3: the first tier of :func:`_country_index`."""
     attributes = _country_attributes()
     index: dict[str, set[str]] = {}
     by_a2: dict[str, str] = {}
@@ -816,6 +810,22 @@ def _country_index() -> Mapping[str, frozenset[str]]:
         if iso_a3 is not None:  # e.g. GeoNames XKX and "Ivory Coast" reach Natural Earth's KOS and CIV
             for name in (info.iso3, info.name):
                 _add(index, name, iso_a3)
+    return {key: frozenset(codes) for key, codes in index.items()}
+
+
+@functools.cache
+def _country_index() -> Mapping[str, frozenset[str]]:
+    """Map a normalised country code or name to Natural Earth iso_a3 codes.
+
+    Codes and English names (Natural Earth's and GeoNames') first, where a
+    name two countries share stays ambiguous; then the hand-written aliases;
+    then Natural Earth's names in 26 languages, its alternative names and
+    abbreviations, where no code or English name already means something.
+    :func:`lookup_country` reads the first tier alone when the name is there
+    (codes and English names, the common case, need no other language).
+    """
+    attributes = _country_attributes()
+    index: dict[str, set[str]] = {key: set(codes) for key, codes in _country_names().items()}
     for code, names in country_aliases().items():
         for name in names:
             key = normalise_name(name)
@@ -864,8 +874,9 @@ def lookup_country(query: str) -> tuple[str, str, BaseGeometry]:
     key = normalise_name(query)
     if not key:
         raise UnknownPlaceError(f"country name is empty in {query!r}; expected e.g. 'BLR', 'BY' or 'Belarus'")
-    index = _country_index()
-    codes = index.get(key)
+    codes = _country_names().get(key)  # the first tier decides alone where it has the name
+    if codes is None:
+        codes = _country_index().get(key)
     if codes is None:
         hint = _country_hint(key)
         raise UnknownPlaceError(
