@@ -796,7 +796,7 @@ def country_aliases() -> Mapping[str, tuple[str, ...]]:
 
 @functools.cache
 def _country_names() -> Mapping[str, frozenset[str]]:
-    """Map codes and English names (Natural Earth's and GeoNames') to iso_a3: the first tier of :func:`_country_index`."""
+    """Map codes and English names (Natural Earth's, GeoNames') to iso_a3: the first tier of the index."""
     attributes = _country_attributes()
     index: dict[str, set[str]] = {}
     by_a2: dict[str, str] = {}
