@@ -647,19 +647,32 @@ class LaunchArea:
         counts = np.searchsorted(group, groups, side="right") - starts
         rr = np.repeat(rows, counts)
         ee = np.repeat(starts - np.cumsum(counts) + counts, counts) + np.arange(counts.sum())
-        d1 = geodesic_distance(lon[rr], lat[rr], e.lon1[ee], e.lat1[ee])
-        d2 = geodesic_distance(lon[rr], lat[rr], e.lon2[ee], e.lat2[ee])
+        # One exact solution per (target, vertex), from the vertex: the distance and the direction to the target.
+        n_edges, m = e.length_m.size, ee.size
+        key, back = np.unique(np.r_[rr, rr].astype(np.int64) * n_edges + np.r_[ee, e.next_edge[ee]],
+                              return_inverse=True)
+        vr, vv = key // n_edges, key % n_edges
+        az, _, dv = WGS84.inv(e.lon1[vv], e.lat1[vv], lon[vr], lat[vr])
+        az, dv = np.asarray(az), np.asarray(dv)
+        d1, d2 = dv[back[:m]], dv[back[m:]]
         # Best vertex per target.
-        first = _best_per_row(rr, d1, farthest=farthest)  # every target has a pair: its best pivot's group
+        first = _best_per_row(vr, dv, farthest=farthest)  # every target has a vertex: its best pivot's group
         out = np.empty((3, lon.size))
-        out[:, rr[first]] = np.vstack([d1[first], e.lon1[ee[first]], e.lat1[ee[first]]])
+        out[:, vr[first]] = np.vstack([dv[first], e.lon1[vv[first]], e.lat1[vv[first]]])
         best = np.empty(lon.size)
-        best[rr[first]] = d1[first]
+        best[vr[first]] = dv[first]
+        length = e.length_m[ee]
+        # Beyond CONCAVE_M the distance is concave along the edge: a minimum is at a vertex, and a maximum
+        # is inside only if the distance rises into the edge from both ends (derivative -cos, as in _refine).
+        concave = np.minimum(d1, d2) - length > CONCAVE_M
         if farthest:
             # Triangle inequality: no edge point exceeds (d1 + d2 + L) / 2.
-            cand = np.flatnonzero((d1 + d2 + e.length_m[ee]) / 2.0 > best[rr])
+            rising = (-np.cos(np.radians(az[back[:m]] - e.azi1[ee])) > 0.0) & (
+                -np.cos(np.radians(az[back[m:]] - e.back2[ee])) > 0.0
+            )
+            cand = np.flatnonzero(((d1 + d2 + length) / 2.0 > best[rr]) & (rising | ~concave) & (length > 0.0))
         else:
-            cand = np.flatnonzero((d1 + d2 - e.length_m[ee]) / 2.0 < best[rr])
+            cand = np.flatnonzero(((d1 + d2 - length) / 2.0 < best[rr]) & ~concave & (length > 0.0))
         if cand.size:
             r_c, e_c = rr[cand], ee[cand]
             vals, ts = _golden_section(e, e_c, lon[r_c], lat[r_c], farthest=farthest)
