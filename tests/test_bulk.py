@@ -57,18 +57,19 @@ def test_screened_status_equals_the_exact_engine(case):
     assert c.screen(lon, lat).mean() > 0.5
 
 
-def test_points_metres_from_the_thresholds_get_the_exact_status():
-    # Targets 0.5 m, 2 m and 50 m either side of the 700 and 5,000 km limits of
-    # a point launch: the screen must leave the close ones to exact distances.
+@pytest.mark.parametrize("limits_km", [(700, 5000), (1000, 19_500), (18_000, 19_990)])
+def test_points_metres_from_the_thresholds_get_the_exact_status(limits_km):
+    # Targets 0.5 m, 2 m and 50 m either side of the limits of a point launch: the screen
+    # (Lambert's bounds, and the antipode's near the far side) must leave the close ones to exact distances.
     site = parse_launch("krichev")
-    band = RangeBand(700, 5000)
+    band = RangeBand(*limits_km)
     az = np.linspace(-180, 180, 24, endpoint=False)
-    dists = np.array([700e3, 5000e3])[:, None] + np.array([-50, -2, -0.5, 0.5, 2, 50])[None, :]
+    dists = 1e3 * np.array(limits_km, dtype=float)[:, None] + np.array([-50, -2, -0.5, 0.5, 2, 50])[None, :]
     a, d = np.meshgrid(az, dists.ravel())
     lon, lat, _ = GEOD.fwd(np.full(a.size, site.lon), np.full(a.size, site.lat), a.ravel(), d.ravel())
     got = Classifier([site], band).status(lon, lat)
     true_d = np.asarray(GEOD.inv(np.full(a.size, site.lon), np.full(a.size, site.lat), lon, lat)[2])
-    expect = np.where((true_d >= 700e3) & (true_d <= 5000e3), 0, np.where(true_d < 700e3, 1, 2))
+    expect = np.where((true_d >= band.min_m) & (true_d <= band.max_m), 0, np.where(true_d < band.min_m, 1, 2))
     assert np.array_equal(got, expect)
 
 
