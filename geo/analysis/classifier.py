@@ -207,7 +207,9 @@ class Classifier:
     def _map(
         self, fn: Callable[[FloatArray, FloatArray], Codes], lon: FloatArray, lat: FloatArray
     ) -> Iterator[tuple[slice, Codes]]:
-        slices = [slice(s, s + CHUNK) for s in range(0, lon.size, CHUNK)]
+        # Chunks of CHUNK, or smaller so that every thread gets work (34,000 cities make two chunks, not one).
+        size = max(1024, min(CHUNK, -(-lon.size // self.workers)))
+        slices = [slice(s, s + size) for s in range(0, lon.size, size)]
         if self.workers == 1 or len(slices) < 2:
             for sl in slices:
                 yield sl, fn(lon[sl], lat[sl])

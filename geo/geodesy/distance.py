@@ -56,15 +56,17 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 import numpy as np
 import shapely
 from numpy.typing import ArrayLike, NDArray
-from scipy.spatial import cKDTree
 from shapely.geometry.base import BaseGeometry
 
 from geo.errors import InvalidGeometryError
+
+if TYPE_CHECKING:  # scipy.spatial costs 0.3 s to import: only areas need it, and only once queried
+    from scipy.spatial import cKDTree
 from geo.geodesy.densify import densify, split_edges
 from geo.geodesy.ellipsoid import (
     A_M,
@@ -266,6 +268,8 @@ class LaunchArea:
     @cached_property
     def _index(self) -> tuple[cKDTree, IntArray, IntArray, float]:
         """KD-tree of boundary samples, the two edges each sample touches, and h."""
+        from scipy.spatial import cKDTree
+
         e = self._edges
         n = len(e.length_m)
         prev = np.empty(n, dtype=np.intp)  # the previous edge of each vertex, in its ring
