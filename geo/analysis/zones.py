@@ -595,7 +595,7 @@ class _Builder:
             lon, lat = inv.transform(xy[0], xy[1])
             return sign * float(self.g(np.array([lon]), np.array([lat]))[0])
 
-        from scipy.optimize import minimize  # 0.3 s to import: only near-antipodal zones come here
+        from scipy.optimize import minimize  # 0.3 s to import: only zones round a launch area need it
 
         best = np.zeros(2)
         for scale in (200_000.0, 5_000.0):  # a restart unsticks Nelder-Mead on the ridges of max/min
