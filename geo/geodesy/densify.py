@@ -116,18 +116,21 @@ def densify(
     if spacing_m is not None:
         pieces = np.maximum(1, np.ceil(length / spacing_m)).astype(np.intp)
     if tolerance_m is not None:
+        check = np.arange(len(lon1))  # edges whose piece count changed: the others are settled
         for _ in range(_ROUNDS):
             # The geodesic's distance from the straight lon/lat segment at each
             # piece's middle; it shrinks with the square of the piece length.
-            frac = 0.5 / pieces
-            mid_lon, mid_lat, _ = WGS84.fwd(lon1, lat1, azi, length * frac)
-            lin_lon = lon1 + (lon2 - lon1) * frac
-            lin_lat = lat1 + (lat2 - lat1) * frac
+            frac = 0.5 / pieces[check]
+            a1, b1 = lon1[check], lat1[check]
+            mid_lon, mid_lat, _ = WGS84.fwd(a1, b1, azi[check], length[check] * frac)
+            lin_lon = a1 + (lon2[check] - a1) * frac
+            lin_lat = b1 + (lat2[check] - b1) * frac
             dev = geodesic_distance(mid_lon, mid_lat, lin_lon, lin_lat)
             need = dev > tolerance_m
             if not need.any():
                 break
-            pieces[need] = np.ceil(pieces[need] * np.sqrt(dev[need] / tolerance_m) * 1.05).astype(np.intp)
+            check = check[need]
+            pieces[check] = np.ceil(pieces[check] * np.sqrt(dev[need] / tolerance_m) * 1.05).astype(np.intp)
     lon, lat, edge, _ = split_edges(lon1, lat1, azi, length, pieces)
     lon = np.where(np.abs(np.abs(lon) - 180.0) < 1e-9, np.sign(lon1[edge] + lon2[edge] + 1e-300) * 180.0, lon)
     out = np.column_stack([lon, lat])
