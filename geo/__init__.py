@@ -35,7 +35,6 @@ Names are imported on first use, so ``import geo`` is cheap.
 from __future__ import annotations
 
 import importlib
-from importlib import metadata
 from typing import TYPE_CHECKING, Any
 
 from geo.errors import (  # cheap: the exceptions are imported with the package
@@ -55,10 +54,16 @@ from geo.errors import (  # cheap: the exceptions are imported with the package
     UnknownPlaceError,
 )
 
-try:
-    __version__ = metadata.version("georange")
-except metadata.PackageNotFoundError:  # a checkout on sys.path without an install
-    __version__ = "0+unknown"
+
+def _version() -> str:
+    """Return the installed distribution's version (importlib.metadata costs 50 ms: read on first use)."""
+    from importlib import metadata
+
+    try:
+        return metadata.version("georange")
+    except metadata.PackageNotFoundError:  # a checkout on sys.path without an install
+        return "0+unknown"
+
 
 _EXPORTS = {
     "geo.analysis.bands": ("RangeBand",),
@@ -137,6 +142,9 @@ __all__ = [
 
 
 def __getattr__(name: str) -> Any:
+    if name == "__version__":
+        version = globals()["__version__"] = _version()
+        return version
     module = _WHERE.get(name)
     if module is None:
         raise AttributeError(f"module 'geo' has no attribute {name!r}")
@@ -150,6 +158,7 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # what type checkers and IDEs see; at run time __getattr__ imports on first use
+    __version__: str
     from geo.analysis.api import iter_reach, reach
     from geo.analysis.bands import RangeBand
     from geo.analysis.distributed import reach_dask

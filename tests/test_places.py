@@ -342,6 +342,34 @@ def test_damaged_parquet_is_refused(data_copy: Path) -> None:
         places.load_countries()
 
 
+def test_a_country_read_alone_gets_the_checks_of_the_whole_file(data_copy: Path) -> None:
+    # lookup_country reads one row with Arrow; a file in another CRS is refused as load_countries refuses it.
+    import json
+
+    table = pq.read_table(data_copy / "countries.parquet")
+    metadata = dict(table.schema.metadata)
+    geo_meta = json.loads(metadata[b"geo"])
+    geo_meta["columns"]["geometry"]["crs"] = {"id": {"authority": "EPSG", "code": 3857}}
+    metadata[b"geo"] = json.dumps(geo_meta).encode()
+    pq.write_table(table.replace_schema_metadata(metadata), data_copy / "countries.parquet")
+    with pytest.raises(DataFileError, match="countries.parquet.*EPSG:4326"):
+        places.lookup_country("BLR")
+    (data_copy / "countries.parquet").write_bytes(b"not parquet")
+    places.clear_caches()
+    with pytest.raises(DataFileError, match="countries.parquet.*cannot be read"):
+        places.lookup_country("BLR")
+
+
+def test_a_country_read_alone_is_the_country_of_the_whole_file() -> None:
+    places.clear_caches()  # so that each is read alone
+    alone = {code: places._country_shape(code) for code in ("BLR", "RUS", "FJI", "ATA")}
+    assert not places.load_countries.cache_info().currsize
+    places.load_countries()
+    for code, (name, geometry) in alone.items():
+        assert places._country_by_code()[code][0] == name
+        assert places._country_by_code()[code][1].wkb == geometry.wkb
+
+
 GOOD_SITE = 'name = "Test"\nlat = 50.0\nlon = 30.0\ncountry = "UKR"\nsource = "test"\n'
 
 

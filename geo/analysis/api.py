@@ -14,10 +14,10 @@ or on Dask (:mod:`geo.analysis.distributed`).
 from __future__ import annotations
 
 import logging
+import sys
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
@@ -28,6 +28,9 @@ from geo.analysis.bands import RangeBand
 from geo.analysis.classifier import Classifier
 from geo.analysis.launch import LaunchPoint, LaunchRegion, LaunchSource, parse_launch
 from geo.analysis.status import STATUS_DTYPE_CATEGORIES
+
+if TYPE_CHECKING:  # geopandas is imported only where one is built: what a caller passes is already imported
+    import geopandas as gpd
 from geo.errors import InputFileError, InvalidCoordinateError, InvalidRangeError
 from geo.geodesy.ellipsoid import check_lonlat
 from geo.inputs.points import DEFAULT_CHUNK_ROWS
@@ -63,8 +66,9 @@ def as_sources(launch: Any) -> list[LaunchSource]:
         return [parse_launch(launch)]
     if isinstance(launch, LaunchPoint | LaunchRegion):
         return [launch]
-    if isinstance(launch, gpd.GeoDataFrame | gpd.GeoSeries):
-        return _geoseries_sources(launch.geometry if isinstance(launch, gpd.GeoDataFrame) else launch)
+    gpd_ = sys.modules.get("geopandas")  # not imported: not a GeoDataFrame either
+    if gpd_ is not None and isinstance(launch, gpd_.GeoDataFrame | gpd_.GeoSeries):
+        return _geoseries_sources(launch.geometry if isinstance(launch, gpd_.GeoDataFrame) else launch)
     if isinstance(launch, BaseGeometry):
         return [_geometry_source(launch, "launch geometry")]
     if isinstance(launch, Sequence) and not isinstance(launch, bytes):
@@ -110,9 +114,10 @@ def target_lonlat(targets: Any) -> tuple[NDArray[np.float64], NDArray[np.float64
     InvalidCoordinateError
         If a coordinate is not finite or out of range, or a geometry is not a point.
     """
-    if isinstance(targets, gpd.GeoSeries):
-        targets = gpd.GeoDataFrame(geometry=targets)
-    if isinstance(targets, gpd.GeoDataFrame):
+    gpd_ = sys.modules.get("geopandas")  # not imported: not a GeoDataFrame either
+    if gpd_ is not None and isinstance(targets, gpd_.GeoSeries):
+        targets = gpd_.GeoDataFrame(geometry=targets)
+    if gpd_ is not None and isinstance(targets, gpd_.GeoDataFrame):
         frame = targets
         geom = frame.geometry
         if geom.crs is not None and not geom.crs.equals("EPSG:4326"):
@@ -138,7 +143,9 @@ def target_lonlat(targets: Any) -> tuple[NDArray[np.float64], NDArray[np.float64
     if isinstance(targets, BaseGeometry) or (
         isinstance(targets, Sequence | np.ndarray) and len(targets) and isinstance(targets[0], BaseGeometry)
     ):
-        return target_lonlat(gpd.GeoSeries(np.atleast_1d(np.asarray(targets, dtype=object)), crs="EPSG:4326"))
+        import geopandas
+
+        return target_lonlat(geopandas.GeoSeries(np.atleast_1d(np.asarray(targets, dtype=object)), crs="EPSG:4326"))
     if isinstance(targets, str) or (isinstance(targets, Sequence) and targets and isinstance(targets[0], str)):
         from geo.reference.places import lookup_place, places_frame
 

@@ -16,7 +16,6 @@ import sys
 import warnings
 from collections.abc import Sequence
 
-from geo import __version__
 from geo.cli import options
 from geo.errors import GeoRangeError, GeoRangeWarning
 
@@ -58,12 +57,24 @@ def _claims(args: argparse.Namespace, parser: argparse.ArgumentParser):  # type:
     return ClaimFile(loaded.claims, (*loaded.surveys, survey), loaded.titles)
 
 
+class _Version(argparse.Action):
+    """``--version``: the version is read (importlib.metadata, 50 ms) only when asked for."""
+
+    def __call__(
+        self, parser: argparse.ArgumentParser, namespace: object, values: object, option: object = None
+    ) -> None:
+        import geo
+
+        print(f"georange {geo.__version__}")
+        parser.exit()
+
+
 def _build_parser() -> argparse.ArgumentParser:
     parser = options.Parser(
         prog="georange",
         description="Exact geodesic range checks for weapon-range claims (WGS84).",
     )
-    parser.add_argument("--version", action="version", version=f"georange {__version__}")
+    parser.add_argument("--version", action=_Version, nargs=0, help="show the program's version number and exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=options.Parser)
     sub.required = True
     common = options.common()
