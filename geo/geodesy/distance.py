@@ -642,15 +642,25 @@ class LaunchArea:
     def _exhaustive_chunk(self, lon: FloatArray, lat: FloatArray, *, farthest: bool) -> FloatArray:
         e = self._edges
         group, plon, plat, radius = self._groups
-        # Pivot distances: the best pivot is a boundary point, so it bounds the
-        # answer; a group whose ball cannot beat that bound is skipped whole.
-        dp = geodesic_distance(lon[:, None], lat[:, None], plon[None, :], plat[None, :])
         if farthest:
-            bound = dp.max(axis=1)
-            rows, groups = np.nonzero(dp + radius[None, :] >= bound[:, None])
+            # Pivot distances: the best pivot is a boundary point, so it bounds the
+            # answer; a group whose ball cannot beat that bound is skipped whole.
+            dp = geodesic_distance(lon[:, None], lat[:, None], plon[None, :], plat[None, :])
+            rows, groups = np.nonzero(dp + radius[None, :] >= dp.max(axis=1)[:, None])
         else:
-            bound = dp.min(axis=1)
-            rows, groups = np.nonzero(dp - radius[None, :] <= bound[:, None])
+            # Lower bounds without solving: every pair of antipodes is the half meridian H apart (the
+            # shortest path is a meridian), so d(T, v) >= H - d(T', v) for the target's antipode T';
+            # d(T', v) is short, within Lambert's error bound. A group is skipped whole when its bound
+            # (pivot bound less the ball radius) exceeds the exact distance of the most promising pivot.
+            ua = -auxiliary_unit_vectors(lon, lat)
+            pv = auxiliary_unit_vectors(plon, plat)
+            cos_p = np.clip(ua @ pv.T, -1.0, 1.0)
+            low_g = HALF_MERIDIAN_M - (
+                lambert_distance(cos_p, ua[:, 2:3], pv[None, :, 2]) + lambert_error_bound(np.arccos(cos_p))
+            ) - radius[None, :]
+            probe_g = np.argmin(low_g, axis=1)
+            upper = geodesic_distance(lon, lat, plon[probe_g], plat[probe_g])
+            rows, groups = np.nonzero(low_g <= upper[:, None])
         starts = np.searchsorted(group, groups)
         counts = np.searchsorted(group, groups, side="right") - starts
         rr = np.repeat(rows, counts)
@@ -660,11 +670,31 @@ class LaunchArea:
         key, back = np.unique(np.r_[rr, rr].astype(np.int64) * n_edges + np.r_[ee, e.next_edge[ee]],
                               return_inverse=True)
         vr, vv = key // n_edges, key % n_edges
-        az, _, dv = WGS84.inv(e.lon1[vv], e.lat1[vv], lon[vr], lat[vr])
-        az, dv = np.asarray(az), np.asarray(dv)
-        d1, d2 = dv[back[:m]], dv[back[m:]]
-        # Best vertex per target.
-        first = _best_per_row(vr, dv, farthest=farthest)  # every target has a vertex: its best pivot's group
+        az, dv = np.full(key.size, np.nan), np.full(key.size, np.nan)
+        if farthest:
+            exact = np.ones(key.size, dtype=bool)
+            bound_v = dv
+        else:
+            # The same bounds vertex by vertex: one vertex per target (the smallest bound) is solved
+            # exactly; the vertices whose bound exceeds that (or the probed pivot) cannot be the nearest.
+            cos_a = np.clip(np.einsum("ij,ij->i", ua[vr], e.u1[vv]), -1.0, 1.0)
+            bound_v = HALF_MERIDIAN_M - (
+                lambert_distance(cos_a, ua[vr, 2], e.u1[vv, 2]) + lambert_error_bound(np.arccos(cos_a))
+            )
+            probe = _best_per_row(vr, bound_v, farthest=False)
+            a_p, _, d_p = WGS84.inv(e.lon1[vv[probe]], e.lat1[vv[probe]], lon[vr[probe]], lat[vr[probe]])
+            az[probe], dv[probe] = a_p, d_p
+            upper[vr[probe]] = np.minimum(upper[vr[probe]], d_p)
+            exact = np.isnan(dv) & (bound_v <= upper[vr])
+        todo_v = np.flatnonzero(exact & np.isnan(dv))
+        if todo_v.size:
+            a_t, _, d_t = WGS84.inv(e.lon1[vv[todo_v]], e.lat1[vv[todo_v]], lon[vr[todo_v]], lat[vr[todo_v]])
+            az[todo_v], dv[todo_v] = a_t, d_t
+        solved = np.flatnonzero(~np.isnan(dv))
+        d_low = np.where(np.isnan(dv), bound_v, dv)  # exact, or a lower bound above the best
+        d1, d2 = d_low[back[:m]], d_low[back[m:]]
+        # Best vertex per target (among those solved: the others are beaten by one of them).
+        first = solved[_best_per_row(vr[solved], dv[solved], farthest=farthest)]
         out = np.empty((3, lon.size))
         out[:, vr[first]] = np.vstack([dv[first], e.lon1[vv[first]], e.lat1[vv[first]]])
         best = np.empty(lon.size)
