@@ -189,3 +189,27 @@ def test_the_vertex_shortcut_agrees_with_refining_every_edge(name, monkeypatch):
     slow = LaunchArea(area(name)).distances(lon, lat)
     np.testing.assert_allclose(fast[0], slow[0], atol=1e-4, rtol=0)
     np.testing.assert_allclose(fast[1], slow[1], atol=1e-4, rtol=0)
+
+
+def test_near_antipodal_nearest_by_vertices_equals_the_edge_search(monkeypatch):
+    # Near the antipode of a small area the nearest distance is concave along every edge, so
+    # _concave_nearest takes the best vertex. With CONCAVE_M made infinite every target is handed to
+    # the edge search (golden sections included): both must give the same distances.
+    import geo.geodesy.distance as distance
+
+    calls = []
+    edges = distance.LaunchArea._exhaustive_edges
+
+    def counting(self, *args, farthest):
+        calls.append(farthest)
+        return edges(self, *args, farthest=farthest)
+
+    monkeypatch.setattr(distance.LaunchArea, "_exhaustive_edges", counting)
+    lon, lat = random_targets("launch-area-belarus", 900, seed=12)
+    fast = LaunchArea(area("launch-area-belarus")).distances(lon, lat)
+    assert False not in calls
+    monkeypatch.setattr(distance, "CONCAVE_M", np.inf)
+    slow = LaunchArea(area("launch-area-belarus")).distances(lon, lat)
+    assert False in calls
+    np.testing.assert_allclose(fast[0], slow[0], atol=1e-4, rtol=0)
+    np.testing.assert_allclose(fast[1], slow[1], atol=1e-4, rtol=0)

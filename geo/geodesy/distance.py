@@ -640,7 +640,6 @@ class LaunchArea:
         return out
 
     def _exhaustive_chunk(self, lon: FloatArray, lat: FloatArray, *, farthest: bool) -> FloatArray:
-        e = self._edges
         group, plon, plat, radius = self._groups
         if farthest:
             # Pivot distances: the best pivot is a boundary point, so it bounds the
@@ -665,6 +664,70 @@ class LaunchArea:
         counts = np.searchsorted(group, groups, side="right") - starts
         rr = np.repeat(rows, counts)
         ee = np.repeat(starts - np.cumsum(counts) + counts, counts) + np.arange(counts.sum())
+        if not farthest:
+            out, done = self._concave_nearest(lon, lat, ua, upper, rr, ee)
+            if done.all():
+                return out
+            # Targets whose candidate edges are not all concave: the edge pipeline below, for them alone.
+            keep = ~done[rr]
+            rest = np.flatnonzero(~done)
+            remap = np.full(lon.size, -1)
+            remap[rest] = np.arange(rest.size)
+            sub = self._exhaustive_edges(lon[rest], lat[rest], remap[rr[keep]], ee[keep], ua[rest], upper[rest],
+                                         farthest=False)
+            out[:, rest] = sub
+            return out
+        return self._exhaustive_edges(lon, lat, rr, ee, None, None, farthest=True)
+
+    def _concave_nearest(
+        self, lon: FloatArray, lat: FloatArray, ua: FloatArray, upper: FloatArray, rr: IntArray, ee: IntArray
+    ) -> tuple[FloatArray, NDArray[np.bool_]]:
+        """Nearest vertex per target (3 rows) and which targets it settles: those whose candidate edges are concave.
+
+        ``rr``, ``ee`` (sorted by target) are the candidate (target, edge) pairs, ``upper`` an exact
+        distance to a boundary point per target, ``ua`` the targets' antipodes (auxiliary unit vectors).
+        Beyond :data:`CONCAVE_M` the distance is concave along an edge, so its minimum is at a vertex:
+        the vertices (each edge's start, and the end of each run of consecutive edges) are bounded
+        below by the half-meridian argument, one per target is solved, and only those that can
+        beat it are solved too. No (target, vertex) pair is sorted or deduplicated.
+        """
+        e = self._edges
+        run_end = np.r_[(rr[1:] != rr[:-1]) | (ee[1:] != ee[:-1] + 1), True]
+        vr = np.r_[rr, rr[run_end]]
+        vv = np.r_[ee, e.next_edge[ee[run_end]]]
+        order = np.argsort(vr, kind="stable")
+        vr, vv = vr[order], vv[order]
+        cos_a = np.clip(np.einsum("ij,ij->i", ua[vr], e.u1[vv]), -1.0, 1.0)
+        low = HALF_MERIDIAN_M - (
+            lambert_distance(cos_a, ua[vr, 2], e.u1[vv, 2]) + lambert_error_bound(np.arccos(cos_a))
+        )
+        seg = np.r_[0, np.cumsum(vr[1:] != vr[:-1])]
+        starts = np.flatnonzero(np.r_[True, vr[1:] != vr[:-1]])
+        probe = _first_min(low, seg, starts)
+        d_probe = geodesic_distance(lon[vr[probe]], lat[vr[probe]], e.lon1[vv[probe]], e.lat1[vv[probe]])
+        dist = np.full(vr.size, np.inf)
+        dist[probe] = d_probe
+        bound = np.minimum(upper[vr[probe]], d_probe)[seg]
+        solve = np.flatnonzero((low <= bound) & np.isinf(dist))
+        if solve.size:
+            dist[solve] = geodesic_distance(lon[vr[solve]], lat[vr[solve]], e.lon1[vv[solve]], e.lat1[vv[solve]])
+        best = _first_min(dist, seg, starts)
+        out = np.empty((3, lon.size))
+        tv = vr[best]
+        out[:, tv] = np.vstack([dist[best], e.lon1[vv[best]], e.lat1[vv[best]]])
+        # Settled where every candidate edge is concave: a lower bound of its ends less its length clears CONCAVE_M.
+        d_low = np.where(np.isinf(dist), low, dist)
+        worst = np.minimum.reduceat(d_low, starts) - float(e.length_m.max(initial=0.0))
+        done = np.zeros(lon.size, dtype=bool)
+        done[tv] = worst > CONCAVE_M
+        return out, done
+
+    def _exhaustive_edges(
+        self, lon: FloatArray, lat: FloatArray, rr: IntArray, ee: IntArray, ua: FloatArray | None,
+        upper: FloatArray | None, *, farthest: bool,
+    ) -> FloatArray:
+        """Return the exhaustive extremum over candidate (target ``rr``, edge ``ee``) pairs, searching edges."""
+        e = self._edges
         # One exact solution per (target, vertex), from the vertex: the distance and the direction to the target.
         n_edges, m = e.length_m.size, ee.size
         key, back = np.unique(np.r_[rr, rr].astype(np.int64) * n_edges + np.r_[ee, e.next_edge[ee]],
@@ -675,8 +738,9 @@ class LaunchArea:
             exact = np.ones(key.size, dtype=bool)
             bound_v = dv
         else:
-            # The same bounds vertex by vertex: one vertex per target (the smallest bound) is solved
+            # The bounds of _concave_nearest: one vertex per target (the smallest bound) is solved
             # exactly; the vertices whose bound exceeds that (or the probed pivot) cannot be the nearest.
+            assert ua is not None and upper is not None
             cos_a = np.clip(np.einsum("ij,ij->i", ua[vr], e.u1[vv]), -1.0, 1.0)
             bound_v = HALF_MERIDIAN_M - (
                 lambert_distance(cos_a, ua[vr, 2], e.u1[vv, 2]) + lambert_error_bound(np.arccos(cos_a))
@@ -721,6 +785,13 @@ class LaunchArea:
             x, y, _ = WGS84.fwd(e.lon1[c], e.lat1[c], e.azi1[c], t)
             out[:, r] = np.vstack([v, x, y])
         return out
+
+
+def _first_min(values: FloatArray, seg: IntArray, starts: IntArray) -> IntArray:
+    """Index of the smallest value of each segment (``seg``: segment of each value; ``starts``: first index of each)."""
+    low = np.minimum.reduceat(values, starts)
+    hit = np.flatnonzero(values == low[seg])
+    return hit[np.r_[True, seg[hit][1:] != seg[hit][:-1]]]
 
 
 def _best_per_row(rows: IntArray, dist: FloatArray, *, farthest: bool) -> IntArray:
