@@ -120,7 +120,9 @@ class _Field(Protocol):
     @property
     def farthest(self) -> bool: ...
 
-    def extremes(self, lon: FloatArray, lat: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]: ...
+    def extremes(
+        self, lon: FloatArray, lat: FloatArray, point: bool = True
+    ) -> tuple[FloatArray, FloatArray, FloatArray]: ...
 
 
 @dataclass(frozen=True)
@@ -131,7 +133,9 @@ class _PointField:
     lat: float
     farthest: bool = False
 
-    def extremes(self, lon: FloatArray, lat: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
+    def extremes(
+        self, lon: FloatArray, lat: FloatArray, point: bool = True
+    ) -> tuple[FloatArray, FloatArray, FloatArray]:
         d = geodesic_distance(self.lon, self.lat, lon, lat)
         return d, np.full(d.shape, self.lon), np.full(d.shape, self.lat)
 
@@ -143,8 +147,10 @@ class _AreaField:
     area: LaunchArea
     farthest: bool = False
 
-    def extremes(self, lon: FloatArray, lat: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
-        return self.area.extremes(lon, lat, farthest=self.farthest)
+    def extremes(
+        self, lon: FloatArray, lat: FloatArray, point: bool = True
+    ) -> tuple[FloatArray, FloatArray, FloatArray]:
+        return self.area.extremes(lon, lat, farthest=self.farthest, point=point)
 
 
 @dataclass(frozen=True)
@@ -154,8 +160,10 @@ class _MultiField:
     fields: tuple[_Field, ...]
     farthest: bool = False
 
-    def extremes(self, lon: FloatArray, lat: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
-        results = [f.extremes(lon, lat) for f in self.fields]
+    def extremes(
+        self, lon: FloatArray, lat: FloatArray, point: bool = True
+    ) -> tuple[FloatArray, FloatArray, FloatArray]:
+        results = [f.extremes(lon, lat, point) for f in self.fields]
         d = np.stack([r[0] for r in results])
         k = d.argmax(axis=0) if self.farthest else d.argmin(axis=0)
         cols = np.arange(d.shape[1])
@@ -484,7 +492,7 @@ class _Builder:
     # -- field helpers ---------------------------------------------------------
 
     def g(self, lon: FloatArray, lat: FloatArray) -> FloatArray:
-        return self.field.extremes(lon, lat)[0]
+        return self.field.extremes(lon, lat, point=False)[0]
 
     def build(self) -> BaseGeometry:
         far_side = self.radius > _FLAT_LIMIT_M
@@ -585,7 +593,7 @@ class _Builder:
 
         A pattern search in the azimuthal equidistant plane round ``start``:
         ``g`` on a 5 x 5 grid, recentred on the best point and halved, until
-        the grid is finer than 1 cm, then once more from 1 km (a restart
+        the grid is finer than 5 cm, then once more from 1 km (a restart
         unsticks the search on the ridges of a max or min). Each round is one
         vectorised call of the exact field, so the 40-odd rounds cost about as
         much as a few dozen single evaluations. ``g`` is 1-Lipschitz and here
@@ -609,7 +617,7 @@ class _Builder:
         best, value = np.zeros(2), sign * float(self.g(np.array([start[0]]), np.array([start[1]]))[0])
         for half0 in (float(np.clip(extent, 50_000.0, 5_000_000.0)), 1_000.0):
             half = half0
-            while half > 0.01:
+            while half > 0.05:
                 x, y = best[0] + half * gx, best[1] + half * gy
                 lon, lat = inv.transform(x, y)
                 vals = sign * self.g(np.asarray(lon), np.asarray(lat))
