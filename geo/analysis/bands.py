@@ -49,8 +49,10 @@ from geo.analysis.status import classify, status_names
 from geo.errors import InvalidRangeError
 from geo.geodesy.distance import LaunchArea, distances_to_points
 from geo.geodesy.ellipsoid import (
+    HALF_MERIDIAN_M,
     MAX_RANGE_KM,
     WGS84,
+    antipode,
     auxiliary_unit_vectors,
     check_lonlat,
     geodesic_distance,
@@ -205,9 +207,14 @@ def _bounded_parts(
     exactly for a target unless its bounds show that it cannot be (a) the
     nearest or (b) the farthest part, (c) of uncertain standing in the band
     (reaching, too close, too far), or (d) the part with the best margin
-    (reachable targets) or the smallest miss (the others). A part skipped
-    gets ``nearest = D - r - e`` and ``farthest = D + r + e``, which keep
-    it in its certain standing and below the margin of the deciding part,
+    (reachable targets) or the smallest miss (the others). The pairs that
+    remain are bounded again from the part's vertices (:func:`_vertex_bounds`,
+    kilometres wide instead of the cap's radius) and screened once more;
+    then only the side each one needs is computed: the nearest distance for
+    (a) and a miss beyond the maximum, the farthest for (b) and a miss short
+    of the minimum, both for (c) and (d). A side skipped keeps its bound
+    (``nearest >= D - r - e``, ``farthest <= D + r + e``), which keeps the
+    part in its certain standing and below the margin of the deciding part,
     so :func:`geo.analysis.status.classify` and the minimum and maximum
     over parts come out as with exact values everywhere (tested against
     the exhaustive computation).
@@ -237,16 +244,46 @@ def _bounded_parts(
         err = lambert_error_bound(np.arccos(cos_sigma))
         lo_b[k] = np.maximum(d - cap[2] - err, 0.0)
         hi_b[k] = d + cap[2] + err
+    need_near, need_far = _needed(lo_b, hi_b, point_near, point_far, band, large)
+    # A second screen for the small parts a target still needs: bounds from their vertices (Lambert,
+    # the triangle inequality along each edge), metres to kilometres wide instead of the cap's radius.
+    for k, part in enumerate(parts):
+        idx = np.flatnonzero(need_near[k] | need_far[k])
+        if idx.size and k not in large:
+            lo_v, hi_v = _vertex_bounds(part, lon[idx], lat[idx])
+            lo_b[k, idx] = np.maximum(lo_b[k, idx], lo_v)
+            hi_b[k, idx] = np.minimum(hi_b[k, idx], hi_v)
+    need_near, need_far = _needed(lo_b, hi_b, point_near, point_far, band, large)
+    near, far = lo_b.copy(), hi_b.copy()
+    for k, part in enumerate(parts):
+        idx = np.flatnonzero(need_near[k])
+        if idx.size:
+            near[k, idx] = part.extremes(lon[idx], lat[idx], farthest=False, point=False)[0]
+        idx = np.flatnonzero(need_far[k])
+        if idx.size:
+            far[k, idx] = part.extremes(lon[idx], lat[idx], farthest=True, point=False)[0]
+    return near, far
+
+
+def _needed(
+    lo_b: FloatArray, hi_b: FloatArray, point_near: FloatArray | None, point_far: FloatArray | None,
+    band: RangeBand, large: Sequence[int],
+) -> tuple[NDArray[np.bool_], NDArray[np.bool_]]:
+    """Return which (part, target) nearest and farthest distances :func:`_bounded_parts` must compute exactly.
+
+    ``lo_b`` and ``hi_b`` bound both distances of each part. A side not
+    computed keeps its bound, which lies outside the exact value: every
+    comparison below holds for it whatever the exact value is.
+    """
     low, high = band.min_m, band.max_m
     # Launch points (exact) take part in the comparisons with their exact values.
     near_ub = hi_b if point_near is None else np.vstack([point_near, hi_b])
     far_lb = lo_b if point_far is None else np.vstack([point_far, lo_b])
-    need = np.zeros(lo_b.shape, dtype=bool)
-    need |= lo_b <= near_ub.min(axis=0)                              # (a) may be the nearest
-    need |= hi_b >= far_lb.max(axis=0)                               # (b) may be the farthest
+    need_near = lo_b <= near_ub.min(axis=0)                          # (a) may be the nearest
+    need_far = hi_b >= far_lb.max(axis=0)                            # (b) may be the farthest
     sure_reach = (hi_b <= high) & (lo_b >= low)
     sure_out = (lo_b > high) | (hi_b < low)
-    need |= ~(sure_reach | sure_out)                                 # (c) standing uncertain
+    both = ~(sure_reach | sure_out)                                  # (c) standing uncertain
     # (d) the best margin among reaching parts, or the smallest miss if none reaches.
     slack_lo = np.where(sure_reach, np.minimum(high - hi_b, lo_b - low), -np.inf)
     slack_hi = np.where(sure_reach, np.minimum(high - lo_b, hi_b - low), -np.inf)
@@ -257,7 +294,7 @@ def _bounded_parts(
         best_slack_lo = np.maximum(slack_lo.max(axis=0), p_slack.max(axis=0))
     else:
         best_slack_lo = slack_lo.max(axis=0)
-    need |= sure_reach & (slack_hi >= best_slack_lo)
+    both |= sure_reach & (slack_hi >= best_slack_lo)
     miss_lo = np.where(lo_b > high, lo_b - high, np.where(hi_b < low, low - hi_b, np.inf))
     miss_hi = np.where(lo_b > high, hi_b - high, np.where(hi_b < low, low - lo_b, np.inf))
     miss_hi = np.where(sure_out, miss_hi, np.inf)
@@ -265,19 +302,50 @@ def _bounded_parts(
     if point_near is not None and point_far is not None:
         p_miss = np.where(point_near > high, point_near - high, np.where(point_far < low, low - point_far, np.inf))
         best_miss_hi = np.minimum(best_miss_hi, p_miss.min(axis=0))
-    # Misses matter only where no launch part surely reaches (else the target is reachable, whatever they are).
+    # Misses matter only where no launch part surely reaches (else the target is reachable, whatever they are);
+    # a miss beyond the maximum is measured from the nearest point, one short of the minimum from the farthest.
     reached = sure_reach.any(axis=0)
     if point_near is not None and point_far is not None:
         reached |= ((point_near <= high) & (point_far >= low)).any(axis=0)
-    need |= sure_out & (miss_lo <= best_miss_hi) & ~reached
-    need[large] = False  # already exact
-    near, far = lo_b.copy(), hi_b.copy()
-    for k, part in enumerate(parts):
-        idx = np.flatnonzero(need[k])
-        if idx.size:
-            lo_k, hi_k = part.distances(lon[idx], lat[idx])
-            near[k, idx], far[k, idx] = lo_k, hi_k
-    return near, far
+    miss = sure_out & (miss_lo <= best_miss_hi) & ~reached
+    need_near |= both | (miss & (lo_b > high))
+    need_far |= both | (miss & (hi_b < low))
+    need_near[large] = False  # already exact
+    need_far[large] = False
+    return need_near, need_far
+
+
+def _vertex_bounds(part: LaunchArea, lon: FloatArray, lat: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """Bounds on a part's nearest and farthest distance (m) to each target, from its vertices alone.
+
+    Each vertex distance lies within Lambert's error bound of Lambert's
+    estimate; a point ``t`` along an edge of length ``L`` is within
+    ``[(d1 + d2 - L) / 2, (d1 + d2 + L) / 2]`` of a target (triangle
+    inequality), so the nearest distance is at least the smallest such lower
+    bound and at most the nearest vertex, and the farthest at most the
+    largest upper bound and at least the farthest vertex. A target covered by
+    the part (nearest 0), or whose antipode is (farthest the half meridian),
+    gets those exact values. Near an antipode Lambert's bound is infinite and
+    so are these bounds: the caller keeps its own.
+    """
+    e = part._edges
+    nxt = e.next_edge
+    lo = np.empty(lon.size)
+    hi = np.empty(lon.size)
+    step = max(1, 2_000_000 // max(1, e.length_m.size))
+    for s0 in range(0, lon.size, step):
+        sl = slice(s0, s0 + step)
+        t = auxiliary_unit_vectors(lon[sl], lat[sl])
+        cos_sigma = np.clip(t @ e.u1.T, -1.0, 1.0)
+        est = lambert_distance(cos_sigma, t[:, 2:3], e.u1[None, :, 2])
+        err = lambert_error_bound(np.arccos(cos_sigma))
+        low, up = est - err, est + err
+        lo[sl] = np.maximum(np.min((low + low[:, nxt] - e.length_m) / 2.0, axis=1), 0.0)
+        hi[sl] = np.minimum(np.max((up + up[:, nxt] + e.length_m) / 2.0, axis=1), HALF_MERIDIAN_M)
+    lo[part.contains(lon, lat)] = 0.0
+    alon, alat = antipode(lon, lat)
+    hi[part.contains(alon, alat)] = HALF_MERIDIAN_M
+    return lo, hi
 
 
 def reach_table(places: pd.DataFrame, sources: Sequence[LaunchSource], band: RangeBand) -> pd.DataFrame:
