@@ -893,16 +893,24 @@ def lookup_country(query: str) -> tuple[str, str, BaseGeometry]:
 def _country_shape(iso_a3: str) -> tuple[str, BaseGeometry]:
     """Return one country's short name and geometry, read alone unless every country is loaded already.
 
-    Reading one row's WKB with Arrow takes about 30 ms; loading all 250
-    countries through geopandas (import included) about 0.25 s. The
+    Decoding one row's WKB from the Arrow table takes milliseconds; loading
+    all 250 countries through geopandas (import included) about 0.25 s. The
     geometry is the same object :func:`load_countries` builds (``shapely.from_wkb``
     of the same bytes), and the file gets the same checks.
     """
     if load_countries.cache_info().currsize:
         return _country_by_code()[iso_a3]
-    import json
-
     import shapely
+
+    table = _country_table()
+    row = table.column("iso_a3").to_pylist().index(iso_a3)
+    return str(table.column("name")[row].as_py()), shapely.from_wkb(table.column("geometry")[row].as_py())
+
+
+@functools.cache
+def _country_table() -> pa.Table:
+    """Return the code, name and WKB geometry columns of countries.parquet, checked as :func:`load_countries` checks."""
+    import json
 
     name = "countries.parquet"
     path = data_path(name)
@@ -916,8 +924,7 @@ def _country_shape(iso_a3: str) -> tuple[str, BaseGeometry]:
     crs_id = crs.get("id", {}) if isinstance(crs, dict) else {}
     if column.get("encoding") != "WKB" or (crs_id.get("authority"), crs_id.get("code")) != ("EPSG", 4326):
         raise _damaged(name, path, f"has CRS {crs_id or crs}, expected EPSG:4326 (WKB geometries)")
-    row = table.column("iso_a3").to_pylist().index(iso_a3)
-    return str(table.column("name")[row].as_py()), shapely.from_wkb(table.column("geometry")[row].as_py())
+    return table
 
 
 @functools.cache
@@ -1045,6 +1052,7 @@ _CACHED: Final[Iterable[Any]] = (
     _country_by_code,
     _country_names,
     _country_shape,
+    _country_table,
     _sites,
 )
 
