@@ -104,7 +104,7 @@ def _ball(area: LaunchArea) -> _Ball:
         # Reduced latitude to geodetic latitude.
         beta = np.arctan2(z, np.hypot(x, y))
         lat = float(np.degrees(np.arctan(np.tan(beta) / (1.0 - FLATTENING))))
-    _, farthest = area.distances(lon, lat)
+    farthest = area.extremes(lon, lat, farthest=True, point=False)[0]
     return _Ball(lon, lat, min(float(farthest) + SCREEN_SLACK_M, HALF_MERIDIAN_M))
 
 
