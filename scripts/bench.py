@@ -34,6 +34,12 @@ issue 18: each row a fresh ``georange`` process (wall time and peak memory
 measured from outside, with ``wait4``) beside a baseline timed in the same
 run, and their ratio.
 
+``python scripts/bench.py --only counts`` counts, for the work of that table,
+the exact geodesic problems (pyproj ``inv`` and ``fwd`` points) solved per
+target, against the floor (one inverse problem per target and launch part
+for a status, two for the nearest and farthest), and measures pyproj's own
+throughput on this machine beside the engine's.
+
 No timing is asserted anywhere; the ratios are what matters, because
 both sides run on the same machine in the same process.
 """
@@ -389,6 +395,71 @@ NAIVE_MAP = (
 )
 
 
+class _Counting:
+    """A stand-in for the engine's Geod that counts the points of every inverse and direct problem."""
+
+    def __init__(self, geod: Geod) -> None:
+        self.geod = geod
+        self.solved = 0
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.geod, name)
+
+    def inv(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        self.solved += int(np.broadcast(*args[:4]).size)
+        return self.geod.inv(*args, **kwargs)
+
+    def fwd(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        self.solved += int(np.broadcast(*args[:4]).size)
+        return self.geod.fwd(*args, **kwargs)
+
+
+def bench_counts(points: int) -> None:
+    """Print exact geodesic problems solved per target for the issue-18 work, against the floor."""
+    import geo.geodesy.ellipsoid as ellipsoid
+    from geo import RangeBand, parse_launch
+    from geo.analysis.classifier import Classifier
+    from geo.analysis.zones import reach_zone
+
+    counter = _Counting(ellipsoid.WGS84)
+    for module in [m for name, m in sys.modules.items() if name.startswith("geo.")]:
+        if getattr(module, "WGS84", None) is ellipsoid.WGS84:
+            module.WGS84 = counter  # type: ignore[attr-defined]
+    cities = load_gazetteer()
+    clon, clat = cities["lon"].to_numpy(float), cities["lat"].to_numpy(float)
+    rng = np.random.default_rng(7)
+    plon = rng.uniform(-180.0, 180.0, points)
+    plat = np.degrees(np.arcsin(rng.uniform(-1.0, 1.0, points)))
+    belarus, russia = parse_launch("BLR"), parse_launch("RUS")
+
+    def run(fn: Callable[[], object]) -> tuple[int, float]:
+        counter.solved = 0
+        start = time.perf_counter()
+        fn()
+        return counter.solved, time.perf_counter() - start
+
+    rows = []
+    for label, sources, band, lon, lat, table in (
+        (f"{clon.size:,} cities vs Belarus, min+max", [belarus], RangeBand(700, 5000), clon, clat, True),
+        (f"{points:,} random points vs Belarus, min+max", [belarus], RangeBand(700, 5000), plon, plat, True),
+        (f"{points:,} random points vs Belarus, status", [belarus], RangeBand(700, 5000), plon, plat, False),
+        (f"{clon.size:,} cities vs Russia (213 parts), min+max", [russia], RangeBand(0, 2000), clon, clat, True),
+    ):
+        c = Classifier(sources, band, workers=1)
+        solved, seconds = run(lambda c=c, lon=lon, lat=lat, table=table: (c.table if table else c.status)(lon, lat))
+        floor = 1 if not table else 2  # one distance per part for a status; nearest and farthest for a table
+        rows.append((label, solved / lon.size, f"{floor} per target and part", lon.size / seconds))
+    solved, seconds = run(lambda: reach_zone([belarus], 19_000))
+    rows.append(("zone 19,000 km round Belarus (whole zone)", float(solved), "-", float("nan")))
+    a = np.zeros(points)
+    pyproj_s = best_of(2, lambda: GEOD.inv(a, a, plon, plat))
+    print(f"\nexact geodesic problems per target (pyproj inv + fwd points), one thread; "
+          f"pyproj alone: {points / pyproj_s:,.0f} inverse problems/s")
+    print(f"{'work':52} {'solved/target':>14}   {'floor':24} {'engine targets/s':>17}")
+    for label, per, floor_text, rate in rows:
+        print(f"{label:52} {per:14,.2f}   {floor_text:24} {rate:17,.0f}")
+
+
 def bench_table(points: int, sample: int) -> None:
     """Print the whole-process rows of issue 18, each beside a baseline measured in this run."""
     import tempfile
@@ -490,13 +561,16 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=3, help="runs per timing, best kept (default 3)")
     parser.add_argument("--points", type=int, default=1_000_000,
                         help="random points for the large-input section (default 1,000,000)")
-    parser.add_argument("--only", choices=("large", "table"), help="run only this section")
+    parser.add_argument("--only", choices=("large", "table", "counts"), help="run only this section")
     args = parser.parse_args()
     if args.only == "large":
         bench_large(args.points, args.sample * 20)
         return 0
     if args.only == "table":
         bench_table(args.points, args.sample)
+        return 0
+    if args.only == "counts":
+        bench_counts(min(args.points, 200_000))
         return 0
 
     _, _, belarus = lookup_country("BLR")
