@@ -213,3 +213,16 @@ def test_near_antipodal_nearest_by_vertices_equals_the_edge_search(monkeypatch):
     assert False in calls
     np.testing.assert_allclose(fast[0], slow[0], atol=1e-4, rtol=0)
     np.testing.assert_allclose(fast[1], slow[1], atol=1e-4, rtol=0)
+
+
+def test_every_pair_of_antipodes_is_the_half_meridian_apart():
+    # The near-antipodal bounds (d(T, v) >= H - d(T', v)) and the status screen rest on this: on an
+    # oblate ellipsoid the shortest path between antipodes is a meridian. Checked with GeographicLib.
+    from geo.geodesy.ellipsoid import antipode
+
+    rng = np.random.default_rng(4)
+    lon = rng.uniform(-180.0, 180.0, 400)
+    lat = np.r_[np.degrees(np.arcsin(rng.uniform(-1.0, 1.0, 396))), 0.0, 90.0, -89.999, 1e-9]
+    alon, alat = antipode(lon, lat)
+    s12 = np.array([GL.Inverse(b, a, d, c)["s12"] for a, b, c, d in zip(lon, lat, alon, alat, strict=True)])
+    np.testing.assert_allclose(s12, HALF_MERIDIAN_M, atol=1e-6, rtol=0)

@@ -34,17 +34,32 @@ Algorithm (per target; all steps vectorised over targets)
    on the geodesic edge is found with exact GeographicLib distances
    (:func:`geo.geodesy.ellipsoid.extremum_on_geodesic`). The answer is the best exact
    value.
-5. **Near the antipode** Lambert's formula degrades, so targets whose
+5. **Corners.** Where the auxiliary-sphere extremum of a kept edge is one
+   of its end vertices (the usual case), one exact solution from that
+   vertex settles it if the distance is convex along the edge (within
+   :data:`CONVEX_M`; for the farthest, concave beyond :data:`CONCAVE_M`) and
+   its exact derivative into the edge, ``-cos`` of the angle to the target,
+   does not point to an improvement. Two edges sharing the vertex share the
+   solution.
+6. **Near the antipode** Lambert's formula degrades, so targets whose
    candidates lie farther than :data:`geo.geodesy.ellipsoid.LAMBERT_MAX_SIGMA` on the
-   auxiliary sphere take an exhaustive exact path: every vertex, then a
-   golden-section search on every edge that the triangle inequality cannot
+   auxiliary sphere take an exhaustive path over runs of 32 edges, each in
+   a ball round a pivot. For the nearest distance, every pair of antipodes
+   is the half meridian ``H`` apart (the shortest path is a meridian), so
+   ``d(T, v) >= H - d(T', v)`` with ``T'`` the target's antipode, and
+   ``d(T', v)`` is short and within Lambert's bound: runs and vertices are
+   bounded without solving, one probe is solved, and only what can beat it
+   is. Beyond :data:`CONCAVE_M` the distance is concave along every edge, so
+   the minimum is at a vertex; elsewhere, and for the farthest distance
+   (exact pivots), a golden-section search runs on each edge the triangle
+   inequality (and, for a maximum, the derivatives at both ends) cannot
    exclude.
 
 Error bound
 -----------
 Every reported distance is an exact WGS84 geodesic distance (GeographicLib,
-about 15 nm) from T to a point of the boundary; the point is the extremum up
-to the 0.1 mm iteration tolerance. The selection of the edge is exact as long
+about 15 nm) from T to a point of the boundary, within 0.1 mm of the
+extremum (the refinement stops when the distance cannot improve by more). The selection of the edge is exact as long
 as Lambert's error stays within its bound, which was measured on 4 million
 pairs and doubled. Against a brute-force reference the tests require 1 m and
 observe well under a millimetre.
