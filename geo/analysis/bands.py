@@ -56,8 +56,7 @@ from geo.geodesy.ellipsoid import (
     auxiliary_unit_vectors,
     check_lonlat,
     geodesic_distance,
-    lambert_distance,
-    lambert_error_bound,
+    lambert_interval,
 )
 
 __all__ = ["RangeBand", "km_text", "reach_table", "source_intervals"]
@@ -239,11 +238,9 @@ def _bounded_parts(
         if cap is None or k in large:
             continue
         c = auxiliary_unit_vectors(cap[0], cap[1])
-        cos_sigma = np.clip(t @ c, -1.0, 1.0)
-        d = lambert_distance(cos_sigma, t[:, 2], np.full(n, c[2]))
-        err = lambert_error_bound(np.arccos(cos_sigma))
-        lo_b[k] = np.maximum(d - cap[2] - err, 0.0)
-        hi_b[k] = d + cap[2] + err
+        low, up = lambert_interval(t @ c, t[:, 2], np.full(n, c[2]))
+        lo_b[k] = np.maximum(low - cap[2], 0.0)
+        hi_b[k] = up + cap[2]
     need_near, need_far = _needed(lo_b, hi_b, point_near, point_far, band, large)
     # A second screen for the small parts a target still needs: bounds from their vertices (Lambert,
     # the triangle inequality along each edge), metres to kilometres wide instead of the cap's radius.
@@ -336,10 +333,7 @@ def _vertex_bounds(part: LaunchArea, lon: FloatArray, lat: FloatArray) -> tuple[
     for s0 in range(0, lon.size, step):
         sl = slice(s0, s0 + step)
         t = auxiliary_unit_vectors(lon[sl], lat[sl])
-        cos_sigma = np.clip(t @ e.u1.T, -1.0, 1.0)
-        est = lambert_distance(cos_sigma, t[:, 2:3], e.u1[None, :, 2])
-        err = lambert_error_bound(np.arccos(cos_sigma))
-        low, up = est - err, est + err
+        low, up = lambert_interval(t @ e.u1.T, t[:, 2:3], e.u1[None, :, 2])
         lo[sl] = np.maximum(np.min((low + low[:, nxt] - e.length_m) / 2.0, axis=1), 0.0)
         hi[sl] = np.minimum(np.max((up + up[:, nxt] + e.length_m) / 2.0, axis=1), HALF_MERIDIAN_M)
     lo[part.contains(lon, lat)] = 0.0

@@ -62,8 +62,7 @@ from geo.geodesy.ellipsoid import (
     HALF_MERIDIAN_M,
     auxiliary_unit_vectors,
     check_lonlat,
-    lambert_distance,
-    lambert_error_bound,
+    lambert_interval,
 )
 
 __all__ = ["CHUNK", "SCREEN_SLACK_M", "Classifier"]
@@ -118,15 +117,11 @@ def _lambert_interval(u: FloatArray, vec: FloatArray) -> tuple[FloatArray, Float
     ``H`` apart (the shortest path is a meridian), so ``d(T, C) >= H - d(T', C)``
     by the triangle inequality, and ``d(T', C)`` is short.
     """
-    cos_sigma = np.clip(u @ vec, -1.0, 1.0)
-    est = lambert_distance(cos_sigma, u[:, 2], vec[2])
-    err = lambert_error_bound(np.arccos(cos_sigma))
-    lo, hi = est - err, est + err
+    cos_sigma = u @ vec
+    lo, hi = lambert_interval(cos_sigma, u[:, 2], vec[2])
     far = np.flatnonzero(cos_sigma < 0.0)
     if far.size:
-        c = -cos_sigma[far]
-        est_a = lambert_distance(c, -u[far, 2], vec[2])
-        lo[far] = np.maximum(lo[far], HALF_MERIDIAN_M - (est_a + lambert_error_bound(np.arccos(c))))
+        lo[far] = np.maximum(lo[far], HALF_MERIDIAN_M - lambert_interval(-cos_sigma[far], -u[far, 2], vec[2])[1])
     return lo, hi
 
 

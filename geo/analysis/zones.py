@@ -612,9 +612,9 @@ class _Builder:
         grid = np.linspace(-1.0, 1.0, 5)
         gx, gy = (a.ravel() for a in np.meshgrid(grid, grid))
         # The first grid spans the launch area (the extremum lies within it, or near its antipodes).
-        extent = float(self.field.extremes(np.array([start[0]]), np.array([start[1]]))[0][0])
-        extent = abs(HALF_MERIDIAN_M - extent) if maximise else extent
-        best, value = np.zeros(2), sign * float(self.g(np.array([start[0]]), np.array([start[1]]))[0])
+        g0 = float(self.g(np.array([start[0]]), np.array([start[1]]))[0])
+        extent = abs(HALF_MERIDIAN_M - g0) if maximise else g0
+        best, value = np.zeros(2), sign * g0
         for half0 in (float(np.clip(extent, 50_000.0, 5_000_000.0)), 1_000.0):
             half = half0
             while half > 0.05:

@@ -59,9 +59,9 @@ Error bound
 -----------
 Every reported distance is an exact WGS84 geodesic distance (GeographicLib,
 about 15 nm) from T to a point of the boundary, within 0.1 mm of the
-extremum (the refinement stops when the distance cannot improve by more). The selection of the edge is exact as long
-as Lambert's error stays within its bound, which was measured on 4 million
-pairs and doubled. Against a brute-force reference the tests require 1 m and
+extremum (the refinement stops when the distance cannot improve by more).
+The selection of the edge is exact as long as Lambert's error stays within
+its bound, which was measured on 4 million pairs and doubled. Against a brute-force reference the tests require 1 m and
 observe well under a millimetre.
 """
 
@@ -79,9 +79,6 @@ from numpy.typing import ArrayLike, NDArray
 from shapely.geometry.base import BaseGeometry
 
 from geo.errors import InvalidGeometryError
-
-if TYPE_CHECKING:
-    from pykdtree.kdtree import KDTree
 from geo.geodesy.densify import densify, split_edges
 from geo.geodesy.ellipsoid import (
     A_M,
@@ -96,7 +93,11 @@ from geo.geodesy.ellipsoid import (
     geodesic_distance,
     lambert_distance,
     lambert_error_bound,
+    lambert_interval,
 )
+
+if TYPE_CHECKING:
+    from pykdtree.kdtree import KDTree
 
 __all__ = [
     "INSIDE_TOLERANCE_M",
@@ -668,10 +669,7 @@ class LaunchArea:
             # (pivot bound less the ball radius) exceeds the exact distance of the most promising pivot.
             ua = -auxiliary_unit_vectors(lon, lat)
             pv = auxiliary_unit_vectors(plon, plat)
-            cos_p = np.clip(ua @ pv.T, -1.0, 1.0)
-            low_g = HALF_MERIDIAN_M - (
-                lambert_distance(cos_p, ua[:, 2:3], pv[None, :, 2]) + lambert_error_bound(np.arccos(cos_p))
-            ) - radius[None, :]
+            low_g = HALF_MERIDIAN_M - lambert_interval(ua @ pv.T, ua[:, 2:3], pv[None, :, 2])[1] - radius[None, :]
             probe_g = np.argmin(low_g, axis=1)
             upper = geodesic_distance(lon, lat, plon[probe_g], plat[probe_g])
             rows, groups = np.nonzero(low_g <= upper[:, None])
@@ -683,16 +681,15 @@ class LaunchArea:
             out, done = self._concave_nearest(lon, lat, ua, upper, rr, ee)
             if done.all():
                 return out
-            # Targets whose candidate edges are not all concave: the edge pipeline below, for them alone.
+            # Targets whose candidate edges are not all concave (never met in practice: a target this far from
+            # the nearest point of a part sees the whole part nearly antipodal): the edge search, for them alone.
             keep = ~done[rr]
             rest = np.flatnonzero(~done)
             remap = np.full(lon.size, -1)
             remap[rest] = np.arange(rest.size)
-            sub = self._exhaustive_edges(lon[rest], lat[rest], remap[rr[keep]], ee[keep], ua[rest], upper[rest],
-                                         farthest=False)
-            out[:, rest] = sub
+            out[:, rest] = self._exhaustive_edges(lon[rest], lat[rest], remap[rr[keep]], ee[keep], farthest=False)
             return out
-        return self._exhaustive_edges(lon, lat, rr, ee, None, None, farthest=True)
+        return self._exhaustive_edges(lon, lat, rr, ee, farthest=True)
 
     def _concave_nearest(
         self, lon: FloatArray, lat: FloatArray, ua: FloatArray, upper: FloatArray, rr: IntArray, ee: IntArray
@@ -712,10 +709,7 @@ class LaunchArea:
         vv = np.r_[ee, e.next_edge[ee[run_end]]]
         order = np.argsort(vr, kind="stable")
         vr, vv = vr[order], vv[order]
-        cos_a = np.clip(np.einsum("ij,ij->i", ua[vr], e.u1[vv]), -1.0, 1.0)
-        low = HALF_MERIDIAN_M - (
-            lambert_distance(cos_a, ua[vr, 2], e.u1[vv, 2]) + lambert_error_bound(np.arccos(cos_a))
-        )
+        low = HALF_MERIDIAN_M - lambert_interval(np.einsum("ij,ij->i", ua[vr], e.u1[vv]), ua[vr, 2], e.u1[vv, 2])[1]
         seg = np.r_[0, np.cumsum(vr[1:] != vr[:-1])]
         starts = np.flatnonzero(np.r_[True, vr[1:] != vr[:-1]])
         probe = _first_min(low, seg, starts)
@@ -738,8 +732,7 @@ class LaunchArea:
         return out, done
 
     def _exhaustive_edges(
-        self, lon: FloatArray, lat: FloatArray, rr: IntArray, ee: IntArray, ua: FloatArray | None,
-        upper: FloatArray | None, *, farthest: bool,
+        self, lon: FloatArray, lat: FloatArray, rr: IntArray, ee: IntArray, *, farthest: bool
     ) -> FloatArray:
         """Return the exhaustive extremum over candidate (target ``rr``, edge ``ee``) pairs, searching edges."""
         e = self._edges
@@ -748,32 +741,10 @@ class LaunchArea:
         key, back = np.unique(np.r_[rr, rr].astype(np.int64) * n_edges + np.r_[ee, e.next_edge[ee]],
                               return_inverse=True)
         vr, vv = key // n_edges, key % n_edges
-        az, dv = np.full(key.size, np.nan), np.full(key.size, np.nan)
-        if farthest:
-            exact = np.ones(key.size, dtype=bool)
-            bound_v = dv
-        else:
-            # The bounds of _concave_nearest: one vertex per target (the smallest bound) is solved
-            # exactly; the vertices whose bound exceeds that (or the probed pivot) cannot be the nearest.
-            assert ua is not None and upper is not None
-            cos_a = np.clip(np.einsum("ij,ij->i", ua[vr], e.u1[vv]), -1.0, 1.0)
-            bound_v = HALF_MERIDIAN_M - (
-                lambert_distance(cos_a, ua[vr, 2], e.u1[vv, 2]) + lambert_error_bound(np.arccos(cos_a))
-            )
-            probe = _best_per_row(vr, bound_v, farthest=False)
-            a_p, _, d_p = WGS84.inv(e.lon1[vv[probe]], e.lat1[vv[probe]], lon[vr[probe]], lat[vr[probe]])
-            az[probe], dv[probe] = a_p, d_p
-            upper[vr[probe]] = np.minimum(upper[vr[probe]], d_p)
-            exact = np.isnan(dv) & (bound_v <= upper[vr])
-        todo_v = np.flatnonzero(exact & np.isnan(dv))
-        if todo_v.size:
-            a_t, _, d_t = WGS84.inv(e.lon1[vv[todo_v]], e.lat1[vv[todo_v]], lon[vr[todo_v]], lat[vr[todo_v]])
-            az[todo_v], dv[todo_v] = a_t, d_t
-        solved = np.flatnonzero(~np.isnan(dv))
-        d_low = np.where(np.isnan(dv), bound_v, dv)  # exact, or a lower bound above the best
-        d1, d2 = d_low[back[:m]], d_low[back[m:]]
-        # Best vertex per target (among those solved: the others are beaten by one of them).
-        first = solved[_best_per_row(vr[solved], dv[solved], farthest=farthest)]
+        az, _, dv = WGS84.inv(e.lon1[vv], e.lat1[vv], lon[vr], lat[vr])
+        az, dv = np.asarray(az), np.asarray(dv)
+        d1, d2 = dv[back[:m]], dv[back[m:]]
+        first = _best_per_row(vr, dv, farthest=farthest)  # best vertex per target
         out = np.empty((3, lon.size))
         out[:, vr[first]] = np.vstack([dv[first], e.lon1[vv[first]], e.lat1[vv[first]]])
         best = np.empty(lon.size)

@@ -30,6 +30,7 @@ __all__ = [
     "geodesic_distance",
     "lambert_distance",
     "lambert_error_bound",
+    "lambert_interval",
 ]
 
 FloatArray = NDArray[np.float64]
@@ -203,6 +204,20 @@ def lambert_error_bound(sigma: ArrayLike) -> FloatArray:
     ok = idx < len(_LAMBERT_SIGMA)
     out[ok] = _LAMBERT_ERR_M[idx[ok]]
     return out
+
+
+def lambert_interval(
+    cos_sigma: ArrayLike, sin_beta1: ArrayLike, sin_beta2: ArrayLike
+) -> tuple[FloatArray, FloatArray]:
+    """Return bounds (m) on the exact distance: Lambert's estimate minus and plus its error bound.
+
+    Arguments as for :func:`lambert_distance`. Beyond 3.0 rad on the
+    auxiliary sphere (near the antipode) the bounds are infinite.
+    """
+    c = np.clip(np.asarray(cos_sigma, dtype=float), -1.0, 1.0)
+    est = lambert_distance(c, sin_beta1, sin_beta2)
+    err = lambert_error_bound(np.arccos(c))
+    return est - err, est + err
 
 
 def extremum_on_geodesic(
