@@ -191,6 +191,24 @@ def test_bounded_parts_give_what_every_part_computed_exactly_gives(specs, lo, hi
     assert np.all(n1 <= n0 + 1e-6) and np.all(f1 >= f0 - 1e-6)
 
 
+def test_classify_in_column_blocks_equals_one_column_at_a_time():
+    """Many parts make classify work in column blocks; each column must come out as if alone (bands per column)."""
+    from geo.analysis.status import classify, column_block
+
+    rng = np.random.default_rng(3)
+    parts, n = 213, 3 * column_block(213) + 17
+    nearest = rng.uniform(0, 4e6, (parts, n))
+    farthest = nearest + rng.uniform(0, 2e6, (parts, n))
+    low, high = rng.uniform(0, 2e6, n), rng.uniform(2e6, 5e6, n)
+    code, margin, part = classify(nearest, farthest, low, high)
+    for j in range(0, n, 97):
+        c1, m1, p1 = classify(nearest[:, j:j + 1], farthest[:, j:j + 1], low[j:j + 1], high[j:j + 1])
+        assert (code[j], margin[j], part[j]) == (c1[0], m1[0], p1[0])
+    scalar = classify(nearest, farthest, 1e6, 3e6)
+    single = classify(nearest[:, -1:], farthest[:, -1:], 1e6, 3e6)
+    assert all(a[-1] == b[0] for a, b in zip(scalar, single, strict=True))
+
+
 @pytest.mark.parametrize(("specs", "lo", "hi"), [(["CHN"], 0, 3000), (["IDN"], 100, 1500), (["RUS"], 300, 500)])
 def test_status_path_bounds_parts_and_keeps_every_status(specs, lo, hi):
     """The classifier's status path (population in range, --status-only) bounds parts too: same statuses."""

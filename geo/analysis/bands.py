@@ -45,7 +45,7 @@ import shapely
 from numpy.typing import NDArray
 
 from geo.analysis.launch import LaunchPoint, LaunchRegion, LaunchSource
-from geo.analysis.status import classify, status_names
+from geo.analysis.status import classify, column_block, status_names
 from geo.errors import InvalidRangeError
 from geo.geodesy.distance import LaunchArea, distances_to_points
 from geo.geodesy.ellipsoid import (
@@ -158,6 +158,8 @@ def source_intervals(
         near, far = _bounded_parts(parts, lon, lat, band, np.vstack(lows) if lows else None,
                                    np.vstack(highs) if highs else None)
         labels += [part.name for part in parts]
+        if not lows:  # one territory alone: no copy of its (parts, targets) arrays
+            return labels, near, far
         lows += list(near)
         highs += list(far)
     else:
@@ -241,7 +243,7 @@ def _bounded_parts(
         low, up = lambert_interval(t @ c, t[:, 2], np.full(n, c[2]))
         lo_b[k] = np.maximum(low - cap[2], 0.0)
         hi_b[k] = up + cap[2]
-    need_near, need_far = _needed(lo_b, hi_b, point_near, point_far, band, large)
+    need_near, need_far = _needed_blocked(lo_b, hi_b, point_near, point_far, band, large)
     # A second screen for the small parts a target still needs: bounds from their vertices (Lambert,
     # the triangle inequality along each edge), metres to kilometres wide instead of the cap's radius.
     for k, part in enumerate(parts):
@@ -250,8 +252,8 @@ def _bounded_parts(
             lo_v, hi_v = _vertex_bounds(part, lon[idx], lat[idx])
             lo_b[k, idx] = np.maximum(lo_b[k, idx], lo_v)
             hi_b[k, idx] = np.minimum(hi_b[k, idx], hi_v)
-    need_near, need_far = _needed(lo_b, hi_b, point_near, point_far, band, large)
-    near, far = lo_b.copy(), hi_b.copy()
+    need_near, need_far = _needed_blocked(lo_b, hi_b, point_near, point_far, band, large)
+    near, far = lo_b, hi_b  # the bounds become the values: exact where needed
     for k, part in enumerate(parts):
         idx = np.flatnonzero(need_near[k])
         if idx.size:
@@ -260,6 +262,22 @@ def _bounded_parts(
         if idx.size:
             far[k, idx] = part.extremes(lon[idx], lat[idx], farthest=True, point=False)[0]
     return near, far
+
+
+def _needed_blocked(
+    lo_b: FloatArray, hi_b: FloatArray, point_near: FloatArray | None, point_far: FloatArray | None,
+    band: RangeBand, large: Sequence[int],
+) -> tuple[NDArray[np.bool_], NDArray[np.bool_]]:
+    """:func:`_needed` in column blocks: its (parts, targets) temporaries stay in cache."""
+    n = lo_b.shape[1]
+    block = column_block(lo_b.shape[0] + (0 if point_near is None else point_near.shape[0]))
+    need_near, need_far = np.empty(lo_b.shape, dtype=bool), np.empty(lo_b.shape, dtype=bool)
+    for s in range(0, n, block):
+        sl = slice(s, s + block)
+        need_near[:, sl], need_far[:, sl] = _needed(
+            lo_b[:, sl], hi_b[:, sl], None if point_near is None else point_near[:, sl],
+            None if point_far is None else point_far[:, sl], band, large)
+    return need_near, need_far
 
 
 def _needed(
@@ -329,7 +347,7 @@ def _vertex_bounds(part: LaunchArea, lon: FloatArray, lat: FloatArray) -> tuple[
     nxt = e.next_edge
     lo = np.empty(lon.size)
     hi = np.empty(lon.size)
-    step = max(1, 2_000_000 // max(1, e.length_m.size))
+    step = max(1, 262_144 // max(1, e.length_m.size))
     for s0 in range(0, lon.size, step):
         sl = slice(s0, s0 + step)
         t = auxiliary_unit_vectors(lon[sl], lat[sl])

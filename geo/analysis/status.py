@@ -24,6 +24,7 @@ __all__ = [
     "Status",
     "classify",
     "codes_of",
+    "column_block",
     "listed_statuses",
     "status_codes",
     "status_names",
@@ -60,6 +61,7 @@ STATUSES: Final = tuple(Status)
 """The statuses in code order."""
 
 _CODES: Final = {s: i for i, s in enumerate(STATUSES)}
+_BLOCK_ELEMENTS: Final = 65_536
 
 STATUS_DTYPE_CATEGORIES: Final = [s.value for s in STATUSES]
 """The categories of the pandas ``status`` column, in code order."""
@@ -78,6 +80,11 @@ def listed_statuses(present: Iterable[str]) -> tuple[Status, ...]:
 def status_names(codes: NDArray[np.integer]) -> NDArray[np.str_]:
     """Return the status values (plain strings) of an array of status codes."""
     return np.asarray(STATUS_DTYPE_CATEGORIES)[np.asarray(codes, dtype=np.intp)]
+
+
+def column_block(rows: int) -> int:
+    """Columns per block for elementwise work on a (rows, targets) array: about 64k elements, in cache."""
+    return max(256, _BLOCK_ELEMENTS // max(1, rows))
 
 
 def _rule(nearest: FloatArray, farthest: FloatArray, low: Bound, high: Bound) -> tuple[NDArray, NDArray, NDArray]:
@@ -138,6 +145,15 @@ def classify(
     part : ndarray of int
         Index of the deciding part.
     """
+    n = nearest.shape[1]
+    block = column_block(nearest.shape[0])
+    if n > block:  # in column blocks: (parts, targets) temporaries stay in cache (Russia has 213 parts)
+        code, margin, part = np.empty(n, dtype=np.int8), np.empty(n), np.empty(n, dtype=np.intp)
+        for s in range(0, n, block):
+            sl = slice(s, s + block)
+            lo, hi = (b[sl] if np.ndim(b) else b for b in (low, high))
+            code[sl], margin[sl], part[sl] = classify(nearest[:, sl], farthest[:, sl], lo, hi)
+        return code, margin, part
     reach, all_close, all_far = _rule(nearest, farthest, low, high)
     slack = np.where(reach, np.minimum(high - nearest, farthest - low), -np.inf)
     miss = np.where(reach, np.inf, np.where(nearest > high, nearest - high, low - farthest))
