@@ -191,6 +191,40 @@ def test_the_vertex_shortcut_agrees_with_refining_every_edge(name, monkeypatch):
     np.testing.assert_allclose(fast[1], slow[1], atol=1e-4, rtol=0)
 
 
+@pytest.mark.parametrize("name", AREAS)
+def test_hull_vertices_give_the_nearest_distance_beyond_the_concave_limit(name, monkeypatch):
+    # Where the whole area lies beyond CONCAVE_M of a target, _nearest takes the best hull vertex
+    # (the distance is concave there). Without the hull every target goes through the candidate
+    # search and the exhaustive path: both must give the same distances, and the hull must have
+    # settled the far targets (those not handed on to _extreme).
+    import geo.geodesy.distance as distance
+
+    lon, lat = random_targets(name, 6000, seed=5)
+    handed_on = []
+    extreme = distance.LaunchArea._extreme
+
+    def counting(self, lon, lat, *, farthest, point=True):
+        if not farthest:
+            handed_on.append(lon.size)
+        return extreme(self, lon, lat, farthest=farthest, point=point)
+
+    monkeypatch.setattr(distance.LaunchArea, "_extreme", counting)
+    fast = LaunchArea(area(name)).extremes(lon, lat, farthest=False)
+    outside = fast[0] > 0.0
+    hull = LaunchArea(area(name))._hull
+    if hull is not None:  # beyond CONCAVE_M by the cap's diameter (and 100 km for the bounds): the hull's
+        far = fast[0] > distance.CONCAVE_M + 2.0 * np.arccos(hull[3]) * 6.4e6 + 1e5
+        assert sum(handed_on) <= outside.sum() - far.sum()
+        assert far.sum() > (500 if name == "launch-area-belarus" else 20)
+    monkeypatch.setattr(distance.LaunchArea, "_hull", property(lambda self: None))
+    slow = LaunchArea(area(name)).extremes(lon, lat, farthest=False)
+    np.testing.assert_allclose(fast[0], slow[0], atol=1e-4, rtol=0)
+    # The point is a vertex at that distance.
+    np.testing.assert_allclose(distances_to_points(lon[outside][:200], lat[outside][:200],
+                                                   fast[1][outside][:200], fast[2][outside][:200]).diagonal(),
+                               fast[0][outside][:200], atol=1e-6, rtol=0)
+
+
 def test_near_antipodal_nearest_by_vertices_equals_the_edge_search(monkeypatch):
     # Near the antipode of a small area the nearest distance is concave along every edge, so
     # _concave_nearest takes the best vertex. With CONCAVE_M made infinite every target is handed to
@@ -205,6 +239,7 @@ def test_near_antipodal_nearest_by_vertices_equals_the_edge_search(monkeypatch):
         return edges(self, *args, farthest=farthest)
 
     monkeypatch.setattr(distance.LaunchArea, "_exhaustive_edges", counting)
+    monkeypatch.setattr(distance.LaunchArea, "_hull", property(lambda self: None))  # not the hull vertices
     lon, lat = random_targets("launch-area-belarus", 900, seed=12)
     fast = LaunchArea(area("launch-area-belarus")).distances(lon, lat)
     assert False not in calls

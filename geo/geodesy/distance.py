@@ -308,19 +308,23 @@ class LaunchArea:
         return KDTree(vecs), vecs, edge, other, h
 
     @cached_property
-    def _hull(self) -> tuple[FloatArray, FloatArray, FloatArray, float] | None:
-        """Vertices that can be farthest from a target less than a quarter meridian away.
+    def _hull(self) -> tuple[FloatArray, FloatArray, FloatArray, float, FloatArray] | None:
+        """Vertices that can be farthest from a target within 9,000 km, or nearest to one beyond CONCAVE_M.
 
         Returns (lon, lat, aux unit vectors, cos of the cap radius around the
-        area's mean direction), or None when the area does not fit in a cap
-        of 60 degrees, where the shortcut is not used.
+        area's mean direction, that direction), or None when the area does
+        not fit in a cap of 60 degrees, where the shortcut is not used.
 
         Notes
         -----
         Within about 9,900 km of a target the geodesic distance is convex
         along geodesics (the geodesic scale M21 stays positive), so its
         maximum over the area is reached at an extreme point of the area's
-        geodesic convex hull, which is a vertex. That hull is found as the
+        geodesic convex hull, which is a vertex. Likewise beyond about
+        10,100 km it is concave (M21 negative, up to the antipode: a minimum
+        of concave branches is concave), so its minimum over the hull is at
+        an extreme point when the whole cap lies beyond :data:`CONCAVE_M`.
+        That hull is found as the
         planar hull of the vertices in a gnomonic projection of the
         auxiliary sphere (where great circles are straight lines); vertices
         within 1e-5 rad (64 m) of that hull are kept too, far more than the
@@ -351,7 +355,7 @@ class LaunchArea:
             # Distance in the gnomonic plane understates arc by at most the
             # scale factor 1/depth^2 <= 4 inside a 60-degree cap.
             keep = shapely.distance(ring, shapely.points(xy)) <= 1e-5
-        return e.lon1[keep], e.lat1[keep], vecs[keep], cos_cap
+        return e.lon1[keep], e.lat1[keep], vecs[keep], cos_cap, centre
 
     @cached_property
     def _z_range(self) -> tuple[float, float]:
@@ -443,15 +447,62 @@ class LaunchArea:
             if farthest:
                 out[:, need] = self._farthest(lon[need], lat[need], point=point)
             else:
-                out[:, need] = self._extreme(lon[need], lat[need], farthest=False, point=point)
+                out[:, need] = self._nearest(lon[need], lat[need], point=point)
         return out
+
+    def _nearest(self, lon: FloatArray, lat: FloatArray, *, point: bool) -> FloatArray:  # rows: dist, lon, lat
+        """Exact nearest distance; hull vertices suffice for targets the whole area lies beyond CONCAVE_M of.
+
+        There the distance is concave along every geodesic through the
+        area's geodesic convex hull (which lies in the cap round the area),
+        so its minimum over the hull, and over the area, is at an extreme
+        point: a hull vertex. Each vertex is bounded (Lambert's interval, and
+        near the antipode ``d >= H - d(T', v)``); the vertex with the
+        smallest lower bound is solved, then every vertex that can beat it.
+        """
+        hull = self._hull
+        if hull is None:
+            return self._extreme(lon, lat, farthest=False, point=point)
+        h_lon, h_lat, h_vec, cos_cap, centre = hull
+        z_lo, z_hi = self._z_range
+        u = auxiliary_unit_vectors(lon, lat)
+        # Every point of the cap is at least this far, on the auxiliary sphere (1e-6 rad, 6 m, for edge bulges).
+        arc_t = np.arccos(np.clip(u @ centre, -1.0, 1.0))
+        cap = math.acos(min(1.0, cos_cap)) + 1e-6
+        s_out = np.maximum(arc_t - cap, 0.0)
+        lower = _lambert_bounds(s_out, u[:, 2], z_lo, z_hi)[0] - lambert_error_bound(s_out)
+        s_anti = np.minimum(np.pi - arc_t + cap, np.pi)  # the farthest the antipode T' is from the cap
+        with np.errstate(invalid="ignore"):  # inf - inf where the antipode is far: no bound (NaN), fmax skips it
+            lower = np.fmax(lower, HALF_MERIDIAN_M - _lambert_bounds(s_anti, -u[:, 2], z_lo, z_hi)[1]
+                            - lambert_error_bound(s_anti))
+        far = np.flatnonzero(lower > CONCAVE_M)
+        result = np.empty((3, lon.size))
+        if far.size:
+            uf, cos_sigma = u[far], u[far] @ h_vec.T
+            low, up = lambert_interval(cos_sigma, uf[:, 2:3], h_vec[None, :, 2])
+            low = np.maximum(low, HALF_MERIDIAN_M - lambert_interval(-cos_sigma, -uf[:, 2:3], h_vec[None, :, 2])[1])
+            probe = np.argmin(low, axis=1)
+            d_probe = geodesic_distance(lon[far], lat[far], h_lon[probe], h_lat[probe])
+            rows, cols = np.nonzero(low <= np.minimum(d_probe, up.min(axis=1))[:, None])
+            other = cols != probe[rows]
+            rows, cols = rows[other], cols[other]
+            dist = np.r_[geodesic_distance(lon[far[rows]], lat[far[rows]], h_lon[cols], h_lat[cols]), d_probe]
+            rows, cols = np.r_[rows, np.arange(far.size)], np.r_[cols, probe]
+            first = _best_per_row(rows, dist, farthest=False)
+            r, c = far[rows[first]], cols[first]
+            result[:, r] = np.vstack([dist[first], h_lon[c], h_lat[c]])
+        rest = np.ones(lon.size, dtype=bool)
+        rest[far] = False
+        if rest.any():
+            result[:, rest] = self._extreme(lon[rest], lat[rest], farthest=False, point=point)
+        return result
 
     def _farthest(self, lon: FloatArray, lat: FloatArray, *, point: bool) -> FloatArray:  # rows: dist, lon, lat
         """Exact farthest distance; hull vertices suffice for targets within 9,000 km."""
         hull = self._hull
         if hull is None:
             return self._extreme(lon, lat, farthest=True, point=point)
-        h_lon, h_lat, h_vec, _ = hull
+        h_lon, h_lat, h_vec, _, _ = hull
         u = auxiliary_unit_vectors(lon, lat)
         cos_sigma = u @ h_vec.T
         est = lambert_distance(cos_sigma, u[:, 2:3], h_vec[None, :, 2])
