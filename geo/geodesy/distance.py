@@ -675,8 +675,11 @@ class LaunchArea:
         return frac * e.length_m[edge]
 
     @cached_property
-    def _groups(self) -> tuple[IntArray, FloatArray, FloatArray, FloatArray]:
-        """Runs of :data:`_GROUP` consecutive edges, each in a ball: (group of each edge, pivot lon, lat, radius m).
+    def _groups(self) -> tuple[IntArray, FloatArray, FloatArray, FloatArray, FloatArray]:
+        """Runs of :data:`_GROUP` consecutive edges, each in a ball round a pivot.
+
+        Returns the group of each edge, the pivots' lon and lat, each group's
+        radius (m), and each edge's own reach from its group's pivot (m).
 
         The pivot is the first vertex of the run's middle edge, so it lies on
         the boundary. The radius bounds the exact distance from the pivot to
@@ -692,9 +695,10 @@ class LaunchArea:
         plon, plat = e.lon1[mid], e.lat1[mid]
         d1 = geodesic_distance(plon[group], plat[group], e.lon1, e.lat1)
         d2 = geodesic_distance(plon[group], plat[group], e.lon2, e.lat2)
+        extent = (d1 + d2 + e.length_m) / 2.0 * (1.0 + 1e-12) + 1e-3
         radius = np.zeros(mid.size)
-        np.maximum.at(radius, group, (d1 + d2 + e.length_m) / 2.0)
-        return group, plon, plat, radius * (1.0 + 1e-12) + 1e-3
+        np.maximum.at(radius, group, extent)
+        return group, plon, plat, radius, extent
 
     def _exhaustive(self, lon: FloatArray, lat: FloatArray, *, farthest: bool) -> FloatArray:
         """Exact extremum (3 rows: distance, lon, lat) over every edge the group balls cannot exclude."""
@@ -707,7 +711,7 @@ class LaunchArea:
         return out
 
     def _exhaustive_chunk(self, lon: FloatArray, lat: FloatArray, *, farthest: bool) -> FloatArray:
-        group, plon, plat, radius = self._groups
+        group, plon, plat, radius, extent = self._groups
         if farthest:
             # Pivot distances: the best pivot is a boundary point, so it bounds the
             # answer; a group whose ball cannot beat that bound is skipped whole.
@@ -728,19 +732,21 @@ class LaunchArea:
         counts = np.searchsorted(group, groups, side="right") - starts
         rr = np.repeat(rows, counts)
         ee = np.repeat(starts - np.cumsum(counts) + counts, counts) + np.arange(counts.sum())
-        if not farthest:
-            out, done = self._concave_nearest(lon, lat, ua, upper, rr, ee)
-            if done.all():
-                return out
-            # Targets whose candidate edges are not all concave (never met in practice: a target this far from
-            # the nearest point of a part sees the whole part nearly antipodal): the edge search, for them alone.
-            keep = ~done[rr]
-            rest = np.flatnonzero(~done)
-            remap = np.full(lon.size, -1)
-            remap[rest] = np.arange(rest.size)
-            out[:, rest] = self._exhaustive_edges(lon[rest], lat[rest], remap[rr[keep]], ee[keep], farthest=False)
+        if farthest:
+            # Each edge on its own: no point of it is farther than its pivot's distance plus its reach.
+            keep = dp[rr, group[ee]] + extent[ee] >= dp.max(axis=1)[rr]
+            return self._exhaustive_edges(lon, lat, rr[keep], ee[keep], farthest=True)
+        out, done = self._concave_nearest(lon, lat, ua, upper, rr, ee)
+        if done.all():
             return out
-        return self._exhaustive_edges(lon, lat, rr, ee, farthest=True)
+        # Targets whose candidate edges are not all concave (never met in practice: a target this far from
+        # the nearest point of a part sees the whole part nearly antipodal): the edge search, for them alone.
+        keep = ~done[rr]
+        rest = np.flatnonzero(~done)
+        remap = np.full(lon.size, -1)
+        remap[rest] = np.arange(rest.size)
+        out[:, rest] = self._exhaustive_edges(lon[rest], lat[rest], remap[rr[keep]], ee[keep], farthest=False)
+        return out
 
     def _concave_nearest(
         self, lon: FloatArray, lat: FloatArray, ua: FloatArray, upper: FloatArray, rr: IntArray, ee: IntArray
