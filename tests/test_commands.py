@@ -118,6 +118,17 @@ def test_write_chunks_spools_a_stream_and_writes_a_file_atomically(tmp_path):
     with pytest.raises(InvalidRangeError):
         write_chunks(chunks(True), "csv", target)
     assert list(tmp_path.iterdir()) == []
+    # Chunks are written on a second thread while the next is computed: its errors reach the caller too.
+    from geo.outputs.stream import ChunkWriter
+
+    def failing(self, df):
+        raise OSError("disk full")
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(ChunkWriter, "write", failing)
+        with pytest.raises(OSError, match="disk full"):
+            write_chunks(chunks(False), "csv", target)
+    assert list(tmp_path.iterdir()) == []
     assert write_chunks(chunks(False), "csv", target) == 2
     assert target.read_text(encoding="utf-8") == "name,min_km\na,1.5\nb,2.0\n"
     with pytest.raises(OutputExistsError):

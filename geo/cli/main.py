@@ -111,7 +111,7 @@ def _build_parser() -> argparse.ArgumentParser:
     reach.add_argument("--scheduler", dest="dask", metavar="ADDRESS", help=argparse.SUPPRESS)  # the old spelling
     reach.add_argument("--dask-workers", type=options.positive_int, default=2, metavar="N",
                        help="worker processes of the local Dask cluster (default 2)")
-    reach.add_argument("--chunk-rows", type=options.positive_int, default=1_000_000, metavar="N",
+    reach.add_argument("--chunk-rows", type=options.positive_int, default=131_072, metavar="N",
                        help=argparse.SUPPRESS)
     reach.set_defaults(func=_cmd_reach, parser=reach)
 

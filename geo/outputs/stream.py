@@ -10,6 +10,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import TextIO
 
@@ -131,8 +132,20 @@ def write_chunks(
 
 
 def _write_all(chunks: Iterable[pd.DataFrame], fmt: str, fh: TextIO) -> int:
+    """Write every chunk; each is formatted and written on a second thread while the next one is computed.
+
+    The chunks are written in order, one at a time; an error on either side
+    stops the run once the write under way has finished (the caller then
+    discards the partial file).
+    """
     writer = ChunkWriter(fh, fmt)
-    for chunk in chunks:
-        writer.write(chunk)
+    with ThreadPoolExecutor(1, thread_name_prefix="georange-write") as pool:
+        pending: Future[None] | None = None
+        for chunk in chunks:
+            if pending is not None:
+                pending.result()
+            pending = pool.submit(writer.write, chunk)
+        if pending is not None:
+            pending.result()
     writer.close()
     return writer.rows
