@@ -261,3 +261,38 @@ def test_every_pair_of_antipodes_is_the_half_meridian_apart():
     alon, alat = antipode(lon, lat)
     s12 = np.array([GL.Inverse(b, a, d, c)["s12"] for a, b, c, d in zip(lon, lat, alon, alat, strict=True)])
     np.testing.assert_allclose(s12, HALF_MERIDIAN_M, atol=1e-6, rtol=0)
+
+
+def test_lambert_error_bound_holds_against_geographiclib():
+    # Every candidate choice rests on this envelope: Lambert's estimate within the bound of the exact
+    # distance, on pairs anywhere, short ones, and ones out to 3.0 rad (where the bound ends).
+    from pyproj import Geod
+
+    from geo.geodesy.ellipsoid import auxiliary_unit_vectors, lambert_distance, lambert_error_bound
+
+    rng = np.random.default_rng(8)
+    n = 60_000
+    lon1, lat1 = rng.uniform(-180, 180, n), np.degrees(np.arcsin(rng.uniform(-1, 1, n)))
+    az, dist = rng.uniform(0, 360, n), np.r_[rng.uniform(0, 20_003e3, n // 2), rng.uniform(0, 3e6, n - n // 2)]
+    lon2, lat2, _ = Geod(ellps="WGS84").fwd(lon1, lat1, az, dist)
+    exact = Geod(ellps="WGS84").inv(lon1, lat1, lon2, lat2)[2]
+    u1, u2 = auxiliary_unit_vectors(lon1, lat1), auxiliary_unit_vectors(lon2, lat2)
+    cos_sigma = np.clip(np.einsum("ij,ij->i", u1, u2), -1.0, 1.0)
+    est = lambert_distance(cos_sigma, u1[:, 2], u2[:, 2])
+    bound = lambert_error_bound(np.arccos(cos_sigma))
+    finite = np.isfinite(bound)
+    assert finite.mean() > 0.95
+    assert np.all(np.abs(est - exact)[finite] <= bound[finite])
+
+
+def test_lambert_error_bound_is_the_step_function_of_its_knots():
+    # The bound is looked up through a uniform grid; it must equal the step function read with a search.
+    from geo.geodesy import ellipsoid
+
+    knots, err = ellipsoid._LAMBERT_SIGMA, ellipsoid._LAMBERT_ERR_M
+    s = np.r_[np.random.default_rng(2).uniform(0, 3.5, 100_000), knots, np.nextafter(knots, -1.0),
+              np.nextafter(knots, 9.0), 0.0, np.pi, 5.0, np.inf, np.nan]
+    idx = np.searchsorted(knots, s, side="right")
+    expect = np.where(idx < knots.size, err[np.minimum(idx, knots.size - 1)], np.inf)
+    np.testing.assert_array_equal(ellipsoid.lambert_error_bound(s), expect)
+    assert ellipsoid.lambert_error_bound(np.array([[0.0, 3.0]])).shape == (1, 2)

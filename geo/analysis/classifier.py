@@ -169,7 +169,7 @@ class Classifier:
             -1, 3
         )
         for area in self._areas:  # the rest of the lazy structures, before any thread touches them
-            area._inside_geometry, area._index, area._hull, area._z_range  # noqa: B018
+            area._inside_geometry, area._index, area._hull, area._z_range, area._edge_rows  # noqa: B018
 
     # -- statuses -----------------------------------------------------------
 

@@ -642,25 +642,30 @@ class LaunchArea:
         on the arc's plane when that falls between the end points, else the
         nearer end point.
         """
-        e = self._edges
         w = -u if farthest else u
         w0, w1, w2 = w[:, 0], w[:, 1], w[:, 2]
-        a, o, b = e.u1[edge], e.ortho[edge], e.u2[edge]
-        x = w0 * a[:, 0] + w1 * a[:, 1] + w2 * a[:, 2]
-        y = w0 * o[:, 0] + w1 * o[:, 1] + w2 * o[:, 2]
-        xb = w0 * b[:, 0] + w1 * b[:, 1] + w2 * b[:, 2]
-        arc = e.arc[edge]
-        interior = (y >= 0.0) & (np.sin(arc) * x - np.cos(arc) * y >= 0.0) & (arc > 0.0)
+        # One gather of the edges' rows: u1, ortho, u2, sin and cos of the arc, arc > 0.
+        a0, a1, a2, o0, o1, o2, b0, b1, b2, sin_arc, cos_arc, proper = self._edge_rows.take(edge, axis=1)
+        x = w0 * a0 + w1 * a1 + w2 * a2
+        y = w0 * o0 + w1 * o1 + w2 * o2
+        xb = w0 * b0 + w1 * b1 + w2 * b2
+        interior = (y >= 0.0) & (sin_arc * x - cos_arc * y >= 0.0) & (proper > 0.0)
         r = np.sqrt(x * x + y * y)
         with np.errstate(invalid="ignore", divide="ignore"):
-            z_in = (x * a[:, 2] + y * o[:, 2]) / r
+            z_in = (x * a2 + y * o2) / r
         first = x >= xb
         cos_w = np.where(interior, r, np.where(first, x, xb))
-        z_foot = np.where(interior, z_in, np.where(first, a[:, 2], b[:, 2]))
-        cos_sigma = -cos_w if farthest else cos_w
-        sigma = np.arccos(np.clip(cos_sigma, -1.0, 1.0))
-        est = lambert_distance(cos_sigma, u[:, 2], z_foot)
+        z_foot = np.where(interior, z_in, np.where(first, a2, b2))
+        cos_sigma = np.clip(-cos_w if farthest else cos_w, -1.0, 1.0)
+        sigma = np.arccos(cos_sigma)
+        est = lambert_distance(cos_sigma, u[:, 2], z_foot, sigma=sigma)
         return est, lambert_error_bound(sigma), sigma
+
+    @cached_property
+    def _edge_rows(self) -> FloatArray:
+        """Per edge, a column for a single gather: u1, ortho, u2, sin and cos of the arc, 1.0 if the arc > 0."""
+        e = self._edges
+        return np.vstack([e.u1.T, e.ortho.T, e.u2.T, np.sin(e.arc), np.cos(e.arc), (e.arc > 0.0).astype(float)])
 
     def _foot(self, u: FloatArray, edge: IntArray, *, farthest: bool) -> FloatArray:
         """Position (m along the edge) of the auxiliary-sphere extremum: the refinement's start."""

@@ -145,7 +145,9 @@ def auxiliary_unit_vectors(lon: ArrayLike, lat: ArrayLike) -> FloatArray:
     return np.stack([cb * np.cos(lam), cb * np.sin(lam), np.sin(beta)], axis=-1)
 
 
-def lambert_distance(cos_sigma: ArrayLike, sin_beta1: ArrayLike, sin_beta2: ArrayLike) -> FloatArray:
+def lambert_distance(
+    cos_sigma: ArrayLike, sin_beta1: ArrayLike, sin_beta2: ArrayLike, *, sigma: FloatArray | None = None
+) -> FloatArray:
     """Return Lambert's long-line approximation of the geodesic distance (m).
 
     Parameters
@@ -154,6 +156,8 @@ def lambert_distance(cos_sigma: ArrayLike, sin_beta1: ArrayLike, sin_beta2: Arra
         Cosine of the angle between the two points' auxiliary unit vectors.
     sin_beta1, sin_beta2 : array_like
         Sines of the two reduced latitudes (the vectors' z components).
+    sigma : ndarray, optional
+        ``arccos`` of the clipped ``cos_sigma``, when the caller has it already.
 
     Notes
     -----
@@ -165,7 +169,8 @@ def lambert_distance(cos_sigma: ArrayLike, sin_beta1: ArrayLike, sin_beta2: Arra
     candidates, never as a result.
     """
     c = np.clip(np.asarray(cos_sigma, dtype=float), -1.0, 1.0)
-    sigma = np.arccos(c)
+    if sigma is None:
+        sigma = np.arccos(c)
     sin_sigma = np.sqrt(np.maximum(1.0 - c * c, 0.0))
     s1 = np.asarray(sin_beta1, dtype=np.float64)
     s2 = np.asarray(sin_beta2, dtype=np.float64)
@@ -187,6 +192,11 @@ _LAMBERT_SIGMA = np.array([0.0, 0.01, 0.05, 0.1, 0.2, 0.4, 0.8, 1.2, 1.6, 2.0, 2
 _LAMBERT_ERR_M = 1.0 + 2.0 * np.array(
     [0.09, 0.09, 0.45, 0.9, 1.8, 3.6, 7.2, 10.6, 13.4, 25.5, 63.3, 105.4, 200.0, 303.8, 554.3]
 )
+_ERR_BY_KNOTS = np.r_[_LAMBERT_ERR_M, np.inf]  # by the number of knots at or below the arc
+_BINS_PER_RAD: Final = 1024.0
+_BIN_KNOTS = np.searchsorted(_LAMBERT_SIGMA, np.arange(int(3.2 * _BINS_PER_RAD)) / _BINS_PER_RAD, side="right")
+_BIN_NEXT = np.r_[_LAMBERT_SIGMA, np.nan][_BIN_KNOTS]  # NaN: no next knot (no comparison is true)
+_BIN_KNOTS[-1], _BIN_NEXT[-1] = _LAMBERT_SIGMA.size, np.nan  # the last bin: every arc beyond the grid, and NaN
 LAMBERT_MAX_SIGMA: Final = 2.9
 """Largest auxiliary-sphere arc (radians) for which the proxy is trusted."""
 
@@ -199,11 +209,11 @@ def lambert_error_bound(sigma: ArrayLike) -> FloatArray:
     conservative between knots. It is infinite beyond 3.0 rad.
     """
     s = np.asarray(sigma, dtype=float)
-    idx = np.searchsorted(_LAMBERT_SIGMA, s, side="right")
-    out = np.full(s.shape, np.inf)
-    ok = idx < len(_LAMBERT_SIGMA)
-    out[ok] = _LAMBERT_ERR_M[idx[ok]]
-    return out
+    # The knot interval of each arc (np.searchsorted(_LAMBERT_SIGMA, s, side="right")), found through a
+    # uniform grid of bins narrower than any knot interval: the knots at or below the bin's start, plus
+    # one if the next knot (inside the bin, or beyond it) is at or below the arc. NaN reads as beyond.
+    b = np.fmax(np.fmin(s * _BINS_PER_RAD, _BIN_KNOTS.size - 1), 0.0).astype(np.intp)
+    return _ERR_BY_KNOTS[_BIN_KNOTS[b] + (s >= _BIN_NEXT[b])]
 
 
 def lambert_interval(
@@ -215,8 +225,9 @@ def lambert_interval(
     auxiliary sphere (near the antipode) the bounds are infinite.
     """
     c = np.clip(np.asarray(cos_sigma, dtype=float), -1.0, 1.0)
-    est = lambert_distance(c, sin_beta1, sin_beta2)
-    err = lambert_error_bound(np.arccos(c))
+    sigma = np.arccos(c)
+    est = lambert_distance(c, sin_beta1, sin_beta2, sigma=sigma)
+    err = lambert_error_bound(sigma)
     return est - err, est + err
 
 
