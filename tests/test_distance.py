@@ -275,13 +275,17 @@ def test_lambert_error_bound_holds_against_geographiclib():
     lon1, lat1 = rng.uniform(-180, 180, n), np.degrees(np.arcsin(rng.uniform(-1, 1, n)))
     az, dist = rng.uniform(0, 360, n), np.r_[rng.uniform(0, 20_003e3, n // 2), rng.uniform(0, 3e6, n - n // 2)]
     lon2, lat2, _ = Geod(ellps="WGS84").fwd(lon1, lat1, az, dist)
+    # A third of the pairs 0.1 to 0.3 rad from each other's antipode, up to the last knot (3.0 rad).
+    k = n // 3
+    alon, alat = np.where(lon1[:k] > 0, lon1[:k] - 180.0, lon1[:k] + 180.0), -lat1[:k]
+    lon2[:k], lat2[:k], _ = Geod(ellps="WGS84").fwd(alon, alat, az[:k], rng.uniform(0.1, 0.3, k) * 6.37e6)
     exact = Geod(ellps="WGS84").inv(lon1, lat1, lon2, lat2)[2]
     u1, u2 = auxiliary_unit_vectors(lon1, lat1), auxiliary_unit_vectors(lon2, lat2)
     cos_sigma = np.clip(np.einsum("ij,ij->i", u1, u2), -1.0, 1.0)
     est = lambert_distance(cos_sigma, u1[:, 2], u2[:, 2])
     bound = lambert_error_bound(np.arccos(cos_sigma))
     finite = np.isfinite(bound)
-    assert finite.mean() > 0.95
+    assert finite.mean() > 0.8 and np.sum(finite & (np.arccos(cos_sigma) > 2.9)) > 3000
     assert np.all(np.abs(est - exact)[finite] <= bound[finite])
 
 

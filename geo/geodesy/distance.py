@@ -51,9 +51,15 @@ Algorithm (per target; all steps vectorised over targets)
    bounded without solving, one probe is solved, and only what can beat it
    is. Beyond :data:`CONCAVE_M` the distance is concave along every edge, so
    the minimum is at a vertex; elsewhere, and for the farthest distance
-   (exact pivots), a golden-section search runs on each edge the triangle
-   inequality (and, for a maximum, the derivatives at both ends) cannot
-   exclude.
+   (exact pivots, and each edge bounded by its pivot's distance plus the
+   edge's own reach from the pivot), a golden-section search runs on each
+   edge the triangle inequality (and, for a maximum, the derivatives at both
+   ends) cannot exclude.
+7. **Hull vertices.** For an area in a cap of 60 degrees, targets within
+   9,000 km of all of it (farthest) or beyond :data:`CONCAVE_M` of all of
+   it (nearest) need only the vertices of its convex hull: the distance is
+   convex, or concave, along geodesics there, so its maximum, or minimum,
+   over the hull is at an extreme point.
 
 Error bound
 -----------

@@ -197,8 +197,10 @@ _BINS_PER_RAD: Final = 1024.0
 _BIN_KNOTS = np.searchsorted(_LAMBERT_SIGMA, np.arange(int(3.2 * _BINS_PER_RAD)) / _BINS_PER_RAD, side="right")
 _BIN_NEXT = np.r_[_LAMBERT_SIGMA, np.nan][_BIN_KNOTS]  # NaN: no next knot (no comparison is true)
 _BIN_KNOTS[-1], _BIN_NEXT[-1] = _LAMBERT_SIGMA.size, np.nan  # the last bin: every arc beyond the grid, and NaN
-LAMBERT_MAX_SIGMA: Final = 2.9
-"""Largest auxiliary-sphere arc (radians) for which the proxy is trusted."""
+LAMBERT_MAX_SIGMA: Final = 3.0
+"""Largest auxiliary-sphere arc (radians) for which the proxy is trusted: the last knot. Re-measured
+on 2 million pairs between 2.8 and 3.05 rad (2026-12): the error stays within half the bound up to
+3.0 rad (565 m against 1,110 m) and is unbounded beyond."""
 
 
 def lambert_error_bound(sigma: ArrayLike) -> FloatArray:
