@@ -31,11 +31,10 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.parquet as pq
 
 from geo.errors import AmbiguousPlaceError, DataFileError, InvalidCoordinateError, UnknownPlaceError
 from geo.geodesy.ellipsoid import check_lonlat
-from geo.reference.datafiles import REMEDIES, data_path
+from geo.reference.datafiles import REMEDIES, data_path, read_parquet
 from geo.reference.names import NORMALISE_VERSION, close_matches, close_names, normalise_name
 
 if TYPE_CHECKING:  # geopandas and shapely are imported lazily: they cost ~0.5 s
@@ -220,7 +219,7 @@ def _gazetteer_table() -> pa.Table:
     name = "gazetteer.parquet"
     path = data_path(name)
     try:
-        table = pq.read_table(path)
+        table = read_parquet(path)
     except (OSError, pa.ArrowException) as err:
         raise _damaged(name, path, f"cannot be read: {err}") from err
     missing = [c for c in (*GAZETTEER_COLUMNS, *_KEY_COLUMNS) if c not in table.column_names]
@@ -331,7 +330,7 @@ def _country_attributes() -> pd.DataFrame:
     name = "countries.parquet"
     path = data_path(name)
     try:
-        return pq.read_table(path, columns=list(COUNTRY_COLUMNS)).to_pandas()
+        return read_parquet(path, list(COUNTRY_COLUMNS)).to_pandas()
     except (OSError, pa.ArrowException) as err:
         raise _damaged(name, path, f"cannot be read: {err}") from err
 
@@ -915,7 +914,7 @@ def _country_table() -> pa.Table:
     name = "countries.parquet"
     path = data_path(name)
     try:
-        table = pq.read_table(path, columns=["iso_a3", "name", "geometry"])
+        table = read_parquet(path, ["iso_a3", "name", "geometry"])
         geo_meta = json.loads((table.schema.metadata or {}).get(b"geo", b"{}"))
     except (OSError, ValueError, pa.ArrowException) as err:
         raise _damaged(name, path, f"cannot be read: {err}") from err

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Final
 import numpy as np
 
 from geo.errors import AmbiguousPlaceError, UnknownPlaceError
-from geo.reference.datafiles import data_path
+from geo.reference.datafiles import data_path, read_parquet
 from geo.reference.names import NORMALISE_VERSION, close_matches, normalise_name
 
 if TYPE_CHECKING:
@@ -92,14 +92,13 @@ def _index() -> dict[str, tuple[int, ...]]:
     only when a name is found.
     """
     import pyarrow as pa
-    import pyarrow.parquet as pq
 
     from geo.reference.places import _damaged
 
     name = "regions.parquet"
     path = data_path(name)
     try:
-        table = pq.read_table(path, columns=["search_keys", "key_version"])
+        table = read_parquet(path, ["search_keys", "key_version"])
     except (OSError, pa.ArrowException) as err:
         raise _damaged(name, path, f"cannot be read: {err}") from err
     versions = set(table.column("key_version").to_pylist())
