@@ -370,6 +370,15 @@ def test_a_country_read_alone_is_the_country_of_the_whole_file() -> None:
         assert places._country_by_code()[code][1].wkb == geometry.wkb
 
 
+def test_country_geometries_without_the_frame_are_those_of_the_frame() -> None:
+    places.clear_caches()
+    alone = places.country_geometries()
+    assert not places.load_countries.cache_info().currsize  # geopandas not needed
+    frame = places.load_countries().geometry.to_numpy()
+    assert len(alone) == len(frame) == 250
+    assert all(a.wkb == b.wkb for a, b in zip(alone, frame, strict=True))
+
+
 GOOD_SITE = 'name = "Test"\nlat = 50.0\nlon = 30.0\ncountry = "UKR"\nsource = "test"\n'
 
 

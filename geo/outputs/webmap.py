@@ -284,7 +284,7 @@ def _detail(frame: Frame, content: MapContent, view: tuple[float, float, float, 
     if not frame.planar:
         return None
     from geo.analysis.zones import reach_zone
-    from geo.reference.places import load_countries
+    from geo.reference.places import country_geometries
 
     xmin, ymin, xmax, ymax = view
     radius_km = min(200.0, max(30.0, 0.2 * max(xmax - xmin, ymax - ymin) / 1000.0))
@@ -301,7 +301,7 @@ def _detail(frame: Frame, content: MapContent, view: tuple[float, float, float, 
     focus = shapely.union_all([reach_zone([LaunchPoint("focus", lon, lat)], r, tolerance_m=200.0)
                                for lon, lat, r in caps])
     shapely.prepare(focus)
-    countries = load_countries().geometry.to_numpy()
+    countries = country_geometries()
     countries = countries[shapely.intersects(focus, countries)]
     clipped = [shapely.intersection(g if g.is_valid else shapely.make_valid(g), focus) for g in countries]
     land = [shapely.simplify(g, _DETAIL_SIMPLIFY_M)
