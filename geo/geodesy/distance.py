@@ -353,7 +353,7 @@ class LaunchArea:
         e2 = np.cross(centre, e1)
         depth = vecs @ centre
         xy = np.column_stack([(vecs @ e1) / depth, (vecs @ e2) / depth])
-        hull = shapely.MultiPoint(xy).convex_hull
+        hull = shapely.convex_hull(shapely.multipoints(xy))
         if not isinstance(hull, shapely.Polygon):
             keep = np.ones(len(xy), dtype=bool)
         else:
