@@ -133,3 +133,20 @@ def test_write_chunks_spools_a_stream_and_writes_a_file_atomically(tmp_path):
     assert target.read_text(encoding="utf-8") == "name,min_km\na,1.5\nb,2.0\n"
     with pytest.raises(OutputExistsError):
         write_chunks(chunks(False), "csv", target)
+
+
+def test_the_progress_bar_shows_on_a_terminal_only(monkeypatch):
+    import argparse
+    import sys
+
+    from geo.cli import main as cli
+
+    quiet, loud = argparse.Namespace(quiet=True), argparse.Namespace(quiet=False)
+    with cli._progress(loud, 10) as bar:  # pytest's stderr is no terminal
+        bar.update(10)
+    assert isinstance(bar, cli._NoBar)
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    assert isinstance(cli._progress(quiet, 10), cli._NoBar)
+    with cli._progress(loud, 10) as bar:
+        bar.update(4)
+        assert bar.n == 4 and not bar.disable

@@ -272,8 +272,20 @@ def _cmd_places(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
     return EXIT_OK if candidates else EXIT_FAILED  # like grep: 1 when nothing matches
 
 
+class _NoBar(contextlib.nullcontext):  # type: ignore[type-arg]
+    """The progress bar when none is shown: a context that ignores updates."""
+
+    def __enter__(self) -> _NoBar:
+        return self
+
+    def update(self, n: int = 1) -> None:
+        """Ignore ``n`` places done."""
+
+
 def _progress(args: argparse.Namespace, total: int | None):  # type: ignore[no-untyped-def]
     """Return a progress bar on stderr, shown only on a terminal and without --quiet."""
+    if args.quiet or not sys.stderr.isatty():  # no bar: tqdm is not even imported
+        return _NoBar()
     from tqdm import tqdm
 
     return tqdm(total=total, unit=" places", unit_scale=True, file=sys.stderr, leave=False,
