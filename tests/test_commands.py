@@ -142,11 +142,11 @@ def test_the_progress_bar_shows_on_a_terminal_only(monkeypatch):
     from geo.cli import main as cli
 
     quiet, loud = argparse.Namespace(quiet=True), argparse.Namespace(quiet=False)
-    with cli._progress(loud, 10) as bar:  # pytest's stderr is no terminal
+    with cli._progress(loud, lambda: 10) as bar:  # pytest's stderr is no terminal
         bar.update(10)
     assert isinstance(bar, cli._NoBar)
     monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
-    assert isinstance(cli._progress(quiet, 10), cli._NoBar)
-    with cli._progress(loud, 10) as bar:
+    assert isinstance(cli._progress(quiet, lambda: 10), cli._NoBar)
+    with cli._progress(loud, lambda: 10) as bar:
         bar.update(4)
         assert bar.n == 4 and not bar.disable

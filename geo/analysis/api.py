@@ -13,13 +13,13 @@ or on Dask (:mod:`geo.analysis.distributed`).
 
 from __future__ import annotations
 
+import functools
 import logging
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 import shapely
 from numpy.typing import NDArray
 from shapely.geometry.base import BaseGeometry
@@ -35,13 +35,26 @@ from geo.errors import InputFileError, InvalidCoordinateError, InvalidRangeError
 from geo.geodesy.ellipsoid import check_lonlat
 from geo.inputs.points import DEFAULT_CHUNK_ROWS
 
-__all__ = ["STATUS_DTYPE", "ReachChunks", "as_sources", "iter_reach", "reach", "resolve_band", "target_lonlat"]
+if TYPE_CHECKING:
+    import pandas as pd
+else:
+    from geo.lazy import pandas as pd
+
+__all__ = ["STATUS_DTYPE", "ReachChunks", "as_sources", "iter_reach", "reach", "resolve_band", "target_lonlat"]  # noqa: F822 (module __getattr__)
 
 log = logging.getLogger(__name__)
 
-STATUS_DTYPE = pd.CategoricalDtype(STATUS_DTYPE_CATEGORIES)
-"""The dtype of the ``status`` column: a categorical of the three statuses
-(one byte a row, so ten million statuses take 10 MB)."""
+
+@functools.cache
+def _status_dtype() -> pd.CategoricalDtype:
+    """``STATUS_DTYPE``, built on first use (pandas is imported only when a frame is made)."""
+    return pd.CategoricalDtype(STATUS_DTYPE_CATEGORIES)
+
+
+def __getattr__(name: str) -> Any:
+    if name == "STATUS_DTYPE":  # the dtype of the status column: a categorical of the statuses, a byte a row
+        return _status_dtype()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 _LON = ("lon", "longitude", "lng", "x")
 _LAT = ("lat", "latitude", "y")
@@ -268,11 +281,11 @@ def reach(
         cols = classifier.table(lon, lat, progress=progress)
         for key in ("min_km", "max_km"):
             out[key] = cols[key]
-        out["status"] = pd.Categorical.from_codes(cols["status"], dtype=STATUS_DTYPE)
+        out["status"] = pd.Categorical.from_codes(cols["status"], dtype=_status_dtype())
         out["margin_km"] = cols["margin_km"]
         out["via"] = cols["via"]
     else:
-        out["status"] = pd.Categorical.from_codes(classifier.status(lon, lat, progress=progress), dtype=STATUS_DTYPE)
+        out["status"] = pd.Categorical.from_codes(classifier.status(lon, lat, progress=progress), dtype=_status_dtype())
     return out
 
 
@@ -367,7 +380,7 @@ def iter_reach(
     return ReachChunks(run(), band, sources)
 
 
-class ReachChunks(Iterator[pd.DataFrame]):
+class ReachChunks(Iterator["pd.DataFrame"]):
     """The chunks of :func:`iter_reach`, with the band and launch sources they were classified against."""
 
     def __init__(self, chunks: Iterator[pd.DataFrame], band: RangeBand, sources: list[LaunchSource]) -> None:

@@ -38,9 +38,9 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 import shapely
 from numpy.typing import NDArray
 
@@ -58,6 +58,11 @@ from geo.geodesy.ellipsoid import (
     geodesic_distance,
     lambert_interval,
 )
+
+if TYPE_CHECKING:
+    import pandas as pd
+else:
+    from geo.lazy import pandas as pd
 
 __all__ = ["RangeBand", "km_text", "reach_table", "source_intervals"]
 

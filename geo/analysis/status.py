@@ -151,7 +151,7 @@ def classify(
         code, margin, part = np.empty(n, dtype=np.int8), np.empty(n), np.empty(n, dtype=np.intp)
         for s in range(0, n, block):
             sl = slice(s, s + block)
-            lo, hi = (b[sl] if np.ndim(b) else b for b in (low, high))
+            lo, hi = (b[sl] if isinstance(b, np.ndarray) and b.ndim else b for b in (low, high))
             code[sl], margin[sl], part[sl] = classify(nearest[:, sl], farthest[:, sl], lo, hi)
         return code, margin, part
     reach, all_close, all_far = _rule(nearest, farthest, low, high)

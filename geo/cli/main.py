@@ -14,7 +14,7 @@ import contextlib
 import logging
 import sys
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from geo.cli import options
 from geo.errors import GeoRangeError, GeoRangeWarning
@@ -282,19 +282,17 @@ class _NoBar(contextlib.nullcontext):  # type: ignore[type-arg]
         """Ignore ``n`` places done."""
 
 
-def _progress(args: argparse.Namespace, total: int | None):  # type: ignore[no-untyped-def]
-    """Return a progress bar on stderr, shown only on a terminal and without --quiet."""
-    if args.quiet or not sys.stderr.isatty():  # no bar: tqdm is not even imported
+def _progress(args: argparse.Namespace, total: Callable[[], int | None]):  # type: ignore[no-untyped-def]
+    """Return a progress bar on stderr, shown only on a terminal and without --quiet, of ``total()`` places."""
+    if args.quiet or not sys.stderr.isatty():  # no bar: tqdm is not even imported, the places not counted
         return _NoBar()
     from tqdm import tqdm
 
-    return tqdm(total=total, unit=" places", unit_scale=True, file=sys.stderr, leave=False,
+    return tqdm(total=total(), unit=" places", unit_scale=True, file=sys.stderr, leave=False,
                 disable=args.quiet or not sys.stderr.isatty())
 
 
 def _cmd_reach(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
-    import pandas as pd
-
     from geo.analysis.api import iter_reach
     from geo.inputs.targets import count_targets
     from geo.outputs.atomic import check_writable, write_text
@@ -311,11 +309,13 @@ def _cmd_reach(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
     chunks = iter_reach(places, list(args.launch), args.min_km, args.max_km, system=args.system,
                         distances=not args.status_only, chunk_rows=args.chunk_rows, dask=args.dask,
                         dask_workers=args.dask_workers, progress=lambda n: bar.update(n))
-    with _progress(args, count_targets(places)) as bar:
+    with _progress(args, lambda: count_targets(places)) as bar:
         with contextlib.closing(chunks):  # a Dask client lives as long as the iterator
             if args.format != "table":
                 write_chunks(chunks, args.format, args.output or sys.stdout, overwrite=args.overwrite)
             else:
+                import pandas as pd
+
                 result = pd.concat(list(chunks), ignore_index=True)
     sources, band = chunks.sources, chunks.band
     if args.format == "table":

@@ -20,7 +20,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
 import numpy as np
-import pandas as pd
 import shapely
 from numpy.typing import NDArray
 
@@ -31,6 +30,11 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
 from geo.inputs._files import _check_file, _fmt, _gdal_message, _gis_layer, _parse_crs, _passing_on_warnings, _Projector
+
+if TYPE_CHECKING:
+    import pandas as pd
+else:
+    from geo.lazy import pandas as pd
 
 __all__ = ["DEFAULT_CHUNK_ROWS", "POINT_SUFFIXES", "count_points", "iter_points", "read_points"]
 

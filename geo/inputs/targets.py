@@ -16,13 +16,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from geo.errors import GeoRangeError, InputFileError, InvalidRangeError
 from geo.inputs.coordinates import parse_point
 from geo.inputs.points import DEFAULT_CHUNK_ROWS, POINT_SUFFIXES, count_points, iter_points, read_points
 from geo.reference.places import PRESETS, lookup_place, preset_places
+
+if TYPE_CHECKING:
+    import pandas as pd
+else:
+    from geo.lazy import pandas as pd
 
 NAME_SEPARATOR = ";"
 

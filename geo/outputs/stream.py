@@ -12,13 +12,16 @@ import tempfile
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
-from typing import TextIO
-
-import pandas as pd
+from typing import TYPE_CHECKING, TextIO
 
 from geo.errors import OutputError
 from geo.outputs import tables as output
 from geo.outputs.atomic import atomic_path
+
+if TYPE_CHECKING:
+    import pandas as pd
+else:
+    from geo.lazy import pandas as pd
 
 __all__ = ["STREAM_FORMATS", "ChunkWriter", "write_chunks"]
 

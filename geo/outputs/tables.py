@@ -29,13 +29,17 @@ import json
 import math
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from geo.analysis.status import listed_statuses
 from geo.errors import InputFileError
+
+if TYPE_CHECKING:
+    import pandas as pd
+else:
+    from geo.lazy import pandas as pd
 
 __all__ = [
     "FLOAT_COLUMNS",
@@ -62,8 +66,6 @@ TEXT_COLUMNS = ("name", "country", "status", "via")
 _TABLE = (("name", "place"), ("country", "country"), ("min_km", "min km"), ("max_km", "max km"),
           ("status", "status"), ("margin_km", "margin km"), ("via", "from"))
 _READERS = {".csv": "csv", ".json": "json", ".geojson": "geojson", ".shp": "shapefile", ".zip": "shapefile"}
-# The dtype pandas gives a column of Python strings ("str" in pandas 3, object before), as in the tables written.
-_TEXT_DTYPE = pd.Series(["text"]).dtype
 
 
 def _plain(value: Any) -> Any:
@@ -296,7 +298,8 @@ def _frame(columns: list[str], values: dict[str, list[Any]], where: str) -> pd.D
                 bad = next(v for v in col if not _is_number(v))
                 raise InputFileError(f"{where}: column {c} holds {bad!r}, expected a number") from None
         elif c in TEXT_COLUMNS:
-            data[c] = pd.Series([v if v is None else str(v) for v in col], dtype=_TEXT_DTYPE)
+            # The dtype pandas gives a column of Python strings ("str" in pandas 3, object before), as written.
+            data[c] = pd.Series([v if v is None else str(v) for v in col], dtype=pd.Series(["text"]).dtype)
         else:
             data[c] = pd.Series(col)
     return pd.DataFrame(data, columns=columns)

@@ -28,7 +28,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 from numpy.typing import NDArray
@@ -37,6 +36,11 @@ from geo.errors import AmbiguousPlaceError, DataFileError, InvalidCoordinateErro
 from geo.geodesy.ellipsoid import check_lonlat
 from geo.reference.datafiles import REMEDIES, data_path, read_parquet
 from geo.reference.names import NORMALISE_VERSION, close_matches, close_names, normalise_name
+
+if TYPE_CHECKING:
+    import pandas as pd
+else:
+    from geo.lazy import pandas as pd
 
 if TYPE_CHECKING:  # geopandas and shapely are imported lazily: they cost ~0.5 s
     import geopandas
@@ -327,14 +331,20 @@ def load_countries() -> geopandas.GeoDataFrame:
 
 
 @functools.cache
-def _country_attributes() -> pd.DataFrame:
-    """Return the attribute columns of countries.parquet, without geometry."""
+def _country_attribute_table() -> pa.Table:
+    """Return the attribute columns of countries.parquet, without geometry, as an Arrow table."""
     name = "countries.parquet"
     path = data_path(name)
     try:
-        return read_parquet(path, list(COUNTRY_COLUMNS)).to_pandas()
+        return read_parquet(path, list(COUNTRY_COLUMNS))
     except (OSError, pa.ArrowException) as err:
         raise _damaged(name, path, f"cannot be read: {err}") from err
+
+
+@functools.cache
+def _country_attributes() -> pd.DataFrame:
+    """Return the attribute columns of countries.parquet, without geometry."""
+    return _country_attribute_table().to_pandas()
 
 
 # ---------------------------------------------------------------------------
@@ -798,14 +808,15 @@ def country_aliases() -> Mapping[str, tuple[str, ...]]:
 @functools.cache
 def _country_names() -> Mapping[str, frozenset[str]]:
     """Map codes and English names (Natural Earth's, GeoNames') to iso_a3: the first tier of the index."""
-    attributes = _country_attributes()
+    table = _country_attribute_table()  # Arrow, not the frame: a lookup by code or name needs no pandas
     index: dict[str, set[str]] = {}
     by_a2: dict[str, str] = {}
-    for row in attributes.itertuples(index=False):
-        for name in (row.iso_a3, row.iso_a2, row.name, row.name_long, row.formal_name, row.admin):
-            _add(index, name, row.iso_a3)
-        if row.iso_a2:
-            by_a2[row.iso_a2] = row.iso_a3
+    columns = ("iso_a3", "iso_a2", "name", "name_long", "formal_name", "admin")
+    for iso_a3, iso_a2, *names in zip(*(table.column(c).to_pylist() for c in columns), strict=True):
+        for name in (iso_a3, iso_a2, *names):
+            _add(index, name, iso_a3)
+        if iso_a2:
+            by_a2[iso_a2] = iso_a3
     for info in load_countries_info().values():
         iso_a3 = by_a2.get(info.iso2)
         if iso_a3 is not None:  # e.g. GeoNames XKX and "Ivory Coast" reach Natural Earth's KOS and CIV
@@ -1061,6 +1072,7 @@ _CACHED: Final[Iterable[Any]] = (
     load_countries_info,
     load_countries,
     _country_attributes,
+    _country_attribute_table,
     _place_index,
     _primary_names,
     _qualifier_index,
