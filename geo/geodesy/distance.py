@@ -508,21 +508,30 @@ class LaunchArea:
         hull = self._hull
         if hull is None:
             return self._extreme(lon, lat, farthest=True, point=point)
-        h_lon, h_lat, h_vec, _, _ = hull
+        h_lon, h_lat, h_vec, cos_cap, centre = hull
+        z_lo, z_hi = self._z_range
         u = auxiliary_unit_vectors(lon, lat)
-        cos_sigma = u @ h_vec.T
-        est = lambert_distance(cos_sigma, u[:, 2:3], h_vec[None, :, 2])
-        err = lambert_error_bound(np.arccos(np.clip(cos_sigma, -1.0, 1.0)))
-        bound = (est - err).max(axis=1)
-        # Convexity holds to about 9,900 km; 9,000 km keeps a wide margin.
-        near = (est + err).max(axis=1) < 9.0e6
+        # Targets the whole cap lies beyond 9,000 km of are far for every hull vertex: no need to bound each.
+        s_in = np.maximum(np.arccos(np.clip(u @ centre, -1.0, 1.0)) - math.acos(min(1.0, cos_cap)) - 1e-6, 0.0)
+        maybe = np.flatnonzero(_lambert_bounds(s_in, u[:, 2], z_lo, z_hi)[0] - lambert_error_bound(s_in) <= 9.0e6)
+        near = np.zeros(lon.size, dtype=bool)
         result = np.empty((3, lon.size))
-        rows, cols = np.nonzero(near[:, None] & (est + err >= bound[:, None]))
-        if rows.size:
-            dist = geodesic_distance(lon[rows], lat[rows], h_lon[cols], h_lat[cols])
-            first = _best_per_row(rows, dist, farthest=True)
-            r, c = rows[first], cols[first]
-            result[:, r] = np.vstack([dist[first], h_lon[c], h_lat[c]])
+        if maybe.size:
+            um = u[maybe]
+            cos_sigma = um @ h_vec.T
+            est = lambert_distance(cos_sigma, um[:, 2:3], h_vec[None, :, 2])
+            err = lambert_error_bound(np.arccos(np.clip(cos_sigma, -1.0, 1.0)))
+            bound = (est - err).max(axis=1)
+            # Convexity holds to about 9,900 km; 9,000 km keeps a wide margin.
+            near_m = (est + err).max(axis=1) < 9.0e6
+            near[maybe] = near_m
+            rows, cols = np.nonzero(near_m[:, None] & (est + err >= bound[:, None]))
+            if rows.size:
+                rows = maybe[rows]
+                dist = geodesic_distance(lon[rows], lat[rows], h_lon[cols], h_lat[cols])
+                first = _best_per_row(rows, dist, farthest=True)
+                r, c = rows[first], cols[first]
+                result[:, r] = np.vstack([dist[first], h_lon[c], h_lat[c]])
         far = ~near
         if far.any():
             result[:, far] = self._extreme(lon[far], lat[far], farthest=True, point=point)
