@@ -7,6 +7,7 @@ import json
 import re
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -150,3 +151,15 @@ def test_the_progress_bar_shows_on_a_terminal_only(monkeypatch):
     with cli._progress(loud, lambda: 10) as bar:
         bar.update(4)
         assert bar.n == 4 and not bar.disable
+
+
+def test_large_streamed_csv_is_the_csv_of_the_whole_frame(tmp_path):
+    # Large chunks go to the file's binary buffer as UTF-8, small ones through the text layer: in order, the same text.
+    from geo.outputs.tables import to_csv
+
+    rng = np.random.default_rng(5)
+    frames = [pd.DataFrame({"name": [f"Mińsk, ‘{i}’ \"q\"" for i in range(n)], "min_km": rng.uniform(0, 1e4, n)})
+              for n in (3, 40_000, 5, 60_000)]
+    target = tmp_path / "big.csv"
+    assert write_chunks(iter(frames), "csv", target) == 100_008
+    assert target.read_text(encoding="utf-8") == to_csv(pd.concat(frames, ignore_index=True))

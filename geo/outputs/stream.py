@@ -12,7 +12,7 @@ import tempfile
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, BinaryIO, TextIO
 
 from geo.errors import OutputError
 from geo.outputs import tables as output
@@ -60,12 +60,13 @@ class ChunkWriter:
     b,2.0
     """
 
-    def __init__(self, fh: TextIO, fmt: str) -> None:
+    def __init__(self, fh: TextIO, fmt: str, *, raw: BinaryIO | None = None) -> None:
         if fmt not in STREAM_FORMATS:
             raise OutputError(f"cannot stream {fmt!r}; expected one of {', '.join(STREAM_FORMATS)}")
         self.fh = fh
         self.fmt = fmt
         self.rows = 0
+        self._raw = raw  # fh's binary buffer, when fh is UTF-8 without newline translation (see _put)
         self._body: Callable[[pd.DataFrame], str] = {
             "csv": self._csv,
             "json": lambda df: _split(output.to_json(df), "[\n", "\n]\n"),
@@ -84,11 +85,24 @@ class ChunkWriter:
             return
         body = self._body(df)
         if self.fmt == "csv":
-            self.fh.write(body)
+            self._put(body)
         else:
             opening = {"json": "[\n", "geojson": '{"type": "FeatureCollection", "features": [\n'}[self.fmt]
             self.fh.write((opening if self.rows == 0 else ",\n") + body)
         self.rows += len(df)
+
+    def _put(self, text: str) -> None:
+        """Write ``text``; a large one as UTF-8 bytes straight to the binary buffer when that is the same thing.
+
+        Only for the files :func:`write_chunks` opens itself (UTF-8, no newline
+        translation): the text layer costs about 3 ms a megabyte.
+        """
+        raw = self._raw
+        if raw is None or len(text) < 1 << 16:
+            self.fh.write(text)
+            return
+        self.fh.flush()
+        raw.write(text.encode("utf-8"))
 
     def close(self) -> None:
         """Finish the document (an empty input gives an empty array or collection, or just no CSV rows)."""
@@ -141,7 +155,7 @@ def _write_all(chunks: Iterable[pd.DataFrame], fmt: str, fh: TextIO) -> int:
     stops the run once the write under way has finished (the caller then
     discards the partial file).
     """
-    writer = ChunkWriter(fh, fmt)
+    writer = ChunkWriter(fh, fmt, raw=fh.buffer)  # write_chunks opened fh: UTF-8, newline="" (no translation)
     with ThreadPoolExecutor(1, thread_name_prefix="georange-write") as pool:
         pending: Future[None] | None = None
         for chunk in chunks:

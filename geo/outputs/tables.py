@@ -131,6 +131,8 @@ def _quoted(column: pd.Series):  # type: ignore[no-untyped-def]
         pd.api.types.is_object_dtype(dtype) and pd.api.types.infer_dtype(column, skipna=True) in ("string", "empty")
     ):
         arr = pc.fill_null(pa.array(column, type=pa.string(), from_pandas=True), "")  # text: straight from Arrow
+        if isinstance(arr, pa.ChunkedArray):  # pandas' Arrow-backed text after a concat: several chunks
+            arr = arr.combine_chunks()
     elif pd.api.types.is_bool_dtype(dtype) and isinstance(dtype, np.dtype):
         arr = pa.array(np.where(column.to_numpy(), "True", "False"), type=pa.string())
     elif pd.api.types.is_integer_dtype(dtype) and isinstance(dtype, np.dtype):
