@@ -47,6 +47,7 @@ both sides run on the same machine in the same process.
 from __future__ import annotations
 
 import argparse
+import math
 import platform
 import resource
 import sys
@@ -461,7 +462,8 @@ def bench_counts(points: int) -> None:
           f"pyproj alone: {points / pyproj_s:,.0f} inverse problems/s")
     print(f"{'work':52} {'solved/target':>14}   {'floor':24} {'engine targets/s':>17}")
     for label, per, floor_text, rate in rows:
-        print(f"{label:52} {per:14,.2f}   {floor_text:24} {rate:17,.0f}")
+        rate_text = f"{rate:17,.0f}" if math.isfinite(rate) else f"{'-':>17}"  # a whole zone has no per-target rate
+        print(f"{label:52} {per:14,.2f}   {floor_text:24} {rate_text}")
 
 
 def bench_table(points: int, sample: int, repeat: int = 3) -> None:
