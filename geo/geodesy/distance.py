@@ -469,14 +469,10 @@ class LaunchArea:
         hull = self._hull
         if hull is None:
             return self._extreme(lon, lat, farthest=False, point=point)
-        h_lon, h_lat, h_vec, cos_cap, centre = hull
+        h_lon, h_lat, h_vec, _, _ = hull
         z_lo, z_hi = self._z_range
         u = auxiliary_unit_vectors(lon, lat)
-        # Every point of the cap is at least this far, on the auxiliary sphere (1e-6 rad, 6 m, for edge bulges).
-        arc_t = np.arccos(np.clip(u @ centre, -1.0, 1.0))
-        cap = math.acos(min(1.0, cos_cap)) + 1e-6
-        s_out = np.maximum(arc_t - cap, 0.0)
-        lower = _lambert_bounds(s_out, u[:, 2], z_lo, z_hi)[0] - lambert_error_bound(s_out)
+        lower, arc_t, cap = self._cap_lower(u)
         s_anti = np.minimum(np.pi - arc_t + cap, np.pi)  # the farthest the antipode T' is from the cap
         with np.errstate(invalid="ignore"):  # inf - inf where the antipode is far: no bound (NaN), fmax skips it
             lower = np.fmax(lower, HALF_MERIDIAN_M - _lambert_bounds(s_anti, -u[:, 2], z_lo, z_hi)[1]
@@ -508,24 +504,19 @@ class LaunchArea:
         hull = self._hull
         if hull is None:
             return self._extreme(lon, lat, farthest=True, point=point)
-        h_lon, h_lat, h_vec, cos_cap, centre = hull
-        z_lo, z_hi = self._z_range
+        h_lon, h_lat, h_vec, _, _ = hull
         u = auxiliary_unit_vectors(lon, lat)
         # Targets the whole cap lies beyond 9,000 km of are far for every hull vertex: no need to bound each.
-        s_in = np.maximum(np.arccos(np.clip(u @ centre, -1.0, 1.0)) - math.acos(min(1.0, cos_cap)) - 1e-6, 0.0)
-        maybe = np.flatnonzero(_lambert_bounds(s_in, u[:, 2], z_lo, z_hi)[0] - lambert_error_bound(s_in) <= 9.0e6)
+        maybe = np.flatnonzero(self._cap_lower(u)[0] <= 9.0e6)
         near = np.zeros(lon.size, dtype=bool)
         result = np.empty((3, lon.size))
         if maybe.size:
             um = u[maybe]
-            cos_sigma = um @ h_vec.T
-            est = lambert_distance(cos_sigma, um[:, 2:3], h_vec[None, :, 2])
-            err = lambert_error_bound(np.arccos(np.clip(cos_sigma, -1.0, 1.0)))
-            bound = (est - err).max(axis=1)
+            low, up = lambert_interval(um @ h_vec.T, um[:, 2:3], h_vec[None, :, 2])
             # Convexity holds to about 9,900 km; 9,000 km keeps a wide margin.
-            near_m = (est + err).max(axis=1) < 9.0e6
+            near_m = up.max(axis=1) < 9.0e6
             near[maybe] = near_m
-            rows, cols = np.nonzero(near_m[:, None] & (est + err >= bound[:, None]))
+            rows, cols = np.nonzero(near_m[:, None] & (up >= low.max(axis=1)[:, None]))
             if rows.size:
                 rows = maybe[rows]
                 dist = geodesic_distance(lon[rows], lat[rows], h_lon[cols], h_lat[cols])
@@ -536,6 +527,20 @@ class LaunchArea:
         if far.any():
             result[:, far] = self._extreme(lon[far], lat[far], farthest=True, point=point)
         return result
+
+    def _cap_lower(self, u: FloatArray) -> tuple[FloatArray, FloatArray, float]:
+        """Bound every point of the area's cap from targets ``u`` (auxiliary unit vectors), from below.
+
+        Returns the lower bound (m; Lambert's over every latitude of the
+        boundary, less its error bound), each target's arc to the cap's centre,
+        and the cap's angular radius, widened by 1e-6 rad (6 m) for edge bulges.
+        """
+        _, _, _, cos_cap, centre = self._hull  # type: ignore[misc]
+        z_lo, z_hi = self._z_range
+        arc_t = np.arccos(np.clip(u @ centre, -1.0, 1.0))
+        cap = math.acos(min(1.0, cos_cap)) + 1e-6
+        s_out = np.maximum(arc_t - cap, 0.0)
+        return _lambert_bounds(s_out, u[:, 2], z_lo, z_hi)[0] - lambert_error_bound(s_out), arc_t, cap
 
     def _extreme(self, lon: FloatArray, lat: FloatArray, *, farthest: bool, point: bool = True) -> FloatArray:
         """Exact nearest (farthest) boundary distance and point (3 rows) for targets outside (antipode outside)."""
