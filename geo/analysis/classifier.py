@@ -255,6 +255,14 @@ class Classifier:
         The same numbers as :func:`geo.analysis.bands.reach_table`, computed in chunks on
         ``workers`` threads; ``progress`` as for :meth:`status`.
         """
+        cols, labels = self.table_codes(lon, lat, progress=progress)
+        cols["via"] = np.array(labels, dtype=object)[cols["via"]]
+        return cols
+
+    def table_codes(
+        self, lon: ArrayLike, lat: ArrayLike, *, progress: Progress | None = None
+    ) -> tuple[dict[str, NDArray], list[str]]:
+        """Return :meth:`table`'s arrays with ``via`` as int32 positions in the list of labels returned too."""
         lon_a, lat_a = check_lonlat(lon, lat, what="target")
         lon_f, lat_f = lon_a.ravel(), lat_a.ravel()
         n = lon_f.size
@@ -281,6 +289,5 @@ class Classifier:
             cols["via"][sl] = rows[4]
             if progress is not None:
                 progress(len(range(n)[sl]))
-        cols["via"] = np.array(labels or [""], dtype=object)[cols["via"]]
-        return cols
+        return cols, labels or [""]
 

@@ -308,7 +308,8 @@ def _cmd_reach(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
     places = options.places_spec(args, "capitals")
     chunks = iter_reach(places, list(args.launch), args.min_km, args.max_km, system=args.system,
                         distances=not args.status_only, chunk_rows=args.chunk_rows, dask=args.dask,
-                        dask_workers=args.dask_workers, progress=lambda n: bar.update(n))
+                        dask_workers=args.dask_workers, progress=lambda n: bar.update(n),
+                        arrow=args.format == "csv")  # a plain CSV file to CSV: no pandas
     with _progress(args, lambda: count_targets(places)) as bar:
         with contextlib.closing(chunks):  # a Dask client lives as long as the iterator
             if args.format != "table":

@@ -20,17 +20,25 @@ from typing import TYPE_CHECKING
 
 from geo.errors import GeoRangeError, InputFileError, InvalidRangeError
 from geo.inputs.coordinates import parse_point
-from geo.inputs.points import DEFAULT_CHUNK_ROWS, POINT_SUFFIXES, count_points, iter_points, read_points
+from geo.inputs.points import (
+    DEFAULT_CHUNK_ROWS,
+    POINT_SUFFIXES,
+    count_points,
+    iter_points,
+    read_plain_csv,
+    read_points,
+)
 from geo.reference.places import PRESETS, lookup_place, preset_places
 
 if TYPE_CHECKING:
     import pandas as pd
+    import pyarrow as pa
 else:
     from geo.lazy import pandas as pd
 
 NAME_SEPARATOR = ";"
 
-__all__ = ["count_targets", "iter_targets", "load_targets", "named_places", "read_places_csv"]
+__all__ = ["count_targets", "iter_targets", "load_targets", "named_places", "plain_targets", "read_places_csv"]
 
 
 
@@ -228,3 +236,16 @@ def iter_targets(spec: str, chunk_rows: int = DEFAULT_CHUNK_ROWS) -> Iterator[pd
             yield listed.iloc[start:start + chunk_rows]
         return
     yield from iter_points(p, chunk_rows)
+
+
+def plain_targets(spec: str) -> pa.Table | None:
+    """Return the places of a plain CSV file as an Arrow table, read without pandas, or None.
+
+    None for a preset, a list of names, a file of another format, or a CSV
+    file :func:`geo.inputs.points.read_plain_csv` does not take: read those
+    with :func:`iter_targets`, which also reports any problem.
+    """
+    if spec in PRESETS or not spec.strip():
+        return None
+    p = _file(spec)
+    return None if p is None else read_plain_csv(p)

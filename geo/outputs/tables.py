@@ -35,9 +35,11 @@ import numpy as np
 
 from geo.analysis.status import listed_statuses
 from geo.errors import InputFileError
+from geo.lazy import arrow_strings, from_arrow, to_arrow
 
 if TYPE_CHECKING:
     import pandas as pd
+    import pyarrow as pa
 else:
     from geo.lazy import pandas as pd
 
@@ -104,17 +106,43 @@ def _float_cells(values: np.ndarray):  # type: ignore[no-untyped-def]
     import pyarrow.compute as pc
 
     x = np.asarray(values, dtype=np.float64)
-    cells = pc.cast(pa.array(x), pa.string())
+    cells = pc.cast(to_arrow(x), pa.string())
     with np.errstate(invalid="ignore"):
         mag = np.abs(x)
         other = ~np.isfinite(x) | (x == np.trunc(x)) | (mag < 1e-4) | (mag >= 1e16)
-    other |= np.asarray(pc.match_substring(cells, "e"), dtype=bool)  # Arrow's exponents start earlier
+    other |= from_arrow(pc.match_substring(cells, "e"))  # Arrow's exponents start earlier
     if other.any():
         where = np.flatnonzero(other)
         fixed = [repr(v) if math.isfinite(v) else "" for v in x[where].tolist()]
-        mask = pa.array(other)
-        cells = pc.replace_with_mask(cells, mask, pa.array(fixed, type=pa.string()))
+        cells = pc.replace_with_mask(cells, to_arrow(other), arrow_strings(fixed))
     return cells
+
+
+def _quote_text(arr):  # type: ignore[no-untyped-def]
+    """Return Arrow text cells (no nulls) quoted as :mod:`csv` quotes them (QUOTE_MINIMAL)."""
+    import pyarrow.compute as pc
+
+    special = from_arrow(pc.match_substring_regex(arr, r'[,"\r\n]'))
+    if special.any():
+        mask = to_arrow(special)
+        quoted = ['"' + t.replace('"', '""') + '"' for t in arr.filter(mask).to_pylist()]
+        arr = pc.replace_with_mask(arr, mask, arrow_strings(quoted))
+    return arr
+
+
+def _arrow_cells(column):  # type: ignore[no-untyped-def]
+    """Return the CSV cells of an Arrow column: floats, text, or dictionary-encoded text (no nulls)."""
+    import pyarrow as pa
+
+    if isinstance(column, pa.ChunkedArray):
+        column = column.combine_chunks() if column.num_chunks != 1 else column.chunk(0)
+    if pa.types.is_floating(column.type):
+        return _float_cells(from_arrow(column))
+    if pa.types.is_dictionary(column.type):  # e.g. status: the few values, then the codes
+        return _quote_text(column.dictionary).take(column.indices)
+    if pa.types.is_string(column.type):
+        return _quote_text(column)
+    raise TypeError(f"no CSV cells for Arrow type {column.type}")  # pragma: no cover - only the types above are made
 
 
 def _quoted(column: pd.Series):  # type: ignore[no-untyped-def]
@@ -139,38 +167,41 @@ def _quoted(column: pd.Series):  # type: ignore[no-untyped-def]
         arr = pc.cast(pa.array(column.to_numpy()), pa.string())  # the digits Python writes
     else:
         arr = pa.array([str(c) for c in _csv_cells(column)], type=pa.string())
-    special = np.asarray(pc.match_substring_regex(arr, r'[,"\r\n]'), dtype=bool)
-    if special.any():
-        text = arr.filter(pa.array(special)).to_pylist()
-        quoted = ['"' + t.replace('"', '""') + '"' for t in text]
-        arr = pc.replace_with_mask(arr, pa.array(special), pa.array(quoted, type=pa.string()))
-    return arr
+    return _quote_text(arr)
 
 
-def to_csv(df: pd.DataFrame) -> str:
+def to_csv(df: pd.DataFrame | pa.Table) -> str:
     """Return CSV text with a header row, floats at full precision.
 
     The text is what :mod:`csv` writes with each float's ``repr`` (minimal
     quoting, newline line ends, and a carriage return quoted too); columns
     are formatted and rows joined in Arrow (a million reach rows take about
-    a second).
+    a second). An Arrow table (floats, text and dictionary-encoded text, as
+    :func:`geo.analysis.api.iter_reach` gives with ``arrow=True``) is
+    written as its pandas frame would be, without importing pandas.
     """
-    if len(df.columns) < 2 or len(df) == 0:  # csv's special case: a lone empty field is written '""'
-        buf = io.StringIO()
-        w = csv.writer(buf, lineterminator="\n")
-        w.writerow(df.columns)
-        w.writerows(zip(*(_csv_cells(df[c]) for c in df.columns), strict=True))
-        return buf.getvalue()
     import pyarrow as pa
     import pyarrow.compute as pc
 
+    arrow = isinstance(df, pa.Table)
+    if len(df.columns) < 2 or len(df) == 0:  # csv's special case: a lone empty field is written '""'
+        frame = df.to_pandas() if arrow else df
+        buf = io.StringIO()
+        w = csv.writer(buf, lineterminator="\n")
+        w.writerow(frame.columns)
+        w.writerows(zip(*(_csv_cells(frame[c]) for c in frame.columns), strict=True))
+        return buf.getvalue()
     head = io.StringIO()
-    csv.writer(head, lineterminator="\n").writerow(df.columns)
-    cols = [
-        _float_cells(df[c].to_numpy()) if pd.api.types.is_float_dtype(df[c].dtype) else _quoted(df[c])
-        for c in df.columns
-    ]
-    rows = pc.binary_join_element_wise(pc.binary_join_element_wise(*cols, ","), "", "\n")  # row + "\n" + ""
+    csv.writer(head, lineterminator="\n").writerow(df.column_names if arrow else df.columns)
+    if arrow:
+        cols = [_arrow_cells(c) for c in df.columns]
+    else:
+        cols = [
+            _float_cells(df[c].to_numpy()) if pd.api.types.is_float_dtype(df[c].dtype) else _quoted(df[c])
+            for c in df.columns
+        ]
+    comma, newline, empty = arrow_strings([",", "\n", ""])
+    rows = pc.binary_join_element_wise(pc.binary_join_element_wise(*cols, comma), empty, newline)  # row + "\n"
     rows = rows.cast(pa.large_string())
     offsets = np.frombuffer(rows.buffers()[1], dtype=np.int64)[rows.offset : rows.offset + len(rows) + 1]
     body = rows.buffers()[2].to_pybytes()[offsets[0] : offsets[-1]]  # the rows' UTF-8 bytes, back to back
