@@ -472,6 +472,7 @@ def bench_table(points: int, sample: int, repeat: int = 3) -> None:
     Each command runs ``repeat`` times (the best wall time and the largest peak are kept: one run
     on this machine varies by 10 to 20 %); the brute-force baselines are timed once on a sample.
     """
+    import compileall
     import tempfile
 
     import pandas as pd
@@ -479,6 +480,9 @@ def bench_table(points: int, sample: int, repeat: int = 3) -> None:
     from geo.reference.places import lookup_country
 
     root = Path(__file__).resolve().parent.parent
+    # Time geo as installed: a wheel install has its bytecode, an editable one (make's) gets it here
+    # (PYTHONDONTWRITEBYTECODE, set on the reference machine, would otherwise recompile it in every run).
+    compileall.compile_dir(root / "geo", quiet=1)
     cities = load_gazetteer()
     clon, clat = cities["lon"].to_numpy(float), cities["lat"].to_numpy(float)
     rng = np.random.default_rng(7)

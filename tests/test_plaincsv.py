@@ -34,6 +34,7 @@ PLAIN = {
     "Country and country": "Country,country,lon,lat\nA, b ,21.01,52.23\n",
     "aliases, lon first": "longitude,Name,LATITUDE,x,x\n21.01,Warsaw,52.23,1,2\n-77.04,DC,38.9,3,4\n",
     "lng": "lng,lat\n21.01,52.23\n",
+    "pandas index column": ",name,lat,lon,,population\n0,Warsaw,52.2297,21.0122,,1860281\n1,Kyiv,50.45,30.52,x,\n",
     "crlf": HEAD.replace("\n", "\r\n") + "Warsaw,52.2297,21.0122\r\nKyiv,50.45,30.52\r\n",
     "cr only": HEAD.replace("\n", "\r") + "Warsaw,52.2297,21.0122\rKyiv,50.45,30.52\r",
     "bom, blank lines, no last newline": "\ufeff" + HEAD + "Warsaw,52.2297,21.0122\n\nKyiv,50.45,30.52",
