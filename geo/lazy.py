@@ -59,8 +59,8 @@ pandas = LazyModule("pandas")
 def to_arrow(values: np.ndarray) -> pa.Array:
     """Return a numpy array of numbers or booleans (1-D, no missing values) as an Arrow array.
 
-    Numbers share the array's memory (it must outlive the Arrow array);
-    booleans are packed into bits.
+    Numbers share the array's memory (the Arrow array holds a reference to
+    it); booleans are packed into bits.
 
     Examples
     --------

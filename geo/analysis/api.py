@@ -402,8 +402,9 @@ def iter_reach(
 _RESULT_COLUMNS = ("min_km", "max_km", "status", "margin_km", "via")
 
 
-def _reach_table(table: pa.Table, classifier: Classifier, distances: bool, progress: Callable[[int], None] | None
-                 ) -> pa.Table:
+def _reach_table(
+    table: pa.Table, classifier: Classifier, distances: bool, progress: Callable[[int], None] | None
+) -> pa.Table:
     """:func:`reach` for places in an Arrow table (float64 ``lon`` and ``lat``), without pandas."""
     import pyarrow as pa
 
