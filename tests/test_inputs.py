@@ -445,6 +445,8 @@ def test_missing_and_unknown_places_specs() -> None:
     ("text", "message"),
     [
         ("name,lat,lon\nA,52,21\nB,53,22,9\n", r"row 3: 4 fields, expected 3 as in the header"),
+        ("name,lat,lon\nA,52,21,9\nB,53,22\n", r"row 2: 4 fields, expected 3 as in the header"),
+        ("name,lat,lon\r\nA,52,21,\r\n", r"row 2: 4 fields, expected 3 as in the header"),
         ("name,lat,lon\nA,52,21\nB,53\n", r"row 3: lon is empty"),
         ("name,lat,lon\nA,52,21\n  ,53,22\n", r"row 3: name is empty"),
         ("name,lat,lon\nA,52,21\nB,x1,22\n", r"row 3: lat 'x1' is not a number"),

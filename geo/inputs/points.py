@@ -311,6 +311,15 @@ def _csv_error(p: Path, exc: Exception, width: int) -> InputFileError:
     return InputFileError(f"{p}: not a readable CSV file ({text.removeprefix('Error tokenizing data. C error: ')})")
 
 
+def _overlong_row(p: Path, width: int) -> InputFileError:
+    """Return the error for the first row with more fields than the header (found again with :mod:`csv`)."""
+    with p.open(newline="", encoding="utf-8-sig", errors="replace") as fh:
+        for number, row in enumerate(csv.reader(fh), start=1):
+            if len(row) > width:
+                return InputFileError(f"{p}, row {number}: {len(row)} fields, expected {width} as in the header")
+    return InputFileError(f"{p}: a row has more fields than the header's {width}")  # pragma: no cover - pandas saw one
+
+
 def _parse_numbers(s: pd.Series) -> tuple[FloatArray, BoolArray, pd.Series | None]:
     """Numbers of a CSV column, where each parsed, and the stripped text (None if pandas parsed them all)."""
     if s.dtype.kind in "iuf":
@@ -334,18 +343,27 @@ def _csv_chunks(p: Path, chunk_rows: int, require_name: bool) -> Iterator[pd.Dat
     text_cols = {positional[i]: "str" for i in range(len(header)) if i not in (where["lat"], where["lon"])}
     check = _Checker(p, "row")
     try:
-        reader = pd.read_csv(
-            p, header=0, names=positional, index_col=False, dtype=text_cols, na_filter=False,
-            skip_blank_lines=False, chunksize=chunk_rows, encoding="utf-8-sig", engine="c",
-        )
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            reader = pd.read_csv(
+                p, header=0, names=positional, index_col=False, dtype=text_cols, na_filter=False,
+                skip_blank_lines=False, chunksize=chunk_rows, encoding="utf-8-sig", engine="c",
+            )
+    except pd.errors.ParserWarning as exc:
+        raise _overlong_row(p, len(header)) from exc
     except (OSError, ValueError) as exc:
         raise _csv_error(p, exc, len(header)) from exc
     with reader:
         while True:
             try:
-                chunk = next(reader)
+                with warnings.catch_warnings():
+                    warnings.simplefilter("error", pd.errors.ParserWarning)
+                    chunk = next(reader)
             except StopIteration:
                 break
+            except pd.errors.ParserWarning as exc:
+                # pandas drops one extra field of a first row with only a warning: refuse it like any other.
+                raise _overlong_row(p, len(header)) from exc
             except (pd.errors.ParserError, UnicodeDecodeError, ValueError, OSError) as exc:
                 raise _csv_error(p, exc, len(header)) from exc
             if chunk[positional[where["lat"]]].dtype.kind not in "iuf":
