@@ -288,8 +288,7 @@ def _progress(args: argparse.Namespace, total: Callable[[], int | None]):  # typ
         return _NoBar()
     from tqdm import tqdm
 
-    return tqdm(total=total(), unit=" places", unit_scale=True, file=sys.stderr, leave=False,
-                disable=args.quiet or not sys.stderr.isatty())
+    return tqdm(total=total(), unit=" places", unit_scale=True, file=sys.stderr, leave=False)
 
 
 def _cmd_reach(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:

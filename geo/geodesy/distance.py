@@ -482,7 +482,7 @@ class LaunchArea:
         if far.size:
             uf, cos_sigma = u[far], u[far] @ h_vec.T
             low, up = lambert_interval(cos_sigma, uf[:, 2:3], h_vec[None, :, 2])
-            low = np.maximum(low, HALF_MERIDIAN_M - lambert_interval(-cos_sigma, -uf[:, 2:3], h_vec[None, :, 2])[1])
+            low = np.maximum(low, _antipode_lower(-cos_sigma, -uf[:, 2:3], h_vec[None, :, 2]))
             probe = np.argmin(low, axis=1)
             d_probe = geodesic_distance(lon[far], lat[far], h_lon[probe], h_lat[probe])
             rows, cols = np.nonzero(low <= np.minimum(d_probe, up.min(axis=1))[:, None])
@@ -743,13 +743,12 @@ class LaunchArea:
             dp = geodesic_distance(lon[:, None], lat[:, None], plon[None, :], plat[None, :])
             rows, groups = np.nonzero(dp + radius[None, :] >= dp.max(axis=1)[:, None])
         else:
-            # Lower bounds without solving: every pair of antipodes is the half meridian H apart (the
-            # shortest path is a meridian), so d(T, v) >= H - d(T', v) for the target's antipode T';
-            # d(T', v) is short, within Lambert's error bound. A group is skipped whole when its bound
-            # (pivot bound less the ball radius) exceeds the exact distance of the most promising pivot.
+            # Lower bounds without solving, through the antipode (_antipode_lower). A group is skipped
+            # whole when its bound (pivot bound less the ball radius) exceeds the exact distance of the
+            # most promising pivot.
             ua = -auxiliary_unit_vectors(lon, lat)
             pv = auxiliary_unit_vectors(plon, plat)
-            low_g = HALF_MERIDIAN_M - lambert_interval(ua @ pv.T, ua[:, 2:3], pv[None, :, 2])[1] - radius[None, :]
+            low_g = _antipode_lower(ua @ pv.T, ua[:, 2:3], pv[None, :, 2]) - radius[None, :]
             probe_g = np.argmin(low_g, axis=1)
             upper = geodesic_distance(lon, lat, plon[probe_g], plat[probe_g])
             rows, groups = np.nonzero(low_g <= upper[:, None])
@@ -791,7 +790,7 @@ class LaunchArea:
         vv = np.r_[ee, e.next_edge[ee[run_end]]]
         order = np.argsort(vr, kind="stable")
         vr, vv = vr[order], vv[order]
-        low = HALF_MERIDIAN_M - lambert_interval(np.einsum("ij,ij->i", ua[vr], e.u1[vv]), ua[vr, 2], e.u1[vv, 2])[1]
+        low = _antipode_lower(np.einsum("ij,ij->i", ua[vr], e.u1[vv]), ua[vr, 2], e.u1[vv, 2])
         seg = np.r_[0, np.cumsum(vr[1:] != vr[:-1])]
         starts = np.flatnonzero(np.r_[True, vr[1:] != vr[:-1]])
         probe = _first_min(low, seg, starts)
@@ -860,6 +859,18 @@ def _first_min(values: FloatArray, seg: IntArray, starts: IntArray) -> IntArray:
     low = np.minimum.reduceat(values, starts)
     hit = np.flatnonzero(values == low[seg])
     return hit[np.r_[True, seg[hit][1:] != seg[hit][:-1]]]
+
+
+def _antipode_lower(cos_anti: FloatArray, z_anti: FloatArray, z_v: FloatArray) -> FloatArray:
+    """Bound the distance (m) from targets to points ``v`` from below, through the targets' antipodes T'.
+
+    Every pair of antipodes is the half meridian H apart (the shortest path
+    is a meridian), so ``d(T, v) >= H - d(T', v)``, and near the antipode
+    ``d(T', v)`` is short, at most Lambert's estimate plus its error bound.
+    ``cos_anti`` is the cosine of the arc from T' to v on the auxiliary
+    sphere, ``z_anti`` and ``z_v`` their vectors' z components.
+    """
+    return HALF_MERIDIAN_M - lambert_interval(cos_anti, z_anti, z_v)[1]
 
 
 def _best_per_row(rows: IntArray, dist: FloatArray, *, farthest: bool) -> IntArray:

@@ -311,6 +311,13 @@ def _csv_error(p: Path, exc: Exception, width: int) -> InputFileError:
     return InputFileError(f"{p}: not a readable CSV file ({text.removeprefix('Error tokenizing data. C error: ')})")
 
 
+def _strict(read: Callable[[], Any]) -> Any:
+    """Return ``read()``, with pandas' ParserWarning raised as an error (it drops a first row's extra field)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", pd.errors.ParserWarning)
+        return read()
+
+
 def _overlong_row(p: Path, width: int) -> InputFileError:
     """Return the error for the first row with more fields than the header (found again with :mod:`csv`)."""
     with p.open(newline="", encoding="utf-8-sig", errors="replace") as fh:
@@ -343,12 +350,10 @@ def _csv_chunks(p: Path, chunk_rows: int, require_name: bool) -> Iterator[pd.Dat
     text_cols = {positional[i]: "str" for i in range(len(header)) if i not in (where["lat"], where["lon"])}
     check = _Checker(p, "row")
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", pd.errors.ParserWarning)
-            reader = pd.read_csv(
-                p, header=0, names=positional, index_col=False, dtype=text_cols, na_filter=False,
-                skip_blank_lines=False, chunksize=chunk_rows, encoding="utf-8-sig", engine="c",
-            )
+        reader = _strict(lambda: pd.read_csv(
+            p, header=0, names=positional, index_col=False, dtype=text_cols, na_filter=False,
+            skip_blank_lines=False, chunksize=chunk_rows, encoding="utf-8-sig", engine="c",
+        ))
     except pd.errors.ParserWarning as exc:
         raise _overlong_row(p, len(header)) from exc
     except (OSError, ValueError) as exc:
@@ -356,9 +361,7 @@ def _csv_chunks(p: Path, chunk_rows: int, require_name: bool) -> Iterator[pd.Dat
     with reader:
         while True:
             try:
-                with warnings.catch_warnings():
-                    warnings.simplefilter("error", pd.errors.ParserWarning)
-                    chunk = next(reader)
+                chunk = _strict(lambda: next(reader))
             except StopIteration:
                 break
             except pd.errors.ParserWarning as exc:
