@@ -60,6 +60,15 @@ Algorithm (per target; all steps vectorised over targets)
    it (nearest) need only the vertices of its convex hull: the distance is
    convex, or concave, along geodesics there, so its maximum, or minimum,
    over the hull is at an extreme point.
+8. **Vertex certificates.** For the other side of those same targets (the
+   nearest within 9,000 km, the farthest beyond :data:`CONCAVE_M`), the
+   hull vertex v nearest (farthest) on the auxiliary sphere is solved
+   exactly. The distance's derivative leaving v at angle g from the
+   direction to the target is exactly ``-cos g``, so by convexity
+   (concavity) no point of the area beats v if every direction from v into
+   the area, a wedge measured once per hull vertex, turns at least (at
+   most) 90 degrees from the target. One exact solution then settles the
+   target; the others take the candidate search.
 
 Error bound
 -----------
@@ -131,6 +140,9 @@ CONCAVE_M: Final = 1.1e7
 _K_STEPS: Final = (16, 64, 256, 1024)
 _CHUNK: Final = 4096
 _GROUP: Final = 32  # consecutive edges per ball in the exhaustive path
+_WEDGE_PAIRS_PER_TARGET: Final = 256  # the wedges (hull vertices x vertices) are built once a chunk pays for them
+_WEDGE_PAD: Final = math.radians(2.0)  # twice the most auxiliary-sphere azimuths can be off (0.47 degrees)
+_CERTIFY_PAD: Final = 1e-9  # rad: a vertex certificate's margin on the right angle
 
 
 @dataclass(frozen=True)
@@ -364,6 +376,63 @@ class LaunchArea:
         return e.lon1[keep], e.lat1[keep], vecs[keep], cos_cap, centre
 
     @cached_property
+    def _wedges(self) -> tuple[FloatArray, FloatArray] | None:
+        """Per hull vertex, the azimuths (rad) from it to every point of the area: (centre, half-width).
+
+        The half-width is NaN where the azimuths span 180 degrees or more (a
+        vertex kept within 64 m of the hull but not an extreme point). None
+        without a hull.
+
+        Notes
+        -----
+        Azimuths from a vertex v along a geodesic edge vary monotonically
+        between those to its two ends (a geodesic from v meets the edge at
+        most once: two geodesics meet again only about half the meridian
+        on, and the area lies in a cap of 60 degrees), and every point of
+        the area lies on a geodesic from v to its boundary, so the azimuths
+        to the vertices bound them all. They are found on the auxiliary
+        sphere, whose azimuths differ from the exact ones by at most about
+        ``f sigma / sin(sigma)`` (0.47 degrees at 120 degrees; measured:
+        0.23 degrees): only vertices within :data:`_WEDGE_PAD` of either end
+        of that range are solved exactly, and the range is widened by half
+        the pad for the others.
+        """
+        hull = self._hull
+        if hull is None:
+            return None
+        e = self._edges
+        h_lon, h_lat, h_vec = hull[0], hull[1], hull[2]
+        lam = np.radians(h_lon)
+        east = np.column_stack([-np.sin(lam), np.cos(lam), np.zeros_like(lam)])
+        north = np.column_stack([-h_vec[:, 2] * np.cos(lam), -h_vec[:, 2] * np.sin(lam),
+                                 np.hypot(h_vec[:, 0], h_vec[:, 1])])
+        x_e, x_n = east @ e.u1.T, north @ e.u1.T  # (hull vertices, vertices)
+        aux = np.arctan2(x_e, x_n) % (2.0 * np.pi)
+        # Too close for the auxiliary azimuth (under 6 mm): solved exactly, and left out of the gaps
+        # (set to another azimuth of their row, a duplicate changes no gap).
+        tiny = np.arctan2(np.hypot(x_e, x_n), h_vec @ e.u1.T) < 1e-9
+        rows = np.arange(h_lon.size)
+        some = np.argmin(tiny, axis=1)  # a vertex that is not tiny, if the row has one
+        usable = ~tiny[rows, some]
+        filled = np.where(tiny, aux[rows, some][:, None], aux)
+        a = np.sort(filled, axis=1)
+        gaps = np.diff(a, axis=1, append=a[:, :1] + 2.0 * np.pi)
+        j = np.argmax(gaps, axis=1)
+        width = 2.0 * np.pi - gaps[rows, j]
+        centre = a[rows, (j + 1) % a.shape[1]] + width / 2.0  # the middle of each row's occupied range
+        rel = _wrap(filled - centre[:, None])
+        lo_aux, hi_aux = rel.min(axis=1), rel.max(axis=1)
+        r, c = np.nonzero(tiny | (rel <= lo_aux[:, None] + _WEDGE_PAD) | (rel >= hi_aux[:, None] - _WEDGE_PAD))
+        az, _, dist = WGS84.inv(h_lon[r], h_lat[r], e.lon1[c], e.lat1[c])
+        moved = np.asarray(dist) > 0.0
+        exact = _wrap(np.radians(np.asarray(az)[moved]) - centre[r[moved]])
+        lo, hi = lo_aux + _WEDGE_PAD / 2.0, hi_aux - _WEDGE_PAD / 2.0
+        np.minimum.at(lo, r[moved], exact)
+        np.maximum.at(hi, r[moved], exact)
+        valid = usable & (hi - lo < np.pi) & (lo > -np.pi / 2.0) & (hi < np.pi / 2.0)
+        return centre + (lo + hi) / 2.0, np.where(valid, (hi - lo) / 2.0, np.nan)
+
+    @cached_property
     def _z_range(self) -> tuple[float, float]:
         """Range of sin(reduced latitude) over the boundary, padded for edge bulges."""
         z = self._index[1][:, 2]
@@ -495,6 +564,13 @@ class LaunchArea:
             result[:, r] = np.vstack([dist[first], h_lon[c], h_lat[c]])
         rest = np.ones(lon.size, dtype=bool)
         rest[far] = False
+        # Targets the whole area lies within 9,000 km of (the distance is convex): one hull vertex may settle them.
+        maybe = np.flatnonzero(rest & (lower <= 9.0e6))
+        if maybe.size:
+            up = lambert_interval(u[maybe] @ h_vec.T, u[maybe, 2:3], h_vec[None, :, 2])[1]
+            done, found = self._certified(lon, lat, u, maybe[up.max(axis=1) < 9.0e6], farthest=False)
+            result[:, done] = found
+            rest[done] = False
         if rest.any():
             result[:, rest] = self._extreme(lon[rest], lat[rest], farthest=False, point=point)
         return result
@@ -507,7 +583,8 @@ class LaunchArea:
         h_lon, h_lat, h_vec, _, _ = hull
         u = auxiliary_unit_vectors(lon, lat)
         # Targets the whole cap lies beyond 9,000 km of are far for every hull vertex: no need to bound each.
-        maybe = np.flatnonzero(self._cap_lower(u)[0] <= 9.0e6)
+        cap_lower = self._cap_lower(u)[0]
+        maybe = np.flatnonzero(cap_lower <= 9.0e6)
         near = np.zeros(lon.size, dtype=bool)
         result = np.empty((3, lon.size))
         if maybe.size:
@@ -524,9 +601,56 @@ class LaunchArea:
                 r, c = rows[first], cols[first]
                 result[:, r] = np.vstack([dist[first], h_lon[c], h_lat[c]])
         far = ~near
+        # Targets the whole area lies beyond CONCAVE_M of (the distance is concave): one hull vertex may settle them.
+        done, found = self._certified(lon, lat, u, np.flatnonzero(cap_lower > CONCAVE_M), farthest=True)
+        result[:, done] = found
+        far[done] = False
         if far.any():
             result[:, far] = self._extreme(lon[far], lat[far], farthest=True, point=point)
         return result
+
+    def _certified(
+        self, lon: FloatArray, lat: FloatArray, u: FloatArray, cand: IntArray, *, farthest: bool
+    ) -> tuple[IntArray, FloatArray]:
+        """Targets ``cand`` whose nearest (farthest) point one hull vertex is: their indices and 3 rows.
+
+        The caller guarantees that the distance is convex (nearest: the
+        whole area within 9,000 km) or concave (farthest: beyond
+        :data:`CONCAVE_M`) along every geodesic through the area's hull. The
+        hull vertex v nearest (farthest) on the auxiliary sphere is solved
+        exactly; the distance's derivative leaving v in a direction at angle
+        g from the direction to the target is exactly ``-cos g`` (first
+        variation), so by convexity ``d(x) >= d(v) - cos(g) d(v, x)`` for
+        every point x of the area, and by concavity ``d(x) <= d(v) -
+        cos(g) d(v, x)``. If every direction from v into the area (its
+        wedge, :attr:`_wedges`) is at least 90 degrees from the target's
+        (nearest), or at most 90 degrees (farthest), no point of the area
+        beats v: d(v) is the answer.
+        """
+        hull = self._hull
+        if hull is None or cand.size == 0:
+            return cand[:0], np.empty((3, 0))
+        # The wedges cost about 25 ns per (hull vertex, vertex) pair, a certificate saves a few microseconds
+        # of candidate search: they are built for the first chunk with enough targets to pay for them.
+        pairs = hull[0].size * self._edges.lon1.size
+        if "_wedges" not in self.__dict__ and pairs > _WEDGE_PAIRS_PER_TARGET * cand.size:
+            return cand[:0], np.empty((3, 0))
+        h_lon, h_lat, h_vec = hull[0], hull[1], hull[2]
+        centre, half = self._wedges  # type: ignore[misc]  # not None with a hull
+        cos_arc = u[cand] @ h_vec.T
+        v = np.argmin(cos_arc, axis=1) if farthest else np.argmax(cos_arc, axis=1)
+        ok = np.isfinite(half[v])
+        if farthest:  # v well away from the target's antipode, where the distance has no derivative
+            ok &= cos_arc[np.arange(cand.size), v] >= math.cos(LAMBERT_MAX_SIGMA)
+        cand, v = cand[ok], v[ok]
+        az, _, dist = WGS84.inv(h_lon[v], h_lat[v], lon[cand], lat[cand])
+        off = np.abs(_wrap(np.radians(np.asarray(az)) - centre[v]))
+        if farthest:
+            good = off <= np.pi / 2.0 - half[v] - _CERTIFY_PAD
+        else:
+            good = off >= np.pi / 2.0 + half[v] + _CERTIFY_PAD
+        v = v[good]
+        return cand[good], np.vstack([np.asarray(dist)[good], h_lon[v], h_lat[v]])
 
     def _cap_lower(self, u: FloatArray) -> tuple[FloatArray, FloatArray, float]:
         """Bound every point of the area's cap from targets ``u`` (auxiliary unit vectors), from below.
@@ -852,6 +976,11 @@ class LaunchArea:
             x, y, _ = WGS84.fwd(e.lon1[c], e.lat1[c], e.azi1[c], t)
             out[:, r] = np.vstack([v, x, y])
         return out
+
+
+def _wrap(angle: FloatArray) -> FloatArray:
+    """Angles (rad) wrapped to [-pi, pi)."""
+    return (angle + np.pi) % (2.0 * np.pi) - np.pi
 
 
 def _first_min(values: FloatArray, seg: IntArray, starts: IntArray) -> IntArray:
