@@ -566,11 +566,9 @@ class LaunchArea:
         rest[far] = False
         # Targets the whole area lies within 9,000 km of (the distance is convex): one hull vertex may settle them.
         maybe = np.flatnonzero(rest & (lower <= 9.0e6))
-        if maybe.size:
-            up = lambert_interval(u[maybe] @ h_vec.T, u[maybe, 2:3], h_vec[None, :, 2])[1]
-            done, found = self._certified(lon, lat, u, maybe[up.max(axis=1) < 9.0e6], farthest=False)
-            result[:, done] = found
-            rest[done] = False
+        done, found = self._certified(lon, lat, u, maybe[self._within_convex(u[maybe])], farthest=False)
+        result[:, done] = found
+        rest[done] = False
         if rest.any():
             result[:, rest] = self._extreme(lon[rest], lat[rest], farthest=False, point=point)
         return result
@@ -587,13 +585,12 @@ class LaunchArea:
         maybe = np.flatnonzero(cap_lower <= 9.0e6)
         near = np.zeros(lon.size, dtype=bool)
         result = np.empty((3, lon.size))
+        maybe = maybe[self._within_convex(u[maybe])]
+        near[maybe] = True
         if maybe.size:
             um = u[maybe]
             low, up = lambert_interval(um @ h_vec.T, um[:, 2:3], h_vec[None, :, 2])
-            # Convexity holds to about 9,900 km; 9,000 km keeps a wide margin.
-            near_m = up.max(axis=1) < 9.0e6
-            near[maybe] = near_m
-            rows, cols = np.nonzero(near_m[:, None] & (up >= low.max(axis=1)[:, None]))
+            rows, cols = np.nonzero(up >= low.max(axis=1)[:, None])
             if rows.size:
                 rows = maybe[rows]
                 dist = geodesic_distance(lon[rows], lat[rows], h_lon[cols], h_lat[cols])
@@ -651,6 +648,19 @@ class LaunchArea:
             good = off >= np.pi / 2.0 + half[v] + _CERTIFY_PAD
         v = v[good]
         return cand[good], np.vstack([np.asarray(dist)[good], h_lon[v], h_lat[v]])
+
+    def _within_convex(self, u: FloatArray) -> NDArray[np.bool_]:
+        """Whether every hull vertex is surely within 9,000 km of each target (``u``: auxiliary unit vectors).
+
+        Convexity holds to about 9,900 km; 9,000 km keeps a wide margin. The
+        distance at arc sigma on the auxiliary sphere is at most Lambert's
+        estimate plus its error bound, and the estimate at most ``a sigma``
+        (its correction terms are never negative); both grow with sigma, so
+        the hull vertex at the largest arc bounds them all.
+        """
+        h_vec = self._hull[2]  # type: ignore[index]
+        sigma = np.arccos(np.clip((u @ h_vec.T).min(axis=1, initial=1.0), -1.0, 1.0))
+        return A_M * sigma + lambert_error_bound(sigma) < 9.0e6
 
     def _cap_lower(self, u: FloatArray) -> tuple[FloatArray, FloatArray, float]:
         """Bound every point of the area's cap from targets ``u`` (auxiliary unit vectors), from below.
