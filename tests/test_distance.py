@@ -390,3 +390,65 @@ def test_auxiliary_azimuths_are_within_half_the_wedge_pad():
     keep = arc <= np.radians(120.0)
     assert keep.sum() > 0.9 * n
     assert err[keep].max() <= _WEDGE_PAD / 4.0  # measured 0.23 degrees; half the pad is 1 degree
+
+
+def test_the_antipodal_defect_is_pi_a_less_the_half_meridian():
+    # The exhaustive farthest search bounds d(T, x) <= H - d(T', x) + ANTIPODE_DEFECT_M. Measured with
+    # GeographicLib (not pyproj): the excess d(T, x) + d(x, T') - H never passes pi a - H, which it
+    # reaches for T and x on the equator a quarter apart; the constant is that, doubled.
+    from geo.geodesy.distance import ANTIPODE_DEFECT_M
+
+    rng = np.random.default_rng(9)
+    worst = 0.0
+    for _ in range(4000):
+        lon, lat = rng.uniform(-180, 180), np.degrees(np.arcsin(rng.uniform(-1, 1)))
+        alon, alat = lon - 180.0 if lon > 0 else lon + 180.0, -lat
+        if rng.uniform() < 0.5:  # near the antipode, where the search runs
+            p = GL.Direct(alat, alon, rng.uniform(0, 360), rng.uniform(0, 1.5e6))
+            xlon, xlat = p["lon2"], p["lat2"]
+        else:
+            xlon, xlat = rng.uniform(-180, 180), np.degrees(np.arcsin(rng.uniform(-1, 1)))
+        excess = GL.Inverse(lat, lon, xlat, xlon)["s12"] + GL.Inverse(alat, alon, xlat, xlon)["s12"] - HALF_MERIDIAN_M
+        worst = max(worst, excess)
+    equator = 2.0 * GL.Inverse(0.0, 0.0, 0.0, 90.0)["s12"] - HALF_MERIDIAN_M
+    assert equator == pytest.approx(np.pi * GL.a - HALF_MERIDIAN_M, abs=1e-6)
+    assert 0.5 * equator < worst <= equator + 1e-6
+    assert ANTIPODE_DEFECT_M >= 2.0 * equator
+
+
+def test_near_antipodal_farthest_is_the_same_with_and_without_the_antipodal_bound(monkeypatch):
+    # Targets whose antipode is near Belarus (but outside it) take the exhaustive farthest search. Its
+    # groups are first bounded through the antipode; with the bound switched off (an infinite defect)
+    # every pivot is solved: the distances must agree, with fewer pivots solved.
+    import geo.geodesy.distance as distance
+    from geo.geodesy.ellipsoid import antipode
+
+    rng = np.random.default_rng(13)
+    blr = area("launch-area-belarus")
+    minx, miny, maxx, maxy = blr.bounds
+    alon, alat = rng.uniform(minx - 4, maxx + 4, 1500), rng.uniform(miny - 3, maxy + 3, 1500)
+    alon, alat = alon[~shapely.contains_xy(blr, alon, alat)], alat[~shapely.contains_xy(blr, alon, alat)]
+    lon, lat = antipode(alon, alat)
+    solved, exhaustive = [], []
+    geodesic, chunk = distance.geodesic_distance, distance.LaunchArea._exhaustive_chunk
+
+    def counting_distance(*args):
+        solved[-1] += np.broadcast(*args).size
+        return geodesic(*args)
+
+    def counting(self, lon, lat, *, farthest):
+        exhaustive.append(lon.size)
+        return chunk(self, lon, lat, farthest=farthest)
+
+    monkeypatch.setattr(distance, "geodesic_distance", counting_distance)
+    monkeypatch.setattr(distance.LaunchArea, "_exhaustive_chunk", counting)
+    solved.append(0)
+    fast = LaunchArea(blr).extremes(lon, lat, farthest=True)
+    assert sum(exhaustive) > 0.5 * lon.size
+    monkeypatch.setattr(distance, "ANTIPODE_DEFECT_M", np.inf)
+    solved.append(0)
+    slow = LaunchArea(blr).extremes(lon, lat, farthest=True)
+    np.testing.assert_allclose(fast[0], slow[0], atol=1e-4, rtol=0)
+    assert solved[0] < 0.8 * solved[1], solved
+    for i in np.linspace(0, lon.size - 1, 8).astype(int):
+        assert fast[0][i] == pytest.approx(oracle("launch-area-belarus").distances(lon[i], lat[i])[1], abs=DIST_TOL_M)
