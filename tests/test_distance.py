@@ -452,3 +452,24 @@ def test_near_antipodal_farthest_is_the_same_with_and_without_the_antipodal_boun
     assert solved[0] < 0.8 * solved[1], solved
     for i in np.linspace(0, lon.size - 1, 8).astype(int):
         assert fast[0][i] == pytest.approx(oracle("launch-area-belarus").distances(lon[i], lat[i])[1], abs=DIST_TOL_M)
+
+
+def test_the_geodesic_scale_keeps_its_sign_on_either_side_of_the_convex_and_concave_limits():
+    # The hull shortcuts, the vertex certificates and the corner rule rest on this: the distance from a
+    # target is convex along any geodesic within CONVEX_M (M21 > 0, the geodesic circle curves towards
+    # its centre) and concave beyond CONCAVE_M (M21 < 0). GeographicLib's M21 along geodesics from every
+    # 10 degrees of latitude in every 10 degrees of azimuth, every 100 km.
+    from geo.geodesy.distance import CONCAVE_M, CONVEX_M
+
+    caps = Geodesic.STANDARD | Geodesic.GEODESICSCALE | Geodesic.DISTANCE_IN
+    inside = np.r_[np.arange(1e5, CONVEX_M, 1e5), CONVEX_M]
+    beyond = np.arange(CONCAVE_M, 1.995e7, 1e5)
+    closest = [np.inf, -np.inf]
+    for lat in range(-90, 91, 10):
+        for az in range(0, 181, 10):
+            line = GL.Line(lat, 0.0, az, caps)
+            m_in = [line.Position(s, Geodesic.GEODESICSCALE)["M21"] for s in inside]
+            m_out = [line.Position(s, Geodesic.GEODESICSCALE)["M21"] for s in beyond]
+            assert min(m_in) > 0.0 and max(m_out) < 0.0, (lat, az)
+            closest = [min(closest[0], m_in[-1]), max(closest[1], m_out[0])]
+    assert 0.0 < closest[0] < 0.1 and -0.1 < closest[1] < 0.0  # the limits are near the zero: not vacuous

@@ -58,12 +58,12 @@ Algorithm (per target; all steps vectorised over targets)
    edge the triangle inequality (and, for a maximum, the derivatives at both
    ends) cannot exclude.
 7. **Hull vertices.** For an area in a cap of 60 degrees, targets within
-   9,000 km of all of it (farthest) or beyond :data:`CONCAVE_M` of all of
+   :data:`CONVEX_M` of all of it (farthest) or beyond :data:`CONCAVE_M` of all of
    it (nearest) need only the vertices of its convex hull: the distance is
    convex, or concave, along geodesics there, so its maximum, or minimum,
    over the hull is at an extreme point.
 8. **Vertex certificates.** For the other side of those same targets (the
-   nearest within 9,000 km, the farthest beyond :data:`CONCAVE_M`), the
+   nearest within :data:`CONVEX_M`, the farthest beyond :data:`CONCAVE_M`), the
    hull vertex v nearest (farthest) on the auxiliary sphere is solved
    exactly. The distance's derivative leaving v at angle g from the
    direction to the target is exactly ``-cos g``, so by convexity
@@ -133,15 +133,16 @@ geodesic boundary."""
 SAMPLE_SPACING_M: Final = 4_000.0
 """Largest gap, in metres, between boundary samples in the candidate index."""
 
-CONVEX_M: Final = 9.0e6
-"""Distances below which the distance from a target is convex along any geodesic (the geodesic
-scale M21 stays positive to about 9,900 km)."""
+CONVEX_M: Final = 9.7e6
+"""Distances below which the distance from a target is convex along any geodesic: the geodesic scale
+M21 stays positive to 9,985 km (GeographicLib, every 5 degrees of latitude and azimuth and 3,000 random
+geodesics: its first zero lies between 9,985.2 km, on the equator, and 10,046.0 km)."""
 ANTIPODE_DEFECT_M: Final = 67_200.0
 """Most by which ``d(T, x) + d(x, T')`` can exceed the half meridian (T' the antipode of T), doubled:
 measured on 2 million pairs, the excess reaches ``pi a - H`` (33,577 m, T and x on the equator a quarter
 apart, where the equator is shorter than the meridian through the poles) and no more."""
-CONCAVE_M: Final = 1.1e7
-"""Distances beyond which it is concave (M21 negative from about 10,100 km to the conjugate point)."""
+CONCAVE_M: Final = 1.03e7
+"""Distances beyond which it is concave (M21 negative from 10,046 km to the conjugate point)."""
 
 _K_STEPS: Final = (16, 64, 256, 1024)
 _CHUNK: Final = 4096
@@ -333,7 +334,7 @@ class LaunchArea:
 
     @cached_property
     def _hull(self) -> tuple[FloatArray, FloatArray, FloatArray, float, FloatArray] | None:
-        """Vertices that can be farthest from a target within 9,000 km, or nearest to one beyond CONCAVE_M.
+        """Vertices that can be farthest from a target within CONVEX_M, or nearest to one beyond CONCAVE_M.
 
         Returns (lon, lat, aux unit vectors, cos of the cap radius around the
         area's mean direction, that direction), or None when the area does
@@ -341,11 +342,11 @@ class LaunchArea:
 
         Notes
         -----
-        Within about 9,900 km of a target the geodesic distance is convex
+        Within about 9,985 km of a target the geodesic distance is convex
         along geodesics (the geodesic scale M21 stays positive), so its
         maximum over the area is reached at an extreme point of the area's
         geodesic convex hull, which is a vertex. Likewise beyond about
-        10,100 km it is concave (M21 negative, up to the antipode: a minimum
+        10,046 km it is concave (M21 negative, up to the antipode: a minimum
         of concave branches is concave), so its minimum over the hull is at
         an extreme point when the whole cap lies beyond :data:`CONCAVE_M`.
         That hull is found as the
@@ -557,7 +558,10 @@ class LaunchArea:
         if far.size:
             uf, cos_sigma = u[far], u[far] @ h_vec.T
             low, up = lambert_interval(cos_sigma, uf[:, 2:3], h_vec[None, :, 2])
-            low = np.maximum(low, _antipode_lower(-cos_sigma, -uf[:, 2:3], h_vec[None, :, 2]))
+            # Near the antipode Lambert's bound widens (211 m beyond 2.4 rad, none beyond 3.0): there the
+            # bound through the antipode is the tighter one.
+            wide = np.flatnonzero(cos_sigma.min(axis=1) < math.cos(2.4))
+            low[wide] = np.maximum(low[wide], _antipode_lower(-cos_sigma[wide], -uf[wide, 2:3], h_vec[None, :, 2]))
             probe = np.argmin(low, axis=1)
             d_probe = geodesic_distance(lon[far], lat[far], h_lon[probe], h_lat[probe])
             rows, cols = np.nonzero(low <= np.minimum(d_probe, up.min(axis=1))[:, None])
@@ -570,8 +574,8 @@ class LaunchArea:
             result[:, r] = np.vstack([dist[first], h_lon[c], h_lat[c]])
         rest = np.ones(lon.size, dtype=bool)
         rest[far] = False
-        # Targets the whole area lies within 9,000 km of (the distance is convex): one hull vertex may settle them.
-        maybe = np.flatnonzero(rest & (lower <= 9.0e6))
+        # Targets the whole area lies within CONVEX_M of (the distance is convex): one hull vertex may settle them.
+        maybe = np.flatnonzero(rest & (lower <= CONVEX_M))
         done, found = self._certified(lon, lat, u, maybe[self._within_convex(u[maybe])], farthest=False)
         result[:, done] = found
         rest[done] = False
@@ -580,15 +584,15 @@ class LaunchArea:
         return result
 
     def _farthest(self, lon: FloatArray, lat: FloatArray, *, point: bool) -> FloatArray:  # rows: dist, lon, lat
-        """Exact farthest distance; hull vertices suffice for targets within 9,000 km."""
+        """Exact farthest distance; hull vertices suffice for targets within CONVEX_M."""
         hull = self._hull
         if hull is None:
             return self._extreme(lon, lat, farthest=True, point=point)
         h_lon, h_lat, h_vec, _, _ = hull
         u = auxiliary_unit_vectors(lon, lat)
-        # Targets the whole cap lies beyond 9,000 km of are far for every hull vertex: no need to bound each.
+        # Targets the whole cap lies beyond CONVEX_M of are far for every hull vertex: no need to bound each.
         cap_lower = self._cap_lower(u)[0]
-        maybe = np.flatnonzero(cap_lower <= 9.0e6)
+        maybe = np.flatnonzero(cap_lower <= CONVEX_M)
         near = np.zeros(lon.size, dtype=bool)
         result = np.empty((3, lon.size))
         maybe = maybe[self._within_convex(u[maybe])]
@@ -618,7 +622,7 @@ class LaunchArea:
         """Targets ``cand`` whose nearest (farthest) point one hull vertex is: their indices and 3 rows.
 
         The caller guarantees that the distance is convex (nearest: the
-        whole area within 9,000 km) or concave (farthest: beyond
+        whole area within :data:`CONVEX_M`) or concave (farthest: beyond
         :data:`CONCAVE_M`) along every geodesic through the area's hull. The
         hull vertex v nearest (farthest) on the auxiliary sphere is solved
         exactly; the distance's derivative leaving v in a direction at angle
@@ -656,9 +660,9 @@ class LaunchArea:
         return cand[good], np.vstack([np.asarray(dist)[good], h_lon[v], h_lat[v]])
 
     def _within_convex(self, u: FloatArray) -> NDArray[np.bool_]:
-        """Whether every hull vertex is surely within 9,000 km of each target (``u``: auxiliary unit vectors).
+        """Whether every hull vertex is surely within CONVEX_M of each target (``u``: auxiliary unit vectors).
 
-        Convexity holds to about 9,900 km; 9,000 km keeps a wide margin. The
+        The
         distance at arc sigma on the auxiliary sphere is at most Lambert's
         estimate plus its error bound, and the estimate at most ``a sigma``
         (its correction terms are never negative); both grow with sigma, so
@@ -666,7 +670,7 @@ class LaunchArea:
         """
         h_vec = self._hull[2]  # type: ignore[index]
         sigma = np.arccos(np.clip((u @ h_vec.T).min(axis=1, initial=1.0), -1.0, 1.0))
-        return A_M * sigma + lambert_error_bound(sigma) < 9.0e6
+        return A_M * sigma + lambert_error_bound(sigma) < CONVEX_M
 
     def _cap_lower(self, u: FloatArray) -> tuple[FloatArray, FloatArray, float]:
         """Bound every point of the area's cap from targets ``u`` (auxiliary unit vectors), from below.
