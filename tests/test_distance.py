@@ -15,7 +15,7 @@ from geo.errors import InvalidCoordinateError, InvalidGeometryError
 from geo.geodesy.distance import LaunchArea, distances_to_points
 from geo.geodesy.ellipsoid import HALF_MERIDIAN_M
 
-from cases import AREAS, DIST_TOL_M, area, hard_targets, random_targets
+from cases import AREAS, DIST_TOL_M, area, hard_targets, random_targets, sphere_points
 from conftest import shaped
 from oracle import BruteForce
 
@@ -321,9 +321,10 @@ def test_vertex_certificates_agree_with_the_candidate_search(name, monkeypatch):
         return done, rows
 
     monkeypatch.setattr(distance.LaunchArea, "_certified", counting)
+    monkeypatch.setattr(distance, "_WEDGE_PAIRS_PER_TARGET", 1e12)  # the wedges are built at once
     fast = [LaunchArea(area(name)).extremes(lon, lat, farthest=f) for f in (False, True)]
     before = {f: len(settled[f]) for f in settled}
-    monkeypatch.setattr(distance, "_WEDGE_PAIRS_PER_TARGET", 0)  # no chunk pays for the wedges: no certificate
+    monkeypatch.setattr(distance, "_WEDGE_PAIRS_PER_TARGET", 0)  # the wedges never pay: no certificate
     slow = [LaunchArea(area(name)).extremes(lon, lat, farthest=f) for f in (False, True)]
     assert all(x[2].size == 0 for f in settled for x in settled[f][before[f]:])
     for f in (0, 1):
@@ -473,3 +474,17 @@ def test_the_geodesic_scale_keeps_its_sign_on_either_side_of_the_convex_and_conc
             assert min(m_in) > 0.0 and max(m_out) < 0.0, (lat, az)
             closest = [min(closest[0], m_in[-1]), max(closest[1], m_out[0])]
     assert 0.0 < closest[0] < 0.1 and -0.1 < closest[1] < 0.0  # the limits are near the zero: not vacuous
+
+
+def test_the_wedges_are_built_once_enough_targets_ask():
+    # Building the wedges solves for every (hull vertex, vertex) pair near the ends of each range: a
+    # handful of targets does not pay for it, and goes through the candidate search; many do.
+    from geo.geodesy.distance import _WEDGE_PAIRS_PER_TARGET
+
+    a = LaunchArea(area("launch-area-belarus"))
+    lon, lat = sphere_points(40_000, seed=3)
+    a.distances(lon[:20], lat[:20])
+    assert "_wedges" not in a.__dict__
+    a.distances(lon, lat)
+    assert "_wedges" in a.__dict__
+    assert a._certify_asked * _WEDGE_PAIRS_PER_TARGET >= a._hull[0].size * a._edges.lon1.size

@@ -137,17 +137,17 @@ CONVEX_M: Final = 9.7e6
 """Distances below which the distance from a target is convex along any geodesic: the geodesic scale
 M21 stays positive to 9,985 km (GeographicLib, every 5 degrees of latitude and azimuth and 3,000 random
 geodesics: its first zero lies between 9,985.2 km, on the equator, and 10,046.0 km)."""
+CONCAVE_M: Final = 1.03e7
+"""Distances beyond which it is concave (M21 negative from 10,046 km to the conjugate point)."""
 ANTIPODE_DEFECT_M: Final = 67_200.0
 """Most by which ``d(T, x) + d(x, T')`` can exceed the half meridian (T' the antipode of T), doubled:
 measured on 2 million pairs, the excess reaches ``pi a - H`` (33,577 m, T and x on the equator a quarter
 apart, where the equator is shorter than the meridian through the poles) and no more."""
-CONCAVE_M: Final = 1.03e7
-"""Distances beyond which it is concave (M21 negative from 10,046 km to the conjugate point)."""
 
 _K_STEPS: Final = (16, 64, 256, 1024)
 _CHUNK: Final = 4096
 _GROUP: Final = 32  # consecutive edges per ball in the exhaustive path
-_WEDGE_PAIRS_PER_TARGET: Final = 256  # the wedges (hull vertices x vertices) are built once a chunk pays for them
+_WEDGE_PAIRS_PER_TARGET: Final = 32  # the wedges (hull vertices x vertices) are built once a chunk pays for them
 _WEDGE_PAD: Final = math.radians(2.0)  # twice the most auxiliary-sphere azimuths can be off (0.47 degrees)
 _CERTIFY_PAD: Final = 1e-9  # rad: a vertex certificate's margin on the right angle
 
@@ -234,6 +234,7 @@ class LaunchArea:
     name: str = "launch area"
     _parts: list[list[np.ndarray]] = field(init=False, repr=False)
     _spares: list[BaseGeometry] = field(init=False, repr=False, default_factory=list)
+    _certify_asked: int = field(init=False, repr=False, default=0)  # targets offered to _certified so far
 
     def __post_init__(self) -> None:
         self._parts = _rings(self.geometry)
@@ -637,10 +638,11 @@ class LaunchArea:
         hull = self._hull
         if hull is None or cand.size == 0:
             return cand[:0], np.empty((3, 0))
-        # The wedges cost about 25 ns per (hull vertex, vertex) pair, a certificate saves a few microseconds
-        # of candidate search: they are built for the first chunk with enough targets to pay for them.
+        # The wedges cost 70 to 200 ns per (hull vertex, vertex) pair, a certificate saves about 6 us of
+        # candidate search: they are built once enough targets have asked to pay for them.
+        self._certify_asked += cand.size
         pairs = hull[0].size * self._edges.lon1.size
-        if "_wedges" not in self.__dict__ and pairs > _WEDGE_PAIRS_PER_TARGET * cand.size:
+        if "_wedges" not in self.__dict__ and pairs > _WEDGE_PAIRS_PER_TARGET * self._certify_asked:
             return cand[:0], np.empty((3, 0))
         h_lon, h_lat, h_vec = hull[0], hull[1], hull[2]
         centre, half = self._wedges  # type: ignore[misc]  # not None with a hull
@@ -662,11 +664,10 @@ class LaunchArea:
     def _within_convex(self, u: FloatArray) -> NDArray[np.bool_]:
         """Whether every hull vertex is surely within CONVEX_M of each target (``u``: auxiliary unit vectors).
 
-        The
-        distance at arc sigma on the auxiliary sphere is at most Lambert's
-        estimate plus its error bound, and the estimate at most ``a sigma``
-        (its correction terms are never negative); both grow with sigma, so
-        the hull vertex at the largest arc bounds them all.
+        The distance at arc sigma on the auxiliary sphere is at most
+        Lambert's estimate plus its error bound, and the estimate at most
+        ``a sigma`` (its correction terms are never negative); both grow with
+        sigma, so the hull vertex at the largest arc bounds them all.
         """
         h_vec = self._hull[2]  # type: ignore[index]
         sigma = np.arccos(np.clip((u @ h_vec.T).min(axis=1, initial=1.0), -1.0, 1.0))
@@ -891,9 +892,14 @@ class LaunchArea:
             # distance plus radius) cannot beat it is skipped too.
             low_a = lambert_interval(ua @ pv.T, ua[:, 2:3], pv[None, :, 2])[0] - radius[None, :]
             probe_g = np.argmin(low_a, axis=1)
-            best = geodesic_distance(lon, lat, plon[probe_g], plat[probe_g])
-            rows, groups = np.nonzero(HALF_MERIDIAN_M - low_a + ANTIPODE_DEFECT_M >= best[:, None])
-            dp = geodesic_distance(lon[rows], lat[rows], plon[groups], plat[groups])
+            d_probe = geodesic_distance(lon, lat, plon[probe_g], plat[probe_g])
+            reach = HALF_MERIDIAN_M - low_a + ANTIPODE_DEFECT_M >= d_probe[:, None]
+            reach[np.arange(lon.size), probe_g] = False  # solved already
+            rows, groups = np.nonzero(reach)
+            rows, groups = np.r_[rows, np.arange(lon.size)], np.r_[groups, probe_g]
+            dp = np.r_[geodesic_distance(lon[rows[: -lon.size]], lat[rows[: -lon.size]], plon[groups[: -lon.size]],
+                                         plat[groups[: -lon.size]]), d_probe]
+            best = d_probe.copy()
             np.maximum.at(best, rows, dp)
             ball = dp + radius[groups] >= best[rows]
             rows, groups, dp = rows[ball], groups[ball], dp[ball]
