@@ -689,16 +689,16 @@ def largest_place_in(polygons: Sequence[BaseGeometry]) -> list[str | None]:
     """
     import shapely
 
-    g = load_gazetteer()
-    lon, lat = g["lon"].to_numpy(float), g["lat"].to_numpy(float)
-    population = g["population"].to_numpy()
-    names = g["name"].to_numpy()
+    from geo.lazy import from_arrow
+
+    table = _gazetteer_table()  # the columns straight from Arrow: no pandas for naming parts
+    lon, lat, population = (from_arrow(table[c]) for c in ("lon", "lat", "population"))
     out: list[str | None] = []
     for polygon in polygons:
         x0, y0, x1, y1 = polygon.bounds
         near = np.flatnonzero((lon >= x0) & (lon <= x1) & (lat >= y0) & (lat <= y1))
         inside = near[shapely.contains_xy(polygon, lon[near], lat[near])] if near.size else near
-        out.append(str(names[inside[np.argmax(population[inside])]]) if inside.size else None)
+        out.append(table["name"][int(inside[np.argmax(population[inside])])].as_py() if inside.size else None)
     return out
 
 
