@@ -16,14 +16,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from geo.analysis.bands import RangeBand
 from geo.analysis.classifier import Classifier
 from geo.analysis.launch import LaunchSource
 from geo.analysis.status import STATUSES, Status, listed_statuses
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["ZONE_NAMES", "PopulationInRange", "population_in_range"]
 

@@ -64,9 +64,8 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, ClassVar, Final
+from typing import TYPE_CHECKING, Any, ClassVar, Final
 
-import pandas as pd
 from shapely.geometry.base import BaseGeometry
 
 from geo.analysis.bands import RangeBand
@@ -78,6 +77,9 @@ from geo.inputs.coordinates import parse_point
 from geo.reference.names import close_names
 from geo.reference.systems import Figure, System, lookup_system, parse_figure
 from geo.reference.tomlfile import Fields, _show, load_toml
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "EXPECTATIONS",

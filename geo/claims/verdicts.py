@@ -27,10 +27,9 @@ import functools
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 import numpy as np
-import pandas as pd
 from numpy.typing import NDArray
 
 from geo.analysis.bands import RangeBand, reach_table, source_intervals
@@ -41,6 +40,9 @@ from geo.analysis.status import STATUSES, Status, classify, status_codes
 from geo.claims.model import NOT_REACHABLE, Claim, Scenario, Survey
 from geo.geodesy.ellipsoid import MAX_RANGE_KM
 from geo.reference.systems import Figure
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "ClaimResult",
@@ -295,6 +297,8 @@ def evaluate_survey(survey: Survey, *, tolerance_m: float = 10.0, shares: bool =
     ``shares=False`` skips the territory shares (the slow part: a reachable
     zone per scenario); ``territories`` is then empty.
     """
+    import pandas as pd  # a survey's tables are frames; claims alone do without pandas
+
     from geo.analysis.zones import reachable_zone
 
     band = survey.band
