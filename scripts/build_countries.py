@@ -190,7 +190,10 @@ def build(source: Path, output: Path) -> None:
 
     frame = frame.sort_values("iso_a3", kind="stable").reset_index(drop=True)
     output.parent.mkdir(parents=True, exist_ok=True)
-    frame.to_parquet(output, index=False, compression="zstd", compression_level=19, schema_version="1.1.0")
+    # No dictionary encoding: every value is distinct, and decoding one made a command's read of the file
+    # 0.03 to 0.18 s instead of 0.02 s.
+    frame.to_parquet(output, index=False, compression="zstd", compression_level=19, schema_version="1.1.0",
+                     use_dictionary=False)
     print(
         f"wrote {output} ({output.stat().st_size / 1e6:.2f} MB): {len(frame)} features, "
         f"Natural Earth {version}, {int(invalid.sum())} geometries repaired",

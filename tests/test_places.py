@@ -451,3 +451,23 @@ def test_lookup_country_by_its_first_tier_agrees_with_the_whole_index() -> None:
     assert len(first) > 700
     assert all(whole[key] == codes for key, codes in first.items())
     assert places.lookup_country("BLR")[0] == places.lookup_country("Wit-Rusland")[0] == "BLR"
+
+
+def test_place_and_country_lookups_do_without_pandas():
+    # pyarrow imports pandas (0.3 s) whenever it converts to numpy or from a Python value: looking up
+    # places (primary and alternate names, a qualifier), countries and a territory's part names reads
+    # the Arrow columns straight, so a command that needs no frame never pays for it.
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from geo.reference.places import lookup_place, lookup_country, largest_place_in\n"
+        "assert lookup_place('Київ').name == 'Kyiv' and lookup_place('Paris, FR').country == 'FR'\n"
+        "assert lookup_place('Moskou').name == 'Moscow'\n"
+        "_, _, rus = lookup_country('RUS')\n"
+        "assert 'Kaliningrad' in largest_place_in(list(rus.geoms))\n"
+        "assert 'pandas' not in sys.modules, 'pandas was imported'\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr

@@ -368,10 +368,17 @@ class _PlaceIndex:
 
 @functools.cache
 def _place_index() -> _PlaceIndex:
+    from geo.lazy import from_arrow
+
     table = _gazetteer_table()
 
     def column(name: str) -> np.ndarray:
-        return np.asarray(table[name].to_numpy())
+        # Not ChunkedArray.to_numpy, which imports pandas (0.3 s) to convert: numbers from the buffers,
+        # text as an object array of str.
+        arr = table[name]
+        if pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type):
+            return np.array(arr.to_pylist(), dtype=object)
+        return from_arrow(arr)
 
     return _PlaceIndex(
         name=column("name"),
@@ -450,12 +457,13 @@ def _qualifier_index() -> Mapping[str, frozenset[str]]:
     for info in load_countries_info().values():
         for name in (info.iso2, info.iso3, info.name):
             _add(index, name, info.iso2)
-    attributes = _country_attributes()
-    for row in attributes.itertuples(index=False):
-        for name in (row.iso_a3, row.iso_a2, row.name, row.name_long, row.formal_name, row.admin):
-            _add(index, name, row.iso_a2)
+    table = _country_attribute_table()  # Arrow columns as lists: no pandas for a qualifier
+    columns = [table.column(c).to_pylist() for c in ("iso_a3", "iso_a2", "name", "name_long", "formal_name", "admin")]
+    for names in zip(*columns, strict=True):
+        for name in names:
+            _add(index, name, names[1])
     # Names in other languages and the aliases: "Odessa, Oekraïne", "Minsk, Wit-Rusland".
-    a2 = dict(zip(attributes["iso_a3"], attributes["iso_a2"], strict=True))
+    a2 = dict(zip(columns[0], columns[1], strict=True))
     for key, codes in _country_index().items():
         if key not in index:
             found = {a2[c] for c in codes if a2.get(c)}
@@ -485,6 +493,16 @@ CAPITAL_DOMINANCE: Final = 20.0
 (Stanley, GB, 31,300, does not outweigh Stanley, FK, the Falklands' capital, 2,213)."""
 
 
+def _alternate_matches(index: _PlaceIndex, key: str) -> np.ndarray:
+    """Which gazetteer rows have ``key`` among their alternate-name keys (a boolean array)."""
+    from geo.lazy import from_arrow
+
+    # from_arrow, not to_numpy, and no Python scalar: pyarrow imports pandas (0.3 s) to convert either.
+    # A row without alternate names (null) matches nothing: null AND false is false.
+    hits = pc.match_substring(index.alt_keys, f"|{key}|")
+    return from_arrow(pc.and_kleene(hits, pc.is_valid(hits)))
+
+
 def _candidates(key: str, countries: frozenset[str] | None) -> np.ndarray:
     """Return the gazetteer rows a name may mean: its primary-name matches, and alternates that dominate them.
 
@@ -499,8 +517,7 @@ def _candidates(key: str, countries: frozenset[str] | None) -> np.ndarray:
         return rows if countries is None else rows[np.isin(index.country[rows], list(countries))]
 
     primary = in_country(np.flatnonzero(index.name_key == key))
-    alternate = pc.match_substring(index.alt_keys, f"|{key}|").to_numpy(zero_copy_only=False)
-    others = in_country(np.setdiff1d(np.flatnonzero(np.asarray(alternate, dtype=bool)), primary))
+    others = in_country(np.setdiff1d(np.flatnonzero(_alternate_matches(index, key)), primary))
     if primary.size == 0:
         return others
     if others.size == 0 or index.is_capital[primary].any():
@@ -669,8 +686,7 @@ def place_candidates(query: str, limit: int = 20) -> tuple[list[Place], Place | 
     key = normalise_name(name)
     index = _place_index()
     primary = np.flatnonzero(index.name_key == key)
-    alternate = pc.match_substring(index.alt_keys, f"|{key}|").to_numpy(zero_copy_only=False)
-    rows = np.union1d(primary, np.flatnonzero(np.asarray(alternate, dtype=bool))) if key else primary
+    rows = np.union1d(primary, np.flatnonzero(_alternate_matches(index, key))) if key else primary
     if countries is not None:
         rows = rows[np.isin(index.country[rows], list(countries))]
     order = rows[np.lexsort((-index.population[rows], ~index.is_capital[rows]))]
@@ -794,7 +810,7 @@ def country_aliases() -> Mapping[str, tuple[str, ...]]:
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as err:
         raise _damaged(name, path, f"cannot be read: {err}") from err
     aliases = table.get("aliases")
-    codes = set(_country_attributes()["iso_a3"])
+    codes = set(_country_attribute_table().column("iso_a3").to_pylist())
     if not isinstance(aliases, dict):
         raise _damaged(name, path, "has no [aliases] table")
     out: dict[str, tuple[str, ...]] = {}
@@ -836,7 +852,7 @@ def _country_index() -> Mapping[str, frozenset[str]]:
     :func:`lookup_country` reads the first tier alone when the name is there
     (codes and English names, the common case, need no other language).
     """
-    attributes = _country_attributes()
+    table = _country_attribute_table()  # Arrow columns as lists: no pandas to look a country up
     index: dict[str, set[str]] = {key: set(codes) for key, codes in _country_names().items()}
     for code, names in country_aliases().items():
         for name in names:
@@ -844,9 +860,9 @@ def _country_index() -> Mapping[str, frozenset[str]]:
             if key and key not in index:
                 index[key] = {code}
     others: dict[str, set[str]] = {}
-    for row in attributes.itertuples(index=False):
-        for name in row.other_names.split("|") if row.other_names else ():
-            _add(others, name, row.iso_a3)
+    for iso_a3, other_names in zip(*(table.column(c).to_pylist() for c in ("iso_a3", "other_names")), strict=True):
+        for name in other_names.split("|") if other_names else ():
+            _add(others, name, iso_a3)
     for key, codes in others.items():
         if key not in index:  # a name of several countries ("Congo", "Korea") stays ambiguous: refused, listed
             index[key] = codes
