@@ -542,6 +542,8 @@ class LaunchArea:
         point: a hull vertex. Each vertex is bounded (Lambert's interval, and
         near the antipode ``d >= H - d(T', v)``); the vertex with the
         smallest lower bound is solved, then every vertex that can beat it.
+        Targets the whole area lies within CONVEX_M of may be settled by one
+        hull vertex (:meth:`_certified`); the rest take the candidate search.
         """
         hull = self._hull
         if hull is None:
@@ -585,7 +587,11 @@ class LaunchArea:
         return result
 
     def _farthest(self, lon: FloatArray, lat: FloatArray, *, point: bool) -> FloatArray:  # rows: dist, lon, lat
-        """Exact farthest distance; hull vertices suffice for targets within CONVEX_M."""
+        """Exact farthest distance; hull vertices suffice for targets within CONVEX_M.
+
+        Targets the whole area lies beyond CONCAVE_M of may be settled by one
+        hull vertex (:meth:`_certified`); the rest take the candidate search.
+        """
         hull = self._hull
         if hull is None:
             return self._extreme(lon, lat, farthest=True, point=point)
@@ -594,10 +600,10 @@ class LaunchArea:
         # Targets the whole cap lies beyond CONVEX_M of are far for every hull vertex: no need to bound each.
         cap_lower = self._cap_lower(u)[0]
         maybe = np.flatnonzero(cap_lower <= CONVEX_M)
-        near = np.zeros(lon.size, dtype=bool)
-        result = np.empty((3, lon.size))
         maybe = maybe[self._within_convex(u[maybe])]
+        near = np.zeros(lon.size, dtype=bool)
         near[maybe] = True
+        result = np.empty((3, lon.size))
         if maybe.size:
             um = u[maybe]
             low, up = lambert_interval(um @ h_vec.T, um[:, 2:3], h_vec[None, :, 2])
@@ -896,9 +902,8 @@ class LaunchArea:
             reach = HALF_MERIDIAN_M - low_a + ANTIPODE_DEFECT_M >= d_probe[:, None]
             reach[np.arange(lon.size), probe_g] = False  # solved already
             rows, groups = np.nonzero(reach)
-            rows, groups = np.r_[rows, np.arange(lon.size)], np.r_[groups, probe_g]
-            dp = np.r_[geodesic_distance(lon[rows[: -lon.size]], lat[rows[: -lon.size]], plon[groups[: -lon.size]],
-                                         plat[groups[: -lon.size]]), d_probe]
+            dp = geodesic_distance(lon[rows], lat[rows], plon[groups], plat[groups])
+            rows, groups, dp = np.r_[rows, np.arange(lon.size)], np.r_[groups, probe_g], np.r_[dp, d_probe]
             best = d_probe.copy()
             np.maximum.at(best, rows, dp)
             ball = dp + radius[groups] >= best[rows]

@@ -34,6 +34,7 @@ from numpy.typing import NDArray
 
 from geo.errors import AmbiguousPlaceError, DataFileError, InvalidCoordinateError, UnknownPlaceError
 from geo.geodesy.ellipsoid import check_lonlat
+from geo.lazy import from_arrow
 from geo.reference.datafiles import REMEDIES, data_path, read_parquet
 from geo.reference.names import NORMALISE_VERSION, close_matches, close_names, normalise_name
 
@@ -368,8 +369,6 @@ class _PlaceIndex:
 
 @functools.cache
 def _place_index() -> _PlaceIndex:
-    from geo.lazy import from_arrow
-
     table = _gazetteer_table()
 
     def column(name: str) -> np.ndarray:
@@ -495,8 +494,6 @@ CAPITAL_DOMINANCE: Final = 20.0
 
 def _alternate_matches(index: _PlaceIndex, key: str) -> np.ndarray:
     """Which gazetteer rows have ``key`` among their alternate-name keys (a boolean array)."""
-    from geo.lazy import from_arrow
-
     # from_arrow, not to_numpy, and no Python scalar: pyarrow imports pandas (0.3 s) to convert either.
     # A row without alternate names (null) matches nothing: null AND false is false.
     hits = pc.match_substring(index.alt_keys, f"|{key}|")
@@ -705,16 +702,14 @@ def largest_place_in(polygons: Sequence[BaseGeometry]) -> list[str | None]:
     """
     import shapely
 
-    from geo.lazy import from_arrow
-
-    table = _gazetteer_table()  # the columns straight from Arrow: no pandas for naming parts
-    lon, lat, population = (from_arrow(table[c]) for c in ("lon", "lat", "population"))
+    index = _place_index()  # the gazetteer's columns without pandas
+    lon, lat, population = index.lon, index.lat, index.population
     out: list[str | None] = []
     for polygon in polygons:
         x0, y0, x1, y1 = polygon.bounds
         near = np.flatnonzero((lon >= x0) & (lon <= x1) & (lat >= y0) & (lat <= y1))
         inside = near[shapely.contains_xy(polygon, lon[near], lat[near])] if near.size else near
-        out.append(table["name"][int(inside[np.argmax(population[inside])])].as_py() if inside.size else None)
+        out.append(str(index.name[inside[np.argmax(population[inside])]]) if inside.size else None)
     return out
 
 
