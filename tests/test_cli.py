@@ -265,7 +265,10 @@ def test_zone_writes_three_features_that_read_back_in_every_format(capsys, tmp_p
     outer = marks[1].find(".//k:outerBoundaryIs//k:coordinates", ns).text.split()
     kml_ring = shapely.Polygon([tuple(map(float, c.split(","))) for c in outer])
     assert kml_ring.symmetric_difference(geoms[1]).area < kml_ring.length * 1e-7
-    assert capsys.readouterr() == ("", "")
+    out, err = capsys.readouterr()
+    assert out == ""  # -o says on stderr what it wrote, one line per file
+    assert err.splitlines() == [f"georange zone: wrote 3 zones (reach, dead_zone, reachable) to {tmp_path / name}"
+                                for name in ("z.geojson", "z.gpkg", "z.kml")]
 
 
 def test_zone_refuses_to_overwrite_and_tolerance_changes_output(capsys, tmp_path) -> None:

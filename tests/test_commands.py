@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import re
+import tomllib
 from pathlib import Path
 
 import numpy as np
@@ -51,9 +52,27 @@ def test_verbose_says_what_is_done_and_quiet_says_nothing(capsys, tmp_path, comm
 
 
 def test_check_without_quiet_prints_its_summary_line(capsys, tmp_path):
-    code, out, err = run(capsys, *subcommands(tmp_path)["check"])
+    argv = subcommands(tmp_path)["check"]
+    code, out, err = run(capsys, *argv)
     assert (code, out) == (0, "")
-    assert SUMMARY.fullmatch(err.rstrip("\n")) and err.count("\n") == 1, err
+    wrote, summary = err.splitlines()
+    doc = tomllib.loads((CLAIMS_DIR / "002_offensive_from_the_north.toml").read_text(encoding="utf-8"))
+    n_claims = sum(len(c.get("places", [None])) for c in doc["claim"])  # a list of places is one claim each
+    n_surveys = len(doc.get("survey", []))
+    assert (n_claims, n_surveys) == (2, 1)
+    assert wrote == f"georange check: wrote 2 claims and 1 survey to {argv[argv.index('-o') + 1]}"
+    assert SUMMARY.fullmatch(summary), err
+
+
+@pytest.mark.parametrize(("command", "wrote"), [
+    ("reach", r"wrote 53 rows to \S+r\.csv"),
+    ("zone", r"wrote 3 zones \(reach, dead_zone \(empty\), reachable\) to \S+z\.geojson"),
+    ("map", r"wrote \S+m\.html: .+"),
+])
+def test_output_files_are_reported_unless_quiet(capsys, tmp_path, command, wrote):
+    code, out, err = run(capsys, *subcommands(tmp_path)[command])
+    assert (code, out) == (0, "")
+    assert re.fullmatch(f"georange {command}: {wrote}", err.rstrip("\n")), err
 
 
 def test_verbose_twice_is_more_detail(capsys, tmp_path):

@@ -62,7 +62,7 @@ import datetime as dt
 import logging
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Final
 
@@ -176,15 +176,39 @@ class _Entry:
         """The nominal range band."""
         return RangeBand(self.min_km.value_km, self.max_km.value_km, where=self.where)
 
+    system_query: str = field(default="", kw_only=True)
+    """The system as it was asked for (``"iskander"``), or ``""``."""
+
     @property
     def where(self) -> str:
-        """Location prefix for messages: ``file, claim "id"``."""
-        return f'{self.file}, {self.kind} "{self.id}"'
+        """Location prefix for messages: ``file, claim "id"`` (``claim "id"`` when built in Python)."""
+        return f'{self.file}, {self.kind} "{self.id}"' if self.file else f'{self.kind} "{self.id}"'
 
     @property
     def system_name(self) -> str:
         """The system's name, or ``""`` for explicit figures."""
         return self.system.name if self.system else ""
+
+    @property
+    def system_alias(self) -> str:
+        """How the system's name was read, when it was asked for by another name (``"iskander → Iskander-M"``)."""
+        if self.system is None or not self.system_query or self.system_query.casefold() == self.system.name.casefold():
+            return ""
+        return f"{self.system_query} → {self.system.name}"
+
+    def question(self) -> str:
+        """Return the question as a title: the system with its figures, and the launch.
+
+        ``"Iskander-M, 50-500 km, from Kaliningrad (RU-KGD), Russia"``; without
+        a system, ``"50-500 km from Belarus"``. Figures that differ from the
+        system's published ones are the ones used (the band), so a title never
+        shows figures the verdicts did not use.
+        """
+        band = self.band
+        launch = " or ".join(_launch_text(s) for s in self.launch.sources) or self.launch.label
+        if self.system is not None:
+            return f"{self.system.name}, {band.span_text()}, from {launch}"
+        return f"{band.span_text()} from {launch}"
 
 
 @dataclass(frozen=True)
@@ -344,7 +368,10 @@ def make_claim(
     for key, value in (("min_km", min_km), ("max_km", max_km), ("system", system), ("text", text or None)):
         if value is not None:
             table[key] = value
-    return _claim(Fields(table, f'claim "{id}"', ClaimFormatError), "<python>", id, Source())
+    claim = _claim(Fields(table, f'claim "{id}"', ClaimFormatError), "", id, Source())
+    if not text:  # say what was asked, in words: outputs never show a claim without them
+        claim = replace(claim, text=f"{claim.question()}: {claim.place.name} {claim.expect}")
+    return claim
 
 
 def make_survey(
@@ -376,7 +403,8 @@ def make_survey(
                         else list(territories))):
         if value is not None:
             table[key] = value
-    return _survey(Fields(table, f'survey "{id}"', ClaimFormatError), "<python>", id, Source())
+    survey = _survey(Fields(table, f'survey "{id}"', ClaimFormatError), "", id, Source())
+    return survey if text else replace(survey, text=survey.question())
 
 
 # ---------------------------------------------------------------------------
@@ -393,6 +421,18 @@ def _source(f: Fields) -> Source:
     if not isinstance(date, str):
         raise f.fail(f"date {_show(date)} must be a date (2025-12-30) or a string ('2025-12')")
     return Source(values["article"], date.strip(), values["outlet"], values["note"])
+
+
+def _launch_text(source: LaunchSource) -> str:
+    """A launch source as a title names it: a region's label with its country (``Kaliningrad (RU-KGD), Russia``)."""
+    code = getattr(source, "code", "") or ""
+    if len(code) > 3 and code[2] == "-":  # an ISO 3166-2 region: say whose
+        from geo.reference.places import load_countries_info
+
+        info = load_countries_info().get(code[:2])
+        if info is not None and info.name not in source.label:
+            return f"{source.label}, {info.name}"
+    return source.label
 
 
 def _figures(f: Fields) -> tuple[System | None, Figure, Figure]:
@@ -494,6 +534,7 @@ def _common(f: Fields, default: Source) -> dict[str, Any]:
         "text": f.text("text", ""),
         "source": _source(f.sub("source")) if f.has("source") else default,
         "system": system,
+        "system_query": f.text("system") if system is not None else "",
         "min_km": minimum,
         "max_km": maximum,
         "launch": launch,

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import logging
+import re
 import sys
 import warnings
 from collections.abc import Callable, Sequence
@@ -52,8 +54,10 @@ def _claims(args: argparse.Namespace, parser: argparse.ArgumentParser):  # type:
     places = options.places_spec(args, "capitals")
     names = places if places in place_set_names() else places.split(";")
     survey = make_survey(launch=list(args.launch), places=names, min_km=args.min_km, max_km=args.max_km,
-                         system=args.system, id="command-line",
-                         text=f"Places from {' or '.join(args.launch)} (command line)")
+                         system=args.system)
+    # Named after its question (the file name a claim file gives is "" here).
+    survey = dataclasses.replace(survey, id=re.sub(r"[^0-9a-z]+", "-", survey.question().casefold()).strip("-")
+                                 or "survey")
     return ClaimFile(loaded.claims, (*loaded.surveys, survey), loaded.titles)
 
 
@@ -189,7 +193,10 @@ def _build_parser() -> argparse.ArgumentParser:
         description=("Show the gazetteer places a name may mean (GeoNames cities of 15,000 or more and every "
                      "capital), likeliest first, and which one georange takes for it (or why none)."),
     )
-    found.add_argument("query", metavar="QUERY", help="a place name in any language, optionally 'NAME, COUNTRY'")
+    found.add_argument("query", metavar="QUERY", nargs="?",
+                       help="a place name in any language, optionally 'NAME, COUNTRY'")
+    found.add_argument("--sets", action="store_true",
+                       help="list the place sets (for --places) and country groups (for surveys' territories)")
     found.add_argument("--format", choices=("table", "json"), default="table", help="output format")
     found.set_defaults(func=_cmd_places, parser=found)
     return parser
@@ -242,9 +249,30 @@ def _cmd_sites(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
     return EXIT_OK
 
 
+def _cmd_place_sets(args: argparse.Namespace) -> int:
+    import json
+
+    from geo.reference.groups import describe_sets
+
+    sets = describe_sets()
+    if args.format == "json":
+        records = [{"name": s.name, "kind": s.kind, "title": s.title, "size": s.size} for s in sets]
+        sys.stdout.write(json.dumps(records, ensure_ascii=False, indent=1) + "\n")
+        return EXIT_OK
+    rows = [[s.name, s.kind, f"{s.size:,}", s.title] for s in sets]
+    sys.stdout.write(_table(["name", "holds", "size", "what"], rows, right=(2,)))
+    return EXIT_OK
+
+
 def _cmd_places(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     import json
 
+    if args.sets:
+        if args.query is not None:
+            parser.error("give a QUERY or --sets, not both")
+        return _cmd_place_sets(args)
+    if args.query is None:
+        parser.error("give a place name (QUERY), or --sets to list the place sets")
     from geo.errors import AmbiguousPlaceError, UnknownPlaceError
     from geo.reference.places import lookup_place, place_candidates
 
@@ -312,17 +340,18 @@ def _cmd_reach(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
     with _progress(args, lambda: count_targets(places)) as bar:
         with contextlib.closing(chunks):  # a Dask client lives as long as the iterator
             if args.format != "table":
-                write_chunks(chunks, args.format, args.output or sys.stdout, overwrite=args.overwrite)
+                rows = write_chunks(chunks, args.format, args.output or sys.stdout, overwrite=args.overwrite)
             else:
                 import pandas as pd
 
                 result = pd.concat(list(chunks), ignore_index=True)
+                rows = len(result)
     sources, band = chunks.sources, chunks.band
     if args.format == "table":
         from geo.outputs.tables import to_status_table, to_table
 
         title = "" if args.quiet else (
-            f"Reach of {band.span_text()} from "
+            f"Reach of {_band_text(args.system, band)} from "
             f"{' or '.join(s.label for s in sources)} (WGS84 geodesics)"
         )
         text = to_status_table(result, title) if args.status_only else to_table(result, title)
@@ -334,7 +363,38 @@ def _cmd_reach(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
             sys.stdout.write(text)
     elif args.summary:
         print(_summary_text(sources, band), end="", file=sys.stderr)
+    _wrote(args, f"{_count(rows, 'row')} to {args.output}")
     return EXIT_OK
+
+
+def _band_text(system: str | None, band) -> str:  # type: ignore[no-untyped-def]
+    """The band as a title says it, with the system that brought its figures and how its name was read.
+
+    ``"Iskander-M, 50-500 km (iskander → Iskander-M)"``; a figure given
+    beside the system is marked as the user's, with the published one.
+    """
+    if system is None:
+        return band.span_text()
+    from geo.analysis.bands import km_text
+    from geo.reference.systems import lookup_system
+
+    s = lookup_system(system)
+    notes = [f"{system} → {s.name}"] if system.casefold() != s.name.casefold() else []
+    for which, used, published in (("min", band.min_km, s.min_km.value_km), ("max", band.max_km, s.max_km.value_km)):
+        if used != published:
+            notes.append(f"{which} {km_text(used)} km as given, published {km_text(published)} km")
+    return f"{s.name}, {band.span_text()}" + (f" ({'; '.join(notes)})" if notes else "")
+
+
+def _count(n: int, noun: str) -> str:
+    """Return ``"1 row"``, ``"2 rows"``, ``"1,000 rows"``."""
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
+
+
+def _wrote(args: argparse.Namespace, what: str) -> None:
+    """Say on stderr what ``-o`` (or ``--png``, ``--svg``) wrote, unless ``-q``."""
+    if args.output and not args.quiet:
+        print(f"georange {args.command}: wrote {what}", file=sys.stderr)
 
 
 def _summary_text(sources, band) -> str:  # type: ignore[no-untyped-def]
@@ -357,6 +417,9 @@ def _cmd_zone(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     band = resolve_band(args.min_km, args.max_km, args.system)
     result = zones(as_sources(list(args.launch)), band, tolerance_m=args.tolerance_m)
     write_zones(result, args.output, overwrite=args.overwrite, precision=args.precision)
+    roles = ", ".join(z.role + ("" if not z.geometry.is_empty else " (empty)")
+                      for z in result)
+    _wrote(args, f"{_count(len(result), 'zone')} ({roles}) to {args.output}")
     return EXIT_OK
 
 
@@ -375,6 +438,7 @@ def _cmd_check(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
     text = render(claims, surveys)
     if args.output:
         write_text(text, args.output, overwrite=args.overwrite)
+        _wrote(args, f"{_count(len(claims), 'claim')} and {_count(len(surveys), 'survey')} to {args.output}")
         if not args.quiet:
             print(report.summary_line(claims), file=sys.stderr)
     else:
@@ -405,6 +469,9 @@ def _cmd_map(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
             from geo.outputs.figure import save_figure  # matplotlib takes 0.5 s to import: only when asked
 
             save_figure(content, path, overwrite=args.overwrite)
+    if not args.quiet:
+        written = [path for path, _, _ in outputs if path]
+        print(f"georange map: wrote {' and '.join(written)}: {content.title}", file=sys.stderr)
     return EXIT_OK
 
 

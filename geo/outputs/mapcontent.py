@@ -284,6 +284,13 @@ def _sources(entries: Sequence[Claim | Survey]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(e.source.cite() for e in entries if e.source.cite()))
 
 
+def _default_title(loaded: ClaimFile, entries: Sequence[Claim | Survey]) -> str:
+    """The files' titles (or names), then the question of every claim or survey asked by options, not in a file."""
+    named = list(loaded.titles) or list(dict.fromkeys(e.file for e in entries if e.file))
+    asked = [e.question() for e in entries if not e.file]
+    return "; ".join(dict.fromkeys(named + asked))
+
+
 def map_content(
     loaded: ClaimFile,
     *,
@@ -314,7 +321,7 @@ def map_content(
     launches = _unique_sources(sc for e in entries for sc in (e.launch, *e.scenarios))
     marks = _marks(claims, surveys)
     return MapContent(
-        title=title or loaded.title or ", ".join(dict.fromkeys(e.file for e in entries)),
+        title=title or _default_title(loaded, entries),
         zone_sets=_zone_sets(entries, tolerance_m),
         launches=launches,
         marks=marks,

@@ -98,6 +98,7 @@ from typing import Any
 from geo.analysis.bands import km_text
 from geo.analysis.population import ZONE_NAMES
 from geo.analysis.status import STATUSES, Status
+from geo.claims.model import Claim, Survey
 from geo.claims.verdicts import ClaimResult, SurveyResult, Verdict
 from geo.errors import InputFileError
 from geo.outputs.tables import point_features
@@ -108,6 +109,7 @@ __all__ = [
     "flat_records",
     "from_csv",
     "from_geojson",
+    "report_title",
     "summary_line",
     "survey_record",
     "to_csv",
@@ -410,7 +412,7 @@ def summary_line(claims: Sequence[ClaimResult]) -> str:
     failed = len(claims) - held
     fragile = sum(not r.verdict.robust for r in claims)
     plural = "s" if len(claims) != 1 else ""
-    text = f"{len(claims)} claim{plural}: {held} hold, {failed} fail{'s' if failed == 1 else ''}"
+    text = f"{len(claims)} claim{plural}: {held} hold{'s' if held == 1 else ''}, {failed} fail{'s' if failed == 1 else ''}"
     return text + (f"; {fragile} not robust to the uncertainty of the figures" if fragile else "")
 
 
@@ -488,10 +490,30 @@ def _population_lines(claims: Sequence[ClaimResult]) -> list[str]:
     return lines
 
 
+def _survey_heading(s: Survey) -> str:
+    """``Survey ID: TEXT`` for a survey of a file; ``Survey: QUESTION`` for one asked on the command line or in Python."""
+    return f"Survey {s.id}: {s.text}".rstrip(": ") if s.file else f"Survey: {s.text or s.question()}"
+
+
+def _system_text(entry: Claim | Survey) -> str:
+    """The system that brought the figures, and how its name was read if it was asked for by another."""
+    if not entry.system_name:
+        return ""
+    return f" ({entry.system_name}" + (f"; {entry.system_alias}" if entry.system_alias else "") + ")"
+
+
+def report_title(claims: Sequence[ClaimResult], surveys: Sequence[SurveyResult] = ()) -> str:
+    """The report's title: "Claim check" for claim files; the question when everything was asked by options."""
+    entries = [r.claim for r in claims] + [s.survey for s in surveys]
+    if entries and not any(e.file for e in entries):
+        return "; ".join(dict.fromkeys(e.question() for e in entries))
+    return "Claim check"
+
+
 def _survey_lines(result: SurveyResult) -> list[str]:
     s = result.survey
     span = f"  {km_text(s.min_km.value_km)}-{km_text(s.max_km.value_km)} km"
-    lines = [f"Survey {s.id}: {s.text or ''}".rstrip(), span + (f" ({s.system_name})" if s.system_name else "")]
+    lines = [_survey_heading(s), span + _system_text(s)]
     for label, frame in result.places.groupby("scenario", sort=False):
         for status in STATUSES:
             sel = frame[frame["status"] == status]
@@ -531,7 +553,9 @@ def _md(text: str, *, block: bool = False) -> str:
 
 def to_markdown(claims: Sequence[ClaimResult], surveys: Sequence[SurveyResult] = ()) -> str:
     """Return a Markdown report: a summary table, then each claim with its source and numbers."""
-    lines = ["# Claim check", "", summary_line(claims) if claims else "No claims.", ""]
+    lines = [f"# {_md(report_title(claims, surveys))}", ""]
+    if claims or not surveys:
+        lines += [summary_line(claims) if claims else "No claims.", ""]
     if claims:
         lines += ["| id | place | country | from | expect | status | verdict | distance km | margin km | critical "
                   "| robust | coverage |",
@@ -553,7 +577,7 @@ def to_markdown(claims: Sequence[ClaimResult], surveys: Sequence[SurveyResult] =
                 lines += [f"Source: {_md(c.source.cite())}", ""]
             figures = f"min {c.min_km.describe()}, max {c.max_km.describe()}"
             lines += [
-                f"- Range: {_md(figures)}" + (f" ({_md(c.system_name)})" if c.system_name else ""),
+                f"- Range: {_md(figures + _system_text(c))}",
                 f"- Place: {_md(c.place.name)} ({c.place.lat:.4f}, {c.place.lon:.4f}); "
                 f"from {_md(c.launch.label)} it lies {v.nearest_km:,.1f} to {v.farthest_km:,.1f} km away",
                 f"- Status {_md(v.status)}; expected {_md(c.expect)}: {'holds' if v.holds else '**fails**'}, "
@@ -575,7 +599,7 @@ def to_markdown(claims: Sequence[ClaimResult], surveys: Sequence[SurveyResult] =
                              f"{_range_text(sv)} km, margin {sv.margin_km:,.1f} km")
             lines.append("")
     for s in surveys:
-        lines += [f"## Survey {_md(s.survey.id)}", ""]
+        lines += [f"## Survey {_md(s.survey.id)}" if s.survey.file else "## Survey", ""]
         if s.survey.text:
             lines += [_md(s.survey.text, block=True), ""]
         if s.survey.source.cite():

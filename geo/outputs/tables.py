@@ -312,7 +312,7 @@ def _count_line(df: pd.DataFrame) -> str:
     counts = df["status"].value_counts()
     listed = listed_statuses(s for s, n in counts.items() if n)
     summary = ", ".join(f"{counts.get(s.value, 0)} {s}" for s in listed)
-    return f"{len(df)} places: {summary}"
+    return f"{len(df):,} place{'' if len(df) == 1 else 's'}: {summary}"
 
 
 # ---------------------------------------------------------------------------

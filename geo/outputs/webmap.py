@@ -54,6 +54,7 @@ import html
 import json
 import math
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from importlib import resources
 from pathlib import Path
@@ -641,7 +642,12 @@ class _MapSetup(MacroElement):
 def _title_html(content: MapContent) -> str:
     n = len(content.claim_marks)
     held = sum(1 for m in content.claim_marks if m.holds)
-    sub = f"{n} claim place{'s' if n != 1 else ''}: {held} with every claim holding" if n else "no claims"
+    if n:
+        sub = f"{n} claim place{'s' if n != 1 else ''}: {held} with every claim holding"
+    else:  # a survey: what its places came to
+        counts = Counter(m.status for m in content.marks)
+        sub = f"{len(content.marks)} place{'s' if len(content.marks) != 1 else ''} surveyed" + "".join(
+            f", {counts[s]} {s}" for s in content.legend_statuses if counts[s])
     return f'<h1>{_text(content.title)}</h1><p>{_text(sub)}; WGS84 geodesic zones, georange</p>'
 
 

@@ -27,15 +27,25 @@ from geo.reference.datafiles import data_path
 from geo.reference.names import close_names
 from geo.reference.tomlfile import Fields, load_toml
 
-__all__ = ["Group", "Member", "load_groups", "place_set_names", "resolve_places", "resolve_territories"]
+__all__ = [
+    "Group", "Member", "SetInfo", "describe_sets", "load_groups", "place_set_names", "resolve_places",
+    "resolve_territories", "set_hint",
+]
 
 
 @dataclass(frozen=True)
 class Member:
-    """A country in a group and the date it joined."""
+    """A country in a group, the date it joined and, if it has left, the date it left."""
 
     country: str
     joined: dt.date
+    left: dt.date | None = None
+
+    def member_on(self, day: dt.date | None) -> bool:
+        """Whether the country was a member on ``day`` (``None``: today, so not one that has left)."""
+        if day is None:
+            return self.left is None
+        return self.joined <= day and (self.left is None or day < self.left)
 
 
 @dataclass(frozen=True)
@@ -49,7 +59,10 @@ class Group:
     places: tuple[str, ...] = ()
 
     def countries(self, as_of: dt.date | None = None) -> list[str]:
-        """Return the member countries (ISO alpha-3) at ``as_of`` (default: all).
+        """Return the member countries (ISO alpha-3) at ``as_of`` (default: the members today).
+
+        A member that has left (the United Kingdom in the EU, from 2020-02-01)
+        counts from the day it joined to the day before it left.
 
         Raises
         ------
@@ -57,7 +70,7 @@ class Group:
             If no member had joined by ``as_of``: an empty set would make a
             survey answer nothing without saying so.
         """
-        found = [m.country for m in self.members if as_of is None or m.joined <= as_of]
+        found = [m.country for m in self.members if m.member_on(as_of)]
         if not found and self.members:
             first = min(m.joined for m in self.members)
             raise UnknownPlaceError(
@@ -74,11 +87,14 @@ def _parse_group(key: str, entry: Any, where: str) -> Group:
     members = []
     for n, m in enumerate(f.table.get("members", []), start=1):
         mf = Fields(m, f"{where}, member #{n}", DataFileError)
-        mf.only({"country", "joined"})
-        joined = mf.require("joined")
-        if not isinstance(joined, dt.date):
-            raise mf.fail(f"joined {joined!r} must be a TOML date")
-        members.append(Member(mf.text("country"), joined))
+        mf.only({"country", "joined", "left"})
+        joined, left = mf.require("joined"), mf.table.get("left")
+        for name, day in (("joined", joined), ("left", left)):
+            if day is not None and not (isinstance(day, dt.date) and not isinstance(day, dt.datetime)):
+                raise mf.fail(f"{name} {day!r} must be a TOML date")
+        if left is not None and left <= joined:
+            raise mf.fail(f"left {left} must come after joined {joined}")
+        members.append(Member(mf.text("country"), joined, left))
     places = tuple(f.strings("places")) if f.has("places") else ()
     return Group(key, f.text("title"), f.text("source"), tuple(members), places)
 
@@ -107,6 +123,60 @@ def place_set_names() -> list[str]:
     for key, group in _groups().items():
         names.append(f"{key}-capitals" if group.members else key)
     return names
+
+
+_PRESET_TITLES = {
+    "capitals": "the national capitals of the gazetteer (GeoNames)",
+    "european-capitals": "the national capitals of Europe (GeoNames)",
+    "cities": "every gazetteer city of 15,000 people or more (GeoNames)",
+}
+
+
+@dataclass(frozen=True)
+class SetInfo:
+    """A named set, as ``georange places --sets`` lists it."""
+
+    name: str
+    kind: str
+    """``places`` (for ``--places`` and surveys' ``places``) or ``countries`` (surveys' ``territories``)."""
+    title: str
+    size: int
+    """How many places or member countries it holds today."""
+
+
+def describe_sets() -> list[SetInfo]:
+    """Return every place set and country group, with what it holds."""
+    from geo.reference import places
+
+    out = [SetInfo(name, "places", _PRESET_TITLES[name], len(places.preset_places(name))) for name in places.PRESETS]
+    for key, group in _groups().items():
+        if group.members:
+            n = len(group.countries())
+            out.append(SetInfo(f"{key}-capitals", "places", f"the capitals of the {group.title}", n))
+            out.append(SetInfo(key, "countries", group.title, n))
+        else:
+            out.append(SetInfo(key, "places", group.title, len(group.places)))
+    return out
+
+
+def set_hint(spec: str) -> str:
+    """Return what a ``--places`` spec that is not a place may have meant, for an error message, or ``""``.
+
+    A country group's key (``eu``) points to its capitals' set; a word close
+    to a set's name, or one that looks like a set (``...-capitals``), gets
+    the close names and the list of sets. A plain unknown name gets nothing:
+    its own message suggests places.
+    """
+    text = spec.strip().casefold()
+    groups = {k: g for k, g in _groups().items() if g.members}
+    if text in groups:
+        return (f"; {spec.strip()!r} is a country group ({groups[text].title}) for surveys' territories: "
+                f"its capitals are the place set '{text}-capitals'")
+    names = place_set_names()
+    close = close_names(text, names)
+    if close or "-" in text or text.endswith(("capitals", "cities")):
+        return f"{close} (the place sets: {', '.join(names)}; `georange places --sets` describes them)"
+    return ""
 
 
 def resolve_places(spec: str | tuple[str, ...], as_of: dt.date | None = None) -> pd.DataFrame:
