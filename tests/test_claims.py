@@ -346,7 +346,7 @@ def test_output_file_is_written_atomically_and_not_overwritten(capsys, tmp_path)
     path = _minimal_file(tmp_path / "m.toml", MINIMAL[:1])
     report = tmp_path / "report.json"
     code, out, err = run_check(capsys, str(path), "--format", "json", "-o", str(report))
-    assert (code, out) == (0, "") and "1 claim: 1 hold" in err
+    assert (code, out) == (0, "") and "1 claim: 1 holds, 0 fail" in err
     assert json.loads(report.read_text())[0]["id"] == "warsaw-true"
     code, _, err = run_check(capsys, str(path), "-o", str(report))
     assert code == 2 and "--overwrite" in err

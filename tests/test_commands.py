@@ -17,7 +17,7 @@ from geo.cli.main import main
 from geo.errors import InvalidRangeError, OutputExistsError
 from geo.outputs.stream import write_chunks
 
-SUMMARY = re.compile(r"\d+ claims?: \d+ hold, \d+ fails?(; .*)?")  # check's closing line, not a log line
+SUMMARY = re.compile(r"\d+ claims?: \d+ holds?, \d+ fails?(; .*)?")  # check's closing line, not a log line
 CLAIMS_DIR = Path(__file__).resolve().parent.parent / "data" / "claims"
 
 

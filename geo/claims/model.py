@@ -424,7 +424,7 @@ def _source(f: Fields) -> Source:
 
 
 def _launch_text(source: LaunchSource) -> str:
-    """A launch source as a title names it: a region's label with its country (``Kaliningrad (RU-KGD), Russia``)."""
+    """Name a launch source as a title does: a region's label with its country (``Kaliningrad (RU-KGD), Russia``)."""
     code = getattr(source, "code", "") or ""
     if len(code) > 3 and code[2] == "-":  # an ISO 3166-2 region: say whose
         from geo.reference.places import load_countries_info

@@ -368,7 +368,7 @@ def _cmd_reach(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
 
 
 def _band_text(system: str | None, band) -> str:  # type: ignore[no-untyped-def]
-    """The band as a title says it, with the system that brought its figures and how its name was read.
+    """Say the band as a title does, with the system that brought its figures and how its name was read.
 
     ``"Iskander-M, 50-500 km (iskander → Iskander-M)"``; a figure given
     beside the system is marked as the user's, with the published one.

@@ -285,7 +285,7 @@ def _sources(entries: Sequence[Claim | Survey]) -> tuple[str, ...]:
 
 
 def _default_title(loaded: ClaimFile, entries: Sequence[Claim | Survey]) -> str:
-    """The files' titles (or names), then the question of every claim or survey asked by options, not in a file."""
+    """Join the files' titles (or names), then the question of every claim or survey asked by options, not in a file."""
     named = list(loaded.titles) or list(dict.fromkeys(e.file for e in entries if e.file))
     asked = [e.question() for e in entries if not e.file]
     return "; ".join(dict.fromkeys(named + asked))

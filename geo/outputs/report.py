@@ -412,7 +412,8 @@ def summary_line(claims: Sequence[ClaimResult]) -> str:
     failed = len(claims) - held
     fragile = sum(not r.verdict.robust for r in claims)
     plural = "s" if len(claims) != 1 else ""
-    text = f"{len(claims)} claim{plural}: {held} hold{'s' if held == 1 else ''}, {failed} fail{'s' if failed == 1 else ''}"
+    text = (f"{len(claims)} claim{plural}: {held} hold{'s' if held == 1 else ''}, "
+            f"{failed} fail{'s' if failed == 1 else ''}")
     return text + (f"; {fragile} not robust to the uncertainty of the figures" if fragile else "")
 
 
@@ -491,19 +492,19 @@ def _population_lines(claims: Sequence[ClaimResult]) -> list[str]:
 
 
 def _survey_heading(s: Survey) -> str:
-    """``Survey ID: TEXT`` for a survey of a file; ``Survey: QUESTION`` for one asked on the command line or in Python."""
+    """Return ``Survey ID: TEXT`` for a survey of a file, ``Survey: QUESTION`` for one asked by options or in Python."""
     return f"Survey {s.id}: {s.text}".rstrip(": ") if s.file else f"Survey: {s.text or s.question()}"
 
 
 def _system_text(entry: Claim | Survey) -> str:
-    """The system that brought the figures, and how its name was read if it was asked for by another."""
+    """Name the system that brought the figures, and how its name was read if it was asked for by another."""
     if not entry.system_name:
         return ""
     return f" ({entry.system_name}" + (f"; {entry.system_alias}" if entry.system_alias else "") + ")"
 
 
 def report_title(claims: Sequence[ClaimResult], surveys: Sequence[SurveyResult] = ()) -> str:
-    """The report's title: "Claim check" for claim files; the question when everything was asked by options."""
+    """Return the report's title: "Claim check" for claim files; the question when everything was asked by options."""
     entries = [r.claim for r in claims] + [s.survey for s in surveys]
     if entries and not any(e.file for e in entries):
         return "; ".join(dict.fromkeys(e.question() for e in entries))
