@@ -134,9 +134,10 @@ def test_claims_option_collects_files_and_directories_of_any_name(pytester: pyte
     run(pytester, "--claims", "checks", "--claims", "single.toml").assert_outcomes(passed=5)
     run(pytester, "--claims", "checks", "checks").assert_outcomes(passed=4)  # given twice, run once
     run(pytester, "single.toml", "checks/more.toml").assert_outcomes(passed=2)  # TOML files named as arguments
-    # Beside the tests pytest collects anyway.
-    pytester.makepyfile(test_other="def test_other():\n    assert True\n")
-    run(pytester, "--claims", "single.toml").assert_outcomes(passed=2)
+    # Beside the tests pytest collects anyway, from outside the folders it searches.
+    pytester.mkdir("tests")
+    (pytester.path / "tests" / "test_other.py").write_text("def test_other():\n    assert True\n", encoding="utf-8")
+    run(pytester, "tests", "--claims", "single.toml").assert_outcomes(passed=2)
     result = run(pytester, "--claims", "nowhere")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines(["ERROR: --claims: *nowhere: no such file or directory"])
