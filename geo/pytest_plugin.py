@@ -1,7 +1,9 @@
 """Claims as pytest tests: collect claim files, one test item per claim, named by its id.
 
 Installed with georange, pytest loads this plugin in every run (the
-``pytest11`` entry point ``georange``; ``-p no:georange`` turns it off):
+``pytest11`` entry point ``geo.pytest_plugin``, named as the module so that
+``-p geo.pytest_plugin`` or ``pytest_plugins = ["geo.pytest_plugin"]`` beside
+it loads it once; ``-p no:geo.pytest_plugin`` turns it off):
 
 - every file named ``claims_*.toml`` that pytest meets in the test tree is
   a claim file (:mod:`geo.claims.model` gives the format);
@@ -188,8 +190,6 @@ class ClaimItem(_FileItem):
         from geo.testing import failure_message
 
         result = evaluate_claim(dataclasses.replace(self.claim, scenarios=()), coverage=False)
-        v = result.verdict
-        self.user_properties += [("status", v.status.value), ("margin_km", f"{v.margin_km:.3f}")]
         if not result.holds:
             self._failure = AssertionError(failure_message(result))
             raise self._failure

@@ -3,15 +3,12 @@
 Each test runs pytest inside pytest (the ``pytester`` fixture) on small claim
 files: a launch point and places given by coordinates, so the expected
 distances come from geographiclib (the oracle), not from georange. The runs
-are in-process (fast); the plugin is loaded with ``-p geo.pytest_plugin``
-unless the environment already has georange's entry point installed (pytest
-refuses one module registered under two names). One run in a subprocess
-loads the plugin through an entry point declared as in ``pyproject.toml``.
+are in-process (fast) and load the plugin with ``-p geo.pytest_plugin``;
+one loads it through an entry point declared as in ``pyproject.toml``.
 """
 
 from __future__ import annotations
 
-import importlib.metadata
 import re
 import subprocess
 import sys
@@ -34,8 +31,9 @@ pytest_plugins = ["pytester"]
 ROOT = Path(__file__).resolve().parent.parent
 GL = Geodesic.WGS84
 
-INSTALLED = any(ep.name == "georange" for ep in importlib.metadata.entry_points(group="pytest11"))
-PLUGIN = () if INSTALLED else ("-p", "geo.pytest_plugin")
+PLUGIN = ("-p", "geo.pytest_plugin")
+"""Loads the plugin where georange is not installed; where it is, the entry point has the module's name, so pytest
+registers the module once."""
 
 PAD = (52.0, 21.0)
 """The launch point (lat, lon), named "Pad" in the claim files."""
@@ -67,9 +65,13 @@ def passing() -> str:
             + claim("pair", "too_close", round(max(b, c) + 500), "Bravo", "Charlie", min_km=round(max(b, c) + 20)))
 
 
+QUIET = ("-p", "no:cacheprovider", "-p", "no:hypothesispytest", "--assert=plain")
+"""Options of every run: hypothesis's plugin would import hypothesis afresh in each (1 s); no assertion rewriting,
+which would warn that geo.pytest_plugin, loaded by this process where georange is installed, cannot be rewritten."""
+
+
 def run(pytester: pytest.Pytester, *args: str) -> pytest.RunResult:
-    # Hypothesis's plugin would import hypothesis afresh in every run (1 s each): not needed here.
-    return pytester.runpytest("-p", "no:cacheprovider", "-p", "no:hypothesispytest", "-ra", *PLUGIN, *args)
+    return pytester.runpytest(*QUIET, "-ra", *PLUGIN, *args)
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -91,6 +93,14 @@ def test_a_claim_file_is_one_passing_item_per_claim_named_by_its_id(pytester: py
     result.stdout.fnmatch_lines_random([
         "claims_demo.toml::alpha-in PASSED*", "claims_demo.toml::pair.1 PASSED*", "claims_demo.toml::pair.2 PASSED*",
     ])
+    # Each item is located at its id's line (0-based, as pytest counts), the places of "pair" at pair's.
+    lines = passing().splitlines()
+    at = {name: lines.index(f'id = "{name}"') for name in ("alpha-in", "pair")}
+    recorded = pytester.inline_run(*QUIET, *PLUGIN).getreports("pytest_runtest_logreport")
+    located = {r.nodeid.split("::")[1]: r.location for r in recorded if r.when == "call"}
+    assert located == {"alpha-in": ("claims_demo.toml", at["alpha-in"], "claim alpha-in"),
+                       "pair.1": ("claims_demo.toml", at["pair"], "claim pair.1"),
+                       "pair.2": ("claims_demo.toml", at["pair"], "claim pair.2")}
 
 
 def test_a_failing_claim_reads_like_its_verdict_without_a_traceback(pytester: pytest.Pytester) -> None:
@@ -197,21 +207,25 @@ def test_importing_the_plugin_loads_no_numerical_library() -> None:
     assert out.strip() == "[]"
 
 
-def test_the_entry_point_in_pyproject_loads_the_plugin(pytester: pytest.Pytester) -> None:
+def test_the_entry_point_in_pyproject_loads_the_plugin_once(pytester: pytest.Pytester) -> None:
     entry = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["entry-points"]
-    assert entry["pytest11"] == {"georange": "geo.pytest_plugin"}
+    assert entry["pytest11"] == {"geo.pytest_plugin": "geo.pytest_plugin"}
     # Installed, the entry point is a line of entry_points.txt in the distribution's metadata; a stand-in
-    # distribution on the path makes pytest load the plugin through it, with no -p.
+    # distribution on the path makes pytest load the plugin through it.
     info = pytester.mkdir("georange_probe-0.dist-info")
     (info / "METADATA").write_text("Metadata-Version: 2.1\nName: georange-probe\nVersion: 0\n", encoding="utf-8")
     (info / "entry_points.txt").write_text(
         "[pytest11]\n" + "".join(f"{name} = {value}\n" for name, value in entry["pytest11"].items()),
         encoding="utf-8",
     )
+    pytester.syspathinsert()
     pytester.makefile(".toml", claims_demo=passing())
-    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-p", "no:hypothesispytest", "-v")
+    result = pytester.runpytest(*QUIET, "-v")  # without -p geo.pytest_plugin: through the entry point
     result.assert_outcomes(passed=3)
     result.stdout.fnmatch_lines(["*claims_demo.toml::alpha-in PASSED*"])
+    # Named with -p beside the entry point, the module is registered once (pytest refuses a module under two names).
+    run(pytester).assert_outcomes(passed=3)
+    assert run(pytester, "-p", "no:geo.pytest_plugin").ret == pytest.ExitCode.NO_TESTS_COLLECTED
 
 
 def test_the_readme_example_runs_as_the_readme_says(pytester: pytest.Pytester) -> None:

@@ -71,7 +71,7 @@ def test_sdist_and_wheel_carry_the_data_and_the_map_assets(dist: Path) -> None:
     (entry_points,) = [n for n in names if n.endswith(".dist-info/entry_points.txt")]
     declared = configparser.ConfigParser()
     declared.read_string(zipfile.ZipFile(wheel).read(entry_points).decode())
-    assert dict(declared["pytest11"]) == {"georange": "geo.pytest_plugin"}  # the pytest plugin (tests/test_plugin.py)
+    assert dict(declared["pytest11"]) == {"geo.pytest_plugin": "geo.pytest_plugin"}  # tests/test_plugin.py
     (sdist,) = dist.glob("georange-*.tar.gz")
     with tarfile.open(sdist) as tar:
         members = {m.name.split("/", 1)[1] for m in tar.getmembers() if "/" in m.name}
