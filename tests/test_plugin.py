@@ -19,7 +19,7 @@ import pytest
 from geographiclib.geodesic import Geodesic
 
 # Imported here so that pytester's in-process runs find them loaded: it drops the modules a run imports
-# when the run ends, and numpy's extension modules cannot be imported twice in one process.
+# when the run ends, and importing numpy, pandas or pyarrow afresh in the same process is slow and unsafe.
 import geo.claims.model
 import geo.claims.verdicts
 import geo.testing  # noqa: F401
