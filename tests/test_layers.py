@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "geo"
 
 LAYERS = ("lazy", "errors", "geodesy", "reference", "inputs", "analysis", "claims", "outputs", "top")
-"""Bottom to top; ``top`` is the CLI, :mod:`geo.testing` and the package itself."""
+"""Bottom to top; ``top`` is the CLI, :mod:`geo.testing`, the pytest plugin and the package itself."""
 
 OWNERS = {"folium": {"geo.outputs.webmap"}, "matplotlib": {"geo.outputs.figure"}}
 """Third-party packages only these modules may import."""
@@ -43,7 +43,7 @@ def module_name(path: Path) -> str:
 
 def layer_of(module: str) -> str:
     parts = module.split(".")
-    if len(parts) == 1 or parts[1] in ("cli", "testing", "__main__"):
+    if len(parts) == 1 or parts[1] in ("cli", "testing", "pytest_plugin", "__main__"):
         return "top"
     return parts[1]
 

@@ -11,6 +11,7 @@ for the build backend and the dependencies, as CI has.
 
 from __future__ import annotations
 
+import configparser
 import json
 import shutil
 import subprocess
@@ -67,6 +68,10 @@ def test_sdist_and_wheel_carry_the_data_and_the_map_assets(dist: Path) -> None:
     assert {f"geo/_data/{name}" for name in shipped} <= names
     assert {"geo/outputs/webmap.js", "geo/outputs/webmap.css"} <= names
     assert not any(n.startswith(("tests/", "scripts/", "data/")) for n in names)
+    (entry_points,) = [n for n in names if n.endswith(".dist-info/entry_points.txt")]
+    declared = configparser.ConfigParser()
+    declared.read_string(zipfile.ZipFile(wheel).read(entry_points).decode())
+    assert dict(declared["pytest11"]) == {"geo.pytest_plugin": "geo.pytest_plugin"}  # tests/test_plugin.py
     (sdist,) = dist.glob("georange-*.tar.gz")
     with tarfile.open(sdist) as tar:
         members = {m.name.split("/", 1)[1] for m in tar.getmembers() if "/" in m.name}
