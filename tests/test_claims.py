@@ -595,3 +595,16 @@ def test_every_shipped_toml_still_loads() -> None:
     root = Path(__file__).resolve().parent.parent / "data"
     assert len(load_claims([root / "claims", root / "hardcases"]).claims) > 40
     assert len(load_systems()) > 40 and load_groups()
+
+
+def test_the_files_convention_reaches_every_place_of_a_claim_and_every_survey(tmp_path) -> None:
+    path = tmp_path / "several.toml"
+    path.write_text('numbers = "1.234,5"\n'
+                    '[[claim]]\nid = "c"\nfrom = "Belarus"\nmax_km = 5.000\nmin_km = "0,7 km"\n'
+                    'places = ["Warsaw", "Berlin"]\nexpect = "reachable"\n'
+                    '[[survey]]\nid = "s"\nfrom = "Belarus"\nmax_km = "1.500 mijl"\nplaces = ["Warsaw"]\n',
+                    encoding="utf-8")
+    loaded = load_claims([path])
+    assert [(c.id, c.band.min_km, c.band.max_km) for c in loaded.claims] == [("c.1", 0.7, 5000.0),
+                                                                             ("c.2", 0.7, 5000.0)]
+    assert [s.band.max_km for s in loaded.surveys] == [2414.016]
