@@ -374,7 +374,7 @@ BAD = [
     ("min-above-max", _claim_text(min_km="6000"), ['claim "c1"', "min_km 6000", "max_km 5000"]),
     ("negative", _claim_text(min_km="-700"), ['claim "c1"', "min_km -700", ">= 0"]),
     ("absurd", _claim_text(max_km="40000"), ['claim "c1"', "max_km 40000", "20,004"]),
-    ("string-number", _claim_text(max_km='"5000"'), ['claim "c1"', "max_km '5000'", "number"]),
+    ("string-number", _claim_text(max_km='"5000 leagues"'), ['claim "c1"', "max_km '5000 leagues'", "unit"]),
     ("mistyped-field", _claim_text(max_kms="5000", max_km=None), ['claim "c1"', "'max_kms'", "'max_km'"]),
     ("missing-place", _claim_text(place=None), ['claim "c1"', "missing field 'place'"]),
     ("bad-expect", _claim_text(expect='"reachble"'), ['claim "c1"', "expect 'reachble'", "'reachable'"]),
@@ -514,3 +514,97 @@ def test_the_systems_catalogue_is_sourced_and_consistent() -> None:
         for name in (key, s.name, *s.aliases):
             assert names.setdefault(name.casefold(), key) == key, f"{name} names {names[name.casefold()]} and {key}"
             assert lookup_system(name).key == key
+
+
+# ---------------------------------------------------------------------------
+# Figures as people write them (geo.reference.quantities): units, conventions, the TOML text
+
+
+def _figures_file(path: Path, *lines: str, top: str = "") -> Path:
+    body = "\n".join(f"{k} = {v}" for k, v in {**GOOD, "place": '"Warsaw"'}.items() if not any(
+        line.startswith(f"{k} ") for line in lines))
+    path.write_text(f"{top}\n[[claim]]\n{body}\n" + "\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(("lines", "top", "min_km", "max_km"), [
+    (['max_km = "1,500.5 miles"'], "", 700.0, 1500.5 * 1.609344),
+    (['max_km = "12.000 km"', "min_km = 5.000"], 'numbers = "1.234,5"', 5000.0, 12000.0),
+    (['max_km = "1,500 miles"'], 'numbers = "1,234.5"', 700.0, 1500 * 1.609344),
+    (['max_km = "5 000"', 'min_km = "0,5"'], 'numbers = "1 234,5"', 0.5, 5000.0),
+    (["max_km = 5000.0", "min_km = 700.5"], "", 700.5, 5000.0),
+    (["max_km = 5_000.0", 'min_km = "400 nmi"'], "", 400 * 1.852, 5000.0),
+])
+def test_claim_figures_with_units_and_conventions(tmp_path, lines, top, min_km, max_km) -> None:
+    (claim,) = load_claims([_figures_file(tmp_path / "c.toml", *lines, top=top)]).claims
+    assert claim.band.min_km == pytest.approx(min_km, rel=1e-15)
+    assert claim.band.max_km == pytest.approx(max_km, rel=1e-15)
+
+
+def test_a_figure_table_takes_units_in_value_interval_and_published(tmp_path) -> None:
+    lines = ['max_km = { value = "1,500 miles", interval = ["2.000 km", 2500], '
+             'published = [{ value = "1.300 nmi", source = "x" }] }',
+             'min_km = { value = "400 nmi", about = true }']
+    (claim,) = load_claims([_figures_file(tmp_path / "c.toml", *lines, top='numbers = "1,234.5"')]).claims
+    assert claim.max_km.value_km == 1500 * 1.609344 == 2414.016
+    assert (claim.max_km.low_km, claim.max_km.high_km) == (2.0, 2500.0)  # "2.000" is 2 in 1,234.5
+    assert [p.value_km for p in claim.max_km.published] == [2.4076]  # 1.3 x 1.852 exactly
+    assert claim.min_km.value_km == 740.8 and claim.min_km.about
+    assert claim.min_km.low_km == pytest.approx(400 * 1.852 * 0.9)
+
+
+@pytest.mark.parametrize(("line", "pieces"), [
+    ("max_km = 5.000", ["max_km 5.000 can be read as", "5000 ('.' grouping thousands)",
+                        "5 ('.' as the decimal mark)", 'numbers = "1.234,5"']),
+    ("max_km = 1.500", ["max_km 1.500 can be read as", "1500", "1.5"]),
+    ('max_km = "12,500 km"', ["max_km '12,500 km' can be read as", "12500", "12.5", "write 12500 km or 12.5 km"]),
+    ('max_km = "5 000"', ["max_km '5 000' can be read as", "two figures, 5 and 000"]),
+    ("max_km = \"5'000\"", ["max_km \"5'000\" can be read as", "5000 (an apostrophe grouping thousands)"]),
+    ('max_km = { value = "5.000 km", about = true }', ["max_km: value '5.000 km' can be read as", "5000", "5"]),
+    ('max_km = { value = 5000, interval = [4.500, 5500] }', ["max_km: interval 4.500 can be read as", "4500"]),
+    ('max_km = { value = 5000, published = [{ value = "5,500", source = "x" }] }',
+     ["max_km, published #1: value '5,500' can be read as", "5500", "5.5"]),
+    ('max_km = "5000 leagues"', ["max_km '5000 leagues': unknown unit 'leagues'"]),
+])
+def test_a_claim_figure_of_two_readings_names_file_claim_field_and_both(capsys, tmp_path, line, pieces) -> None:
+    path = _figures_file(tmp_path / "twoways.toml", line)
+    code, out, err = run_check(capsys, str(path))
+    assert code == 2 and out == "" and err.count("\n") == 1, err
+    assert f'{path}, claim "c1"' in err
+    for piece in pieces:
+        assert piece in err, (piece, err)
+
+
+def test_a_file_states_its_convention_once_and_a_bad_one_is_refused(capsys, tmp_path) -> None:
+    comma = load_claims([_figures_file(tmp_path / "comma.toml", "max_km = 5.000", top='numbers = "1.234,5"')])
+    point = _figures_file(tmp_path / "point.toml", "max_km = 5.000", top='numbers = "1,234.5"')
+    assert comma.claims[0].band.max_km == 5000.0
+    from geo.errors import ClaimFormatError
+
+    with pytest.raises(ClaimFormatError, match="min_km 700 must not exceed max_km 5$"):  # 5.000 is 5 here
+        load_claims([point])
+    path = _figures_file(tmp_path / "bad.toml", "max_km = 5.000", top='numbers = "european"')
+    code, out, err = run_check(capsys, str(path))
+    assert code == 2 and out == "" and f"{path}: numbers: 'european' is not a way of writing numbers" in err
+
+
+def test_every_shipped_toml_still_loads() -> None:
+    from geo.reference.groups import load_groups
+    from geo.reference.systems import load_systems
+
+    root = Path(__file__).resolve().parent.parent / "data"
+    assert len(load_claims([root / "claims", root / "hardcases"]).claims) > 40
+    assert len(load_systems()) > 40 and load_groups()
+
+
+def test_the_files_convention_reaches_every_place_of_a_claim_and_every_survey(tmp_path) -> None:
+    path = tmp_path / "several.toml"
+    path.write_text('numbers = "1.234,5"\n'
+                    '[[claim]]\nid = "c"\nfrom = "Belarus"\nmax_km = 5.000\nmin_km = "0,7 km"\n'
+                    'places = ["Warsaw", "Berlin"]\nexpect = "reachable"\n'
+                    '[[survey]]\nid = "s"\nfrom = "Belarus"\nmax_km = "1.500 mijl"\nplaces = ["Warsaw"]\n',
+                    encoding="utf-8")
+    loaded = load_claims([path])
+    assert [(c.id, c.band.min_km, c.band.max_km) for c in loaded.claims] == [("c.1", 0.7, 5000.0),
+                                                                             ("c.2", 0.7, 5000.0)]
+    assert [s.band.max_km for s in loaded.surveys] == [2414.016]

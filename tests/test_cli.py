@@ -438,3 +438,98 @@ def test_discovery_commands_list_systems_sites_and_what_a_name_means(capsys) -> 
     out = capsys.readouterr().out
     assert "Hyderabad  PK" in out and "add a country qualifier" in out
     assert main(["places", "Xqzzyville"]) == 1
+
+
+# ---------------------------------------------------------------------------
+# Range figures as people write them: --min-km/--max-km refuse two readings, --min/--max take units,
+# --numbers states the convention (geo/reference/quantities.py)
+
+
+@pytest.mark.parametrize("option", ["--max-km", "--max", "--min-km", "--min"])
+@pytest.mark.parametrize(("text", "readings"), [
+    ("5.000", ["5000 ('.' grouping thousands)", "5 ('.' as the decimal mark)"]),
+    ("1.500", ["1500 ('.' grouping thousands)", "1.5 ('.' as the decimal mark)"]),
+    ("12,500", ["12500 (',' grouping thousands)", "12.5 (',' as the decimal mark)"]),
+    ("5,000", ["5000 (',' grouping thousands)", "5 (',' as the decimal mark)"]),
+    ("5 000", ["5000 (a space grouping thousands)", "two figures, 5 and 000"]),
+    ("5'000", ["5000 (an apostrophe grouping thousands)", "5 (an apostrophe as the decimal mark)"]),
+])
+def test_a_range_of_two_readings_is_refused_on_the_command_line(capsys, option, text, readings) -> None:
+    bound = ["--max-km", "6000"] if option.startswith("--min") else []
+    code = _main_status(["reach", "--from", "BLR", *bound, option, text, "--place", "Warschau"])
+    out, err = capsys.readouterr()
+    assert code == 2 and out == "" and err.count("\n") == 1, err
+    assert err.startswith(f"georange reach: error: argument {option}: {text!r} can be read as ")
+    for reading in readings:
+        assert reading in err
+    assert "--numbers 1.234,5 (decimal comma) or --numbers 1,234.5 (decimal point)" in err
+
+
+def _zone_band(tmp_path: Path, *argv: str) -> tuple[float, float]:
+    out = tmp_path / "band.geojson"
+    assert zone("--from", "krichev", *argv, "-o", str(out), "--overwrite", "--tolerance-m", "1000") == 0
+    (band,) = {(f["properties"]["min_km"], f["properties"]["max_km"]) for f in json.loads(out.read_text())["features"]}
+    return band
+
+
+def test_min_max_take_units_and_numbers_states_the_convention(capsys, tmp_path) -> None:
+    """The band each form gives, read back from the zone file's properties.
+
+    The expected kilometres are the products written out by hand from the
+    definitions (mile = 1760 x 0.9144 m = 1.609344 km, nautical mile =
+    1.852 km): 300 x 1.852 = 555.6; 1500.5 x 1.609344 = 2414.820672.
+    """
+    assert _zone_band(tmp_path, "--max", "300 nmi") == (0.0, 555.6)
+    assert _zone_band(tmp_path, "--min", "100 mi", "--max", "1,500.5 miles") == (160.9344, 2414.820672)
+    assert _zone_band(tmp_path, "--max-km", "1.500", "--numbers", "1.234,5") == (0.0, 1500.0)
+    assert _zone_band(tmp_path, "--decimal-comma", "--max-km", "1.500") == (0.0, 1500.0)
+    assert _zone_band(tmp_path, "--max-km", "1.500", "--numbers", "1,234.5") == (0.0, 1.5)
+    assert _zone_band(tmp_path, "--max-km", "1.500", "--decimal-point") == (0.0, 1.5)
+    assert _zone_band(tmp_path, "--max", "1,500 miles", "--numbers", "1,234.5") == (0.0, 2414.016)
+    assert _zone_band(tmp_path, "--max", "2.000 km", "--numbers", "1 234,5", "--min", "5 000 m") == (5.0, 2000.0)
+    assert _zone_band(tmp_path, "--max-km", "1,6") == (0.0, 1.6)
+    assert _zone_band(tmp_path, "--max-km", "1.500,5") == (0.0, 1500.5)
+    assert capsys.readouterr().err == ""
+
+
+def test_the_convention_changes_the_answer_of_reach(capsys) -> None:
+    """Warsaw is 147-800 km from Belarus: too far at 5 km, reachable at 5000 km."""
+    five = records(capsys, "--from", "BLR", "--max-km", "5", "--place", "Warschau")
+    five_thousand = records(capsys, "--from", "BLR", "--max-km", "5000", "--place", "Warschau")
+    assert (five[0]["status"], five_thousand[0]["status"]) == ("too_far", "reachable")
+    assert records(capsys, "--from", "BLR", "--max-km", "5.000", "--numbers", "1.234,5",
+                   "--place", "Warschau") == five_thousand
+    assert records(capsys, "--from", "BLR", "--numbers", "1,234.5", "--max-km", "5.000",
+                   "--place", "Warschau") == five
+    # A reachable place's margin is the smaller slack: band maximum - nearest, farthest - band minimum.
+    (row,) = records(capsys, "--from", "BLR", "--max", "500 NM", "--place", "Warschau")  # 926 km
+    assert row["status"] == "reachable"
+    assert row["margin_km"] == pytest.approx(min(926.0 - row["min_km"], row["max_km"] - 0), abs=1e-9)
+    assert row["margin_km"] < five_thousand[0]["margin_km"]
+
+
+@pytest.mark.parametrize(("argv", "message"), [
+    (["--max-km", "1500 mi"], "argument --max-km: '1500 mi' is not in kilometres: --max-km takes a number of km; "
+                              "give --max '1500 mi'"),
+    (["--min-km", "5 nmi", "--max-km", "10"], "argument --min-km: '5 nmi' is not in kilometres"),
+    (["--max", "100 nmi", "--max-km", "10"], "argument --max-km: not allowed with argument --max"),
+    (["--min", "1 km", "--min-km", "0", "--max-km", "10"], "argument --min-km: not allowed with argument --min"),
+    (["--max", "5 leagues"], "argument --max: '5 leagues': unknown unit 'leagues'"),
+    (["--max", "far"], "argument --max: 'far' is not a number of kilometres"),
+    (["--max-km", "10", "--numbers", "european"], "argument --numbers: 'european' is not a way of writing numbers"),
+    (["--max-km", "10", "--numbers", "1.234,5", "--decimal-point"], "not allowed with argument --numbers"),
+    (["--max", "30.000 km", "--decimal-comma"], "max_km 30000 exceeds 20,004 km"),
+])
+def test_range_figure_options_bad_input_is_one_line_and_exit_2(capsys, argv, message) -> None:
+    code = _main_status(["reach", "--from", "BLR", *argv, "--place", "Warsaw"])
+    out, err = capsys.readouterr()
+    assert code == 2 and out == "" and err.count("\n") == 1 and message in err, err
+
+
+@pytest.mark.parametrize("option", ["--min", "--max", "--numbers", "--decimal-comma", "--decimal-point"])
+def test_range_figure_options_are_one_definition_on_every_subcommand(option) -> None:
+    found = {}
+    for name in ("reach", "zone", "check", "map"):
+        action = next(a for a in _subcommands()[name]._actions if option in a.option_strings)
+        found[name] = (action.dest, action.type, action.default, action.const, action.metavar)
+    assert len(set(found.values())) == 1, found

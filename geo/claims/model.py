@@ -36,10 +36,16 @@ expect : str, required
 system : str
     A system of ``data/systems.toml`` (key, name or alias); gives the range
     figures, their sources and uncertainty intervals.
-min_km, max_km : number or table
+min_km, max_km : number, string or table
     The range figures (see :mod:`geo.reference.systems` for the table form with
     ``about`` and ``interval``); required unless ``system`` gives them, and
     they override the system's. ``min_km`` defaults to 0 without a system.
+    A figure (also ``value``, ``interval`` and published values in the table
+    form) may be a string with a unit: ``max_km = "1,500 miles"``,
+    ``min_km = { value = "800 nmi", about = true }`` (km, m, mi, nmi; see
+    :mod:`geo.reference.quantities`). A figure that reads two ways
+    (``5.000``, ``"12,500 km"``, ``"5 000"``) is refused, also as a bare TOML
+    number: TOML reads ``5.000`` as 5.0, and the file's text is checked.
 text : str
     The claim in your own words (never the article's sentences).
 source : table
@@ -48,6 +54,19 @@ source : table
 scenarios : table
     Further launch scenarios to evaluate side by side, label to sources:
     ``scenarios = { "Krichev site" = "krichev" }``.
+
+File fields
+-----------
+numbers : str
+    How the file writes numbers: ``"1.234,5"`` (decimal comma: ``2.000`` is
+    2000, ``"2,5 km"`` is 2.5 km) or ``"1,234.5"`` (decimal point:
+    ``"1,500 miles"`` is 1500 miles); see
+    :func:`geo.reference.quantities.read_convention`. Without it a figure of
+    two readings is refused.
+title : str
+    A title for reports and maps.
+source : table
+    The default ``source`` of every claim of the file.
 
 A ``[[survey]]`` has ``id``, ``from``, the range (``system`` and/or
 ``min_km``/``max_km``), ``places`` (a list or a group name such as
@@ -75,6 +94,7 @@ from geo.errors import ClaimFormatError, GeoRangeError
 from geo.geodesy.ellipsoid import check_lonlat
 from geo.inputs.coordinates import parse_point
 from geo.reference.names import close_names
+from geo.reference.quantities import read_convention
 from geo.reference.systems import Figure, System, lookup_system, parse_figure
 from geo.reference.tomlfile import Fields, _show, load_toml
 
@@ -313,11 +333,12 @@ def load_claims(paths: Iterable[str | Path]) -> ClaimFile:
     for path in files:
         document = load_toml(path, ClaimFormatError)
         top = Fields(document, str(path), ClaimFormatError)
-        top.only({"claim", "survey", "source", "title"})
+        top.only({"claim", "survey", "source", "title", "numbers"})
         if not top.has("claim") and not top.has("survey"):
             raise top.fail("no [[claim]] or [[survey]] table")
         if top.has("title"):
             titles.append(top.text("title"))
+        numbers = _numbers(top)
         default = _source(top.sub("source", "[source]")) if top.has("source") else Source()
         for kind in ("claim", "survey"):
             entries = document.get(kind, [])
@@ -325,7 +346,7 @@ def load_claims(paths: Iterable[str | Path]) -> ClaimFile:
                 raise top.fail(f"{kind} must be an array of tables, written [[{kind}]]")
             for n, entry in enumerate(entries, start=1):
                 where = f"{path}, {kind} #{n}"
-                f = Fields(entry, where, ClaimFormatError)
+                f = Fields(entry, where, ClaimFormatError, numbers)
                 ident = f.text("id")
                 if not _ID.match(ident):
                     raise f.fail(f"id {_show(ident)} must be letters, digits, '.', '_' or '-' (at most 100)")
@@ -444,13 +465,13 @@ def _figures(f: Fields) -> tuple[System | None, Figure, Figure]:
         except GeoRangeError as exc:
             raise f.fail_from(exc, f"system: {exc}") from exc
     if f.has("max_km"):
-        maximum = parse_figure(f.table["max_km"], "max_km", f)
+        maximum = parse_figure(_read_figure(f, "max_km"), "max_km", f)
     elif system is not None:
         maximum = system.max_km
     else:
         raise f.fail("missing field 'max_km' (or a 'system' that gives it)")
     if f.has("min_km"):
-        minimum = parse_figure(f.table["min_km"], "min_km", f)
+        minimum = parse_figure(_read_figure(f, "min_km"), "min_km", f)
     elif system is not None:
         minimum = system.min_km
     else:
@@ -458,6 +479,42 @@ def _figures(f: Fields) -> tuple[System | None, Figure, Figure]:
     if minimum.value_km > maximum.value_km:
         raise f.fail(f"min_km {minimum.value_km:g} must not exceed max_km {maximum.value_km:g}")
     return system, minimum, maximum
+
+
+def _numbers(top: Fields) -> str | None:
+    """Return the decimal mark the file states with ``numbers = "1.234,5"``, or None."""
+    if not top.has("numbers"):
+        return None
+    try:
+        return read_convention(top.text("numbers"))
+    except GeoRangeError as exc:
+        raise top.fail(f"numbers: {exc}") from exc
+
+
+def _read_figure(f: Fields, key: str) -> Any:
+    """Return the figure ``key`` with its written numbers read under the file's convention.
+
+    :func:`~geo.reference.systems.parse_figure` checks everything else; it
+    reads numbers with no convention, so those of a file that states one
+    are read here (strings and TOML floats; what is not a number is left
+    for its message).
+    """
+    spec = f.table[key]
+    if not isinstance(spec, dict):
+        return f.number(key, spec) if isinstance(spec, str | float) else spec
+    table = Fields(spec, f"{f.where}, {key}", f.error, f.numbers)
+    out = dict(spec)
+    if isinstance(out.get("value"), str | float):
+        out["value"] = table.number("value")
+    if isinstance(out.get("interval"), list):
+        out["interval"] = [table.number("interval", v) if isinstance(v, str | float) else v for v in out["interval"]]
+    if isinstance(out.get("published"), list):
+        out["published"] = [
+            {**p, "value": Fields(p, f"{table.where}, published #{n}", f.error, f.numbers).number("value")}
+            if isinstance(p, dict) and isinstance(p.get("value"), str | float) else p
+            for n, p in enumerate(out["published"], start=1)
+        ]
+    return out
 
 
 def _scenario(label: str, specs: list[str], f: Fields, key: str) -> Scenario:
@@ -564,7 +621,7 @@ def _claims(f: Fields, path: str, ident: str, default: Source) -> list[Claim]:
     out = []
     for n, entry in enumerate(entries, start=1):
         table = {k: v for k, v in f.table.items() if k not in ("places", "id")} | {"place": entry}
-        one = Fields({"id": f"{ident}.{n}", **table}, f"{f.where}, places[{n}]", ClaimFormatError)
+        one = Fields({"id": f"{ident}.{n}", **table}, f"{f.where}, places[{n}]", ClaimFormatError, f.numbers)
         out.append(_claim(one, path, f"{ident}.{n}", default))
     return out
 

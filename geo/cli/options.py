@@ -3,14 +3,22 @@
 Every subcommand takes :func:`common` (``-q``, ``-v``); those that compute
 a band take :func:`launch` and :func:`band`; those that write a file take
 :func:`output`.
+
+Range figures are read after every option is parsed (:meth:`Parser.parse_known_args`),
+because ``--numbers`` may follow ``--max-km``: the figure is kept as typed
+(:class:`Written`) and read once the convention is known
+(:mod:`geo.reference.quantities`).
 """
 
 from __future__ import annotations
 
 import argparse
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import NoReturn
+
+from geo.errors import GeoRangeError, InvalidRangeError
+from geo.reference.quantities import read_convention, read_quantity
 
 __all__ = ["EXIT_USAGE", "Parser", "band", "band_given", "check_band", "common", "launch", "output", "places",
            "places_given", "places_spec", "positive_int"]
@@ -31,6 +39,66 @@ class Parser(argparse.ArgumentParser):
         """Print ``message`` as one line with the program name and exit with status 2."""
         message = " ".join(message.split())  # argparse echoes values verbatim, line breaks included
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see --help)\n")
+
+    def parse_known_args(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
+    ) -> tuple[argparse.Namespace, list[str]]:
+        """Parse, then read the range figures (:class:`Written`) under ``--numbers``."""
+        parsed, extras = super().parse_known_args(args, namespace)
+        numbers = getattr(parsed, "numbers", None)
+        for key, value in vars(parsed).items():
+            if isinstance(value, Written):
+                try:
+                    setattr(parsed, key, value.km(numbers))
+                except GeoRangeError as exc:
+                    self.error(f"argument {value.option}: {exc}")
+        return parsed, extras
+
+
+NUMBERS_HINT = "give --numbers 1.234,5 (decimal comma) or --numbers 1,234.5 (decimal point)"
+
+
+class Written(str):
+    """A range figure as typed on the command line, read once ``--numbers`` is known.
+
+    ``option`` names the option (for messages); ``units`` says whether it
+    takes a unit (``--max "1,500 miles"``) or plain kilometres (``--max-km``).
+    """
+
+    option: str
+    units: bool
+
+    def km(self, numbers: str | None) -> float:
+        """Return the figure in km, read under the decimal mark ``numbers`` (None: not stated)."""
+        quantity = read_quantity(str(self), numbers, hint=NUMBERS_HINT)
+        if not self.units and quantity.unit not in (None, "km"):
+            plain = self.option.removesuffix("-km")
+            raise InvalidRangeError(f"{str(self)!r} is not in kilometres: {self.option} takes a number of km; "
+                             f"give {plain} {str(self)!r} for a figure with its unit")
+        return quantity.km
+
+
+def written(option: str, *, units: bool) -> Callable[[str], Written]:
+    """Return an argparse type that keeps a range figure as typed, for ``option``."""
+
+    def keep(text: str) -> Written:
+        value = Written(text)
+        value.option, value.units = option, units
+        return value
+
+    return keep
+
+
+MIN_KM, MIN, MAX_KM, MAX = (written(o, units=u) for o, u in
+                             (("--min-km", False), ("--min", True), ("--max-km", False), ("--max", True)))
+
+
+def numbers_convention(text: str) -> str:
+    """Read ``--numbers`` (argparse type): the decimal mark of a stated convention."""
+    try:
+        return read_convention(text)
+    except GeoRangeError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def number_of(unit: str) -> Callable[[str], float]:
@@ -56,7 +124,6 @@ def positive_int(text: str) -> int:
     return value
 
 
-km = number_of("kilometres")
 metres = number_of("metres")
 
 
@@ -84,12 +151,34 @@ def launch(*, required: bool = True, help_text: str = LAUNCH_HELP) -> Parser:
 
 
 def band() -> Parser:
-    """``--min-km``, ``--max-km`` and ``--system`` (whose figures fill the bounds not given): the same everywhere."""
+    """``--min-km``, ``--max-km`` and ``--system`` (whose figures fill the bounds not given): the same everywhere.
+
+    ``--min``/``--max`` give a bound with its unit instead (either form of a
+    bound, not both; both land in ``min_km``/``max_km``, in km), and
+    ``--numbers`` (or ``--decimal-comma``/``--decimal-point``) states how
+    their numbers are written.
+    """
     p = Parser(add_help=False)
     g = p.add_argument_group("range")
-    g.add_argument("--min-km", type=km, default=None, help="minimum range in km (default 0, or the system's)")
-    g.add_argument("--max-km", type=km, default=None,
-                   help="maximum range in km (at most 20,004; required unless --system is given)")
+    lo = g.add_mutually_exclusive_group()
+    lo.add_argument("--min-km", type=MIN_KM, default=None, metavar="KM",
+                    help="minimum range in km (default 0, or the system's)")
+    lo.add_argument("--min", dest="min_km", type=MIN, default=None, metavar="FIGURE",
+                    help="minimum range with its unit: '800 nmi', '1,500 miles', '2.000 km' (km, m, mi, nmi)")
+    hi = g.add_mutually_exclusive_group()
+    hi.add_argument("--max-km", type=MAX_KM, default=None, metavar="KM",
+                    help="maximum range in km (at most 20,004; required unless --system is given)")
+    hi.add_argument("--max", dest="max_km", type=MAX, default=None, metavar="FIGURE",
+                    help="maximum range with its unit, like --min")
+    conv = g.add_mutually_exclusive_group()
+    conv.add_argument("--numbers", type=numbers_convention, default=None, metavar="STYLE",
+                      help="how the range figures are written: 1.234,5 (decimal comma: 5.000 is five thousand) "
+                           "or 1,234.5 (decimal point); without it, a figure that reads two ways (5.000, 12,500, "
+                           "5 000) is refused")
+    conv.add_argument("--decimal-comma", dest="numbers", action="store_const", const=",",
+                      help="the same as --numbers 1.234,5")
+    conv.add_argument("--decimal-point", dest="numbers", action="store_const", const=".",
+                      help="the same as --numbers 1,234.5")
     g.add_argument("--system", metavar="NAME",
                    help="a weapon system of data/systems.toml (e.g. oreshnik): its published range figures")
     return p

@@ -6,6 +6,14 @@ data file is a :class:`~geo.errors.DataFileError`, a user's claim file a
 :class:`~geo.errors.ClaimFormatError`), with a message that starts with the
 location (``file, claim "id"``) and names the field, its value and what was
 expected.
+
+A distance (:meth:`Fields.number` with ``unit="km"``) may be a TOML number
+or a string with a unit (``"1,500 miles"``, see
+:mod:`geo.reference.quantities`). TOML reads ``5.000`` as the float 5.0,
+which cannot tell that a German writer meant five thousand, so
+:func:`load_toml` keeps the text of every float literal (:class:`Literal`)
+and a distance written ``5.000`` is refused like the string ``"5.000"``,
+unless the file states its convention (:attr:`Fields.numbers`).
 """
 
 from __future__ import annotations
@@ -21,8 +29,9 @@ from typing import Any
 
 from geo.errors import GeoRangeError
 from geo.reference.names import close_names
+from geo.reference.quantities import read_km
 
-__all__ = ["MAX_KEY_DEPTH", "MAX_TOML_BYTES", "Fields", "load_toml"]
+__all__ = ["MAX_KEY_DEPTH", "MAX_TOML_BYTES", "Fields", "Literal", "load_toml"]
 
 MAX_TOML_BYTES = 16 * 1024 * 1024
 """Refuse larger files: a hand-written claim or data file is a few kB."""
@@ -50,10 +59,23 @@ _STRINGS_AND_COMMENTS = re.compile(
 _DEEP_KEY = re.compile(rf"(?<![\w-])[\w-]++(?:[ \t]*+\.[ \t]*+[\w-]++){{{MAX_KEY_DEPTH},}}")
 
 
+class Literal(float):
+    """A TOML float that keeps its text as written (``5.000``, ``5_000.0``, ``5e3``) in :attr:`text`."""
+
+    __slots__ = ("text",)
+    text: str
+
+    def __new__(cls, text: str) -> Literal:  # noqa: D102 - tomllib's parse_float
+        value = super().__new__(cls, text)
+        value.text = text
+        return value
+
+
 def load_toml(path: str | Path, error: type[GeoRangeError]) -> dict[str, Any]:
     """Parse a TOML file, raising `error` with the file name on any fault.
 
     A UTF-8 byte-order mark (some Windows editors write one) is ignored.
+    Floats are :class:`Literal`: a float that keeps its text.
 
     Raises
     ------
@@ -90,7 +112,7 @@ def load_toml(path: str | Path, error: type[GeoRangeError]) -> dict[str, Any]:
         raise error(f"{p}: a key of more than {MAX_KEY_DEPTH} dotted parts ({_show(deep.group())}); expected TOML "
                     "nested a few levels deep")
     try:
-        return tomllib.loads(text)
+        return tomllib.loads(text, parse_float=Literal)
     except tomllib.TOMLDecodeError as exc:
         raise error(f"{p}: not valid TOML: {exc}") from exc
     except RecursionError:
@@ -111,14 +133,19 @@ class Fields:
         Location prefix for messages, e.g. ``'claims/x.toml, claim "kyiv"'``.
     error : type
         The :class:`~geo.errors.GeoRangeError` subclass to raise.
+    numbers : {None, '.', ','}
+        The decimal mark the file states (``numbers = "1.234,5"``, see
+        :func:`geo.reference.quantities.read_convention`), or None; read by
+        :meth:`number` and passed on by :meth:`sub`.
     """
 
-    def __init__(self, table: Any, where: str, error: type[GeoRangeError]) -> None:
+    def __init__(self, table: Any, where: str, error: type[GeoRangeError], numbers: str | None = None) -> None:
         if not isinstance(table, Mapping):
             raise error(f"{where}: expected a table, got {_kind(table)} {_show(table)}")
         self.table = table
         self.where = where
         self.error = error
+        self.numbers = numbers
 
     def fail(self, message: str) -> GeoRangeError:
         """Return the error to raise for ``message`` at this location."""
@@ -160,8 +187,22 @@ class Fields:
         return value.strip()
 
     def number(self, key: str, value: Any = None, *, unit: str = "km") -> float:
-        """Return a finite number field (``value`` if given instead of the table's)."""
+        """Return a finite number field (``value`` if given instead of the table's).
+
+        A distance (``unit="km"``) may also be a string with a unit, read by
+        :func:`~geo.reference.quantities.read_km` under :attr:`numbers`; a
+        float is read from its text as written, so ``5.000`` is refused as
+        5 or 5000 unless the file states its convention.
+        """
         raw = self.require(key) if value is None else value
+        written = raw.text if isinstance(raw, Literal) else raw
+        if unit == "km" and isinstance(written, str) and any(c.isdigit() for c in written):
+            name = f"{key} {written}" if isinstance(raw, Literal) else f"{key} {_show(raw)}"
+            hint = 'state numbers = "1.234,5" (decimal comma) or "1,234.5" (decimal point) at the top of the file'
+            try:
+                raw = read_km(written, self.numbers, name=name, hint=hint)
+            except GeoRangeError as exc:
+                raise self.fail(str(exc)) from exc
         if isinstance(raw, bool) or not isinstance(raw, int | float):
             raise self.fail(f"{key} {_show(raw)} must be a number of {unit}")
         if not math.isfinite(raw):
@@ -182,14 +223,17 @@ class Fields:
 
     def sub(self, key: str, where: str | None = None) -> Fields:
         """Return the :class:`Fields` of the sub-table ``key``."""
-        return Fields(self.require(key), f"{self.where}, {where or key}", self.error)
+        return Fields(self.require(key), f"{self.where}, {where or key}", self.error, self.numbers)
 
 
 def _kind(value: Any) -> str:
+    if isinstance(value, Literal):
+        return "float"
     return {list: "a list", dict: "a table", str: "a string", bool: "a boolean"}.get(type(value), type(value).__name__)
 
 
 def _show(value: Any, limit: int = 60) -> str:
-    """Return a short printable form of a TOML value for messages (dates as TOML writes them)."""
-    text = value.isoformat() if isinstance(value, dt.date | dt.time) else repr(value)
+    """Return a short printable form of a TOML value for messages (dates and floats as the file writes them)."""
+    text = value.isoformat() if isinstance(value, dt.date | dt.time) else value.text if isinstance(
+        value, Literal) else repr(value)
     return text if len(text) <= limit else text[: limit - 3] + "..."
