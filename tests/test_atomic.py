@@ -74,7 +74,8 @@ def reference(tmp_path_factory: pytest.TempPathFactory) -> tuple[bytes, float]:
     start = time.monotonic()
     done = subprocess.run(_cli(*ZONE, "-o", "out.geojson"), cwd=d, capture_output=True, text=True, timeout=300)
     elapsed = time.monotonic() - start
-    assert (done.returncode, done.stderr) == (0, "")
+    wrote = "georange zone: wrote 3 zones (reach, dead_zone (empty), reachable) to out.geojson\n"
+    assert (done.returncode, done.stderr) == (0, wrote)
     data = (d / "out.geojson").read_bytes()
     assert [f["properties"]["role"] for f in json.loads(data)["features"]] == ["reach", "dead_zone", "reachable"]
     return data, elapsed

@@ -89,7 +89,7 @@ def test_system_and_summary(capsys):
     code, out, _ = run(capsys, "--from", "BLR", "--system", "oreshnik", "--places", "european-capitals", "--summary")
     assert code == 0
     s = geo.lookup_system("oreshnik")
-    assert f"Reach of {s.min_km.value_km:,.0f}-{s.max_km.value_km:,.0f} km from Belarus" in out
+    assert f"Reach of {s.name}, {s.min_km.value_km:,.0f}-{s.max_km.value_km:,.0f} km from Belarus" in out
     from geo.analysis.population import population_in_range
 
     p = population_in_range([geo.parse_launch("BLR")], geo.RangeBand(s.min_km.value_km, s.max_km.value_km))
