@@ -254,3 +254,16 @@ def test_georange_systems_json_gives_every_source_in_full(capsys) -> None:
         assert records[key][f"{field[:3]}_source_kind"] == figure["source_kind"]
     assert records["iskander-m"]["min_figure"]["source"] == ""  # no minimum from a source of record
     assert "TASS" in records["iskander-m"]["notes"]
+
+
+def test_data_readme_states_the_catalogue_as_shipped() -> None:
+    """data/README.md's systems.toml row and kind table count what the file holds."""
+    readme = (DATA.parent / "README.md").read_text(encoding="utf-8")
+    row = re.search(r"\| `systems\.toml` \| (\d+) systems, (\d+) figures \| \d+ kB \(([\d,]+) B\) \|", readme)
+    assert row, "systems.toml row missing from data/README.md"
+    counted = list(sources())
+    assert (int(row[1]), int(row[2]), int(row[3].replace(",", ""))) == (
+        len(toml_systems()), len(counted), DATA.stat().st_size)
+    for kind in SOURCE_KINDS:
+        line = re.search(rf"^  \| `{kind}` \|.*\| (\d+) \|$", readme, re.MULTILINE)
+        assert line and int(line[1]) == sum(k == kind for _, k, _ in counted), kind
