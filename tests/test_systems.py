@@ -154,8 +154,21 @@ def test_every_alias_resolves_to_its_own_system_and_none_collides() -> None:
                           ("Jars", "yars"), ("Bulawa", "bulava"), ("Totschka-U", "tochka-u"), ("Geran-2", "shahed-136"),
                           ("Neptun", "neptune"), ("SCALP-EG", "storm-shadow"), ("KN-23", "hwasong-11")]:
         assert lookup_system(spelling).key == key
-    with pytest.raises(ClaimFormatError, match="unknown system 'Toufan'"):
-        lookup_system("Toufan")  # not catalogued: no source of record was found
+    with pytest.raises(ClaimFormatError, match="^unknown system 'Toufan': Toufan is not catalogued: no range"):
+        lookup_system("Toufan")  # asked for, searched, no source of record found
+
+
+def test_withdrawn_systems_say_why_and_share_no_name_with_the_catalogue() -> None:
+    with DATA.open("rb") as handle:
+        withdrawn = tomllib.load(handle)["withdrawn"]
+    catalogued = {n.casefold() for k, e in toml_systems().items() for n in (k, e["name"], *e.get("aliases", []))}
+    assert {"su-25", "toufan", "burkan-3", "hwasong-19"} <= set(withdrawn)
+    for key, entry in withdrawn.items():
+        for name in (key, entry["name"], *entry.get("aliases", [])):
+            assert name.casefold() not in catalogued, name
+            with pytest.raises(ClaimFormatError, match=rf"^unknown system '{re.escape(name)}': "
+                                                       rf"{re.escape(entry['name'])} is not catalogued: "):
+                lookup_system(name)
 
 
 def fields(where: str = "systems.toml, system 'x'") -> Fields:
@@ -206,9 +219,9 @@ def bad_data(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Path]:
                                  'source_kind = "forum"\nsource = "CSIS Missile Threat, \'Russia Sends', 1),
                     encoding="utf-8")
     monkeypatch.setenv(DATA_ENV_VAR, str(tmp_path / "data"))
-    systems_module._systems.cache_clear()
+    systems_module._document.cache_clear()
     yield path
-    systems_module._systems.cache_clear()
+    systems_module._document.cache_clear()
 
 
 def test_the_cli_refuses_a_data_file_with_an_unknown_kind_in_one_line(bad_data: Path, capsys) -> None:

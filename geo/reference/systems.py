@@ -15,7 +15,9 @@ forces), ``research`` (think tanks, arms-control bodies, peer-reviewed
 work), ``news`` (news agencies and newspapers) or ``state-media`` (TASS,
 Sputnik, KCNA, IRNA, ...). A state-media figure is what that state claims:
 it is kept and shown beside the interval but does not widen it, and the
-value a claim uses may not rest on one.
+value a claim uses may not rest on one. Systems that were asked for but
+have no range from such a source are listed under ``[withdrawn]`` with the
+reason, which :func:`lookup_system` gives instead of a bare "unknown".
 
 The same figure grammar is used in claim files, where sources are
 optional::
@@ -242,15 +244,27 @@ def _parse_system(key: str, entry: Any, where: str, error: type[GeoRangeError]) 
 
 
 @functools.cache
-def _systems() -> dict[str, System]:
+def _document() -> tuple[dict[str, System], dict[str, str]]:
+    """Return the systems and, by case-folded name, why each withdrawn system is not catalogued."""
     path = data_path("systems.toml")
     document = load_toml(path, DataFileError)
     top = Fields(document, path.name, DataFileError)
-    top.only({"systems"})
+    top.only({"systems", "withdrawn"})
     table = top.require("systems")
     if not isinstance(table, dict):
         raise top.fail("expected [systems.<key>] tables")
-    return {k: _parse_system(k, entry, f"{path.name}, system {k!r}", DataFileError) for k, entry in table.items()}
+    systems = {k: _parse_system(k, entry, f"{path.name}, system {k!r}", DataFileError) for k, entry in table.items()}
+    withdrawn: dict[str, str] = {}
+    for key, entry in (top.table.get("withdrawn") or {}).items():
+        w = Fields(entry, f"{path.name}, withdrawn {key!r}", DataFileError)
+        w.only({"name", "aliases", "reason"})
+        for name in (key, w.text("name"), *(w.strings("aliases") if w.has("aliases") else ())):
+            withdrawn[name.casefold()] = f"{w.text('name')} is not catalogued: {w.text('reason')}"
+    return systems, withdrawn
+
+
+def _systems() -> dict[str, System]:
+    return _document()[0]
 
 
 def load_systems() -> dict[str, System]:
@@ -270,7 +284,9 @@ def lookup_system(name: str) -> System:
     Raises
     ------
     ClaimFormatError
-        If no system matches; the message suggests close names.
+        If no system matches; the message says why a withdrawn system (one
+        without a range from a source of record, ``[withdrawn]`` in the
+        file) is not catalogued, or suggests close names.
     """
     wanted = name.strip().casefold()
     names: list[str] = []
@@ -279,6 +295,9 @@ def lookup_system(name: str) -> System:
         if any(c.casefold() == wanted for c in candidates):
             return system
         names += candidates
+    withdrawn = _document()[1].get(wanted)
+    if withdrawn is not None:
+        raise ClaimFormatError(f"unknown system {_show(name)}: {withdrawn} (see data/README.md)")
     raise ClaimFormatError(f"unknown system {_show(name)}{close_names(name, names)} (known: {', '.join(_systems())})")
 
 
