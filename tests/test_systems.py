@@ -189,12 +189,17 @@ def fields(where: str = "systems.toml, system 'x'") -> Fields:
      r"^systems\.toml, system 'x', max_km, published #1: missing field 'source_kind'$"),
     ({"value": 5, "source": "TASS 2015", "source_kind": "state-media"},
      r"^systems\.toml, system 'x', max_km: source_kind 'state-media' cannot back the value a claim uses"),
-    (500, r"^systems\.toml, system 'x': max_km 500 needs a source"),
 ])
 def test_a_bad_source_kind_is_one_line_naming_file_system_field_and_value(spec: Any, message: str) -> None:
     with pytest.raises(DataFileError, match=message) as caught:
         parse_figure(spec, "max_km", fields(), sourced=True)
     assert "\n" not in str(caught.value)
+
+
+def test_a_system_figure_without_a_source_is_refused() -> None:
+    entry = {"name": "X", "kind": "missile", "max_km": 500}
+    with pytest.raises(DataFileError, match=r"^systems\.toml, system 'x': max_km 500 needs a source: write"):
+        systems_module._parse_system("x", entry, "systems.toml, system 'x'", DataFileError)
 
 
 def test_claim_files_may_leave_sources_out_and_their_state_media_values_stay_outside() -> None:

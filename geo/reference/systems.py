@@ -152,12 +152,10 @@ def parse_figure(spec: Any, key: str, fields: Fields, *, sourced: bool = False) 
         negative or beyond 20,004 km, an interval that is not two ordered
         numbers or does not contain the value, an unknown field, a source
         kind not in :data:`SOURCE_KINDS`, a value resting on state media, or
-        (``sourced``) a missing source or kind.
+        (``sourced``) a missing source or kind. (A figure given as a bare
+        number has no source; ``data/systems.toml`` may not use one.)
     """
     if not isinstance(spec, dict):
-        if sourced:
-            raise fields.fail(f"{key} {_show(spec)} needs a source: write {{ value = ..., source = \"...\", "
-                              f"source_kind = \"...\" }} (kinds: {', '.join(SOURCE_KINDS)})")
         value = _checked(fields.number(key, spec), key, fields)
         return Figure.exact(value)
     f = Fields(spec, f"{fields.where}, {key}", fields.error)
@@ -235,6 +233,10 @@ class System:
 def _parse_system(key: str, entry: Any, where: str, error: type[GeoRangeError]) -> System:
     f = Fields(entry, where, error)
     f.only(_SYSTEM_FIELDS)
+    for figure in ("max_km", "min_km"):
+        if f.has(figure) and not isinstance(f.table[figure], dict):  # a bare number cites no source
+            raise f.fail(f"{figure} {_show(f.table[figure])} needs a source: write {{ value = ..., source = \"...\", "
+                         f"source_kind = \"...\" }} (kinds: {', '.join(SOURCE_KINDS)})")
     maximum = parse_figure(f.require("max_km"), "max_km", f, sourced=True)
     minimum = parse_figure(f.table["min_km"], "min_km", f, sourced=True) if f.has("min_km") else Figure.exact(0.0)
     if minimum.value_km > maximum.value_km:
