@@ -209,7 +209,7 @@ def _table(headers: Sequence[str], rows: list[list[str]], right: Sequence[int] =
 def _cmd_systems(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     import json
 
-    from geo.reference.systems import SOURCE_KINDS, Figure, load_systems
+    from geo.reference.systems import SOURCE_KINDS, Figure, load_systems, withdrawn_systems
 
     def figure_record(f: Figure) -> dict[str, object]:
         return {"value_km": f.value_km, "interval_km": [f.low_km, f.high_km], "about": f.about,
@@ -252,6 +252,9 @@ def _cmd_systems(args: argparse.Namespace, parser: argparse.ArgumentParser) -> i
     sys.stdout.write(_table(["key", "name", "min km (interval)", "max km (interval)", "state media km",
                              "sources by kind (in full: --format json)"],
                             rows, right=(2, 3, 4)))
+    withdrawn = withdrawn_systems()
+    if withdrawn:
+        sys.stdout.write(f"\nnot listed, no range from an official, research or news source: {', '.join(withdrawn)}\n")
     return EXIT_OK
 
 

@@ -43,7 +43,7 @@ from geo.reference.tomlfile import Fields, _show, load_toml
 
 __all__ = [
     "ABOUT_FRACTION", "INTERVAL_KINDS", "SOURCE_KINDS", "Figure", "Published", "System", "load_systems",
-    "lookup_system", "parse_figure",
+    "lookup_system", "parse_figure", "withdrawn_systems",
 ]
 
 ABOUT_FRACTION: Final = 0.10
@@ -246,8 +246,8 @@ def _parse_system(key: str, entry: Any, where: str, error: type[GeoRangeError]) 
 
 
 @functools.cache
-def _document() -> tuple[dict[str, System], dict[str, str]]:
-    """Return the systems and, by case-folded name, why each withdrawn system is not catalogued."""
+def _document() -> tuple[dict[str, System], dict[str, str], dict[str, str]]:
+    """Return the systems, why each withdrawn system is not catalogued by case-folded name, and by its name."""
     path = data_path("systems.toml")
     document = load_toml(path, DataFileError)
     top = Fields(document, path.name, DataFileError)
@@ -257,12 +257,14 @@ def _document() -> tuple[dict[str, System], dict[str, str]]:
         raise top.fail("expected [systems.<key>] tables")
     systems = {k: _parse_system(k, entry, f"{path.name}, system {k!r}", DataFileError) for k, entry in table.items()}
     withdrawn: dict[str, str] = {}
+    reasons: dict[str, str] = {}
     for key, entry in (top.table.get("withdrawn") or {}).items():
         w = Fields(entry, f"{path.name}, withdrawn {key!r}", DataFileError)
         w.only({"name", "aliases", "reason"})
+        reasons[w.text("name")] = w.text("reason")
         for name in (key, w.text("name"), *(w.strings("aliases") if w.has("aliases") else ())):
             withdrawn[name.casefold()] = f"{w.text('name')} is not catalogued: {w.text('reason')}"
-    return systems, withdrawn
+    return systems, withdrawn, reasons
 
 
 def _systems() -> dict[str, System]:
@@ -278,6 +280,17 @@ def load_systems() -> dict[str, System]:
         If the file is missing or malformed.
     """
     return dict(_systems())
+
+
+def withdrawn_systems() -> dict[str, str]:
+    """Return, by name, why each system asked for but withdrawn (no range from a source of record) is not listed.
+
+    Raises
+    ------
+    DataFileError
+        If the file is missing or malformed.
+    """
+    return dict(_document()[2])
 
 
 def lookup_system(name: str) -> System:
