@@ -74,8 +74,8 @@ class Published:
 
     @property
     def in_interval(self) -> bool:
-        """Whether this value widens the uncertainty interval (every kind but ``state-media``)."""
-        return self.source_kind != "state-media"
+        """Whether this value widens the uncertainty interval (:data:`INTERVAL_KINDS`, or no kind stated)."""
+        return self.source_kind in INTERVAL_KINDS or not self.source_kind
 
 
 @dataclass(frozen=True)
@@ -185,7 +185,7 @@ def parse_figure(spec: Any, key: str, fields: Fields, *, sourced: bool = False) 
         pv = _checked(p.number("value"), f"{key} published value", fields)
         entry_kind = _source_kind(p, sourced)
         published.append(Published(pv, p.text("source"), entry_kind))
-        if entry_kind != "state-media":  # a state's claim is shown beside the interval, not inside it
+        if entry_kind in INTERVAL_KINDS or not entry_kind:  # a state's claim is shown beside the interval
             values.append(pv)
     source = f.text("source") if f.has("source") or sourced else ""
     kind = _source_kind(f, sourced)
