@@ -88,7 +88,7 @@ def test_catalogue_holds_and_cites_every_seed_article():
     loaded = load_claims([CATALOGUE])
     cited = {c.source.article for c in loaded.claims} | {s.source.article for s in loaded.surveys}
     assert set(SEEDS) <= cited
-    assert len(results) >= 15
+    assert len(results) >= 14  # 18 until the four Su-25 claims were withdrawn (no sourced Su-25 range)
     for claim in loaded.claims:  # own words, a source and a date for every catalogue claim
         assert claim.text and claim.source.article in SEEDS and claim.source.date
 
@@ -510,7 +510,8 @@ def test_the_systems_catalogue_is_sourced_and_consistent() -> None:
             assert figure.low_km <= figure.value_km <= figure.high_km
             for p in figure.published:
                 assert p.source and dated.search(p.source), (key, p.source)
-                assert figure.low_km <= p.value_km <= figure.high_km, (key, p.value_km)
+                if p.in_interval:  # a state-media value is shown beside the interval, not inside it
+                    assert figure.low_km <= p.value_km <= figure.high_km, (key, p.value_km)
         for name in (key, s.name, *s.aliases):
             assert names.setdefault(name.casefold(), key) == key, f"{name} names {names[name.casefold()]} and {key}"
             assert lookup_system(name).key == key

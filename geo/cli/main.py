@@ -216,20 +216,52 @@ def _table(headers: Sequence[str], rows: list[list[str]], right: Sequence[int] =
 def _cmd_systems(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     import json
 
-    from geo.reference.systems import load_systems
+    from geo.reference.systems import SOURCE_KINDS, Figure, load_systems, withdrawn_systems
+
+    def figure_record(f: Figure) -> dict[str, object]:
+        return {"value_km": f.value_km, "interval_km": [f.low_km, f.high_km], "about": f.about,
+                "source": f.source, "source_kind": f.source_kind, "note": f.note,
+                "published": [{"value_km": p.value_km, "source": p.source, "source_kind": p.source_kind,
+                               "in_interval": p.in_interval} for p in f.published],
+                "state_claims_km": [p.value_km for p in f.state_claims]}
+
+    def publisher(source: str) -> str:  # "Publisher (Agency), 'Headline', date, ...": the part before the first comma
+        return source.split(".", 1)[0][:8] if source.startswith("seed ") else source.split(", ", 1)[0]
+
+    def sources(*figures: Figure) -> str:  # the publishers of every figure, grouped by source kind
+        by_kind: dict[str, list[str]] = {kind: [] for kind in SOURCE_KINDS}
+        for f in figures:
+            for kind, source in ((f.source_kind, f.source), *((p.source_kind, p.source) for p in f.published)):
+                if source and kind in by_kind and publisher(source) not in by_kind[kind]:
+                    by_kind[kind].append(publisher(source))
+        return "; ".join(f"{kind}: {', '.join(names)}" for kind, names in by_kind.items() if names)
+
+    def km(f: Figure) -> str:
+        if not f.source and f.value_km == 0:
+            return "-"  # no published minimum range
+        head = f"{'~' if f.about else ''}{f.value_km:,.0f}"
+        return f"{head} ({f.low_km:,.0f}-{f.high_km:,.0f})" if f.uncertain else head
 
     systems = load_systems()
     if args.format == "json":
-        records = [{"key": s.key, "name": s.name, "kind": s.kind, "aliases": list(s.aliases),
+        records = [{"key": s.key, "name": s.name, "kind": s.kind, "aliases": list(s.aliases), "notes": s.notes,
                     "max_km": s.max_km.value_km, "max_interval_km": [s.max_km.low_km, s.max_km.high_km],
-                    "max_source": s.max_km.source, "min_km": s.min_km.value_km,
-                    "min_interval_km": [s.min_km.low_km, s.min_km.high_km], "min_source": s.min_km.source}
+                    "max_source": s.max_km.source, "max_source_kind": s.max_km.source_kind,
+                    "min_km": s.min_km.value_km, "min_interval_km": [s.min_km.low_km, s.min_km.high_km],
+                    "min_source": s.min_km.source, "min_source_kind": s.min_km.source_kind,
+                    "max_figure": figure_record(s.max_km), "min_figure": figure_record(s.min_km)}
                    for s in systems.values()]
         sys.stdout.write(json.dumps(records, ensure_ascii=False, indent=1) + "\n")
         return EXIT_OK
-    rows = [[s.key, s.name, f"{s.min_km.value_km:,.0f}", f"{s.max_km.value_km:,.0f}",
-             f"{s.max_km.low_km:,.0f}-{s.max_km.high_km:,.0f}", s.kind] for s in systems.values()]
-    sys.stdout.write(_table(["key", "name", "min km", "max km", "max interval", "kind"], rows, right=(2, 3, 4)))
+    rows = [[s.key, s.name, km(s.min_km), km(s.max_km),
+             ", ".join(dict.fromkeys(f"{p.value_km:,.0f}" for f in (s.min_km, s.max_km) for p in f.state_claims)),
+             sources(s.max_km, s.min_km)] for s in systems.values()]
+    sys.stdout.write(_table(["key", "name", "min km (interval)", "max km (interval)", "state media km",
+                             "sources by kind (in full: --format json)"],
+                            rows, right=(2, 3, 4)))
+    withdrawn = withdrawn_systems()
+    if withdrawn:
+        sys.stdout.write(f"\nnot listed, no range from an official, research or news source: {', '.join(withdrawn)}\n")
     return EXIT_OK
 
 
