@@ -18,10 +18,14 @@ import re
 import pytest
 
 from geo.cli.main import main
+from geo.analysis.bands import km_text
 from geo.reference.groups import describe_sets, load_groups, resolve_places
+from geo.reference.systems import lookup_system
 
 ASK = ["--from", "Kaliningrad", "--system", "iskander", "--places", "Berlin; Warsaw"]
-QUESTION = "Iskander-M, 50-500 km, from Kaliningrad (RU-KGD), Russia"
+ISKANDER = lookup_system("iskander-m")
+SPAN = f"{km_text(ISKANDER.min_km.value_km)}-{km_text(ISKANDER.max_km.value_km)} km"  # the published figures
+QUESTION = f"Iskander-M, {SPAN}, from Kaliningrad (RU-KGD), Russia"
 
 # The EU's members today, from the EU's own list of its 27 countries (european-union.europa.eu, EU countries).
 EU_TODAY = {"AUT", "BEL", "BGR", "HRV", "CYP", "CZE", "DNK", "EST", "FIN", "FRA", "DEU", "GRC", "HUN", "IRL",
@@ -54,7 +58,7 @@ def test_a_map_from_options_is_titled_from_its_question(capsys, tmp_path):
 def test_a_report_from_options_names_the_system_its_figures_and_the_alias_once(capsys):
     code, out, _ = run(capsys, "check", *ASK)
     assert code == 0
-    assert out.splitlines()[1:3] == [f"Survey: {QUESTION}", "  50-500 km (Iskander-M; iskander → Iskander-M)"]
+    assert out.splitlines()[1:3] == [f"Survey: {QUESTION}", f"  {SPAN} (Iskander-M; iskander → Iskander-M)"]
     assert out.count("iskander → Iskander-M") == 1
     code, out, _ = run(capsys, "check", *ASK, "--format", "markdown")
     assert out.startswith(f"# {QUESTION}\n") and "No claims" not in out
@@ -63,7 +67,9 @@ def test_a_report_from_options_names_the_system_its_figures_and_the_alias_once(c
     rows = list(csv.DictReader(io.StringIO(out)))
     assert [r["place_name"] for r in rows] == ["Berlin", "Warsaw"]
     assert {r["file"] for r in rows} == {""}  # asked on the command line: no file to name
-    assert {r["id"] for r in rows} == {"iskander-m-50-500-km-from-kaliningrad-ru-kgd-russia"}
+    assert {r["id"] for r in rows} == {re.sub(r"[^0-9a-z]+", "-", QUESTION.casefold()).strip("-")}
+    assert {r["id"] for r in rows} <= {"iskander-m-50-500-km-from-kaliningrad-ru-kgd-russia",
+                                       "iskander-m-0-500-km-from-kaliningrad-ru-kgd-russia"}
     assert {r["text"] for r in rows} == {QUESTION} and {r["system"] for r in rows} == {"Iskander-M"}
     assert "<python>" not in out and "command-line" not in out
 
@@ -85,7 +91,8 @@ def test_the_reach_title_names_the_system_and_any_figure_given_beside_it(capsys)
     code, out, _ = run(capsys, "reach", *ASK, "--max-km", "600")
     assert code == 0
     assert out.splitlines()[0] == (
-        "Reach of Iskander-M, 50-600 km (iskander → Iskander-M; max 600 km as given, published 500 km) "
+        f"Reach of Iskander-M, {km_text(ISKANDER.min_km.value_km)}-600 km (iskander → Iskander-M; "
+        f"max 600 km as given, published {km_text(ISKANDER.max_km.value_km)} km) "
         "from Kaliningrad (RU-KGD) (WGS84 geodesics)")
     code, out, _ = run(capsys, "reach", "--from", "BLR", "--system", "Oreshnik", "--place", "Berlin")
     assert out.splitlines()[0] == "Reach of Oreshnik, 700-5,000 km from Belarus (WGS84 geodesics)"
