@@ -369,8 +369,7 @@ def build(out_dir: Path, wheel: Path | None, regions_tarball: Path | None) -> No
     gazetteer = out_dir / "gazetteer.parquet"
     pq.write_table(table, gazetteer, compression="zstd", compression_level=19,
                    use_dictionary=["country", "admin1", "region", "region_name"],
-                   column_encoding={"lat": "BYTE_STREAM_SPLIT", "lon": "BYTE_STREAM_SPLIT",
-                                    "geonameid": "DELTA_BINARY_PACKED"})
+                   column_encoding={"geonameid": "DELTA_BINARY_PACKED"})
     key_path = out_dir / "gazetteer_keys.parquet"
     pq.write_table(key_table, key_path, compression="zstd", compression_level=19, use_dictionary=False,
                    column_encoding={"key": "DELTA_BYTE_ARRAY", "row": "DELTA_BINARY_PACKED"},

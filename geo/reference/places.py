@@ -636,12 +636,15 @@ def _readings(qualifier: str) -> list[_Scope]:
     if text in codes:  # US-IL
         found.append(text)
     found += [f"{cc}-{text}" for cc in REGION_CODE_COUNTRIES if f"{cc}-{text}" in codes]
+    for code in dict.fromkeys(found):  # each code is a reading of its own: WA is US-WA or AU-WA
+        scopes.append(_Scope(label=f"{codes[code]} ({code})", regions=frozenset({code})))
     if not found and len(key.replace(" ", "")) > 3:  # a region's name; short texts are codes, read above
         from geo.reference.regions import region_codes_named  # regions imports this module: deferred
 
-        found += [c for c in region_codes_named(qualifier) if c in codes]
-    for code in dict.fromkeys(found):
-        scopes.append(_Scope(label=f"{codes[code]} ({code})", regions=frozenset({code})))
+        named = sorted({c for c in region_codes_named(qualifier) if c in codes})
+        if named:  # the regions of one name are one reading: "Washington" is US-WA or US-DC, the larger place wins
+            label = " or ".join(f"{codes[c]} ({c})" for c in named)
+            scopes.append(_Scope(label=label, regions=frozenset(named)))
     return scopes
 
 
