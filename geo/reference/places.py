@@ -258,30 +258,99 @@ def _damaged(name: str, path: object, problem: str) -> DataFileError:
     return DataFileError(f"data file {name!r} ({path}) {problem}; {REMEDIES.get(name, 'reinstall georange')}")
 
 
-@functools.cache
-def _gazetteer_table() -> pa.Table:
-    """Read ``gazetteer.parquet`` but its ``alternatenames`` text, and check its columns and key version."""
-    name = "gazetteer.parquet"
-    path = data_path(name)
-    try:
+_SEARCH_COLUMNS: Final = ("country", "population", "is_capital", "city", "region", "region_name")
+"""Columns of ``gazetteer.parquet`` read whole for a lookup; the others are read by row group, as places are needed."""
+
+
+class _RowGroups:
+    """A Parquet data file read a row group at a time: a lookup decodes the few groups that hold its rows.
+
+    The metadata is parsed once; each (row group, columns) read is cached.
+    """
+
+    def __init__(self, name: str, lazy_columns: Sequence[str] = ()) -> None:
         import pyarrow.parquet as pq
 
-        present = set(pq.read_schema(path).names)
-        table = read_parquet(path, [c for c in _ROW_COLUMNS if c != "alternatenames" and c in present])
-    except (OSError, pa.ArrowException) as err:
-        raise _damaged(name, path, f"cannot be read: {err}") from err
-    missing = [c for c in _ROW_COLUMNS if c not in present]
+        self.name = name
+        self.lazy_columns = tuple(lazy_columns)  # read together, one decode of a group for a whole place
+        self.path = data_path(name)
+        try:
+            with pq.ParquetFile(self.path) as handle:
+                self.metadata = handle.metadata
+                self.schema = handle.schema_arrow
+        except (OSError, pa.ArrowException) as err:
+            raise _damaged(name, self.path, f"cannot be read: {err}") from err
+        sizes = [self.metadata.row_group(i).num_rows for i in range(self.metadata.num_row_groups)]
+        self.starts = np.concatenate([[0], np.cumsum(sizes, dtype=np.int64)])
+        self._cache: dict[tuple[int, tuple[str, ...]], pa.Table] = {}
+
+    @property
+    def num_rows(self) -> int:
+        return int(self.starts[-1])
+
+    def tag(self, key: bytes) -> str:
+        return (self.schema.metadata or {}).get(key, b"").decode()
+
+    def group(self, i: int, columns: Sequence[str]) -> pa.Table:
+        """Return some columns of row group `i`."""
+        import pyarrow.parquet as pq
+
+        cache_key = (i, tuple(columns))
+        if cache_key not in self._cache:
+            try:
+                with pq.ParquetFile(self.path, metadata=self.metadata) as handle:
+                    self._cache[cache_key] = handle.read_row_group(i, columns=list(columns))
+            except (OSError, pa.ArrowException) as err:
+                raise _damaged(self.name, self.path, f"cannot be read: {err}") from err
+        return self._cache[cache_key]
+
+    def read(self, columns: Sequence[str]) -> pa.Table:
+        """Return some columns of every row group."""
+        import pyarrow.parquet as pq
+
+        try:
+            with pq.ParquetFile(self.path, metadata=self.metadata) as handle:
+                return handle.read(columns=list(columns))
+        except (OSError, pa.ArrowException) as err:
+            raise _damaged(self.name, self.path, f"cannot be read: {err}") from err
+
+    def take(self, rows: np.ndarray, column: str) -> list[Any]:
+        """Return one column's values at some rows, decoding only their row groups."""
+        rows = np.asarray(rows, dtype=np.int64)
+        groups = np.searchsorted(self.starts, rows, side="right") - 1
+        out: list[Any] = [None] * rows.size
+        for g in np.unique(groups):
+            where = np.flatnonzero(groups == g)
+            group = self.group(int(g), self.lazy_columns if column in self.lazy_columns else (column,))
+            values = group.column(column)
+            picked = values.take(to_arrow(rows[where] - self.starts[g])).to_pylist()
+            for j, value in zip(where, picked, strict=True):
+                out[j] = value
+        return out
+
+
+@functools.cache
+def _gazetteer_file() -> _RowGroups:
+    """Open ``gazetteer.parquet`` and check its columns and key version."""
+    file = _RowGroups("gazetteer.parquet", ("name", "lon", "lat", "geonameid"))
+    missing = [c for c in _ROW_COLUMNS if c not in file.schema.names]
     if missing:
-        raise _damaged(name, path, f"lacks columns {missing}")
-    version = (table.schema.metadata or {}).get(b"georange:normalise_version", b"").decode()
+        raise _damaged(file.name, file.path, f"lacks columns {missing}")
+    version = file.tag(b"georange:normalise_version")
     if version != NORMALISE_VERSION:
-        raise _damaged(name, path, f"has search keys of version {version!r}, expected {NORMALISE_VERSION!r}")
-    return table
+        raise _damaged(file.name, file.path, f"has search keys of version {version!r}, expected {NORMALISE_VERSION!r}")
+    return file
+
+
+@functools.cache
+def _gazetteer_table() -> pa.Table:
+    """Read the columns of ``gazetteer.parquet`` that a lookup searches, whole."""
+    return _gazetteer_file().read(_SEARCH_COLUMNS)
 
 
 @dataclass(frozen=True)
 class _KeyIndex:
-    """The sorted name index: ``key(i)`` is the i-th key (UTF-8 bytes), ``rows[i]`` its gazetteer row."""
+    """Sorted search keys: ``key(i)`` is the i-th key (UTF-8 bytes), ``rows[i]`` its gazetteer row."""
 
     offsets: np.ndarray
     data: bytes
@@ -295,41 +364,76 @@ class _KeyIndex:
         return len(self.rows)
 
 
-@functools.cache
-def _key_index() -> _KeyIndex:
-    """Read ``gazetteer_keys.parquet`` (every name of every row as a search key, sorted) and check it."""
-    name = "gazetteer_keys.parquet"
-    path = data_path(name)
-    try:
-        table = read_parquet(path)
-    except (OSError, pa.ArrowException) as err:
-        raise _damaged(name, path, f"cannot be read: {err}") from err
-    missing = [c for c in _KEY_FILE_COLUMNS if c not in table.column_names]
-    if missing:
-        raise _damaged(name, path, f"lacks columns {missing}")
-    metadata = table.schema.metadata or {}
-    version = metadata.get(b"georange:normalise_version", b"").decode()
-    if version != NORMALISE_VERSION:
-        raise _damaged(name, path, f"has search keys of version {version!r}, expected {NORMALISE_VERSION!r}")
-    if metadata.get(b"georange:rows", b"").decode() != str(_gazetteer_table().num_rows):
-        raise _damaged(name, path, "does not index this gazetteer.parquet (rebuild both)")
+def _key_part(table: pa.Table) -> _KeyIndex:
+    """Return sorted keys read from ``gazetteer_keys.parquet`` as a :class:`_KeyIndex`."""
     keys = table["key"].combine_chunks()
     if pa.types.is_large_string(keys.type):
         keys = keys.cast(pa.string())
     _, offsets, data = keys.buffers()
     # The key bytes and offsets straight from the Arrow buffers: no Python object per key.
     start = np.frombuffer(offsets, dtype=np.int32, count=len(keys) + 1, offset=keys.offset * 4)
-    return _KeyIndex(offsets=start.astype(np.int64), data=data.to_pybytes() if data is not None else b"",
+    return _KeyIndex(offsets=start.astype(np.int64) - int(start[0]),
+                     data=data.to_pybytes()[int(start[0]):int(start[-1])] if data is not None else b"",
                      rows=from_arrow(table["row"]).astype(np.int64), primary=from_arrow(table["primary"]))
 
 
+@functools.cache
+def _key_file() -> tuple[_RowGroups, list[tuple[bytes, bytes] | None]]:
+    """Open ``gazetteer_keys.parquet``, check it, and return each row group's smallest and largest key."""
+    file = _RowGroups("gazetteer_keys.parquet")
+    missing = [c for c in _KEY_FILE_COLUMNS if c not in file.schema.names]
+    if missing:
+        raise _damaged(file.name, file.path, f"lacks columns {missing}")
+    version = file.tag(b"georange:normalise_version")
+    if version != NORMALISE_VERSION:
+        raise _damaged(file.name, file.path, f"has search keys of version {version!r}, expected {NORMALISE_VERSION!r}")
+    if file.tag(b"georange:rows") != str(_gazetteer_file().num_rows):
+        raise _damaged(file.name, file.path, "does not index this gazetteer.parquet (rebuild both)")
+    column = file.schema.names.index("key")
+    bounds: list[tuple[bytes, bytes] | None] = []
+    for i in range(file.metadata.num_row_groups):
+        stats = file.metadata.row_group(i).column(column).statistics
+        if stats is None or not stats.has_min_max:
+            bounds.append(None)  # unknown: the group is always read
+        else:
+            low, high = stats.min, stats.max
+            bounds.append((low.encode() if isinstance(low, str) else bytes(low),
+                           high.encode() if isinstance(high, str) else bytes(high)))
+    return file, bounds
+
+
+@functools.cache
+def _key_index() -> _KeyIndex:
+    """Return every search key of the gazetteer (for suggestions: a lookup reads one row group)."""
+    file, _ = _key_file()
+    return _key_part(file.read(_KEY_FILE_COLUMNS))
+
+
+@functools.lru_cache(maxsize=64)
+def _key_group(i: int) -> _KeyIndex:
+    file, _ = _key_file()
+    return _key_part(file.group(i, _KEY_FILE_COLUMNS))
+
+
 def _key_rows(key: str) -> tuple[np.ndarray, np.ndarray]:
-    """Return the gazetteer rows whose primary name, and those whose other names, have the search key `key`."""
-    index = _key_index()
+    """Return the gazetteer rows whose primary name, and those whose other names, have the search key `key`.
+
+    The keys are sorted; the row groups whose smallest and largest keys
+    (Parquet statistics) bracket `key` are read and searched by bisection.
+    """
+    file, bounds = _key_file()
     target = key.encode()
-    lo = bisect.bisect_left(range(len(index)), target, key=index.key)
-    hi = bisect.bisect_right(range(len(index)), target, lo=lo, key=index.key)
-    rows, primary = index.rows[lo:hi], index.primary[lo:hi]
+    rows_found, primary_found = [], []
+    for i, bound in enumerate(bounds):
+        if bound is not None and not bound[0] <= target <= bound[1]:
+            continue
+        index = _key_group(i)
+        lo = bisect.bisect_left(range(len(index)), target, key=index.key)
+        hi = bisect.bisect_right(range(len(index)), target, lo=lo, key=index.key)
+        rows_found.append(index.rows[lo:hi])
+        primary_found.append(index.primary[lo:hi])
+    rows = np.concatenate(rows_found) if rows_found else np.zeros(0, dtype=np.int64)
+    primary = np.concatenate(primary_found) if primary_found else np.zeros(0, dtype=bool)
     return np.unique(rows[primary]), np.setdiff1d(rows[~primary], rows[primary])
 
 
@@ -355,13 +459,7 @@ def load_gazetteer() -> pd.DataFrame:
     DataFileError
         If ``data/gazetteer.parquet`` is missing, unreadable or stale.
     """
-    table = _gazetteer_table()
-    path = data_path("gazetteer.parquet")
-    try:
-        names = read_parquet(path, ["alternatenames"]).column(0)
-    except (OSError, pa.ArrowException) as err:
-        raise _damaged("gazetteer.parquet", path, f"cannot be read: {err}") from err
-    table = table.append_column("alternatenames", names)
+    table = _gazetteer_file().read((*GAZETTEER_COLUMNS, "city"))
     return table.filter(table["city"]).select(list(GAZETTEER_COLUMNS)).to_pandas()
 
 
@@ -460,22 +558,18 @@ def _country_attributes() -> pd.DataFrame:
 
 @dataclass(frozen=True)
 class _PlaceIndex:
-    """Column arrays of the gazetteer used for searching (row-aligned)."""
+    """Column arrays of the gazetteer used for searching (row-aligned); names and positions read as needed."""
 
-    names: pa.ChunkedArray
     country: np.ndarray
-    lon: np.ndarray
-    lat: np.ndarray
     population: np.ndarray
     is_capital: np.ndarray
-    geonameid: np.ndarray
     city: np.ndarray
     region: np.ndarray
     region_name: np.ndarray
 
     def name(self, rows: np.ndarray) -> list[str]:
-        """Return the primary names of some rows (235,000 names are not turned into Python strings up front)."""
-        return [str(n) for n in self.names.take(to_arrow(np.asarray(rows, dtype=np.int64))).to_pylist()]
+        """Return the primary names of some rows (235,000 names are not decoded up front)."""
+        return [str(n) for n in _gazetteer_file().take(rows, "name")]
 
 
 @functools.cache
@@ -493,29 +587,35 @@ def _place_index() -> _PlaceIndex:
         return from_arrow(arr)
 
     return _PlaceIndex(
-        names=table["name"],
         country=column("country"),
-        lon=column("lon"),
-        lat=column("lat"),
         population=column("population"),
         is_capital=column("is_capital"),
-        geonameid=column("geonameid"),
         city=column("city"),
         region=column("region"),
         region_name=column("region_name"),
     )
 
 
+@functools.cache
+def _city_positions() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Return the rows, longitudes and latitudes of the cities (for :func:`largest_place_in`)."""
+    table = _gazetteer_file().read(("lon", "lat", "city"))
+    city = from_arrow(table["city"])
+    return np.flatnonzero(city), from_arrow(table["lon"])[city], from_arrow(table["lat"])[city]
+
+
 def _place_at(i: int) -> Place:
     index = _place_index()
+    file = _gazetteer_file()
+    row = np.array([i])
     return Place(
-        name=index.name(np.array([i]))[0],
+        name=str(file.take(row, "name")[0]),
         country=str(index.country[i]),
-        lon=float(index.lon[i]),
-        lat=float(index.lat[i]),
+        lon=float(file.take(row, "lon")[0]),
+        lat=float(file.take(row, "lat")[0]),
         population=int(index.population[i]),
         is_capital=bool(index.is_capital[i]),
-        geonameid=int(index.geonameid[i]),
+        geonameid=int(file.take(row, "geonameid")[0]),
         region=str(index.region[i]),
         region_name=str(index.region_name[i]),
         city=bool(index.city[i]),
@@ -950,8 +1050,8 @@ def largest_place_in(polygons: Sequence[BaseGeometry]) -> list[str | None]:
     import shapely
 
     index = _place_index()  # the gazetteer's columns without pandas
-    cities = np.flatnonzero(index.city)  # the cities alone, as before the small places were added
-    lon, lat, population = index.lon[cities], index.lat[cities], index.population[cities]
+    cities, lon, lat = _city_positions()  # the cities alone, as before the small places were added
+    population = index.population[cities]
     out: list[str | None] = []
     for polygon in polygons:
         x0, y0, x1, y1 = polygon.bounds
@@ -1326,7 +1426,11 @@ def lookup_site(query: str) -> Site | None:
 
 
 _CACHED: Final[Iterable[Any]] = (
+    _gazetteer_file,
     _gazetteer_table,
+    _key_file,
+    _key_group,
+    _city_positions,
     load_gazetteer,
     load_countries_info,
     load_countries,
