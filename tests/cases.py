@@ -44,6 +44,10 @@ one, so the areas differ by at most the perimeter (km) times this (km)."""
 ON_GEODESIC_M = 1e-6
 """A densified point lies on its geodesic edge: s(a, p) + s(p, b) = s(a, b) to a micrometre."""
 
+PUBLISHED_PLACE_TOL_KM = 10.0
+"""A gazetteer place against its coordinates as published (an encyclopaedia's degrees and minutes): a town's
+point is placed differently by each source, within a few km; an atoll's village within its atoll."""
+
 KRICHEV = LaunchPoint("Krichev", 31.9172, 53.7347)
 """The Krichev site of data/sites.toml, spelled out for tests that must not depend on the data."""
 

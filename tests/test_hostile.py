@@ -297,10 +297,11 @@ CATALOGUE = [
     Case("claim-published-not-a-list", "check {published.toml}", r"max_km: published 5 must be a list of tables"),
     Case("ambiguous-place", "check {hyderabad.toml}",
          r"hyderabad\.toml, claim \"c1\": place 'Hyderabad': .*matches 2 places: Hyderabad, IN "
-         r"\(population [\d,]+\); Hyderabad, PK \(population [\d,]+\); add a country qualifier, "
-         r"e\.g\. 'Hyderabad, IN'"),
+         r"\(Telangana, IN-TG; population [\d,]+; 17\.\d+N 78\.\d+E\); Hyderabad, PK \(Sindh, PK-SD; population "
+         r"[\d,]+; 25\.\d+N 68\.\d+E\); add a country qualifier, e\.g\. 'Hyderabad, IN'"),
     Case("ambiguous-place-in-one-country", "check {springfield.toml}",
-         r"'Springfield' matches \d+ places: Springfield, US .*; all are in US, so give the coordinates"),
+         r"'Springfield' matches \d+ places: Springfield, US \(Missouri, US-MO; .*; all are in US: add a region "
+         r"qualifier, e\.g\. 'Springfield, US-MO'"),
     Case("unknown-place", "check {kyivv.toml}", r"kyivv\.toml, claim \"c1\": place 'Kyivv': .*did you mean: Kyiv, UA"),
     Case("unknown-launch", "check {belaruss.toml}", r"claim \"c1\": from: .*'Belaruss'.*did you mean: Belarus \(BLR\)"),
     Case("place-swapped", "check {place-swapped.toml}", r"place '95,27'.*did you mean 27,95\?"),

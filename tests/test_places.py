@@ -21,7 +21,7 @@ from geo.reference import places
 from geo.reference.datafiles import DATA_DIR, DATA_ENV_VAR, data_path
 
 ROOT = Path(__file__).resolve().parent.parent
-DATA_FILES = ("gazetteer.parquet", "countries_info.csv", "countries.parquet", "sites.toml")
+DATA_FILES = ("gazetteer.parquet", "gazetteer_keys.parquet", "countries_info.csv", "countries.parquet", "sites.toml")
 
 # Named place queries: case -> (query, expected name, expected country).
 PLACE_CASES = {
@@ -165,9 +165,10 @@ def test_european_capitals_follow_geonames_continent() -> None:
 
 
 def test_ambiguous_place_lists_candidates() -> None:
-    with pytest.raises(AmbiguousPlaceError, match=r"Springfield, US \(population [\d,]+\)") as caught:
+    with pytest.raises(AmbiguousPlaceError, match=r"Springfield, US \(Missouri, US-MO; population [\d,]+; [\d.]+N") \
+            as caught:
         places.lookup_place("Springfield")
-    assert str(caught.value).count("Springfield, US (population") == places.MAX_AMBIGUOUS_LISTED
+    assert str(caught.value).count("Springfield, US (") == places.MAX_AMBIGUOUS_LISTED
 
 
 def test_ambiguous_across_countries_asks_for_qualifier() -> None:
@@ -471,3 +472,168 @@ def test_place_and_country_lookups_do_without_pandas():
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
+
+
+# --- names: current and former names, small places, qualifiers with regions (issue 27) ------------------------
+
+from geographiclib.geodesic import Geodesic  # noqa: E402  (the oracle: no code shared with the library)
+
+from cases import PUBLISHED_PLACE_TOL_KM  # noqa: E402
+
+KALININGRAD_ID = 554234  # GeoNames: Kaliningrad, RU
+
+
+@pytest.mark.parametrize("query", ["Калининград", "Kaliningrad", "Königsberg", "Koenigsberg", "Królewiec",
+                                   "Kaliningrad, RU", "Калининград, Россия"])
+def test_a_current_name_beats_a_former_one_and_every_spelling_is_one_place(query) -> None:
+    # Korolev (Moscow Oblast) was called Kaliningrad until 1996: GeoNames keeps "Калининград" among its names.
+    place = places.lookup_place(query)
+    assert (place.geonameid, place.name, place.country) == (KALININGRAD_ID, "Kaliningrad", "RU")
+
+
+def test_the_former_name_is_still_known_to_the_place_that_bore_it() -> None:
+    korolev = places.lookup_place("Королёв")
+    assert korolev.name == "Korolev" and korolev.country == "RU"
+    candidates, chosen = places.place_candidates("Калининград")
+    assert korolev.geonameid in {p.geonameid for p in candidates}  # listed, not chosen
+    assert chosen is not None and chosen.geonameid == KALININGRAD_ID
+
+
+@pytest.mark.parametrize(("query", "name", "country", "published_lat", "published_lon"), [
+    # Published coordinates (degrees and minutes as the English Wikipedia gives them), not GeoNames'.
+    ("Kirkenes", "Kirkenes", "NO", 69 + 43 / 60 + 40 / 3600, 30 + 2 / 60 + 44 / 3600),  # 3,529 people
+    ("Likiep", "Likiep", "MH", 9 + 49 / 60, 169 + 18 / 60),  # Likiep Atoll, Marshall Islands, 482 people
+    ("Funafuti", "Funafuti", "TV", -(8 + 31 / 60), 179 + 12 / 60),  # Tuvalu's capital atoll
+    ("Springfield, IL", "Springfield", "US", 39 + 47 / 60 + 56 / 3600, -(89 + 39 / 60 + 1 / 3600)),
+    ("Portland, OR", "Portland", "US", 45 + 31 / 60 + 12 / 3600, -(122 + 40 / 60 + 55 / 3600)),
+    ("Hamilton, ON", "Hamilton", "CA", 43 + 15 / 60 + 24 / 3600, -(79 + 52 / 60 + 11 / 3600)),
+    ("Newcastle, NSW", "Newcastle", "AU", -(32 + 55 / 60 + 39 / 3600), 151 + 46 / 60 + 51 / 3600),
+    ("Perth, WA", "Perth", "AU", -(31 + 57 / 60 + 8 / 3600), 115 + 51 / 60 + 32 / 3600),
+])
+def test_places_lie_where_published(query, name, country, published_lat, published_lon) -> None:
+    place = places.lookup_place(query)
+    assert (place.name, place.country) == (name, country)
+    off_km = Geodesic.WGS84.Inverse(place.lat, place.lon, published_lat, published_lon)["s12"] / 1000
+    assert off_km < PUBLISHED_PLACE_TOL_KM, (query, off_km)
+
+
+def test_small_places_are_found_and_villages_near_siauliai_too() -> None:
+    kirkenes = places.lookup_place("Kirkenes")
+    assert kirkenes.population < 15_000 and not kirkenes.city and kirkenes.region == "NO-20"
+    assert places.lookup_place("Киркенес").geonameid == kirkenes.geonameid  # its Russian name
+    village = places.lookup_place("Aukštelkai")
+    siauliai = places.lookup_place("Šiauliai")
+    assert village.population <= 1_000 and village.country == "LT" and village.region == siauliai.region == "LT-SA"
+    assert Geodesic.WGS84.Inverse(village.lat, village.lon, siauliai.lat, siauliai.lon)["s12"] < 30_000
+
+
+def test_small_places_stay_out_of_the_cities_set() -> None:
+    gazetteer = places.load_gazetteer()  # "every city of 15,000 or more" and the capitals, as before
+    assert len(gazetteer) == 34_001
+    assert "Kirkenes" not in set(gazetteer["name"]) and "Likiep" not in set(gazetteer["name"])
+    assert len(places.preset_places("cities")) == 34_001
+
+
+@pytest.mark.parametrize(("query", "country", "population_above"), [
+    ("London", "GB", 8_000_000), ("Odessa", "UA", 1_000_000), ("Washington", "US", 600_000),
+    ("Paris", "FR", 2_000_000), ("Bath", "GB", 100_000), ("Moscow", "RU", 10_000_000),
+])
+def test_a_capital_or_a_far_larger_city_still_wins_over_small_namesakes(query, country, population_above) -> None:
+    place = places.lookup_place(query)
+    assert place.country == country and place.population > population_above
+    candidates, _ = places.place_candidates(query, limit=200)
+    assert any(not p.city for p in candidates)  # the small namesakes exist, and do not make the name ambiguous
+
+
+@pytest.mark.parametrize(("query", "region", "country"), [
+    ("Springfield, IL", "US-IL", "US"), ("Springfield, Illinois", "US-IL", "US"), ("Springfield, US-IL", "US-IL", "US"),
+    ("Springfield, MA", "US-MA", "US"), ("Springfield, NH", "US-NH", "US"),  # a small place, found by its region
+    ("Portland, OR", "US-OR", "US"), ("Portland, ME", "US-ME", "US"),
+    ("Perth, WA", "AU-WA", "AU"), ("Seattle, WA", "US-WA", "US"),
+    ("Hamilton, ON", "CA-ON", "CA"), ("London, ON", "CA-ON", "CA"), ("Newcastle, NSW", "AU-NSW", "AU"),
+    ("Augsburg, Bayern", "DE-BY", "DE"), ("Augsburg, Bavaria", "DE-BY", "DE"), ("Augsburg, DE-BY", "DE-BY", "DE"),
+    ("Atlanta, Georgia", "US-GA", "US"), ("Tbilisi, Georgia", "GE-TB", "GE"),
+    ("Bellevue, Washington", "US-WA", "US"),  # two regions of that name (US-WA, US-DC): one reading, the larger wins
+])
+def test_a_region_qualifies_a_place(query, region, country) -> None:
+    place = places.lookup_place(query)
+    assert (place.region, place.country) == (region, country)
+    assert places.lookup_place(place.query()).geonameid == place.geonameid  # the region query finds it again
+
+
+@pytest.mark.parametrize(("query", "country", "region"), [
+    ("Tel Aviv, IL", "IL", "IL-TA"),  # IL read as Israel: no Tel Aviv in Illinois
+    ("Haifa, IL", "IL", "IL-HA"),
+    ("Springfield, IL", "US", "US-IL"),  # IL read as Illinois: no Springfield in Israel
+    ("Chicago, IL", "US", "US-IL"),
+    ("Toronto, CA", "CA", "CA-ON"),  # CA read as Canada
+    ("Sacramento, CA", "US", "US-CA"),  # CA read as California
+    ("George Town, KY", "KY", ""),  # the Cayman Islands' capital; Georgetown, Kentucky has it as another spelling
+])
+def test_a_code_of_two_readings_takes_the_one_the_place_exists_in(query, country, region) -> None:
+    place = places.lookup_place(query)
+    assert place.country == country and place.region.startswith(region)
+
+
+@pytest.mark.parametrize(("query", "readings"), [
+    ("Bellevue, WA", ["Washington (US-WA)", "Western Australia (AU-WA)", "'Bellevue, US-WA'", "'Bellevue, AU-WA'"]),
+    ("Albany, CA", ["Canada (CA)", "California (US-CA)", "'Albany, Canada'", "'Albany, US-CA'"]),
+])
+def test_a_place_in_both_readings_of_a_code_is_refused_naming_both(query, readings) -> None:
+    with pytest.raises(AmbiguousPlaceError, match="has 2 readings") as caught:
+        places.lookup_place(query)
+    assert all(r in str(caught.value) for r in readings), str(caught.value)
+    for answer in readings[2:]:  # each suggested query resolves, to its own reading
+        assert places.lookup_place(answer.strip("'")).country in {"US", "AU", "CA"}
+
+
+def test_a_refused_name_lists_region_country_population_and_coordinates() -> None:
+    with pytest.raises(AmbiguousPlaceError) as caught:
+        places.lookup_place("Springfield")
+    message = str(caught.value)
+    for code in ("US-MO", "US-MA", "US-IL"):
+        place = places.lookup_place(f"Springfield, {code}")
+        lat = f"{abs(place.lat):.4f}{'N' if place.lat >= 0 else 'S'}"
+        lon = f"{abs(place.lon):.4f}{'E' if place.lon >= 0 else 'W'}"
+        entry = f"Springfield, US ({place.region_name}, {code}; population {place.population:,}; {lat} {lon})"
+        assert entry in message, (entry, message)
+    assert "add a region qualifier, e.g. 'Springfield, US-MO'" in message
+    candidates, chosen = places.place_candidates("Springfield, US")
+    assert chosen is None and len(candidates) > 8 and all(p.region.startswith("US-") for p in candidates)
+
+
+def test_a_qualifier_names_where_it_was_looked_for() -> None:
+    with pytest.raises(UnknownPlaceError, match=r"no place named 'Kirkenes' in IL; places of that name exist in: "
+                                                r"NO \('IL' read as Israel \(IL\) or Illinois \(US-IL\)\)"):
+        places.lookup_place("Kirkenes, IL")
+
+
+def test_every_name_key_of_the_index_is_sorted_and_points_at_a_row() -> None:
+    index = places._key_index()
+    keys = [index.key(i) for i in range(0, len(index), 997)]
+    assert keys == sorted(keys)
+    assert index.rows.min() >= 0 and index.rows.max() < places._gazetteer_table().num_rows
+
+
+def test_a_missing_name_index_is_named(data_copy: Path) -> None:
+    (data_copy / "gazetteer_keys.parquet").unlink()
+    with pytest.raises(DataFileError, match=r"gazetteer_keys.parquet.*not found.*build_gazetteer.py"):
+        places.lookup_place("Kyiv")
+
+
+@pytest.mark.parametrize(("query", "code", "stderr"), [
+    ("Odessa", 0, ""),
+    ("Hyderabad", 2, "add a country qualifier"),
+    ("Bellevue, WA", 2, "has 2 readings"),
+    ("Xqzzyville", 2, "unknown place 'Xqzzyville'"),
+])
+def test_places_command_exits_as_reach_does_for_the_same_name(query, code, stderr, capsys) -> None:
+    from geo.cli.main import main
+
+    assert main(["places", query]) == code
+    out, err = capsys.readouterr()
+    assert stderr in err and len(err.splitlines()) == (1 if code else 0)
+    assert main(["reach", "--from", "BLR", "--max-km", "1000", "--place", query, "--format", "csv"]) == code
+    reach_err = capsys.readouterr().err
+    if code:  # the same refusal, one line, from both commands
+        assert err.split(": error: ", 1)[1].strip() in reach_err

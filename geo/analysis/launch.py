@@ -125,7 +125,11 @@ def parse_launch(spec: str) -> LaunchSource:
     country holding the place), an ISO 3166-2 region code, a named site, a
     country, a city or capital of the gazetteer (as a point, labelled with
     its country: ``Minsk, BY``; a name a country also has means the
-    country), a region by name.
+    country; a city's name in any spelling that also names an exclave
+    holding it means the exclave: ``Kaliningrad``, ``Königsberg`` and
+    ``Калининград`` are RU-KGD, ``"Kaliningrad, RU"`` the city), a region by
+    name (also when a small place, below 15,000 people, bears that name:
+    ``Crimea`` is UA-43).
 
     Returns
     -------
@@ -200,7 +204,10 @@ def parse_launch(spec: str) -> LaunchSource:
             raise UnknownPlaceError(
                 f"launch source {text!r} is not a site, a country, a region, a city or LAT,LON: {exc}{hint}"
             ) from exc
-        exclave = _exclave_named(text, place.lon, place.lat) if "," not in text else None
+        if not place.city and regions.region_codes_named(text):  # "Crimea" is the region, not a village of that name
+            admin1 = regions.lookup_region(text)
+            return LaunchRegion(label=admin1.label(), geometry=admin1.geometry, code=admin1.code)
+        exclave = _exclave_named((text, place.name), place.lon, place.lat) if "," not in text else None
         if exclave is not None:
             return exclave
         return LaunchPoint(label=place.label(), lon=place.lon, lat=place.lat, source="GeoNames")
@@ -210,22 +217,26 @@ def parse_launch(spec: str) -> LaunchSource:
 _EXCLAVE_SHARE = 0.9
 
 
-def _exclave_named(text: str, lon: float, lat: float) -> LaunchRegion | None:
-    """Return the region a city name also names when that region is an exclave of its country, else None.
+def _exclave_named(names: tuple[str, ...], lon: float, lat: float) -> LaunchRegion | None:
+    """Return the region a city's name also names when that region is an exclave of its country, else None.
 
     ``--from Kaliningrad`` means the Kaliningrad exclave (RU-KGD), where
     missiles are stationed, not a point in its capital: the one region of
     that name holds the city and is (at least 90 % of) a separate part of
-    its country's territory. A city whose region is not an exclave (Minsk,
-    Odesa) stays a point; ``Kaliningrad, RU`` is always the city.
+    its country's territory. `names` are the name as written and the city's
+    primary name, so every spelling of the city agrees: ``Königsberg``,
+    ``Калининград`` and ``Kaliningrad`` are all RU-KGD. A city whose region
+    is not an exclave (Minsk, Odesa) stays a point; ``Kaliningrad, RU`` (any
+    spelling with a qualifier) is always the city.
     """
     from geo.reference import places, regions
 
     point = shapely.Point(lon, lat)
-    found = [r for r in regions.region_candidates(text) if r.geometry.intersects(point)]
+    found = {r.code or r.name: r for text in dict.fromkeys(names) for r in regions.region_candidates(text)
+             if r.geometry.intersects(point)}
     if len(found) != 1:
         return None
-    region = found[0]
+    (region,) = found.values()
     try:
         _, _, territory = places.lookup_country(region.country)
     except UnknownPlaceError:

@@ -189,12 +189,16 @@ def _build_parser() -> argparse.ArgumentParser:
         cmd.add_argument("--format", choices=("table", "json"), default="table", help="output format")
         cmd.set_defaults(func=func, parser=cmd)
     found = sub.add_parser(
-        "places", parents=[common], help="show what a place name means: candidates with country and population",
-        description=("Show the gazetteer places a name may mean (GeoNames cities of 15,000 or more and every "
-                     "capital), likeliest first, and which one georange takes for it (or why none)."),
+        "places", parents=[common], help="show what a place name means: candidates with region, country, population",
+        description=("Show the gazetteer places a name may mean (GeoNames places of 500 people or more, every "
+                     "capital), likeliest first, with region, country, population and coordinates, and which one "
+                     "georange takes for it. Exit status: 0 if the name means one place; 2 if it is unknown or "
+                     "ambiguous (the reason on stderr, the candidates still on stdout), as reach, check and map "
+                     "refuse the same name."),
     )
     found.add_argument("query", metavar="QUERY", nargs="?",
-                       help="a place name in any language, optionally 'NAME, COUNTRY'")
+                       help="a place name in any language, optionally 'NAME, COUNTRY' or 'NAME, REGION' "
+                            "('Springfield, IL', 'Perth, AU-WA', 'Augsburg, Bayern')")
     found.add_argument("--sets", action="store_true",
                        help="list the place sets (for --places) and country groups (for surveys' territories)")
     found.add_argument("--format", choices=("table", "json"), default="table", help="output format")
@@ -297,6 +301,7 @@ def _cmd_place_sets(args: argparse.Namespace) -> int:
 
 
 def _cmd_places(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    """Show the candidates of a name; exit 0 if it resolves, else 2 with the refusal on stderr, as ``reach`` does."""
     import json
 
     if args.sets:
@@ -309,27 +314,30 @@ def _cmd_places(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
     from geo.reference.places import lookup_place, place_candidates
 
     candidates, chosen = place_candidates(args.query)
+    refusal: GeoRangeError | None = None
     if chosen is None:
         try:
             lookup_place(args.query)
-            verdict = ""
         except (UnknownPlaceError, AmbiguousPlaceError) as exc:
-            verdict = " ".join(str(exc).split())
-    else:
-        verdict = f"{args.query!r} means {chosen.label()}"
+            refusal = exc
+    verdict = f"{args.query!r} means {chosen.describe()}" if chosen is not None else ""
     if args.format == "json":
-        records = [{"name": p.name, "country": p.country, "lat": p.lat, "lon": p.lon, "population": p.population,
-                    "capital": p.is_capital, "geonameid": p.geonameid,
+        records = [{"name": p.name, "country": p.country, "region": p.region, "region_name": p.region_name,
+                    "lat": p.lat, "lon": p.lon, "population": p.population, "capital": p.is_capital,
+                    "city": p.city, "geonameid": p.geonameid,
                     "chosen": chosen is not None and p.geonameid == chosen.geonameid} for p in candidates]
-        sys.stdout.write(json.dumps({"query": args.query, "resolution": verdict, "candidates": records},
+        resolution = verdict or " ".join(str(refusal).split())
+        sys.stdout.write(json.dumps({"query": args.query, "resolution": resolution, "candidates": records},
                                     ensure_ascii=False, indent=1) + "\n")
-        return EXIT_OK if candidates else EXIT_FAILED
-    rows = [["*" if chosen is not None and p.geonameid == chosen.geonameid else "", p.name, p.country,
-             f"{p.population:,}", "capital" if p.is_capital else "", f"{p.lat:.4f}", f"{p.lon:.4f}"]
-            for p in candidates]
-    text = _table(["", "name", "country", "population", "", "lat", "lon"], rows, right=(3, 5, 6)) if rows else ""
-    sys.stdout.write(text + verdict + "\n")
-    return EXIT_OK if candidates else EXIT_FAILED  # like grep: 1 when nothing matches
+    else:
+        rows = [["*" if chosen is not None and p.geonameid == chosen.geonameid else "", p.name, p.region_label(),
+                 p.country, f"{p.population:,}", "capital" if p.is_capital else "", f"{p.lat:.4f}", f"{p.lon:.4f}"]
+                for p in candidates]
+        headers = ["", "name", "region", "country", "population", "", "lat", "lon"]
+        sys.stdout.write((_table(headers, rows, right=(4, 6, 7)) if rows else "") + (verdict + "\n" if verdict else ""))
+    if refusal is not None:
+        raise refusal  # one line on stderr and exit 2, as `reach --from/--place` give for the same name
+    return EXIT_OK
 
 
 class _NoBar(contextlib.nullcontext):  # type: ignore[type-arg]

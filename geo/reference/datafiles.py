@@ -48,6 +48,7 @@ DATA_DIR: Final = _packaged_data_dir()
 REMEDIES: Final = {
     "countries.parquet": "rebuild it with `python scripts/build_countries.py`",
     "gazetteer.parquet": "rebuild it with `python scripts/build_gazetteer.py`",
+    "gazetteer_keys.parquet": "rebuild it with `python scripts/build_gazetteer.py`",
     "countries_info.csv": "rebuild it with `python scripts/build_gazetteer.py`",
     "sites.toml": "restore it from version control (it is written by hand)",
 }

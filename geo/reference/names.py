@@ -17,7 +17,7 @@ import unicodedata
 from collections.abc import Iterable
 from typing import Final
 
-__all__ = ["CLOSE_CUTOFF", "NORMALISE_VERSION", "close_matches", "close_names", "normalise_name"]
+__all__ = ["CLOSE_CUTOFF", "NORMALISE_VERSION", "close_matches", "close_names", "normalise_name", "transliterations"]
 
 NORMALISE_VERSION: Final = "1"
 """Version of the rules of :func:`normalise_name`; stored in the gazetteer."""
@@ -99,6 +99,34 @@ def _unicode_key(text: str) -> str:
         else:
             chars.append(ch)
     return " ".join("".join(chars).translate(_FOLD).split())
+
+
+# Cyrillic search keys (marks already removed: й is и, ё is е, ї is і) in Latin letters, the Russian and the
+# Ukrainian way (BGN/PCGN-like, without apostrophes): Калининград -> kaliningrad, Київ -> kyiv.
+_COMMON: Final = {"а": "a", "б": "b", "в": "v", "д": "d", "е": "e", "ж": "zh", "з": "z", "к": "k", "л": "l",
+                  "м": "m", "н": "n", "о": "o", "п": "p", "р": "r", "с": "s", "т": "t", "у": "u", "ф": "f",
+                  "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "shch", "ъ": "", "ь": "", "ю": "yu",
+                  "я": "ya", "ґ": "g", "ў": "u", "ы": "y", "э": "e"}
+_RUSSIAN: Final = str.maketrans({**_COMMON, "г": "g", "и": "i", "і": "i", "є": "e"})
+_UKRAINIAN: Final = str.maketrans({**_COMMON, "г": "h", "и": "y", "і": "i", "є": "ie"})
+
+
+def transliterations(key: str) -> tuple[str, ...]:
+    """Return a Cyrillic search key in Latin letters, the Russian and the Ukrainian way (``()`` if not Cyrillic).
+
+    For comparing a name in Cyrillic with a place's primary name in Latin
+    letters; not a standard romanisation.
+
+    Examples
+    --------
+    >>> transliterations(normalise_name("Калининград"))
+    ('kaliningrad', 'kalynynhrad')
+    >>> transliterations("kyiv")
+    ()
+    """
+    if not any("\u0400" <= ch <= "\u04ff" for ch in key):
+        return ()
+    return tuple(dict.fromkeys((key.translate(_RUSSIAN), key.translate(_UKRAINIAN))))
 
 
 CLOSE_CUTOFF: Final = 0.6

@@ -3,8 +3,10 @@
 Three kinds of names are resolved here, each from a file in ``data/`` (see
 ``data/README.md`` for provenance):
 
-* places (cities with population >= 15,000 and every national capital) from
-  ``gazetteer.parquet`` (GeoNames) with :func:`lookup_place`;
+* places from ``gazetteer.parquet`` (GeoNames: the cities, population >=
+  15,000, every national capital, and the small places of 500 people or
+  more, each with its first-level region) with :func:`lookup_place`, names
+  searched in ``gazetteer_keys.parquet``;
 * countries from ``countries.parquet`` (Natural Earth 1:10m) with
   :func:`lookup_country`, helped by ``countries_info.csv`` (GeoNames);
 * named launch sites from ``sites.toml`` with :func:`lookup_site`.
@@ -19,7 +21,9 @@ are (lon, lat) in degrees, WGS84.
 
 from __future__ import annotations
 
+import bisect
 import csv
+import difflib
 import functools
 import numbers
 import tomllib
@@ -34,9 +38,9 @@ from numpy.typing import NDArray
 
 from geo.errors import AmbiguousPlaceError, DataFileError, InvalidCoordinateError, UnknownPlaceError
 from geo.geodesy.ellipsoid import check_lonlat
-from geo.lazy import from_arrow
+from geo.lazy import from_arrow, to_arrow
 from geo.reference.datafiles import REMEDIES, data_path, read_parquet
-from geo.reference.names import NORMALISE_VERSION, close_matches, close_names, normalise_name
+from geo.reference.names import NORMALISE_VERSION, close_matches, close_names, normalise_name, transliterations
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -72,7 +76,12 @@ __all__ = [
 
 GAZETTEER_COLUMNS: Final = ("geonameid", "name", "alternatenames", "country", "lat", "lon", "population", "is_capital")
 """Columns of the frame returned by :func:`load_gazetteer`."""
-_KEY_COLUMNS: Final = ("name_key", "alt_keys")
+_ROW_COLUMNS: Final = (*GAZETTEER_COLUMNS, "city", "admin1", "region", "region_name")
+"""Columns of ``gazetteer.parquet``: a row with ``city`` false is a small place, outside the ``cities`` set."""
+_KEY_FILE_COLUMNS: Final = ("key", "row", "primary")
+REGION_CODE_COUNTRIES: Final = ("US", "CA", "AU")
+"""Countries whose first-level regions are also known by the code after the dash of their ISO 3166-2 code, as
+their postal abbreviations are (IL, OR, WA; ON, BC; NSW, WA): ``"Springfield, IL"``."""
 COUNTRY_COLUMNS: Final = ("iso_a3", "iso_a2", "name", "name_long", "formal_name", "admin", "continent", "subregion",
                           "other_names")
 """Attribute columns of the frame returned by :func:`load_countries` (plus ``geometry``)."""
@@ -116,6 +125,14 @@ class Place:
         Whether the place is the national capital of `country`.
     geonameid : int or None, default None
         GeoNames id, None for a place not taken from the gazetteer.
+    region : str, default ""
+        ISO 3166-2 code of its first-level region (``"US-IL"``), "" where
+        unknown.
+    region_name : str, default ""
+        English name of that region (``"Illinois"``).
+    city : bool, default True
+        Whether the place is one of the ``cities`` (population >= 15,000,
+        or a national capital); False for a small place.
 
     Raises
     ------
@@ -131,6 +148,9 @@ class Place:
     population: int = 0
     is_capital: bool = False
     geonameid: int | None = None
+    region: str = ""
+    region_name: str = ""
+    city: bool = True
 
     def __post_init__(self) -> None:
         """Validate and normalise the coordinates."""
@@ -141,6 +161,24 @@ class Place:
     def label(self) -> str:
         """Return ``"Name, CC"``, a query that finds this place again if unique."""
         return f"{self.name}, {self.country}"
+
+    def region_label(self) -> str:
+        """Return ``"Illinois (US-IL)"``, or "" for a place without a known region."""
+        return f"{self.region_name} ({self.region})" if self.region else ""
+
+    def describe(self) -> str:
+        """Return the place for a list of candidates: region, country, population and coordinates.
+
+        ``"Springfield, US (Illinois, US-IL; population 114,394; 39.8017N 89.6437W)"``.
+        """
+        region = f"{self.region_name}, {self.region}; " if self.region else ""
+        lat = f"{abs(self.lat):.4f}{'N' if self.lat >= 0 else 'S'}"
+        lon = f"{abs(self.lon):.4f}{'E' if self.lon >= 0 else 'W'}"
+        return f"{self.label()} ({region}population {self.population:,}; {lat} {lon})"
+
+    def query(self) -> str:
+        """Return a query that finds this place again when a country alone does not: ``"Springfield, US-IL"``."""
+        return f"{self.name}, {self.region}" if self.region else self.label()
 
 
 @dataclass(frozen=True)
@@ -220,27 +258,192 @@ def _damaged(name: str, path: object, problem: str) -> DataFileError:
     return DataFileError(f"data file {name!r} ({path}) {problem}; {REMEDIES.get(name, 'reinstall georange')}")
 
 
+_SEARCH_COLUMNS: Final = ("country", "population", "is_capital", "city", "region", "region_name")
+"""Columns of ``gazetteer.parquet`` read whole for a lookup; the others are read by row group, as places are needed."""
+
+
+class _RowGroups:
+    """A Parquet data file read a row group at a time: a lookup decodes the few groups that hold its rows.
+
+    The metadata is parsed once; each (row group, columns) read is cached.
+    """
+
+    def __init__(self, name: str, lazy_columns: Sequence[str] = ()) -> None:
+        import pyarrow.parquet as pq
+
+        self.name = name
+        self.lazy_columns = tuple(lazy_columns)  # read together, one decode of a group for a whole place
+        self.path = data_path(name)
+        try:
+            with pq.ParquetFile(self.path) as handle:
+                self.metadata = handle.metadata
+                self.schema = handle.schema_arrow
+        except (OSError, pa.ArrowException) as err:
+            raise _damaged(name, self.path, f"cannot be read: {err}") from err
+        sizes = [self.metadata.row_group(i).num_rows for i in range(self.metadata.num_row_groups)]
+        self.starts = np.concatenate([[0], np.cumsum(sizes, dtype=np.int64)])
+        self._cache: dict[tuple[int, tuple[str, ...]], pa.Table] = {}
+
+    @property
+    def num_rows(self) -> int:
+        return int(self.starts[-1])
+
+    def tag(self, key: bytes) -> str:
+        return (self.schema.metadata or {}).get(key, b"").decode()
+
+    def group(self, i: int, columns: Sequence[str]) -> pa.Table:
+        """Return some columns of row group `i`."""
+        import pyarrow.parquet as pq
+
+        cache_key = (i, tuple(columns))
+        if cache_key not in self._cache:
+            try:
+                with pq.ParquetFile(self.path, metadata=self.metadata) as handle:
+                    self._cache[cache_key] = handle.read_row_group(i, columns=list(columns))
+            except (OSError, pa.ArrowException) as err:
+                raise _damaged(self.name, self.path, f"cannot be read: {err}") from err
+        return self._cache[cache_key]
+
+    def read(self, columns: Sequence[str]) -> pa.Table:
+        """Return some columns of every row group."""
+        import pyarrow.parquet as pq
+
+        try:
+            with pq.ParquetFile(self.path, metadata=self.metadata) as handle:
+                return handle.read(columns=list(columns))
+        except (OSError, pa.ArrowException) as err:
+            raise _damaged(self.name, self.path, f"cannot be read: {err}") from err
+
+    def take(self, rows: np.ndarray, column: str) -> list[Any]:
+        """Return one column's values at some rows, decoding only their row groups."""
+        rows = np.asarray(rows, dtype=np.int64)
+        groups = np.searchsorted(self.starts, rows, side="right") - 1
+        out: list[Any] = [None] * rows.size
+        for g in np.unique(groups):
+            where = np.flatnonzero(groups == g)
+            group = self.group(int(g), self.lazy_columns if column in self.lazy_columns else (column,))
+            values = group.column(column)
+            picked = values.take(to_arrow(rows[where] - self.starts[g])).to_pylist()
+            for j, value in zip(where, picked, strict=True):
+                out[j] = value
+        return out
+
+
+@functools.cache
+def _gazetteer_file() -> _RowGroups:
+    """Open ``gazetteer.parquet`` and check its columns and key version."""
+    file = _RowGroups("gazetteer.parquet", ("name", "lon", "lat", "geonameid"))
+    missing = [c for c in _ROW_COLUMNS if c not in file.schema.names]
+    if missing:
+        raise _damaged(file.name, file.path, f"lacks columns {missing}")
+    version = file.tag(b"georange:normalise_version")
+    if version != NORMALISE_VERSION:
+        raise _damaged(file.name, file.path, f"has search keys of version {version!r}, expected {NORMALISE_VERSION!r}")
+    return file
+
+
 @functools.cache
 def _gazetteer_table() -> pa.Table:
-    """Read ``gazetteer.parquet`` and check its columns and key version."""
-    name = "gazetteer.parquet"
-    path = data_path(name)
-    try:
-        table = read_parquet(path)
-    except (OSError, pa.ArrowException) as err:
-        raise _damaged(name, path, f"cannot be read: {err}") from err
-    missing = [c for c in (*GAZETTEER_COLUMNS, *_KEY_COLUMNS) if c not in table.column_names]
+    """Read the columns of ``gazetteer.parquet`` that a lookup searches, whole."""
+    return _gazetteer_file().read(_SEARCH_COLUMNS)
+
+
+@dataclass(frozen=True)
+class _KeyIndex:
+    """Sorted search keys: ``key(i)`` is the i-th key (UTF-8 bytes), ``rows[i]`` its gazetteer row."""
+
+    offsets: np.ndarray
+    data: bytes
+    rows: np.ndarray
+    primary: np.ndarray
+
+    def key(self, i: int) -> bytes:
+        return self.data[self.offsets[i]:self.offsets[i + 1]]
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+
+def _key_part(table: pa.Table) -> _KeyIndex:
+    """Return sorted keys read from ``gazetteer_keys.parquet`` as a :class:`_KeyIndex`."""
+    keys = table["key"].combine_chunks()
+    if pa.types.is_large_string(keys.type):
+        keys = keys.cast(pa.string())
+    _, offsets, data = keys.buffers()
+    # The key bytes and offsets straight from the Arrow buffers: no Python object per key.
+    start = np.frombuffer(offsets, dtype=np.int32, count=len(keys) + 1, offset=keys.offset * 4)
+    return _KeyIndex(offsets=start.astype(np.int64) - int(start[0]),
+                     data=data.to_pybytes()[int(start[0]):int(start[-1])] if data is not None else b"",
+                     rows=from_arrow(table["row"]).astype(np.int64), primary=from_arrow(table["primary"]))
+
+
+@functools.cache
+def _key_file() -> tuple[_RowGroups, list[tuple[bytes, bytes] | None]]:
+    """Open ``gazetteer_keys.parquet``, check it, and return each row group's smallest and largest key."""
+    file = _RowGroups("gazetteer_keys.parquet")
+    missing = [c for c in _KEY_FILE_COLUMNS if c not in file.schema.names]
     if missing:
-        raise _damaged(name, path, f"lacks columns {missing}")
-    version = (table.schema.metadata or {}).get(b"georange:normalise_version", b"").decode()
+        raise _damaged(file.name, file.path, f"lacks columns {missing}")
+    version = file.tag(b"georange:normalise_version")
     if version != NORMALISE_VERSION:
-        raise _damaged(name, path, f"has search keys of version {version!r}, expected {NORMALISE_VERSION!r}")
-    return table
+        raise _damaged(file.name, file.path, f"has search keys of version {version!r}, expected {NORMALISE_VERSION!r}")
+    if file.tag(b"georange:rows") != str(_gazetteer_file().num_rows):
+        raise _damaged(file.name, file.path, "does not index this gazetteer.parquet (rebuild both)")
+    column = file.schema.names.index("key")
+    bounds: list[tuple[bytes, bytes] | None] = []
+    for i in range(file.metadata.num_row_groups):
+        stats = file.metadata.row_group(i).column(column).statistics
+        if stats is None or not stats.has_min_max:
+            bounds.append(None)  # unknown: the group is always read
+        else:
+            low, high = stats.min, stats.max
+            bounds.append((low.encode() if isinstance(low, str) else bytes(low),
+                           high.encode() if isinstance(high, str) else bytes(high)))
+    return file, bounds
+
+
+@functools.cache
+def _key_index() -> _KeyIndex:
+    """Return every search key of the gazetteer (for suggestions: a lookup reads one row group)."""
+    file, _ = _key_file()
+    return _key_part(file.read(_KEY_FILE_COLUMNS))
+
+
+@functools.lru_cache(maxsize=64)
+def _key_group(i: int) -> _KeyIndex:
+    file, _ = _key_file()
+    return _key_part(file.group(i, _KEY_FILE_COLUMNS))
+
+
+def _key_rows(key: str) -> tuple[np.ndarray, np.ndarray]:
+    """Return the gazetteer rows whose primary name, and those whose other names, have the search key `key`.
+
+    The keys are sorted; the row groups whose smallest and largest keys
+    (Parquet statistics) bracket `key` are read and searched by bisection.
+    """
+    file, bounds = _key_file()
+    target = key.encode()
+    rows_found, primary_found = [], []
+    for i, bound in enumerate(bounds):
+        if bound is not None and not bound[0] <= target <= bound[1]:
+            continue
+        index = _key_group(i)
+        lo = bisect.bisect_left(range(len(index)), target, key=index.key)
+        hi = bisect.bisect_right(range(len(index)), target, lo=lo, key=index.key)
+        rows_found.append(index.rows[lo:hi])
+        primary_found.append(index.primary[lo:hi])
+    rows = np.concatenate(rows_found) if rows_found else np.zeros(0, dtype=np.int64)
+    primary = np.concatenate(primary_found) if primary_found else np.zeros(0, dtype=bool)
+    return np.unique(rows[primary]), np.setdiff1d(rows[~primary], rows[primary])
 
 
 @functools.cache
 def load_gazetteer() -> pd.DataFrame:
     """Return the gazetteer: one row per city or capital.
+
+    The ``cities`` place set: every GeoNames city of 15,000 people or more
+    and every national capital (34,001 rows); the small places the
+    gazetteer also holds for :func:`lookup_place` are not in it.
 
     Returns
     -------
@@ -256,7 +459,8 @@ def load_gazetteer() -> pd.DataFrame:
     DataFileError
         If ``data/gazetteer.parquet`` is missing, unreadable or stale.
     """
-    return _gazetteer_table().select(list(GAZETTEER_COLUMNS)).to_pandas()
+    table = _gazetteer_file().read((*GAZETTEER_COLUMNS, "city"))
+    return table.filter(table["city"]).select(list(GAZETTEER_COLUMNS)).to_pandas()
 
 
 @functools.cache
@@ -354,17 +558,18 @@ def _country_attributes() -> pd.DataFrame:
 
 @dataclass(frozen=True)
 class _PlaceIndex:
-    """Column arrays of the gazetteer used for searching (row-aligned)."""
+    """Column arrays of the gazetteer used for searching (row-aligned); names and positions read as needed."""
 
-    name: np.ndarray
     country: np.ndarray
-    lon: np.ndarray
-    lat: np.ndarray
     population: np.ndarray
     is_capital: np.ndarray
-    geonameid: np.ndarray
-    name_key: np.ndarray
-    alt_keys: pa.ChunkedArray
+    city: np.ndarray
+    region: np.ndarray
+    region_name: np.ndarray
+
+    def name(self, rows: np.ndarray) -> list[str]:
+        """Return the primary names of some rows (235,000 names are not decoded up front)."""
+        return [str(n) for n in _gazetteer_file().take(rows, "name")]
 
 
 @functools.cache
@@ -373,45 +578,59 @@ def _place_index() -> _PlaceIndex:
 
     def column(name: str) -> np.ndarray:
         # Not ChunkedArray.to_numpy, which imports pandas (0.3 s) to convert: numbers from the buffers,
-        # text as an object array of str.
+        # text (a few thousand distinct codes and region names) through a dictionary, as an object array of str.
         arr = table[name]
         if pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type):
-            return np.array(arr.to_pylist(), dtype=object)
+            encoded = pc.dictionary_encode(arr).combine_chunks()
+            values = np.array(encoded.dictionary.to_pylist(), dtype=object)
+            return values[from_arrow(encoded.indices)]
         return from_arrow(arr)
 
     return _PlaceIndex(
-        name=column("name"),
         country=column("country"),
-        lon=column("lon"),
-        lat=column("lat"),
         population=column("population"),
         is_capital=column("is_capital"),
-        geonameid=column("geonameid"),
-        name_key=column("name_key"),
-        alt_keys=table["alt_keys"],
+        city=column("city"),
+        region=column("region"),
+        region_name=column("region_name"),
     )
+
+
+@functools.cache
+def _city_positions() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Return the rows, longitudes and latitudes of the cities (for :func:`largest_place_in`)."""
+    table = _gazetteer_file().read(("lon", "lat", "city"))
+    city = from_arrow(table["city"])
+    return np.flatnonzero(city), from_arrow(table["lon"])[city], from_arrow(table["lat"])[city]
 
 
 def _place_at(i: int) -> Place:
     index = _place_index()
+    file = _gazetteer_file()
+    row = np.array([i])
     return Place(
-        name=str(index.name[i]),
+        name=str(file.take(row, "name")[0]),
         country=str(index.country[i]),
-        lon=float(index.lon[i]),
-        lat=float(index.lat[i]),
+        lon=float(file.take(row, "lon")[0]),
+        lat=float(file.take(row, "lat")[0]),
         population=int(index.population[i]),
         is_capital=bool(index.is_capital[i]),
-        geonameid=int(index.geonameid[i]),
+        geonameid=int(file.take(row, "geonameid")[0]),
+        region=str(index.region[i]),
+        region_name=str(index.region_name[i]),
+        city=bool(index.city[i]),
     )
 
 
 @functools.cache
 def _primary_names() -> tuple[list[str], dict[str, int]]:
-    """Return the distinct primary-name keys and, per key, its most populous row."""
-    index = _place_index()
+    """Return the distinct primary-name keys of the cities and, per key, its most populous row."""
+    index, keys = _place_index(), _key_index()
+    rows = keys.rows[keys.primary]
+    where = np.flatnonzero(keys.primary)[index.city[rows]]
     best: dict[str, int] = {}
-    for i in np.argsort(index.population, kind="stable"):  # ascending: the largest row wins
-        best[index.name_key[i]] = int(i)
+    for i in where[np.argsort(index.population[keys.rows[where]], kind="stable")]:  # ascending: the largest wins
+        best[keys.key(int(i)).decode()] = int(keys.rows[i])
     return list(best), best
 
 
@@ -421,25 +640,24 @@ def _script_names() -> tuple[list[str], dict[str, int]]:
 
     Suggestions for a name typed in another script come from these.
     """
-    index = _place_index()
+    index, keys = _place_index(), _key_index()
+    where = np.flatnonzero(~keys.primary & (index.population[keys.rows] >= 50_000))
     best: dict[str, int] = {}
-    rows = np.flatnonzero(index.population >= 50_000)
-    alt = index.alt_keys.take(rows).to_pylist()
-    for i in np.argsort(index.population[rows], kind="stable"):  # ascending: the largest row wins
-        for key in (alt[i] or "").strip("|").split("|"):
-            if key and not key.isascii():
-                best[key] = int(rows[i])
+    for i in where[np.argsort(index.population[keys.rows[where]], kind="stable")]:  # ascending: the largest wins
+        key = keys.key(int(i))
+        if not key.isascii():
+            best[key.decode()] = int(keys.rows[i])
     return list(best), best
 
 
-def _close_places(key: str, countries: frozenset[str] | None = None) -> list[str]:
+def _close_places(key: str, scopes: Sequence[_Scope] = ()) -> list[str]:
     """Return up to MAX_SUGGESTIONS ``"Name, CC"`` labels of names close to `key` (in its script)."""
     keys, best = _script_names() if not key.isascii() else _primary_names()
     labels = []
     for match in close_matches(key, keys, n=MAX_SUGGESTIONS * 4):
-        place = _place_at(best[match])
-        if countries is None or place.country in countries:
-            labels.append(place.label())
+        row = best[match]
+        if not scopes or any(scope.holds(np.array([row])).any() for scope in scopes):
+            labels.append(_place_at(row).label())
     return list(dict.fromkeys(labels))[:MAX_SUGGESTIONS]
 
 
@@ -471,6 +689,65 @@ def _qualifier_index() -> Mapping[str, frozenset[str]]:
     return {key: frozenset(codes) for key, codes in index.items()}
 
 
+@dataclass(frozen=True)
+class _Scope:
+    """One reading of a qualifier: some countries (ISO alpha-2) or some regions (ISO 3166-2)."""
+
+    label: str
+    countries: frozenset[str] = frozenset()
+    regions: frozenset[str] = frozenset()
+
+    def holds(self, rows: np.ndarray) -> np.ndarray:
+        """Which of the gazetteer `rows` lie in this scope (a boolean array)."""
+        index = _place_index()
+        if self.regions:
+            return np.isin(index.region[rows], list(self.regions))
+        return np.isin(index.country[rows], list(self.countries))
+
+
+@functools.cache
+def _region_codes() -> Mapping[str, str]:
+    """Map the ISO 3166-2 codes of the gazetteer's regions to their names."""
+    index = _place_index()
+    encoded = pc.dictionary_encode(_gazetteer_table()["region"]).combine_chunks()
+    _, first = np.unique(from_arrow(encoded.indices), return_index=True)  # integers: no sorting of strings
+    return {str(index.region[i]): str(index.region_name[i]) for i in first if index.region[i]}
+
+
+def _readings(qualifier: str) -> list[_Scope]:
+    """Return what the text after a comma may mean: a country, and first-level regions.
+
+    A country by code or name (see :func:`lookup_country`); a region by its
+    ISO 3166-2 code (``US-IL``, ``DE-BY``), by the code after the dash for
+    the :data:`REGION_CODE_COUNTRIES` (``IL``, ``ON``, ``NSW``), or by name
+    in any language Natural Earth gives (``Bavaria``, ``Bayern``,
+    ``Illinois``). ``IL`` has two readings: Israel and Illinois.
+    """
+    key = normalise_name(qualifier)
+    scopes: list[_Scope] = []
+    countries = _qualifier_index().get(key)
+    if countries:
+        names = load_countries_info()
+        label = ", ".join(f"{names[c].name} ({c})" if c in names else c for c in sorted(countries))
+        scopes.append(_Scope(label=label, countries=countries))
+    codes = _region_codes()
+    text = qualifier.strip().upper()
+    found: list[str] = []
+    if text in codes:  # US-IL
+        found.append(text)
+    found += [f"{cc}-{text}" for cc in REGION_CODE_COUNTRIES if f"{cc}-{text}" in codes]
+    for code in dict.fromkeys(found):  # each code is a reading of its own: WA is US-WA or AU-WA
+        scopes.append(_Scope(label=f"{codes[code]} ({code})", regions=frozenset({code})))
+    if not found and len(key.replace(" ", "")) > 3:  # a region's name; short texts are codes, read above
+        from geo.reference.regions import region_codes_named  # regions imports this module: deferred
+
+        named = sorted({c for c in region_codes_named(qualifier) if c in codes})
+        if named:  # the regions of one name are one reading: "Washington" is US-WA or US-DC, the larger place wins
+            label = " or ".join(f"{codes[c]} ({c})" for c in named)
+            scopes.append(_Scope(label=label, regions=frozenset(named)))
+    return scopes
+
+
 def _country_hint(key: str) -> str:
     """Return ``"; did you mean: A (AAA); B (BBB)?"`` for countries close to `key`, or ""."""
     index = _country_index()
@@ -490,38 +767,54 @@ CAPITAL_SHARE: Final = 0.5
 CAPITAL_DOMINANCE: Final = 20.0
 """A place outweighs a national capital of the same name only with this many times its population
 (Stanley, GB, 31,300, does not outweigh Stanley, FK, the Falklands' capital, 2,213)."""
+CURRENT_NAME_SIMILARITY: Final = 0.8
+"""A name in Cyrillic is a place's current name when its Latin transliteration is this similar (difflib ratio)
+to the place's primary name: Калининград is Kaliningrad, not Korolev (Kaliningrad until 1996)."""
 
 
-def _alternate_matches(index: _PlaceIndex, key: str) -> np.ndarray:
-    """Which gazetteer rows have ``key`` among their alternate-name keys (a boolean array)."""
-    # from_arrow, not to_numpy, and no Python scalar: pyarrow imports pandas (0.3 s) to convert either.
-    # A row without alternate names (null) matches nothing: null AND false is false.
-    hits = pc.match_substring(index.alt_keys, f"|{key}|")
-    return from_arrow(pc.and_kleene(hits, pc.is_valid(hits)))
-
-
-def _candidates(key: str, countries: frozenset[str] | None) -> np.ndarray:
-    """Return the gazetteer rows a name may mean: its primary-name matches, and alternates that dominate them.
-
-    Alternate names (other languages, old spellings) join the primary-name
-    matches only when there are none, or when the primary matches hold no
-    national capital and an alternate match is :data:`ALTERNATE_DOMINANCE`
-    times as populous as all of them.
-    """
+def _current_names(key: str, rows: np.ndarray) -> np.ndarray:
+    """Of places that share a name in another script, those whose primary name it spells (all if none does)."""
+    spellings = transliterations(key)
+    if rows.size < 2 or not spellings:
+        return rows
     index = _place_index()
 
-    def in_country(rows: np.ndarray) -> np.ndarray:  # filter the few matches, not the whole gazetteer
-        return rows if countries is None else rows[np.isin(index.country[rows], list(countries))]
+    def similarity(name: str) -> float:
+        primary = normalise_name(name)
+        return max(difflib.SequenceMatcher(None, s, primary).ratio() for s in spellings)
 
-    primary = in_country(np.flatnonzero(index.name_key == key))
-    others = in_country(np.setdiff1d(np.flatnonzero(_alternate_matches(index, key)), primary))
-    if primary.size == 0:
-        return others
-    if others.size == 0 or index.is_capital[primary].any():
+    current = np.array([similarity(name) >= CURRENT_NAME_SIMILARITY for name in index.name(rows)])
+    return rows[current] if current.any() else rows
+
+
+def _candidates(key: str, scope: _Scope | None) -> np.ndarray:
+    """Return the gazetteer rows a name may mean: its primary-name matches, and alternates that dominate them.
+
+    The cities (population >= 15,000 and the capitals) are searched first;
+    the small places only when no city has the name. Within them, alternate
+    names (other languages, old spellings) join the primary-name matches
+    only when there are none, or when the primary matches hold no national
+    capital and an alternate match is :data:`ALTERNATE_DOMINANCE` times as
+    populous as all of them; a name in another script that several places
+    share means the ones whose current name it spells (:func:`_current_names`).
+    """
+    index = _place_index()
+    primary_all, others_all = _key_rows(key)
+    if scope is not None:
+        primary_all, others_all = primary_all[scope.holds(primary_all)], others_all[scope.holds(others_all)]
+    for tier in (True, False):
+        primary = primary_all[index.city[primary_all] == tier]
+        others = others_all[index.city[others_all] == tier]
+        if primary.size == 0 and others.size == 0:
+            continue
+        if primary.size == 0:
+            return _current_names(key, others)
+        if others.size == 0 or index.is_capital[primary].any():
+            return primary
+        if index.population[others].max() >= ALTERNATE_DOMINANCE * max(int(index.population[primary].max()), 1):
+            return np.union1d(primary, others)
         return primary
-    if index.population[others].max() >= ALTERNATE_DOMINANCE * max(int(index.population[primary].max()), 1):
-        return np.union1d(primary, others)
-    return primary
+    return primary_all[:0]
 
 
 def _dominant(rows: np.ndarray) -> int | None:
@@ -542,6 +835,12 @@ def _dominant(rows: np.ndarray) -> int | None:
     return None
 
 
+def _likeliest_first(rows: np.ndarray) -> np.ndarray:
+    """National capitals first, then the cities, then by population: the likeliest meanings lead."""
+    index = _place_index()
+    return rows[np.lexsort((-index.population[rows], ~index.city[rows], ~index.is_capital[rows]))]
+
+
 def _choose(rows: np.ndarray, query: str) -> int:
     """Return the candidate `query` means, or refuse it as ambiguous, listing the likeliest meanings."""
     if rows.size == 1:
@@ -550,16 +849,27 @@ def _choose(rows: np.ndarray, query: str) -> int:
     if chosen is not None:
         return chosen
     index = _place_index()
-    # National capitals first, then by population: the likeliest meanings lead.
-    order = rows[np.lexsort((-index.population[rows], ~index.is_capital[rows]))]
+    order = _likeliest_first(rows)
     listed = [_place_at(int(i)) for i in order[:MAX_AMBIGUOUS_LISTED]]
     more = f"; and {rows.size - len(listed)} more" if rows.size > len(listed) else ""
-    names = "; ".join(f"{p.label()} (population {p.population:,})" for p in listed)
+    names = "; ".join(p.describe() for p in listed)
+    regions = {str(r) for r in index.region[rows]}
     if len({str(c) for c in index.country[rows]}) > 1:
         advice = f"add a country qualifier, e.g. {listed[0].label()!r}"
-    else:  # a country qualifier cannot separate them
+    elif "" not in regions and len(regions) == rows.size:
+        advice = f"all are in {listed[0].country}: add a region qualifier, e.g. {listed[0].query()!r}"
+    else:  # neither a country nor a region can separate them
         advice = f"all are in {listed[0].country}, so give the coordinates instead"
     raise AmbiguousPlaceError(f"place {query!r} matches {rows.size} places: {names}{more}; {advice}")
+
+
+def _split(query: str) -> tuple[str, str]:
+    """Return the name and the text after its last comma ("" without a comma), both stripped."""
+    text = query.strip()
+    name, comma, qualifier = text.rpartition(",")
+    if not comma:
+        return text, ""
+    return name.strip(), qualifier.strip()
 
 
 def lookup_place(query: str) -> Place:
@@ -569,8 +879,12 @@ def lookup_place(query: str) -> Place:
     ----------
     query : str
         A place name in any script, optionally followed by a comma and a
-        country: ISO alpha-2 (``"Paris, FR"``), alpha-3 (``"Paris, FRA"``)
-        or name (``"Paris, France"``). Case, accents and punctuation are
+        qualifier: a country by ISO alpha-2 (``"Paris, FR"``), alpha-3
+        (``"Paris, FRA"``) or name (``"Paris, France"``), or a first-level
+        region by ISO 3166-2 code (``"Springfield, US-IL"``), by the postal
+        code of a US state, Canadian province or Australian state
+        (``"Springfield, IL"``, ``"Hamilton, ON"``, ``"Newcastle, NSW"``) or
+        by name (``"Augsburg, Bayern"``). Case, accents and punctuation are
         ignored.
 
     Returns
@@ -580,118 +894,151 @@ def lookup_place(query: str) -> Place:
     Raises
     ------
     UnknownPlaceError
-        If the query is empty, the country qualifier is unknown, or nothing
+        If the query is empty, the qualifier is unknown, or nothing
         matches; the message suggests up to five close names.
     AmbiguousPlaceError
-        If several places match and the rules below do not pick one; the
-        message lists up to eight candidates as ``Name, CC (population N)``.
+        If several places match and the rules below do not pick one, or the
+        place exists in two readings of its qualifier; the message lists up
+        to eight candidates, each with its region, country, population and
+        coordinates.
 
     Notes
     -----
     What an analyst means, in order:
 
-    1. Candidates are the places (in the given country, if any) whose
-       GeoNames primary name matches, and those with a matching alternate
-       name (another language, an old spelling) when there is no primary
-       match, or when no primary match is a national capital and an
+    1. Candidates are the places (in the qualifier's country or region, if
+       any) whose GeoNames primary name matches, and those with a matching
+       alternate name (another language, an old spelling) when there is no
+       primary match, or when no primary match is a national capital and an
        alternate match has :data:`ALTERNATE_DOMINANCE` (5) times their
        population: "Odessa" means Odesa, UA (1.0 M), not Odessa, US (0.11 M);
-       "St Petersburg" Saint Petersburg, RU; "Calcutta" Kolkata, IN.
-    2. One candidate: it.
-    3. A single national capital among them, with at least
+       "St Petersburg" Saint Petersburg, RU; "Calcutta" Kolkata, IN. The
+       cities (15,000 people or more, and the capitals) are searched first;
+       the small places (GeoNames' places of 500 or more) only when no city
+       has the name: "Kirkenes", "Funafuti".
+    2. A name in Cyrillic that several places share (a former name of one
+       of them) means the place whose current name it spells
+       (:data:`CURRENT_NAME_SIMILARITY`): "Калининград" is Kaliningrad, not
+       Korolev, called Kaliningrad until 1996.
+    3. One candidate: it.
+    4. A single national capital among them, with at least
        :data:`CAPITAL_SHARE` (half) the population of each other one:
        "London" is London, GB; "Washington" the US capital; "Rome",
        "Paris", "Moscow" the capitals.
-    4. A candidate with :data:`POPULATION_DOMINANCE` (4) times the
+    5. A candidate with :data:`POPULATION_DOMINANCE` (4) times the
        population of every other one, and :data:`CAPITAL_DOMINANCE` (20)
        times that of a national capital among them.
-    5. Otherwise the name is ambiguous and refused, never guessed, with the
+    6. Otherwise the name is ambiguous and refused, never guessed, with the
        likeliest meanings listed: "Hyderabad" (IN 7.0 M, PK 1.9 M) needs a
-       qualifier ("Hyderabad, PK"); places that share a name inside one
-       country ("Springfield, US") need coordinates.
+       country ("Hyderabad, PK"); places that share a name inside one
+       country ("Springfield, US") a region ("Springfield, IL").
 
-    The place returned always carries its country (``Place.country``), and
-    every georange output shows it.
+    A qualifier with two readings (``IL``: Israel and Illinois; ``WA``:
+    Washington and Western Australia; ``CA``: Canada and California) takes
+    the reading in which the place exists (by its primary name, if it has
+    that name in one reading only: "George Town, KY" is the capital of the
+    Cayman Islands, not Georgetown, Kentucky); a place that exists in both
+    is refused, naming both readings.
 
-    A text after the last comma that is not a country is taken as part of
-    the name ("Washington, D.C." matches an alternate name).
+    The place returned always carries its country (``Place.country``) and
+    region (``Place.region``), and every georange output shows the country.
+
+    A text after the last comma that is neither a country nor a region is
+    taken as part of the name ("Washington, D.C." matches an alternate
+    name).
 
     Examples
     --------
     >>> p = lookup_place("Київ")
     >>> print(p.label(), f"{p.lon:.2f} {p.lat:.2f}")
     Kyiv, UA 30.52 50.45
+    >>> lookup_place("Springfield, IL").region_label()
+    'Illinois (US-IL)'
     """
     if not isinstance(query, str):
         raise TypeError(f"place query must be a str, not {type(query).__name__}")
-    text = query.strip()
-    name, comma, qualifier = text.rpartition(",")
-    if not comma:
-        name, qualifier = text, ""
-    name, qualifier = name.strip(), qualifier.strip()
+    name, qualifier = _split(query)
     key = normalise_name(name)
     if not key:
         raise UnknownPlaceError(f"place name is empty in {query!r}; expected a name such as 'Warsaw' or 'Paris, FR'")
+    if not qualifier:
+        rows = _candidates(key, None)
+        if rows.size:
+            return _place_at(_choose(rows, query))
+        suggestions = _close_places(key)
+        hint = f"; did you mean: {'; '.join(suggestions)}?" if suggestions else ""
+        raise UnknownPlaceError(f"unknown place {name!r}: no place in the gazetteer has that name{hint}")
 
-    countries: frozenset[str] | None = None
-    if qualifier:
-        countries = _qualifier_index().get(normalise_name(qualifier))
-        if countries is None:
-            whole = normalise_name(text)
-            rows = _candidates(whole, None)
-            if rows.size:
-                return _place_at(_choose(rows, query))
-            hint = _country_hint(normalise_name(qualifier))
-            raise UnknownPlaceError(
-                f"unknown country {qualifier!r} in place {query!r}: expected an ISO 3166 alpha-2 or alpha-3 "
-                f"code or a country name{hint}"
-            )
-
-    rows = _candidates(key, countries)
-    if rows.size:
-        return _place_at(_choose(rows, query))
-
-    if countries is not None:
-        elsewhere = sorted({str(c) for c in _place_index().country[_candidates(key, None)]})
-        if elsewhere:
-            codes = ", ".join(sorted(countries))
-            where = qualifier if codes == qualifier.upper() else f"{qualifier} ({codes})"
-            raise UnknownPlaceError(
-                f"no place named {name!r} in {where}; places of that name exist in: "
-                f"{', '.join(elsewhere[:MAX_AMBIGUOUS_LISTED])}"
-            )
-    suggestions = _close_places(key, countries)
+    scopes = _readings(qualifier)
+    if not scopes:
+        rows = _candidates(normalise_name(query), None)
+        if rows.size:
+            return _place_at(_choose(rows, query))
+        hint = _country_hint(normalise_name(qualifier))
+        raise UnknownPlaceError(
+            f"unknown country {qualifier!r} in place {query!r}: expected an ISO 3166 alpha-2 or alpha-3 code or "
+            f"a country name, or a first-level region (ISO 3166-2 code, US/CA/AU postal code, or name){hint}"
+        )
+    found = [(scope, rows) for scope in scopes if (rows := _candidates(key, scope)).size]
+    primary = _key_rows(key)[0]
+    by_primary = [(scope, rows) for scope, rows in found if np.isin(rows, primary).any()]
+    if by_primary:  # a reading where the name is only another spelling yields: "George Town, KY" is Cayman's capital
+        found = by_primary
+    if len(found) == 1:
+        return _place_at(_choose(found[0][1], query))
+    if len(found) > 1:
+        readings = "; ".join(
+            f"{scope.label}: {'; '.join(_place_at(int(r)).describe() for r in _likeliest_first(rows)[:3])}"
+            for scope, rows in found
+        )
+        examples = " or ".join(repr(f"{name}, {_example_qualifier(scope)}") for scope, _ in found)
+        raise AmbiguousPlaceError(
+            f"place {query!r}: {qualifier!r} has {len(found)} readings and {name!r} exists in each: {readings}; "
+            f"write {examples}"
+        )
+    elsewhere = sorted({str(c) for c in _place_index().country[_candidates(key, None)]})
+    where = " or ".join(scope.label for scope in scopes)
+    if elsewhere:
+        read = "" if where == f"{qualifier} ({qualifier.upper()})" else f" ({qualifier!r} read as {where})"
+        raise UnknownPlaceError(
+            f"no place named {name!r} in {qualifier}; places of that name exist in: "
+            f"{', '.join(elsewhere[:MAX_AMBIGUOUS_LISTED])}{read}"
+        )
+    suggestions = _close_places(key, scopes)
     hint = f"; did you mean: {'; '.join(suggestions)}?" if suggestions else ""
-    raise UnknownPlaceError(f"unknown place {name!r}: no city or capital in the gazetteer has that name{hint}")
+    raise UnknownPlaceError(f"unknown place {name!r} in {where}: no place in the gazetteer has that name{hint}")
+
+
+def _example_qualifier(scope: _Scope) -> str:
+    """Return a qualifier with one reading only: the region's ISO 3166-2 code, or the country's name."""
+    if scope.regions:
+        return sorted(scope.regions)[0]
+    info = load_countries_info()
+    return ", ".join(info[c].name if c in info else c for c in sorted(scope.countries))
 
 
 def place_candidates(query: str, limit: int = 20) -> tuple[list[Place], Place | None]:
     """Return the gazetteer places a name may mean (likeliest first) and the one :func:`lookup_place` takes.
 
     The candidates are every place whose primary or alternate name matches
-    (in the qualifier's country, if one is given), national capitals and
-    then the most populous first; the second value is None when the name is
-    ambiguous or unknown. For ``georange places QUERY``.
+    (in the qualifier's countries or regions, in any of its readings),
+    national capitals, then the cities, then the most populous first; the
+    second value is None when the name is ambiguous or unknown. For
+    ``georange places QUERY``.
     """
-    text = query.strip()
-    name, comma, qualifier = text.rpartition(",")
-    if not comma:
-        name, qualifier = text, ""
-    countries = _qualifier_index().get(normalise_name(qualifier.strip())) if qualifier.strip() else None
-    if qualifier.strip() and countries is None:
-        name, countries = text, None
+    name, qualifier = _split(query)
+    scopes = _readings(qualifier) if qualifier else []
+    if qualifier and not scopes:
+        name = query.strip()
     key = normalise_name(name)
-    index = _place_index()
-    primary = np.flatnonzero(index.name_key == key)
-    rows = np.union1d(primary, np.flatnonzero(_alternate_matches(index, key))) if key else primary
-    if countries is not None:
-        rows = rows[np.isin(index.country[rows], list(countries))]
-    order = rows[np.lexsort((-index.population[rows], ~index.is_capital[rows]))]
+    rows = np.union1d(*_key_rows(key)) if key else np.zeros(0, dtype=np.int64)
+    if scopes:
+        rows = rows[np.any([scope.holds(rows) for scope in scopes], axis=0)]
     try:
         chosen: Place | None = lookup_place(query)
     except (UnknownPlaceError, AmbiguousPlaceError):
         chosen = None
-    return [_place_at(int(i)) for i in order[:limit]], chosen
+    return [_place_at(int(i)) for i in _likeliest_first(rows)[:limit]], chosen
 
 
 def largest_place_in(polygons: Sequence[BaseGeometry]) -> list[str | None]:
@@ -703,13 +1050,14 @@ def largest_place_in(polygons: Sequence[BaseGeometry]) -> list[str | None]:
     import shapely
 
     index = _place_index()  # the gazetteer's columns without pandas
-    lon, lat, population = index.lon, index.lat, index.population
+    cities, lon, lat = _city_positions()  # the cities alone, as before the small places were added
+    population = index.population[cities]
     out: list[str | None] = []
     for polygon in polygons:
         x0, y0, x1, y1 = polygon.bounds
         near = np.flatnonzero((lon >= x0) & (lon <= x1) & (lat >= y0) & (lat <= y1))
         inside = near[shapely.contains_xy(polygon, lon[near], lat[near])] if near.size else near
-        out.append(str(index.name[inside[np.argmax(population[inside])]]) if inside.size else None)
+        out.append(index.name(cities[inside[[np.argmax(population[inside])]]])[0] if inside.size else None)
     return out
 
 
@@ -1078,14 +1426,21 @@ def lookup_site(query: str) -> Site | None:
 
 
 _CACHED: Final[Iterable[Any]] = (
+    _gazetteer_file,
     _gazetteer_table,
+    _key_file,
+    _key_group,
+    _city_positions,
     load_gazetteer,
     load_countries_info,
     load_countries,
     _country_attributes,
     _country_attribute_table,
     _place_index,
+    _key_index,
     _primary_names,
+    _script_names,
+    _region_codes,
     _qualifier_index,
     _capitals,
     _country_index,

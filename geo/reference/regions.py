@@ -7,6 +7,14 @@ Oblast``, ``Gomel Region``, ``Crimea``) and a country qualifier
 (``Kaliningrad, RU``). A region's country is the prefix of its code, so
 Crimea (UA-43) and Sevastopol (UA-40) are in Ukraine, as in
 ``countries.parquet``.
+
+Besides Natural Earth's names, the ``[regions]`` table of
+``data/country_aliases.toml`` gives the forms analysts write that Natural
+Earth lacks (Крым, Krym, Pridnestrovie, Obwód królewiecki); a kind word may
+be Russian, Ukrainian, Polish, Dutch or German (область, obwód, provincie,
+Gebiet; "Kaliningrader Gebiet", "Donezker Gebiet" by their German
+adjective); a Cyrillic name not found is tried in Latin letters
+(:func:`geo.reference.names.transliterations`: "Донецьк oblast").
 """
 
 from __future__ import annotations
@@ -20,13 +28,13 @@ import numpy as np
 
 from geo.errors import AmbiguousPlaceError, UnknownPlaceError
 from geo.reference.datafiles import data_path, read_parquet
-from geo.reference.names import NORMALISE_VERSION, close_matches, normalise_name
+from geo.reference.names import NORMALISE_VERSION, close_matches, normalise_name, transliterations
 
 if TYPE_CHECKING:
     import geopandas
     from shapely.geometry.base import BaseGeometry
 
-__all__ = ["CODE_PATTERN", "Region", "load_regions", "lookup_region", "region_candidates"]
+__all__ = ["CODE_PATTERN", "Region", "load_regions", "lookup_region", "region_candidates", "region_codes_named"]
 
 CODE_PATTERN: Final = re.compile(r"^\s*([A-Za-z]{2})-([A-Za-z0-9]{1,3})\s*$")
 """An ISO 3166-2 subdivision code, e.g. RU-KGD, UA-43."""
@@ -35,7 +43,8 @@ REGION_COLUMNS: Final = ("iso_3166_2", "country", "name", "name_en", "type_en", 
 # Words for a kind of region that may follow (or precede) its name; "Kaliningrad Oblast", "Oblast Kaliningrad".
 _KINDS: Final = ("region", "oblast", "province", "state", "governorate", "voivodeship", "krai", "kray", "county",
                  "district", "prefecture", "republic", "autonomous republic", "territory", "canton", "land",
-                 "область", "край", "район")
+                 "область", "край", "район", "обл", "oblast'", "oblasti", "obwód", "województwo", "provincie",
+                 "gebiet", "oblys", "voblast", "voblasts", "вобласць", "республика", "республіка")
 
 
 _CITY_KINDS: Final = frozenset({"city", "municipality", "capital district", "capital city", "city of"})
@@ -108,12 +117,58 @@ def _index() -> dict[str, tuple[int, ...]]:
     for row, keys in enumerate(table.column("search_keys").to_pylist()):
         for key in keys.split("|") if keys else ():
             index.setdefault(key, set()).add(row)
+    codes, _ = _attributes()
+    rows_of = {code: row for row, code in enumerate(codes) if code}
+    for code, names in _aliases().items():
+        if code not in rows_of:
+            raise _damaged("country_aliases.toml", data_path("country_aliases.toml"),
+                           f"regions.{code}: not an ISO 3166-2 code of regions.parquet")
+        for alias in names:
+            key = normalise_name(alias)
+            if key and key not in index:  # a name Natural Earth gives keeps its meaning
+                index[key] = {rows_of[code]}
     return {k: tuple(sorted(v)) for k, v in index.items()}
 
 
 @functools.cache
+def _aliases() -> dict[str, tuple[str, ...]]:
+    """Return the ``[regions]`` table of ``data/country_aliases.toml``: names by ISO 3166-2 code."""
+    import tomllib
+
+    from geo.reference.places import _damaged
+
+    name = "country_aliases.toml"
+    path = data_path(name)
+    try:
+        table = tomllib.loads(path.read_text(encoding="utf-8")).get("regions", {})
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as err:
+        raise _damaged(name, path, f"cannot be read: {err}") from err
+    if not isinstance(table, dict) or not all(
+            isinstance(v, list) and all(isinstance(n, str) and n for n in v) for v in table.values()):
+        raise _damaged(name, path, "[regions]: expected ISO 3166-2 codes, each with a list of names")
+    return {str(code): tuple(names) for code, names in table.items()}
+
+
+@functools.cache
+def _attributes() -> tuple[list[str], list[str]]:
+    """Return the ISO 3166-2 code and the kind (``type_en``) of every region, without the geometries."""
+    import pyarrow as pa
+
+    from geo.reference.places import _damaged
+
+    name = "regions.parquet"
+    path = data_path(name)
+    try:
+        table = read_parquet(path, ["iso_3166_2", "type_en"])
+    except (OSError, pa.ArrowException) as err:
+        raise _damaged(name, path, f"cannot be read: {err}") from err
+    return [str(c or "") for c in table.column("iso_3166_2").to_pylist()], \
+        [str(t or "") for t in table.column("type_en").to_pylist()]
+
+
+@functools.cache
 def _kinds() -> tuple[str, ...]:
-    kinds = {normalise_name(k) for k in _KINDS} | {normalise_name(t) for t in set(load_regions()["type_en"]) if t}
+    kinds = {normalise_name(k) for k in _KINDS} | {normalise_name(t) for t in set(_attributes()[1]) if t}
     return tuple(sorted(kinds - {""}, key=len, reverse=True))
 
 
@@ -121,21 +176,46 @@ def _rows(key: str) -> tuple[int, ...]:
     """Rows for a search key, or for it without a kind word ("kaliningrad oblast", "oblast of kaliningrad").
 
     With a kind word, regions of that kind are preferred: "Minsk Oblast" is
-    the region (BY-MI), not the city of Minsk (BY-HM).
+    the region (BY-MI), not the city of Minsk (BY-HM). A German adjective
+    before "Gebiet" is read without its "-er" ("Kaliningrader Gebiet"); a
+    Cyrillic name not found is tried in Latin letters.
     """
+    found = _rows_of(key)
+    for spelling in transliterations(key) if not found else ():
+        found = _rows_of(spelling)
+        if found:
+            break
+    return found
+
+
+def _rows_of(key: str) -> tuple[int, ...]:
     index = _index()
     if key in index:
         return index[key]
     for kind in _kinds():
         for stripped in (key.removesuffix(f" {kind}"), key.removeprefix(f"{kind} of "), key.removeprefix(f"{kind} ")):
-            if stripped != key and stripped in index:
-                rows = index[stripped]
-                types = load_regions()["type_en"].to_numpy()
-                same = tuple(r for r in rows if normalise_name(str(types[r])) == kind)
+            if stripped == key:
+                continue
+            stems = [stripped, stripped.removesuffix("er")] if kind == "gebiet" else [stripped]
+            stem = next((t for t in stems if t in index), None)
+            if stem is not None:
+                rows = index[stem]
+                types = _attributes()[1]
+                same = tuple(r for r in rows if normalise_name(types[r]) == kind)
                 if not same and kind not in _CITY_KINDS:
-                    same = tuple(r for r in rows if normalise_name(str(types[r])) not in _CITY_KINDS)
+                    same = tuple(r for r in rows if normalise_name(types[r]) not in _CITY_KINDS)
                 return same or rows
     return ()
+
+
+def region_codes_named(name: str) -> list[str]:
+    """Return the ISO 3166-2 codes of the regions called `name` (any language, kind words allowed), no geometry.
+
+    For place qualifiers (``"Augsburg, Bayern"``): reads the names and codes
+    only, never the boundaries.
+    """
+    codes = _attributes()[0]
+    return [codes[r] for r in _rows(normalise_name(name)) if codes[r]]
 
 
 def _region_at(row: int) -> Region:
