@@ -243,6 +243,11 @@ def _zone_sets(entries: Sequence[Claim | Survey], tolerance_m: float) -> tuple[Z
     return tuple(sets)
 
 
+def _survey_name(survey: Survey) -> str:
+    """A survey as a popup names it: its id in a claim file, its question when asked by options."""
+    return survey.id if survey.file else survey.question()
+
+
 def _marks(claims: Sequence[ClaimResult], surveys: Sequence[SurveyResult]) -> tuple[Mark, ...]:
     by_place: dict[tuple[float, float], list[ClaimResult]] = {}
     for r in claims:
@@ -259,7 +264,8 @@ def _marks(claims: Sequence[ClaimResult], surveys: Sequence[SurveyResult]) -> tu
             if (row.lon, row.lat) in by_place:
                 continue  # a claim place already says more
             marks.append(Mark(str(row.name), float(row.lon), float(row.lat), str(row.status), float(row.min_km),
-                              float(row.max_km), float(row.margin_km), survey=s.survey.id, country=str(row.country)))
+                              float(row.max_km), float(row.margin_km), survey=_survey_name(s.survey),
+                              country=str(row.country)))
     return tuple(marks)
 
 
