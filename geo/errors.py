@@ -55,7 +55,7 @@ class InvalidCoordinateError(GeoRangeError, ValueError):
 
 
 class InvalidRangeError(GeoRangeError, ValueError):
-    """A range figure is negative, not finite, too large, min > max, readable two ways (5.000), or in an unknown unit."""
+    """A range figure is negative, not finite, too large, min > max, readable two ways (5.000), or of unknown unit."""
 
 
 class UnknownPlaceError(GeoRangeError, LookupError):

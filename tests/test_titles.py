@@ -17,8 +17,8 @@ import re
 
 import pytest
 
-from geo.cli.main import main
 from geo.analysis.bands import km_text
+from geo.cli.main import main
 from geo.reference.groups import describe_sets, load_groups, resolve_places
 from geo.reference.systems import lookup_system
 

@@ -244,7 +244,7 @@ def _zone_sets(entries: Sequence[Claim | Survey], tolerance_m: float) -> tuple[Z
 
 
 def _survey_name(survey: Survey) -> str:
-    """A survey as a popup names it: its id in a claim file, its question when asked by options."""
+    """Name a survey as a popup does: its id in a claim file, its question when asked by options."""
     return survey.id if survey.file else survey.question()
 
 
