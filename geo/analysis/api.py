@@ -57,8 +57,6 @@ def __getattr__(name: str) -> Any:
         return _status_dtype()
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
-_LON = ("lon", "longitude", "lng", "x")
-_LAT = ("lat", "latitude", "y")
 
 
 def as_sources(launch: Any) -> list[LaunchSource]:
@@ -145,9 +143,11 @@ def target_lonlat(targets: Any) -> tuple[NDArray[np.float64], NDArray[np.float64
             raise InvalidCoordinateError(f"target row {row!r}: {kind}; targets must be points")
         return (*check_lonlat(shapely.get_x(geom.values), shapely.get_y(geom.values), what="target"), frame)
     if isinstance(targets, pd.DataFrame):
-        cols = {c.lower(): c for c in targets.columns}
-        lon_col = next((cols[c] for c in _LON if c in cols), None)
-        lat_col = next((cols[c] for c in _LAT if c in cols), None)
+        from geo.inputs.points import LAT_HEADERS, LON_HEADERS
+
+        cols = {str(c).strip().lower(): c for c in reversed(targets.columns)}  # the first of a name, any case
+        lon_col = next((cols[c] for c in LON_HEADERS if c in cols), None)  # the names a file of places may use
+        lat_col = next((cols[c] for c in LAT_HEADERS if c in cols), None)
         if lon_col is None or lat_col is None:
             raise InvalidCoordinateError(
                 f"target DataFrame needs lon and lat columns; found {', '.join(map(str, targets.columns)) or 'none'}"
@@ -161,10 +161,11 @@ def target_lonlat(targets: Any) -> tuple[NDArray[np.float64], NDArray[np.float64
 
         return target_lonlat(geopandas.GeoSeries(np.atleast_1d(np.asarray(targets, dtype=object)), crs="EPSG:4326"))
     if isinstance(targets, str) or (isinstance(targets, Sequence) and targets and isinstance(targets[0], str)):
-        from geo.reference.places import lookup_place, places_frame
+        from geo.inputs.targets import iter_targets
 
-        names = [targets] if isinstance(targets, str) else list(targets)
-        frame = places_frame([lookup_place(n) for n in names])
+        # The targets grammar of --places (geo.inputs.targets.parse_targets), read as georange reach reads it.
+        chunks = list(iter_targets(targets if isinstance(targets, str) else list(targets)))
+        frame = chunks[0] if len(chunks) == 1 else pd.concat(chunks)
         return frame["lon"].to_numpy(float), frame["lat"].to_numpy(float), frame
     if isinstance(targets, tuple) and len(targets) == 2:
         lon, lat = check_lonlat(targets[0], targets[1], what="target")
@@ -292,7 +293,7 @@ def reach(
 
 
 def iter_reach(
-    places: str,
+    places: str | Sequence[str],
     launch: Any,
     min_km: float | None = None,
     max_km: float | None = None,
@@ -315,9 +316,12 @@ def iter_reach(
 
     Parameters
     ----------
-    places : str
-        A preset (``capitals``, ``european-capitals``, ``cities``) or a file
-        of points (CSV, Parquet, GeoPackage, GeoJSON).
+    places : str or list of str
+        What ``--places`` takes (:func:`geo.inputs.targets.parse_targets`): a
+        preset (``capitals``, ``european-capitals``, ``cities``), a place
+        set (``nato-capitals``), a file of points (CSV, Parquet, GeoPackage,
+        GeoJSON) or places separated by ``;``; or a list of places, one per
+        entry (what ``--place`` repeated gives).
     launch, min_km, max_km, system, distances, workers
         As for :func:`reach`.
     chunk_rows : int, default 1,000,000
@@ -364,6 +368,9 @@ def iter_reach(
             raise InvalidRangeError(f"{name} {value!r}: must be a whole number, at least 1")
     band = resolve_band(min_km, max_km, system)
     sources = as_sources(launch)
+    from geo.inputs.targets import parse_targets
+
+    parse_targets(places)  # a spec of the wrong type or naming nothing raises now, not at the first chunk
 
     def run() -> Iterator[pd.DataFrame]:
         from geo.inputs.targets import iter_targets

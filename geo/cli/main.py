@@ -47,11 +47,9 @@ def _claims(args: argparse.Namespace, parser: argparse.ArgumentParser):  # type:
     if not args.launch:
         return loaded
     options.check_band(args, parser)
-    from geo.reference.groups import place_set_names
-
-    places = options.places_spec(args, "capitals")
-    names = places if places in place_set_names() else places.split(";")
-    survey = make_survey(launch=list(args.launch), places=names, min_km=args.min_km, max_km=args.max_km,
+    # --place (repeated) gives a list of places; --places a spec parsed as geo.inputs.targets.parse_targets does.
+    places = list(args.place) if args.place else options.places_spec(args, "capitals")
+    survey = make_survey(launch=list(args.launch), places=places, min_km=args.min_km, max_km=args.max_km,
                          system=args.system, id="command-line",
                          text=f"Places from {' or '.join(args.launch)} (command line)")
     return ClaimFile(loaded.claims, (*loaded.surveys, survey), loaded.titles)
@@ -304,7 +302,8 @@ def _cmd_reach(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
         check_writable(args.output, overwrite=args.overwrite)  # fail before the work, not after
     # iter_reach checks the band and the launch now, before the places are counted or read; the
     # progress bar it reports to exists by the time the first chunk is classified.
-    places = options.places_spec(args, "capitals")
+    # --place NAME (repeated) is a list of places, one each; --places SPEC is parsed by geo.inputs.targets.
+    places = list(args.place) if args.place else options.places_spec(args, "capitals")
     chunks = iter_reach(places, list(args.launch), args.min_km, args.max_km, system=args.system,
                         distances=not args.status_only, chunk_rows=args.chunk_rows, dask=args.dask,
                         dask_workers=args.dask_workers, progress=lambda n: bar.update(n),

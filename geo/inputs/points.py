@@ -25,7 +25,7 @@ from numpy.typing import NDArray
 
 from geo.errors import InputFileError, InvalidRangeError
 from geo.geodesy.ellipsoid import bad_lonlat
-from geo.lazy import arrow_strings, from_arrow, to_arrow
+from geo.lazy import from_arrow
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -41,8 +41,12 @@ __all__ = [
     "DEFAULT_CHUNK_ROWS",
     "PLAIN_CSV_MAX_BYTES",
     "POINT_SUFFIXES",
+    "LAT_HEADERS",
+    "LON_HEADERS",
+    "NAME_HEADERS",
     "count_points",
     "iter_points",
+    "locate_columns",
     "read_plain_csv",
     "read_points",
 ]
@@ -56,7 +60,29 @@ POINT_SUFFIXES: Final = (".csv", ".parquet", ".geoparquet", ".gpkg", ".geojson",
 DEFAULT_CHUNK_ROWS: Final = 1_000_000
 """Rows per chunk of :func:`iter_points`: tens of MB of temporaries per chunk."""
 
-_CANON: Final = {"latitude": "lat", "longitude": "lon", "lng": "lon"}
+LAT_HEADERS: Final = (
+    "lat", "latitude", "breedte", "breedtegraad", "breite", "breitengrad", "latitud", "latitudine", "szerokość",
+    "широта", "y",
+)
+"""Column names (any case) read as latitude, in order of preference (``y`` only when none of the others is there)."""
+LON_HEADERS: Final = (
+    "lon", "longitude", "lng", "long", "lengte", "lengtegraad", "länge", "laenge", "längengrad", "longitud",
+    "longitudine", "długość", "довгота", "долгота", "x",
+)
+"""Column names (any case) read as longitude, in order of preference (``x`` only when none of the others is there)."""
+NAME_HEADERS: Final = (
+    "name", "place", "city", "town", "label", "placename", "place_name", "city_name",
+    "naam", "plaats", "stad", "ort", "stadt", "nom", "ville", "lieu", "nombre", "ciudad", "lugar", "nome",
+    "miasto", "nazwa", "місто", "назва", "город", "название",
+)
+"""Column names (any case) read as the place name (and written as ``name``), in order of preference.
+
+A file with none of them has no names: its other columns pass through as they are, and the table
+labels each place with its first text column (:func:`geo.outputs.tables.to_table`)."""
+_WEAK: Final = {"y": "lat", "x": "lon"}  # coordinates only when no stronger column says so
+_CANON: Final = {
+    **{h: "lat" for h in LAT_HEADERS if h not in _WEAK}, **{h: "lon" for h in LON_HEADERS if h not in _WEAK}
+}
 _NOT_CSV: Final = (".parquet", ".geoparquet", ".gpkg", ".geojson", ".json")
 """Suffixes read as Parquet or through GDAL; any other file is read as CSV."""
 
@@ -116,7 +142,8 @@ class _Checker:
         columns: dict[str, Any] = {}
         if names is not None:
             columns["name"] = names.array
-        columns["country"] = raw.attrs["country"].array if "country" in raw.attrs else pd.array([""] * n, dtype="str")
+        if "country" in raw.attrs:
+            columns["country"] = raw.attrs["country"].array
         columns["lat"] = raw.lat
         columns["lon"] = raw.lon
         for col in raw.attrs.columns:
@@ -159,11 +186,15 @@ def iter_points(
     Yields
     ------
     pandas.DataFrame
-        Columns ``name`` (only if the file has one: any case; stripped),
-        ``country`` (the file's, else ``""``), ``lat``, ``lon`` (float
-        degrees, EPSG:4326), then every other column in file order (CSV
-        columns as text; ``latitude``/``longitude``/``lng`` are read as
+        Columns ``name`` (only if the file has one, by the rule of
+        :func:`locate_columns`: ``name``, else ``place``, ``city``, ``naam``
+        and the like, written as ``name``; stripped), ``country``
+        (only if the file has one), ``lat``, ``lon`` (float degrees,
+        EPSG:4326), then every other column in file order (CSV columns as
+        text; ``latitude``/``longitude``/``lng`` and the other names of
+        :data:`LAT_HEADERS` and :data:`LON_HEADERS` are read as
         ``lat``/``lon``). The index numbers the places from 0 across chunks.
+        Every output format writes these columns in this order.
 
     Raises
     ------
@@ -264,22 +295,60 @@ def _unique(names: list[str]) -> list[str]:
     return out
 
 
-def _columns(header: list[str], require_name: bool, p: Path, found: str) -> tuple[dict[str, int], list[int]]:
-    """Locate name/lat/lon in a header (any case, with aliases); return them and the pass-through positions."""
-    keys = [_CANON.get(h.lower(), h.lower()) for h in header]
+def locate_columns(header: list[str]) -> tuple[dict[str, int], list[str]]:
+    """Find the name, lat and lon columns of a table: the one rule for every input format (and DataFrames).
+
+    Returns
+    -------
+    where : dict
+        Positions of ``name``, ``lat`` and ``lon``, for those found (any
+        case): ``lat`` from :data:`LAT_HEADERS`, ``lon`` from
+        :data:`LON_HEADERS` (``y``/``x`` only without the others), ``name``
+        a ``name`` column, else the first of the other :data:`NAME_HEADERS`
+        (``place``, ``city``, ``naam``, ...) in that order.
+    clashes : list of str
+        The columns of the first key (name, lat or lon) named twice
+        (``lat`` and ``Latitude``, ``Name`` and ``NAME``): a file to refuse.
+
+    Examples
+    --------
+    >>> locate_columns(["City", "latitude", "longitude"])[0]
+    {'lat': 1, 'lon': 2, 'name': 0}
+    >>> locate_columns(["id", "Y", "X", "naam"])[0]
+    {'lat': 1, 'lon': 2, 'name': 3}
+    """
+    lower = [h.strip().lower() for h in header]
+    keys = [_CANON.get(h, h) for h in lower]
+    where: dict[str, int] = {}
     for key in ("name", "lat", "lon"):
-        if keys.count(key) > 1:
-            same = [h for h, k in zip(header, keys, strict=True) if k == key]
-            raise InputFileError(f"{p}: columns {', '.join(same)} all mean {key}; keep one")
-    missing = [c for c in ("name", "lat", "lon") if c not in keys]
+        same = [i for i, k in enumerate(keys) if k == key]
+        if len(same) > 1:
+            return where, [header[i] for i in same]
+        if same and key != "name":
+            where[key] = same[0]
+    for weak, key in _WEAK.items():
+        if key not in where and weak in lower:
+            where[key] = lower.index(weak)
+    found = next((lower.index(alias) for alias in NAME_HEADERS if alias in lower), None)
+    if found is not None:
+        where["name"] = found
+    return where, []
+
+
+def _columns(header: list[str], require_name: bool, p: Path, found: str) -> tuple[dict[str, int], list[int]]:
+    """Locate name/lat/lon in a header (:func:`locate_columns`); return them and the pass-through positions."""
+    where, clashes = locate_columns(header)
+    if clashes:
+        key = _CANON.get(clashes[0].strip().lower(), clashes[0].strip().lower())
+        raise InputFileError(f"{p}: columns {', '.join(clashes)} all mean {key}; keep one")
+    missing = [c for c in ("name", "lat", "lon") if c not in where]
     if missing and (require_name or missing != ["name"]):
         # Without coordinates this is no file of places: say what one has, name included.
         optional = "" if require_name or "name" not in missing else " (name is optional)"
         raise InputFileError(
             f"{p}: missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)}{optional}; found {found}"
         )
-    where: dict[str, int] = {k: keys.index(k) for k in ("name", "lat", "lon") if k in keys}
-    rest = [i for i, k in enumerate(keys) if k not in ("name", "lat", "lon")]
+    rest = [i for i in range(len(header)) if i not in where.values()]
     return where, rest
 
 
@@ -406,7 +475,7 @@ def read_plain_csv(path: str | Path, max_bytes: int = PLAIN_CSV_MAX_BYTES) -> pa
     """Return a plain CSV file's places as an Arrow table, without pandas; None if the file is not plain.
 
     The table has the columns, order and values of :func:`read_points`'
-    frame for the file (``name`` only if the file has one, ``country``,
+    frame for the file (``name`` and ``country`` only if the file has them,
     ``lat`` and ``lon`` as float64, then the other columns as text), read
     by Arrow's CSV reader without importing pandas (0.12 to 0.17 s of a
     command's start-up). It does so for a
@@ -461,9 +530,8 @@ def read_plain_csv(path: str | Path, max_bytes: int = PLAIN_CSV_MAX_BYTES) -> pa
         columns["name"] = name
     names = _unique([header[i] for i in rest])
     attrs = {n: table.column(i).combine_chunks() for n, i in zip(names, rest, strict=True)}
-    columns["country"] = attrs["country"] if "country" in attrs else arrow_strings([""]).take(
-        to_arrow(np.zeros(table.num_rows, dtype=np.int32))
-    )
+    if "country" in attrs:
+        columns["country"] = attrs["country"]
     columns["lat"], columns["lon"] = coords["lat"], coords["lon"]
     columns.update((n, a) for n, a in attrs.items() if n not in ("name", "country"))
     return pa.table(columns)
@@ -563,7 +631,11 @@ def _attr_frame(batch: Any, columns: list[str], name_col: str | None) -> pd.Data
 
 
 def _name_column(columns: list[str]) -> tuple[str | None, list[str]]:
-    name = next((c for c in columns if c.lower() == "name"), None)
+    """Return the name column of a GIS layer or GeoParquet file (:func:`locate_columns`; the first of several)."""
+    exact = [c for c in columns if c.strip().lower() == "name"]
+    where, _ = locate_columns([c for c in columns if c not in exact[1:]])
+    kept = [c for c in columns if c not in exact[1:]]
+    name = exact[0] if exact else kept[where["name"]] if "name" in where else None
     return name, [c for c in columns if c != name]
 
 
