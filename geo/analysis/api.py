@@ -184,11 +184,21 @@ def resolve_band(min_km: float | None, max_km: float | None, system: str | None 
     Raises
     ------
     InvalidRangeError
-        If ``max_km`` is missing and no system is given, or the band is invalid.
+        If ``max_km`` is missing and no system is given, the band is invalid,
+        a bound is not a number (text such as ``"500"`` is refused: write the
+        number) or ``system`` is not text.
     ClaimFormatError
         If the system is unknown (the message suggests close names).
     """
+    for name, value in (("min_km", min_km), ("max_km", max_km)):
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int | float | np.integer
+                                                                             | np.floating)):
+            raise InvalidRangeError(f"{name} {value!r} must be a number of kilometres (or None), "
+                                    f"not {type(value).__name__}")
     if system is not None:
+        if not isinstance(system, str):
+            raise InvalidRangeError(f"system {system!r} must be a system's name such as 'oreshnik', "
+                                    f"not {type(system).__name__}")
         from geo.reference.systems import lookup_system
 
         s = lookup_system(system)
@@ -214,13 +224,21 @@ def reach(
 
     Parameters
     ----------
-    targets : GeoDataFrame, GeoSeries, DataFrame, shapely Point(s), str or list of str, or (lon, lat)
+    targets : GeoDataFrame, GeoSeries, DataFrame, shapely Point(s), str, list of str, or (lon, lat)
         Points to classify. A GeoDataFrame (any CRS; reprojected to
         EPSG:4326 for the computation, returned unchanged) or a DataFrame with
-        ``lon``/``lat`` (or ``longitude``/``latitude``) columns gets the result
-        columns added to a copy; place names are looked up in the gazetteer;
-        a ``(lon, lat)`` pair of scalars or arrays gives a DataFrame with
-        ``lon`` and ``lat`` columns.
+        ``lon``/``lat`` (or ``longitude``/``latitude``, ...: the column names
+        of :func:`geo.inputs.points.locate_columns`) columns gets the result
+        columns added to a copy. A string is what ``--places`` takes (the
+        same rule, :func:`geo.inputs.targets.parse_targets`): a preset
+        (``"capitals"``), a place set (``"nato-capitals"``), a file of points
+        (``"places.csv"``), places separated by ``;`` (``"Tel Aviv; Eilat"``,
+        coordinates LAT,LON as on the command line); a list of strings is one
+        place per entry (what ``--place`` repeated takes). Places given by
+        name keep the spelling given in a ``query`` column beside ``name``
+        and ``country``. A tuple of two numbers or arrays is **(lon, lat), in
+        that order** (as GeoJSON and shapely; unlike the strings), and gives
+        a DataFrame with ``lon`` and ``lat`` columns.
     launch : str, LaunchPoint, LaunchRegion, shapely geometry, GeoDataFrame, or a list of these
         Where the weapon is fired from; a list means "from any of these"
         (see :func:`as_sources`).
@@ -255,7 +273,9 @@ def reach(
     InvalidRangeError
         For a bad range band (negative, beyond 20,004 km, min > max) or no launch.
     InvalidCoordinateError
-        For a target that is not a valid point.
+        For a target that is not a valid point, or targets of a type not listed.
+    UnknownPlaceError, AmbiguousPlaceError, InputFileError
+        For a place name, place set or file that names no place.
 
     Examples
     --------

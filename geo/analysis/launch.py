@@ -42,7 +42,13 @@ __all__ = ["LaunchPoint", "LaunchRegion", "LaunchSource", "parse_launch"]
 
 @dataclass(frozen=True)
 class LaunchPoint:
-    """A single launch point: a named site or a bare coordinate (degrees)."""
+    """A single launch point: a named site or a bare coordinate (degrees).
+
+    The fields are in the library's order, **lon before lat**: write them by
+    keyword, ``LaunchPoint(label="Krichev", lat=53.71, lon=31.72)``, or give
+    :func:`geo.reach` the string ``"53.71,31.72"`` (LAT,LON, as on the
+    command line).
+    """
 
     label: str
     lon: float

@@ -345,7 +345,6 @@ def _summary_text(sources, band) -> str:  # type: ignore[no-untyped-def]
 
 
 def _cmd_zone(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
-    from geo.analysis.api import as_sources, resolve_band
     from geo.analysis.zones import zones
     from geo.outputs.zonefiles import check_output, write_zones
 
@@ -353,8 +352,8 @@ def _cmd_zone(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     if not 1 <= args.precision <= 17:
         parser.error(f"--precision {args.precision}: expected 1 to 17 decimals")
     check_output(args.output, overwrite=args.overwrite)  # fail before the work, not after
-    band = resolve_band(args.min_km, args.max_km, args.system)
-    result = zones(as_sources(list(args.launch)), band, tolerance_m=args.tolerance_m)
+    # What geo.zones(launch, min_km, max_km, system=...) gives from Python, the same call.
+    result = zones(list(args.launch), args.min_km, args.max_km, system=args.system, tolerance_m=args.tolerance_m)
     write_zones(result, args.output, overwrite=args.overwrite, precision=args.precision)
     return EXIT_OK
 
