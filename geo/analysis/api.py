@@ -293,6 +293,7 @@ def reach(
     >>> geo.reach(([21.01, 30.52], [52.23, 50.45]), "BLR", max_km=500, distances=False)["status"].tolist()
     ['reachable', 'reachable']
     """
+    _check_counts(workers=workers)
     band = resolve_band(min_km, max_km, system)
     sources = as_sources(launch)
     lon, lat, frame = target_lonlat(targets)
@@ -383,9 +384,7 @@ def iter_reach(
     >>> [len(c) for c in iter_reach("european-capitals", "BLR", 700, 5000, chunk_rows=20)]
     [20, 20, 13]
     """
-    for name, value in (("chunk_rows", chunk_rows), ("dask_workers", dask_workers), ("workers", workers)):
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise InvalidRangeError(f"{name} {value!r}: must be a whole number, at least 1")
+    _check_counts(chunk_rows=chunk_rows, dask_workers=dask_workers, workers=workers)
     band = resolve_band(min_km, max_km, system)
     sources = as_sources(launch)
     from geo.inputs.targets import parse_targets
@@ -427,6 +426,13 @@ def iter_reach(
 
 
 _RESULT_COLUMNS = ("min_km", "max_km", "status", "margin_km", "via")
+
+
+def _check_counts(**counts: Any) -> None:
+    """Refuse a count option (workers, rows) that is not a whole number of at least 1."""
+    for name, value in counts.items():
+        if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 1:
+            raise InvalidRangeError(f"{name} {value!r}: must be a whole number, at least 1")
 
 
 def _reach_table(

@@ -10,13 +10,14 @@ Round trips
 - JSON and GeoJSON keep every value's type; ``null`` stands for NaN.
 - CSV has no types. The reach columns are typed by name (``lat``, ``lon``,
   ``min_km``, ``max_km``, ``margin_km`` are floats, an empty cell NaN;
-  ``name``, ``country``, ``status``, ``via`` are text, an empty cell
-  ``""``). Any other column is read as integers, floats or booleans only
-  if every cell is written exactly as Python writes such a value (so
-  ``"007"`` or ``"1.50"`` stay text), otherwise as text.
+  ``name``, ``query`` (the user's spelling of a place given by name),
+  ``country``, ``status``, ``via`` are text, an empty cell ``""``). Any
+  other column is read as integers, floats or booleans only if every
+  cell is written exactly as Python writes such a value (so ``"007"`` or
+  ``"1.50"`` stay text), otherwise as text.
 - GeoJSON puts ``lat`` and ``lon`` in the Point geometry ``[lon, lat]``
   (RFC 7946), not in the properties; the reader puts them back after
-  ``name`` and ``country``, where :func:`geo.analysis.bands.reach_table` has them
+  ``name``, ``query`` and ``country``, where :func:`geo.analysis.bands.reach_table` has them
   for places from :func:`geo.inputs.targets.load_targets`. A row without finite
   coordinates becomes a feature with a null geometry.
 """
@@ -62,7 +63,7 @@ __all__ = [
 
 FLOAT_COLUMNS = ("lat", "lon", "min_km", "max_km", "margin_km")
 """Reach-table columns that are always floats (degrees, km)."""
-TEXT_COLUMNS = ("name", "country", "status", "via")
+TEXT_COLUMNS = ("name", "query", "country", "status", "via")
 """Reach-table columns that are always text."""
 
 _TABLE = (("name", "place"), ("country", "country"), ("min_km", "min km"), ("max_km", "max km"),
@@ -270,7 +271,7 @@ def from_shapefile(path: str | Path) -> pd.DataFrame:
     lon[located.to_numpy()] = geometry[located].x.to_numpy()
     lat[located.to_numpy()] = geometry[located].y.to_numpy()
     cols = list(table.columns)
-    at = max((cols.index(c) + 1 for c in ("name", "country") if c in cols), default=0)
+    at = max((cols.index(c) + 1 for c in ("name", "query", "country") if c in cols), default=0)
     table.insert(at, "lat", lat)
     table.insert(at + 1, "lon", lon)
     for c in TEXT_COLUMNS:
@@ -543,7 +544,7 @@ def from_geojson(text: str, *, where: str = "GeoJSON") -> pd.DataFrame:
     """
     records = [{**props, "lat": lat, "lon": lon} for props, lon, lat in point_features(text, where=where)]
     props_columns = [c for c in _columns(records) if c not in ("lat", "lon")]
-    at = max((props_columns.index(c) + 1 for c in ("name", "country") if c in props_columns), default=0)
+    at = max((props_columns.index(c) + 1 for c in ("name", "query", "country") if c in props_columns), default=0)
     columns = [*props_columns[:at], "lat", "lon", *props_columns[at:]]
     return _frame(columns, {c: [r.get(c) for r in records] for c in columns}, where)
 
