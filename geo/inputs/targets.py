@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from geo.errors import GeoRangeError, InputFileError, InvalidRangeError
+from geo.errors import GeoRangeError, InputFileError, InvalidRangeError, UnknownPlaceError
 from geo.inputs.coordinates import parse_point
 from geo.inputs.points import (
     DEFAULT_CHUNK_ROWS,
@@ -114,7 +114,7 @@ def parse_targets(spec: str | Sequence[str]) -> TargetSpec:
     if isinstance(spec, str):
         text = spec.strip()
         if not text:
-            raise InputFileError(f"places {spec!r} is empty: expected {_expected()}")
+            raise InputFileError(f"--places {spec!r} is empty: expected {_expected()}")
         if text in PRESETS:
             return TargetSpec("preset", text)
         p = _file(spec)
@@ -126,7 +126,7 @@ def parse_targets(spec: str | Sequence[str]) -> TargetSpec:
             return TargetSpec("set", text)
         names = split_names(text)
         if not names:
-            raise InputFileError(f"places {spec!r} names no place: expected {_expected()}")
+            raise InputFileError(f"--places {spec!r} names no place: expected {_expected()}")
         return TargetSpec("names", spec, names=tuple(names))
     if isinstance(spec, Sequence) and not isinstance(spec, bytes):
         entries = list(spec)
@@ -138,7 +138,7 @@ def parse_targets(spec: str | Sequence[str]) -> TargetSpec:
             if not entry.strip():
                 raise InputFileError(f"places, entry {n}: an empty place name")
         return TargetSpec("names", "; ".join(entries), names=tuple(e.strip() for e in entries))
-    raise InputFileError(f"places {spec!r}: expected {_expected()}, or a list of place names")
+    raise InputFileError(f"--places {spec!r}: expected {_expected()}, or a list of place names")
 
 
 def read_places_csv(path: str | Path) -> pd.DataFrame:
@@ -239,6 +239,14 @@ def _listed(t: TargetSpec, as_of: dt.date | None = None) -> pd.DataFrame:
     except GeoRangeError as exc:
         if len(t.names) > 1 or NAME_SEPARATOR in t.text:
             raise
+        from geo.reference.groups import place_set_names
+        from geo.reference.names import close_names
+
+        sets = place_set_names()
+        hint = close_names(t.text, sets)
+        if hint and isinstance(exc, UnknownPlaceError):  # nato-capitalz: a place set misspelt, not a place
+            raise UnknownPlaceError(f"unknown place set {t.text!r}{hint} (known: {', '.join(sets)}; or give places "
+                                    "separated by ';')") from exc
         # One name that is neither a place, a file nor a preset: the place's message first.
         raise type(exc)(f"{exc} (and {t.text!r} is not a preset ({', '.join(PRESETS)}), a place set "
                         "or a file of places)") from exc
