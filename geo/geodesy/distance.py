@@ -242,8 +242,8 @@ class LaunchArea:
     _certify_asked: int = field(init=False, repr=False, default=0)  # targets offered to _certified so far
 
     def __post_init__(self) -> None:
-        if not isinstance(self.geometry, shapely.Polygon | shapely.MultiPolygon):
-            raise InvalidGeometryError(f"{self.name}: expected a shapely Polygon or MultiPolygon (lon/lat), "
+        if not isinstance(self.geometry, BaseGeometry):  # a geometry of another type is refused by _rings
+            raise InvalidGeometryError(f"{self.name} must be a Polygon or MultiPolygon (shapely, lon/lat), "
                                        f"got {type(self.geometry).__name__}")
         self._parts = _rings(self.geometry)
         for rings in self._parts:

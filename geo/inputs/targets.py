@@ -144,16 +144,18 @@ def parse_targets(spec: str | Sequence[str]) -> TargetSpec:
 def read_places_csv(path: str | Path) -> pd.DataFrame:
     """Read a CSV of places, checking every row.
 
-    Column names are matched case-insensitively and ``latitude``/``longitude``
-    (or ``lng``) are accepted for ``lat``/``lon``. Extra columns are kept as
+    Column names are matched case-insensitively, with the other names of
+    :func:`geo.inputs.points.locate_columns` (``city``, ``latitude``,
+    ``lng``, ...). Extra columns are kept as
     text. The rows are read and checked by the same code as
     :func:`iter_targets` reads a large CSV with.
 
     Returns
     -------
     pandas.DataFrame
-        ``name``, ``country`` (the file's, else empty), ``lat``, ``lon``
-        (degrees), then the other columns in file order.
+        ``name`` (the column :func:`geo.inputs.points.locate_columns` finds),
+        ``country`` (if the file has one), ``lat``, ``lon`` (degrees), then
+        the other columns in file order.
 
     Raises
     ------
@@ -167,13 +169,18 @@ def read_places_csv(path: str | Path) -> pd.DataFrame:
 
 
 def _file(spec: str) -> Path | None:
-    """Return the path ``spec`` names if it is to be read as a file of places, else None."""
+    """Return the path ``spec`` names if it is to be read as a file of places, else None.
+
+    A file that exists, or a name ending in one of :data:`POINT_SUFFIXES`
+    (then reported as missing when read); a list separated by ``;`` is a
+    file only if one of that name exists.
+    """
     p = Path(spec)
     try:
-        exists = p.exists()
+        exists = p.is_file()
     except OSError:  # e.g. a name too long to look up: no such file
         exists = False
-    return p if exists or p.suffix.lower() in POINT_SUFFIXES else None
+    return p if exists or (NAME_SEPARATOR not in spec and p.suffix.lower() in POINT_SUFFIXES) else None
 
 
 def named_places(names: Sequence[str]) -> pd.DataFrame:
