@@ -71,7 +71,7 @@ def test_one_function_decides_what_a_spec_means(world_csv) -> None:
     assert parse_targets(str(world_csv)).kind == "file"
     assert parse_targets("nowhere.csv").kind == "file"  # a file name, reported as missing when read
     assert parse_targets("London; nowhere.csv").kind == "names"  # a list is a file only if one is there
-    assert parse_targets(str(world_csv.parent)).kind == "names"  # a folder is no file of places
+    assert parse_targets(str(world_csv.parent)).kind == "file"  # refused as a folder when read
     assert parse_targets("Tel Aviv; Eilat;").names == ("Tel Aviv", "Eilat")
     assert parse_targets(" Kiew ").names == ("Kiew",)
     assert parse_targets(["Kiew", "A; B"]).names == ("Kiew", "A; B")  # a list: one place per entry

@@ -37,7 +37,11 @@ __all__ = [
 FloatArray = NDArray[np.float64]
 
 WGS84: Final = Geod(ellps="WGS84")
-"""The one configured ellipsoid: every exact distance in georange uses it."""
+"""The one configured ellipsoid: every exact distance in georange uses it (``geo.WGS84``).
+
+A :class:`pyproj.Geod`, with pyproj's conventions: (lon, lat) order and metres
+(``WGS84.inv(lon1, lat1, lon2, lat2)``); :func:`geodesic_distance_km` is the
+LAT, LON and km function."""
 
 A_M: Final = WGS84.a
 """Equatorial radius of WGS84 in metres."""

@@ -171,13 +171,13 @@ def read_places_csv(path: str | Path) -> pd.DataFrame:
 def _file(spec: str) -> Path | None:
     """Return the path ``spec`` names if it is to be read as a file of places, else None.
 
-    A file that exists, or a name ending in one of :data:`POINT_SUFFIXES`
-    (then reported as missing when read); a list separated by ``;`` is a
-    file only if one of that name exists.
+    A path that exists (a folder is then refused as one when read), or a
+    name ending in one of :data:`POINT_SUFFIXES` (then reported as missing);
+    a list separated by ``;`` is a file only if one of that name exists.
     """
     p = Path(spec)
     try:
-        exists = p.is_file()
+        exists = p.exists()
     except OSError:  # e.g. a name too long to look up: no such file
         exists = False
     return p if exists or (NAME_SEPARATOR not in spec and p.suffix.lower() in POINT_SUFFIXES) else None
