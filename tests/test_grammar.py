@@ -160,6 +160,15 @@ def test_other_languages_and_no_name_at_all(capsys, tmp_path) -> None:
     dutch.write_text("naam,breedtegraad,lengtegraad,inwoners\nAmsterdam,52.37,4.89,921402\n", encoding="utf-8")
     got = load_targets(str(dutch))
     assert list(got.columns) == ["name", "lat", "lon", "inwoners"] and got.loc[0, "name"] == "Amsterdam"
+    semicolons = tmp_path / "nl-excel.csv"  # a Dutch or German spreadsheet: ';' between fields, decimal commas
+    semicolons.write_text("Naam;Breedte;Lengte;Opmerking\nAmsterdam;52,37;4,89;hoofdstad, NL\nBerlin;52.52;13.4;\n",
+                          encoding="utf-8")
+    got = geo.reach(str(semicolons), FROM, 0, 1500)
+    assert got[["name", "lat", "lon", "Opmerking"]].values.tolist() == [["Amsterdam", 52.37, 4.89, "hoofdstad, NL"],
+                                                                        ["Berlin", 52.52, 13.4, ""]]
+    assert abs(got.loc[0, "min_km"] - oracle_km(52.37, 4.89)) * 1e3 < DIST_TOL_M
+    assert tables.to_csv(got) == cli(capsys, "reach", "--from", FROM, "--max-km", "1500", "--places", str(semicolons),
+                                     "--format", "csv")
     bare = tmp_path / "bare.csv"  # no name column: the table labels by the first text column, else coordinates
     bare.write_text("id,y,x,note\n7,52.37,4.89,dam\n8,50.45,30.52,\n", encoding="utf-8")
     assert list(pd.concat(iter_targets(str(bare))).columns) == ["lat", "lon", "id", "note"]

@@ -1,6 +1,8 @@
 """Read target points from user files, chunk by chunk, checking every row (``--places FILE``).
 
-CSV (``.csv``, columns ``name``, ``lat``, ``lon``), Parquet (``.parquet``,
+CSV (``.csv``, columns ``name``, ``lat``, ``lon`` or the other names of
+:func:`locate_columns`; separated by commas, or by ``;`` with decimal commas
+or by tabs when the header has no comma), Parquet (``.parquet``,
 ``.geoparquet``: GeoParquet with a WKB or native point geometry, or a plain
 table with numeric ``lon`` and ``lat`` columns), GeoPackage and GeoJSON with
 Point features; read chunk by chunk by :func:`iter_points`, whole by
@@ -355,10 +357,26 @@ def _columns(header: list[str], require_name: bool, p: Path, found: str) -> tupl
 # CSV
 
 
-def _csv_header(p: Path) -> list[str]:
+def _csv_delimiter(p: Path) -> str:
+    """Return the field separator of a CSV file: ``,``, or ``;`` or a tab when the header has no comma.
+
+    Spreadsheets set to Dutch, German, French and other European locales
+    write ``;`` between fields (the comma is their decimal sign).
+    """
+    try:
+        with p.open("rb") as fh:
+            first = fh.readline(1 << 16)
+    except OSError:
+        return ","  # reported by the reader
+    if b"," in first:
+        return ","
+    return ";" if b";" in first else "\t" if b"\t" in first else ","
+
+
+def _csv_header(p: Path, delimiter: str = ",") -> list[str]:
     try:
         with p.open(newline="", encoding="utf-8-sig") as fh:
-            header = next(csv.reader(fh), [])
+            header = next(csv.reader(fh, delimiter=delimiter), [])
     except UnicodeDecodeError as exc:
         raise InputFileError(f"{p}: not UTF-8 text (byte {exc.start}); expected a CSV file") from exc
     except (OSError, csv.Error) as exc:
@@ -387,32 +405,43 @@ def _strict(read: Callable[[], Any]) -> Any:
         return read()
 
 
-def _overlong_row(p: Path, width: int) -> InputFileError:
+def _overlong_row(p: Path, width: int, delimiter: str = ",") -> InputFileError:
     """Return the error for the first row with more fields than the header (found again with :mod:`csv`)."""
     with p.open(newline="", encoding="utf-8-sig", errors="replace") as fh:
-        for number, row in enumerate(csv.reader(fh), start=1):
+        for number, row in enumerate(csv.reader(fh, delimiter=delimiter), start=1):
             if len(row) > width:
                 return InputFileError(f"{p}, row {number}: {len(row)} fields, expected {width} as in the header")
     return InputFileError(f"{p}: a row has more fields than the header's {width}")  # pragma: no cover - pandas saw one
 
 
-def _parse_numbers(s: pd.Series) -> tuple[FloatArray, BoolArray, pd.Series | None]:
-    """Numbers of a CSV column, where each parsed, and the stripped text (None if pandas parsed them all)."""
+_DECIMAL_COMMA: Final = r"^[+-]?\d+,\d+$"
+
+
+def _parse_numbers(s: pd.Series, decimal_comma: bool = False) -> tuple[FloatArray, BoolArray, pd.Series | None]:
+    """Numbers of a CSV column, where each parsed, and the stripped text (None if pandas parsed them all).
+
+    With ``decimal_comma`` (a file separated by ``;``), ``52,37`` is 52.37:
+    in degrees the other reading (52,370) is no coordinate.
+    """
     if s.dtype.kind in "iuf":
         return s.to_numpy(dtype=float), np.ones(len(s), bool), None
     text = s.astype(str).str.strip()
-    values = np.array(pd.to_numeric(text, errors="coerce").to_numpy(dtype=float, na_value=np.nan))  # writable
+    numeric = text
+    if decimal_comma:
+        numeric = text.where(~text.str.match(_DECIMAL_COMMA), text.str.replace(",", ".", regex=False))
+    values = np.array(pd.to_numeric(numeric, errors="coerce").to_numpy(dtype=float, na_value=np.nan))  # writable
     ok = np.ones(len(s), bool)
     for i in np.flatnonzero(np.isnan(values)):
         try:  # what pandas leaves out, Python's float may still read ("nan", "1_000")
-            values[i] = float(text.iat[i])
+            values[i] = float(numeric.iat[i])
         except ValueError:
             ok[i] = False
     return values, ok, text
 
 
 def _csv_chunks(p: Path, chunk_rows: int, require_name: bool) -> Iterator[pd.DataFrame]:
-    header = _csv_header(p)
+    sep = _csv_delimiter(p)
+    header = _csv_header(p, sep)
     where, rest = _columns(header, require_name, p, ", ".join(header) or "none")
     positional = [f"c{i}" for i in range(len(header))]
     names = _unique([header[i] for i in rest])
@@ -420,11 +449,11 @@ def _csv_chunks(p: Path, chunk_rows: int, require_name: bool) -> Iterator[pd.Dat
     check = _Checker(p, "row")
     try:
         reader = _strict(lambda: pd.read_csv(
-            p, header=0, names=positional, index_col=False, dtype=text_cols, na_filter=False,
+            p, sep=sep, header=0, names=positional, index_col=False, dtype=text_cols, na_filter=False,
             skip_blank_lines=False, chunksize=chunk_rows, encoding="utf-8-sig", engine="c",
         ))
     except pd.errors.ParserWarning as exc:
-        raise _overlong_row(p, len(header)) from exc
+        raise _overlong_row(p, len(header), sep) from exc
     except (OSError, ValueError) as exc:
         raise _csv_error(p, exc, len(header)) from exc
     with reader:
@@ -435,7 +464,7 @@ def _csv_chunks(p: Path, chunk_rows: int, require_name: bool) -> Iterator[pd.Dat
                 break
             except pd.errors.ParserWarning as exc:
                 # pandas drops one extra field of a first row with only a warning: refuse it like any other.
-                raise _overlong_row(p, len(header)) from exc
+                raise _overlong_row(p, len(header), sep) from exc
             except (pd.errors.ParserError, UnicodeDecodeError, ValueError, OSError) as exc:
                 raise _csv_error(p, exc, len(header)) from exc
             if chunk[positional[where["lat"]]].dtype.kind not in "iuf":
@@ -447,8 +476,8 @@ def _csv_chunks(p: Path, chunk_rows: int, require_name: bool) -> Iterator[pd.Dat
                 chunk = chunk[~blank]
             if chunk.empty:
                 continue
-            lat, lat_ok, lat_text = _parse_numbers(chunk[positional[where["lat"]]])
-            lon, lon_ok, lon_text = _parse_numbers(chunk[positional[where["lon"]]])
+            lat, lat_ok, lat_text = _parse_numbers(chunk[positional[where["lat"]]], sep == ";")
+            lon, lon_ok, lon_text = _parse_numbers(chunk[positional[where["lon"]]], sep == ";")
             attrs = pd.DataFrame({n: chunk[positional[i]].array for n, i in zip(names, rest, strict=True)})
             if "name" in where:
                 attrs.insert(0, "name", chunk[positional[where["name"]]].array)
@@ -498,6 +527,8 @@ def read_plain_csv(path: str | Path, max_bytes: int = PLAIN_CSV_MAX_BYTES) -> pa
         with p.open("rb") as fh:
             first = fh.readline()
         if b'"' in first.split(b"\r", 1)[0]:  # Arrow skips the header as one line, csv as one record
+            return None
+        if _csv_delimiter(p) != ",":  # a European spreadsheet's ';' (and decimal commas): the frames read it
             return None
         header = _csv_header(p)
         where, rest = _columns(header, False, p, "")
