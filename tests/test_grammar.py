@@ -107,6 +107,7 @@ def test_three_spellings_give_three_rows_each_with_its_query(capsys) -> None:
     spellings = ["Kiew", "Kijów", "Київ"]
     got = geo.reach(spellings, FROM, 0, 1000)
     assert got["query"].tolist() == spellings and set(got["name"]) == {"Kyiv"} and set(got["country"]) == {"UA"}
+    pd.testing.assert_frame_equal(geo.reach(pd.Series(spellings), FROM, 0, 1000), got)  # a column of names
     assert tables.to_csv(got) == cli(capsys, "reach", "--from", FROM, "--max-km", "1000", "--place", "Kiew",
                                      "--place", "Kijów", "--place", "Київ", "--format", "csv")
     table = cli(capsys, "reach", "--from", FROM, "--max-km", "1000", "--places", "Kiew; Kijów; Київ; Kyiv")

@@ -160,6 +160,10 @@ def target_lonlat(targets: Any) -> tuple[NDArray[np.float64], NDArray[np.float64
         import geopandas
 
         return target_lonlat(geopandas.GeoSeries(np.atleast_1d(np.asarray(targets, dtype=object)), crs="EPSG:4326"))
+    if isinstance(targets, pd.Series | np.ndarray) and targets.ndim == 1 and len(targets) and all(
+        isinstance(t, str) for t in targets
+    ):
+        targets = list(targets)  # a column of place names
     if isinstance(targets, str) or (isinstance(targets, Sequence) and targets and isinstance(targets[0], str)):
         from geo.inputs.targets import iter_targets
 
