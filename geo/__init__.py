@@ -24,8 +24,9 @@ One entry point per job:
   :func:`european_capitals`;
 - **launch sources**: :func:`parse_launch` (the ``--from`` grammar),
   :class:`LaunchPoint`, :class:`LaunchRegion`;
-- **geodesy**: :func:`geodesic_distance`, :func:`distances_to_points` and
-  :class:`LaunchArea` (nearest and farthest distance to a territory);
+- **geodesy**: :func:`geodesic_distance_km` (LAT, LON order, km, like the
+  rest of the API) and :class:`LaunchArea` (nearest and farthest distance to
+  a territory; the geodesy layer's own order and unit: (lon, lat), metres);
 - the values :class:`RangeBand` and :class:`Status`, and the exceptions of
   :mod:`geo.errors`.
 
@@ -74,8 +75,8 @@ _EXPORTS = {
     "geo.analysis.zones": ("Zone", "zones"),
     "geo.claims.model": ("load_claims", "make_claim", "make_survey"),
     "geo.claims.verdicts": ("evaluate_claim",),
-    "geo.geodesy.distance": ("LaunchArea", "distances_to_points"),
-    "geo.geodesy.ellipsoid": ("HALF_MERIDIAN_M", "MAX_RANGE_KM", "WGS84", "geodesic_distance"),
+    "geo.geodesy.distance": ("LaunchArea",),
+    "geo.geodesy.ellipsoid": ("HALF_MERIDIAN_M", "MAX_RANGE_KM", "WGS84", "geodesic_distance_km"),
     "geo.outputs.zonefiles": ("read_zones", "write_zones"),
     "geo.reference.places": (
         "Place",
@@ -90,6 +91,12 @@ _EXPORTS = {
 }
 # __all__ is spelled out for linters; tests/test_layers.py checks it matches _EXPORTS.
 _WHERE = {name: module for module, names in _EXPORTS.items() for name in names}
+_GONE = {  # former public names that took (lon, lat) and gave metres: say what replaced them, never guess
+    "geodesic_distance": "geo.geodesic_distance_km(lat1, lon1, lat2, lon2), latitude first, in km; the "
+                         "(lon, lat) metres function is internal (geo.geodesy.ellipsoid.geodesic_distance)",
+    "distances_to_points": "geo.geodesic_distance_km(lat[:, None], lon[:, None], site_lat, site_lon), "
+                           "latitude first, in km (every target to every point)",
+}
 
 __all__ = [
     "AmbiguousPlaceError",
@@ -120,10 +127,9 @@ __all__ = [
     "Zone",
     "__version__",
     "capitals",
-    "distances_to_points",
     "european_capitals",
     "evaluate_claim",
-    "geodesic_distance",
+    "geodesic_distance_km",
     "iter_reach",
     "load_claims",
     "lookup_country",
@@ -147,7 +153,8 @@ def __getattr__(name: str) -> Any:
         return version
     module = _WHERE.get(name)
     if module is None:
-        raise AttributeError(f"module 'geo' has no attribute {name!r}")
+        gone = f"; use {_GONE[name]}" if name in _GONE else ""
+        raise AttributeError(f"module 'geo' has no attribute {name!r}{gone}")
     value = getattr(importlib.import_module(module), name)
     globals()[name] = value  # later lookups skip this function
     return value
@@ -167,8 +174,8 @@ if TYPE_CHECKING:  # what type checkers and IDEs see; at run time __getattr__ im
     from geo.analysis.zones import Zone, zones
     from geo.claims.model import load_claims, make_claim, make_survey
     from geo.claims.verdicts import evaluate_claim
-    from geo.geodesy.distance import LaunchArea, distances_to_points
-    from geo.geodesy.ellipsoid import HALF_MERIDIAN_M, MAX_RANGE_KM, WGS84, geodesic_distance
+    from geo.geodesy.distance import LaunchArea
+    from geo.geodesy.ellipsoid import HALF_MERIDIAN_M, MAX_RANGE_KM, WGS84, geodesic_distance_km
     from geo.outputs.zonefiles import read_zones, write_zones
     from geo.reference.places import (
         Place,

@@ -81,8 +81,8 @@ def test_csv_round_trips_the_json_values_and_passes_columns_through(capsys, plac
     code, out, _ = run(capsys, *argv, "--format", "csv")
     assert code == 0
     rows = list(csv.DictReader(io.StringIO(out)))
-    assert list(rows[0]) == ["name", "country", "lat", "lon", "unit", "priority",
-                            "min_km", "max_km", "status", "margin_km", "via"]
+    # No country column: the file has none (an empty one used to be written).
+    assert list(rows[0]) == ["name", "lat", "lon", "unit", "priority", "min_km", "max_km", "status", "margin_km", "via"]
     for c, j in zip(rows, as_json, strict=True):
         assert float(c["min_km"]) == j["min_km"] and float(c["max_km"]) == j["max_km"]
         assert float(c["margin_km"]) == j["margin_km"]
@@ -186,7 +186,7 @@ def test_coordinate_source(capsys, places_csv) -> None:
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(capsys, tmp_path, argv, message) -> None:
-    (tmp_path / "nocol.csv").write_text("nom,lat\nA,52\n", encoding="utf-8")
+    (tmp_path / "nocol.csv").write_text("id,lat\nA,52\n", encoding="utf-8")  # nom would name the places
     (tmp_path / "badrow.csv").write_text("name,lat,lon\nA,52,21\nB,95,21\n", encoding="utf-8")
     names = {"missing": tmp_path / "missing.csv", "nocol": tmp_path / "nocol.csv",
              "badrow": tmp_path / "badrow.csv", "dir": tmp_path}
@@ -410,7 +410,8 @@ def test_places_by_name_and_cities_as_launch_points(capsys) -> None:
     code = main(["reach", "--from", "BLR", "--max-km", "1000", "--places", "London; 54.63N 21.81E", "--format",
                  "csv", "-q"])
     out = capsys.readouterr().out
-    assert code == 0 and "London,GB," in out and '\n"54.63,21.81",,54.63,21.81,,' in out
+    # Each place with the user's spelling (query) beside the name it resolved to.
+    assert code == 0 and "London,London,GB," in out and '\n"54.63,21.81",54.63N 21.81E,,54.63,21.81,,' in out
     assert _main_status(["reach", "--from", "BLR", "--max-km", "10", "--place", "x", "--places", "capitals"]) == 2
     assert "not allowed with argument" in capsys.readouterr().err
     assert main(["reach", "--from", "BLR", "--max-km", "10", "--places", "Hyderabad; London"]) == 2

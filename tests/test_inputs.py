@@ -23,7 +23,7 @@ from shapely.geometry import mapping
 
 from geo.analysis.launch import LaunchRegion, parse_launch
 from geo.cli.main import main
-from geo.errors import GeoRangeError, GeoRangeWarning, InputFileError
+from geo.errors import GeoRangeError, GeoRangeWarning, InputFileError, UnknownPlaceError
 from geo.inputs.points import count_points, iter_points
 from geo.inputs.targets import count_targets, iter_targets, load_targets, read_places_csv
 from geo.reference.places import lookup_country
@@ -292,7 +292,8 @@ PLACES = pd.DataFrame({"name": ["Warsaw", "Kyiv", "Suva"], "lat": [52.2298, 50.4
 
 
 def expected(population=PLACES["population"]) -> pd.DataFrame:
-    return pd.DataFrame({"name": PLACES["name"], "country": "", "lat": PLACES["lat"], "lon": PLACES["lon"],
+    # No country column: the file has none (an empty one used to be made up, first in every output).
+    return pd.DataFrame({"name": PLACES["name"], "lat": PLACES["lat"], "lon": PLACES["lon"],
                          "population": population})
 
 
@@ -431,7 +432,8 @@ def test_bad_parquet_files(tmp_path) -> None:
 def test_missing_and_unknown_places_specs() -> None:
     with pytest.raises(InputFileError, match=r"nowhere\.parquet: no such file"):
         load_targets("nowhere.parquet")
-    with pytest.raises(InputFileError, match=r"unknown place 'europe'.*'europe' is not a preset"):
+    # A lone unknown name keeps the place lookup's class (UnknownPlaceError), with the other readings added.
+    with pytest.raises(UnknownPlaceError, match=r"unknown place 'europe'.*'europe' is not a preset"):
         list(iter_targets("europe"))
     with pytest.raises(InputFileError, match=r"a{300}\.csv: cannot open: File name too long"):
         load_targets("a" * 300 + ".csv")
@@ -456,7 +458,8 @@ def test_missing_and_unknown_places_specs() -> None:
         ('name,lat,lon\nA,52,21\n"B,53,22\n', r"row 3: a quoted field is not closed"),
         ("name,lat,lon\n", r"no places \(only a header\)"),
         ("", r"empty file"),
-        ("nom,lat\nA,52\n", r"missing columns name, lon"),
+        ("nom,lat\nA,52\n", r"missing column lon; found nom, lat"),  # nom (French) names the places
+        ("id,lat\nA,52\n", r"missing columns name, lon"),
     ],
 )
 def test_bad_csv_rows_name_the_row_in_every_reader(tmp_path, text, message) -> None:

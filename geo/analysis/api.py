@@ -57,8 +57,6 @@ def __getattr__(name: str) -> Any:
         return _status_dtype()
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
-_LON = ("lon", "longitude", "lng", "x")
-_LAT = ("lat", "latitude", "y")
 
 
 def as_sources(launch: Any) -> list[LaunchSource]:
@@ -145,9 +143,11 @@ def target_lonlat(targets: Any) -> tuple[NDArray[np.float64], NDArray[np.float64
             raise InvalidCoordinateError(f"target row {row!r}: {kind}; targets must be points")
         return (*check_lonlat(shapely.get_x(geom.values), shapely.get_y(geom.values), what="target"), frame)
     if isinstance(targets, pd.DataFrame):
-        cols = {c.lower(): c for c in targets.columns}
-        lon_col = next((cols[c] for c in _LON if c in cols), None)
-        lat_col = next((cols[c] for c in _LAT if c in cols), None)
+        from geo.inputs.points import LAT_HEADERS, LON_HEADERS
+
+        cols = {str(c).strip().lower(): c for c in reversed(targets.columns)}  # the first of a name, any case
+        lon_col = next((cols[c] for c in LON_HEADERS if c in cols), None)  # the names a file of places may use
+        lat_col = next((cols[c] for c in LAT_HEADERS if c in cols), None)
         if lon_col is None or lat_col is None:
             raise InvalidCoordinateError(
                 f"target DataFrame needs lon and lat columns; found {', '.join(map(str, targets.columns)) or 'none'}"
@@ -160,11 +160,16 @@ def target_lonlat(targets: Any) -> tuple[NDArray[np.float64], NDArray[np.float64
         import geopandas
 
         return target_lonlat(geopandas.GeoSeries(np.atleast_1d(np.asarray(targets, dtype=object)), crs="EPSG:4326"))
+    if isinstance(targets, pd.Series | np.ndarray) and targets.ndim == 1 and len(targets) and all(
+        isinstance(t, str) for t in targets
+    ):
+        targets = list(targets)  # a column of place names
     if isinstance(targets, str) or (isinstance(targets, Sequence) and targets and isinstance(targets[0], str)):
-        from geo.reference.places import lookup_place, places_frame
+        from geo.inputs.targets import iter_targets
 
-        names = [targets] if isinstance(targets, str) else list(targets)
-        frame = places_frame([lookup_place(n) for n in names])
+        # The targets grammar of --places (geo.inputs.targets.parse_targets), read as georange reach reads it.
+        chunks = list(iter_targets(targets if isinstance(targets, str) else list(targets)))
+        frame = chunks[0] if len(chunks) == 1 else pd.concat(chunks)
         return frame["lon"].to_numpy(float), frame["lat"].to_numpy(float), frame
     if isinstance(targets, tuple) and len(targets) == 2:
         lon, lat = check_lonlat(targets[0], targets[1], what="target")
@@ -183,11 +188,21 @@ def resolve_band(min_km: float | None, max_km: float | None, system: str | None 
     Raises
     ------
     InvalidRangeError
-        If ``max_km`` is missing and no system is given, or the band is invalid.
+        If ``max_km`` is missing and no system is given, the band is invalid,
+        a bound is not a number (text such as ``"500"`` is refused: write the
+        number) or ``system`` is not text.
     ClaimFormatError
         If the system is unknown (the message suggests close names).
     """
+    for name, value in (("min_km", min_km), ("max_km", max_km)):
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int | float | np.integer
+                                                                             | np.floating)):
+            raise InvalidRangeError(f"{name} {value!r} must be a number of kilometres (or None), "
+                                    f"not {type(value).__name__}")
     if system is not None:
+        if not isinstance(system, str):
+            raise InvalidRangeError(f"system {system!r} must be a system's name such as 'oreshnik', "
+                                    f"not {type(system).__name__}")
         from geo.reference.systems import lookup_system
 
         s = lookup_system(system)
@@ -213,13 +228,21 @@ def reach(
 
     Parameters
     ----------
-    targets : GeoDataFrame, GeoSeries, DataFrame, shapely Point(s), str or list of str, or (lon, lat)
+    targets : GeoDataFrame, GeoSeries, DataFrame, shapely Point(s), str, list of str, or (lon, lat)
         Points to classify. A GeoDataFrame (any CRS; reprojected to
         EPSG:4326 for the computation, returned unchanged) or a DataFrame with
-        ``lon``/``lat`` (or ``longitude``/``latitude``) columns gets the result
-        columns added to a copy; place names are looked up in the gazetteer;
-        a ``(lon, lat)`` pair of scalars or arrays gives a DataFrame with
-        ``lon`` and ``lat`` columns.
+        ``lon``/``lat`` (or ``longitude``/``latitude``, ...: the column names
+        of :func:`geo.inputs.points.locate_columns`) columns gets the result
+        columns added to a copy. A string is what ``--places`` takes (the
+        same rule, :func:`geo.inputs.targets.parse_targets`): a preset
+        (``"capitals"``), a place set (``"nato-capitals"``), a file of points
+        (``"places.csv"``), places separated by ``;`` (``"Tel Aviv; Eilat"``,
+        coordinates LAT,LON as on the command line); a list of strings is one
+        place per entry (what ``--place`` repeated takes). Places given by
+        name keep the spelling given in a ``query`` column beside ``name``
+        and ``country``. A tuple of two numbers or arrays is **(lon, lat), in
+        that order** (as GeoJSON and shapely; unlike the strings), and gives
+        a DataFrame with ``lon`` and ``lat`` columns.
     launch : str, LaunchPoint, LaunchRegion, shapely geometry, GeoDataFrame, or a list of these
         Where the weapon is fired from; a list means "from any of these"
         (see :func:`as_sources`).
@@ -254,7 +277,9 @@ def reach(
     InvalidRangeError
         For a bad range band (negative, beyond 20,004 km, min > max) or no launch.
     InvalidCoordinateError
-        For a target that is not a valid point.
+        For a target that is not a valid point, or targets of a type not listed.
+    UnknownPlaceError, AmbiguousPlaceError, InputFileError
+        For a place name, place set or file that names no place.
 
     Examples
     --------
@@ -272,6 +297,7 @@ def reach(
     >>> geo.reach(([21.01, 30.52], [52.23, 50.45]), "BLR", max_km=500, distances=False)["status"].tolist()
     ['reachable', 'reachable']
     """
+    _check_counts(workers=workers)
     band = resolve_band(min_km, max_km, system)
     sources = as_sources(launch)
     lon, lat, frame = target_lonlat(targets)
@@ -292,7 +318,7 @@ def reach(
 
 
 def iter_reach(
-    places: str,
+    places: str | Sequence[str],
     launch: Any,
     min_km: float | None = None,
     max_km: float | None = None,
@@ -315,9 +341,12 @@ def iter_reach(
 
     Parameters
     ----------
-    places : str
-        A preset (``capitals``, ``european-capitals``, ``cities``) or a file
-        of points (CSV, Parquet, GeoPackage, GeoJSON).
+    places : str or list of str
+        What ``--places`` takes (:func:`geo.inputs.targets.parse_targets`): a
+        preset (``capitals``, ``european-capitals``, ``cities``), a place
+        set (``nato-capitals``), a file of points (CSV, Parquet, GeoPackage,
+        GeoJSON) or places separated by ``;``; or a list of places, one per
+        entry (what ``--place`` repeated gives).
     launch, min_km, max_km, system, distances, workers
         As for :func:`reach`.
     chunk_rows : int, default 1,000,000
@@ -359,11 +388,12 @@ def iter_reach(
     >>> [len(c) for c in iter_reach("european-capitals", "BLR", 700, 5000, chunk_rows=20)]
     [20, 20, 13]
     """
-    for name, value in (("chunk_rows", chunk_rows), ("dask_workers", dask_workers), ("workers", workers)):
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise InvalidRangeError(f"{name} {value!r}: must be a whole number, at least 1")
+    _check_counts(chunk_rows=chunk_rows, dask_workers=dask_workers, workers=workers)
     band = resolve_band(min_km, max_km, system)
     sources = as_sources(launch)
+    from geo.inputs.targets import parse_targets
+
+    parse_targets(places)  # a spec of the wrong type or naming nothing raises now, not at the first chunk
 
     def run() -> Iterator[pd.DataFrame]:
         from geo.inputs.targets import iter_targets
@@ -400,6 +430,13 @@ def iter_reach(
 
 
 _RESULT_COLUMNS = ("min_km", "max_km", "status", "margin_km", "via")
+
+
+def _check_counts(**counts: Any) -> None:
+    """Refuse a count option (workers, rows) that is not a whole number of at least 1."""
+    for name, value in counts.items():
+        if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 1:
+            raise InvalidRangeError(f"{name} {value!r}: must be a whole number, at least 1")
 
 
 def _reach_table(

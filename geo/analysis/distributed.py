@@ -275,9 +275,13 @@ def reach_dask(
     ----------
     targets : dask_geopandas.GeoDataFrame, dask DataFrame, or anything :func:`geo.reach` accepts
         A dask-geopandas frame of points (any CRS), a dask DataFrame with
-        ``lon``/``lat`` columns, or an in-memory GeoDataFrame, DataFrame,
-        shapely points or ``(lon, lat)`` arrays, which are split into
-        ``npartitions`` partitions in their row order.
+        ``lon``/``lat`` columns, or anything :func:`geo.reach` takes in
+        memory: a GeoDataFrame, DataFrame, shapely points, ``(lon, lat)``
+        arrays (longitude first), what ``--places`` takes as a string
+        (``"nato-capitals"``, ``"places.csv"``, ``"Tel Aviv; Eilat"``: read by
+        :func:`geo.inputs.targets.parse_targets`'s rule on the client) or a
+        list of place names; these are split into ``npartitions`` partitions
+        in their row order.
     launch : str, LaunchPoint, LaunchRegion, shapely geometry, GeoDataFrame, or a list of these
         Where the weapon is fired from, as for :func:`geo.reach`; resolved on
         the client.

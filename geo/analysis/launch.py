@@ -26,10 +26,17 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
+import numpy as np
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from geo.errors import AmbiguousPlaceError, InputFileError, UnknownPlaceError
+from geo.errors import (
+    AmbiguousPlaceError,
+    InputFileError,
+    InvalidCoordinateError,
+    InvalidGeometryError,
+    UnknownPlaceError,
+)
 from geo.geodesy.distance import LaunchArea
 from geo.geodesy.ellipsoid import check_lonlat
 from geo.inputs._files import existing_file
@@ -42,7 +49,13 @@ __all__ = ["LaunchPoint", "LaunchRegion", "LaunchSource", "parse_launch"]
 
 @dataclass(frozen=True)
 class LaunchPoint:
-    """A single launch point: a named site or a bare coordinate (degrees)."""
+    """A single launch point: a named site or a bare coordinate (degrees).
+
+    The fields are in the library's order, **lon before lat**: write them by
+    keyword, ``LaunchPoint(label="Krichev", lat=53.71, lon=31.72)``, or give
+    :func:`geo.reach` the string ``"53.71,31.72"`` (LAT,LON, as on the
+    command line).
+    """
 
     label: str
     lon: float
@@ -50,6 +63,11 @@ class LaunchPoint:
     source: str = ""
 
     def __post_init__(self) -> None:
+        for key in ("lon", "lat"):
+            value = getattr(self, key)
+            if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating):
+                raise InvalidCoordinateError(f"launch point {self.label!r}: {key} {value!r} must be a number of "
+                                             f"degrees, not {type(value).__name__}")
         check_lonlat(self.lon, self.lat, what=f"launch point {self.label!r}")
 
 
@@ -65,6 +83,11 @@ class LaunchRegion:
     geometry: BaseGeometry = field(repr=False)
     code: str = ""
     source: str = ""
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.geometry, shapely.Polygon | shapely.MultiPolygon) or self.geometry.is_empty:
+            raise InvalidGeometryError(f"launch area {self.label!r}: expected a non-empty shapely Polygon or "
+                                       f"MultiPolygon (lon/lat), got {type(self.geometry).__name__}")
 
     @cached_property
     def parts(self) -> tuple[LaunchArea, ...]:
@@ -158,6 +181,9 @@ def parse_launch(spec: str) -> LaunchSource:
     """
     from geo.reference import places, regions  # deferred: loading the data is only needed here
 
+    if not isinstance(spec, str):
+        raise UnknownPlaceError(f"launch source {spec!r}: expected text (a country, a site, a place or LAT,LON), "
+                                f"not {type(spec).__name__}")
     text = spec.strip()
     if not text:
         raise UnknownPlaceError("launch source is empty: expected a country, a site name or LAT,LON")

@@ -68,7 +68,7 @@ import logging
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Final, Protocol
+from typing import Any, Final, Protocol
 
 import numpy as np
 import shapely
@@ -304,9 +304,64 @@ def reachable_zone(
 
 
 def zones(
-    sources: Sequence[LaunchSource], band: RangeBand, *, tolerance_m: float = DEFAULT_TOLERANCE_M
+    launch: Any,
+    min_km: float | RangeBand | None = None,
+    max_km: float | None = None,
+    *,
+    system: str | None = None,
+    tolerance_m: float = DEFAULT_TOLERANCE_M,
 ) -> list[Zone]:
-    """Return the reach, dead zone and reachable zone of a range band, in that order."""
+    """Return the reach, dead zone and reachable zone of a range band from a launch, in that order.
+
+    The launch and the band are given as to :func:`geo.reach` (what
+    ``georange zone`` runs with ``--from``, ``--min-km``, ``--max-km`` and
+    ``--system``).
+
+    Parameters
+    ----------
+    launch : str, LaunchPoint, LaunchRegion, shapely geometry, GeoDataFrame, or a list of these
+        Where the weapon is fired from: a ``--from`` string (``"Kaliningrad"``,
+        ``"BLR"``, ``"53.9,27.56"`` as LAT,LON, a site, a file of polygons),
+        or any other form :func:`geo.analysis.api.as_sources` takes; a list
+        means "from any of these".
+    min_km, max_km : float, optional
+        The range band in km, bounds inclusive, as for :func:`geo.reach`:
+        ``min_km`` defaults to 0 or the system's minimum, ``max_km`` may be
+        omitted when ``system`` is given. ``min_km`` may instead be a
+        :class:`~geo.analysis.bands.RangeBand` (then give neither ``max_km``
+        nor ``system``).
+    system : str, optional
+        A weapon system of ``data/systems.toml`` (``"iskander-m"``); its
+        published figures fill the bounds not given.
+    tolerance_m : float, default 10
+        Largest distance of a drawn boundary from the true one, in metres (at least 1).
+
+    Returns
+    -------
+    list of Zone
+        ``reach``, ``dead_zone``, ``reachable``; each with its exact ``area_km2``.
+
+    Raises
+    ------
+    InvalidRangeError
+        For a bad band (or one given twice), tolerance or no launch.
+    UnknownPlaceError, InvalidCoordinateError, InputFileError, ClaimFormatError
+        For a launch or system that cannot be resolved; the message names it.
+
+    Examples
+    --------
+    >>> [f"{z.role} {z.area_km2:,.0f} km2" for z in zones("53.9,27.56", 0, 100)]
+    ['reach 31,414 km2', 'dead_zone 0 km2', 'reachable 31,414 km2']
+    """
+    from geo.analysis.api import as_sources, resolve_band  # the launch and band grammar of geo.reach
+
+    if isinstance(min_km, RangeBand):
+        if max_km is not None or system is not None:
+            raise InvalidRangeError("zones: give a RangeBand or min_km/max_km/system, not both")
+        band = min_km
+    else:
+        band = resolve_band(min_km, max_km, system)
+    sources = as_sources(launch)
     tol = _check_tolerance(tolerance_m)
     launch = " or ".join(s.label for s in sources)
     reach = reach_zone(sources, band.max_km, tolerance_m=tol)

@@ -649,12 +649,13 @@ def _survey(f: Fields, path: str, ident: str, default: Source) -> Survey:
                 raise f.fail(f"{key}: a name of {len(name):,} characters ({_show(name)}); expected at most "
                              f"{_MAX_NAME}")
     try:  # resolve now so that a bad name fails before any report is written
-        if isinstance(places, str):
-            table = groups.resolve_places(places, as_of)
-        else:  # names, coordinates and named points, as on the command line
-            from geo.inputs.targets import named_places
+        from geo.inputs.targets import load_targets
 
-            table = named_places(places)
+        # What --places and --place take, read by the one rule (geo.inputs.targets.parse_targets): a set, a
+        # file, places separated by ';' or a list of names, coordinates and named points.
+        table = load_targets(places, as_of)
+        if "country" not in table.columns:  # a file without one: the survey's tables show a country
+            table.insert(1, "country", "")
         regions = tuple(groups.resolve_territories(territories, as_of)) if territories else ()
     except GeoRangeError as exc:
         raise f.fail_from(exc, str(exc)) from exc

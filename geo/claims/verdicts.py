@@ -38,6 +38,7 @@ from geo.analysis.launch import LaunchSource
 from geo.analysis.population import PopulationInRange, population_in_range
 from geo.analysis.status import STATUSES, Status, classify, status_codes
 from geo.claims.model import NOT_REACHABLE, Claim, Scenario, Survey
+from geo.errors import ClaimFormatError
 from geo.geodesy.ellipsoid import MAX_RANGE_KM
 from geo.reference.systems import Figure
 
@@ -286,6 +287,9 @@ def evaluate_claim(claim: Claim, *, coverage: bool = True, population: bool = Fa
     >>> v.status.value, v.holds, f"{v.margin_km:.1f}", v.critical.describe(v.holds)
     ('too_close', True, '45.4', 'holds while min_km > 654.6 km')
     """
+    if not isinstance(claim, Claim):
+        raise ClaimFormatError(f"{claim!r:.60}: expected a Claim (from geo.make_claim or geo.load_claims), "
+                               f"not {type(claim).__name__}")
     main = _verdict(claim, claim.launch, with_coverage=coverage, with_population=population)
     extra = tuple(_verdict(claim, s, with_coverage=coverage, with_population=population) for s in claim.scenarios)
     return ClaimResult(claim, main, extra)

@@ -49,11 +49,9 @@ def _claims(args: argparse.Namespace, parser: argparse.ArgumentParser):  # type:
     if not args.launch:
         return loaded
     options.check_band(args, parser)
-    from geo.reference.groups import place_set_names
-
-    places = options.places_spec(args, "capitals")
-    names = places if places in place_set_names() else places.split(";")
-    survey = make_survey(launch=list(args.launch), places=names, min_km=args.min_km, max_km=args.max_km,
+    # --place (repeated) gives a list of places; --places a spec parsed as geo.inputs.targets.parse_targets does.
+    places = list(args.place) if args.place else options.places_spec(args, "capitals")
+    survey = make_survey(launch=list(args.launch), places=places, min_km=args.min_km, max_km=args.max_km,
                          system=args.system)
     # Named after its question (the file name a claim file gives is "" here).
     survey = dataclasses.replace(survey, id=re.sub(r"[^0-9a-z]+", "-", survey.question().casefold()).strip("-")
@@ -372,7 +370,8 @@ def _cmd_reach(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
         check_writable(args.output, overwrite=args.overwrite)  # fail before the work, not after
     # iter_reach checks the band and the launch now, before the places are counted or read; the
     # progress bar it reports to exists by the time the first chunk is classified.
-    places = options.places_spec(args, "capitals")
+    # --place NAME (repeated) is a list of places, one each; --places SPEC is parsed by geo.inputs.targets.
+    places = list(args.place) if args.place else options.places_spec(args, "capitals")
     chunks = iter_reach(places, list(args.launch), args.min_km, args.max_km, system=args.system,
                         distances=not args.status_only, chunk_rows=args.chunk_rows, dask=args.dask,
                         dask_workers=args.dask_workers, progress=lambda n: bar.update(n),
@@ -446,7 +445,6 @@ def _summary_text(sources, band) -> str:  # type: ignore[no-untyped-def]
 
 
 def _cmd_zone(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
-    from geo.analysis.api import as_sources, resolve_band
     from geo.analysis.zones import zones
     from geo.outputs.zonefiles import check_output, write_zones
 
@@ -454,8 +452,8 @@ def _cmd_zone(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     if not 1 <= args.precision <= 17:
         parser.error(f"--precision {args.precision}: expected 1 to 17 decimals")
     check_output(args.output, overwrite=args.overwrite)  # fail before the work, not after
-    band = resolve_band(args.min_km, args.max_km, args.system)
-    result = zones(as_sources(list(args.launch)), band, tolerance_m=args.tolerance_m)
+    # What geo.zones(launch, min_km, max_km, system=...) gives from Python, the same call.
+    result = zones(list(args.launch), args.min_km, args.max_km, system=args.system, tolerance_m=args.tolerance_m)
     write_zones(result, args.output, overwrite=args.overwrite, precision=args.precision)
     roles = ", ".join(z.role + ("" if not z.geometry.is_empty else " (empty)")
                       for z in result)

@@ -204,7 +204,12 @@ def _rings(geometry: BaseGeometry) -> list[list[np.ndarray]]:
 
 @dataclass(eq=False)
 class LaunchArea:
-    """A launch area prepared for fast exact distance queries.
+    """A launch area prepared for fast exact distance queries (``geo.LaunchArea``).
+
+    **Axis order (lon, lat) and metres**, as everywhere inside the library
+    and unlike the rest of the public API (LAT,LON and km: :func:`geo.reach`
+    gives ``min_km``/``max_km`` for the same targets): :meth:`distances`
+    takes longitudes first and returns ``min_m, max_m`` in metres.
 
     Parameters
     ----------
@@ -237,6 +242,9 @@ class LaunchArea:
     _certify_asked: int = field(init=False, repr=False, default=0)  # targets offered to _certified so far
 
     def __post_init__(self) -> None:
+        if not isinstance(self.geometry, BaseGeometry):  # a geometry of another type is refused by _rings
+            raise InvalidGeometryError(f"{self.name} must be a Polygon or MultiPolygon (shapely, lon/lat), "
+                                       f"got {type(self.geometry).__name__}")
         self._parts = _rings(self.geometry)
         for rings in self._parts:
             for xy in rings:
@@ -1149,7 +1157,11 @@ def _golden_section(
 def distances_to_points(
     lon: ArrayLike, lat: ArrayLike, site_lon: Sequence[float] | ArrayLike, site_lat: Sequence[float] | ArrayLike
 ) -> FloatArray:
-    """Return the geodesic distance (m) from every target to every launch point.
+    """Return the geodesic distance in METRES from every target to every launch point, (LON, LAT) order: internal.
+
+    The public function is ``geo.geodesic_distance_km`` (latitude first, km),
+    which broadcasts: ``geodesic_distance_km(lat[:, None], lon[:, None],
+    site_lat, site_lon)`` is this matrix in km.
 
     Parameters
     ----------

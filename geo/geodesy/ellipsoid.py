@@ -28,6 +28,7 @@ __all__ = [
     "check_lonlat",
     "extremum_on_geodesic",
     "geodesic_distance",
+    "geodesic_distance_km",
     "lambert_distance",
     "lambert_error_bound",
     "lambert_interval",
@@ -36,7 +37,11 @@ __all__ = [
 FloatArray = NDArray[np.float64]
 
 WGS84: Final = Geod(ellps="WGS84")
-"""The one configured ellipsoid: every exact distance in georange uses it."""
+"""The one configured ellipsoid: every exact distance in georange uses it (``geo.WGS84``).
+
+A :class:`pyproj.Geod`, with pyproj's conventions: (lon, lat) order and metres
+(``WGS84.inv(lon1, lat1, lon2, lat2)``); :func:`geodesic_distance_km` is the
+LAT, LON and km function."""
 
 A_M: Final = WGS84.a
 """Equatorial radius of WGS84 in metres."""
@@ -64,6 +69,19 @@ def bad_lonlat(lon: FloatArray, lat: FloatArray) -> tuple[NDArray[np.bool_], NDA
         return ~np.isfinite(lon) | (np.abs(lon) > 180.0), ~np.isfinite(lat) | (np.abs(lat) > 90.0)
 
 
+def _degrees(values: ArrayLike, what: str) -> FloatArray:
+    """Return numbers of degrees as a float array; text, None and other objects are refused."""
+    try:
+        a = np.asarray(values)
+        if a.dtype.kind in "bUSV" or values is None:  # True is not 1 degree, "52.2" is not a number here
+            raise TypeError
+        return a.astype(np.float64, copy=False)
+    except (TypeError, ValueError):
+        shown = repr(values) if len(repr(values)) <= 60 else f"{repr(values)[:57]}..."
+        kind = type(values).__name__
+        raise InvalidCoordinateError(f"{what} {shown}: expected a number of degrees, got {kind}") from None
+
+
 def check_lonlat(lon: ArrayLike, lat: ArrayLike, *, what: str = "point") -> tuple[FloatArray, FloatArray]:
     """Return ``lon, lat`` as float arrays after checking they are valid.
 
@@ -81,7 +99,11 @@ def check_lonlat(lon: ArrayLike, lat: ArrayLike, *, what: str = "point") -> tupl
         longitude outside [-180, 180]. geographiclib would silently return
         NaN for a latitude of 95; georange refuses it.
     """
-    lon_a, lat_a = np.broadcast_arrays(np.asarray(lon, dtype=float), np.asarray(lat, dtype=float))
+    lon_d, lat_d = _degrees(lon, f"{what}: longitude"), _degrees(lat, f"{what}: latitude")
+    try:
+        lon_a, lat_a = np.broadcast_arrays(lon_d, lat_d)
+    except ValueError as exc:  # shapes that do not broadcast
+        raise InvalidCoordinateError(f"{what}: longitudes and latitudes of shapes that do not match ({exc})") from None
     bad_lon, bad_lat = bad_lonlat(lon_a, lat_a)
     for name, values, limit, bad in (("latitude", lat_a, 90.0, bad_lat), ("longitude", lon_a, 180.0, bad_lon)):
         if bad.any():
@@ -94,15 +116,62 @@ def check_lonlat(lon: ArrayLike, lat: ArrayLike, *, what: str = "point") -> tupl
     return lon_a.astype(np.float64, copy=False), lat_a.astype(np.float64, copy=False)
 
 
-def geodesic_distance(lon1: ArrayLike, lat1: ArrayLike, lon2: ArrayLike, lat2: ArrayLike) -> FloatArray:
-    """Return the WGS84 geodesic distance in metres between point pairs.
+def geodesic_distance_km(lat1: ArrayLike, lon1: ArrayLike, lat2: ArrayLike, lon2: ArrayLike) -> FloatArray:
+    """Return the WGS84 geodesic distance in kilometres between points given LATITUDE FIRST.
 
-    Inputs broadcast together. This is the exact reference every other
-    computation in georange is checked against.
+    The public distance function (``geo.geodesic_distance_km``): latitude before longitude, as people
+    write coordinates and as ``--from 53.9,27.56`` takes them, and
+    kilometres, as every range in georange. (Inside the library the order is
+    lon, lat and the unit metres: :func:`geodesic_distance`.)
+
+    Parameters
+    ----------
+    lat1, lon1 : float or array_like
+        The first points, degrees.
+    lat2, lon2 : float or array_like
+        The second points, degrees. All four broadcast together (numpy), so
+        ``lat1[:, None]`` against ``lat2[None, :]`` gives every pair.
+
+    Returns
+    -------
+    ndarray
+        Exact distances in km (GeographicLib through pyproj, to about 15
+        nanometres), of the broadcast shape; a 0-d array for scalars (use
+        ``float()``).
+
+    Raises
+    ------
+    InvalidCoordinateError
+        If a latitude is outside [-90, 90], a longitude outside [-180, 180],
+        a value not finite or not a number, or the shapes do not broadcast.
 
     Examples
     --------
-    >>> f"{geodesic_distance(27.5667, 53.9, 21.0118, 52.2298) / 1000:.1f}"
+    >>> f"{geodesic_distance_km(53.9, 27.5667, 52.2298, 21.0118):.1f}"  # Minsk to Warsaw
+    '476.9'
+    >>> geodesic_distance_km(lat1=0, lon1=0, lat2=0, lon2=[1, 180]).round(3).tolist()
+    [111.319, 20003.931]
+    """
+    lon_a, lat_a = check_lonlat(lon1, lat1, what="first point")
+    lon_b, lat_b = check_lonlat(lon2, lat2, what="second point")
+    try:
+        return geodesic_distance(lon_a, lat_a, lon_b, lat_b) / 1000.0
+    except ValueError as exc:  # the two sets of points do not broadcast together
+        raise InvalidCoordinateError(f"points of shapes that do not match ({exc})") from None
+
+
+def geodesic_distance(lon1: ArrayLike, lat1: ArrayLike, lon2: ArrayLike, lat2: ArrayLike) -> FloatArray:
+    """Return the WGS84 geodesic distance in METRES between point pairs given as (LON, LAT): internal.
+
+    The library's own order and unit (lon, lat as in GeoJSON and shapely;
+    metres), not checked: the public function is
+    :func:`geodesic_distance_km` (lat, lon; km; checked). Inputs broadcast
+    together. This is the exact reference every other computation in
+    georange is checked against.
+
+    Examples
+    --------
+    >>> f"{geodesic_distance(27.5667, 53.9, 21.0118, 52.2298) / 1000:.1f}"  # lon first, metres
     '476.9'
     """
     lon1, lat1, lon2, lat2 = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (lon1, lat1, lon2, lat2)))

@@ -1,6 +1,8 @@
 """Read target points from user files, chunk by chunk, checking every row (``--places FILE``).
 
-CSV (``.csv``, columns ``name``, ``lat``, ``lon``), Parquet (``.parquet``,
+CSV (``.csv``, columns ``name``, ``lat``, ``lon`` or the other names of
+:func:`locate_columns`; separated by commas, or by ``;`` with decimal commas
+or by tabs when the header has no comma), Parquet (``.parquet``,
 ``.geoparquet``: GeoParquet with a WKB or native point geometry, or a plain
 table with numeric ``lon`` and ``lat`` columns), GeoPackage and GeoJSON with
 Point features; read chunk by chunk by :func:`iter_points`, whole by
@@ -25,7 +27,7 @@ from numpy.typing import NDArray
 
 from geo.errors import InputFileError, InvalidRangeError
 from geo.geodesy.ellipsoid import bad_lonlat
-from geo.lazy import arrow_strings, from_arrow, to_arrow
+from geo.lazy import from_arrow
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -41,8 +43,12 @@ __all__ = [
     "DEFAULT_CHUNK_ROWS",
     "PLAIN_CSV_MAX_BYTES",
     "POINT_SUFFIXES",
+    "LAT_HEADERS",
+    "LON_HEADERS",
+    "NAME_HEADERS",
     "count_points",
     "iter_points",
+    "locate_columns",
     "read_plain_csv",
     "read_points",
 ]
@@ -56,7 +62,29 @@ POINT_SUFFIXES: Final = (".csv", ".parquet", ".geoparquet", ".gpkg", ".geojson",
 DEFAULT_CHUNK_ROWS: Final = 1_000_000
 """Rows per chunk of :func:`iter_points`: tens of MB of temporaries per chunk."""
 
-_CANON: Final = {"latitude": "lat", "longitude": "lon", "lng": "lon"}
+LAT_HEADERS: Final = (
+    "lat", "latitude", "breedte", "breedtegraad", "breite", "breitengrad", "latitud", "latitudine", "szerokość",
+    "широта", "y",
+)
+"""Column names (any case) read as latitude, in order of preference (``y`` only when none of the others is there)."""
+LON_HEADERS: Final = (
+    "lon", "longitude", "lng", "long", "lengte", "lengtegraad", "länge", "laenge", "längengrad", "longitud",
+    "longitudine", "długość", "довгота", "долгота", "x",
+)
+"""Column names (any case) read as longitude, in order of preference (``x`` only when none of the others is there)."""
+NAME_HEADERS: Final = (
+    "name", "place", "city", "town", "label", "placename", "place_name", "city_name",
+    "naam", "plaats", "stad", "ort", "stadt", "nom", "ville", "lieu", "nombre", "ciudad", "lugar", "nome",
+    "miasto", "nazwa", "місто", "назва", "город", "название",
+)
+"""Column names (any case) read as the place name (and written as ``name``), in order of preference.
+
+A file with none of them has no names: its other columns pass through as they are, and the table
+labels each place with its first text column (:func:`geo.outputs.tables.to_table`)."""
+_WEAK: Final = {"y": "lat", "x": "lon"}  # coordinates only when no stronger column says so
+_CANON: Final = {
+    **{h: "lat" for h in LAT_HEADERS if h not in _WEAK}, **{h: "lon" for h in LON_HEADERS if h not in _WEAK}
+}
 _NOT_CSV: Final = (".parquet", ".geoparquet", ".gpkg", ".geojson", ".json")
 """Suffixes read as Parquet or through GDAL; any other file is read as CSV."""
 
@@ -116,7 +144,8 @@ class _Checker:
         columns: dict[str, Any] = {}
         if names is not None:
             columns["name"] = names.array
-        columns["country"] = raw.attrs["country"].array if "country" in raw.attrs else pd.array([""] * n, dtype="str")
+        if "country" in raw.attrs:
+            columns["country"] = raw.attrs["country"].array
         columns["lat"] = raw.lat
         columns["lon"] = raw.lon
         for col in raw.attrs.columns:
@@ -159,11 +188,15 @@ def iter_points(
     Yields
     ------
     pandas.DataFrame
-        Columns ``name`` (only if the file has one: any case; stripped),
-        ``country`` (the file's, else ``""``), ``lat``, ``lon`` (float
-        degrees, EPSG:4326), then every other column in file order (CSV
-        columns as text; ``latitude``/``longitude``/``lng`` are read as
+        Columns ``name`` (only if the file has one, by the rule of
+        :func:`locate_columns`: ``name``, else ``place``, ``city``, ``naam``
+        and the like, written as ``name``; stripped), ``country``
+        (only if the file has one), ``lat``, ``lon`` (float degrees,
+        EPSG:4326), then every other column in file order (CSV columns as
+        text; ``latitude``/``longitude``/``lng`` and the other names of
+        :data:`LAT_HEADERS` and :data:`LON_HEADERS` are read as
         ``lat``/``lon``). The index numbers the places from 0 across chunks.
+        Every output format writes these columns in this order.
 
     Raises
     ------
@@ -264,32 +297,86 @@ def _unique(names: list[str]) -> list[str]:
     return out
 
 
-def _columns(header: list[str], require_name: bool, p: Path, found: str) -> tuple[dict[str, int], list[int]]:
-    """Locate name/lat/lon in a header (any case, with aliases); return them and the pass-through positions."""
-    keys = [_CANON.get(h.lower(), h.lower()) for h in header]
+def locate_columns(header: list[str]) -> tuple[dict[str, int], list[str]]:
+    """Find the name, lat and lon columns of a table: the one rule for every input format (and DataFrames).
+
+    Returns
+    -------
+    where : dict
+        Positions of ``name``, ``lat`` and ``lon``, for those found (any
+        case): ``lat`` from :data:`LAT_HEADERS`, ``lon`` from
+        :data:`LON_HEADERS` (``y``/``x`` only without the others), ``name``
+        a ``name`` column, else the first of the other :data:`NAME_HEADERS`
+        (``place``, ``city``, ``naam``, ...) in that order.
+    clashes : list of str
+        The columns of the first key (name, lat or lon) named twice
+        (``lat`` and ``Latitude``, ``Name`` and ``NAME``): a file to refuse.
+
+    Examples
+    --------
+    >>> locate_columns(["City", "latitude", "longitude"])[0]
+    {'lat': 1, 'lon': 2, 'name': 0}
+    >>> locate_columns(["id", "Y", "X", "naam"])[0]
+    {'lat': 1, 'lon': 2, 'name': 3}
+    """
+    lower = [h.strip().lower() for h in header]
+    keys = [_CANON.get(h, h) for h in lower]
+    where: dict[str, int] = {}
     for key in ("name", "lat", "lon"):
-        if keys.count(key) > 1:
-            same = [h for h, k in zip(header, keys, strict=True) if k == key]
-            raise InputFileError(f"{p}: columns {', '.join(same)} all mean {key}; keep one")
-    missing = [c for c in ("name", "lat", "lon") if c not in keys]
+        same = [i for i, k in enumerate(keys) if k == key]
+        if len(same) > 1:
+            return where, [header[i] for i in same]
+        if same and key != "name":
+            where[key] = same[0]
+    for weak, key in _WEAK.items():
+        if key not in where and weak in lower:
+            where[key] = lower.index(weak)
+    found = next((lower.index(alias) for alias in NAME_HEADERS if alias in lower), None)
+    if found is not None:
+        where["name"] = found
+    return where, []
+
+
+def _columns(header: list[str], require_name: bool, p: Path, found: str) -> tuple[dict[str, int], list[int]]:
+    """Locate name/lat/lon in a header (:func:`locate_columns`); return them and the pass-through positions."""
+    where, clashes = locate_columns(header)
+    if clashes:
+        key = _CANON.get(clashes[0].strip().lower(), clashes[0].strip().lower())
+        raise InputFileError(f"{p}: columns {', '.join(clashes)} all mean {key}; keep one")
+    missing = [c for c in ("name", "lat", "lon") if c not in where]
     if missing and (require_name or missing != ["name"]):
         # Without coordinates this is no file of places: say what one has, name included.
         optional = "" if require_name or "name" not in missing else " (name is optional)"
         raise InputFileError(
             f"{p}: missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)}{optional}; found {found}"
         )
-    where: dict[str, int] = {k: keys.index(k) for k in ("name", "lat", "lon") if k in keys}
-    rest = [i for i, k in enumerate(keys) if k not in ("name", "lat", "lon")]
+    rest = [i for i in range(len(header)) if i not in where.values()]
     return where, rest
 
 
 # CSV
 
 
-def _csv_header(p: Path) -> list[str]:
+def _csv_delimiter(p: Path) -> str:
+    """Return the field separator of a CSV file: ``,``, or ``;`` or a tab when the header has no comma.
+
+    Spreadsheets set to Dutch, German, French and other European locales
+    write ``;`` between fields (the comma is their decimal sign).
+    """
+    try:
+        with p.open("rb") as fh:
+            first = fh.readline(1 << 16)
+    except OSError:
+        return ","  # reported by the reader
+    if b"," in first:
+        return ","
+    return ";" if b";" in first else "\t" if b"\t" in first else ","
+
+
+def _csv_header(p: Path, delimiter: str = ",") -> list[str]:
     try:
         with p.open(newline="", encoding="utf-8-sig") as fh:
-            header = next(csv.reader(fh), [])
+            header = next(csv.reader(fh, delimiter=delimiter), [])
     except UnicodeDecodeError as exc:
         raise InputFileError(f"{p}: not UTF-8 text (byte {exc.start}); expected a CSV file") from exc
     except (OSError, csv.Error) as exc:
@@ -318,32 +405,43 @@ def _strict(read: Callable[[], Any]) -> Any:
         return read()
 
 
-def _overlong_row(p: Path, width: int) -> InputFileError:
+def _overlong_row(p: Path, width: int, delimiter: str = ",") -> InputFileError:
     """Return the error for the first row with more fields than the header (found again with :mod:`csv`)."""
     with p.open(newline="", encoding="utf-8-sig", errors="replace") as fh:
-        for number, row in enumerate(csv.reader(fh), start=1):
+        for number, row in enumerate(csv.reader(fh, delimiter=delimiter), start=1):
             if len(row) > width:
                 return InputFileError(f"{p}, row {number}: {len(row)} fields, expected {width} as in the header")
     return InputFileError(f"{p}: a row has more fields than the header's {width}")  # pragma: no cover - pandas saw one
 
 
-def _parse_numbers(s: pd.Series) -> tuple[FloatArray, BoolArray, pd.Series | None]:
-    """Numbers of a CSV column, where each parsed, and the stripped text (None if pandas parsed them all)."""
+_DECIMAL_COMMA: Final = r"^[+-]?\d+,\d+$"
+
+
+def _parse_numbers(s: pd.Series, decimal_comma: bool = False) -> tuple[FloatArray, BoolArray, pd.Series | None]:
+    """Numbers of a CSV column, where each parsed, and the stripped text (None if pandas parsed them all).
+
+    With ``decimal_comma`` (a file separated by ``;``), ``52,37`` is 52.37:
+    in degrees the other reading (52,370) is no coordinate.
+    """
     if s.dtype.kind in "iuf":
         return s.to_numpy(dtype=float), np.ones(len(s), bool), None
     text = s.astype(str).str.strip()
-    values = np.array(pd.to_numeric(text, errors="coerce").to_numpy(dtype=float, na_value=np.nan))  # writable
+    numeric = text
+    if decimal_comma:
+        numeric = text.where(~text.str.match(_DECIMAL_COMMA), text.str.replace(",", ".", regex=False))
+    values = np.array(pd.to_numeric(numeric, errors="coerce").to_numpy(dtype=float, na_value=np.nan))  # writable
     ok = np.ones(len(s), bool)
     for i in np.flatnonzero(np.isnan(values)):
         try:  # what pandas leaves out, Python's float may still read ("nan", "1_000")
-            values[i] = float(text.iat[i])
+            values[i] = float(numeric.iat[i])
         except ValueError:
             ok[i] = False
     return values, ok, text
 
 
 def _csv_chunks(p: Path, chunk_rows: int, require_name: bool) -> Iterator[pd.DataFrame]:
-    header = _csv_header(p)
+    sep = _csv_delimiter(p)
+    header = _csv_header(p, sep)
     where, rest = _columns(header, require_name, p, ", ".join(header) or "none")
     positional = [f"c{i}" for i in range(len(header))]
     names = _unique([header[i] for i in rest])
@@ -351,11 +449,11 @@ def _csv_chunks(p: Path, chunk_rows: int, require_name: bool) -> Iterator[pd.Dat
     check = _Checker(p, "row")
     try:
         reader = _strict(lambda: pd.read_csv(
-            p, header=0, names=positional, index_col=False, dtype=text_cols, na_filter=False,
+            p, sep=sep, header=0, names=positional, index_col=False, dtype=text_cols, na_filter=False,
             skip_blank_lines=False, chunksize=chunk_rows, encoding="utf-8-sig", engine="c",
         ))
     except pd.errors.ParserWarning as exc:
-        raise _overlong_row(p, len(header)) from exc
+        raise _overlong_row(p, len(header), sep) from exc
     except (OSError, ValueError) as exc:
         raise _csv_error(p, exc, len(header)) from exc
     with reader:
@@ -366,7 +464,7 @@ def _csv_chunks(p: Path, chunk_rows: int, require_name: bool) -> Iterator[pd.Dat
                 break
             except pd.errors.ParserWarning as exc:
                 # pandas drops one extra field of a first row with only a warning: refuse it like any other.
-                raise _overlong_row(p, len(header)) from exc
+                raise _overlong_row(p, len(header), sep) from exc
             except (pd.errors.ParserError, UnicodeDecodeError, ValueError, OSError) as exc:
                 raise _csv_error(p, exc, len(header)) from exc
             if chunk[positional[where["lat"]]].dtype.kind not in "iuf":
@@ -378,8 +476,8 @@ def _csv_chunks(p: Path, chunk_rows: int, require_name: bool) -> Iterator[pd.Dat
                 chunk = chunk[~blank]
             if chunk.empty:
                 continue
-            lat, lat_ok, lat_text = _parse_numbers(chunk[positional[where["lat"]]])
-            lon, lon_ok, lon_text = _parse_numbers(chunk[positional[where["lon"]]])
+            lat, lat_ok, lat_text = _parse_numbers(chunk[positional[where["lat"]]], sep == ";")
+            lon, lon_ok, lon_text = _parse_numbers(chunk[positional[where["lon"]]], sep == ";")
             attrs = pd.DataFrame({n: chunk[positional[i]].array for n, i in zip(names, rest, strict=True)})
             if "name" in where:
                 attrs.insert(0, "name", chunk[positional[where["name"]]].array)
@@ -406,7 +504,7 @@ def read_plain_csv(path: str | Path, max_bytes: int = PLAIN_CSV_MAX_BYTES) -> pa
     """Return a plain CSV file's places as an Arrow table, without pandas; None if the file is not plain.
 
     The table has the columns, order and values of :func:`read_points`'
-    frame for the file (``name`` only if the file has one, ``country``,
+    frame for the file (``name`` and ``country`` only if the file has them,
     ``lat`` and ``lon`` as float64, then the other columns as text), read
     by Arrow's CSV reader without importing pandas (0.12 to 0.17 s of a
     command's start-up). It does so for a
@@ -429,6 +527,8 @@ def read_plain_csv(path: str | Path, max_bytes: int = PLAIN_CSV_MAX_BYTES) -> pa
         with p.open("rb") as fh:
             first = fh.readline()
         if b'"' in first.split(b"\r", 1)[0]:  # Arrow skips the header as one line, csv as one record
+            return None
+        if _csv_delimiter(p) != ",":  # a European spreadsheet's ';' (and decimal commas): the frames read it
             return None
         header = _csv_header(p)
         where, rest = _columns(header, False, p, "")
@@ -461,9 +561,8 @@ def read_plain_csv(path: str | Path, max_bytes: int = PLAIN_CSV_MAX_BYTES) -> pa
         columns["name"] = name
     names = _unique([header[i] for i in rest])
     attrs = {n: table.column(i).combine_chunks() for n, i in zip(names, rest, strict=True)}
-    columns["country"] = attrs["country"] if "country" in attrs else arrow_strings([""]).take(
-        to_arrow(np.zeros(table.num_rows, dtype=np.int32))
-    )
+    if "country" in attrs:
+        columns["country"] = attrs["country"]
     columns["lat"], columns["lon"] = coords["lat"], coords["lon"]
     columns.update((n, a) for n, a in attrs.items() if n not in ("name", "country"))
     return pa.table(columns)
@@ -563,7 +662,11 @@ def _attr_frame(batch: Any, columns: list[str], name_col: str | None) -> pd.Data
 
 
 def _name_column(columns: list[str]) -> tuple[str | None, list[str]]:
-    name = next((c for c in columns if c.lower() == "name"), None)
+    """Return the name column of a GIS layer or GeoParquet file (:func:`locate_columns`; the first of several)."""
+    exact = [c for c in columns if c.strip().lower() == "name"]
+    where, _ = locate_columns([c for c in columns if c not in exact[1:]])
+    kept = [c for c in columns if c not in exact[1:]]
+    name = exact[0] if exact else kept[where["name"]] if "name" in where else None
     return name, [c for c in columns if c != name]
 
 

@@ -1,24 +1,38 @@
-"""Target sets: the places a range is checked against.
+"""Target sets: the places a range is checked against, and the one grammar that names them.
 
-``--places`` takes a preset (``capitals``, ``european-capitals``,
-``cities``), a place set of ``data/groups.toml`` (``nato-capitals``), a
-file: a CSV with at least the columns ``name``, ``lat`` and ``lon`` (decimal
-degrees), or GeoParquet/Parquet, GeoPackage or GeoJSON points
-(:mod:`geo.inputs.points`; other columns pass through to the output), or
-places by name separated by ``;`` (``"London; Paris; 54.63N 21.81E"``):
-gazetteer places, coordinates in any notation of
-:mod:`geo.inputs.coordinates`, named points ``NAME=LAT,LON``.
+A targets spec (``--places``, ``--place``, ``geo.reach("...")``,
+``geo.iter_reach``, a claim file's ``places``) means, tried in this order
+(:func:`parse_targets`, the only code that decides it):
+
+1. a preset: ``capitals``, ``european-capitals``, ``cities``;
+2. a file of points, if a file of that name exists or the name ends in
+   ``.csv``, ``.parquet``, ``.geoparquet``, ``.gpkg``, ``.geojson`` or
+   ``.json`` (:mod:`geo.inputs.points`: CSV, GeoParquet/Parquet, GeoPackage,
+   GeoJSON; the name column is ``name`` or else the first text column such
+   as ``city``, other columns pass through to the output);
+3. a place set of ``data/groups.toml`` (``nato-capitals``, ``eu-capitals``);
+4. places separated by ``;`` (``"London; Paris; 54.63N 21.81E"``), or a
+   single one: gazetteer places in any language, coordinates in any
+   notation of :mod:`geo.inputs.coordinates`, named points
+   ``NAME=LAT,LON``. Empty items (a trailing ``;``, ``;;``) are ignored.
+
+A list of strings (``--place`` repeated, ``geo.reach(["Kiew", "Warsaw"])``, a
+claim file's ``places = [...]``) is a list of such places, one per entry.
+Places given by name keep the user's spelling in a ``query`` column beside
+the resolved ``name`` and ``country`` (``Kiew`` -> Kyiv, UA).
 :func:`load_targets` reads a set whole, :func:`iter_targets` in chunks for
 inputs too large to hold.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
-from geo.errors import GeoRangeError, InputFileError, InvalidRangeError
+from geo.errors import GeoRangeError, InputFileError, InvalidRangeError, UnknownPlaceError
 from geo.inputs.coordinates import parse_point
 from geo.inputs.points import (
     DEFAULT_CHUNK_ROWS,
@@ -38,23 +52,110 @@ else:
 
 NAME_SEPARATOR = ";"
 
-__all__ = ["count_targets", "iter_targets", "load_targets", "named_places", "plain_targets", "read_places_csv"]
+__all__ = [
+    "NAME_SEPARATOR",
+    "TargetSpec",
+    "count_targets",
+    "iter_targets",
+    "load_targets",
+    "named_places",
+    "parse_targets",
+    "plain_targets",
+    "read_places_csv",
+    "split_names",
+]
 
+_WHAT = "a preset ({presets}), a place set (nato-capitals, ...), a file of points or places separated by ';'"
+
+
+def _expected() -> str:
+    return _WHAT.format(presets=", ".join(PRESETS))
+
+
+@dataclass(frozen=True)
+class TargetSpec:
+    """What a targets spec means: a preset, a place set, a file or places by name (see the module docstring).
+
+    ``text`` is the spec as given (for messages); ``path`` is set for a file,
+    ``names`` for places by name (stripped, none empty).
+    """
+
+    kind: Literal["preset", "set", "file", "names"]
+    text: str
+    path: Path | None = None
+    names: tuple[str, ...] = ()
+
+
+def split_names(spec: str) -> list[str]:
+    """Return the places of a ``;``-separated list, stripped; empty items (a trailing ``;``, ``;;``) are dropped.
+
+    Examples
+    --------
+    >>> split_names("London; Paris;")
+    ['London', 'Paris']
+    """
+    return [t.strip() for t in spec.split(NAME_SEPARATOR) if t.strip()]
+
+
+def parse_targets(spec: str | Sequence[str]) -> TargetSpec:
+    """Decide what a targets spec means; the one rule every entry point uses (see the module docstring).
+
+    Parameters
+    ----------
+    spec : str or sequence of str
+        A ``--places`` value, or a list of places (one per entry).
+
+    Raises
+    ------
+    InputFileError
+        If ``spec`` is empty, holds no place (``";"``), is a list with an
+        empty or non-text entry, or is neither text nor a list of text.
+    """
+    if isinstance(spec, str):
+        text = spec.strip()
+        if not text:
+            raise InputFileError(f"--places {spec!r} is empty: expected {_expected()}")
+        if text in PRESETS:
+            return TargetSpec("preset", text)
+        p = _file(spec)
+        if p is not None:
+            return TargetSpec("file", spec, path=p)
+        from geo.reference.groups import place_set_names
+
+        if text in place_set_names():
+            return TargetSpec("set", text)
+        names = split_names(text)
+        if not names:
+            raise InputFileError(f"--places {spec!r} names no place: expected {_expected()}")
+        return TargetSpec("names", spec, names=tuple(names))
+    if isinstance(spec, Sequence) and not isinstance(spec, bytes):
+        entries = list(spec)
+        if not entries:
+            raise InputFileError("places: an empty list; expected at least one place")
+        for n, entry in enumerate(entries, start=1):
+            if not isinstance(entry, str):
+                raise InputFileError(f"places, entry {n}: {entry!r} is not text; expected a place name or LAT,LON")
+            if not entry.strip():
+                raise InputFileError(f"places, entry {n}: an empty place name")
+        return TargetSpec("names", "; ".join(entries), names=tuple(e.strip() for e in entries))
+    raise InputFileError(f"--places {spec!r}: expected {_expected()}, or a list of place names")
 
 
 def read_places_csv(path: str | Path) -> pd.DataFrame:
     """Read a CSV of places, checking every row.
 
-    Column names are matched case-insensitively and ``latitude``/``longitude``
-    (or ``lng``) are accepted for ``lat``/``lon``. Extra columns are kept as
+    Column names are matched case-insensitively, with the other names of
+    :func:`geo.inputs.points.locate_columns` (``city``, ``latitude``,
+    ``lng``, ...). Extra columns are kept as
     text. The rows are read and checked by the same code as
     :func:`iter_targets` reads a large CSV with.
 
     Returns
     -------
     pandas.DataFrame
-        ``name``, ``country`` (the file's, else empty), ``lat``, ``lon``
-        (degrees), then the other columns in file order.
+        ``name`` (the column :func:`geo.inputs.points.locate_columns` finds),
+        ``country`` (if the file has one), ``lat``, ``lon`` (degrees), then
+        the other columns in file order.
 
     Raises
     ------
@@ -68,125 +169,156 @@ def read_places_csv(path: str | Path) -> pd.DataFrame:
 
 
 def _file(spec: str) -> Path | None:
-    """Return the path ``spec`` names if it is to be read as a file of places, else None."""
-    if not spec.strip():
-        raise InputFileError("--places is empty: expected a preset (" + ", ".join(PRESETS) + ") or a file")
+    """Return the path ``spec`` names if it is to be read as a file of places, else None.
+
+    A path that exists (a folder is then refused as one when read), or a
+    name ending in one of :data:`POINT_SUFFIXES` (then reported as missing);
+    a list separated by ``;`` is a file only if one of that name exists.
+    """
     p = Path(spec)
     try:
         exists = p.exists()
     except OSError:  # e.g. a name too long to look up: no such file
         exists = False
-    return p if exists or p.suffix.lower() in POINT_SUFFIXES else None
-
-
-def _not_found(spec: str) -> InputFileError:
-    return InputFileError(
-        f"--places {spec!r}: not a preset ({', '.join(PRESETS)}) and not an existing file "
-        f"(CSV, Parquet, GeoPackage or GeoJSON: {', '.join(POINT_SUFFIXES)})"
-    )
+    return p if exists or (NAME_SEPARATOR not in spec and p.suffix.lower() in POINT_SUFFIXES) else None
 
 
 def named_places(names: Sequence[str]) -> pd.DataFrame:
-    """Return places given by name or coordinate as a frame like :func:`geo.reference.places.places_frame`'s.
+    """Return places given by name or coordinate, with the user's spelling of each.
 
     Each entry is a coordinate in any notation of :mod:`geo.inputs.coordinates`
     (``NAME=`` names it) or a gazetteer place (:func:`geo.reference.places.lookup_place`).
-    ``population`` is missing (``<NA>``) for a coordinate.
+    One row per entry, in order: three spellings of one place give three rows.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``name`` (the resolved name, or the coordinate's label), ``query``
+        (the entry as written, stripped), ``country`` (``""`` for a
+        coordinate), ``lat``, ``lon`` (degrees) and ``population``
+        (``<NA>`` for a coordinate).
 
     Raises
     ------
     UnknownPlaceError, AmbiguousPlaceError, InvalidCoordinateError
         For the first entry that names no place; the message says which.
+    InputFileError
+        For an empty entry or one that is not text.
+
+    Examples
+    --------
+    >>> named_places(["Kiew", "Warschau"])[["name", "query", "country"]].values.tolist()
+    [['Kyiv', 'Kiew', 'UA'], ['Warsaw', 'Warschau', 'PL']]
     """
-    rows: list[tuple[str, str, float, float, int | None]] = []
-    for raw in names:
+    rows: list[tuple[str, str, str, float, float, int | None]] = []
+    for n, raw in enumerate(names, start=1):
+        if not isinstance(raw, str):
+            raise InputFileError(f"places, entry {n}: {raw!r} is not text; expected a place name or LAT,LON")
         text = raw.strip()
         if not text:
             raise InputFileError("an empty place name in the list")
         point = parse_point(text, what="place")
         if point is not None:
-            rows.append((point.label, "", point.lat, point.lon, None))
+            rows.append((point.label, text, "", point.lat, point.lon, None))
             continue
         place = lookup_place(text)
-        rows.append((place.name, place.country, place.lat, place.lon, place.population))
+        rows.append((place.name, text, place.country, place.lat, place.lon, place.population))
     return pd.DataFrame({
         "name": [r[0] for r in rows],
-        "country": [r[1] for r in rows],
-        "lat": [float(r[2]) for r in rows],
-        "lon": [float(r[3]) for r in rows],
-        "population": pd.array([r[4] for r in rows], dtype="Int64"),
+        "query": [r[1] for r in rows],
+        "country": [r[2] for r in rows],
+        "lat": [float(r[3]) for r in rows],
+        "lon": [float(r[4]) for r in rows],
+        "population": pd.array([r[5] for r in rows], dtype="Int64"),
     })
 
 
-def _listed(spec: str) -> pd.DataFrame:
-    """Return the places of a spec that names a place set or places (not a preset, not a file)."""
-    from geo.reference.groups import place_set_names, resolve_places
+def _listed(t: TargetSpec, as_of: dt.date | None = None) -> pd.DataFrame:
+    """Return the places of a spec that is a preset, a place set or places by name (not a file)."""
+    if t.kind == "preset":
+        return preset_places(t.text)
+    if t.kind == "set":
+        from geo.reference.groups import resolve_places
 
-    if spec in place_set_names():
-        return resolve_places(spec)
+        return resolve_places(t.text, as_of)
     try:
-        return named_places(spec.split(NAME_SEPARATOR))
+        return named_places(t.names)
     except GeoRangeError as exc:
-        if NAME_SEPARATOR in spec:
+        if len(t.names) > 1 or NAME_SEPARATOR in t.text:
             raise
+        from geo.reference.groups import place_set_names
+        from geo.reference.names import close_names
+
+        sets = place_set_names()
+        hint = close_names(t.text, sets)
+        if hint and isinstance(exc, UnknownPlaceError):  # nato-capitalz: a place set misspelt, not a place
+            raise UnknownPlaceError(f"unknown place set {t.text!r}{hint} (known: {', '.join(sets)}; or give places "
+                                    "separated by ';')") from exc
         # One name that is neither a place, a file nor a preset: the place's message first.
-        presets = ", ".join(PRESETS)
-        raise InputFileError(f"{exc} (and {spec!r} is not a preset ({presets}) or a file of places)") from exc
+        raise type(exc)(f"{exc} (and {t.text!r} is not a preset ({', '.join(PRESETS)}), a place set "
+                        "or a file of places)") from exc
 
 
-def load_targets(spec: str) -> pd.DataFrame:
-    """Return the places named by a preset or read from a file.
+def load_targets(spec: str | Sequence[str], as_of: dt.date | None = None) -> pd.DataFrame:
+    """Return the places a targets spec names, whole.
 
     Parameters
     ----------
-    spec : str
-        A preset (:data:`PRESETS`) or a path. A path ending in ``.parquet``,
-        ``.geoparquet``, ``.gpkg``, ``.geojson`` or ``.json`` is read as
-        such (points; see :func:`geo.inputs.points.iter_points`), any other as CSV.
+    spec : str or sequence of str
+        Anything :func:`parse_targets` accepts: a preset, a place set, a file
+        of points (``.parquet``, ``.geoparquet``, ``.gpkg``, ``.geojson`` or
+        ``.json`` are read as such, see :func:`geo.inputs.points.iter_points`;
+        any other file as CSV), places separated by ``;``, or a list of places.
+    as_of : datetime.date, optional
+        For a place set: the members on that date (see :mod:`geo.reference.groups`).
 
     Returns
     -------
     pandas.DataFrame
         ``name``, ``country``, ``lat``, ``lon`` (degrees, EPSG:4326), then
-        the file's other columns. A ``name`` column (any case) is optional:
-        places without one are called ``point 1``, ``point 2``, ... in file
-        order.
+        the file's other columns; places by name have ``query`` after
+        ``name``. A file without a name column (no ``name`` and no text
+        column) gets names ``point 1``, ``point 2``, ... in file order.
 
     Raises
     ------
     InputFileError
         If ``spec`` is neither a preset nor a readable, valid file; the
         message names the file and the row or feature.
+    UnknownPlaceError, AmbiguousPlaceError, InvalidCoordinateError
+        For a place by name that names no single place.
     """
-    if spec in PRESETS:
-        return preset_places(spec)
-    p = _file(spec)
-    if p is None:
-        return _listed(spec)
-    return read_points(p)
+    t = parse_targets(spec)
+    if t.kind == "file":
+        assert t.path is not None
+        return read_points(t.path)
+    return _listed(t, as_of)
 
 
-def count_targets(spec: str) -> int | None:
+def count_targets(spec: str | Sequence[str]) -> int | None:
     """Return about how many places :func:`iter_targets` will yield, or None if unknown (for progress bars).
 
-    Exact for presets and Parquet and GeoPackage files, an upper bound for
-    CSV files (see :func:`geo.inputs.points.count_points`); never raises.
+    Exact for presets, lists of names and Parquet and GeoPackage files, an
+    upper bound for CSV files (see :func:`geo.inputs.points.count_points`);
+    never raises.
     """
-    if spec in PRESETS:
-        return len(preset_places(spec))
     try:
-        p = _file(spec)
+        t = parse_targets(spec)
     except GeoRangeError:
         return None
-    return None if p is None else count_points(p)
+    if t.kind == "preset":
+        return len(preset_places(t.text))
+    if t.kind == "names":
+        return len(t.names)
+    return None if t.path is None else count_points(t.path)
 
 
-def iter_targets(spec: str, chunk_rows: int = DEFAULT_CHUNK_ROWS) -> Iterator[pd.DataFrame]:
-    """Yield the places of a preset or a file in chunks, without reading a file whole.
+def iter_targets(spec: str | Sequence[str], chunk_rows: int = DEFAULT_CHUNK_ROWS) -> Iterator[pd.DataFrame]:
+    """Yield the places of a targets spec in chunks, without reading a file whole.
 
     Parameters
     ----------
-    spec : str
+    spec : str or sequence of str
         As for :func:`load_targets`.
     chunk_rows : int, default 1,000,000
         Places per chunk (at most).
@@ -196,18 +328,20 @@ def iter_targets(spec: str, chunk_rows: int = DEFAULT_CHUNK_ROWS) -> Iterator[pd
     pandas.DataFrame
         ``lat``, ``lon`` (float degrees, EPSG:4326) and the other columns:
         ``name`` if the file has one (first; unlike :func:`load_targets`,
-        no names are made up), ``country`` (the
-        file's, else ``""``), then the file's other columns in order (CSV
-        columns as text). The index numbers the places from 0 across
-        chunks, so ``pd.concat`` of the chunks is the whole set; for a file
-        with names it equals :func:`load_targets`.
+        no names are made up), ``query`` for places by name, ``country``
+        (if the file has one; always for presets, sets and names), then the
+        file's other columns in order (CSV columns as text). The index
+        numbers the places from 0 across chunks, so ``pd.concat`` of the
+        chunks is the whole set; for a file with names it equals
+        :func:`load_targets`.
 
     Raises
     ------
     InputFileError
         As :func:`load_targets`, when the chunk with the problem is read
         (earlier chunks have been yielded): CSV rows are numbered with the
-        header as row 1, Parquet rows and GIS features from 1.
+        header as row 1, Parquet rows and GIS features from 1. A spec that
+        names no place set, file or place raises at the first ``next``.
 
     Notes
     -----
@@ -222,30 +356,27 @@ def iter_targets(spec: str, chunk_rows: int = DEFAULT_CHUNK_ROWS) -> Iterator[pd
     >>> [len(chunk) for chunk in iter_targets("european-capitals", chunk_rows=20)]
     [20, 20, 13]
     """
-    if not isinstance(chunk_rows, int) or chunk_rows < 1:
+    if isinstance(chunk_rows, bool) or not isinstance(chunk_rows, int) or chunk_rows < 1:
         raise InvalidRangeError(f"chunk_rows must be a positive integer, got {chunk_rows!r}")
-    if spec in PRESETS:
-        df = preset_places(spec)
-        for start in range(0, len(df), chunk_rows):
-            yield df.iloc[start:start + chunk_rows]
+    t = parse_targets(spec)
+    if t.kind == "file":
+        assert t.path is not None
+        yield from iter_points(t.path, chunk_rows)
         return
-    p = _file(spec)
-    if p is None:
-        listed = _listed(spec)
-        for start in range(0, len(listed), chunk_rows):
-            yield listed.iloc[start:start + chunk_rows]
-        return
-    yield from iter_points(p, chunk_rows)
+    df = _listed(t)
+    for start in range(0, len(df), chunk_rows):
+        yield df.iloc[start:start + chunk_rows]
 
 
-def plain_targets(spec: str) -> pa.Table | None:
+def plain_targets(spec: str | Sequence[str]) -> pa.Table | None:
     """Return the places of a plain CSV file as an Arrow table, read without pandas, or None.
 
     None for a preset, a list of names, a file of another format, or a CSV
     file :func:`geo.inputs.points.read_plain_csv` does not take: read those
     with :func:`iter_targets`, which also reports any problem.
     """
-    if spec in PRESETS or not spec.strip():
+    try:
+        t = parse_targets(spec)
+    except GeoRangeError:
         return None
-    p = _file(spec)
-    return None if p is None else read_plain_csv(p)
+    return None if t.path is None else read_plain_csv(t.path)

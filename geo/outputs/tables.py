@@ -10,13 +10,14 @@ Round trips
 - JSON and GeoJSON keep every value's type; ``null`` stands for NaN.
 - CSV has no types. The reach columns are typed by name (``lat``, ``lon``,
   ``min_km``, ``max_km``, ``margin_km`` are floats, an empty cell NaN;
-  ``name``, ``country``, ``status``, ``via`` are text, an empty cell
-  ``""``). Any other column is read as integers, floats or booleans only
-  if every cell is written exactly as Python writes such a value (so
-  ``"007"`` or ``"1.50"`` stay text), otherwise as text.
+  ``name``, ``query`` (the user's spelling of a place given by name),
+  ``country``, ``status``, ``via`` are text, an empty cell ``""``). Any
+  other column is read as integers, floats or booleans only if every
+  cell is written exactly as Python writes such a value (so ``"007"`` or
+  ``"1.50"`` stay text), otherwise as text.
 - GeoJSON puts ``lat`` and ``lon`` in the Point geometry ``[lon, lat]``
   (RFC 7946), not in the properties; the reader puts them back after
-  ``name`` and ``country``, where :func:`geo.analysis.bands.reach_table` has them
+  ``name``, ``query`` and ``country``, where :func:`geo.analysis.bands.reach_table` has them
   for places from :func:`geo.inputs.targets.load_targets`. A row without finite
   coordinates becomes a feature with a null geometry.
 """
@@ -62,7 +63,7 @@ __all__ = [
 
 FLOAT_COLUMNS = ("lat", "lon", "min_km", "max_km", "margin_km")
 """Reach-table columns that are always floats (degrees, km)."""
-TEXT_COLUMNS = ("name", "country", "status", "via")
+TEXT_COLUMNS = ("name", "query", "country", "status", "via")
 """Reach-table columns that are always text."""
 
 _TABLE = (("name", "place"), ("country", "country"), ("min_km", "min km"), ("max_km", "max km"),
@@ -270,7 +271,7 @@ def from_shapefile(path: str | Path) -> pd.DataFrame:
     lon[located.to_numpy()] = geometry[located].x.to_numpy()
     lat[located.to_numpy()] = geometry[located].y.to_numpy()
     cols = list(table.columns)
-    at = max((cols.index(c) + 1 for c in ("name", "country") if c in cols), default=0)
+    at = max((cols.index(c) + 1 for c in ("name", "query", "country") if c in cols), default=0)
     table.insert(at, "lat", lat)
     table.insert(at + 1, "lon", lon)
     for c in TEXT_COLUMNS:
@@ -279,14 +280,57 @@ def from_shapefile(path: str | Path) -> pd.DataFrame:
     return table
 
 
+_NOT_LABELS = ("query", "country", "lat", "lon", "min_km", "max_km", "status", "margin_km", "via")
+
+
+def _label_column(df: pd.DataFrame) -> str | None:
+    """Return the column that names the places: ``name``, else the first text column of the input, else None.
+
+    A text column is one of strings whose first value is not a number (a
+    CSV column of ids such as ``7`` is not one).
+    """
+    if "name" in df.columns:
+        return "name"
+    for c in df.columns:
+        if c in _NOT_LABELS or not len(df):
+            continue
+        first = df[c].iloc[0]
+        if isinstance(first, str) and first.strip() and not _is_number(first):
+            return str(c)
+    return None
+
+
+def _place_cells(df: pd.DataFrame, label: str | None) -> list[str]:
+    """Return how the table names each place: ``name``, with the user's spelling if it differs ("Kyiv (Kiew)").
+
+    A file without names is labelled by its first text column, or else by
+    the coordinates (``LAT, LON``).
+    """
+    if label is None:
+        return [f"{lat:.4f}, {lon:.4f}" for lat, lon in zip(df["lat"].tolist(), df["lon"].tolist(), strict=True)]
+    names = ["" if n is None or n is pd.NA or n != n else str(n) for n in df[label].tolist()]
+    if "query" not in df.columns:
+        return names
+    queries = ["" if q is None or q is pd.NA else str(q) for q in df["query"].tolist()]
+    return [n if not q or q.casefold() == n.casefold() else f"{n} ({q})" for n, q in zip(names, queries, strict=True)]
+
+
 def to_table(df: pd.DataFrame, title: str = "") -> str:
-    """Return an aligned text table sorted by nearest distance, distances in km to 0.1."""
-    d = df.sort_values(["min_km", "name"], kind="stable")
-    cols = [(k, h) for k, h in _TABLE if k in d.columns]
-    cells = [[h for _, h in cols]]
-    for row in d.itertuples(index=False):
+    """Return an aligned text table sorted by nearest distance, distances in km to 0.1.
+
+    The place column is ``name``, followed by the user's spelling (``query``)
+    in parentheses where it differs ("Kyiv (Kiew)"). A file without a name
+    column is labelled by its first text column, or else by the coordinates
+    (LAT, LON).
+    """
+    d = df.sort_values(["min_km", "name"] if "name" in df.columns else ["min_km"], kind="stable")
+    places = _place_cells(d, _label_column(df))  # the label column: from the first row of the input
+    cols = [(k, h) for k, h in _TABLE if k in d.columns and k != "name"]
+    cells = [["place", *(h for _, h in cols)]]
+    for place, row in zip(places, d.itertuples(index=False), strict=True):
         r = row._asdict()
-        cells.append([f"{r[k]:,.1f}" if isinstance(r[k], float) else str(r[k]) for k, _ in cols])
+        cells.append([place, *(f"{r[k]:,.1f}" if isinstance(r[k], float) else str(r[k]) for k, _ in cols)])
+    cols = [("name", "place"), *cols]
     width = [max(len(c[i]) for c in cells) for i in range(len(cols))]
     numeric = [k.endswith("_km") for k, _ in cols]
     lines = []
@@ -301,7 +345,7 @@ def to_table(df: pd.DataFrame, title: str = "") -> str:
 
 def to_status_table(df: pd.DataFrame, title: str = "") -> str:
     """Return a plain table of name (or lon, lat) and status, in input order (for status-only results)."""
-    cols = [c for c in ("name", "country", "lat", "lon", "status") if c in df.columns]
+    cols = [c for c in ("name", "query", "country", "lat", "lon", "status") if c in df.columns]
     body = df[cols].astype({"status": str}).to_string(index=False)
     head = f"{title}\n\n" if title else ""
     return f"{head}{body}\n\n{_count_line(df)}\n"
@@ -500,7 +544,7 @@ def from_geojson(text: str, *, where: str = "GeoJSON") -> pd.DataFrame:
     """
     records = [{**props, "lat": lat, "lon": lon} for props, lon, lat in point_features(text, where=where)]
     props_columns = [c for c in _columns(records) if c not in ("lat", "lon")]
-    at = max((props_columns.index(c) + 1 for c in ("name", "country") if c in props_columns), default=0)
+    at = max((props_columns.index(c) + 1 for c in ("name", "query", "country") if c in props_columns), default=0)
     columns = [*props_columns[:at], "lat", "lon", *props_columns[at:]]
     return _frame(columns, {c: [r.get(c) for r in records] for c in columns}, where)
 

@@ -170,10 +170,16 @@ def write_zones(
     ------
     OutputError
         If the extension is not one of :data:`FORMATS`, the precision is
-        out of range, or the file cannot be written.
+        out of range, the file cannot be written, ``path`` is not a path or
+        ``zones`` not a list of :class:`~geo.analysis.zones.Zone`.
     OutputExistsError
         If the file exists and ``overwrite`` is False.
     """
+    if not isinstance(path, str | Path):
+        raise OutputError(f"zone file {path!r}: expected a path (str or Path), not {type(path).__name__}")
+    if (isinstance(zones, Zone | str) or not isinstance(zones, Sequence) or not zones
+            or not all(isinstance(z, Zone) for z in zones)):
+        raise OutputError(f"zones {zones!r:.60}: expected a list of Zone (what geo.zones returns)")
     target = Path(path)
     fmt = check_output(target, overwrite=overwrite)
     if fmt == "Shapefile":
@@ -250,6 +256,8 @@ def read_zones(path: str | Path) -> list[Zone]:
     import pyogrio
     from pyogrio.errors import DataLayerError, DataSourceError
 
+    if not isinstance(path, str | Path):
+        raise InputFileError(f"zone file {path!r}: expected a path (str or Path), not {type(path).__name__}")
     target = Path(path)
     fmt = FORMATS.get(target.suffix.lower())
     if fmt is None:
