@@ -144,3 +144,25 @@ def test_places_needs_a_name_or_sets(capsys, argv):
         main(argv)
     assert info.value.code == 2
     assert re.search(r"give a (place name|QUERY)", capsys.readouterr().err)
+
+
+@pytest.mark.parametrize(("spec", "wanted"), [
+    ("nato-capitols", "did you mean 'nato-capitals'"),
+    ("europe-capitals", "'european-capitals'"),
+    ("eu", "'eu' is a country group (European Union member states) for surveys' territories: its capitals are the "
+           "place set 'eu-capitals'"),
+    ("NATO", "its capitals are the place set 'nato-capitals'"),
+])
+def test_an_unknown_place_set_lists_the_sets(capsys, spec, wanted):
+    code, out, err = run(capsys, "reach", "--from", "BLR", "--max-km", "500", "--places", spec)
+    assert (code, out) == (2, "") and err.count("\n") == 1
+    assert wanted in err
+    if spec != "NATO" and spec != "eu":
+        assert "eu-capitals" in err and "nato-capitals" in err  # the sets are listed
+
+
+def test_a_group_name_as_one_place_is_the_place(capsys):
+    code, out, _ = run(capsys, "reach", "--from", "BLR", "--max-km", "500", "--place", "eu", "--format", "csv")
+    assert code == 0
+    (row,) = list(csv.DictReader(io.StringIO(out)))
+    assert (row["name"], row["country"], row["query"]) == ("Eu", "FR", "eu")  # the town in Normandy, asked for

@@ -80,7 +80,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Final
@@ -282,8 +282,14 @@ def claim_files(paths: Iterable[str | Path]) -> list[Path]:
         If a path is empty or does not exist, or a directory holds no
         ``.toml`` file.
     """
+    if isinstance(paths, str | Path):  # one file or directory, not its characters
+        paths = [paths]
+    if not isinstance(paths, Iterable) or isinstance(paths, Mapping | bytes):
+        raise ClaimFormatError(f"claim files {paths!r}: expected a path or a list of paths")
     out: list[Path] = []
     for raw in paths:
+        if not isinstance(raw, str | Path):
+            raise ClaimFormatError(f"claim file {raw!r} is a {type(raw).__name__}: expected a path")
         if not str(raw).strip():  # Path("") is ".": it would silently check the current directory
             raise ClaimFormatError(f"claim file path {str(raw)!r} is empty; expected a .toml file or a directory")
         p = Path(raw)
@@ -417,8 +423,10 @@ def make_survey(
     >>> s.band.min_km, s.band.max_km, list(s.table["name"])
     (700.0, 5000.0, ['Warsaw', 'Berlin'])
     """
-    table: dict[str, Any] = {"id": id, "from": launch if isinstance(launch, str) else list(launch),
-                             "places": places if isinstance(places, str) else list(places)}
+    def listed(value: Any) -> Any:  # a str as it is, any other iterable as a list; the loader checks the rest
+        return value if isinstance(value, str) or not isinstance(value, Iterable) else list(value)
+
+    table: dict[str, Any] = {"id": id, "from": listed(launch), "places": listed(places)}
     for key, value in (("min_km", min_km), ("max_km", max_km), ("system", system), ("text", text or None),
                        ("territories", territories if territories is None or isinstance(territories, str)
                         else list(territories))):

@@ -956,7 +956,7 @@ def lookup_place(query: str) -> Place:
     'Illinois (US-IL)'
     """
     if not isinstance(query, str):
-        raise TypeError(f"place query must be a str, not {type(query).__name__}")
+        raise UnknownPlaceError(f"place query {query!r} is a {type(query).__name__}: expected a name (text)")
     name, qualifier = _split(query)
     key = normalise_name(name)
     if not key:
@@ -1241,7 +1241,7 @@ def lookup_country(query: str) -> tuple[str, str, BaseGeometry]:
         If the name belongs to several countries.
     """
     if not isinstance(query, str):
-        raise TypeError(f"country query must be a str, not {type(query).__name__}")
+        raise UnknownPlaceError(f"country query {query!r} is a {type(query).__name__}: expected a name (text)")
     key = normalise_name(query)
     if not key:
         raise UnknownPlaceError(f"country name is empty in {query!r}; expected e.g. 'BLR', 'BY' or 'Belarus'")
@@ -1419,6 +1419,8 @@ def lookup_site(query: str) -> Site | None:
     DataFileError
         If ``data/sites.toml`` is missing or malformed.
     """
+    if not isinstance(query, str):
+        raise UnknownPlaceError(f"launch site {query!r} is a {type(query).__name__}: expected a name (text)")
     return _sites()[1].get(normalise_name(query))
 
 

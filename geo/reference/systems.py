@@ -301,8 +301,10 @@ def lookup_system(name: str) -> System:
     ClaimFormatError
         If no system matches; the message says why a withdrawn system (one
         without a range from a source of record, ``[withdrawn]`` in the
-        file) is not catalogued, or suggests close names.
+        file) is not catalogued, or suggests close names; or if ``name`` is not text.
     """
+    if not isinstance(name, str):
+        raise ClaimFormatError(f"system {name!r} is a {type(name).__name__}: expected a system's name (text)")
     wanted = name.strip().casefold()
     names: list[str] = []
     for system in _systems().values():
