@@ -166,3 +166,19 @@ def test_a_group_name_as_one_place_is_the_place(capsys):
     assert code == 0
     (row,) = list(csv.DictReader(io.StringIO(out)))
     assert (row["name"], row["country"], row["query"]) == ("Eu", "FR", "eu")  # the town in Normandy, asked for
+
+
+def test_a_survey_keeps_the_spelling_each_place_was_asked_by(capsys):
+    ask = ["check", "--from", "BLR", "--max-km", "500", "--places", "Kiew; Kijów; Warschau; Vilnius"]
+    code, out, _ = run(capsys, *ask, "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert [(r["place"], r["place_name"]) for r in rows] == [
+        ("Kiew", "Kyiv"), ("Kijów", "Kyiv"), ("Warschau", "Warsaw"), ("Vilnius", "Vilnius")]
+    code, out, _ = run(capsys, *ask)
+    assert "Kyiv (Kiew), UA (87), Kyiv (Kijów), UA (87), Warsaw (Warschau), PL (147), Vilnius, LT (28)" in out
+    code, out, _ = run(capsys, *ask, "--format", "json")
+    (survey,) = json.loads(out)
+    assert [p["query"] for p in survey["places"]] == ["Kiew", "Kijów", "Warschau", "Vilnius"]
+    code, out, _ = run(capsys, "check", "--from", "BLR", "--max-km", "500", "--places", "eu-capitals",
+                       "--format", "csv")
+    assert {r["place"] for r in csv.DictReader(io.StringIO(out))} == {""}  # a set: nothing was spelt by the user

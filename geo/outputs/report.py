@@ -40,7 +40,8 @@ A claim object (``"kind": "claim"``):
 
 A survey object (``"kind": "survey"``) has ``id, file, source, text,
 system, min_km, max_km, from, as_of``, ``places`` (one object per place and
-scenario: ``scenario, name, country, lat, lon, nearest_km, farthest_km,
+scenario: ``scenario``, ``query`` (the place as asked for, when it was
+asked for by name), ``name, country, lat, lon, nearest_km, farthest_km,
 status, margin_km, via``) and ``territories`` (``scenario, iso_a3, name,
 share, error, area_km2``).
 
@@ -52,7 +53,8 @@ the columns are :data:`FLAT_COLUMNS`, in that order:
 ``kind``, ``id``, ``file``  as in JSON
 ``scenario``, ``from``      the launch scenario's label and its sources
                             (joined with ``"; "``)
-``place``, ``place_name``,  the place as written (claims only), resolved,
+``place``, ``place_name``,  the place as written (a survey's place asked
+                            for by name too; empty for a set), resolved,
 ``country``, ``lat``,       and its coordinates in degrees
 ``lon``
 ``system``, ``min_km``,     the system and figures; ``min_km_low``,
@@ -185,6 +187,8 @@ def survey_record(result: SurveyResult) -> dict[str, Any]:
     """Return the JSON object of one survey result."""
     s = result.survey
     cols = ["scenario", "name", "country", "lat", "lon", "min_km", "max_km", "status", "margin_km", "via"]
+    if "query" in result.places.columns:  # places asked for by name: the user's spelling, beside the name
+        cols.insert(1, "query")
     frame = result.places[cols].rename(columns={"min_km": "nearest_km", "max_km": "farthest_km"})
     places = [{k: _plain(v) for k, v in row.items()} for row in frame.to_dict(orient="records")]
     return {
@@ -306,7 +310,8 @@ def _flat_survey(result: SurveyResult) -> list[dict[str, Any]]:
         **r, "min_km_interval": [s.min_km.low_km, s.min_km.high_km],
         "max_km_interval": [s.max_km.low_km, s.max_km.high_km]})}
     return [
-        _typed({**common, **p, "place_name": p["name"], "from": specs.get(p["scenario"], "")})
+        _typed({**common, **{k: v for k, v in p.items() if k != "query"}, "place": p.get("query") or "",
+                "place_name": p["name"], "from": specs.get(p["scenario"], "")})
         for p in r["places"]
     ]
 
@@ -511,6 +516,12 @@ def report_title(claims: Sequence[ClaimResult], surveys: Sequence[SurveyResult] 
     return "Claim check"
 
 
+def _as_asked(name: str, query: object) -> str:
+    """Return ``Kyiv (Kiew)`` when a place was asked for by another spelling, else the name."""
+    q = query if isinstance(query, str) else ""
+    return f"{name} ({q})" if q and q.strip().casefold() != name.casefold() else name
+
+
 def _survey_lines(result: SurveyResult) -> list[str]:
     s = result.survey
     span = f"  {km_text(s.min_km.value_km)}-{km_text(s.max_km.value_km)} km"
@@ -519,8 +530,9 @@ def _survey_lines(result: SurveyResult) -> list[str]:
         for status in STATUSES:
             sel = frame[frame["status"] == status]
             if len(sel):
-                names = ", ".join(f"{n}{', ' + c if c else ''} ({d:,.0f})"
-                                  for n, c, d in zip(sel["name"], sel["country"], sel["min_km"], strict=True))
+                asked = sel["query"] if "query" in sel.columns else sel["name"]
+                names = ", ".join(f"{_as_asked(n, q)}{', ' + c if c else ''} ({d:,.0f})"
+                                  for n, q, c, d in zip(sel["name"], asked, sel["country"], sel["min_km"], strict=True))
                 lines.append(f"  from {label}: {status} {len(sel)}: {names}")
     if len(result.territories):
         for label, frame in result.territories.groupby("scenario", sort=False):
