@@ -24,7 +24,8 @@ from geo.reference.systems import lookup_system
 
 ASK = ["--from", "Kaliningrad", "--system", "iskander", "--places", "Berlin; Warsaw"]
 ISKANDER = lookup_system("iskander-m")
-SPAN = f"{km_text(ISKANDER.min_km.value_km)}-{km_text(ISKANDER.max_km.value_km)} km"  # the published figures
+SPAN = (f"{km_text(ISKANDER.min_km.value_km)}-{km_text(ISKANDER.max_km.value_km)} km"  # the published figures
+        if ISKANDER.min_km.value_km else f"up to {km_text(ISKANDER.max_km.value_km)} km")
 QUESTION = f"Iskander-M, {SPAN}, from Kaliningrad (RU-KGD), Russia"
 
 # The EU's members today, from the EU's own list of its 27 countries (european-union.europa.eu, EU countries).
@@ -58,7 +59,8 @@ def test_a_map_from_options_is_titled_from_its_question(capsys, tmp_path):
 def test_a_report_from_options_names_the_system_its_figures_and_the_alias_once(capsys):
     code, out, _ = run(capsys, "check", *ASK)
     assert code == 0
-    assert out.splitlines()[1:3] == [f"Survey: {QUESTION}", f"  {SPAN} (Iskander-M; iskander → Iskander-M)"]
+    figures = f"{km_text(ISKANDER.min_km.value_km)}-{km_text(ISKANDER.max_km.value_km)} km"
+    assert out.splitlines()[1:3] == [f"Survey: {QUESTION}", f"  {figures} (Iskander-M; iskander → Iskander-M)"]
     assert out.count("iskander → Iskander-M") == 1
     code, out, _ = run(capsys, "check", *ASK, "--format", "markdown")
     assert out.startswith(f"# {QUESTION}\n") and "No claims" not in out
@@ -69,7 +71,7 @@ def test_a_report_from_options_names_the_system_its_figures_and_the_alias_once(c
     assert {r["file"] for r in rows} == {""}  # asked on the command line: no file to name
     assert {r["id"] for r in rows} == {re.sub(r"[^0-9a-z]+", "-", QUESTION.casefold()).strip("-")}
     assert {r["id"] for r in rows} <= {"iskander-m-50-500-km-from-kaliningrad-ru-kgd-russia",
-                                       "iskander-m-0-500-km-from-kaliningrad-ru-kgd-russia"}
+                                       "iskander-m-up-to-500-km-from-kaliningrad-ru-kgd-russia"}
     assert {r["text"] for r in rows} == {QUESTION} and {r["system"] for r in rows} == {"Iskander-M"}
     assert "<python>" not in out and "command-line" not in out
 
@@ -84,14 +86,15 @@ def test_a_claim_built_in_python_says_what_it_asks():
     exact = geo.make_claim(place="Warsaw", expect="reachable", launch="Belarus", system="oreshnik")
     assert exact.system_alias == ""  # the name as published, whatever the case: nothing to state
     survey = geo.make_survey(launch="BLR", max_km=500, places=["Warsaw"])
-    assert survey.text == survey.question() == "0-500 km from Belarus"
+    assert survey.text == survey.question() == "up to 500 km from Belarus"
 
 
 def test_the_reach_title_names_the_system_and_any_figure_given_beside_it(capsys):
     code, out, _ = run(capsys, "reach", *ASK, "--max-km", "600")
     assert code == 0
     assert out.splitlines()[0] == (
-        f"Reach of Iskander-M, {km_text(ISKANDER.min_km.value_km)}-600 km (iskander → Iskander-M; "
+        f"Reach of Iskander-M, {'up to ' if not ISKANDER.min_km.value_km else km_text(ISKANDER.min_km.value_km) + '-'}"
+        "600 km (iskander → Iskander-M; "
         f"max 600 km as given, published {km_text(ISKANDER.max_km.value_km)} km) "
         "from Kaliningrad (RU-KGD) (WGS84 geodesics)")
     code, out, _ = run(capsys, "reach", "--from", "BLR", "--system", "Oreshnik", "--place", "Berlin")

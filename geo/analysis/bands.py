@@ -115,6 +115,10 @@ class RangeBand:
         """Return the band as text: '700-5,000 km', '0.2-1 km'."""
         return f"{km_text(self.min_km)}-{km_text(self.max_km)} km"
 
+    def phrase(self) -> str:
+        """Return the band as a title says it: '700-5,000 km', or 'up to 500 km' when there is no minimum."""
+        return self.span_text() if self.min_km else f"up to {km_text(self.max_km)} km"
+
     @property
     def min_m(self) -> float:
         """Minimum range in metres."""

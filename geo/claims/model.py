@@ -219,16 +219,16 @@ class _Entry:
     def question(self) -> str:
         """Return the question as a title: the system with its figures, and the launch.
 
-        ``"Iskander-M, 50-500 km, from Kaliningrad (RU-KGD), Russia"``; without
-        a system, ``"50-500 km from Belarus"``. Figures that differ from the
+        ``"Iskander-M, up to 500 km, from Kaliningrad (RU-KGD), Russia"``;
+        without a system, ``"700-5,000 km from Belarus"``. Figures that differ from the
         system's published ones are the ones used (the band), so a title never
         shows figures the verdicts did not use.
         """
         band = self.band
         launch = " or ".join(_launch_text(s) for s in self.launch.sources) or self.launch.label
         if self.system is not None:
-            return f"{self.system.name}, {band.span_text()}, from {launch}"
-        return f"{band.span_text()} from {launch}"
+            return f"{self.system.name}, {band.phrase()}, from {launch}"
+        return f"{band.phrase()} from {launch}"
 
 
 @dataclass(frozen=True)

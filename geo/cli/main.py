@@ -409,7 +409,7 @@ def _cmd_reach(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
 def _band_text(system: str | None, band) -> str:  # type: ignore[no-untyped-def]
     """Say the band as a title does, with the system that brought its figures and how its name was read.
 
-    ``"Iskander-M, 50-500 km (iskander → Iskander-M)"``; a figure given
+    ``"Iskander-M, up to 500 km (iskander → Iskander-M)"``; a figure given
     beside the system is marked as the user's, with the published one.
     """
     if system is None:
@@ -422,7 +422,7 @@ def _band_text(system: str | None, band) -> str:  # type: ignore[no-untyped-def]
     for which, used, published in (("min", band.min_km, s.min_km.value_km), ("max", band.max_km, s.max_km.value_km)):
         if used != published:
             notes.append(f"{which} {km_text(used)} km as given, published {km_text(published)} km")
-    return f"{s.name}, {band.span_text()}" + (f" ({'; '.join(notes)})" if notes else "")
+    return f"{s.name}, {band.phrase()}" + (f" ({'; '.join(notes)})" if notes else "")
 
 
 def _count(n: int, noun: str) -> str:

@@ -27,7 +27,7 @@ from typing import Final
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from geo.analysis.bands import RangeBand, km_text
+from geo.analysis.bands import RangeBand
 from geo.analysis.launch import LaunchRegion, LaunchSource
 from geo.analysis.status import Status, listed_statuses
 from geo.analysis.zones import MIN_TOLERANCE_M, zones
@@ -210,7 +210,7 @@ def _scenario_line(v: Verdict) -> str:
 
 def _band_label(system: str, band: RangeBand, scenario: Scenario) -> str:
     head = f"{system} " if system else ""
-    span = f"{km_text(band.min_km)}-{km_text(band.max_km)} km" if band.min_km else f"up to {km_text(band.max_km)} km"
+    span = band.phrase()
     return f"{head}{span} from {scenario.label}"
 
 
