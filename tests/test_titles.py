@@ -48,6 +48,10 @@ def test_a_map_from_options_is_titled_from_its_question(capsys, tmp_path):
     assert f"<title>{QUESTION}</title>" in page
     assert json.dumps(f"<h1>{QUESTION}</h1>")[1:-1].replace("<", "\\u003c").replace(">", "\\u003e") in page
     assert "2 places surveyed, 2 reachable" in page and "no claims" not in page
+    html2 = tmp_path / "m2.html"
+    assert run(capsys, "map", "--from", "BLR", "--max-km", "500", "--places", "Warsaw; Berlin", "-q",
+               "-o", str(html2))[0] == 0
+    assert "2 places surveyed, 1 reachable, 1 too far" in html2.read_text(encoding="utf-8")  # words, not codes
     from PIL import Image
 
     assert Image.open(png).text["Title"] == QUESTION  # the PNG's title metadata

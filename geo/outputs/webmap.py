@@ -647,7 +647,7 @@ def _title_html(content: MapContent) -> str:
     else:  # a survey: what its places came to
         counts = Counter(m.status for m in content.marks)
         sub = f"{len(content.marks)} place{'s' if len(content.marks) != 1 else ''} surveyed" + "".join(
-            f", {counts[s]} {s}" for s in content.legend_statuses if counts[s])
+            f", {counts[s]} {str(s).replace('_', ' ')}" for s in content.legend_statuses if counts[s])
     return f'<h1>{_text(content.title)}</h1><p>{_text(sub)}; WGS84 geodesic zones, georange</p>'
 
 
