@@ -42,7 +42,9 @@ def failure_message(result: ClaimResult) -> str:
     """Return a one-line account of a claim's verdict with its numbers."""
     c, v = result.claim, result.verdict
     crit = v.critical.describe(v.holds) if v.critical else "no value of either range figure changes it"
-    band = f"{c.min_km.value_km:,.0f}-{c.max_km.value_km:,.0f} km"
+    band = c.band.span_text()
+    if c.system is not None:  # the system that brought the figures, and how its name was read
+        band = f"{c.system.name}, {band}" + (f"; {c.system_alias}" if c.system_alias else "")
     return (
         f"{c.place.name} from {c.launch.label} ({band}): expected {c.expect}, got {v.status}: "
         f"{v.nearest_km:,.1f}-{v.farthest_km:,.1f} km away, margin {v.margin_km:,.1f} km; {crit}"

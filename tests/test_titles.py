@@ -189,3 +189,17 @@ def test_a_survey_keeps_the_spelling_each_place_was_asked_by(capsys):
     code, out, _ = run(capsys, "check", "--from", "BLR", "--max-km", "500", "--places", "eu-capitals",
                        "--format", "csv")
     assert {r["place"] for r in csv.DictReader(io.StringIO(out))} == {""}  # a set: nothing was spelt by the user
+
+
+def test_a_failing_claim_names_the_system_that_brought_its_figures():
+    import geo
+    from geo.testing import failure_message
+
+    claim = geo.make_claim(place="Berlin", expect="reachable", launch="Belarus", system="iskander")
+    line = failure_message(geo.evaluate_claim(claim, coverage=False))
+    figures = f"{km_text(ISKANDER.min_km.value_km)}-{km_text(ISKANDER.max_km.value_km)} km"
+    assert line.startswith(f"Berlin from Belarus (Iskander-M, {figures}; iskander → Iskander-M): expected reachable, "
+                           "got too_far: 663.9-1,297.5 km away, margin 163.9 km")
+    plain = geo.make_claim(place="Berlin", expect="reachable", launch="Belarus", min_km=50, max_km=500)
+    assert failure_message(geo.evaluate_claim(plain, coverage=False)).startswith(
+        "Berlin from Belarus (50-500 km): expected reachable")
