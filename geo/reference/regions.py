@@ -22,7 +22,7 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import numpy as np
 
@@ -60,9 +60,12 @@ class Region:
     country: str
     kind: str
     geometry: BaseGeometry = field(repr=False)
+    title: str = ""
 
     def label(self) -> str:
-        """``Name (CODE)``, or ``Name, CC`` for a region without a code."""
+        """``Name (CODE)``, ``Name, CC`` for a region without a code, or a composite's own label."""
+        if self.title:
+            return self.title
         return f"{self.name} ({self.code})" if self.code else f"{self.name}, {self.country}"
 
 
@@ -127,7 +130,7 @@ def _index() -> dict[str, tuple[int, ...]]:
         for key in keys.split("|") if keys else ():
             index.setdefault(key, set()).add(row)
     codes, _ = _attributes()
-    rows_of = {code: row for row, code in enumerate(codes) if code}
+    rows_of = {iso_code(code): row for row, code in enumerate(codes) if code}
     for code, names in _aliases().items():
         if code not in rows_of:
             raise _damaged("country_aliases.toml", data_path("country_aliases.toml"),
@@ -140,8 +143,8 @@ def _index() -> dict[str, tuple[int, ...]]:
 
 
 @functools.cache
-def _aliases() -> dict[str, tuple[str, ...]]:
-    """Return the ``[regions]`` table of ``data/country_aliases.toml``: names by ISO 3166-2 code."""
+def _tables() -> dict[str, Any]:
+    """Return ``data/country_aliases.toml`` as read (its region tables are checked by their readers)."""
     import tomllib
 
     from geo.reference.places import _damaged
@@ -149,9 +152,25 @@ def _aliases() -> dict[str, tuple[str, ...]]:
     name = "country_aliases.toml"
     path = data_path(name)
     try:
-        table = tomllib.loads(path.read_text(encoding="utf-8")).get("regions", {})
+        return tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as err:
         raise _damaged(name, path, f"cannot be read: {err}") from err
+
+
+def _bad_table(what: str) -> Exception:
+    from geo.reference.places import _damaged
+
+    return _damaged("country_aliases.toml", data_path("country_aliases.toml"), what)
+
+
+@functools.cache
+def _aliases() -> dict[str, tuple[str, ...]]:
+    """Return the ``[regions]`` table of ``data/country_aliases.toml``: names by ISO 3166-2 code."""
+    from geo.reference.places import _damaged
+
+    name = "country_aliases.toml"
+    path = data_path(name)
+    table = _tables().get("regions", {})
     if not isinstance(table, dict) or not all(
             isinstance(v, list) and all(isinstance(n, str) and n for n in v) for v in table.values()):
         raise _damaged(name, path, "[regions]: expected ISO 3166-2 codes, each with a list of names")
@@ -159,11 +178,42 @@ def _aliases() -> dict[str, tuple[str, ...]]:
 
 
 @functools.cache
+def _corrections() -> dict[str, tuple[str, str]]:
+    """Return ``[corrections]``: by the code regions.parquet gives a row, its real ISO 3166-2 code and kind."""
+    table = _tables().get("corrections", {})
+    out: dict[str, tuple[str, str]] = {}
+    for code, entry in table.items() if isinstance(table, dict) else [("", None)]:
+        if not (isinstance(entry, dict) and set(entry) == {"code", "kind"}
+                and all(isinstance(v, str) and v for v in entry.values()) and CODE_PATTERN.match(code)):
+            raise _bad_table(f"corrections.{code}: expected {{ code = ISO 3166-2, kind = text }}, got {entry!r}")
+        out[code] = (entry["code"], entry["kind"])
+    return out
+
+
+def iso_code(source_code: str) -> str:
+    """Return the ISO 3166-2 code of the region regions.parquet (and the gazetteer) codes `source_code`.
+
+    Natural Earth swaps Moscow city and Moscow Oblast (``[corrections]`` of
+    ``data/country_aliases.toml``): ``iso_code("RU-MOW")`` is ``"RU-MOS"``.
+    """
+    fixed = _corrections().get(source_code)
+    return fixed[0] if fixed else source_code
+
+
+def source_code(code: str) -> str:
+    """Return the code regions.parquet and the gazetteer give the region of ISO 3166-2 `code` (see :func:`iso_code`)."""
+    return next((c for c, (iso, _) in _corrections().items() if iso == code), code)
+
+
+@functools.cache
 def _attributes() -> tuple[list[str], list[str]]:
-    """Return the ISO 3166-2 code and the kind (``type_en``) of every region, without the geometries."""
+    """Return the code (as regions.parquet gives it) and the kind (corrected) of every region, without geometries."""
     table = _columns("iso_3166_2", "type_en")
-    return [str(c or "") for c in table.column("iso_3166_2").to_pylist()], \
-        [str(t or "") for t in table.column("type_en").to_pylist()]
+    codes = [str(c or "") for c in table.column("iso_3166_2").to_pylist()]
+    fixes = _corrections()
+    kinds = [fixes[c][1] if c in fixes else str(t or "") for c, t in zip(codes, table.column("type_en").to_pylist(),
+                                                                          strict=True)]
+    return codes, kinds
 
 
 @functools.cache
@@ -191,7 +241,9 @@ def _rows(key: str) -> tuple[int, ...]:
 def _rows_of(key: str) -> tuple[int, ...]:
     index = _index()
     if key in index:
-        return index[key]
+        rows = index[key]
+        kind = next((k for k in _kinds() if key.endswith(f" {k}") or key.startswith(f"{k} ")), None)
+        return _of_kind(rows, kind) if len(rows) > 1 and kind else rows  # "Minsk Oblast" names both in the source
     for kind in _kinds():
         for stripped in (key.removesuffix(f" {kind}"), key.removeprefix(f"{kind} of "), key.removeprefix(f"{kind} ")):
             if stripped == key:
@@ -199,44 +251,109 @@ def _rows_of(key: str) -> tuple[int, ...]:
             stems = [stripped, stripped.removesuffix("er")] if kind == "gebiet" else [stripped]
             stem = next((t for t in stems if t in index), None)
             if stem is not None:
-                rows = index[stem]
-                types = _attributes()[1]
-                same = tuple(r for r in rows if normalise_name(types[r]) == kind)
-                if not same and kind not in _CITY_KINDS:
-                    same = tuple(r for r in rows if normalise_name(types[r]) not in _CITY_KINDS)
-                return same or rows
+                return _of_kind(index[stem], kind)
     return ()
 
 
-def region_codes_named(name: str) -> list[str]:
-    """Return the ISO 3166-2 codes of the regions called `name` (any language, kind words allowed), no geometry.
+def _is_city(kind: str) -> bool:
+    """Whether a kind of region (normalised) is a city's ("Federal City", "Municipality", "city")."""
+    return kind in _CITY_KINDS or "city" in kind.split() or "municipality" in kind.split()
 
-    For place qualifiers (``"Augsburg, Bayern"``): reads the names and codes
-    only, never the boundaries.
+
+def _of_kind(rows: tuple[int, ...], kind: str) -> tuple[int, ...]:
+    """Of the regions of one name, those of the kind a word names ("oblast": not the city), or all."""
+    types = [normalise_name(_attributes()[1][r]) for r in rows]
+    same = tuple(r for r, t in zip(rows, types, strict=True) if t == kind)
+    if not same:
+        city = _is_city(kind)
+        same = tuple(r for r, t in zip(rows, types, strict=True) if _is_city(t) == city)
+    return same or rows
+
+
+def region_codes_named(name: str) -> list[str]:
+    """Return the codes of the regions called `name` (any language, kind words allowed), no geometry.
+
+    For place qualifiers (``"Augsburg, Bayern"``, ``"Yalta, Crimea"``):
+    reads the names and codes only, never the boundaries. The codes are
+    those regions.parquet and the gazetteer give (:func:`source_code`), so
+    that they match the gazetteer's region column.
     """
+    key = normalise_name(name)
+    if key in _composites():  # "Yalta, Crimea": either of the peninsula's regions
+        return [source_code(c) for c in _composites()[key].codes]
     codes = _attributes()[0]
-    return [codes[r] for r in _rows(normalise_name(name)) if codes[r]]
+    return [codes[r] for r in _rows(key) if codes[r]]
 
 
 def _region_at(row: int) -> Region:
     frame = load_regions()
     r = frame.iloc[row]
-    return Region(code=str(r["iso_3166_2"]), name=str(r["name_en"] or r["name"]), country=str(r["country"]),
-                  kind=str(r["type_en"]), geometry=r["geometry"])
+    return Region(code=iso_code(str(r["iso_3166_2"])), name=str(r["name_en"] or r["name"]), country=str(r["country"]),
+                  kind=_attributes()[1][row], geometry=r["geometry"])
+
+
+@dataclass(frozen=True)
+class _Composite:
+    name: str
+    label: str
+    codes: tuple[str, ...]
+
+
+@functools.cache
+def _composites() -> dict[str, _Composite]:
+    """Return ``[composites]`` of ``data/country_aliases.toml`` by the search key of each of its names."""
+    table = _tables().get("composites", {})
+    codes = {iso_code(c) for c in _attributes()[0] if c}
+    out: dict[str, _Composite] = {}
+    for key, entry in table.items() if isinstance(table, dict) else [("", None)]:
+        ok = (isinstance(entry, dict) and set(entry) == {"name", "label", "codes", "names"}
+              and isinstance(entry["name"], str) and isinstance(entry["label"], str)
+              and all(isinstance(v, list) and v and all(isinstance(n, str) and n for n in v)
+                      for v in (entry["codes"], entry["names"])))
+        if not ok:
+            raise _bad_table(f"composites.{key}: expected name, label, codes = [ISO 3166-2, ...] and names = [...]")
+        unknown = [c for c in entry["codes"] if c not in codes]
+        if unknown or len(entry["codes"]) < 2:
+            raise _bad_table(f"composites.{key}: codes {entry['codes']} must be two or more ISO 3166-2 codes of "
+                             f"regions.parquet (unknown: {unknown})")
+        composite = _Composite(name=entry["name"], label=entry["label"], codes=tuple(entry["codes"]))
+        for name in (entry["name"], *entry["names"]):
+            k = normalise_name(name)
+            if k in out and out[k] != composite:
+                raise _bad_table(f"composites.{key}: name {name!r} belongs to another composite too")
+            out[k] = composite
+    return out
+
+
+def _composite_region(composite: _Composite) -> Region:
+    """The union of a composite's regions, one Region labelled by the composite (``UA-43+UA-40``)."""
+    import shapely
+
+    frame = load_regions()
+    wanted = {source_code(c) for c in composite.codes}
+    rows = np.flatnonzero(np.isin(frame["iso_3166_2"].to_numpy(), list(wanted)))
+    parts = [_region_at(int(i)) for i in rows]
+    geometry = shapely.union_all([p.geometry for p in parts])
+    return Region(code="+".join(composite.codes), name=composite.name, country=parts[0].country, kind="composite",
+                  geometry=geometry, title=composite.label)
 
 
 def region_candidates(query: str) -> list[Region]:
     """Return every region the query may mean (an exact code first), without deciding between them."""
     text = query.strip()
     m = CODE_PATTERN.match(text)
-    if m:
-        code = f"{m.group(1).upper()}-{m.group(2).upper()}"
+    if m:  # a code is exact: UA-43 is the Autonomous Republic alone
+        code = source_code(f"{m.group(1).upper()}-{m.group(2).upper()}")
         rows = np.flatnonzero(load_regions()["iso_3166_2"].to_numpy() == code)
         return [_region_at(int(i)) for i in rows]
     name, comma, qualifier = text.rpartition(",")
     if not comma:
         name, qualifier = text, ""
-    found = [_region_at(i) for i in _rows(normalise_name(name.strip()))]
+    composite = _composites().get(normalise_name(name.strip()))
+    if composite is not None:
+        found = [_composite_region(composite)]
+    else:
+        found = [_region_at(i) for i in _rows(normalise_name(name.strip()))]
     if qualifier.strip():
         from geo.reference.places import lookup_country
 
