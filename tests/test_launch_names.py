@@ -97,3 +97,107 @@ def test_a_qualifier_crimea_finds_places_in_either_region() -> None:
 
     assert lookup_place("Yalta, Crimea").region == "UA-43"
     assert lookup_place("Balaklava, Crimea").region == "UA-40"
+
+
+# --- parts named as people name them (issue 28, deliverable 6) -------------------------------------------------
+
+
+def _expected_regions(iso_a3: str) -> dict[int, str]:
+    """The region code of each non-mainland part, by exact intersection areas with regions.parquet (geopandas)."""
+    import numpy as np
+
+    from geo.reference.places import load_countries
+
+    countries = load_countries()
+    row = countries[countries["iso_a3"] == iso_a3].iloc[0]
+    frame = geopandas.read_parquet(data_path("regions.parquet"))
+    mine = frame[(frame["country"] == row["iso_a2"]) & (frame["iso_3166_2"] != "")]
+    out = {}
+    polys = list(row["geometry"].geoms)
+    biggest = int(np.argmax([p.area for p in polys]))
+    for i, part in enumerate(polys):
+        if i == biggest:
+            continue
+        shares = [part.intersection(g).area if part.intersects(g) else 0.0 for g in mine.geometry]
+        if max(shares) > 0:
+            out[i] = mine["iso_3166_2"].iloc[int(np.argmax(shares))]
+        else:
+            out[i] = mine["iso_3166_2"].iloc[int(np.argmin([part.distance(g) for g in mine.geometry]))]
+    return out
+
+
+@pytest.mark.parametrize(("iso_a3", "country"), [("RUS", "Russia"), ("USA", "United States"), ("NOR", "Norway"),
+                                                 ("FRA", "France"), ("PRK", "North Korea")])
+def test_every_part_is_named_after_the_region_holding_most_of_it(iso_a3, country) -> None:
+    from geo.reference.regions import _display_names
+
+    launch = parse_launch(iso_a3)
+    names = [p.name for p in launch.parts]
+    assert len(set(names)) == len(names)  # numbers tell apart the parts that share a region
+    assert sum(n == f"{country}: mainland" for n in names) == 1
+    display = _display_names()
+    for i, code in _expected_regions(iso_a3).items():
+        assert names[i].removeprefix(f"{country}: ").split(", part ")[0] == display[code], (i, names[i], code)
+
+
+@pytest.mark.parametrize(("launch", "lon", "lat", "name"), [
+    ("RUS", 20.51, 54.71, "Russia: Kaliningrad Oblast"),
+    ("RUS", 37.62, 55.75, "Russia: mainland"),
+    ("RUS", 172.0, 66.0, "Russia: mainland"),  # inland Chukotka: the mainland reaches the Bering Strait
+    ("RUS", -179.5, 71.2, "Russia: Chukotka Autonomous Okrug"),  # Wrangel Island (Chukotka, across the antimeridian)
+    ("USA", -157.86, 21.31, "United States: Hawaii"),  # Honolulu, Oahu
+    ("USA", -149.9, 61.22, "United States: Alaska"),
+    ("NOR", 15.63, 78.22, "Norway: Svalbard"),  # Longyearbyen (GeoNames files it under SJ, with no region)
+    ("FRA", -52.33, 4.94, "France: French Guiana"),
+    ("FRA", 55.45, -20.88, "France: Réunion"),
+    ("FRA", 9.15, 42.15, "France: Haute-Corse"),  # Corsica: most of it is Haute-Corse (Natural Earth's departments)
+])
+def test_named_parts(launch, lon, lat, name) -> None:
+    part = next(p for p in parse_launch(launch).parts if p.geometry.intersects(shapely.Point(lon, lat)))
+    assert part.name.split(", part ")[0] == name
+
+
+def test_parts_of_one_region_are_numbered_largest_first() -> None:
+    parts = [p for p in parse_launch("RUS").parts if p.name.startswith("Russia: Sakhalin Oblast, part ")]
+    assert len(parts) > 5
+    by_number = sorted(parts, key=lambda p: int(p.name.rsplit(" ", 1)[1]))
+    assert [p.geometry.area for p in by_number] == sorted((p.geometry.area for p in parts), reverse=True)
+
+
+def test_gdansk_from_russia_via_the_kaliningrad_exclave() -> None:
+    import geo
+
+    row = geo.reach(["Gdańsk"], "Russia", 0, 500).iloc[0]
+    assert row["via"] == "Russia: Kaliningrad Oblast" and row["min_km"] == pytest.approx(63.4, abs=0.05)
+
+
+def test_parts_of_a_territory_not_in_the_table_are_named_from_places_and_boundaries() -> None:
+    """The fallback of part_names (a territory built at run time): places, nearest place, then boundaries."""
+    import numpy as np
+
+    from geo.reference.regions import _regions_by_places
+
+    rus = list(parse_launch("RUS").geometry.geoms)
+    kaliningrad = next(p for p in rus if p.intersects(shapely.Point(20.51, 54.71)))
+    wrangel = next(p for p in rus if p.intersects(shapely.Point(-179.5, 71.2)))  # no place: the nearest one's
+    assert _regions_by_places(np.array([kaliningrad, wrangel], dtype=object), "RU") == ["RU-KGD", "RU-CHU"]
+    svalbard = next(p for p in parse_launch("NOR").geometry.geoms if p.intersects(shapely.Point(15.63, 78.22)))
+    assert _regions_by_places(np.array([svalbard], dtype=object), "NO") == ["NO-21"]  # Longyearbyen has no region
+
+
+def test_a_file_or_a_region_keeps_its_numbered_parts(tmp_path) -> None:
+    crimea = parse_launch("Crimea")
+    assert all(p.name.startswith("Crimea (UA-43 with Sevastopol UA-40)") for p in crimea.parts)
+
+
+@pytest.mark.parametrize(("query", "label"), [("PRK", "North Korea"), ("Dem. Rep. Korea", "North Korea"),
+                                              ("KOR", "South Korea"), ("BIH", "Bosnia and Herzegovina"),
+                                              ("Solomon Is.", "Solomon Islands"), ("Russia", "Russia"),
+                                              ("DEU", "Germany")])
+def test_countries_are_labelled_by_their_common_english_name(query, label) -> None:
+    from geo.reference.places import common_name, lookup_country
+
+    launch = parse_launch(query)
+    assert isinstance(launch, LaunchRegion) and launch.label == label
+    code, name, _ = lookup_country(query)
+    assert name == common_name(code) == label

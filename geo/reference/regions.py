@@ -310,7 +310,7 @@ def _composites() -> dict[str, _Composite]:
               and isinstance(entry["name"], str) and isinstance(entry["label"], str)
               and all(isinstance(v, list) and v and all(isinstance(n, str) and n for n in v)
                       for v in (entry["codes"], entry["names"])))
-        if not ok:
+        if not ok or not isinstance(entry, dict):
             raise _bad_table(f"composites.{key}: expected name, label, codes = [ISO 3166-2, ...] and names = [...]")
         unknown = [c for c in entry["codes"] if c not in codes]
         if unknown or len(entry["codes"]) < 2:
@@ -326,7 +326,7 @@ def _composites() -> dict[str, _Composite]:
 
 
 def _composite_region(composite: _Composite) -> Region:
-    """The union of a composite's regions, one Region labelled by the composite (``UA-43+UA-40``)."""
+    """Return the union of a composite's regions: one Region labelled by the composite (``UA-43+UA-40``)."""
     import shapely
 
     frame = load_regions()
@@ -404,3 +404,223 @@ def lookup_region(query: str) -> Region:
     labels = list(dict.fromkeys(_region_at(i).label() for k in close for i in _index()[k]))[:5]
     hint = f"; did you mean: {'; '.join(labels)}?" if labels else ""
     raise UnknownPlaceError(f"unknown region {query!r}: expected an ISO 3166-2 code (RU-KGD) or a region name{hint}")
+
+
+# Kinds of Natural Earth's "Region" that English writes after the name, by country (Kaliningrad Oblast).
+_REGION_WORD: Final = {"RU": "Oblast", "UA": "Oblast", "KZ": "Region", "BY": "Region"}
+_MAINLAND_SHARE: Final = 0.5
+
+
+@functools.cache
+def _display_names() -> dict[str, str]:
+    """Map each region's code (as the gazetteer gives it) to its English name for people (``Kaliningrad Oblast``)."""
+    table = _columns("iso_3166_2", "country", "name", "name_en")
+    codes, kinds = _attributes()
+    out: dict[str, str] = {}
+    for code, country, name, name_en, kind in zip(codes, *(table.column(c).to_pylist() for c in
+                                                          ("country", "name", "name_en")), kinds, strict=True):
+        if not code:
+            continue
+        text = str(name_en or name)
+        word = _REGION_WORD.get(str(country))
+        if word and kind == "Region" and not any(w in text.lower() for w in ("oblast", "krai", "region", "okrug")):
+            text = f"{text} {word}"
+        out[code] = text
+    return out
+
+
+@functools.cache
+def _places_with_regions() -> tuple[np.ndarray, np.ndarray, tuple[np.ndarray, list[str]]]:
+    """Return the longitudes and latitudes of every gazetteer place, and their region codes dictionary-encoded.
+
+    The codes as integer indices into a list of the distinct codes ("" for
+    none): a country's places are then found without a string kernel.
+    """
+    import pyarrow.compute as pc
+
+    from geo.lazy import from_arrow
+    from geo.reference.places import _gazetteer_file, _gazetteer_table
+
+    table = _gazetteer_file().read(("lon", "lat"))  # the positions of every place, for a country's parts
+    encoded = pc.dictionary_encode(_gazetteer_table()["region"]).combine_chunks()
+    codes = (from_arrow(encoded.indices), [str(c or "") for c in encoded.dictionary.to_pylist()])
+    return from_arrow(table["lon"]), from_arrow(table["lat"]), codes
+
+
+def _country_regions(country: str) -> tuple[list[str], np.ndarray]:
+    """Return the codes (as the gazetteer gives them) and boundaries of one country's regions.
+
+    Reads every boundary of regions.parquet (about 0.5 s): only for parts
+    whose places carry no region (see :func:`part_names`).
+    """
+    import pyarrow.compute as pc
+    import shapely
+
+    table = _columns("iso_3166_2", "country", "geometry")
+    table = table.filter(pc.and_(pc.equal(table["country"], country), pc.not_equal(table["iso_3166_2"], "")))
+    return [str(c) for c in table.column("iso_3166_2").to_pylist()], \
+        shapely.from_wkb(table.column("geometry").to_numpy(zero_copy_only=False))
+
+
+def _region_by_area(parts: np.ndarray, country: str) -> list[str]:
+    """Return, for each part, the region of `country` that holds most of its area (else the nearest one)."""
+    import shapely
+
+    codes, boundaries = _country_regions(country)
+    if not codes:
+        return [""] * len(parts)
+    tree = shapely.STRtree(boundaries)
+    out = []
+    for part in parts:
+        candidates = tree.query(part)
+        shares = shapely.area(shapely.intersection(part, boundaries[candidates])) if candidates.size else []
+        best = candidates[int(np.argmax(shares))] if len(shares) and max(shares) > 0 else \
+            int(tree.query_nearest(part, all_matches=False)[0])
+        out.append(codes[best])
+    return out
+
+
+@functools.cache
+def _country_places(country: str) -> tuple[Any, np.ndarray]:
+    """Return a shapely STRtree of the places with a region of `country` (ISO alpha-2) or none, and their regions.
+
+    The places without a region (1,736, e.g. Longyearbyen, filed by GeoNames
+    under SJ, or atolls) are kept so that a part they hold is not named after
+    a region of the country it does not belong to.
+    """
+    import shapely
+
+    lon, lat, (indices, dictionary) = _places_with_regions()
+    wanted = [i for i, code in enumerate(dictionary) if not code or code.startswith(f"{country}-")]
+    rows = np.flatnonzero(np.isin(indices, wanted))
+    return shapely.STRtree(shapely.points(lon[rows], lat[rows])), np.asarray(dictionary, dtype=object)[indices[rows]]
+
+
+def country_alpha2(iso_a3: str) -> str:
+    """Return the ISO alpha-2 code of a Natural Earth country code (``"RUS"``: ``"RU"``), or "" (a region's code)."""
+    return _alpha2().get(iso_a3, "")
+
+
+@functools.cache
+def _alpha2() -> dict[str, str]:
+    from geo.reference.places import _country_attribute_table
+
+    table = _country_attribute_table()
+    return {str(a3): str(a2 or "") for a3, a2 in zip(table.column("iso_a3").to_pylist(),
+                                                      table.column("iso_a2").to_pylist(), strict=True)}
+
+
+@functools.cache
+def _part_table() -> dict[str, tuple[np.ndarray, np.ndarray, list[str]]]:
+    """Return ``data/part_regions.csv`` by country: points inside the parts and the region holding most of each."""
+    import csv
+
+    from geo.reference.places import _damaged
+
+    name = "part_regions.csv"
+    path = data_path(name)
+    rows: dict[str, list[tuple[float, float, str]]] = {}
+    try:
+        with open(path, encoding="utf-8", newline="") as handle:
+            reader = csv.DictReader(handle)
+            if tuple(reader.fieldnames or ()) != ("iso_a3", "part", "lon", "lat", "region", "share"):
+                raise _damaged(name, path, f"has columns {reader.fieldnames}, expected iso_a3, part, lon, lat, "
+                                           "region, share")
+            for row in reader:
+                rows.setdefault(row["iso_a3"], []).append((float(row["lon"]), float(row["lat"]), row["region"]))
+    except (OSError, UnicodeDecodeError, csv.Error, ValueError, TypeError, KeyError) as err:
+        raise _damaged(name, path, f"cannot be read: {err}") from err
+    return {code: (np.array([r[0] for r in v]), np.array([r[1] for r in v]), [r[2] for r in v])
+            for code, v in rows.items()}
+
+
+def part_names(polygons: list[BaseGeometry], iso_a3: str) -> list[str] | None:
+    """Name the parts of a country's territory by the first-level region each belongs to, as people name them.
+
+    The largest part, if it holds half the territory or more (in square
+    degrees), is ``"mainland"``; every other part is named after the
+    Natural Earth admin-1 region (regions.parquet) of its country that
+    holds most of its area, in English (``"Kaliningrad Oblast"``,
+    ``"Svalbard"``, ``"Hawaii"``). Parts that share a region are numbered,
+    largest first (``"Sakhalin Oblast, part 3"``).
+
+    The region of each part of the shipped countries is precomputed by
+    ``scripts/build_part_regions.py`` (``data/part_regions.csv``: exact
+    intersection areas; reading every region's boundary would take 0.5 s)
+    and found again by a point inside the part. A part not in that table (a
+    territory built otherwise) takes the region of most of the gazetteer
+    places it holds, or, uninhabited, of the place of its country nearest
+    to it; where those places carry no region (GeoNames files Longyearbyen
+    under SJ), the boundaries are read.
+
+    Parameters
+    ----------
+    polygons : list of shapely.Polygon
+        The parts of one territory (lon/lat degrees).
+    iso_a3 : str
+        The country's Natural Earth code (``"RUS"``).
+
+    Returns
+    -------
+    list of str, or None
+        One name per polygon, or None for a single part or a country
+        without regions (the caller keeps its numbers).
+    """
+    import shapely
+
+    country = country_alpha2(iso_a3)
+    if len(polygons) < 2 or not country:
+        return None
+    parts = np.asarray(polygons, dtype=object)
+    areas = shapely.area(parts)
+    biggest = int(np.argmax(areas))
+    mainland = areas[biggest] >= _MAINLAND_SHARE * areas.sum()
+    named = [j for j in range(len(polygons)) if not (mainland and j == biggest)]  # the mainland needs no region
+    region: list[str] = [""] * len(polygons)
+    known = _part_table().get(iso_a3)
+    if known is not None:  # the parts are the query side: each is prepared once, the mainland never tested
+        lon, lat, codes = known
+        which, row = shapely.STRtree(shapely.points(lon, lat)).query(parts[named], predicate="intersects")
+        for k, i in zip(which, row, strict=True):
+            region[named[int(k)]] = region[named[int(k)]] or codes[int(i)]
+    rest = [j for j in named if not region[j]]
+    if rest:
+        for j, code in zip(rest, _regions_by_places(parts[rest], country), strict=True):
+            region[j] = code
+    if not any(region[j] for j in named):
+        return None
+    names = _display_names()
+    label = [names.get(r, r) or "?" for r in region]
+    if mainland:
+        label[biggest] = "mainland"
+    out = list(label)
+    for text in set(label):
+        same = [j for j, t in enumerate(label) if t == text]
+        if len(same) > 1:
+            for n, j in enumerate(sorted(same, key=lambda j: -areas[j]), start=1):
+                out[j] = f"{text}, part {n}"
+    return out
+
+
+def _regions_by_places(parts: np.ndarray, country: str) -> list[str]:
+    """Return each part's region from the gazetteer places it holds or is nearest to (see :func:`part_names`)."""
+    tree, codes = _country_places(country)
+    region = [""] * len(parts)
+    which, place = tree.query(parts, predicate="intersects")
+    inhabited = set()
+    for k in np.unique(which):
+        inhabited.add(int(k))
+        held = [c for c in codes[place[which == k]] if c]
+        if held:
+            values, counts = np.unique(held, return_counts=True)
+            region[int(k)] = str(values[np.argmax(counts)])
+    empty = [j for j in range(len(parts)) if j not in inhabited]
+    if empty and len(codes):  # uninhabited: the region of the nearest place (of this country, or of none)
+        nearest = tree.query_nearest(parts[empty], all_matches=False)
+        for k, i in zip(nearest[0], nearest[1], strict=True):
+            region[empty[int(k)]] = str(codes[int(i)])
+    unknown = [j for j in range(len(parts)) if not region[j]]  # only places without a region: the boundaries
+    if unknown:
+        for j, code in zip(unknown, _region_by_area(parts[unknown], country), strict=True):
+            region[j] = code
+    return region
