@@ -3,18 +3,48 @@
 :func:`lookup_region` takes an ISO 3166-2 code (``RU-KGD``, ``UA-43``,
 ``BY-HO``) or a name in any of Natural Earth's 26 languages, its local or
 alternative names, optionally with the kind of region (``Kaliningrad
-Oblast``, ``Gomel Region``, ``Crimea``) and a country qualifier
-(``Kaliningrad, RU``). A region's country is the prefix of its code, so
-Crimea (UA-43) and Sevastopol (UA-40) are in Ukraine, as in
-``countries.parquet``.
+Oblast``, ``Gomel Region``) and a country qualifier (``Kaliningrad, RU``).
+A region's country is the prefix of its code, so Crimea (UA-43) and
+Sevastopol (UA-40) are in Ukraine, as in ``countries.parquet``.
 
 Besides Natural Earth's names, the ``[regions]`` table of
 ``data/country_aliases.toml`` gives the forms analysts write that Natural
-Earth lacks (Крым, Krym, Pridnestrovie, Obwód królewiecki); a kind word may
+Earth lacks (Pridnestrovie, Obwód królewiecki, Республика Крым); a kind word may
 be Russian, Ukrainian, Polish, Dutch or German (область, obwód, provincie,
 Gebiet; "Kaliningrader Gebiet", "Donezker Gebiet" by their German
 adjective); a Cyrillic name not found is tried in Latin letters
 (:func:`geo.reference.names.transliterations`: "Донецьк oblast").
+
+What a name means
+-----------------
+A name means the whole of what people call by it; a code is exact.
+
+- ``[composites]`` of ``data/country_aliases.toml``: a name for more than
+  one region is their union. ``Crimea`` (``Krym``, ``Krim``, ``Крым``,
+  ``Крим``, ``Crimean Peninsula``, ...) is the peninsula, UA-43 with UA-40,
+  labelled "Crimea (UA-43 with Sevastopol UA-40)" and coded
+  ``UA-43+UA-40``; ``UA-43``, "Autonomous Republic of Crimea" and
+  "Republic of Crimea" are UA-43 alone.
+- A city with region status and the region around it are two regions,
+  never merged: "Kyiv city" (UA-30) and "Kyiv Oblast" (UA-32); "Moscow
+  city" (RU-MOW) and "Moscow Oblast" (RU-MOS); Saint Petersburg (RU-SPE)
+  and "Leningrad Oblast" (RU-LEN); "Minsk city" / "City of Minsk" (BY-HM)
+  and "Minsk Region" / "Minsk Oblast" (BY-MI). Each oblast is the
+  administrative unit people name, without the city. Kyiv and Minsk are
+  enclaves of their oblasts, so a target outside both is as far from the
+  oblast alone as from the two; Moscow (its southwest reaches Kaluga
+  Oblast) and Saint Petersburg (on the Gulf of Finland) are not: give both
+  codes (``--from RU-MOS --from RU-MOW``) for the union. Sevastopol
+  (UA-40) is a region by its code. (For ``--from``, a city's name alone is the city as
+  a point unless it names an exclave: ``geo.analysis.launch.parse_launch``.)
+- ``[corrections]``: Natural Earth codes Moscow city RU-MOS and Moscow
+  Oblast RU-MOW, the reverse of ISO 3166-2:RU, and swaps the kinds of
+  Minsk's two. :class:`Region` and :func:`lookup_region` use the ISO codes
+  (:func:`iso_code`); :func:`region_codes_named` returns the file's codes,
+  which the gazetteer's region column shares (:func:`source_code`).
+
+Parts of a country are named after the region that holds most of each
+(:func:`part_names`: "Kaliningrad Oblast", "mainland").
 """
 
 from __future__ import annotations
