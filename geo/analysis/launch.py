@@ -159,8 +159,12 @@ def parse_launch(spec: str) -> LaunchSource:
     country; a city's name in any spelling that also names an exclave
     holding it means the exclave: ``Kaliningrad``, ``Königsberg`` and
     ``Калининград`` are RU-KGD, ``"Kaliningrad, RU"`` the city), a region by
-    name (also when a small place, below 15,000 people, bears that name:
-    ``Crimea`` is UA-43).
+    name (also when a small place, below 15,000 people, bears that name;
+    a name means the whole of what people call by it: ``Crimea`` is the
+    peninsula, UA-43 with Sevastopol UA-40, while the code ``UA-43`` is the
+    Autonomous Republic alone; see :mod:`geo.reference.regions`). A city's
+    name alone stays the city as a point (``Sevastopol``, ``Kyiv``,
+    ``Moscow``, ``Minsk``) unless it names an exclave.
 
     Returns
     -------
