@@ -201,3 +201,30 @@ def test_countries_are_labelled_by_their_common_english_name(query, label) -> No
     assert isinstance(launch, LaunchRegion) and launch.label == label
     code, name, _ = lookup_country(query)
     assert name == common_name(code) == label
+
+
+@pytest.mark.parametrize(("table", "match"), [
+    ({"composites": {"crimea": {"name": "Crimea", "label": "x", "codes": ["UA-43"], "names": ["Krym"]}}},
+     r"composites\.crimea: codes \['UA-43'\] must be two or more"),
+    ({"composites": {"crimea": {"name": "Crimea", "label": "x", "codes": ["UA-43", "UA-99"], "names": ["Krym"]}}},
+     r"unknown: \['UA-99'\]"),
+    ({"composites": {"crimea": {"name": "Crimea", "codes": ["UA-43", "UA-40"]}}}, r"composites\.crimea: expected"),
+    ({"corrections": {"RU-MOW": {"code": "RU-MOS"}}}, r"corrections\.RU-MOW: expected"),
+])
+def test_a_damaged_region_table_is_a_data_file_error(monkeypatch, table, match) -> None:
+    from geo.errors import DataFileError
+    from geo.reference import regions
+
+    def clear() -> None:  # every cache of the module that may hold what the patched table gave
+        for value in vars(regions).values():
+            if callable(getattr(value, "cache_clear", None)) and value is not regions.load_regions:
+                value.cache_clear()
+
+    clear()
+    monkeypatch.setattr(regions, "_tables", lambda: table)
+    try:
+        with pytest.raises(DataFileError, match=match):
+            regions.lookup_region("Crimea")
+    finally:
+        monkeypatch.undo()
+        clear()
