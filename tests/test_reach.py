@@ -164,7 +164,7 @@ def test_gdansk_from_russia_is_mixed_not_too_far() -> None:
     part = next(p for p in exclave.geoms if p.contains(shapely.Point(20.5, 54.7)))  # Kaliningrad
     far = max(Geodesic.WGS84.Inverse(row["lat"], row["lon"], y, x)["s12"] for x, y in part.exterior.coords)
     assert far / 1000 == pytest.approx(276.4, abs=0.05)
-    assert row["via"].startswith("Russia part")
+    assert row["via"] == "Russia: Kaliningrad Oblast"  # issue 28: parts named by region, not "Russia part 2"
 
 
 @pytest.mark.parametrize(("specs", "lo", "hi"), [

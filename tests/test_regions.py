@@ -24,7 +24,7 @@ from oracle import BruteForce
 @pytest.mark.parametrize(("query", "code"), [
     ("RU-KGD", "RU-KGD"), ("ru-kgd", "RU-KGD"), ("Kaliningrad Oblast", "RU-KGD"), ("Kaliningrad region", "RU-KGD"),
     ("Калининградская область", "RU-KGD"), ("Kaliningrad, RU", "RU-KGD"), ("BY-HO", "BY-HO"), ("Gomel", "BY-HO"),
-    ("Гомельская область", "BY-HO"), ("UA-43", "UA-43"), ("Crimea", "UA-43"), ("UA-30", "UA-30"),
+    ("Гомельская область", "BY-HO"), ("UA-43", "UA-43"), ("Republic of Crimea", "UA-43"), ("UA-30", "UA-30"),
     ("Kyiv Oblast", "UA-32"), ("Alaska", "US-AK"), ("Georgia, US", "US-GA"),
 ])
 def test_regions_by_code_and_by_name_in_any_language(query, code) -> None:
@@ -114,8 +114,8 @@ def test_a_city_name_that_names_an_exclave_launches_from_the_exclave(spec, kind,
 
 
 @pytest.mark.parametrize(("query", "code"), [
-    # Crimea: Russian, Ukrainian, their transliterations, German/Dutch
-    ("Крым", "UA-43"), ("Крим", "UA-43"), ("Krym", "UA-43"), ("Krim", "UA-43"),
+    # Crimea, the peninsula (UA-43 with Sevastopol, UA-40): Russian, Ukrainian, their transliterations, German/Dutch
+    ("Крым", "UA-43+UA-40"), ("Крим", "UA-43+UA-40"), ("Krym", "UA-43+UA-40"), ("Krim", "UA-43+UA-40"),
     # Kaliningrad: German, Polish, Russian, Dutch/German "Oblast ..." order
     ("Kaliningrader Gebiet", "RU-KGD"), ("Obwód królewiecki", "RU-KGD"), ("Obwód kaliningradzki", "RU-KGD"),
     ("Калининградская область", "RU-KGD"), ("Oblast Kaliningrad", "RU-KGD"), ("Kaliningrad Oblast", "RU-KGD"),
@@ -171,4 +171,5 @@ def test_a_region_is_preferred_to_a_small_place_of_its_name() -> None:
     assert not village.city and village.population < 15_000
     launch = parse_launch("Queensland")
     assert isinstance(launch, LaunchRegion) and launch.code == "AU-QLD"
-    assert parse_launch("Crimea").code == "UA-43" and parse_launch("Krym").code == "UA-43"  # type: ignore[union-attr]
+    assert parse_launch("Crimea").code == "UA-43+UA-40"  # type: ignore[union-attr]
+    assert parse_launch("Krym").code == "UA-43+UA-40"  # type: ignore[union-attr]

@@ -93,14 +93,22 @@ class LaunchRegion:
     def parts(self) -> tuple[LaunchArea, ...]:
         """One prepared :class:`~geo.geodesy.distance.LaunchArea` per connected part.
 
-        A part is named after the territory and, for people, the most
-        populous gazetteer place in it ("Russia part 2 (Kaliningrad)"); a
-        part without one keeps its number only.
+        A part of a country is named as people name it, after the
+        first-level region it belongs to (:func:`geo.reference.regions.part_names`):
+        "Russia: Kaliningrad Oblast", "Russia: mainland", "United States of
+        America: Hawaii, part 2". Any other area's parts are named after the
+        area and the most populous gazetteer place in each ("two.json part 2
+        (Minsk)"); a part without one keeps its number only.
         """
         polys = list(self.geometry.geoms) if isinstance(self.geometry, shapely.MultiPolygon) else [self.geometry]
         if len(polys) == 1:
             return (LaunchArea(polys[0], name=self.label),)
         from geo.reference.places import largest_place_in
+        from geo.reference.regions import part_names
+
+        names = part_names(polys, self.code) if self.code and not self.source else None
+        if names is not None:
+            return tuple(LaunchArea(p, name=f"{self.label}: {n}") for p, n in zip(polys, names, strict=True))
 
         cities = largest_place_in(polys)
         return tuple(
@@ -151,8 +159,12 @@ def parse_launch(spec: str) -> LaunchSource:
     country; a city's name in any spelling that also names an exclave
     holding it means the exclave: ``Kaliningrad``, ``Königsberg`` and
     ``Калининград`` are RU-KGD, ``"Kaliningrad, RU"`` the city), a region by
-    name (also when a small place, below 15,000 people, bears that name:
-    ``Crimea`` is UA-43).
+    name (also when a small place, below 15,000 people, bears that name;
+    a name means the whole of what people call by it: ``Crimea`` is the
+    peninsula, UA-43 with Sevastopol UA-40, while the code ``UA-43`` is the
+    Autonomous Republic alone; see :mod:`geo.reference.regions`). A city's
+    name alone stays the city as a point (``Sevastopol``, ``Kyiv``,
+    ``Moscow``, ``Minsk``) unless it names an exclave.
 
     Returns
     -------

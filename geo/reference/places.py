@@ -62,6 +62,7 @@ __all__ = [
     "european_capitals",
     "load_countries",
     "load_countries_info",
+    "common_name",
     "country_aliases",
     "largest_place_in",
     "load_gazetteer",
@@ -1227,7 +1228,7 @@ def lookup_country(query: str) -> tuple[str, str, BaseGeometry]:
         Natural Earth code (ISO alpha-3 where one exists, else Natural
         Earth's ADM0_A3, e.g. ``"KOS"``).
     name : str
-        Natural Earth short name.
+        The common English name (:func:`common_name`: ``"North Korea"``).
     geometry : shapely.Polygon or shapely.MultiPolygon
         Full-resolution boundary, (lon, lat) degrees, EPSG:4326.
 
@@ -1273,7 +1274,34 @@ def _country_shape(iso_a3: str) -> tuple[str, BaseGeometry]:
 
     table = _country_table()
     row = table.column("iso_a3").to_pylist().index(iso_a3)
-    return str(table.column("name")[row].as_py()), shapely.from_wkb(table.column("geometry")[row].as_py())
+    return common_name(iso_a3), shapely.from_wkb(table.column("geometry")[row].as_py())
+
+
+@functools.cache
+def _common_names() -> Mapping[str, str]:
+    table = _country_attribute_table()
+    out = {}
+    for iso_a3, name, admin in zip(*(table.column(c).to_pylist() for c in ("iso_a3", "name", "admin")), strict=True):
+        abbreviated = "." in name or name.startswith("Republic of ")
+        out[str(iso_a3)] = str(admin) if abbreviated and admin else str(name)
+    return out
+
+
+def common_name(iso_a3: str) -> str:
+    """Return a country's common English name, the one labels use: ``"North Korea"``, not ``"Dem. Rep. Korea"``.
+
+    Natural Earth's short name (``NAME``), unless it is abbreviated
+    (``"Dem. Rep. Korea"``, ``"Bosnia and Herz."``, ``"Solomon Is."``) or
+    formal (``"Republic of Korea"``): then its ``ADMIN`` name (``"North
+    Korea"``, ``"Bosnia and Herzegovina"``, ``"Solomon Islands"``,
+    ``"South Korea"``).
+
+    Examples
+    --------
+    >>> common_name("PRK"), common_name("KOR"), common_name("RUS")
+    ('North Korea', 'South Korea', 'Russia')
+    """
+    return _common_names()[iso_a3]
 
 
 @functools.cache
@@ -1316,7 +1344,7 @@ def _country_table() -> pa.Table:
 def _country_by_code() -> Mapping[str, tuple[str, BaseGeometry]]:
     """Map Natural Earth ``iso_a3`` to the short name and geometry (a frame lookup per call costs 6 ms)."""
     frame = load_countries()
-    return {str(c): (str(n), g) for c, n, g in zip(frame["iso_a3"], frame["name"], frame["geometry"], strict=True)}
+    return {str(c): (common_name(str(c)), g) for c, g in zip(frame["iso_a3"], frame["geometry"], strict=True)}
 
 
 # ---------------------------------------------------------------------------
