@@ -39,6 +39,7 @@ data: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[data]'
 	$(BIN)/python scripts/build_countries.py
 	$(BIN)/python scripts/build_gazetteer.py
+	$(BIN)/python scripts/build_part_regions.py  # after countries and regions: names the parts of each country
 
 lint: $(STAMP)
 	$(BIN)/ruff check geo tests scripts
