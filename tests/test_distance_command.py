@@ -127,6 +127,10 @@ AREA_PAIRS = {
     "estonia-finland-across-the-gulf": ("Estonia", "Finland", 1000.0),
     "crimea-turkey-across-the-black-sea": ("UA-43", "Turkey", 1000.0),
     "crossing-boxes-no-vertex-inside": (shapely.box(0, 0, 10, 1), shapely.box(4, -3, 5, 4), 2000.0),
+    "vertex-of-the-second-to-an-edge-of-the-first": (shapely.box(0, 0, 10, 1), shapely.box(4.5, 2, 5.5, 3), 2000.0),
+    # Antipodal images of the two boxes cross, with no vertex's antipode in the other box: half the meridian,
+    # found only inside the edges.
+    "far-antipodal-edges-cross": (shapely.box(9.5, -8, 10.5, 4), shapely.box(-175, 2, -165, 6), 2000.0),
     "far-boxes-beyond-the-convex-range": (shapely.box(0, 0, 30, 8), shapely.box(150, -30, 175, -12), 5000.0),
     # The antipode of (11, -1) is (-169, 1): the farthest point of the second box is inside its southern edge.
     "far-farthest-inside-an-edge": (shapely.box(9, -1, 11, 1), shapely.box(-175, 2, -165, 6), 2000.0),
@@ -139,6 +143,9 @@ def test_area_to_area_against_the_sampling_oracle(case: str) -> None:
     s = geo.distance(a, b)
     check_points(s)
     geoms = [geo.parse_launch(t).geometry if isinstance(t, str) else t for t in (a, b)]
+    for lat, lon, g in ((s.min_from_lat, s.min_from_lon, geoms[0]), (s.min_to_lat, s.min_to_lon, geoms[1]),
+                        (s.max_from_lat, s.max_from_lon, geoms[0]), (s.max_to_lat, s.max_to_lon, geoms[1])):
+        assert g.distance(shapely.Point(lon, lat)) < 0.05  # each point on its own side (edges bulge off the lines)
     o = sampled(*geoms, spacing)
     assert o["min_low"] <= s.min_km * 1000 <= o["min"] + DIST_TOL_M
     assert s.min_km * 1000 == pytest.approx(o["min"], abs=DIST_TOL_M)
@@ -149,6 +156,8 @@ def test_area_to_area_against_the_sampling_oracle(case: str) -> None:
         assert (s.min_from_lat, s.min_from_lon) == (s.min_to_lat, s.min_to_lon)
     if case.startswith("far"):
         assert s.max_km > 9700  # the edge search ran
+    if case == "far-antipodal-edges-cross":
+        assert s.max_km * 1000 == pytest.approx(HALF_MERIDIAN_M, abs=DIST_TOL_M)
     if case == "far-farthest-inside-an-edge":
         assert -168.99 > s.max_to_lon > -169.01 and s.max_to_lat > 2.0  # not a vertex: on the geodesic edge
 
