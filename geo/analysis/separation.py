@@ -47,7 +47,8 @@ Parts are screened with balls: each part lies within ``r`` of a centre
 ``c`` (``r`` the largest of ``(d(c, v1) + d(c, v2) + L) / 2`` over its edges,
 or the half meridian when the ball would hold the centre's antipode), so
 pairs, and vertices, whose bounds cannot beat the best pair found so far
-are never solved.
+are never solved (a vertex's distance to a centre is bounded by Lambert's
+formula and its error bound, without solving a geodesic).
 
 Error bound
 -----------
@@ -81,7 +82,13 @@ from geo.analysis.launch import LaunchPoint, LaunchRegion
 from geo.errors import InvalidRangeError
 from geo.geodesy.densify import densify
 from geo.geodesy.distance import CONVEX_M, INSIDE_TOLERANCE_M, LaunchArea
-from geo.geodesy.ellipsoid import HALF_MERIDIAN_M, WGS84, geodesic_distance
+from geo.geodesy.ellipsoid import (
+    HALF_MERIDIAN_M,
+    WGS84,
+    auxiliary_unit_vectors,
+    geodesic_distance,
+    lambert_interval,
+)
 
 __all__ = ["COLUMNS", "FAR_TOLERANCE_M", "Separation", "distance", "distances_from"]
 
@@ -286,13 +293,26 @@ def _to_area(points: FloatArray, area: LaunchArea, *, farthest: bool) -> tuple[F
     return area.extremes(points[:, 0], points[:, 1], farthest=farthest)
 
 
+def _centre_bounds(points: FloatArray, other: _Piece) -> tuple[FloatArray, FloatArray]:
+    """Return bounds (m) on the distance from each point to the nearest and the farthest point of ``other``.
+
+    From ``other``'s ball: the distance to its centre, bounded by Lambert's
+    formula and its error bound (:func:`geo.geodesy.ellipsoid.lambert_interval`,
+    no geodesic solved; unbounded near the antipode), less and plus its radius.
+    """
+    c_lon, c_lat, radius = other.ball
+    u = auxiliary_unit_vectors(points[:, 0], points[:, 1])
+    c = auxiliary_unit_vectors(c_lon, c_lat)
+    low, high = lambert_interval(u @ c, u[:, 2], c[2])
+    return low - radius, high + radius
+
+
 def _screened(points: FloatArray, other: _Piece, bound: float, *, farthest: bool) -> FloatArray:
     """Return the points whose ball bound to ``other`` can still beat ``bound`` (the best distance so far)."""
     if not math.isfinite(bound):
         return points
-    c_lon, c_lat, radius = other.ball
-    d = geodesic_distance(points[:, 0], points[:, 1], c_lon, c_lat)
-    return points[d + radius >= bound] if farthest else points[d - radius <= bound]
+    low, high = _centre_bounds(points, other)
+    return points[high >= bound] if farthest else points[low <= bound]
 
 
 def _best(points: FloatArray, dist: FloatArray, x: FloatArray, y: FloatArray, *, farthest: bool) -> _Pair | None:
@@ -353,8 +373,7 @@ def _farthest(p: _Piece, q: _Piece, bound: float) -> _Pair | None:
             return best  # an antipode of p lies in q: nothing is farther
     # F of p along q's boundary: its vertices, then the edges they cannot settle.
     qv = q.vertices
-    c_lon, c_lat, radius = p.ball
-    upper = geodesic_distance(qv[:, 0], qv[:, 1], c_lon, c_lat) + radius  # F <= this at each vertex
+    upper = _centre_bounds(qv, p)[1]  # F <= this at each vertex
     goal = bound if best is None else max(bound, best[0])
     solve = upper >= goal if math.isfinite(goal) else np.ones(len(qv), dtype=bool)
     f = np.minimum(upper, HALF_MERIDIAN_M)
