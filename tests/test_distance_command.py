@@ -231,3 +231,21 @@ def test_one_place_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
         main(["distance", "Kyiv"])
     assert exc.value.code == 2
     assert "at least two" in capsys.readouterr().err
+
+
+WRONG = [None, 42, 3.5, {}, {"a": 1}, "", [], [None], b"x", object(), float("nan"), True, ("a",), [1, 2]]
+
+
+@pytest.mark.parametrize("call", ["first", "second", "others"])
+def test_wrong_types_raise_one_line_georange_errors(call: str) -> None:
+    from geo.analysis.separation import distances_from
+
+    for value in WRONG:
+        with pytest.raises(geo.GeoRangeError) as exc:
+            if call == "first":
+                geo.distance(value, "Kyiv")
+            elif call == "second":
+                geo.distance("Kyiv", value)
+            else:
+                distances_from("Kyiv", value)
+        assert "\n" not in str(exc.value) and str(exc.value), value
