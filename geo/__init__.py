@@ -24,6 +24,9 @@ One entry point per job:
   :func:`european_capitals`;
 - **launch sources**: :func:`parse_launch` (the ``--from`` grammar),
   :class:`LaunchPoint`, :class:`LaunchRegion`;
+- **how far apart two things are**: :func:`distance` (the exact nearest and
+  farthest geodesic distance between any two things ``--from`` names, with
+  the points and parts that realise them, a :class:`Separation`);
 - **geodesy**: :func:`geodesic_distance_km` (LAT, LON order, km, like the
   rest of the API) and :class:`LaunchArea` (nearest and farthest distance to
   a territory; the geodesy layer's own order and unit: (lon, lat), metres);
@@ -71,6 +74,7 @@ _EXPORTS = {
     "geo.analysis.distributed": ("reach_dask",),
     "geo.analysis.api": ("iter_reach", "reach"),
     "geo.analysis.launch": ("LaunchPoint", "LaunchRegion", "parse_launch"),
+    "geo.analysis.separation": ("Separation", "distance"),
     "geo.analysis.status": ("Status",),
     "geo.analysis.zones": ("Zone", "zones"),
     "geo.claims.model": ("load_claims", "make_claim", "make_survey"),
@@ -119,6 +123,7 @@ __all__ = [
     "OutputExistsError",
     "Place",
     "RangeBand",
+    "Separation",
     "Site",
     "Status",
     "System",
@@ -127,6 +132,7 @@ __all__ = [
     "Zone",
     "__version__",
     "capitals",
+    "distance",
     "european_capitals",
     "evaluate_claim",
     "geodesic_distance_km",
@@ -170,6 +176,7 @@ if TYPE_CHECKING:  # what type checkers and IDEs see; at run time __getattr__ im
     from geo.analysis.bands import RangeBand
     from geo.analysis.distributed import reach_dask
     from geo.analysis.launch import LaunchPoint, LaunchRegion, parse_launch
+    from geo.analysis.separation import Separation, distance
     from geo.analysis.status import Status
     from geo.analysis.zones import Zone, zones
     from geo.claims.model import load_claims, make_claim, make_survey

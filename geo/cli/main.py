@@ -180,6 +180,21 @@ def _build_parser() -> argparse.ArgumentParser:
     draw.add_argument("--online-tiles", action="store_true",
                       help="also offer OpenStreetMap tiles as a base layer (needs a network to show)")
     draw.set_defaults(func=_cmd_map, parser=draw)
+    far = sub.add_parser(
+        "distance",
+        parents=[options.output("FILE", "write to FILE (atomically) instead of stdout"), common],
+        help="the nearest and farthest geodesic distance between places, sites, countries, regions or files",
+        description=(
+            "The exact nearest and farthest WGS84 geodesic distance from the first PLACE to each of the others "
+            "(one row each), with the points that realise them and the part of a territory in several parts "
+            "that holds each (via). A PLACE is anything --from takes: a city, a site, LAT,LON, a country, a "
+            "region, COUNTRY@PLACE (an exclave), or a file of polygons. Two areas that meet are 0 km apart."
+        ),
+    )
+    far.add_argument("things", nargs="+", metavar="PLACE",
+                     help="two or more: the distance is from the first to each of the others")
+    far.add_argument("--format", choices=("table", "json", "csv"), default="table", help="output format")
+    far.set_defaults(func=_cmd_distance, parser=far)
     for name, func, what in (("systems", _cmd_systems, "weapon systems and their published range figures"),
                              ("sites", _cmd_sites, "named launch sites (for --from)")):
         cmd = sub.add_parser(name, parents=[common], help=f"list the {what}",
@@ -458,6 +473,49 @@ def _cmd_zone(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     roles = ", ".join(z.role + ("" if not z.geometry.is_empty else " (empty)")
                       for z in result)
     _wrote(args, f"{_count(len(result), 'zone')} ({roles}) to {args.output}")
+    return EXIT_OK
+
+
+def _cmd_distance(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    import csv
+    import io
+    import json
+
+    from geo.analysis.separation import COLUMNS, as_asked, distances_from
+    from geo.outputs.atomic import check_writable, write_text
+
+    if len(args.things) < 2:
+        parser.error("give at least two places: the distance is from the first to each of the others")
+    if args.output:
+        check_writable(args.output, overwrite=args.overwrite)  # fail before the work, not after
+    rows = distances_from(args.things[0], args.things[1:])
+    if args.format == "json":
+        text = json.dumps([r.record() for r in rows], ensure_ascii=False, indent=1) + "\n"
+    elif args.format == "csv":
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(r.record() for r in rows)
+        text = buffer.getvalue()
+    else:
+        def at(lat: float, lon: float) -> str:
+            return f"{lat:.4f}, {lon:.4f}"
+
+        first = rows[0]
+        targets = [as_asked(r.to_label, r.to_query) for r in rows]
+        title = (f"Distance from {as_asked(first.from_label, first.from_query)} to "
+                 f"{', '.join(targets[:-1]) + ' and ' if len(targets) > 1 else ''}{targets[-1]} (WGS84 geodesics)")
+        cells = [[t, f"{r.min_km:,.1f}", at(r.min_from_lat, r.min_from_lon), at(r.min_to_lat, r.min_to_lon),
+                  r.min_via, f"{r.max_km:,.1f}", at(r.max_from_lat, r.max_from_lon), at(r.max_to_lat, r.max_to_lon),
+                  r.max_via] for t, r in zip(targets, rows, strict=True)]
+        headers = ["to", "min km", "nearest from (lat, lon)", "nearest to (lat, lon)", "nearest via", "max km",
+                   "farthest from (lat, lon)", "farthest to (lat, lon)", "farthest via"]
+        text = ("" if args.quiet else title + "\n\n") + _table(headers, cells, right=(1, 5))
+    if args.output:
+        write_text(text, args.output, overwrite=args.overwrite)
+    else:
+        sys.stdout.write(text)
+    _wrote(args, f"{_count(len(rows), 'row')} to {args.output}")
     return EXIT_OK
 
 
