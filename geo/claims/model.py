@@ -212,9 +212,7 @@ class _Entry:
     @property
     def system_alias(self) -> str:
         """How the system's name was read, when it was asked for by another name (``"iskander → Iskander-M"``)."""
-        if self.system is None or not self.system_query or self.system_query.casefold() == self.system.name.casefold():
-            return ""
-        return f"{self.system_query} → {self.system.name}"
+        return "" if self.system is None else self.system.read_as(self.system_query)
 
     def question(self) -> str:
         """Return the question as a title: the system with its figures, and the launch.

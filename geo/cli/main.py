@@ -433,7 +433,7 @@ def _band_text(system: str | None, band) -> str:  # type: ignore[no-untyped-def]
     from geo.reference.systems import lookup_system
 
     s = lookup_system(system)
-    notes = [f"{system} → {s.name}"] if system.casefold() != s.name.casefold() else []
+    notes = [note for note in (s.read_as(system),) if note]
     for which, used, published in (("min", band.min_km, s.min_km.value_km), ("max", band.max_km, s.max_km.value_km)):
         if used != published:
             notes.append(f"{which} {km_text(used)} km as given, published {km_text(published)} km")

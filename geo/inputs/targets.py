@@ -120,14 +120,13 @@ def parse_targets(spec: str | Sequence[str]) -> TargetSpec:
         p = _file(spec)
         if p is not None:
             return TargetSpec("file", spec, path=p)
-        from geo.reference.groups import load_groups, place_set_names, set_hint
+        from geo.reference.groups import place_set_names, set_hint
 
         if text in place_set_names():
             return TargetSpec("set", text)
-        if any(text.casefold() == k and g.members for k, g in load_groups().items()):
-            # --places eu: the European Union's capitals, not the village of Eu in Normandy; say which to write.
-            raise UnknownPlaceError(f"--places {text!r}: {set_hint(text).removeprefix('; ')}; "
-                                    f"for a place of that name give --place {text!r}")
+        hint = set_hint(text)
+        if hint:  # --places eu: the European Union's capitals, not the village of Eu in Normandy; say which to write
+            raise UnknownPlaceError(f"--places {text!r}: {hint}; for a place of that name give --place {text!r}")
         names = split_names(text)
         if not names:
             raise InputFileError(f"--places {spec!r} names no place: expected {_expected()}")

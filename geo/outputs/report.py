@@ -103,7 +103,7 @@ from geo.analysis.status import STATUSES, Status
 from geo.claims.model import Claim, Survey
 from geo.claims.verdicts import ClaimResult, SurveyResult, Verdict
 from geo.errors import InputFileError
-from geo.outputs.tables import point_features
+from geo.outputs.tables import as_asked, point_features
 
 __all__ = [
     "FLAT_COLUMNS",
@@ -498,7 +498,9 @@ def _population_lines(claims: Sequence[ClaimResult]) -> list[str]:
 
 def _survey_heading(s: Survey) -> str:
     """Return ``Survey ID: TEXT`` for a survey of a file, ``Survey: QUESTION`` for one asked by options or in Python."""
-    return f"Survey {s.id}: {s.text}".rstrip(": ") if s.file else f"Survey: {s.text or s.question()}"
+    if not s.file:
+        return f"Survey: {s.text or s.question()}"
+    return f"Survey {s.id}: {s.text}" if s.text else f"Survey {s.id}"
 
 
 def _system_text(entry: Claim | Survey) -> str:
@@ -516,12 +518,6 @@ def report_title(claims: Sequence[ClaimResult], surveys: Sequence[SurveyResult] 
     return "Claim check"
 
 
-def _as_asked(name: str, query: object) -> str:
-    """Return ``Kyiv (Kiew)`` when a place was asked for by another spelling, else the name."""
-    q = query if isinstance(query, str) else ""
-    return f"{name} ({q})" if q and q.strip().casefold() != name.casefold() else name
-
-
 def _survey_lines(result: SurveyResult) -> list[str]:
     s = result.survey
     span = f"  {km_text(s.min_km.value_km)}-{km_text(s.max_km.value_km)} km"
@@ -531,7 +527,7 @@ def _survey_lines(result: SurveyResult) -> list[str]:
             sel = frame[frame["status"] == status]
             if len(sel):
                 asked = sel["query"] if "query" in sel.columns else sel["name"]
-                names = ", ".join(f"{_as_asked(n, q)}{', ' + c if c else ''} ({d:,.0f})"
+                names = ", ".join(f"{as_asked(n, q)}{', ' + c if c else ''} ({d:,.0f})"
                                   for n, q, c, d in zip(sel["name"], asked, sel["country"], sel["min_km"], strict=True))
                 lines.append(f"  from {label}: {status} {len(sel)}: {names}")
     if len(result.territories):

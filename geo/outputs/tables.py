@@ -47,6 +47,7 @@ else:
 __all__ = [
     "FLOAT_COLUMNS",
     "TEXT_COLUMNS",
+    "as_asked",
     "from_csv",
     "from_geojson",
     "from_json",
@@ -311,8 +312,16 @@ def _place_cells(df: pd.DataFrame, label: str | None) -> list[str]:
     names = ["" if n is None or n is pd.NA or n != n else str(n) for n in df[label].tolist()]
     if "query" not in df.columns:
         return names
-    queries = ["" if q is None or q is pd.NA else str(q) for q in df["query"].tolist()]
-    return [n if not q or q.casefold() == n.casefold() else f"{n} ({q})" for n, q in zip(names, queries, strict=True)]
+    return [as_asked(n, q) for n, q in zip(names, df["query"].tolist(), strict=True)]
+
+
+def as_asked(name: str, query: object) -> str:
+    """Return ``"Kyiv (Kiew)"`` when a place was asked for by another spelling, else the name.
+
+    ``query`` that is not text (a missing value: a place not given by name) adds nothing.
+    """
+    q = query.strip() if isinstance(query, str) else ""
+    return f"{name} ({q})" if q and q.casefold() != name.casefold() else name
 
 
 def to_table(df: pd.DataFrame, title: str = "") -> str:

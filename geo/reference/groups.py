@@ -160,23 +160,18 @@ def describe_sets() -> list[SetInfo]:
 
 
 def set_hint(spec: str) -> str:
-    """Return what a ``--places`` spec that is not a place may have meant, for an error message, or ``""``.
+    """Return what ``--places KEY`` meant when KEY is a country group's (``eu``, ``nato``), or ``""``.
 
-    A country group's key (``eu``) points to its capitals' set; a word close
-    to a set's name, or one that looks like a set (``...-capitals``), gets
-    the close names and the list of sets. A plain unknown name gets nothing:
-    its own message suggests places.
+    A country group is a set of territories for surveys, not of places; its
+    capitals are the place set ``KEY-capitals``. (A misspelt place set is
+    answered by :func:`geo.inputs.targets.load_targets`, with close names.)
     """
     text = spec.strip().casefold()
-    groups = {k: g for k, g in _groups().items() if g.members}
-    if text in groups:
-        return (f"; {spec.strip()!r} is a country group ({groups[text].title}) for surveys' territories: "
-                f"its capitals are the place set '{text}-capitals'")
-    names = place_set_names()
-    close = close_names(text, names)
-    if close or "-" in text or text.endswith(("capitals", "cities")):
-        return f"{close} (the place sets: {', '.join(names)}; `georange places --sets` describes them)"
-    return ""
+    group = _groups().get(text)
+    if group is None or not group.members:
+        return ""
+    return (f"{spec.strip()!r} is a country group ({group.title}) for surveys' territories: "
+            f"its capitals are the place set '{text}-capitals'")
 
 
 def resolve_places(spec: str | tuple[str, ...], as_of: dt.date | None = None) -> pd.DataFrame:

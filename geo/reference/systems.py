@@ -229,6 +229,10 @@ class System:
     aliases: tuple[str, ...] = ()
     notes: str = ""
 
+    def read_as(self, query: str) -> str:
+        """Say how ``query`` was read if it names this system otherwise (``"iskander → Iskander-M"``), or ``""``."""
+        return "" if not query or query.casefold() == self.name.casefold() else f"{query} → {self.name}"
+
 
 def _parse_system(key: str, entry: Any, where: str, error: type[GeoRangeError]) -> System:
     f = Fields(entry, where, error)
