@@ -213,7 +213,7 @@ def bench_map(repeat: int) -> None:
         out = Path(tmp) / "oreshnik.html"
 
         def cli() -> None:
-            subprocess.run([sys.executable, "-m", "geo", "map", str(claims), "-o", str(out), "--overwrite"],
+            subprocess.run([sys.executable, "-m", "geo", "map", str(claims), "-o", str(out), "--overwrite", "-q"],
                            check=True, cwd=root)
 
         cold = best_of(1, cli)
@@ -535,9 +535,9 @@ def bench_table(points: int, sample: int, repeat: int = 3) -> None:
                      f"pyproj brute force, {rx.size:,} vertices", base, f"{base / s:,.0f}x faster"))
 
         s, mb = run([*geo_cmd, "zone", "--from", "BLR", "--max-km", "19000", "-o", str(t / "z.geojson"),
-                     "--overwrite"])
+                     "--overwrite", "-q"])
         base, _ = run([*geo_cmd, "zone", "--from", "53.7347,31.9172", "--max-km", "19000",
-                       "-o", str(t / "p.geojson"), "--overwrite"])
+                       "-o", str(t / "p.geojson"), "--overwrite", "-q"])
         rows.append(("zone, 19,000 km round Belarus", s, mb, "the same zone round one point (Krichev)", base,
                      f"{s / base:,.1f}x the point"))
 
@@ -557,7 +557,7 @@ def bench_table(points: int, sample: int, repeat: int = 3) -> None:
         rows.append(("georange --help", s2, mb, "python -c pass", base, f"{s2 / base:,.1f}x Python's start"))
 
         claims = root / "data" / "claims" / "000_oreshnik_belarus.toml"
-        s, mb = run([*geo_cmd, "map", str(claims), "-o", str(t / "m.html"), "--overwrite"])
+        s, mb = run([*geo_cmd, "map", str(claims), "-o", str(t / "m.html"), "--overwrite", "-q"])
         naive = t / "naive.py"
         naive.write_text(NAIVE_MAP, encoding="utf-8")
         base, _ = run([sys.executable, str(naive), str(t / "n.html")])
