@@ -16,6 +16,9 @@ from geographiclib.geodesic import Geodesic
 
 from geo import LaunchArea, lookup_country
 from geo.cli.main import main
+from geo.reference.borders import borders_note
+
+RECOGNISED = borders_note("recognised")  # the border view every title names
 
 # Kyiv and Warsaw from GeoNames (as in the shipped gazetteer), the Krichev
 # site from data/sites.toml: the independent check below needs the numbers.
@@ -82,7 +85,8 @@ def test_csv_round_trips_the_json_values_and_passes_columns_through(capsys, plac
     assert code == 0
     rows = list(csv.DictReader(io.StringIO(out)))
     # No country column: the file has none (an empty one used to be written).
-    assert list(rows[0]) == ["name", "lat", "lon", "unit", "priority", "min_km", "max_km", "status", "margin_km", "via"]
+    assert list(rows[0]) == ["name", "lat", "lon", "unit", "priority", "min_km", "max_km", "status", "margin_km", "via",
+                             "borders", "border_src"]
     for c, j in zip(rows, as_json, strict=True):
         assert float(c["min_km"]) == j["min_km"] and float(c["max_km"]) == j["max_km"]
         assert float(c["margin_km"]) == j["margin_km"]
@@ -96,7 +100,7 @@ def test_table_is_sorted_rounded_and_summarised(capsys) -> None:
     code, out, _ = run(capsys, *argv)
     assert code == 0
     lines = out.splitlines()
-    assert lines[0] == "Reach of 700-5,000 km from Belarus (WGS84 geodesics)"
+    assert lines[0] == "Reach of 700-5,000 km from Belarus (WGS84 geodesics; " + RECOGNISED + ")"
     body = [line for line in lines[4:] if line and not line.startswith(f"{len(as_json)} places")]
     assert len(body) == len(as_json) == 53
     ordered = sorted(as_json, key=lambda r: (r["min_km"], r["name"]))

@@ -24,9 +24,12 @@ from scipy.spatial import cKDTree
 import geo
 from geo.analysis.separation import COLUMNS
 from geo.cli.main import main
+from geo.reference.borders import borders_note
 
 from cases import DIST_TOL_M
 from oracle import GEOD, HALF_MERIDIAN_M, BruteForce
+
+RECOGNISED = borders_note("recognised")  # the border view every title names
 
 GL = Geodesic.WGS84
 
@@ -182,7 +185,7 @@ def test_table_is_titled_from_the_question_and_keeps_the_spelling(capsys: pytest
     code, out, err = run(capsys, "Gdańsk", "Russia", "BLR")
     assert code == 0 and err == ""
     lines = out.splitlines()
-    assert lines[0] == "Distance from Gdańsk, PL to Russia and Belarus (BLR) (WGS84 geodesics)"
+    assert lines[0] == "Distance from Gdańsk, PL to Russia and Belarus (BLR) (WGS84 geodesics; " + RECOGNISED + ")"
     russia = next(line for line in lines if line.startswith("Russia "))
     assert " 63.4 " in russia and "Kaliningrad" in russia and "54.3523, 18.6491" in russia
     code, out, _ = run(capsys, "-q", "Gdańsk", "Russia")
@@ -214,7 +217,7 @@ def test_output_file_is_written_and_said(capsys: pytest.CaptureFixture[str], tmp
     assert code == 2 and "exists" in err and len(path.read_text().splitlines()) == 3
     code, _, err = run(capsys, "Kyiv", "Belarus", "-o", str(path), "--overwrite")
     assert code == 0 and err == f"georange distance: wrote 1 row to {path}\n"
-    assert path.read_text().startswith("Distance from Kyiv, UA to Belarus (WGS84 geodesics)\n")
+    assert path.read_text().startswith("Distance from Kyiv, UA to Belarus (WGS84 geodesics; " + RECOGNISED + ")\n")
     code, _, err = run(capsys, "-q", "Kyiv", "Belarus", "-o", str(path), "--overwrite")
     assert code == 0 and err == "" and path.read_text().startswith("to ")
 

@@ -130,7 +130,7 @@ def test_distances_identical_to_single_process(client, launch_id):
     got = compute(client, lazy)
     expected = api.reach(targets, launch, lo, hi, distances=True)
     pd.testing.assert_frame_equal(got, expected, check_exact=True)
-    assert list(got.columns[-5:]) == ["min_km", "max_km", "status", "margin_km", "via"]
+    assert list(got.columns[-7:]) == ["min_km", "max_km", "status", "margin_km", "via", "borders", "border_src"]
     # The lazy frame's metadata is what the partitions hold.
     pd.testing.assert_series_equal(lazy.dtypes, got.dtypes)
 

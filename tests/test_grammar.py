@@ -139,7 +139,8 @@ def test_a_lone_unknown_name_keeps_the_lookup_class() -> None:
 def test_every_format_takes_a_city_latitude_longitude_csv(capsys, tmp_path, world_csv) -> None:
     argv = ["reach", "--from", FROM, "--max-km", "1500", "--places", str(world_csv)]
     want = geo.reach(str(world_csv), FROM, 0, 1500)
-    assert list(want.columns) == ["name", "lat", "lon", "min_km", "max_km", "status", "margin_km", "via"]
+    assert list(want.columns) == ["name", "lat", "lon", "min_km", "max_km", "status", "margin_km", "via", "borders",
+                                  "border_src"]
     assert want["name"].tolist() == ["Berlin", "Reykjavik", "Wellington"]
     for name, lat, lon, d in zip(want["name"], want["lat"], want["lon"], want["min_km"], strict=True):
         assert abs(d - oracle_km(lat, lon)) * 1e3 < DIST_TOL_M, name

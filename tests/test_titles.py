@@ -19,8 +19,11 @@ import pytest
 
 from geo.analysis.bands import km_text
 from geo.cli.main import main
+from geo.reference.borders import borders_note
 from geo.reference.groups import describe_sets, load_groups, resolve_places
 from geo.reference.systems import lookup_system
+
+RECOGNISED = borders_note("recognised")  # the border view every title names
 
 ASK = ["--from", "Kaliningrad", "--system", "iskander", "--places", "Berlin; Warsaw"]
 ISKANDER = lookup_system("iskander-m")
@@ -64,7 +67,8 @@ def test_a_report_from_options_names_the_system_its_figures_and_the_alias_once(c
     code, out, _ = run(capsys, "check", *ASK)
     assert code == 0
     figures = f"{km_text(ISKANDER.min_km.value_km)}-{km_text(ISKANDER.max_km.value_km)} km"
-    assert out.splitlines()[1:3] == [f"Survey: {QUESTION}", f"  {figures} (Iskander-M; iskander → Iskander-M)"]
+    assert out.splitlines()[1:3] == [f"Survey: {QUESTION}",
+                                     f"  {figures} (Iskander-M; iskander → Iskander-M); {RECOGNISED}"]
     assert out.count("iskander → Iskander-M") == 1
     code, out, _ = run(capsys, "check", *ASK, "--format", "markdown")
     assert out.startswith(f"# {QUESTION}\n") and "No claims" not in out
@@ -100,9 +104,9 @@ def test_the_reach_title_names_the_system_and_any_figure_given_beside_it(capsys)
         f"Reach of Iskander-M, {'up to ' if not ISKANDER.min_km.value_km else km_text(ISKANDER.min_km.value_km) + '-'}"
         "600 km (iskander → Iskander-M; "
         f"max 600 km as given, published {km_text(ISKANDER.max_km.value_km)} km) "
-        "from Kaliningrad (RU-KGD) (WGS84 geodesics)")
+        "from Kaliningrad (RU-KGD) (WGS84 geodesics; " + RECOGNISED + ")")
     code, out, _ = run(capsys, "reach", "--from", "BLR", "--system", "Oreshnik", "--place", "Berlin")
-    assert out.splitlines()[0] == "Reach of Oreshnik, 700-5,000 km from Belarus (WGS84 geodesics)"
+    assert out.splitlines()[0] == "Reach of Oreshnik, 700-5,000 km from Belarus (WGS84 geodesics; " + RECOGNISED + ")"
     assert out.splitlines()[-1] == "1 place: 1 reachable, 0 too_close, 0 too_far"  # not "1 places"
 
 

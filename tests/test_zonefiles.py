@@ -338,7 +338,7 @@ def test_kml_fields_are_typed(tmp_path):
     path = write_zones(case_zones("belarus-700-5000"), tmp_path / "zones.kml")
     fields = {f.get("name"): f.get("type") for f in ET.parse(path).getroot().iterfind(".//k:Schema/k:SimpleField", KML)}
     assert fields == {"role": "string", "min_km": "double", "max_km": "double", "launch": "string",
-                      "tolerance_m": "double", "area_km2": "double"}
+                      "tolerance_m": "double", "area_km2": "double", "borders": "string", "border_src": "string"}
 
 
 # ---------------------------------------------------------------------------
@@ -380,7 +380,7 @@ def test_shapefile_field_names_fit_ten_characters_and_map_back(tmp_path):
     path = write_zones(case_zones("belarus-700-5000"), tmp_path / "zones.shp")
     assert sorted(p.suffix for p in tmp_path.iterdir()) == [".cpg", ".dbf", ".prj", ".shp", ".shx"]
     info = pyogrio.read_info(path)
-    assert list(info["fields"]) == ["role", "min_km", "max_km", "launch", "tol_m", "area_km2"]
+    assert list(info["fields"]) == ["role", "min_km", "max_km", "launch", "tol_m", "area_km2", "borders", "border_src"]
     assert all(len(f) <= 10 for f in info["fields"])
     assert read_zones(path)[0].tolerance_m == 10.0
 

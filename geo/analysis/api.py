@@ -34,6 +34,7 @@ if TYPE_CHECKING:  # geopandas is imported only where one is built: what a calle
 from geo.errors import InputFileError, InvalidCoordinateError, InvalidRangeError
 from geo.geodesy.ellipsoid import check_lonlat
 from geo.inputs.points import DEFAULT_CHUNK_ROWS
+from geo.reference.borders import border_src, check_borders
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -59,8 +60,11 @@ def __getattr__(name: str) -> Any:
 
 
 
-def as_sources(launch: Any) -> list[LaunchSource]:
+def as_sources(launch: Any, borders: str = "recognised") -> list[LaunchSource]:
     """Resolve a launch given in any accepted form to launch sources ("from any of these").
+
+    A country named in a string is taken under the border view `borders`
+    (:mod:`geo.reference.borders`).
 
     Accepted: a ``--from`` string (country, site, ``LAT,LON``, or a file of
     polygons), a :class:`~geo.analysis.launch.LaunchPoint` or
@@ -75,7 +79,7 @@ def as_sources(launch: Any) -> list[LaunchSource]:
         For a launch that cannot be resolved; the message names it.
     """
     if isinstance(launch, str):
-        return [parse_launch(launch)]
+        return [parse_launch(launch, borders)]
     if isinstance(launch, LaunchPoint | LaunchRegion):
         return [launch]
     gpd_ = sys.modules.get("geopandas")  # not imported: not a GeoDataFrame either
@@ -86,7 +90,7 @@ def as_sources(launch: Any) -> list[LaunchSource]:
     if isinstance(launch, Sequence) and not isinstance(launch, bytes):
         if not launch:
             raise InvalidRangeError("no launch source given")
-        return [s for item in launch for s in as_sources(item)]
+        return [s for item in launch for s in as_sources(item, borders)]
     raise InputFileError(
         f"launch {launch!r}: expected a place or country name, LAT,LON, a file, a shapely geometry, "
         "a GeoDataFrame or a list of these"
@@ -223,6 +227,7 @@ def reach(
     distances: bool = True,
     workers: int = 2,
     progress: Callable[[int], None] | None = None,
+    borders: str = "recognised",
 ) -> pd.DataFrame:
     """Classify targets against a launch and a range band on the WGS84 ellipsoid.
 
@@ -265,12 +270,20 @@ def reach(
     progress : callable, optional
         Called with the number of targets done after every chunk (a
         progress bar's ``update``).
+    borders : str, default "recognised"
+        The border view a country named as the launch is taken under
+        (:mod:`geo.reference.borders`): ``recognised`` (the shipped Natural
+        Earth admin-0) or ``controlled`` (disputed areas count for the state
+        that administers them: Crimea with Sevastopol for Russia, the
+        Paracel Islands for China).
 
     Returns
     -------
     pandas.DataFrame or geopandas.GeoDataFrame
         The targets with the result columns; ``status`` is a categorical of
         ``reachable``, ``too_close`` and ``too_far`` (:data:`STATUS_DTYPE`).
+        The last two columns name the border view: ``borders`` (the view)
+        and ``border_src`` (the data it was built from, with versions).
 
     Raises
     ------
@@ -299,7 +312,8 @@ def reach(
     """
     _check_counts(workers=workers)
     band = resolve_band(min_km, max_km, system)
-    sources = as_sources(launch)
+    borders = check_borders(borders)
+    sources = as_sources(launch, borders)
     lon, lat, frame = target_lonlat(targets)
     lon, lat = lon.ravel(), lat.ravel()
     classifier = Classifier(sources, band, workers=workers)
@@ -313,7 +327,14 @@ def reach(
         out["via"] = cols["via"]
     else:
         out["status"] = pd.Categorical.from_codes(classifier.status(lon, lat, progress=progress), dtype=_status_dtype())
+    for key, value in _borders_columns(borders).items():
+        out[key] = pd.Categorical.from_codes(np.zeros(len(out), dtype=np.int8), categories=[value])
     return out
+
+
+def _borders_columns(borders: str) -> dict[str, str]:
+    """Return the constant columns that name the border view of a reach table."""
+    return {"borders": borders, "border_src": border_src(borders)}
 
 
 
@@ -331,6 +352,7 @@ def iter_reach(
     dask_workers: int = 2,
     progress: Callable[[int], None] | None = None,
     arrow: bool = False,
+    borders: str = "recognised",
 ) -> ReachChunks:
     """Classify a place set of any size chunk by chunk: :func:`reach` over a preset or a file, streamed.
 
@@ -347,7 +369,7 @@ def iter_reach(
         set (``nato-capitals``), a file of points (CSV, Parquet, GeoPackage,
         GeoJSON) or places separated by ``;``; or a list of places, one per
         entry (what ``--place`` repeated gives).
-    launch, min_km, max_km, system, distances, workers
+    launch, min_km, max_km, system, distances, workers, borders
         As for :func:`reach`.
     chunk_rows : int, default 1,000,000
         Places per chunk.
@@ -390,7 +412,8 @@ def iter_reach(
     """
     _check_counts(chunk_rows=chunk_rows, dask_workers=dask_workers, workers=workers)
     band = resolve_band(min_km, max_km, system)
-    sources = as_sources(launch)
+    borders = check_borders(borders)
+    sources = as_sources(launch, borders)
     from geo.inputs.targets import parse_targets
 
     parse_targets(places)  # a spec of the wrong type or naming nothing raises now, not at the first chunk
@@ -408,28 +431,30 @@ def iter_reach(
             if table is not None and not set(table.column_names) & set(_RESULT_COLUMNS):
                 classifier = Classifier(sources, band, workers=workers)
                 for start in range(0, table.num_rows, chunk_rows):
-                    yield _reach_table(table.slice(start, chunk_rows), classifier, distances, progress)
+                    yield _reach_table(table.slice(start, chunk_rows), classifier, distances, progress, borders)
                 return
         chunks = iter_targets(places, chunk_rows=chunk_rows)
         if not dask:
             for chunk in chunks:
                 log.debug("chunk of %d places", len(chunk))
                 yield reach(chunk, sources, band.min_km, band.max_km, distances=distances, workers=workers,
-                            progress=progress)
+                            progress=progress, borders=borders)
             return
         from geo.analysis.distributed import connect, reach_on_client
 
         with connect(dask if isinstance(dask, str) else None, n_workers=dask_workers) as client:
             for chunk in chunks:
                 out = reach_on_client(client, chunk, sources, band, distances=distances)
+                for key, value in _borders_columns(borders).items():
+                    out[key] = pd.Categorical.from_codes(np.zeros(len(out), dtype=np.int8), categories=[value])
                 if progress is not None:
                     progress(len(chunk))
                 yield out
 
-    return ReachChunks(run(), band, sources)
+    return ReachChunks(run(), band, sources, borders)
 
 
-_RESULT_COLUMNS = ("min_km", "max_km", "status", "margin_km", "via")
+_RESULT_COLUMNS = ("min_km", "max_km", "status", "margin_km", "via", "borders", "border_src")
 
 
 def _check_counts(**counts: Any) -> None:
@@ -440,7 +465,7 @@ def _check_counts(**counts: Any) -> None:
 
 
 def _reach_table(
-    table: pa.Table, classifier: Classifier, distances: bool, progress: Callable[[int], None] | None
+    table: pa.Table, classifier: Classifier, distances: bool, progress: Callable[[int], None] | None, borders: str
 ) -> pa.Table:
     """:func:`reach` for places in an Arrow table (float64 ``lon`` and ``lat``), without pandas."""
     import pyarrow as pa
@@ -451,22 +476,30 @@ def _reach_table(
     statuses = arrow_strings(STATUS_DTYPE_CATEGORIES)
     if not distances:
         codes = classifier.status(lon, lat, progress=progress)
-        return table.append_column("status", pa.DictionaryArray.from_arrays(to_arrow(codes), statuses))
-    cols, labels = classifier.table_codes(lon, lat, progress=progress)
-    for key in ("min_km", "max_km"):
-        table = table.append_column(key, to_arrow(cols[key]))
-    table = table.append_column("status", pa.DictionaryArray.from_arrays(to_arrow(cols["status"]), statuses))
-    table = table.append_column("margin_km", to_arrow(cols["margin_km"]))
-    return table.append_column("via", pa.DictionaryArray.from_arrays(to_arrow(cols["via"]), arrow_strings(labels)))
+        table = table.append_column("status", pa.DictionaryArray.from_arrays(to_arrow(codes), statuses))
+    else:
+        cols, labels = classifier.table_codes(lon, lat, progress=progress)
+        for key in ("min_km", "max_km"):
+            table = table.append_column(key, to_arrow(cols[key]))
+        table = table.append_column("status", pa.DictionaryArray.from_arrays(to_arrow(cols["status"]), statuses))
+        table = table.append_column("margin_km", to_arrow(cols["margin_km"]))
+        table = table.append_column("via", pa.DictionaryArray.from_arrays(to_arrow(cols["via"]),
+                                                                          arrow_strings(labels)))
+    zeros = to_arrow(np.zeros(table.num_rows, dtype=np.int8))
+    for key, value in _borders_columns(borders).items():
+        table = table.append_column(key, pa.DictionaryArray.from_arrays(zeros, arrow_strings([value])))
+    return table
 
 
 class ReachChunks(Iterator["pd.DataFrame"]):
     """The chunks of :func:`iter_reach`, with the band and launch sources they were classified against."""
 
-    def __init__(self, chunks: Iterator[pd.DataFrame], band: RangeBand, sources: list[LaunchSource]) -> None:
+    def __init__(self, chunks: Iterator[pd.DataFrame], band: RangeBand, sources: list[LaunchSource],
+                 borders: str = "recognised") -> None:
         self._chunks = chunks
         self.band = band
         self.sources = sources
+        self.borders = borders
 
     def __next__(self) -> pd.DataFrame:
         return next(self._chunks)

@@ -42,6 +42,7 @@ from geo.geodesy.ellipsoid import check_lonlat
 from geo.inputs._files import existing_file
 from geo.inputs.coordinates import parse_point
 from geo.inputs.polygons import LAUNCH_SUFFIXES, read_launch_file
+from geo.reference.borders import check_borders
 from geo.reference.names import close_names
 
 __all__ = ["LaunchPoint", "LaunchRegion", "LaunchSource", "parse_launch"]
@@ -76,13 +77,15 @@ class LaunchRegion:
     """A launch territory: every point of a Polygon or MultiPolygon (lon/lat, degrees).
 
     ``code`` is the country code of a country, ``source`` the file an area
-    was read from.
+    was read from, ``borders`` the border view a country's territory was
+    taken under (:mod:`geo.reference.borders`).
     """
 
     label: str
     geometry: BaseGeometry = field(repr=False)
     code: str = ""
     source: str = ""
+    borders: str = "recognised"
 
     def __post_init__(self) -> None:
         if not isinstance(self.geometry, shapely.Polygon | shapely.MultiPolygon) or self.geometry.is_empty:
@@ -120,14 +123,14 @@ class LaunchRegion:
 LaunchSource = LaunchPoint | LaunchRegion
 
 
-def _country_part(text: str) -> LaunchRegion:
+def _country_part(text: str, borders: str) -> LaunchRegion:
     """``COUNTRY@PLACE``: the part of a country's territory that holds a place (``RUS@Kaliningrad``)."""
     from geo.reference import places
 
     country_text, _, place_text = (t.strip() for t in text.partition("@"))
     if not country_text or not place_text:
         raise UnknownPlaceError(f"launch source {text!r}: expected COUNTRY@PLACE, e.g. RUS@Kaliningrad")
-    code, name, geometry = places.lookup_country(country_text)
+    code, name, geometry = places.lookup_country(country_text, borders)
     point = parse_point(place_text, what="place")
     if point is None:
         place = places.lookup_place(place_text)
@@ -137,7 +140,7 @@ def _country_part(text: str) -> LaunchRegion:
     part = _part_holding(geometry, lon, lat)
     if part is None:
         raise UnknownPlaceError(f"launch source {text!r}: {label} ({lat:g}, {lon:g}) is not in {name}'s territory")
-    return LaunchRegion(label=f"{name} part holding {label}", geometry=part, code=code)
+    return LaunchRegion(label=f"{name} part holding {label}", geometry=part, code=code, borders=borders)
 
 
 def _part_holding(territory: BaseGeometry, lon: float, lat: float) -> BaseGeometry | None:
@@ -147,8 +150,13 @@ def _part_holding(territory: BaseGeometry, lon: float, lat: float) -> BaseGeomet
     return next((p for p in parts if p.intersects(point)), None)
 
 
-def parse_launch(spec: str) -> LaunchSource:
+def parse_launch(spec: str, borders: str = "recognised") -> LaunchSource:
     """Resolve one ``--from`` value to a launch source.
+
+    A country's territory is taken under the border view `borders`
+    (:mod:`geo.reference.borders`: ``recognised``, the default, or
+    ``controlled``); regions, sites, coordinates and files are the same in
+    both.
 
     Tried in order: a file (a value ending in one of
     :data:`geo.inputs.polygons.LAUNCH_SUFFIXES`, any case), a coordinate
@@ -193,6 +201,7 @@ def parse_launch(spec: str) -> LaunchSource:
     """
     from geo.reference import places, regions  # deferred: loading the data is only needed here
 
+    borders = check_borders(borders)
     if not isinstance(spec, str):
         raise UnknownPlaceError(f"launch source {spec!r}: expected text (a country, a site, a place or LAT,LON), "
                                 f"not {type(spec).__name__}")
@@ -217,7 +226,7 @@ def parse_launch(spec: str) -> LaunchSource:
     if point is not None:
         return LaunchPoint(label=point.label, lon=point.lon, lat=point.lat)
     if "@" in text:
-        return _country_part(text)
+        return _country_part(text, borders)
     if regions.CODE_PATTERN.match(text):
         admin1 = regions.lookup_region(text)
         return LaunchRegion(label=admin1.label(), geometry=admin1.geometry, code=admin1.code)
@@ -225,7 +234,7 @@ def parse_launch(spec: str) -> LaunchSource:
     if site is not None:
         return LaunchPoint(label=site.name, lon=site.lon, lat=site.lat, source=site.source)
     try:
-        code, name, geometry = places.lookup_country(text)
+        code, name, geometry = places.lookup_country(text, borders)
     except UnknownPlaceError as exc:
         try:  # a city or capital of the gazetteer, as a launch point
             place = places.lookup_place(text)
@@ -249,7 +258,7 @@ def parse_launch(spec: str) -> LaunchSource:
         if exclave is not None:
             return exclave
         return LaunchPoint(label=place.label(), lon=place.lon, lat=place.lat, source="GeoNames")
-    return LaunchRegion(label=name, geometry=geometry, code=code)
+    return LaunchRegion(label=name, geometry=geometry, code=code, borders=borders)
 
 
 _EXCLAVE_SHARE = 0.9

@@ -66,6 +66,7 @@ engine (geographiclib, boundaries sampled every few hundred metres).
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import math
 from collections.abc import Sequence
@@ -89,6 +90,7 @@ from geo.geodesy.ellipsoid import (
     geodesic_distance,
     lambert_interval,
 )
+from geo.reference.borders import border_src, check_borders
 
 __all__ = ["COLUMNS", "FAR_TOLERANCE_M", "Separation", "distance", "distances_from"]
 
@@ -106,6 +108,7 @@ COLUMNS: Final = (
     "from", "from_query", "to", "to_query", "min_km", "max_km",
     "min_from_lat", "min_from_lon", "min_to_lat", "min_to_lon", "min_via_from", "min_via_to",
     "max_from_lat", "max_from_lon", "max_to_lat", "max_to_lon", "max_via_from", "max_via_to",
+    "borders", "border_src",
 )
 """The fields of :meth:`Separation.record`, in order (the columns of ``georange distance``'s CSV and JSON)."""
 
@@ -120,7 +123,8 @@ class Separation:
     island, one place of a list) that holds the point, and are empty for a
     thing in one piece. ``from_query`` and ``to_query`` are the things as
     asked for (the user's spelling), ``from_label`` and ``to_label`` what
-    they resolved to.
+    they resolved to; ``borders`` the border view countries were taken
+    under (:mod:`geo.reference.borders`).
     """
 
     from_label: str
@@ -141,6 +145,7 @@ class Separation:
     max_to_lon: float
     max_via_from: str
     max_via_to: str
+    borders: str = "recognised"
 
     def question(self) -> str:
         """Return the question as a title: ``"Distance from Gdańsk, PL to Russia"``."""
@@ -158,7 +163,7 @@ class Separation:
 
     def record(self) -> dict[str, Any]:
         """Return the fields as a dict keyed by :data:`COLUMNS` (``from``, ``to``, ... as in CSV and JSON)."""
-        values = {"from": self.from_label, "to": self.to_label}
+        values = {"from": self.from_label, "to": self.to_label, "border_src": border_src(self.borders)}
         return {c: values[c] if c in values else getattr(self, c) for c in COLUMNS}
 
 
@@ -255,10 +260,10 @@ class _Side:
     pieces: list[_Piece]
 
 
-def _side(thing: Any) -> _Side:
+def _side(thing: Any, borders: str) -> _Side:
     if isinstance(thing, _Side):
         return thing
-    sources = as_sources(thing)
+    sources = as_sources(thing, borders)
     pieces: list[_Piece] = []
     for s in sources:
         if isinstance(s, LaunchPoint):
@@ -465,7 +470,7 @@ def _separation(a: _Side, b: _Side) -> Separation:
     )
 
 
-def distance(a: Any, b: Any) -> Separation:
+def distance(a: Any, b: Any, *, borders: str = "recognised") -> Separation:
     """Return the exact nearest and farthest geodesic distance between two things (``geo.distance``).
 
     Parameters
@@ -476,6 +481,9 @@ def distance(a: Any, b: Any) -> Separation:
         exclave (``"RUS@Kaliningrad"``), a file of polygons, a shapely
         Point/Polygon/MultiPolygon in lon/lat, or a list of these taken
         together (the nearest and farthest over all of them).
+    borders : str, default "recognised"
+        The border view countries are taken under (:mod:`geo.reference.borders`):
+        ``recognised`` or ``controlled``.
 
     Returns
     -------
@@ -504,15 +512,17 @@ def distance(a: Any, b: Any) -> Separation:
     >>> s.question(), f"{s.min_km:.1f}"
     ('Distance from Gdańsk, PL to Russia', '63.4')
     """
-    return _separation(_side(a), _side(b))
+    borders = check_borders(borders)
+    return dataclasses.replace(_separation(_side(a, borders), _side(b, borders)), borders=borders)
 
 
-def distances_from(a: Any, others: Sequence[Any]) -> list[Separation]:
+def distances_from(a: Any, others: Sequence[Any], *, borders: str = "recognised") -> list[Separation]:
     """Return :func:`distance` from ``a`` to each of ``others``, in order (``georange distance A B C``).
 
     ``a`` is resolved once, so its parts are prepared once for all the others.
     """
     if isinstance(others, str) or not isinstance(others, Sequence) or not others:
         raise InvalidRangeError(f"distance: expected a non-empty list of things to measure to, got {others!r}")
-    first = _side(a)
-    return [_separation(first, _side(b)) for b in others]
+    borders = check_borders(borders)
+    first = _side(a, borders)
+    return [dataclasses.replace(_separation(first, _side(b, borders)), borders=borders) for b in others]

@@ -84,6 +84,7 @@ from geo.geodesy.densify import densify
 from geo.geodesy.distance import LaunchArea
 from geo.geodesy.ellipsoid import HALF_MERIDIAN_M, WGS84, antipode, geodesic_distance
 from geo.geodesy.lonlat import WORLD, orient, polygonal, side_polygon, unwrap, wrap
+from geo.reference.borders import border_src, check_borders
 
 __all__ = [
     "DEFAULT_TOLERANCE_M",
@@ -189,6 +190,10 @@ class Zone:
     tolerance_m : float
         Largest distance of the drawn boundary from the true one, with its
         edges read as straight lines in lon/lat or as geodesics.
+    borders : str
+        The border view a country named as the launch was taken under
+        (:mod:`geo.reference.borders`); the properties add the data it was
+        built from (``border_src``).
     area_km2 : float
         The zone's area on the ellipsoid: GeographicLib's exact area of its
         polygons (edges read as geodesics), any size (see
@@ -202,6 +207,7 @@ class Zone:
     max_km: float
     launch: str
     tolerance_m: float
+    borders: str = "recognised"
 
     @functools.cached_property
     def area_km2(self) -> float:
@@ -217,6 +223,8 @@ class Zone:
             "launch": self.launch,
             "tolerance_m": self.tolerance_m,
             "area_km2": self.area_km2,
+            "borders": self.borders,
+            "border_src": border_src(self.borders),
         }
 
 
@@ -310,6 +318,7 @@ def zones(
     *,
     system: str | None = None,
     tolerance_m: float = DEFAULT_TOLERANCE_M,
+    borders: str = "recognised",
 ) -> list[Zone]:
     """Return the reach, dead zone and reachable zone of a range band from a launch, in that order.
 
@@ -335,6 +344,8 @@ def zones(
         published figures fill the bounds not given.
     tolerance_m : float, default 10
         Largest distance of a drawn boundary from the true one, in metres (at least 1).
+    borders : str, default "recognised"
+        The border view of a country named as the launch, as for :func:`geo.reach`.
 
     Returns
     -------
@@ -361,7 +372,8 @@ def zones(
         band = min_km
     else:
         band = resolve_band(min_km, max_km, system)
-    sources = as_sources(launch)
+    borders = check_borders(borders)
+    sources = as_sources(launch, borders)
     tol = _check_tolerance(tolerance_m)
     launch = " or ".join(s.label for s in sources)
     reach = reach_zone(sources, band.max_km, tolerance_m=tol)
@@ -373,7 +385,7 @@ def zones(
         reachable = reachable_zone(sources, band, tolerance_m=tol)
     geoms = {"reach": reach, "dead_zone": dead, "reachable": reachable}
     log.info("zones of %g-%g km from %s drawn within %g m", band.min_km, band.max_km, launch, tol)
-    return [Zone(role, geoms[role], band.min_km, band.max_km, launch, tol) for role in ROLES]
+    return [Zone(role, geoms[role], band.min_km, band.max_km, launch, tol, borders) for role in ROLES]
 
 
 def sublevel(field: _Field, radius_m: float, tolerance_m: float = DEFAULT_TOLERANCE_M) -> BaseGeometry:

@@ -54,6 +54,12 @@ source : table
 scenarios : table
     Further launch scenarios to evaluate side by side, label to sources:
     ``scenarios = { "Krichev site" = "krichev" }``.
+borders : str
+    The border view a country named in ``from`` (and a survey's
+    ``territories``) is taken under: ``"recognised"`` (the shipped Natural
+    Earth admin-0) or ``"controlled"`` (disputed and breakaway areas count
+    for the state that administers them); see :mod:`geo.reference.borders`.
+    Overrides the file's ``borders``.
 
 File fields
 -----------
@@ -67,12 +73,16 @@ title : str
     A title for reports and maps.
 source : table
     The default ``source`` of every claim of the file.
+borders : str
+    The default border view of every claim and survey of the file
+    (``"recognised"`` or ``"controlled"``); without it, the caller's
+    (``georange check --borders``), else ``"recognised"``.
 
 A ``[[survey]]`` has ``id``, ``from``, the range (``system`` and/or
 ``min_km``/``max_km``), ``places`` (a list or a group name such as
 ``nato-capitals``, see :func:`geo.reference.groups.resolve_places`), optionally
 ``territories`` (a list of countries or a group such as ``nato``) and
-``as_of`` (a date; group membership at that date), ``text`` and ``source``.
+``as_of`` (a date; group membership at that date), ``text``, ``source`` and ``borders``.
 """
 
 from __future__ import annotations
@@ -93,6 +103,7 @@ from geo.analysis.status import Status
 from geo.errors import ClaimFormatError, GeoRangeError
 from geo.geodesy.ellipsoid import check_lonlat
 from geo.inputs.coordinates import parse_point
+from geo.reference.borders import DEFAULT_BORDERS, check_borders
 from geo.reference.names import close_names
 from geo.reference.quantities import read_convention
 from geo.reference.systems import Figure, System, lookup_system, parse_figure
@@ -127,10 +138,12 @@ EXPECTATIONS: Final = (
 
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
 _CLAIM_FIELDS = frozenset(
-    {"id", "text", "source", "system", "min_km", "max_km", "from", "scenarios", "place", "places", "expect"}
+    {"id", "text", "source", "system", "min_km", "max_km", "from", "scenarios", "place", "places", "expect",
+     "borders"}
 )
 _SURVEY_FIELDS = frozenset(
-    {"id", "text", "source", "system", "min_km", "max_km", "from", "scenarios", "places", "territories", "as_of"}
+    {"id", "text", "source", "system", "min_km", "max_km", "from", "scenarios", "places", "territories", "as_of",
+     "borders"}
 )
 _SOURCE_FIELDS = frozenset({"article", "date", "outlet", "url", "note"})
 _MAX_NAME = 300
@@ -199,6 +212,10 @@ class _Entry:
     system_query: str = field(default="", kw_only=True)
     """The system as it was asked for (``"iskander"``), or ``""``."""
 
+    borders: str = field(default="recognised", kw_only=True)
+    """The border view the launch countries (and a survey's territories) were taken under
+    (:mod:`geo.reference.borders`): the entry's ``borders`` field, else its file's, else the caller's default."""
+
     @property
     def where(self) -> str:
         """Location prefix for messages: ``file, claim "id"`` (``claim "id"`` when built in Python)."""
@@ -224,6 +241,8 @@ class _Entry:
         """
         band = self.band
         launch = " or ".join(_launch_text(s) for s in self.launch.sources) or self.launch.label
+        if self.borders != "recognised":  # the default is named once per report and map, not in every title
+            launch += f" ({self.borders} borders)"
         if self.system is not None:
             return f"{self.system.name}, {band.phrase()}, from {launch}"
         return f"{band.phrase()} from {launch}"
@@ -303,13 +322,17 @@ def claim_files(paths: Iterable[str | Path]) -> list[Path]:
     return out
 
 
-def load_claims(paths: Iterable[str | Path]) -> ClaimFile:
+def load_claims(paths: Iterable[str | Path], borders: str | None = None) -> ClaimFile:
     """Read and check every claim file; ids must be unique across all of them.
 
     Parameters
     ----------
     paths : iterable of path
         Claim files, or directories of ``*.toml`` claim files.
+    borders : str, optional
+        The border view (:mod:`geo.reference.borders`) for claims and surveys
+        whose file does not state one (a file's top-level ``borders``, or an
+        entry's own ``borders``, wins); default ``recognised``.
 
     Returns
     -------
@@ -337,12 +360,13 @@ def load_claims(paths: Iterable[str | Path]) -> ClaimFile:
     for path in files:
         document = load_toml(path, ClaimFormatError)
         top = Fields(document, str(path), ClaimFormatError)
-        top.only({"claim", "survey", "source", "title", "numbers"})
+        top.only({"claim", "survey", "source", "title", "numbers", "borders"})
         if not top.has("claim") and not top.has("survey"):
             raise top.fail("no [[claim]] or [[survey]] table")
         if top.has("title"):
             titles.append(top.text("title"))
         numbers = _numbers(top)
+        file_borders = _borders(top, borders or DEFAULT_BORDERS)
         default = _source(top.sub("source", "[source]")) if top.has("source") else Source()
         for kind in ("claim", "survey"):
             entries = document.get(kind, [])
@@ -359,13 +383,13 @@ def load_claims(paths: Iterable[str | Path]) -> ClaimFile:
                     raise f.fail(f"duplicate id {ident!r}, first used in {seen[ident]}")
                 seen[ident] = str(path)
                 if kind == "claim":
-                    for claim in _claims(f, str(path), ident, default):
+                    for claim in _claims(f, str(path), ident, default, file_borders):
                         if claim.id != ident and claim.id in seen:
                             raise f.fail(f"duplicate id {claim.id!r}, first used in {seen[claim.id]}")
                         seen[claim.id] = str(path)
                         claims.append(claim)
                 else:
-                    surveys.append(_survey(f, str(path), ident, default))
+                    surveys.append(_survey(f, str(path), ident, default, file_borders))
     log.info("read %d claims and %d surveys from %d files", len(claims), len(surveys), len(files))
     return ClaimFile(tuple(claims), tuple(surveys), tuple(titles))
 
@@ -380,6 +404,7 @@ def make_claim(
     system: str | None = None,
     id: str = "claim",  # noqa: A002 - the claim field is called id
     text: str = "",
+    borders: str = "recognised",
 ) -> Claim:
     """Build one claim from Python values, with the checks of the file loader.
 
@@ -393,7 +418,8 @@ def make_claim(
     for key, value in (("min_km", min_km), ("max_km", max_km), ("system", system), ("text", text or None)):
         if value is not None:
             table[key] = value
-    claim = _claim(Fields(table, f'claim "{id}"', ClaimFormatError), "", id, Source())
+    claim = _claim(Fields(table, f'claim "{id}"', ClaimFormatError), "", id, Source(),
+                   check_borders(borders, f'claim "{id}": borders'))
     if not text:  # say what was asked, in words: outputs never show a claim without them
         claim = replace(claim, text=f"{claim.question()}: {claim.place.name} {claim.expect}")
     return claim
@@ -409,6 +435,7 @@ def make_survey(
     territories: str | Sequence[str] | None = None,
     id: str = "survey",  # noqa: A002 - the survey field is called id
     text: str = "",
+    borders: str = "recognised",
 ) -> Survey:
     """Build one survey (statuses of a set of places, no verdict) from Python values, checked like a file's.
 
@@ -430,7 +457,8 @@ def make_survey(
                         else list(territories))):
         if value is not None:
             table[key] = value
-    survey = _survey(Fields(table, f'survey "{id}"', ClaimFormatError), "", id, Source())
+    survey = _survey(Fields(table, f'survey "{id}"', ClaimFormatError), "", id, Source(),
+                     check_borders(borders, f'survey "{id}": borders'))
     return survey if text else replace(survey, text=survey.question())
 
 
@@ -523,14 +551,25 @@ def _read_figure(f: Fields, key: str) -> Any:
     return out
 
 
-def _scenario(label: str, specs: list[str], f: Fields, key: str) -> Scenario:
+def _borders(f: Fields, default: str) -> str:
+    """Return the table's ``borders`` (a border view, checked), or `default`."""
+    if not f.has("borders"):
+        return default
+    value = f.table["borders"]
+    try:
+        return check_borders(value, "borders")
+    except GeoRangeError as exc:
+        raise f.fail_from(exc, str(exc)) from exc
+
+
+def _scenario(label: str, specs: list[str], f: Fields, key: str, borders: str) -> Scenario:
     sources = []
     for spec in specs:
         if len(spec) > _MAX_SOURCE:
             raise f.fail(f"{key}: launch source of {len(spec):,} characters ({_show(spec)}); expected a country, "
                          f"a site, LAT,LON or a file name of at most {_MAX_SOURCE:,} characters")
         try:
-            sources.append(parse_launch(spec))
+            sources.append(parse_launch(spec, borders))
         except GeoRangeError as exc:
             raise f.fail_from(exc, f"{key}: {exc}") from exc
     return Scenario(label, tuple(specs), tuple(sources))
@@ -544,9 +583,9 @@ def _sources_label(sources: Sequence[LaunchSource]) -> str:
     return ", ".join(names[:-1]) + " or " + names[-1]
 
 
-def _launches(f: Fields) -> tuple[Scenario, tuple[Scenario, ...]]:
+def _launches(f: Fields, borders: str) -> tuple[Scenario, tuple[Scenario, ...]]:
     specs = f.strings("from")
-    main = _scenario("", specs, f, "from")
+    main = _scenario("", specs, f, "from", borders)
     main = Scenario(_sources_label(main.sources), main.specs, main.sources)
     extra = []
     if f.has("scenarios"):
@@ -559,7 +598,7 @@ def _launches(f: Fields) -> tuple[Scenario, tuple[Scenario, ...]]:
             if not label.strip():
                 raise f.fail(f"{key}: a scenario label must be a non-empty name, e.g. \"Krichev base\"")
             sub = Fields({key: value}, f.where, ClaimFormatError)
-            extra.append(_scenario(label.strip(), sub.strings(key), f, key))
+            extra.append(_scenario(label.strip(), sub.strings(key), f, key, borders))
     return main, tuple(extra)
 
 
@@ -590,10 +629,11 @@ def _target(f: Fields) -> Target:
     return Target(query, found.name, found.lon, found.lat, found.country)
 
 
-def _common(f: Fields, default: Source) -> dict[str, Any]:
+def _common(f: Fields, default: Source, borders: str) -> dict[str, Any]:
     system, minimum, maximum = _figures(f)
-    launch, scenarios = _launches(f)
+    launch, scenarios = _launches(f, borders)
     return {
+        "borders": borders,
         "text": f.text("text", ""),
         "source": _source(f.sub("source")) if f.has("source") else default,
         "system": system,
@@ -605,20 +645,21 @@ def _common(f: Fields, default: Source) -> dict[str, Any]:
     }
 
 
-def _claim(f: Fields, path: str, ident: str, default: Source) -> Claim:
+def _claim(f: Fields, path: str, ident: str, default: Source, borders: str) -> Claim:
     f.only(_CLAIM_FIELDS)
+    borders = _borders(f, borders)
     expect = f.text("expect")
     if expect not in EXPECTATIONS:
         hint = close_names(expect, EXPECTATIONS)
         raise f.fail(f"expect {_show(expect)} is not one of {', '.join(EXPECTATIONS)}{hint}")
-    common = _common(f, default)
+    common = _common(f, default, borders)
     return Claim(id=ident, file=path, place=_target(f), expect=expect, **common)
 
 
-def _claims(f: Fields, path: str, ident: str, default: Source) -> list[Claim]:
+def _claims(f: Fields, path: str, ident: str, default: Source, borders: str) -> list[Claim]:
     """One claim, or one per place of ``places = [...]``, with ids ``ID.1``, ``ID.2``, ... in list order."""
     if not f.has("places"):
-        return [_claim(f, path, ident, default)]
+        return [_claim(f, path, ident, default, borders)]
     if f.has("place"):
         raise f.fail("give place or places, not both")
     entries = f.require("places")
@@ -628,7 +669,7 @@ def _claims(f: Fields, path: str, ident: str, default: Source) -> list[Claim]:
     for n, entry in enumerate(entries, start=1):
         table = {k: v for k, v in f.table.items() if k not in ("places", "id")} | {"place": entry}
         one = Fields({"id": f"{ident}.{n}", **table}, f"{f.where}, places[{n}]", ClaimFormatError, f.numbers)
-        out.append(_claim(one, path, f"{ident}.{n}", default))
+        out.append(_claim(one, path, f"{ident}.{n}", default, borders))
     return out
 
 
@@ -639,10 +680,11 @@ def _group_or_list(f: Fields, key: str) -> str | tuple[str, ...]:
     return tuple(f.strings(key))
 
 
-def _survey(f: Fields, path: str, ident: str, default: Source) -> Survey:
+def _survey(f: Fields, path: str, ident: str, default: Source, borders: str) -> Survey:
     from geo.reference import groups
 
     f.only(_SURVEY_FIELDS)
+    borders = _borders(f, borders)
     as_of = f.table.get("as_of")
     # A TOML date-time is a datetime, which is a date too, but cannot be compared with one.
     if as_of is not None and (not isinstance(as_of, dt.date) or isinstance(as_of, dt.datetime)):
@@ -662,9 +704,9 @@ def _survey(f: Fields, path: str, ident: str, default: Source) -> Survey:
         table = load_targets(places, as_of)
         if "country" not in table.columns:  # a file without one: the survey's tables show a country
             table.insert(1, "country", "")
-        regions = tuple(groups.resolve_territories(territories, as_of)) if territories else ()
+        regions = tuple(groups.resolve_territories(territories, as_of, borders)) if territories else ()
     except GeoRangeError as exc:
         raise f.fail_from(exc, str(exc)) from exc
-    common = _common(f, default)
+    common = _common(f, default, borders)
     return Survey(id=ident, file=path, places=places, territories=territories, as_of=as_of, table=table,
                   regions=regions, **common)

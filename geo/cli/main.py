@@ -20,6 +20,7 @@ from collections.abc import Callable, Sequence
 
 from geo.cli import options
 from geo.errors import GeoRangeError, GeoRangeWarning
+from geo.reference.borders import DEFAULT_BORDERS, borders_note
 
 __all__ = ["main"]
 
@@ -45,14 +46,14 @@ def _claims(args: argparse.Namespace, parser: argparse.ArgumentParser):  # type:
         parser.error("give claim files (PATH), or --from with --max-km or --system")
     if not args.launch and (options.band_given(args) or options.places_given(args)):
         parser.error("--min-km, --max-km, --system and --places describe a --from survey: give --from too")
-    loaded = load_claims(args.paths) if args.paths else ClaimFile((), ())
+    loaded = load_claims(args.paths, args.borders) if args.paths else ClaimFile((), ())
     if not args.launch:
         return loaded
     options.check_band(args, parser)
     # --place (repeated) gives a list of places; --places a spec parsed as geo.inputs.targets.parse_targets does.
     places = list(args.place) if args.place else options.places_spec(args, "capitals")
     survey = make_survey(launch=list(args.launch), places=places, min_km=args.min_km, max_km=args.max_km,
-                         system=args.system)
+                         system=args.system, borders=args.borders or DEFAULT_BORDERS)
     # Named after its question (the file name a claim file gives is "" here).
     survey = dataclasses.replace(survey, id=re.sub(r"[^0-9a-z]+", "-", survey.question().casefold()).strip("-")
                                  or "survey")
@@ -86,6 +87,7 @@ def _build_parser() -> argparse.ArgumentParser:
         parents=[
             options.launch(),
             options.band(),
+            options.borders(),
             options.places("a preset (capitals, european-capitals, cities), a place set (nato-capitals), a file "
                            "of points: CSV (name, lat, lon), GeoParquet or Parquet (lon, lat), GeoPackage or GeoJSON, "
                            "or places separated by ';' (\"London; Paris; 54.63N 21.81E\") (default: capitals)"),
@@ -122,6 +124,7 @@ def _build_parser() -> argparse.ArgumentParser:
         parents=[
             options.launch(),
             options.band(),
+            options.borders(),
             options.output("FILE", "output file: .geojson (or .json), .gpkg, .kml, .shp or .zip (a zipped "
                            "shapefile)", required=True),
             common,
@@ -143,8 +146,8 @@ def _build_parser() -> argparse.ArgumentParser:
 
     check = sub.add_parser(
         "check",
-        parents=[options.launch(required=False, help_text=_ADHOC_FROM), options.band(), _adhoc_places(),
-                 options.output("FILE", "write the report to FILE instead of stdout"), common],
+        parents=[options.launch(required=False, help_text=_ADHOC_FROM), options.band(), options.borders(claims=True),
+                 _adhoc_places(), options.output("FILE", "write the report to FILE instead of stdout"), common],
         help="check claim files: verdicts, margins, critical values, robustness, coverage",
         description=(
             "Evaluate every [[claim]] and [[survey]] of the claim files (TOML; a directory means its *.toml "
@@ -163,8 +166,8 @@ def _build_parser() -> argparse.ArgumentParser:
 
     draw = sub.add_parser(
         "map",
-        parents=[options.launch(required=False, help_text=_ADHOC_FROM), options.band(), _adhoc_places(),
-                 options.output("FILE.html", "write the interactive map (HTML)"), common],
+        parents=[options.launch(required=False, help_text=_ADHOC_FROM), options.band(), options.borders(claims=True),
+                 _adhoc_places(), options.output("FILE.html", "write the interactive map (HTML)"), common],
         help="draw claim files as an interactive HTML map and/or a static PNG or SVG figure",
         description=(
             "Draw the claims and surveys of the claim files: the reachable zone, dead zone and outer limit of "
@@ -182,7 +185,7 @@ def _build_parser() -> argparse.ArgumentParser:
     draw.set_defaults(func=_cmd_map, parser=draw)
     far = sub.add_parser(
         "distance",
-        parents=[options.output("FILE", "write to FILE (atomically) instead of stdout"), common],
+        parents=[options.borders(), options.output("FILE", "write to FILE (atomically) instead of stdout"), common],
         help="the nearest and farthest geodesic distance between places, sites, countries, regions or files",
         description=(
             "The exact nearest and farthest WGS84 geodesic distance from the first PLACE to each of the others "
@@ -390,7 +393,8 @@ def _cmd_reach(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
     chunks = iter_reach(places, list(args.launch), args.min_km, args.max_km, system=args.system,
                         distances=not args.status_only, chunk_rows=args.chunk_rows, dask=args.dask,
                         dask_workers=args.dask_workers, progress=lambda n: bar.update(n),
-                        arrow=args.format == "csv")  # a plain CSV file to CSV: no pandas
+                        arrow=args.format == "csv",  # a plain CSV file to CSV: no pandas
+                        borders=args.borders or DEFAULT_BORDERS)
     with _progress(args, lambda: count_targets(places)) as bar:
         with contextlib.closing(chunks):  # a Dask client lives as long as the iterator
             if args.format != "table":
@@ -406,7 +410,7 @@ def _cmd_reach(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
 
         title = "" if args.quiet else (
             f"Reach of {_band_text(args.system, band)} from "
-            f"{' or '.join(s.label for s in sources)} (WGS84 geodesics)"
+            f"{' or '.join(s.label for s in sources)} (WGS84 geodesics; {borders_note(chunks.borders)})"
         )
         text = to_status_table(result, title) if args.status_only else to_table(result, title)
         if args.summary:
@@ -468,7 +472,8 @@ def _cmd_zone(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         parser.error(f"--precision {args.precision}: expected 1 to 17 decimals")
     check_output(args.output, overwrite=args.overwrite)  # fail before the work, not after
     # What geo.zones(launch, min_km, max_km, system=...) gives from Python, the same call.
-    result = zones(list(args.launch), args.min_km, args.max_km, system=args.system, tolerance_m=args.tolerance_m)
+    result = zones(list(args.launch), args.min_km, args.max_km, system=args.system, tolerance_m=args.tolerance_m,
+                   borders=args.borders or DEFAULT_BORDERS)
     write_zones(result, args.output, overwrite=args.overwrite, precision=args.precision)
     roles = ", ".join(z.role + ("" if not z.geometry.is_empty else " (empty)")
                       for z in result)
@@ -488,7 +493,7 @@ def _cmd_distance(args: argparse.Namespace, parser: argparse.ArgumentParser) -> 
         parser.error("give at least two places: the distance is from the first to each of the others")
     if args.output:
         check_writable(args.output, overwrite=args.overwrite)  # fail before the work, not after
-    rows = distances_from(args.things[0], args.things[1:])
+    rows = distances_from(args.things[0], args.things[1:], borders=args.borders or DEFAULT_BORDERS)
     if args.format == "json":
         text = json.dumps([r.record() for r in rows], ensure_ascii=False, indent=1) + "\n"
     elif args.format == "csv":
@@ -504,7 +509,8 @@ def _cmd_distance(args: argparse.Namespace, parser: argparse.ArgumentParser) -> 
         first = rows[0]
         targets = [as_asked(r.to_label, r.to_query) for r in rows]
         title = (f"Distance from {as_asked(first.from_label, first.from_query)} to "
-                 f"{', '.join(targets[:-1]) + ' and ' if len(targets) > 1 else ''}{targets[-1]} (WGS84 geodesics)")
+                 f"{', '.join(targets[:-1]) + ' and ' if len(targets) > 1 else ''}{targets[-1]} "
+                 f"(WGS84 geodesics; {borders_note(first.borders)})")
         cells = [[t, f"{r.min_km:,.1f}", at(r.min_from_lat, r.min_from_lon), at(r.min_to_lat, r.min_to_lon),
                   r.min_via, f"{r.max_km:,.1f}", at(r.max_from_lat, r.max_from_lon), at(r.max_to_lat, r.max_to_lon),
                   r.max_via] for t, r in zip(targets, rows, strict=True)]

@@ -20,8 +20,8 @@ from typing import NoReturn
 from geo.errors import GeoRangeError, InvalidRangeError
 from geo.reference.quantities import read_convention, read_quantity
 
-__all__ = ["EXIT_USAGE", "Parser", "band", "band_given", "check_band", "common", "launch", "output", "places",
-           "places_given", "places_spec", "positive_int"]
+__all__ = ["EXIT_USAGE", "Parser", "band", "band_given", "borders", "check_band", "common", "launch", "output",
+           "places", "places_given", "places_spec", "positive_int"]
 
 EXIT_USAGE = 2
 
@@ -147,6 +147,27 @@ def launch(*, required: bool = True, help_text: str = LAUNCH_HELP) -> Parser:
     """``--from``, repeatable: the same on every subcommand."""
     p = Parser(add_help=False)
     p.add_argument("--from", dest="launch", action="append", required=required, metavar="SOURCE", help=help_text)
+    return p
+
+
+def border_view(text: str) -> str:
+    """Read ``--borders`` (argparse type): a border view of :mod:`geo.reference.borders`."""
+    from geo.reference.borders import check_borders
+
+    try:
+        return check_borders(text, "--borders")
+    except GeoRangeError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def borders(*, claims: bool = False) -> Parser:
+    """``--borders VIEW``: whose territory a country is (recognised or controlled borders)."""
+    p = Parser(add_help=False)
+    extra = (" (for claims and claim files that do not say; their own 'borders' wins)" if claims else "")
+    p.add_argument("--borders", type=border_view, default=None, metavar="VIEW",
+                   help="which ground counts as a country's territory: 'recognised' (default; Natural Earth "
+                        "admin-0 as shipped) or 'controlled' (disputed and breakaway areas count for the state "
+                        "that administers them: Crimea for Russia, the Paracel Islands for China)" + extra)
     return p
 
 

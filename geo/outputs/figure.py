@@ -571,7 +571,7 @@ def _caption(content: MapContent, mains: Sequence[ZoneSet], proj: MapProjection)
         f"Azimuthal equidistant projection centred on {launch} (distances from the centre true to scale; dotted "
         f"circles every {_length_text(nice_step(proj.radius_m) / 1000.0)} from it); "
         f"zones within {content.tolerance_m:g} m of the "
-        "exact WGS84 geodesic boundaries; countries: Natural Earth; places: GeoNames"
+        f"exact WGS84 geodesic boundaries; countries: {content.borders_text}; places: GeoNames"
     )
     if content.marks:
         x, y = proj.xy([m.lon for m in content.marks], [m.lat for m in content.marks])

@@ -47,7 +47,7 @@ __all__ = ["KML_FIELDS", "globe_to_map", "zones_kml"]
 FloatArray = NDArray[np.float64]
 
 KML_FIELDS = {"role": "string", "min_km": "double", "max_km": "double", "launch": "string",
-              "tolerance_m": "double", "area_km2": "double"}
+              "tolerance_m": "double", "area_km2": "double", "borders": "string", "border_src": "string"}
 """The placemark fields and their KML Schema types."""
 
 _STYLE = {"reach": "0000ff", "dead_zone": "888888", "reachable": "00a5ff"}  # bbggrr

@@ -34,6 +34,7 @@ from geo.analysis.zones import MIN_TOLERANCE_M, zones
 from geo.claims.model import Claim, ClaimFile, Scenario, Survey
 from geo.claims.verdicts import ClaimResult, SurveyResult, Verdict, evaluate
 from geo.geodesy.lonlat import drawn_boundary
+from geo.reference.borders import borders_note
 
 __all__ = [
     "DISPLAY_TOLERANCE_M",
@@ -156,6 +157,13 @@ class MapContent:
     view: tuple[float, float, float, float]
     """(west, south, east, north) in degrees: the launch and the claim places."""
     tolerance_m: float
+    borders: tuple[str, ...] = ("recognised",)
+    """The border views the launch countries were taken under, each once (:mod:`geo.reference.borders`)."""
+
+    @property
+    def borders_text(self) -> str:
+        """The border views as the source line says them (``"recognised borders, Natural Earth 5.1.1 admin-0"``)."""
+        return "; ".join(borders_note(b) for b in self.borders)
 
     @property
     def main_launches(self) -> tuple[LaunchSource, ...]:
@@ -334,4 +342,5 @@ def map_content(
         sources=_sources(entries),
         view=_view(launches, marks),
         tolerance_m=tolerance_m,
+        borders=tuple(dict.fromkeys(e.borders for e in entries)) or ("recognised",),
     )

@@ -104,6 +104,7 @@ from geo.claims.model import Claim, Survey
 from geo.claims.verdicts import ClaimResult, SurveyResult, Verdict
 from geo.errors import InputFileError
 from geo.outputs.tables import as_asked, point_features
+from geo.reference.borders import border_src, borders_note
 
 __all__ = [
     "FLAT_COLUMNS",
@@ -170,6 +171,8 @@ def claim_record(result: ClaimResult) -> dict[str, Any]:
         "lon": c.place.lon,
         "country": c.place.country,
         "from": list(c.launch.specs),
+        "borders": c.borders,
+        "border_src": border_src(c.borders),
         "expect": c.expect,
         "min_km": c.min_km.value_km,
         "max_km": c.max_km.value_km,
@@ -201,6 +204,8 @@ def survey_record(result: SurveyResult) -> dict[str, Any]:
         "min_km": s.min_km.value_km,
         "max_km": s.max_km.value_km,
         "from": list(s.launch.specs),
+        "borders": s.borders,
+        "border_src": border_src(s.borders),
         "as_of": s.as_of.isoformat() if s.as_of else None,
         "places": places,
         "territories": [{k: _plain(v) for k, v in r.items()} for r in result.territories.to_dict(orient="records")],
@@ -225,7 +230,7 @@ def to_json(claims: Sequence[ClaimResult], surveys: Sequence[SurveyResult] = ())
 # Flat rows: CSV and GeoJSON
 
 FLAT_COLUMNS: dict[str, type] = {
-    "kind": str, "id": str, "file": str, "scenario": str, "from": str,
+    "kind": str, "id": str, "file": str, "scenario": str, "from": str, "borders": str, "border_src": str,
     "place": str, "place_name": str, "country": str, "lat": float, "lon": float,
     "system": str, "min_km": float, "max_km": float,
     "min_km_low": float, "min_km_high": float, "max_km_low": float, "max_km_high": float,
@@ -306,7 +311,8 @@ def _flat_survey(result: SurveyResult) -> list[dict[str, Any]]:
     s = result.survey
     r = survey_record(result)
     specs = {sc.label: _SPECS_SEP.join(sc.specs) for sc in (s.launch, *s.scenarios)}
-    common = {**{k: r[k] for k in ("kind", "id", "file", "text", "system")}, **_flat_figures({
+    common = {**{k: r[k] for k in ("kind", "id", "file", "text", "system", "borders", "border_src")},
+              **_flat_figures({
         **r, "min_km_interval": [s.min_km.low_km, s.min_km.high_km],
         "max_km_interval": [s.max_km.low_km, s.max_km.high_km]})}
     return [
@@ -470,7 +476,8 @@ def to_table(claims: Sequence[ClaimResult], surveys: Sequence[SurveyResult] = ()
             rows.append(["", "", "", f"  {v.scenario.label}", "", *_cells(v)])
     lines: list[str] = []
     if claims:
-        lines += ["Claims (WGS84 geodesics; distance = nearest-farthest launch point)", ""]
+        views = "; ".join(borders_note(b) for b in dict.fromkeys(r.claim.borders for r in claims))
+        lines += [f"Claims (WGS84 geodesics; distance = nearest-farthest launch point; {views})", ""]
         lines += _align(rows, {7, 8})
         lines += _population_lines(claims)
         lines += ["", summary_line(claims)]
@@ -521,7 +528,7 @@ def report_title(claims: Sequence[ClaimResult], surveys: Sequence[SurveyResult] 
 def _survey_lines(result: SurveyResult) -> list[str]:
     s = result.survey
     span = f"  {km_text(s.min_km.value_km)}-{km_text(s.max_km.value_km)} km"
-    lines = [_survey_heading(s), span + _system_text(s)]
+    lines = [_survey_heading(s), span + _system_text(s) + f"; {borders_note(s.borders)}"]
     for label, frame in result.places.groupby("scenario", sort=False):
         for status in STATUSES:
             sel = frame[frame["status"] == status]
@@ -587,6 +594,7 @@ def to_markdown(claims: Sequence[ClaimResult], surveys: Sequence[SurveyResult] =
             figures = f"min {c.min_km.describe()}, max {c.max_km.describe()}"
             lines += [
                 f"- Range: {_md(figures + _system_text(c))}",
+                f"- Borders: {_md(borders_note(c.borders))}",
                 f"- Place: {_md(c.place.name)} ({c.place.lat:.4f}, {c.place.lon:.4f}); "
                 f"from {_md(c.launch.label)} it lies {v.nearest_km:,.1f} to {v.farthest_km:,.1f} km away",
                 f"- Status {_md(v.status)}; expected {_md(c.expect)}: {'holds' if v.holds else '**fails**'}, "

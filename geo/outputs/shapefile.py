@@ -77,7 +77,7 @@ def _fit_text(frame: geopandas.GeoDataFrame, where: str) -> geopandas.GeoDataFra
     for column in frame.columns:
         if column == frame.geometry.name or frame[column].dtype.kind not in "OUT":
             continue
-        values = frame[column]
+        values = frame[column].astype(object)  # a categorical maps to a categorical, which has no any()
         long = values.map(lambda v: isinstance(v, str) and len(v.encode("utf-8")) > _MAX_TEXT)
         if long.any():
             frame[column] = values.map(

@@ -64,7 +64,7 @@ __all__ = [
 
 FLOAT_COLUMNS = ("lat", "lon", "min_km", "max_km", "margin_km")
 """Reach-table columns that are always floats (degrees, km)."""
-TEXT_COLUMNS = ("name", "query", "country", "status", "via")
+TEXT_COLUMNS = ("name", "query", "country", "status", "via", "borders", "border_src")
 """Reach-table columns that are always text."""
 
 _TABLE = (("name", "place"), ("country", "country"), ("min_km", "min km"), ("max_km", "max km"),
@@ -281,7 +281,8 @@ def from_shapefile(path: str | Path) -> pd.DataFrame:
     return table
 
 
-_NOT_LABELS = ("query", "country", "lat", "lon", "min_km", "max_km", "status", "margin_km", "via")
+_NOT_LABELS = ("query", "country", "lat", "lon", "min_km", "max_km", "status", "margin_km", "via", "borders",
+               "border_src")
 
 
 def _label_column(df: pd.DataFrame) -> str | None:

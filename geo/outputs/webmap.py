@@ -692,6 +692,7 @@ def _legend_html(content: MapContent, frame: Frame, ring_step: float | None) -> 
               "statuses and verdicts come from exact distances, not from the drawing.",
               "Click a place for the claim, its source, critical value and robustness; the \u2194 tool measures "
               "geodesic distances."]
+    notes.append(f"Launch territories: {content.borders_text}.")
     if content.sources:
         notes.append("Sources: " + "; ".join(content.sources))
     rows += [f"<p>{_text(n)}</p>" for n in notes]

@@ -51,6 +51,7 @@ from geo.analysis.zones import ROLES, Zone
 from geo.errors import InputFileError, OutputError
 from geo.geodesy.lonlat import orient
 from geo.outputs.atomic import atomic_path, check_writable, output_format
+from geo.reference.borders import check_borders
 
 __all__ = [
     "DEFAULT_PRECISION",
@@ -67,7 +68,8 @@ DEFAULT_PRECISION = 7
 """Decimals of GeoJSON coordinates: 1e-7 degrees is at most 1.1 cm."""
 
 _FIELDS: dict[str, type] = {"role": str, "min_km": float, "max_km": float, "launch": str, "tolerance_m": float,
-                            "area_km2": float}
+                            "area_km2": float, "borders": str, "border_src": str}
+_OPTIONAL = ("area_km2", "borders", "border_src")  # derived, or absent from files written before border views
 _LAYER = "zones"  # the GeoPackage layer
 _GPKG_VERSION = "1.3"
 
@@ -276,11 +278,12 @@ def read_zones(path: str | Path) -> list[Zone]:
             frame = pyogrio.read_dataframe(target, **layer)
     except (DataSourceError, DataLayerError) as exc:
         raise InputFileError(f"{target}: cannot read as {fmt}: {exc}") from exc
-    needed = [k for k in _FIELDS if k != "area_km2"]
+    needed = [k for k in _FIELDS if k not in _OPTIONAL]
     missing = [k for k in needed if k not in frame.columns]
     if missing:
         raise InputFileError(f"{target}: missing zone field{'s' if len(missing) > 1 else ''} {', '.join(missing)}")
     out = []
+    borders = frame["borders"].tolist() if "borders" in frame.columns else ["recognised"] * len(frame)
     records = frame[needed].to_dict(orient="records")
     for n, (row, geometry) in enumerate(zip(records, frame.geometry, strict=True), start=1):
         where = f"{target}, zone {n}"
@@ -294,5 +297,6 @@ def read_zones(path: str | Path) -> list[Zone]:
             max_km=_number(row["max_km"], f"{where}, max_km"),
             launch=_text(row["launch"], f"{where}, launch"),
             tolerance_m=_number(row["tolerance_m"], f"{where}, tolerance_m"),
+            borders=check_borders(borders[n - 1], f"{where}, borders"),
         ))
     return out

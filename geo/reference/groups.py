@@ -207,9 +207,9 @@ def resolve_places(spec: str | tuple[str, ...], as_of: dt.date | None = None) ->
 
 
 def resolve_territories(
-    spec: str | tuple[str, ...], as_of: dt.date | None = None
+    spec: str | tuple[str, ...], as_of: dt.date | None = None, borders: str = "recognised"
 ) -> list[tuple[str, str, BaseGeometry]]:
-    """Return ``(iso_a3, name, geometry)`` for each country of a territory set.
+    """Return ``(iso_a3, name, geometry)`` for each country of a territory set, under a border view.
 
     Raises
     ------
@@ -228,4 +228,4 @@ def resolve_territories(
         codes: list[str] | tuple[str, ...] = groups[spec].countries(as_of)
     else:
         codes = spec
-    return [places.lookup_country(c) for c in codes]
+    return [places.lookup_country(c, borders) for c in codes]

@@ -1211,8 +1211,8 @@ def _country_index() -> Mapping[str, frozenset[str]]:
     return {key: frozenset(codes) for key, codes in index.items()}
 
 
-def lookup_country(query: str) -> tuple[str, str, BaseGeometry]:
-    """Return the Natural Earth country named `query`.
+def lookup_country(query: str, borders: str = "recognised") -> tuple[str, str, BaseGeometry]:
+    """Return the Natural Earth country named `query`, its territory under a border view.
 
     Parameters
     ----------
@@ -1221,6 +1221,10 @@ def lookup_country(query: str) -> tuple[str, str, BaseGeometry]:
         Natural Earth's short, long, formal or admin name, or the GeoNames
         name (``"Belarus"``, ``"Republic of Belarus"``). Case, accents and
         punctuation are ignored.
+    borders : str, default "recognised"
+        The border view (:mod:`geo.reference.borders`): ``recognised``, the
+        shipped admin-0 as it is, or ``controlled``, with the disputed areas
+        given to the state that administers them.
 
     Returns
     -------
@@ -1256,6 +1260,10 @@ def lookup_country(query: str) -> tuple[str, str, BaseGeometry]:
         raise AmbiguousPlaceError(f"country {query!r} matches {', '.join(sorted(codes))}; use an ISO alpha-3 code")
     (iso_a3,) = codes
     name, geometry = _country_shape(iso_a3)
+    if borders != "recognised":
+        from geo.reference.borders import check_borders, territory
+
+        geometry = territory(iso_a3, check_borders(borders))
     return iso_a3, name, geometry
 
 
