@@ -288,13 +288,14 @@ def test_crimea_and_baykonur_make_controlled_russia_larger_by_their_area() -> No
     assert abs(gained - added) <= 1e-3 * added and lost < 1.0
 
 
-def codes_that_change() -> list[str]:
+def codes_named() -> list[str]:
+    """Every administrator and holder of an area but USG (whose controlled territory is refused)."""
     table = pq.read_table(DATA / "disputed.parquet", columns=["admin", "holder"])
     return sorted({c for column in ("admin", "holder") for c in table.column(column).to_pylist() if c} - {"USG"})
 
 
 def test_every_controlled_territory_is_valid_and_antimeridian_safe() -> None:
-    for code in [*codes_that_change(), "RUS", "USA", "FJI", "NZL", "KIR"]:
+    for code in [*codes_named(), "RUS", "USA", "FJI", "NZL", "KIR"]:
         geometry = territory(code, "controlled")
         assert geometry.geom_type in ("Polygon", "MultiPolygon") and not geometry.is_empty, code
         assert geometry.is_valid, (code, shapely.is_valid_reason(geometry))
@@ -454,3 +455,24 @@ def test_build_is_deterministic_and_makes_the_shipped_file(tmp_path: Path) -> No
     assert [r.returncode for r in runs] == [0, 0], runs[0].stderr
     assert "80 areas, 54 administered, 3 leased, 8 self-administered, 15 none" in runs[0].stderr
     assert outputs[0].read_bytes() == outputs[1].read_bytes() == (DATA / "disputed.parquet").read_bytes()
+
+
+def test_data_readme_states_what_changes_hands() -> None:
+    """data/README.md's table of gains and losses is what the code computes, for every state that changes."""
+    import re
+
+    readme = (DATA / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## disputed.parquet"):].split("\n## ")[0]
+    rows = re.findall(r"^  \| [^|]+ \((\w{3})\) \| ([\d,.]+) \| ([\d,.]+) \|", section, flags=re.MULTILINE)
+    stated = {code: (float(g.replace(",", "")), float(lo.replace(",", ""))) for code, g, lo in rows}
+    table = pq.read_table(DATA / "disputed.parquet", columns=["control", "admin", "holder"]).to_pylist()
+    changing = {c for r in table if r["control"] != "none" and r["admin"] != r["holder"]
+                for c in (r["admin"], r["holder"]) if c}
+    assert set(stated) == changing
+    for code, (gains, loses) in stated.items():
+        gained, lost = borders.changed_area_km2(code)
+        for value, text in ((gained, gains), (lost, loses)):
+            digits = 0 if value >= 10 else 1 if value >= 1 else 2
+            assert round(max(value, 0.0), digits) == text, code
+    size = (DATA / "disputed.parquet").stat().st_size
+    assert f"| `disputed.parquet` | 80 areas | {round(size / 1000)} kB ({size:,} B) |" in readme
