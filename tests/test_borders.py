@@ -350,6 +350,9 @@ def test_parts_added_by_the_view_are_named_after_their_area() -> None:
                 for i, p in enumerate(polygons) if p.covers(shapely.Point(*point))}
     assert by_place == {"Simferopol": "Crimea", "Baikonur": "Baykonur", "Moscow": "mainland"}
     assert "Kaliningrad Oblast" in names
+    recognised = list(territory("RUS", "recognised").geoms)
+    assert all(a.equals(b) for a, b in zip(polygons, recognised, strict=False))  # its own parts first, in order
+    assert names[:len(recognised)] == part_names(recognised, "RUS")
     china = list(territory("CHN", "controlled").geoms)
     china_names = part_names(china, "CHN", "controlled")
     woody = next(i for i, p in enumerate(china) if p.covers(shapely.Point(*WOODY_DRAWN)))
