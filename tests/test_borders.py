@@ -396,6 +396,30 @@ def test_the_shipped_file() -> None:
         "462d995d96b4b20901224b877cdb44266521d4b93a7c9259619c557e04a0d7f9")
 
 
+def test_a_missing_or_damaged_file_is_a_one_line_data_error(tmp_path: Path, monkeypatch) -> None:
+    from geo.errors import DataFileError
+    from geo.reference import places
+
+    (tmp_path / "countries.parquet").symlink_to(DATA / "countries.parquet")
+    monkeypatch.setenv("GEORANGE_DATA", str(tmp_path))
+    places.clear_caches()
+    try:
+        assert territory("MDA", "recognised").covers(shapely.Point(*TIRASPOL))  # recognised needs no disputed areas
+        with pytest.raises(DataFileError, match=r"^data file 'disputed.parquet' not found in .*; rebuild it with "
+                                                r"`python scripts/build_disputed.py"):
+            territory("MDA", "controlled")
+        table = pq.read_table(DATA / "disputed.parquet")
+        metadata = {**table.schema.metadata, b"georange:version": b"5.1.1"}
+        pq.write_table(table.replace_schema_metadata(metadata), tmp_path / "disputed.parquet")
+        places.clear_caches()
+        with pytest.raises(DataFileError, match=r"is Natural Earth version 5.1.1, expected 4.0.0; rebuild"):
+            territory("MDA", "controlled")
+    finally:
+        monkeypatch.delenv("GEORANGE_DATA")
+        places.clear_caches()
+    assert not territory("MDA", "controlled").covers(shapely.Point(*TIRASPOL))
+
+
 def load_script():
     spec = importlib.util.spec_from_file_location("build_disputed", SCRIPT)
     module = importlib.util.module_from_spec(spec)
