@@ -4,6 +4,8 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+# Natural Earth 4.0.0 admin-0 breakaway and disputed areas (GeoJSON), the source of data/disputed.parquet.
+NE_DISPUTED ?= ne_10m_admin_0_disputed_areas.json
 
 .PHONY: run test bench data lint clean bytecode
 
@@ -38,6 +40,7 @@ bench: $(STAMP) bytecode
 data: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[data]'
 	$(BIN)/python scripts/build_countries.py
+	@if [ -f "$(NE_DISPUTED)" ]; then $(BIN)/python scripts/build_disputed.py "$(NE_DISPUTED)"; else echo "data/disputed.parquet kept: $(NE_DISPUTED) not found (Natural Earth 4.0.0, see data/README.md)"; fi
 	$(BIN)/python scripts/build_gazetteer.py
 	$(BIN)/python scripts/build_part_regions.py  # after countries and regions: names the parts of each country
 

@@ -43,6 +43,7 @@ from typing import TYPE_CHECKING, Any
 
 from geo.errors import (  # cheap: the exceptions are imported with the package
     AmbiguousPlaceError,
+    BorderViewError,
     ClaimFormatError,
     ClusterError,
     DaskMissingError,
@@ -104,6 +105,7 @@ _GONE = {  # former public names that took (lon, lat) and gave metres: say what 
 
 __all__ = [
     "AmbiguousPlaceError",
+    "BorderViewError",
     "ClaimFormatError",
     "ClusterError",
     "DaskMissingError",

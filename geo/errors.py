@@ -30,6 +30,7 @@ from __future__ import annotations
 
 __all__ = [
     "AmbiguousPlaceError",
+    "BorderViewError",
     "ClaimFormatError",
     "ClusterError",
     "DaskMissingError",
@@ -64,6 +65,10 @@ class UnknownPlaceError(GeoRangeError, LookupError):
 
 class AmbiguousPlaceError(GeoRangeError, LookupError):
     """A place name matches several places; a country qualifier is needed."""
+
+
+class BorderViewError(GeoRangeError, ValueError):
+    """A border view is not one of recognised and controlled, or a country holds no ground under the view asked for."""
 
 
 class InvalidGeometryError(GeoRangeError, ValueError):

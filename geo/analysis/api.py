@@ -34,7 +34,7 @@ if TYPE_CHECKING:  # geopandas is imported only where one is built: what a calle
 from geo.errors import InputFileError, InvalidCoordinateError, InvalidRangeError
 from geo.geodesy.ellipsoid import check_lonlat
 from geo.inputs.points import DEFAULT_CHUNK_ROWS
-from geo.reference.borders import border_src, check_borders
+from geo.reference.borders import borders_data, check_borders
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -334,7 +334,7 @@ def reach(
 
 def _borders_columns(borders: str) -> dict[str, str]:
     """Return the constant columns that name the border view of a reach table."""
-    return {"borders": borders, "border_src": border_src(borders)}
+    return {"borders": borders, "border_src": borders_data(borders)}
 
 
 

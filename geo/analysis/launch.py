@@ -109,7 +109,7 @@ class LaunchRegion:
         from geo.reference.places import largest_place_in
         from geo.reference.regions import part_names
 
-        names = part_names(polys, self.code) if self.code and not self.source else None
+        names = part_names(polys, self.code, self.borders) if self.code and not self.source else None
         if names is not None:
             return tuple(LaunchArea(p, name=f"{self.label}: {n}") for p, n in zip(polys, names, strict=True))
 

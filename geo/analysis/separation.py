@@ -90,7 +90,7 @@ from geo.geodesy.ellipsoid import (
     geodesic_distance,
     lambert_interval,
 )
-from geo.reference.borders import border_src, check_borders
+from geo.reference.borders import borders_data, check_borders
 
 __all__ = ["COLUMNS", "FAR_TOLERANCE_M", "Separation", "distance", "distances_from"]
 
@@ -163,7 +163,7 @@ class Separation:
 
     def record(self) -> dict[str, Any]:
         """Return the fields as a dict keyed by :data:`COLUMNS` (``from``, ``to``, ... as in CSV and JSON)."""
-        values = {"from": self.from_label, "to": self.to_label, "border_src": border_src(self.borders)}
+        values = {"from": self.from_label, "to": self.to_label, "border_src": borders_data(self.borders)}
         return {c: values[c] if c in values else getattr(self, c) for c in COLUMNS}
 
 

@@ -84,7 +84,7 @@ from geo.geodesy.densify import densify
 from geo.geodesy.distance import LaunchArea
 from geo.geodesy.ellipsoid import HALF_MERIDIAN_M, WGS84, antipode, geodesic_distance
 from geo.geodesy.lonlat import WORLD, orient, polygonal, side_polygon, unwrap, wrap
-from geo.reference.borders import border_src, check_borders
+from geo.reference.borders import borders_data, check_borders
 
 __all__ = [
     "DEFAULT_TOLERANCE_M",
@@ -224,7 +224,7 @@ class Zone:
             "tolerance_m": self.tolerance_m,
             "area_km2": self.area_km2,
             "borders": self.borders,
-            "border_src": border_src(self.borders),
+            "border_src": borders_data(self.borders),
         }
 
 

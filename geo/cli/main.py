@@ -20,7 +20,6 @@ from collections.abc import Callable, Sequence
 
 from geo.cli import options
 from geo.errors import GeoRangeError, GeoRangeWarning
-from geo.reference.borders import DEFAULT_BORDERS, borders_note
 
 __all__ = ["main"]
 
@@ -41,6 +40,7 @@ def _adhoc_places() -> options.Parser:
 def _claims(args: argparse.Namespace, parser: argparse.ArgumentParser):  # type: ignore[no-untyped-def]
     """Load the claim files and add the survey the launch and range options ask for (check, map)."""
     from geo.claims.model import ClaimFile, load_claims, make_survey
+    from geo.reference.borders import DEFAULT_BORDERS
 
     if not args.paths and not args.launch:
         parser.error("give claim files (PATH), or --from with --max-km or --system")
@@ -394,7 +394,7 @@ def _cmd_reach(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
                         distances=not args.status_only, chunk_rows=args.chunk_rows, dask=args.dask,
                         dask_workers=args.dask_workers, progress=lambda n: bar.update(n),
                         arrow=args.format == "csv",  # a plain CSV file to CSV: no pandas
-                        borders=args.borders or DEFAULT_BORDERS)
+                        borders=args.borders)
     with _progress(args, lambda: count_targets(places)) as bar:
         with contextlib.closing(chunks):  # a Dask client lives as long as the iterator
             if args.format != "table":
@@ -407,6 +407,7 @@ def _cmd_reach(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
     sources, band = chunks.sources, chunks.band
     if args.format == "table":
         from geo.outputs.tables import to_status_table, to_table
+        from geo.reference.borders import borders_note
 
         title = "" if args.quiet else (
             f"Reach of {_band_text(args.system, band)} from "
@@ -473,7 +474,7 @@ def _cmd_zone(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     check_output(args.output, overwrite=args.overwrite)  # fail before the work, not after
     # What geo.zones(launch, min_km, max_km, system=...) gives from Python, the same call.
     result = zones(list(args.launch), args.min_km, args.max_km, system=args.system, tolerance_m=args.tolerance_m,
-                   borders=args.borders or DEFAULT_BORDERS)
+                   borders=args.borders)
     write_zones(result, args.output, overwrite=args.overwrite, precision=args.precision)
     roles = ", ".join(z.role + ("" if not z.geometry.is_empty else " (empty)")
                       for z in result)
@@ -488,12 +489,13 @@ def _cmd_distance(args: argparse.Namespace, parser: argparse.ArgumentParser) -> 
 
     from geo.analysis.separation import COLUMNS, as_asked, distances_from
     from geo.outputs.atomic import check_writable, write_text
+    from geo.reference.borders import borders_note
 
     if len(args.things) < 2:
         parser.error("give at least two places: the distance is from the first to each of the others")
     if args.output:
         check_writable(args.output, overwrite=args.overwrite)  # fail before the work, not after
-    rows = distances_from(args.things[0], args.things[1:], borders=args.borders or DEFAULT_BORDERS)
+    rows = distances_from(args.things[0], args.things[1:], borders=args.borders)
     if args.format == "json":
         text = json.dumps([r.record() for r in rows], ensure_ascii=False, indent=1) + "\n"
     elif args.format == "csv":

@@ -164,7 +164,7 @@ def borders(*, claims: bool = False) -> Parser:
     """``--borders VIEW``: whose territory a country is (recognised or controlled borders)."""
     p = Parser(add_help=False)
     extra = (" (for claims and claim files that do not say; their own 'borders' wins)" if claims else "")
-    p.add_argument("--borders", type=border_view, default=None, metavar="VIEW",
+    p.add_argument("--borders", type=border_view, default=None if claims else "recognised", metavar="VIEW",
                    help="which ground counts as a country's territory: 'recognised' (default; Natural Earth "
                         "admin-0 as shipped) or 'controlled' (disputed and breakaway areas count for the state "
                         "that administers them: Crimea for Russia, the Paracel Islands for China)" + extra)

@@ -104,7 +104,7 @@ from geo.claims.model import Claim, Survey
 from geo.claims.verdicts import ClaimResult, SurveyResult, Verdict
 from geo.errors import InputFileError
 from geo.outputs.tables import as_asked, point_features
-from geo.reference.borders import border_src, borders_note
+from geo.reference.borders import borders_data, borders_note
 
 __all__ = [
     "FLAT_COLUMNS",
@@ -172,7 +172,7 @@ def claim_record(result: ClaimResult) -> dict[str, Any]:
         "country": c.place.country,
         "from": list(c.launch.specs),
         "borders": c.borders,
-        "border_src": border_src(c.borders),
+        "border_src": borders_data(c.borders),
         "expect": c.expect,
         "min_km": c.min_km.value_km,
         "max_km": c.max_km.value_km,
@@ -205,7 +205,7 @@ def survey_record(result: SurveyResult) -> dict[str, Any]:
         "max_km": s.max_km.value_km,
         "from": list(s.launch.specs),
         "borders": s.borders,
-        "border_src": border_src(s.borders),
+        "border_src": borders_data(s.borders),
         "as_of": s.as_of.isoformat() if s.as_of else None,
         "places": places,
         "territories": [{k: _plain(v) for k, v in r.items()} for r in result.territories.to_dict(orient="records")],

@@ -50,6 +50,7 @@ REMEDIES: Final = {
     "gazetteer.parquet": "rebuild it with `python scripts/build_gazetteer.py`",
     "gazetteer_keys.parquet": "rebuild it with `python scripts/build_gazetteer.py`",
     "countries_info.csv": "rebuild it with `python scripts/build_gazetteer.py`",
+    "disputed.parquet": "rebuild it with `python scripts/build_disputed.py ne_10m_admin_0_disputed_areas.json`",
     "sites.toml": "restore it from version control (it is written by hand)",
 }
 """How to recreate each shipped file, quoted in error messages."""

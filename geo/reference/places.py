@@ -1491,5 +1491,8 @@ _CACHED: Final[Iterable[Any]] = (
 
 def clear_caches() -> None:
     """Forget every loaded data file, e.g. after changing ``GEORANGE_DATA``."""
+    from geo.reference import borders  # its territories are built from the countries
+
     for function in _CACHED:
         function.cache_clear()
+    borders.clear_caches()

@@ -564,7 +564,7 @@ def _part_table() -> dict[str, tuple[np.ndarray, np.ndarray, list[str]]]:
             for code, v in rows.items()}
 
 
-def part_names(polygons: list[BaseGeometry], iso_a3: str) -> list[str] | None:
+def part_names(polygons: list[BaseGeometry], iso_a3: str, borders: str = "recognised") -> list[str] | None:
     """Name the parts of a country's territory by the first-level region each belongs to, as people name them.
 
     The largest part, if it holds half the territory or more (in square
@@ -583,12 +583,20 @@ def part_names(polygons: list[BaseGeometry], iso_a3: str) -> list[str] | None:
     to it; where those places carry no region (GeoNames files Longyearbyen
     under SJ), the boundaries are read.
 
+    Under controlled borders a part that is (mostly) a disputed area the
+    view adds to the country is named after that area, as Natural Earth
+    names it (:func:`geo.reference.borders.area_names`: "Crimea",
+    "Paracel Is., part 3"), not after a region of the country.
+
     Parameters
     ----------
     polygons : list of shapely.Polygon
         The parts of one territory (lon/lat degrees).
     iso_a3 : str
         The country's Natural Earth code (``"RUS"``).
+    borders : str, default "recognised"
+        The border view the territory was drawn under
+        (:data:`geo.reference.borders.BORDER_VIEWS`).
 
     Returns
     -------
@@ -598,6 +606,8 @@ def part_names(polygons: list[BaseGeometry], iso_a3: str) -> list[str] | None:
     """
     import shapely
 
+    from geo.reference.borders import area_names
+
     country = country_alpha2(iso_a3)
     if len(polygons) < 2 or not country:
         return None
@@ -605,7 +615,9 @@ def part_names(polygons: list[BaseGeometry], iso_a3: str) -> list[str] | None:
     areas = shapely.area(parts)
     biggest = int(np.argmax(areas))
     mainland = areas[biggest] >= _MAINLAND_SHARE * areas.sum()
-    named = [j for j in range(len(polygons)) if not (mainland and j == biggest)]  # the mainland needs no region
+    disputed = area_names(polygons, iso_a3, borders)
+    # the mainland needs no region, an area the border view adds has its own name
+    named = [j for j in range(len(polygons)) if not (mainland and j == biggest) and disputed[j] is None]
     region: list[str] = [""] * len(polygons)
     known = _part_table().get(iso_a3)
     if known is not None:  # the parts are the query side: each is prepared once, the mainland never tested
@@ -617,10 +629,10 @@ def part_names(polygons: list[BaseGeometry], iso_a3: str) -> list[str] | None:
     if rest:
         for j, code in zip(rest, _regions_by_places(parts[rest], country), strict=True):
             region[j] = code
-    if not any(region[j] for j in named):
+    if not any(region[j] for j in named) and not any(disputed):
         return None
     names = _display_names()
-    label = [names.get(r, r) or "?" for r in region]
+    label = [disputed[j] or names.get(r, r) or "?" for j, r in enumerate(region)]
     if mainland:
         label[biggest] = "mainland"
     out = list(label)
