@@ -79,9 +79,9 @@ from shapely.geometry.base import BaseGeometry
 from geo.analysis.bands import km_text
 from geo.analysis.launch import LaunchPoint, LaunchRegion, LaunchRoute, LaunchSource
 from geo.errors import InvalidRangeError, OutputError
-from geo.geodesy.lonlat import orient, polygonal
+from geo.geodesy.lonlat import orient, polygonal, route_lines
 from geo.outputs.atomic import atomic_path, output_format
-from geo.outputs.mapcontent import STATUS_COLORS, STATUS_LABELS, MapContent, Mark, ZoneSet, route_lines
+from geo.outputs.mapcontent import DISPLAY_TOLERANCE_M, STATUS_COLORS, STATUS_LABELS, MapContent, Mark, ZoneSet
 from geo.outputs.mapframe import Frame, content_centre, content_reach_m, nice_step
 from geo.reference.basemap import basemap_polygons
 
@@ -476,7 +476,7 @@ class _Drawing:
     def launches(self, sources: Sequence[LaunchSource]) -> None:
         """Draw launch territories (grey, black outline), routes (thick black lines) and sites (black squares)."""
         for route in (s for s in sources if isinstance(s, LaunchRoute)):
-            lines = route_lines(route.geometry)
+            lines = route_lines(route.geometry, DISPLAY_TOLERANCE_M)
             self.stroke(lines, zorder=8.5, colors="black", linewidths=2.2)
             projected = self.proj.lines(lines)
             if not projected.is_empty:
