@@ -258,11 +258,11 @@ def parse_launch(spec: str) -> LaunchSource:
     if hash_ and Path(name).suffix.lower() in LAUNCH_SUFFIXES:  # regions.gpkg#iso=RU-KGD: one feature's area
         path, select = Path(name), selector
     if path.suffix.lower() in LAUNCH_SUFFIXES:
-        found = _launch_file(path, select)
-        if len(found) > 1:
-            raise InputFileError(f"{text}: holds {len(found)} launch points; parse_launches reads each as a launch "
-                                 "site (as --from, claim files and geo.reach do)")
-        return found[0]
+        in_file = _launch_file(path, select)
+        if len(in_file) > 1:
+            raise InputFileError(f"{text}: holds {len(in_file)} launch points; parse_launches reads each as a "
+                                 "launch site (as --from, claim files and geo.reach do)")
+        return in_file[0]
     if path.suffix and existing_file(path):
         raise InputFileError(
             f"launch source {text!r}: a file of this type cannot be read; expected a GeoJSON, GeoPackage "

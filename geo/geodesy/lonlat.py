@@ -225,13 +225,15 @@ def route_lines(geometry: BaseGeometry, tolerance_m: float) -> BaseGeometry:
         # and starts the next).
         k = np.floor((x - 180.0) / 360.0)
         cross = np.flatnonzero(k[1:] != k[:-1])
-        pieces, start = [], 0
-        px, py = [], []
+        pieces: list[tuple[FloatArray, FloatArray]] = []
+        px: list[float] = []
+        py: list[float] = []
+        start = 0
         for c in cross:
             seam = 180.0 + 360.0 * max(k[c], k[c + 1])
             ys_ = y[c] + (y[c + 1] - y[c]) * (seam - x[c]) / (x[c + 1] - x[c])
             pieces.append((np.r_[px, x[start:c + 1], seam], np.r_[py, y[start:c + 1], ys_]))
-            px, py, start = [seam], [ys_], c + 1
+            px, py, start = [float(seam)], [float(ys_)], int(c) + 1
         pieces.append((np.r_[px, x[start:]], np.r_[py, y[start:]]))
         for px_, py_ in pieces:
             if len(px_) < 2:
