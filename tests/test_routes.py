@@ -485,3 +485,47 @@ def test_every_route_error_is_a_georange_error() -> None:
     for spec in ("route: 1,2", "route: 91,0; 0,0"):
         with pytest.raises(GeoRangeError):
             parse_launches(spec)
+
+
+def test_the_bulk_classifier_on_routes_equals_the_oracle_near_the_limits() -> None:
+    """Targets moved close to both limits get the status the oracle's distances give (screen and exact path)."""
+    from geo.analysis.bands import RangeBand
+    from geo.analysis.classifier import Classifier
+    from geo.analysis.status import status_names
+
+    name = "route-barents-ssbn-patrol"
+    band = RangeBand(1200, 3000)
+    source = parse_launch(BARENTS)
+    o = oracle(name)
+    rng = np.random.default_rng(7)
+    lon = rng.uniform(-40, 120, 40)
+    lat = rng.uniform(40, 89, 40)
+    lo, hi = LaunchLine(route(name)).distances(lon, lat)
+    # Move each target along the meridian toward the limit its nearest (even rows) or farthest (odd rows)
+    # distance is compared with: a step of x metres changes either by at most x, so it ends near the limit.
+    keep_lon, keep_lat = [], []
+    for i, (x, y) in enumerate(zip(lon, lat, strict=True)):
+        d, limit = (lo[i], band.max_m) if i % 2 == 0 else (hi[i], band.min_m)
+        p = GL.Direct(y, x, 0.0, d - limit)
+        keep_lon.append(p["lon2"])
+        keep_lat.append(p["lat2"])
+    got = status_names(Classifier([source], band).status(keep_lon, keep_lat)).tolist()
+    near = np.array([o.extreme(x, y, farthest=False) for x, y in zip(keep_lon, keep_lat, strict=True)])
+    far = np.array([o.extreme(x, y, farthest=True) for x, y in zip(keep_lon, keep_lat, strict=True)])
+    # Leave out the few whose oracle values lie within its tolerance of a limit: there either status is right.
+    clear = (np.abs(near - band.max_m) > ROUTE_TOL_M) & (np.abs(far - band.min_m) > ROUTE_TOL_M)
+    expect = np.where((near <= band.max_m) & (far >= band.min_m), "reachable",
+                      np.where(far < band.min_m, "too_close", "too_far"))
+    assert clear.sum() >= 30
+    assert np.array(got)[clear].tolist() == expect[clear].tolist()
+    table = geo.reach((np.array(keep_lon), np.array(keep_lat)), source, 1200, 3000)
+    assert table["status"].tolist() == got
+
+
+def test_routes_travel_to_dask_workers_as_routes() -> None:
+    from geo.analysis.distributed import _build_sources, _spec
+
+    sources = parse_launches(BARENTS) + parse_launches("krichev")
+    rebuilt = _build_sources(_spec(sources))
+    assert [type(s) for s in rebuilt] == [type(s) for s in sources]
+    assert rebuilt[0].label == "Barents patrol" and rebuilt[0].geometry.equals(sources[0].geometry)

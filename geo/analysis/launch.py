@@ -1,8 +1,10 @@
 """Launch sources: where a weapon is fired from.
 
-A launch source is either a point (a named site or a coordinate) or an area
-(a country's territory). ``--from`` on the command line and ``from`` in claim
-files use one grammar, parsed by :func:`parse_launch`:
+A launch source is a point (a named site or a coordinate), an area (a
+country's territory, a region, a file of polygons) or a route (a line:
+:class:`LaunchRoute`, every point along its geodesic legs). ``--from`` on
+the command line and ``from`` in claim files use one grammar, parsed by
+:func:`parse_launch`:
 
 - a coordinate: ``LAT,LON`` in decimal degrees, e.g. ``53.7347,31.9172``
   (latitude first, as people write coordinates; inside the library the
