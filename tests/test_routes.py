@@ -408,6 +408,7 @@ ZONE_ROUTES = {
     "route-crosses-antimeridian": (0, 500),
     "route-over-north-pole": (300, 1500),
     "route-barents-ssbn-patrol": (1200, 3000),
+    "route-two-lines-split-at-antimeridian": (0, 800),  # two parts, half a world apart
 }
 
 
@@ -444,12 +445,24 @@ def test_route_zones_classify_points_beside_their_boundaries(name) -> None:
                 assert zone.covers(shapely.Point(p["lon2"], p["lat2"])) == inside, (role, p["lat2"], p["lon2"])
                 checked += 1
     assert checked >= 40
-    # The reach of a route: its length times twice the radius, plus a disk (within 1 % on the ellipsoid).
+    # Anywhere round the route, not only beside the boundary: points away from it by more than the tolerance
+    # are in each zone exactly when the oracle says so (a missing or extra piece of a zone would show here).
+    rng = np.random.default_rng(len(name))
+    picks = rng.integers(0, len(o.lon), 60)
+    for i, az, dist in zip(picks, rng.uniform(0, 360, 60), rng.uniform(0, 1.3 * hi_km * 1000, 60), strict=True):
+        p = GL.Direct(o.lat[i], o.lon[i], az, dist)
+        x, y = p["lon2"], p["lat2"]
+        for role, radius_km, farthest in (("reach", hi_km, False), ("dead_zone", lo_km, True)):
+            truth = o.extreme(x, y, farthest=farthest) - radius_km * 1000
+            if abs(truth) > ZONE_TOL_M and (role == "reach" or lo_km > 0):
+                assert found[role].geometry.covers(shapely.Point(x, y)) == (truth < 0), (role, y, x)
+    # The reach of a route: its length times twice the radius, plus a disk per connected line (within 1 %).
     if lo_km == 0:
         length = sum(GL.Inverse(y1, x1, y2, x2)["s12"] for line_ in ROUTES[name]
                      for (x1, y1), (x2, y2) in zip(line_[:-1], line_[1:], strict=True))
         r = hi_km * 1000
-        assert found["reach"].area_km2 == pytest.approx((2 * r * length + math.pi * r * r) / 1e6, rel=0.01)
+        ends = len(LaunchRoute("r", route(name)).parts)
+        assert found["reach"].area_km2 == pytest.approx((2 * r * length + ends * math.pi * r * r) / 1e6, rel=0.01)
 
 
 def test_route_lines_follow_the_geodesics_and_stay_on_the_map() -> None:

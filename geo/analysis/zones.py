@@ -451,7 +451,7 @@ def _parts(sources: Sequence[LaunchSource]) -> list[_Part]:
             out.append(_Part(s.lon, s.lat))
         elif isinstance(s, LaunchRegion):
             for area in s.parts:  # prepared once by the region, shared with geo.analysis.bands
-                p = area.geometry.representative_point()
+                p = _point_on(area.geometry)
                 out.append(_Part(p.x, p.y, area))
         else:
             raise TypeError(f"launch source must be a LaunchPoint or LaunchRegion, not {type(s).__name__}")
@@ -546,8 +546,8 @@ class _Builder:
             self.centre = (field.lon, field.lat)
         else:
             p = shapely.centroid(self.geometry)  # a seed centre: only needs to be near the launch points
-            if not self.geometry.intersects(p):
-                p = self.geometry.representative_point()
+            if not self.geometry.intersects(p) or self.geometry.geom_type in ("LineString", "MultiLineString"):
+                p = _point_on(self.geometry)
             self.centre = (p.x, p.y)
         a = antipode(*self.centre)
         self.anti = (float(a[0]), float(a[1]))
@@ -769,6 +769,17 @@ class _Builder:
         # An open path from the first vertex to its closing copy (360 degrees on for a curve round a pole).
         dense = densify(np.column_stack([x, y]), tolerance_m=self.tol / 2.0, edges="lonlat", closed=False)
         return dense[:, 0], dense[:, 1]
+
+
+def _point_on(geometry: BaseGeometry) -> shapely.Point:
+    """Return a point of a launch part: a vertex of a route, else a representative point.
+
+    A planar point of a line crossing the antimeridian may lie half a world away from the route.
+    """
+    if geometry.geom_type in ("LineString", "MultiLineString"):
+        xy = shapely.get_coordinates(geometry)
+        return shapely.Point(xy[len(xy) // 2])
+    return geometry.representative_point()
 
 
 def _field_shape(field: _Field) -> BaseGeometry:
