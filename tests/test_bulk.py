@@ -186,7 +186,8 @@ def test_reach_with_a_system_uses_its_published_figures():
         ({"min_km": 6000}, InvalidRangeError, "must not exceed"),
         ({"max_km": None}, InvalidRangeError, "max_km is required"),
         ({"launch": []}, InvalidRangeError, "no launch"),
-        ({"launch": shapely.LineString([(0, 0), (1, 1)])}, geo.InputFileError, "LineString"),
+        # A LineString is a launch route now (tests/test_routes.py); a collection is still refused.
+        ({"launch": shapely.GeometryCollection([shapely.Point(0, 0)])}, geo.InputFileError, "GeometryCollection"),
     ],
 )
 def test_reach_refuses_bad_input_with_a_clear_error(kwargs, error, match):
