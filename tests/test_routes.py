@@ -205,6 +205,11 @@ def test_route_text_reads_every_coordinate_notation_sites_and_cities() -> None:
     assert xy[3] == pytest.approx([31.92, 53.73], abs=0.05)  # the Krichev site
     assert parse_route(["50N 170E", "50N 170W"], name="leg").label == "leg"
     assert parse_route("route: 50N 170E; 50N 170W").label == "route 50,170 to 50,-170"
+    from geo.cli.options import route_spec  # --route: an optional "NAME:" in front
+
+    texts = ("Patrol 1: 50N 170E; 50N 170W", "route: 1,2; 3,4", "1,2; 3,4")
+    labels = [parse_launch(route_spec(t)).label for t in texts]
+    assert labels == ["Patrol 1", "route 1,2 to 3,4", "route 1,2 to 3,4"]
 
 
 # -- routes everywhere a launch is accepted ---------------------------------------------------

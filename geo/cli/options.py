@@ -150,9 +150,10 @@ ROUTE_HELP = ("launch route: every point along geodesics through 'LAT,LON; LAT,L
 
 def route_spec(text: str) -> str:
     """Read ``--route`` (argparse type) into the launch grammar's route: ``route [NAME]: A; B; ...``."""
-    name, colon, rest = text.partition(":")
-    if colon and ";" not in name and not re.search(r"\d", name):  # "Barents patrol: 69N 33E; 72N 40E"
-        return f"route {name.strip()}: {rest}" if name.strip() else f"route: {rest}"
+    name, colon, rest = text.partition(":")  # no coordinate notation uses ':'
+    if colon and ";" not in name:  # "Barents patrol: 69N 33E; 72N 40E"
+        name = name.strip()
+        return f"route {name}: {rest}" if name and name.casefold() != "route" else f"route: {rest}"
     return f"route: {text}"
 
 
