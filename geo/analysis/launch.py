@@ -207,7 +207,8 @@ def parse_launch(spec: str) -> LaunchSource:
     """Resolve one ``--from`` value to a launch source.
 
     Tried in order: a file (a value ending in one of
-    :data:`geo.inputs.polygons.LAUNCH_SUFFIXES`, any case), a coordinate
+    :data:`geo.inputs.polygons.LAUNCH_SUFFIXES`, any case), a route
+    (``route: LAT,LON; LAT,LON``, :func:`parse_route`), a coordinate
     (:mod:`geo.inputs.coordinates`), ``COUNTRY@PLACE`` (the part of the
     country holding the place), an ISO 3166-2 region code, a named site, a
     country, a city or capital of the gazetteer (as a point, labelled with
@@ -224,19 +225,25 @@ def parse_launch(spec: str) -> LaunchSource:
 
     Returns
     -------
-    LaunchPoint or LaunchRegion
-        A file gives a :class:`LaunchRegion` labelled with the ``name``
-        property of its single feature, or else the file name, with
-        ``source`` the path; several features are merged into one area.
+    LaunchPoint, LaunchRegion or LaunchRoute
+        A file of polygons gives a :class:`LaunchRegion` labelled with the
+        ``name`` property of its single feature, or else the file name, with
+        ``source`` the path; several features are merged into one area. A
+        file of lines gives a :class:`LaunchRoute` labelled the same way, a
+        file of one point a :class:`LaunchPoint` (several points:
+        :func:`parse_launches`).
 
     Raises
     ------
     InputFileError
-        For a file that is missing, unreadable or holds no usable polygon
-        (see :func:`geo.inputs.polygons.read_launch_file`), or an existing file of
-        another type.
+        For a file that is missing, unreadable, holds nothing usable or
+        features of two kinds (see :func:`geo.inputs.polygons.read_launch`),
+        holds several points, or an existing file of another type.
     InvalidCoordinateError
-        For a malformed or out-of-range coordinate.
+        For a malformed or out-of-range coordinate (also a route's vertex).
+    InvalidGeometryError
+        For a route without two distinct vertices or with a leg between
+        nearly antipodal ones.
     UnknownPlaceError
         If the value names no site and no country; the message suggests
         close names.
