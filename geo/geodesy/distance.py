@@ -1234,7 +1234,7 @@ class LaunchLine(LaunchArea):
     >>> route = LaunchLine(shapely.LineString([(170.0, 50.0), (-170.0, 50.0)]))
     >>> lo, hi = route.distances([180.0], [50.0])
     >>> f"{lo[0] / 1000:.1f} {hi[0] / 1000:.1f}"
-    '2.2 715.9'
+    '48.1 716.4'
     """
 
     name: str = "launch route"
