@@ -73,6 +73,11 @@ class RouteOracle:
         q = g.Position(s)
         return GL.Inverse(lat, lon, q["lat2"], q["lon2"])["s12"]
 
+    def nearest_leg(self, lon: float, lat: float) -> int:
+        """The leg (counted from 1 over all lines) of the sample nearest to a target."""
+        d = [GL.Inverse(lat, lon, y, x)["s12"] for x, y in zip(self.lon, self.lat, strict=True)]
+        return int(self.leg[int(np.argmin(d))]) + 1
+
     def extreme(self, lon: float, lat: float, *, farthest: bool) -> float:
         phi, lam = math.radians(lat), math.radians(lon)
         t = np.array([math.cos(phi) * math.cos(lam), math.cos(phi) * math.sin(lam), math.sin(phi)])
@@ -219,12 +224,13 @@ BARENTS = "route Barents patrol: " + "; ".join(f"{y}N {x}E" for x, y in ROUTES["
 
 
 def test_reach_from_a_route_matches_the_oracle_and_names_it() -> None:
-    table = geo.reach(PLACES, BARENTS, 0, 800)
+    table = geo.reach([*PLACES, "76N 60E", "73N 45E", "70.5N 48E"], BARENTS, 0, 800)
     o = oracle("route-barents-ssbn-patrol")
     for row in table.itertuples():
         assert row.min_km * 1000 == pytest.approx(o.extreme(row.lon, row.lat, farthest=False), abs=ROUTE_TOL_M)
         assert row.max_km * 1000 == pytest.approx(o.extreme(row.lon, row.lat, farthest=True), abs=ROUTE_TOL_M)
-        assert row.via == "Barents patrol"
+        assert row.via == f"Barents patrol, leg {o.nearest_leg(row.lon, row.lat)}"  # the leg nearest the place
+    assert set(table["via"]) >= {"Barents patrol, leg 1", "Barents patrol, leg 3", "Barents patrol, leg 4"}
     assert dict(zip(table["name"], table["status"], strict=True))["Oslo"] == "too_far"
 
 
@@ -331,12 +337,10 @@ def test_cli_route_option(capsys) -> None:
                  "; ".join(PLACES), "--format", "csv"])
     out, err = capsys.readouterr()
     assert code == 0, err
-    rows = {r.split(",")[0]: r.split(",") for r in out.splitlines()[1:]}
-    header = out.splitlines()[0].split(",")
-    murmansk = dict(zip(header, rows["Murmansk"], strict=True))  # no commas in these cells
+    murmansk = next(r for r in csv.DictReader(io.StringIO(out)) if r["name"] == "Murmansk")
     expected = geo.reach(["Murmansk"], BARENTS, 0, 800).iloc[0]
     assert float(murmansk["min_km"]) == pytest.approx(expected.min_km, abs=1e-6)
-    assert murmansk["via"] == "Barents patrol"
+    assert murmansk["via"] == "Barents patrol, leg 1" == expected.via
     # --route and --from together: from any of them.
     code = main(["reach", "--route", "50N 170E; 50N 170W", "--from", "Minsk", "--max-km", "100", "--place",
                  "50.4N 180E", "--place", "Minsk", "--format", "csv"])
@@ -376,7 +380,7 @@ def test_claim_files_take_route_tables(tmp_path) -> None:
     loaded = load_claims([str(path)])
     claims, _ = evaluate(loaded.claims, loaded.surveys, shares=False)
     assert [c.holds for c in claims] == [True, True]
-    assert claims[0].verdict.via == "Barents patrol"
+    assert claims[0].verdict.via == "Barents patrol, leg 1"
     assert claims[0].verdict.nearest_km * 1000 == pytest.approx(
         LaunchLine(shapely.LineString([(33.42, 69.07), (40, 72), (50, 75)])).distances(
             [loaded.claims[0].place.lon], [loaded.claims[0].place.lat])[0][0], abs=1e-3)
