@@ -53,6 +53,11 @@ BORDER_AREA_REL_TOL = 1e-3
 each measured apart: the overlay drops slivers under 11 m wide where the two Natural Earth versions draw one line
 apart (a few km² at most against 30,000 km² moved); 0.1 % of the territory."""
 
+ROUTE_TOL_M = 1.0
+"""Exact route distances (the engine on a route) against tests/test_routes.py's own oracle: every leg sampled
+along its geodesic every <= 1 km with geographiclib, the best samples refined by a golden-section search to
+a millimetre; the engine is exact, so the contract of geo.geodesy.distance (1 m) applies."""
+
 KRICHEV = LaunchPoint("Krichev", 31.9172, 53.7347)
 """The Krichev site of data/sites.toml, spelled out for tests that must not depend on the data."""
 
@@ -144,6 +149,27 @@ def random_targets(name: str, n: int, seed: int) -> tuple[np.ndarray, np.ndarray
     return lon, lat
 
 
+# Launch routes: name -> lines as (lon, lat) vertices; each leg is the geodesic between its vertices.
+ROUTES = {
+    "route-crosses-antimeridian": [[(170.0, 50.0), (-170.0, 50.0)]],
+    # 80N 0E to 80N 180E: the geodesic runs over the North Pole (2,233 km), not along the parallel.
+    "route-over-north-pole": [[(0.0, 80.0), (180.0, 80.0)]],
+    # An SSBN patrol in the Barents Sea, out of Severomorsk (the seed article's "patrol route" idea).
+    "route-barents-ssbn-patrol": [[(33.42, 69.07), (40.0, 72.0), (50.0, 75.0), (56.0, 73.5), (45.0, 71.0)]],
+    # A road across Belarus: Brest, Minsk, Krichev.
+    "route-belarus-brest-minsk-krichev": [[(23.69, 52.10), (27.56, 53.90), (31.92, 53.73)]],
+    # Two lines: a leg split at the antimeridian by the file (RFC 7946), and a separate line far away.
+    "route-two-lines-split-at-antimeridian": [[(175.0, -17.0), (180.0, -16.0)], [(-180.0, -16.0), (-175.0, -15.0)],
+                                              [(-60.0, -40.0), (-50.0, -45.0)]],
+}
+
+
+def route(name: str):
+    """Return a route's geometry (lon/lat LineString or MultiLineString) by case name."""
+    lines = ROUTES[name]
+    return shapely.LineString(lines[0]) if len(lines) == 1 else shapely.MultiLineString(lines)
+
+
 # Zone cases: name -> (launch sources, min_km, max_km).
 ZONE_CASES = {
     "belarus-700-5000": (lambda: [parse_launch("BLR")], 700, 5000),
@@ -183,4 +209,4 @@ def case_zones(name: str) -> tuple:
 def case_names() -> list[str]:
     """Every name of the catalogue (areas, their hard targets, zone cases)."""
     targets = {name for a in AREAS for name in hard_targets(a)}
-    return [*AREAS, *sorted(targets), *ZONE_CASES]
+    return [*AREAS, *sorted(targets), *ZONE_CASES, *ROUTES]

@@ -233,8 +233,8 @@ def test_bad_launch_files(tmp_path) -> None:
         "empty.geojson": ([], r"empty\.geojson: no features"),
         "point.geojson": ([feature(box), feature(shapely.Point(30, 50))],
                           r"point\.geojson, feature 2: is a Point; expected a Polygon or MultiPolygon"),
-        "line.geojson": ([feature(shapely.LineString([(30, 50), (31, 51)]))],
-                         r"line\.geojson, feature 1: is a LineString"),
+        "line.geojson": ([feature(shapely.LineString([(30, 50), (30, 50)]))],  # a route of one position
+                         r"line\.geojson, feature 1: a single position \(50, 30 as lat, lon\)"),
         "null.geojson": ([feature(box), feature(box), feature(None)],
                          r"null\.geojson, feature 3: no geometry \(null\)"),
         "emptygeom.geojson": ([feature({"type": "Polygon", "coordinates": []})],
@@ -278,11 +278,12 @@ def test_an_existing_file_of_another_type_is_refused(tmp_path) -> None:
 
 
 def test_bad_launch_file_through_the_cli_is_one_line_and_exit_2(tmp_path, capsys) -> None:
-    path = write_geojson(tmp_path / "point.geojson", feature(shapely.Point(30, 50)))
+    path = write_geojson(tmp_path / "point.geojson", feature(shapely.Point(30, 50)),
+                         feature(shapely.box(30, 50, 31, 51)))  # a point and a polygon: one kind per file
     code = main(["reach", "--from", str(path), "--max-km", "100", "--places", "european-capitals"])
     out, err = capsys.readouterr()
     assert (code, out) == (2, "")
-    assert err.count("\n") == 1 and "point.geojson, feature 1: is a Point" in err
+    assert err.count("\n") == 1 and "point.geojson, feature 2: is a Polygon; expected a Point or MultiPoint" in err
 
 
 # -- target sets: good files -------------------------------------------------------------------
@@ -481,7 +482,7 @@ def test_a_csv_that_is_not_utf8_is_refused(tmp_path) -> None:
 
 
 def test_every_error_is_a_georange_error_and_a_value_error(tmp_path) -> None:
-    path = write_geojson(tmp_path / "x.geojson", feature(shapely.Point(1, 2)))
+    path = write_geojson(tmp_path / "x.geojson", feature(shapely.Point(1, 2)), feature(shapely.box(1, 2, 3, 4)))
     with pytest.raises(GeoRangeError) as info:
         parse_launch(str(path))
     assert isinstance(info.value, ValueError)

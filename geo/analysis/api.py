@@ -26,7 +26,7 @@ from shapely.geometry.base import BaseGeometry
 
 from geo.analysis.bands import RangeBand
 from geo.analysis.classifier import Classifier
-from geo.analysis.launch import LaunchPoint, LaunchRegion, LaunchSource, parse_launch
+from geo.analysis.launch import LaunchPoint, LaunchRegion, LaunchRoute, LaunchSource, parse_launches
 from geo.analysis.status import STATUS_DTYPE_CATEGORIES
 
 if TYPE_CHECKING:  # geopandas is imported only where one is built: what a caller passes is already imported
@@ -66,12 +66,15 @@ def as_sources(launch: Any, borders: str = "recognised") -> list[LaunchSource]:
     A country named in a string is taken under the border view `borders`
     (:mod:`geo.reference.borders`).
 
-    Accepted: a ``--from`` string (country, site, ``LAT,LON``, or a file of
-    polygons), a :class:`~geo.analysis.launch.LaunchPoint` or
-    :class:`~geo.analysis.launch.LaunchRegion`, a shapely Point, Polygon or
-    MultiPolygon (lon/lat degrees), a GeoDataFrame or GeoSeries (points
-    become launch points, polygons launch areas; reprojected to EPSG:4326),
-    or a list of any of these.
+    Accepted: a ``--from`` string (country, site, ``LAT,LON``, a route
+    ``route: LAT,LON; LAT,LON``, or a file of polygons, lines or points), a
+    :class:`~geo.analysis.launch.LaunchPoint`,
+    :class:`~geo.analysis.launch.LaunchRegion` or
+    :class:`~geo.analysis.launch.LaunchRoute`, a shapely Point, MultiPoint,
+    Polygon, MultiPolygon, LineString or MultiLineString (lon/lat degrees; a
+    line is a route whose edges are geodesics), a GeoDataFrame or GeoSeries
+    (points become launch points, polygons launch areas, lines routes;
+    reprojected to EPSG:4326), or a list of any of these.
 
     Raises
     ------
@@ -79,14 +82,14 @@ def as_sources(launch: Any, borders: str = "recognised") -> list[LaunchSource]:
         For a launch that cannot be resolved; the message names it.
     """
     if isinstance(launch, str):
-        return [parse_launch(launch, borders)]
+        return parse_launches(launch, borders=borders)
     if isinstance(launch, LaunchPoint | LaunchRegion):
         return [launch]
     gpd_ = sys.modules.get("geopandas")  # not imported: not a GeoDataFrame either
     if gpd_ is not None and isinstance(launch, gpd_.GeoDataFrame | gpd_.GeoSeries):
         return _geoseries_sources(launch.geometry if isinstance(launch, gpd_.GeoDataFrame) else launch)
     if isinstance(launch, BaseGeometry):
-        return [_geometry_source(launch, "launch geometry")]
+        return _geometry_sources(launch, "launch geometry")
     if isinstance(launch, Sequence) and not isinstance(launch, bytes):
         if not launch:
             raise InvalidRangeError("no launch source given")
@@ -97,16 +100,28 @@ def as_sources(launch: Any, borders: str = "recognised") -> list[LaunchSource]:
     )
 
 
-def _geometry_source(geom: BaseGeometry, label: str) -> LaunchSource:
+def _geometry_sources(geom: BaseGeometry, label: str) -> list[LaunchSource]:
     if isinstance(geom, shapely.Point):
         if geom.is_empty:
             raise InputFileError(f"{label}: empty point")
-        return LaunchPoint(label=label, lon=float(geom.x), lat=float(geom.y))
+        return [LaunchPoint(label=label, lon=float(geom.x), lat=float(geom.y))]
+    if isinstance(geom, shapely.MultiPoint):
+        if geom.is_empty:
+            raise InputFileError(f"{label}: empty MultiPoint")
+        return [LaunchPoint(label=f"{label} point {k}", lon=float(x), lat=float(y))
+                for k, (x, y) in enumerate(shapely.get_coordinates(geom), start=1)]
     if isinstance(geom, shapely.Polygon | shapely.MultiPolygon):
         if geom.is_empty:
             raise InputFileError(f"{label}: empty polygon")
-        return LaunchRegion(label=label, geometry=geom)
-    raise InputFileError(f"{label}: a launch geometry must be a Point, Polygon or MultiPolygon, got {geom.geom_type}")
+        return [LaunchRegion(label=label, geometry=geom)]
+    if isinstance(geom, shapely.LineString | shapely.MultiLineString):
+        if geom.is_empty:
+            raise InputFileError(f"{label}: empty line")
+        route = LaunchRoute(label=label, geometry=geom)
+        route.parts  # noqa: B018 -- check the lines now (two distinct vertices, no antipodal leg)
+        return [route]
+    raise InputFileError(f"{label}: a launch geometry must be a Point, MultiPoint, Polygon, MultiPolygon, "
+                         f"LineString or MultiLineString, got {geom.geom_type}")
 
 
 def _geoseries_sources(series: gpd.GeoSeries) -> list[LaunchSource]:
@@ -118,7 +133,7 @@ def _geoseries_sources(series: gpd.GeoSeries) -> list[LaunchSource]:
     for i, geom in enumerate(series):
         if geom is None:
             raise InputFileError(f"launch GeoDataFrame row {i}: no geometry")
-        out.append(_geometry_source(geom, f"launch row {series.index[i]}"))
+        out.extend(_geometry_sources(geom, f"launch row {series.index[i]}"))
     return out
 
 

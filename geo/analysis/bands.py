@@ -47,7 +47,7 @@ from numpy.typing import NDArray
 from geo.analysis.launch import LaunchPoint, LaunchRegion, LaunchSource
 from geo.analysis.status import classify, column_block, status_names
 from geo.errors import InvalidRangeError
-from geo.geodesy.distance import LaunchArea, distances_to_points
+from geo.geodesy.distance import LaunchArea, LaunchLine, distances_to_points
 from geo.geodesy.ellipsoid import (
     HALF_MERIDIAN_M,
     MAX_RANGE_KM,
@@ -64,7 +64,7 @@ if TYPE_CHECKING:
 else:
     from geo.lazy import pandas as pd
 
-__all__ = ["RangeBand", "km_text", "reach_table", "source_intervals"]
+__all__ = ["RangeBand", "km_text", "name_route_legs", "reach_table", "source_intervals"]
 
 FloatArray = NDArray[np.float64]
 
@@ -369,6 +369,35 @@ def _vertex_bounds(part: LaunchArea, lon: FloatArray, lat: FloatArray) -> tuple[
     return lo, hi
 
 
+def name_route_legs(
+    sources: Sequence[LaunchSource], labels: list[str], part: NDArray[np.integer], lon: FloatArray, lat: FloatArray
+) -> tuple[list[str], NDArray[np.intp]]:
+    """Name the leg of a route that decides a target: ``via`` "Barents patrol, leg 2" instead of "Barents patrol".
+
+    ``labels`` and ``part`` are :func:`source_intervals`'s labels and
+    :func:`~geo.analysis.status.classify`'s deciding part per target. For a
+    target decided by a route of several legs, the leg is the one holding the
+    route's nearest point to it (:meth:`~geo.geodesy.distance.LaunchLine.segment_at`;
+    one more exact solution per such target). Returns the labels, extended by
+    one per leg of every such route (the same for every call with the same
+    sources, so chunks share them), and each target's index into them.
+    """
+    points = sum(isinstance(s, LaunchPoint) for s in sources)
+    parts = [p for s in sources if isinstance(s, LaunchRegion) for p in s.parts]
+    out = np.asarray(part, dtype=np.intp).copy()
+    names = list(labels)
+    for j, area in enumerate(parts, start=points):
+        if not isinstance(area, LaunchLine) or len(area.segments[2]) < 2:
+            continue
+        first = len(names)
+        names += [f"{labels[j]}, leg {k}" for k in range(1, len(area.segments[2]) + 1)]
+        rows = np.flatnonzero(out == j)
+        if rows.size:
+            _, px, py = area.extremes(lon[rows], lat[rows], farthest=False, point=True)
+            out[rows] = first + area.segment_at(px, py)
+    return names, out
+
+
 def reach_table(places: pd.DataFrame, sources: Sequence[LaunchSource], band: RangeBand) -> pd.DataFrame:
     """Classify places against launch sources and a range band.
 
@@ -386,7 +415,8 @@ def reach_table(places: pd.DataFrame, sources: Sequence[LaunchSource], band: Ran
     pandas.DataFrame
         The input columns plus ``min_km`` and ``max_km`` (nearest and
         farthest launch point over all sources), ``status``, ``margin_km``
-        and ``via`` (the deciding source), in the input order.
+        and ``via`` (the deciding source; for a route, its leg nearest the
+        target: :func:`name_route_legs`), in the input order.
     """
     if not sources:
         raise InvalidRangeError("no launch source given")
@@ -398,5 +428,6 @@ def reach_table(places: pd.DataFrame, sources: Sequence[LaunchSource], band: Ran
     out["max_km"] = farthest.max(axis=0) / 1000.0
     out["status"] = status_names(codes)
     out["margin_km"] = margin / 1000.0
+    labels, part = name_route_legs(sources, labels, part, lon, lat)
     out["via"] = [labels[i] for i in part]
     return out

@@ -52,7 +52,7 @@ from typing import Final
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from geo.analysis.bands import RangeBand, source_intervals
+from geo.analysis.bands import RangeBand, name_route_legs, source_intervals
 from geo.analysis.launch import LaunchPoint, LaunchRegion, LaunchSource
 from geo.analysis.status import classify, codes_of
 from geo.errors import InvalidRangeError
@@ -277,8 +277,9 @@ class Classifier:
 
         def chunk(lo: FloatArray, la: FloatArray) -> NDArray:
             names, nearest, farthest = source_intervals(self.sources, lo, la, self.band)
-            labels[:] = names
             codes, margin, part = classify(nearest, farthest, self.band.min_m, self.band.max_m)
+            names, part = name_route_legs(self.sources, names, part, lo, la)  # a route's leg, not only its name
+            labels[:] = names
             return np.vstack([nearest.min(axis=0), farthest.max(axis=0), codes, margin, part])
 
         for sl, rows in self._map(chunk, lon_f, lat_f):  # type: ignore[arg-type]

@@ -64,7 +64,7 @@ import shapely
 from geo.analysis.api import as_sources, reach, resolve_band, target_lonlat
 from geo.analysis.bands import RangeBand
 from geo.analysis.classifier import Classifier
-from geo.analysis.launch import LaunchPoint, LaunchRegion, LaunchSource
+from geo.analysis.launch import LaunchPoint, LaunchRegion, LaunchRoute, LaunchSource
 from geo.errors import ClusterError, DaskMissingError
 
 if TYPE_CHECKING:
@@ -191,6 +191,8 @@ def _spec(sources: list[LaunchSource]) -> _Spec:
     for s in sources:
         if isinstance(s, LaunchPoint):
             out.append(("point", s.label, s.lon, s.lat, s.source))
+        elif isinstance(s, LaunchRoute):
+            out.append(("route", s.label, shapely.to_wkb(s.geometry), s.names))
         else:
             out.append(("region", s.label, shapely.to_wkb(s.geometry), s.code))
     return tuple(out)
@@ -209,6 +211,9 @@ def _build_sources(spec: _Spec) -> list[LaunchSource]:
         if kind == "point":
             lon, lat, source = rest
             sources.append(LaunchPoint(label=label, lon=lon, lat=lat, source=source))
+        elif kind == "route":
+            wkb, names = rest
+            sources.append(LaunchRoute(label=label, geometry=shapely.from_wkb(wkb), names=names))
         else:
             wkb, code = rest
             sources.append(LaunchRegion(label=label, geometry=shapely.from_wkb(wkb), code=code))

@@ -1,8 +1,10 @@
 """Launch sources: where a weapon is fired from.
 
-A launch source is either a point (a named site or a coordinate) or an area
-(a country's territory). ``--from`` on the command line and ``from`` in claim
-files use one grammar, parsed by :func:`parse_launch`:
+A launch source is a point (a named site or a coordinate), an area (a
+country's territory, a region, a file of polygons) or a route (a line:
+:class:`LaunchRoute`, every point along its geodesic legs). ``--from`` on
+the command line and ``from`` in claim files use one grammar, parsed by
+:func:`parse_launch`:
 
 - a coordinate: ``LAT,LON`` in decimal degrees, e.g. ``53.7347,31.9172``
   (latitude first, as people write coordinates; inside the library the
@@ -11,20 +13,28 @@ files use one grammar, parsed by :func:`parse_launch`:
   named (``Baltiysk=54.65N 19.92E``); see :mod:`geo.inputs.coordinates`;
 - a named site from ``data/sites.toml``, e.g. ``krichev``;
 - a country by ISO 3166 alpha-3 code or name, e.g. ``BLR`` or ``Belarus``;
-- a file of polygons (a patrol area), recognised by its name ending:
-  ``.geojson``, ``.json``, ``.gpkg``, ``.shp`` or ``.zip`` (a zipped
-  shapefile), e.g. ``patrol.geojson``, optionally with a feature selector
-  ``#FIELD=VALUE`` or ``#NAME`` (``regions.gpkg#iso=RU-KGD``); see
-  :func:`geo.inputs.polygons.read_launch_file`.
+- a file, recognised by its name ending: ``.geojson``, ``.json``,
+  ``.gpkg``, ``.shp`` or ``.zip`` (a zipped shapefile), e.g.
+  ``patrol.geojson``, optionally with a feature selector ``#FIELD=VALUE``
+  or ``#NAME`` (``regions.gpkg#iso=RU-KGD``), holding polygons (a patrol
+  area), lines (a patrol route) or points (launch sites, one source each:
+  :func:`parse_launches`); see :func:`geo.inputs.polygons.read_launch`;
+- a route: ``route: LAT,LON; LAT,LON; ...`` or ``route NAME: ...`` (what
+  ``--route`` writes), every point along geodesics between its vertices;
+  a vertex is a coordinate in any notation above (``Severomorsk=69.07N
+  33.42E``), a named site or a city of the gazetteer.
   (Claim files use the same grammar; a relative path is taken from the
   current directory.)
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import shapely
@@ -37,15 +47,16 @@ from geo.errors import (
     InvalidGeometryError,
     UnknownPlaceError,
 )
-from geo.geodesy.distance import LaunchArea
+from geo.geodesy.distance import LaunchArea, LaunchLine
 from geo.geodesy.ellipsoid import check_lonlat
 from geo.inputs._files import existing_file
 from geo.inputs.coordinates import parse_point
-from geo.inputs.polygons import LAUNCH_SUFFIXES, read_launch_file
+from geo.inputs.polygons import LAUNCH_SUFFIXES, read_launch
 from geo.reference.borders import check_borders
 from geo.reference.names import close_names
 
-__all__ = ["LaunchPoint", "LaunchRegion", "LaunchSource", "parse_launch"]
+__all__ = ["LaunchPoint", "LaunchRegion", "LaunchRoute", "LaunchSource", "parse_launch", "parse_launches",
+           "parse_route"]
 
 
 @dataclass(frozen=True)
@@ -120,6 +131,51 @@ class LaunchRegion:
         )
 
 
+@dataclass(frozen=True)
+class LaunchRoute(LaunchRegion):
+    """A launch route: every point along a LineString or MultiLineString (lon/lat, degrees).
+
+    Each edge is the geodesic between its vertices, whatever its longitudes
+    (170E to 170W crosses the antimeridian; 80N 0E to 80N 180E passes over
+    the pole). A route is a :class:`LaunchRegion` without interior, so
+    everything that takes a launch area takes a route; ``source`` is the file
+    it was read from, ``names`` names its lines (file features) or is empty.
+    """
+
+    names: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.geometry, shapely.LineString | shapely.MultiLineString) or self.geometry.is_empty:
+            raise InvalidGeometryError(f"launch route {self.label!r}: expected a non-empty shapely LineString or "
+                                       f"MultiLineString (lon/lat), got {type(self.geometry).__name__}")
+
+    @cached_property
+    def parts(self) -> tuple[LaunchArea, ...]:
+        """One prepared :class:`~geo.geodesy.distance.LaunchLine` per line, lines that join end to start as one.
+
+        Named after the route, and after each line's own name (a file's
+        feature) or number when there are several: "patrol.geojson: north leg".
+        """
+        lines = [np.asarray(shapely.get_coordinates(g)) for g in shapely.get_parts(self.geometry)]
+        names = list(self.names) if len(self.names) == len(lines) else [""] * len(lines)
+        joined: list[tuple[np.ndarray, str]] = []
+        for xy, name in zip(lines, names, strict=True):
+            if joined and _same_position(joined[-1][0][-1], xy[0]):
+                prev, prev_name = joined[-1]
+                joined[-1] = (np.vstack([prev, xy[1:]]), prev_name if prev_name == name else "")
+            else:
+                joined.append((xy, name))
+        if len(joined) == 1:
+            return (LaunchLine(shapely.LineString(joined[0][0]), name=self.label),)
+        return tuple(LaunchLine(shapely.LineString(xy), name=f"{self.label}: {name or f'line {k}'}")
+                     for k, (xy, name) in enumerate(joined, start=1))
+
+
+def _same_position(a: np.ndarray, b: np.ndarray) -> bool:
+    """Whether two lon/lat vertices are one place (+-180 is one meridian)."""
+    return bool(a[1] == b[1] and ((a[0] - b[0]) % 360.0 == 0.0 or abs(a[1]) == 90.0))
+
+
 LaunchSource = LaunchPoint | LaunchRegion
 
 
@@ -159,7 +215,8 @@ def parse_launch(spec: str, borders: str = "recognised") -> LaunchSource:
     both.
 
     Tried in order: a file (a value ending in one of
-    :data:`geo.inputs.polygons.LAUNCH_SUFFIXES`, any case), a coordinate
+    :data:`geo.inputs.polygons.LAUNCH_SUFFIXES`, any case), a route
+    (``route: LAT,LON; LAT,LON``, :func:`parse_route`), a coordinate
     (:mod:`geo.inputs.coordinates`), ``COUNTRY@PLACE`` (the part of the
     country holding the place), an ISO 3166-2 region code, a named site, a
     country, a city or capital of the gazetteer (as a point, labelled with
@@ -176,19 +233,25 @@ def parse_launch(spec: str, borders: str = "recognised") -> LaunchSource:
 
     Returns
     -------
-    LaunchPoint or LaunchRegion
-        A file gives a :class:`LaunchRegion` labelled with the ``name``
-        property of its single feature, or else the file name, with
-        ``source`` the path; several features are merged into one area.
+    LaunchPoint, LaunchRegion or LaunchRoute
+        A file of polygons gives a :class:`LaunchRegion` labelled with the
+        ``name`` property of its single feature, or else the file name, with
+        ``source`` the path; several features are merged into one area. A
+        file of lines gives a :class:`LaunchRoute` labelled the same way, a
+        file of one point a :class:`LaunchPoint` (several points:
+        :func:`parse_launches`).
 
     Raises
     ------
     InputFileError
-        For a file that is missing, unreadable or holds no usable polygon
-        (see :func:`geo.inputs.polygons.read_launch_file`), or an existing file of
-        another type.
+        For a file that is missing, unreadable, holds nothing usable or
+        features of two kinds (see :func:`geo.inputs.polygons.read_launch`),
+        holds several points, or an existing file of another type.
     InvalidCoordinateError
-        For a malformed or out-of-range coordinate.
+        For a malformed or out-of-range coordinate (also a route's vertex).
+    InvalidGeometryError
+        For a route without two distinct vertices or with a leg between
+        nearly antipodal ones.
     UnknownPlaceError
         If the value names no site and no country; the message suggests
         close names.
@@ -213,15 +276,18 @@ def parse_launch(spec: str, borders: str = "recognised") -> LaunchSource:
     if hash_ and Path(name).suffix.lower() in LAUNCH_SUFFIXES:  # regions.gpkg#iso=RU-KGD: one feature's area
         path, select = Path(name), selector
     if path.suffix.lower() in LAUNCH_SUFFIXES:
-        label, geometry = read_launch_file(path, select)
-        region = LaunchRegion(label=label, geometry=geometry, source=str(path))
-        region.parts  # noqa: B018 -- build the areas now, so that a bad file fails here
-        return region
+        in_file = _launch_file(path, select)
+        if len(in_file) > 1:
+            raise InputFileError(f"{text}: holds {len(in_file)} launch points; parse_launches reads each as a "
+                                 "launch site (as --from, claim files and geo.reach do)")
+        return in_file[0]
     if path.suffix and existing_file(path):
         raise InputFileError(
             f"launch source {text!r}: a file of this type cannot be read; expected a GeoJSON, GeoPackage "
             f"or shapefile of polygons ({', '.join(LAUNCH_SUFFIXES)})"
         )
+    if _ROUTE.match(text):
+        return parse_route(text)
     point = parse_point(text, what="launch coordinate")
     if point is not None:
         return LaunchPoint(label=point.label, lon=point.lon, lat=point.lat)
@@ -295,3 +361,133 @@ def _exclave_named(names: tuple[str, ...], lon: float, lat: float) -> LaunchRegi
     if covered < _EXCLAVE_SHARE * part.area or part.area > 0.5 * territory.area:
         return None  # the region is not a separate part of the country (or the part is the mainland)
     return LaunchRegion(label=region.label(), geometry=region.geometry, code=region.code)
+
+
+def _file_spec(spec: object) -> tuple[Path, str | None] | None:
+    """Return (path, selector) when ``spec`` names a launch file by its ending, else None."""
+    if not isinstance(spec, str):
+        return None
+    text = spec.strip()
+    path, select = Path(text), None
+    name, hash_, selector = text.rpartition("#")
+    if hash_ and Path(name).suffix.lower() in LAUNCH_SUFFIXES:
+        path, select = Path(name), selector
+    return (path, select) if path.suffix.lower() in LAUNCH_SUFFIXES else None
+
+
+def _launch_file(path: Path, select: str | None) -> list[LaunchSource]:
+    """Read a launch file: one area, one route, or one launch point per point (a set of sites)."""
+    found = read_launch(path, select)
+    if found.kind == "points":
+        xy = shapely.get_coordinates(found.geometry)
+        return [LaunchPoint(label=name, lon=float(x), lat=float(y), source=str(path))
+                for (x, y), name in zip(xy, found.names, strict=True)]
+    if found.kind == "route":
+        region: LaunchRegion = LaunchRoute(label=found.label, geometry=found.geometry, source=str(path),
+                                           names=found.names)
+    else:
+        region = LaunchRegion(label=found.label, geometry=found.geometry, source=str(path))
+    region.parts  # noqa: B018 -- build the areas now, so that a bad file fails here
+    return [region]
+
+
+def parse_launches(spec: str, **kwargs: Any) -> list[LaunchSource]:
+    """Resolve one ``--from`` value to its launch sources: several for a file of points, else one.
+
+    A file of Point or MultiPoint features is a set of launch sites ("from
+    any of these"), each a :class:`LaunchPoint` named by its feature's
+    ``name`` property, or ``FILE point N``; every other value is
+    :func:`parse_launch` (keywords are passed on to it).
+
+    Examples
+    --------
+    >>> [s.label for s in parse_launches("route Patrol: 69.1N 33.4E; 72N 40E")]
+    ['Patrol']
+    """
+    found = _file_spec(spec)
+    if found is not None:
+        return _launch_file(*found)
+    return [parse_launch(spec, **kwargs)]
+
+
+_ROUTE = re.compile(r"^\s*route(?:\s+([^:]*?))?\s*:(.*)$", re.IGNORECASE | re.DOTALL)
+
+
+def parse_route(spec: str | Sequence[str], *, name: str = "") -> LaunchRoute:
+    """Read a launch route: ``route: LAT,LON; LAT,LON; ...`` (or ``route NAME: ...``), or a list of vertices.
+
+    Parameters
+    ----------
+    spec : str or sequence of str
+        The route as text, or its vertices one by one (a claim file's
+        ``route = ["69.1N 33.4E", "72N 40E"]``). A vertex is a coordinate in
+        any notation :mod:`geo.inputs.coordinates` reads (hemisphere letters,
+        degrees-minutes-seconds, ``NAME=LAT,LON``), a named site or a city.
+    name : str, optional
+        The route's label; else the name in the text, else ``route A to B``.
+
+    Raises
+    ------
+    InvalidCoordinateError
+        For a vertex that is a malformed or out-of-range coordinate (the message names the vertex).
+    UnknownPlaceError
+        For a vertex that names no site and no city.
+    InvalidGeometryError
+        For fewer than two distinct vertices, or a leg between nearly
+        antipodal vertices (:data:`geo.geodesy.distance.ROUTE_EDGE_MAX_M`).
+
+    Examples
+    --------
+    >>> r = parse_route("route: 50N 170E; 50N 170W")
+    >>> r.label, f"{r.parts[0].distances([180.0], [50.0])[0][0] / 1000:.1f}"
+    ('route 50,170 to 50,-170', '48.1')
+    """
+    if isinstance(spec, str):
+        m = _ROUTE.match(spec)
+        text = m.group(2) if m else spec
+        name = name or (m.group(1) or "" if m else "")
+        vertices = [v.strip() for v in text.split(";")]
+        where = f"launch route {spec.strip()!r}"
+    else:
+        vertices = [v.strip() if isinstance(v, str) else v for v in spec]
+        where = f"launch route {name!r}" if name else "launch route"
+    points = []
+    for k, vertex in enumerate(vertices, start=1):
+        if not isinstance(vertex, str):
+            raise InvalidCoordinateError(f"{where}: vertex {k} {vertex!r} must be text (LAT,LON or a place name), "
+                                         f"not {type(vertex).__name__}")
+        if not vertex:
+            if k == len(vertices) and k > 1:  # a trailing ';'
+                continue
+            raise InvalidCoordinateError(f"{where}: vertex {k} is empty; expected LAT,LON; LAT,LON; ...")
+        points.append(_vertex(vertex, f"{where}, vertex {k}"))
+    if len({(p.lon % 360.0, p.lat) for p in points}) < 2:
+        raise InvalidGeometryError(f"{where}: no two distinct vertices; a route needs at least two "
+                                   "(LAT,LON; LAT,LON; ...)")
+    label = name.strip() or f"route {points[0].label} to {points[-1].label}"
+    try:
+        route = LaunchRoute(label=label, geometry=shapely.LineString([(p.lon, p.lat) for p in points]))
+        route.parts  # noqa: B018 -- check the legs now
+    except InvalidGeometryError as exc:
+        raise InvalidGeometryError(f"{where}: {exc}") from exc
+    return route
+
+
+def _vertex(text: str, where: str) -> LaunchPoint:
+    """One route vertex: a coordinate, a named site or a city of the gazetteer."""
+    from geo.reference import places
+
+    try:
+        point = parse_point(text, what="coordinate")
+    except InvalidCoordinateError as exc:
+        raise InvalidCoordinateError(f"{where}: {exc}") from exc
+    if point is not None:
+        return LaunchPoint(label=point.label, lon=point.lon, lat=point.lat)
+    site = places.lookup_site(text)
+    if site is not None:
+        return LaunchPoint(label=site.name, lon=site.lon, lat=site.lat)
+    try:
+        place = places.lookup_place(text)
+    except UnknownPlaceError as exc:
+        raise type(exc)(f"{where}: {exc}") from exc
+    return LaunchPoint(label=place.label(), lon=place.lon, lat=place.lat)

@@ -77,12 +77,13 @@ from typing import Any, Final
 import numpy as np
 import shapely
 from numpy.typing import NDArray
+from shapely.geometry.base import BaseGeometry
 
 from geo.analysis.api import as_sources
 from geo.analysis.launch import LaunchPoint, LaunchRegion
 from geo.errors import InvalidRangeError
 from geo.geodesy.densify import densify
-from geo.geodesy.distance import CONVEX_M, INSIDE_TOLERANCE_M, LaunchArea
+from geo.geodesy.distance import CONVEX_M, INSIDE_TOLERANCE_M, LaunchArea, LaunchLine
 from geo.geodesy.ellipsoid import (
     HALF_MERIDIAN_M,
     WGS84,
@@ -90,6 +91,7 @@ from geo.geodesy.ellipsoid import (
     geodesic_distance,
     lambert_interval,
 )
+from geo.geodesy.lonlat import route_lines
 from geo.reference.borders import borders_data, check_borders
 
 __all__ = ["COLUMNS", "FAR_TOLERANCE_M", "Separation", "distance", "distances_from"]
@@ -226,16 +228,33 @@ class _Piece:
         return c_lon, c_lat, radius
 
     @cached_property
-    def polygon(self) -> shapely.Polygon:
-        """The part with its edges densified along the geodesics (within 5 cm), for the meeting test."""
+    def polygon(self) -> BaseGeometry:
+        """The part with its edges densified along the geodesics (within 5 cm), for the meeting test.
+
+        A route's part is its lines (:func:`geo.geodesy.lonlat.route_lines`): it has no interior.
+        """
+        if isinstance(self.area, LaunchLine):
+            lines = route_lines(self.area.geometry, INSIDE_TOLERANCE_M)
+            shapely.prepare(lines)
+            return lines
         dense = [densify(r, tolerance_m=INSIDE_TOLERANCE_M) for r in self.rings]
         polygon = shapely.Polygon(dense[0], dense[1:])
         shapely.prepare(polygon)
         return polygon
 
+    @property
+    def outline(self) -> BaseGeometry:
+        """The boundary of :attr:`polygon`: where two pieces whose edges cross meet (a route is its own)."""
+        return self.polygon if isinstance(self.area, LaunchLine) else self.polygon.boundary
+
 
 def _rings(area: LaunchArea) -> list[FloatArray]:
-    """Return the rings of a one-polygon area as (m, 2) lon/lat arrays without closing or repeated vertices."""
+    """Return the rings of a one-polygon area as (m, 2) lon/lat arrays without closing or repeated vertices.
+
+    A route's ring runs out along its line and back (:class:`~geo.geodesy.distance.LaunchLine`).
+    """
+    if isinstance(area, LaunchLine):
+        return [ring for rings in area._parts for ring in rings]
     geometry = area.geometry
     polygons = list(geometry.geoms) if isinstance(geometry, shapely.MultiPolygon) else [geometry]
     rings = []
@@ -356,7 +375,7 @@ def _nearest(p: _Piece, q: _Piece, bound: float) -> _Pair | None:
         if best is not None and best[0] == 0.0:
             return best  # a vertex of one lies in the other: they meet there
     if best is not None and best[0] <= longest and p.polygon.intersects(q.polygon):
-        meet = shapely.intersection(p.polygon.boundary, q.polygon.boundary).representative_point()
+        meet = shapely.intersection(p.outline, q.outline).representative_point()
         return 0.0, meet.x, meet.y, meet.x, meet.y  # edges cross
     return best if best is not None and best[0] <= bound else None
 

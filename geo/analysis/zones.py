@@ -27,7 +27,9 @@ against these memberships at oracle sample points.
 How a zone is built
 -------------------
 Each zone is a sublevel set ``{g <= R}`` of an exact distance field ``g``
-(nearest or farthest point of a part, from :class:`geo.geodesy.distance.LaunchArea`).
+(nearest or farthest point of a part, from :class:`geo.geodesy.distance.LaunchArea`, or
+:class:`~geo.geodesy.distance.LaunchLine` for a route: every point along its geodesic legs, a boundary
+without interior, so its reach is the geodesic buffer of the line and nothing is inside it).
 
 1. **Seed**: an approximate boundary with the right shape. A buffer of an
    area is seeded by a planar buffer in an azimuthal equidistant projection
@@ -81,7 +83,7 @@ from geo.analysis.launch import LaunchPoint, LaunchRegion, LaunchSource
 from geo.errors import InvalidRangeError
 from geo.geodesy.area import polygon_area_m2
 from geo.geodesy.densify import densify
-from geo.geodesy.distance import LaunchArea
+from geo.geodesy.distance import LaunchArea, LaunchLine
 from geo.geodesy.ellipsoid import HALF_MERIDIAN_M, WGS84, antipode, geodesic_distance
 from geo.geodesy.lonlat import WORLD, orient, polygonal, side_polygon, unwrap, wrap
 from geo.reference.borders import borders_data, check_borders
@@ -413,8 +415,8 @@ def _areas(field: _Field, tolerance_m: float) -> BaseGeometry:
     """Return the launch areas of a field, their geodesic edges densified to ``tolerance_m``."""
     if isinstance(field, _MultiField):
         return _union([_areas(f, tolerance_m) for f in field.fields])
-    if not isinstance(field, _AreaField):
-        return shapely.Polygon()
+    if not isinstance(field, _AreaField) or isinstance(field.area, LaunchLine):
+        return shapely.Polygon()  # sites and routes have no area
     polygons = []
     for part in shapely.get_parts(field.area.geometry):
         rings = [densify(np.asarray(r.coords)[:-1, :2], tolerance_m=tolerance_m)
@@ -461,7 +463,7 @@ def _parts(sources: Sequence[LaunchSource]) -> list[_Part]:
             out.append(_Part(s.lon, s.lat))
         elif isinstance(s, LaunchRegion):
             for area in s.parts:  # prepared once by the region, shared with geo.analysis.bands
-                p = area.geometry.representative_point()
+                p = _point_on(area.geometry)
                 out.append(_Part(p.x, p.y, area))
         else:
             raise TypeError(f"launch source must be a LaunchPoint or LaunchRegion, not {type(s).__name__}")
@@ -471,10 +473,15 @@ def _parts(sources: Sequence[LaunchSource]) -> list[_Part]:
 def _combined(parts: Sequence[_Part], *, farthest: bool) -> _Field:
     """One field for several parts: all polygons as one launch area, sites alongside."""
     fields: list[_Field] = [_PointField(p.lon, p.lat, farthest) for p in parts if p.area is None]
-    areas = [p.area for p in parts if p.area is not None]
+    areas = [p.area for p in parts if p.area is not None and not isinstance(p.area, LaunchLine)]
     if areas:
         area = areas[0] if len(areas) == 1 else _area(shapely.MultiPolygon([a.geometry for a in areas]))
         fields.append(_AreaField(area, farthest))
+    routes = [p.area for p in parts if isinstance(p.area, LaunchLine)]
+    if routes:  # every route's lines as one route: a boundary without interior
+        lines = [line for r in routes for line in shapely.get_parts(r.geometry)]
+        route = routes[0] if len(routes) == 1 else _area(shapely.MultiLineString(lines))
+        fields.append(_AreaField(route, farthest))
     return fields[0] if len(fields) == 1 else _MultiField(tuple(fields), farthest)
 
 
@@ -488,7 +495,8 @@ def _area(geometry: BaseGeometry) -> LaunchArea:
     if area is None:
         if len(_AREAS) > 64:
             _AREAS.clear()
-        area = _AREAS[key] = LaunchArea(geometry)
+        kind = LaunchLine if isinstance(geometry, shapely.MultiLineString) else LaunchArea
+        area = _AREAS[key] = kind(geometry)
     return area
 
 
@@ -550,8 +558,8 @@ class _Builder:
             self.centre = (field.lon, field.lat)
         else:
             p = shapely.centroid(self.geometry)  # a seed centre: only needs to be near the launch points
-            if not self.geometry.intersects(p):
-                p = self.geometry.representative_point()
+            if not self.geometry.intersects(p) or self.geometry.geom_type in ("LineString", "MultiLineString"):
+                p = _point_on(self.geometry)
             self.centre = (p.x, p.y)
         a = antipode(*self.centre)
         self.anti = (float(a[0]), float(a[1]))
@@ -775,6 +783,17 @@ class _Builder:
         return dense[:, 0], dense[:, 1]
 
 
+def _point_on(geometry: BaseGeometry) -> shapely.Point:
+    """Return a point of a launch part: a vertex of a route, else a representative point.
+
+    A planar point of a line crossing the antimeridian may lie half a world away from the route.
+    """
+    if geometry.geom_type in ("LineString", "MultiLineString"):
+        xy = shapely.get_coordinates(geometry)
+        return shapely.Point(xy[len(xy) // 2])
+    return geometry.representative_point()
+
+
 def _field_shape(field: _Field) -> BaseGeometry:
     """Return the launch points of a field as one lon/lat geometry (seeds only)."""
     if isinstance(field, _PointField):
@@ -789,6 +808,9 @@ def _densify_geodesic(shape: BaseGeometry, spacing_m: float) -> BaseGeometry:
     """Insert points along every edge so that no gap exceeds ``spacing_m`` (geodesic interpolation)."""
     out = []
     for p in shapely.get_parts(shape):
+        if p.geom_type == "LineString":  # a route: its geodesic legs, so that the planar seed follows them
+            out.append(shapely.LineString(densify(shapely.get_coordinates(p), spacing_m=spacing_m, closed=False)))
+            continue
         if p.geom_type != "Polygon":
             out.append(p)
             continue

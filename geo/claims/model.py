@@ -17,9 +17,12 @@ Claim fields
 id : str, required
     Unique across every file checked together; letters, digits, ``.``,
     ``_`` and ``-``.
-from : str or list of str, required
+from : str, table or list of these, required
     Launch sources in the ``--from`` grammar (a country, a site of
-    ``data/sites.toml``, ``LAT,LON``); a list means "from any of these".
+    ``data/sites.toml``, ``LAT,LON``, a file of polygons, lines or points);
+    a list means "from any of these". A route is a table:
+    ``{ route = ["69.07N 33.42E", "72N 40E"], name = "Barents patrol" }``
+    (vertices in any coordinate notation, sites or cities; ``name`` optional).
 place : str or table, required (or places)
     A gazetteer name (``"Warsaw"``, ``"Paris, FR"``, ``"Warschau"``), a
     coordinate in any notation of :mod:`geo.inputs.coordinates`
@@ -98,7 +101,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Final
 from shapely.geometry.base import BaseGeometry
 
 from geo.analysis.bands import RangeBand
-from geo.analysis.launch import LaunchSource, parse_launch
+from geo.analysis.launch import LaunchSource, parse_launches
 from geo.analysis.status import Status
 from geo.errors import ClaimFormatError, GeoRangeError
 from geo.geodesy.ellipsoid import check_lonlat
@@ -569,7 +572,7 @@ def _scenario(label: str, specs: list[str], f: Fields, key: str, borders: str) -
             raise f.fail(f"{key}: launch source of {len(spec):,} characters ({_show(spec)}); expected a country, "
                          f"a site, LAT,LON or a file name of at most {_MAX_SOURCE:,} characters")
         try:
-            sources.append(parse_launch(spec, borders))
+            sources.extend(parse_launches(spec, borders=borders))
         except GeoRangeError as exc:
             raise f.fail_from(exc, f"{key}: {exc}") from exc
     return Scenario(label, tuple(specs), tuple(sources))
@@ -584,7 +587,7 @@ def _sources_label(sources: Sequence[LaunchSource]) -> str:
 
 
 def _launches(f: Fields, borders: str) -> tuple[Scenario, tuple[Scenario, ...]]:
-    specs = f.strings("from")
+    specs = _launch_specs(f, "from")
     main = _scenario("", specs, f, "from", borders)
     main = Scenario(_sources_label(main.sources), main.specs, main.sources)
     extra = []
@@ -598,8 +601,36 @@ def _launches(f: Fields, borders: str) -> tuple[Scenario, tuple[Scenario, ...]]:
             if not label.strip():
                 raise f.fail(f"{key}: a scenario label must be a non-empty name, e.g. \"Krichev base\"")
             sub = Fields({key: value}, f.where, ClaimFormatError)
-            extra.append(_scenario(label.strip(), sub.strings(key), f, key, borders))
+            extra.append(_scenario(label.strip(), _launch_specs(sub, key), f, key, borders))
     return main, tuple(extra)
+
+
+def _launch_specs(f: Fields, key: str) -> list[str]:
+    """Return the launch sources of ``key`` as ``--from`` strings; a route table becomes ``route NAME: A; B``."""
+    value = f.require(key)
+    items = value if isinstance(value, list) else [value]
+    if not items or not all(isinstance(v, str | dict) for v in items):
+        return f.strings(key)  # the usual message for what is neither text nor a route table
+    specs = []
+    for n, item in enumerate(items, start=1):
+        if isinstance(item, str):
+            specs.extend(Fields({key: item}, f.where, ClaimFormatError).strings(key))
+            continue
+        where = f"{key}[{n}]" if isinstance(value, list) else key
+        r = Fields(item, f"{f.where}, {where}", ClaimFormatError)
+        r.only({"route", "name"})
+        vertices = r.strings("route", allow_single=False)
+        if len(vertices) < 2:
+            raise r.fail(f"route {_show(vertices)} must list at least two vertices, e.g. "
+                         '["69.07N 33.42E", "72N 40E"]')
+        bad = next((v for v in vertices if ";" in v), None)
+        if bad is not None:
+            raise r.fail(f"route vertex {_show(bad)} must be one position; give each vertex as its own string")
+        name = r.text("name", "") if r.has("name") else ""
+        if ":" in name:
+            raise r.fail(f"name {_show(name)} must not contain ':'")
+        specs.append(f"route {name}: " + "; ".join(vertices) if name else "route: " + "; ".join(vertices))
+    return specs
 
 
 def _target(f: Fields) -> Target:

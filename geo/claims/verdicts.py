@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Final
 import numpy as np
 from numpy.typing import NDArray
 
-from geo.analysis.bands import RangeBand, reach_table, source_intervals
+from geo.analysis.bands import RangeBand, name_route_legs, reach_table, source_intervals
 from geo.analysis.coverage import Coverage, launch_coverage, share_in_zone
 from geo.analysis.launch import LaunchSource
 from geo.analysis.population import PopulationInRange, population_in_range
@@ -225,6 +225,8 @@ def _verdict(claim: Claim, scenario: Scenario, *, with_coverage: bool, with_popu
     labels, nearest, farthest = source_intervals(scenario.sources, lon, lat)
     code_a, margin_a, part_a = classify(nearest, farthest, band.min_m, band.max_m)
     status, margin, part = STATUSES[int(code_a[0])], float(margin_a[0]) / 1000.0, int(part_a[0])
+    names, leg = name_route_legs(scenario.sources, labels, part_a, lon, lat)  # a route's leg, not only its name
+    via = [names[int(leg[0])]]
     n, f = nearest[:, 0] / 1000.0, farthest[:, 0] / 1000.0
     now = holds(status, claim.expect)
     if status == Status.REACHABLE:
@@ -256,7 +258,7 @@ def _verdict(claim: Claim, scenario: Scenario, *, with_coverage: bool, with_popu
         margin_km=margin,
         deciding_km=float(deciding),
         deciding_figure=figure,
-        via=labels[part],
+        via=via[0],
         flips=flips,
         robust=robust,
         robust_by_figure=by_figure,

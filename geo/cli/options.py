@@ -45,6 +45,8 @@ class Parser(argparse.ArgumentParser):
     ) -> tuple[argparse.Namespace, list[str]]:
         """Parse, then read the range figures (:class:`Written`) under ``--numbers``."""
         parsed, extras = super().parse_known_args(args, namespace)
+        if vars(parsed).pop("launch_required", False) and not getattr(parsed, "launch", None):
+            self.error("one of the arguments --from --route is required")
         numbers = getattr(parsed, "numbers", None)
         for key, value in vars(parsed).items():
             if isinstance(value, Written):
@@ -139,14 +141,33 @@ def common() -> Parser:
     return p
 
 
-LAUNCH_HELP = ("launch source: a country (ISO alpha-3 or name), a site name, LAT,LON, or a file of polygons; "
-               "repeat for 'from any of these'")
+LAUNCH_HELP = ("launch source: a country (ISO alpha-3 or name), a site name, LAT,LON, or a file of polygons "
+               "(an area), lines (a route) or points (launch sites); repeat for 'from any of these'")
+ROUTE_HELP = ("launch route: every point along geodesics through 'LAT,LON; LAT,LON; ...' (any coordinate "
+              "notation, NAME=LAT,LON, sites or cities), optionally named 'NAME: LAT,LON; ...'; repeatable, "
+              "and combines with --from")
+
+
+def route_spec(text: str) -> str:
+    """Read ``--route`` (argparse type) into the launch grammar's route: ``route [NAME]: A; B; ...``."""
+    name, colon, rest = text.partition(":")  # no coordinate notation uses ':'
+    if colon and ";" not in name:  # "Barents patrol: 69N 33E; 72N 40E"
+        name = name.strip()
+        return f"route {name}: {rest}" if name and name.casefold() != "route" else f"route: {rest}"
+    return f"route: {text}"
 
 
 def launch(*, required: bool = True, help_text: str = LAUNCH_HELP) -> Parser:
-    """``--from``, repeatable: the same on every subcommand."""
+    """``--from`` and ``--route``, repeatable, into one list of launch sources: the same on every subcommand.
+
+    With ``required``, one of them must be given.
+    """
     p = Parser(add_help=False)
-    p.add_argument("--from", dest="launch", action="append", required=required, metavar="SOURCE", help=help_text)
+    p.add_argument("--from", dest="launch", action="append", metavar="SOURCE", help=help_text)
+    p.add_argument("--route", dest="launch", action="append", type=route_spec, metavar="'LAT,LON; LAT,LON'",
+                   help=ROUTE_HELP)
+    if required:
+        p.set_defaults(launch_required=True)
     return p
 
 

@@ -120,6 +120,8 @@ __all__ = [
     "INSIDE_TOLERANCE_M",
     "SAMPLE_SPACING_M",
     "LaunchArea",
+    "LaunchLine",
+    "ROUTE_EDGE_MAX_M",
     "distances_to_points",
 ]
 
@@ -143,6 +145,10 @@ ANTIPODE_DEFECT_M: Final = 67_200.0
 """Most by which ``d(T, x) + d(x, T')`` can exceed the half meridian (T' the antipode of T), doubled:
 measured on 2 million pairs, the excess reaches ``pi a - H`` (33,577 m, T and x on the equator a quarter
 apart, where the equator is shorter than the meridian through the poles) and no more."""
+
+ROUTE_EDGE_MAX_M: Final = 19_000_000.0
+"""Longest edge of a route, in metres: ends nearer to antipodal than this do not fix one geodesic between them
+(two antipodes on the equator are joined by two, one over each pole); a longer leg needs a vertex on the way."""
 
 _K_STEPS: Final = (16, 64, 256, 1024)
 _CHUNK: Final = 4096
@@ -1152,6 +1158,133 @@ def _golden_section(
     k = values.argmin(axis=0)
     cols = np.arange(cand.size)
     return sign * values[k, cols], where[k, cols]
+
+
+def _route_rings(geometry: BaseGeometry, name: str) -> list[list[np.ndarray]]:
+    """Return each line of a route as one degenerate ring that runs out along it and back: [[(m, 2) lon/lat]].
+
+    The ring ``v0 .. vn .. v1`` has every edge of the line twice (once each way) and no other
+    point, so the boundary engine's nearest and farthest boundary point is the route's.
+    """
+    if isinstance(geometry, shapely.LineString):
+        lines = [geometry]
+    elif isinstance(geometry, shapely.MultiLineString):
+        lines = list(geometry.geoms)
+    else:
+        raise InvalidGeometryError(f"{name} must be a LineString or MultiLineString (shapely, lon/lat), "
+                                   f"got {type(geometry).__name__}")
+    parts = []
+    for k, line in enumerate(lines, start=1):
+        where = f"{name}, line {k}" if len(lines) > 1 else name
+        xy = shapely.get_coordinates(line).astype(float)
+        if len(xy) == 0:
+            raise InvalidGeometryError(f"{where}: the line is empty; a route needs at least two distinct vertices")
+        check_lonlat(xy[:, 0], xy[:, 1], what=f"{where} vertex")
+        keep = np.r_[True, np.any(xy[1:] != xy[:-1], axis=1)]
+        xy = xy[keep]
+        if len(xy) < 2:
+            raise InvalidGeometryError(f"{where}: a single position ({xy[0, 1]:g}, {xy[0, 0]:g} as lat, lon); "
+                                       "a route needs at least two distinct vertices")
+        _, _, length = WGS84.inv(xy[:-1, 0], xy[:-1, 1], xy[1:, 0], xy[1:, 1])
+        long = np.flatnonzero(np.asarray(length) > ROUTE_EDGE_MAX_M)
+        if long.size:
+            i = int(long[0])
+            raise InvalidGeometryError(
+                f"{where}: edge {i + 1} from ({xy[i, 1]:g}, {xy[i, 0]:g}) to ({xy[i + 1, 1]:g}, {xy[i + 1, 0]:g}) "
+                f"(lat, lon) is {float(length[i]) / 1000:,.0f} km long: ends this close to antipodal do not fix "
+                "one geodesic; add a vertex on the way"
+            )
+        parts.append([np.concatenate([xy, xy[-2:0:-1]])])
+    if not parts:
+        raise InvalidGeometryError(f"{name} is empty")
+    return parts
+
+
+@dataclass(eq=False)
+class LaunchLine(LaunchArea):
+    """A launch route prepared for exact distance queries: every point of a (Multi)LineString.
+
+    Each edge is the geodesic between its vertices (the shortest path: a leg
+    from 170E to 170W crosses the antimeridian, one from 80N 0E to 80N 180E
+    passes over the pole). A route is a boundary without interior: the
+    engine of :class:`LaunchArea` runs on each line as a ring that goes out
+    along it and back, and nothing is inside it, so the nearest and the
+    farthest distances are exact distances to points of the line (within
+    0.1 mm, as for an area's boundary).
+
+    Parameters
+    ----------
+    geometry : shapely.LineString or shapely.MultiLineString
+        Longitude/latitude in degrees (EPSG:4326). Longitudes need no
+        splitting at the antimeridian: each edge is the shortest geodesic.
+    name : str, optional
+        A label used in messages.
+
+    Raises
+    ------
+    InvalidGeometryError
+        For another geometry type, an empty line, a line with fewer than two
+        distinct vertices, or an edge longer than :data:`ROUTE_EDGE_MAX_M`
+        (nearly antipodal ends).
+    InvalidCoordinateError
+        For a vertex that is not finite or out of range.
+
+    Examples
+    --------
+    >>> route = LaunchLine(shapely.LineString([(170.0, 50.0), (-170.0, 50.0)]))
+    >>> lo, hi = route.distances([180.0], [50.0])
+    >>> f"{lo[0] / 1000:.1f} {hi[0] / 1000:.1f}"
+    '48.1 716.4'
+    """
+
+    name: str = "launch route"
+
+    def __post_init__(self) -> None:
+        self._parts = _route_rings(self.geometry, self.name)
+
+    @cached_property
+    def _inside_geometry(self) -> BaseGeometry:
+        return shapely.Polygon()  # a line covers no area: no target is inside it
+
+    def _covers(self, lon: FloatArray, lat: FloatArray) -> NDArray[np.bool_]:
+        return np.zeros(np.shape(lon), dtype=bool)
+
+    @cached_property
+    def segments(self) -> tuple[FloatArray, FloatArray, IntArray]:
+        """Per route edge (in the order of the lines): start and end auxiliary unit vectors, and its line."""
+        starts, ends, line = [], [], []
+        for k, (ring,) in enumerate(self._parts):
+            m = (len(ring) + 2) // 2  # the line's own vertices
+            xy = ring[:m]
+            starts.append(auxiliary_unit_vectors(xy[:-1, 0], xy[:-1, 1]))
+            ends.append(auxiliary_unit_vectors(xy[1:, 0], xy[1:, 1]))
+            line.append(np.full(m - 1, k, dtype=np.intp))
+        return np.concatenate(starts), np.concatenate(ends), np.concatenate(line)
+
+    def segment_at(self, lon: ArrayLike, lat: ArrayLike) -> IntArray:
+        """Return the index of the route edge (counted over all lines, from 0) each point lies on or nearest.
+
+        For naming where a nearest point lies (``via``): the edge whose great
+        circle arc on the auxiliary sphere passes nearest, which for a point
+        of the route is its own edge (within centimetres of a shared vertex).
+        """
+        u = auxiliary_unit_vectors(np.ravel(lon), np.ravel(lat)).reshape(-1, 3)
+        a, b, _ = self.segments
+        n = np.cross(a, b)
+        norm = np.linalg.norm(n, axis=1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            n = n / norm[:, None]
+        # Distance (as a chord-like angle) from each point to each arc: to its plane if the foot lies between the
+        # ends, else to the nearer end.
+        cos_a, cos_b = u @ a.T, u @ b.T
+        ends = np.arccos(np.clip(np.maximum(cos_a, cos_b), -1.0, 1.0))
+        s = u @ n.T
+        foot = u[:, None, :] - s[:, :, None] * n[None, :, :]
+        between = (np.einsum("ijk,jk->ij", foot, np.cross(n, a)) >= 0.0) & (
+            np.einsum("ijk,jk->ij", foot, np.cross(b, n)) >= 0.0)
+        plane = np.abs(np.arcsin(np.clip(s, -1.0, 1.0)))
+        dist = np.where(between & (norm[None, :] > 0.0), plane, ends)
+        return np.argmin(dist, axis=1).astype(np.intp)
 
 
 def distances_to_points(

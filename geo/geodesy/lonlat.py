@@ -38,8 +38,10 @@ from numpy.typing import NDArray
 from shapely.geometry.base import BaseGeometry
 
 from geo.errors import InvalidGeometryError
+from geo.geodesy.densify import densify
+from geo.geodesy.ellipsoid import WGS84
 
-__all__ = ["WORLD", "drawn_boundary", "fold", "orient", "side_polygon", "unwrap", "wrap"]
+__all__ = ["WORLD", "drawn_boundary", "fold", "orient", "route_lines", "side_polygon", "unwrap", "wrap"]
 
 FloatArray = NDArray[np.float64]
 
@@ -181,4 +183,62 @@ def drawn_boundary(geometry: BaseGeometry) -> BaseGeometry:
         for run in runs:
             idx = np.r_[run, run[-1] + 1] % (len(xy) - 1)
             lines.append(shapely.LineString(xy[idx]))
+    return shapely.MultiLineString(lines) if lines else shapely.MultiLineString()
+
+
+def route_lines(geometry: BaseGeometry, tolerance_m: float) -> BaseGeometry:
+    """Return a launch route as lon/lat lines to draw: geodesic legs densified, cut at the antimeridian and poles.
+
+    A route (:class:`geo.geodesy.distance.LaunchLine`) is drawn, and tested
+    for crossing areas, on these lines. Every leg is densified along its
+    geodesic (:func:`geo.geodesy.densify.densify`)
+    until the straight lon/lat segments stay within ``tolerance_m`` of it;
+    the line is cut where a segment meets +-180 (the cut point on its
+    straight segment, on both sides), and a leg between opposite meridians,
+    which runs over a pole, is drawn up one meridian to the pole, along the
+    map edge there (a single point of the globe, so two routes over the pole
+    meet there on the map too) and down the other, so no segment streaks
+    across the map. Returns a MultiLineString in [-180, 180] x [-90, 90].
+    """
+    runs: list[tuple[list[float], list[float]]] = []
+    for line in shapely.get_parts(geometry):
+        xy = shapely.get_coordinates(line)
+        xs, ys = [float(xy[0, 0])], [float(xy[0, 1])]
+        for (x0, y0), (x1, y1) in zip(xy[:-1], xy[1:], strict=True):
+            x0 = xs[-1]  # unwrapped
+            step = float(wrap(np.array(x1 - x0)))
+            if abs(step) == 180.0 and abs(y0) != 90.0 and abs(y1) != 90.0:  # over a pole, along two meridians
+                azi, _, _ = WGS84.inv(x0, y0, x1, y1)
+                pole = 90.0 if abs(float(azi)) < 90.0 else -90.0
+                xs.extend([x0, x0 + step, x0 + step])  # along the map edge at the pole: one point on the globe
+                ys.extend([pole, pole, float(y1)])
+                continue
+            leg = densify(np.array([[x0, y0], [x0 + step, y1]]), tolerance_m=tolerance_m, closed=False)
+            lx = x0 + np.concatenate([[0.0], np.cumsum(wrap(np.diff(leg[:, 0])))])
+            xs.extend(lx[1:].tolist())
+            ys.extend(leg[1:, 1].tolist())
+        runs.append((xs, ys))
+    lines = []
+    for xs, ys in runs:
+        x, y = np.asarray(xs), np.asarray(ys)
+        # Cut where a segment crosses a meridian 180 + 360 k (its straight line's point there ends one piece
+        # and starts the next).
+        k = np.floor((x - 180.0) / 360.0)
+        cross = np.flatnonzero(k[1:] != k[:-1])
+        pieces: list[tuple[FloatArray, FloatArray]] = []
+        px: list[float] = []
+        py: list[float] = []
+        start = 0
+        for c in cross:
+            seam = 180.0 + 360.0 * max(k[c], k[c + 1])
+            ys_ = y[c] + (y[c + 1] - y[c]) * (seam - x[c]) / (x[c + 1] - x[c])
+            pieces.append((np.r_[px, x[start:c + 1], seam], np.r_[py, y[start:c + 1], ys_]))
+            px, py, start = [float(seam)], [float(ys_)], int(c) + 1
+        pieces.append((np.r_[px, x[start:]], np.r_[py, y[start:]]))
+        for px_, py_ in pieces:
+            if len(px_) < 2:
+                continue
+            mid = 0.5 * (px_.min() + px_.max())  # one shift for the whole piece: it lies between two seams
+            shift = float(wrap(np.array(mid))) - mid
+            lines.append(shapely.LineString(np.column_stack([np.clip(px_ + shift, -180.0, 180.0), py_])))
     return shapely.MultiLineString(lines) if lines else shapely.MultiLineString()

@@ -1,14 +1,27 @@
-"""Read launch areas from user files: GeoJSON, GeoPackage, shapefile (``--from FILE``).
+"""Read launches from user files: GeoJSON, GeoPackage, shapefile (``--from FILE``).
 
-Polygon or MultiPolygon features, checked feature by feature, reprojected to
-EPSG:4326 (:mod:`geo.inputs._files`), split at the antimeridian on the
-geodesic and repaired with a :class:`~geo.errors.GeoRangeWarning` when
-invalid; read by :func:`read_launch_file`.
+A launch file holds one kind of feature, read by :func:`read_launch`:
+
+- Polygon or MultiPolygon features: a launch **area**, checked feature by
+  feature, reprojected to EPSG:4326 (:mod:`geo.inputs._files`), split at the
+  antimeridian on the geodesic and repaired with a
+  :class:`~geo.errors.GeoRangeWarning` when invalid (:func:`read_launch_file`);
+- LineString or MultiLineString features: a launch **route**, every point
+  along its lines, each edge the geodesic between its vertices (no split is
+  needed: an edge from 170E to 170W is the short geodesic across the
+  antimeridian);
+- Point or MultiPoint features: a set of launch **sites**, each named by its
+  feature's ``name`` property or ``FILE point N``.
+
+A file that mixes kinds (a Point beside a LineString) is refused with the
+first feature of another kind named: which features were meant as what is
+not guessed; split the file, or give ``--from`` twice.
 """
 
 from __future__ import annotations
 
 import warnings
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
@@ -17,7 +30,7 @@ import shapely
 from numpy.typing import NDArray
 from shapely.geometry.base import BaseGeometry
 
-from geo.errors import GeoRangeWarning, InputFileError
+from geo.errors import GeoRangeError, GeoRangeWarning, InputFileError
 from geo.geodesy.ellipsoid import WGS84
 from geo.geodesy.lonlat import fold, polygonal, unwrap, wrap
 from geo.reference.names import close_names
@@ -36,7 +49,7 @@ from geo.inputs._files import (
     _Projector,
 )
 
-__all__ = ["LAUNCH_SUFFIXES", "read_launch_file"]
+__all__ = ["LAUNCH_SUFFIXES", "LaunchFile", "read_launch", "read_launch_file"]
 
 FloatArray = NDArray[np.float64]
 BoolArray = NDArray[np.bool_]
@@ -46,6 +59,38 @@ LAUNCH_SUFFIXES: Final = (".geojson", ".json", ".gpkg", ".shp", ".zip")
 
 _GIS_SUFFIXES: Final = (".gpkg", ".geojson", ".json", ".shp", ".zip")
 _POLYGONAL: Final = ("Polygon", "MultiPolygon")
+_KINDS: Final = {"Polygon": "area", "MultiPolygon": "area", "LineString": "route", "MultiLineString": "route",
+                 "Point": "points", "MultiPoint": "points"}
+_KIND_TYPES: Final = {"area": "Polygon or MultiPolygon", "route": "LineString or MultiLineString",
+                      "points": "Point or MultiPoint"}
+_KIND_TEXT: Final = {"area": "polygons (a launch area)", "route": "lines (a launch route)",
+                     "points": "points (launch sites)"}
+
+
+@dataclass(frozen=True)
+class LaunchFile:
+    """What a launch file holds: one kind of feature.
+
+    Attributes
+    ----------
+    kind : str
+        ``"area"``, ``"route"`` or ``"points"``.
+    label : str
+        The ``name`` of a single feature, else the file name (with the selector, if any).
+    geometry : shapely geometry
+        lon/lat degrees on WGS84: a Polygon or MultiPolygon (area, as :func:`read_launch_file`
+        gives it), a LineString or MultiLineString (route: the features' lines in file order),
+        or a MultiPoint (points, in file order).
+    names : tuple of str
+        Points: the name of each point (the feature's ``name``, numbered for a
+        MultiPoint, else ``FILE point N``). Routes: the name of each line (the
+        feature's ``name``, else empty).
+    """
+
+    kind: str
+    label: str
+    geometry: BaseGeometry
+    names: tuple[str, ...] = ()
 
 
 # -- launch areas ------------------------------------------------------------------
@@ -110,11 +155,38 @@ def read_launch_file(path: str | Path, select: str | None = None) -> tuple[str, 
     edges cross) lie on the straight lon/lat segments, not exactly on the
     geodesic edges, which is one more reason why a repair warns.
     """
+    found = read_launch(path, select)
+    if found.kind != "area":
+        p = Path(path)
+        raise InputFileError(f"{p}: holds {_KIND_TEXT[found.kind]}; expected Polygon or MultiPolygon features "
+                             "(a launch area)")
+    return found.label, found.geometry
+
+
+def read_launch(path: str | Path, select: str | None = None) -> LaunchFile:
+    """Read a launch file: an area (polygons), a route (lines) or launch sites (points).
+
+    Parameters are as for :func:`read_launch_file`; a selector keeps the
+    features it names, of any kind.
+
+    Returns
+    -------
+    LaunchFile
+
+    Raises
+    ------
+    InputFileError
+        As :func:`read_launch_file`, and for a feature whose kind differs from
+        the first feature's (the message names both), a line with fewer than
+        two distinct vertices or with an edge between nearly antipodal ends,
+        and a point out of range; each names the file and the feature.
+    """
     p = Path(path)
     _check_file(p)
     meta, table = _read_gis(p)
     if table.num_rows == 0:
-        raise InputFileError(f"{p}: no features; expected Polygon or MultiPolygon features (a launch area)")
+        raise InputFileError(f"{p}: no features; expected Polygon or MultiPolygon features (a launch area), "
+                             "LineStrings (a route) or Points (launch sites)")
     column = meta["geometry_name"] or "wkb_geometry"
     selected = None
     if select is not None:
@@ -123,22 +195,74 @@ def read_launch_file(path: str | Path, select: str | None = None) -> tuple[str, 
         raise InputFileError(f"{p}: the layer has no geometry column")
     projector = _Projector(_parse_crs(meta.get("crs"), p), p)
     wkb = table.column(column).to_numpy(zero_copy_only=False)
+    kind = ""
     geoms = []
     for k, raw in enumerate(wkb, start=1):
-        geoms.append(_launch_feature(raw, f"{p}, feature {k}", projector))
+        g = _decoded(raw, f"{p}, feature {k}")
+        this = _KINDS[g.geom_type]
+        if not kind:
+            kind = this
+        elif this != kind:
+            raise InputFileError(
+                f"{p}, feature {k}: is a {g.geom_type}; expected a {_KIND_TYPES[kind]} like feature 1 (a launch "
+                "file holds one kind of feature: polygons for an area, lines for a route or points for launch "
+                "sites; split the file, or give each kind its own --from)"
+            )
+        geoms.append(_checked(g, f"{p}, feature {k}", projector))
     if projector.assumed:
         projector.warn_assumed()
-    parts = [_normalise(g, f"{p}, feature {k}") for k, g in enumerate(geoms, start=1)]
-    geometry = parts[0] if len(parts) == 1 else polygonal(shapely.union_all(parts))
+    names = _feature_names(table, column)
     label = f"{p.name} {selected}" if selected else p.name
-    if table.num_rows == 1:
-        for name in table.column_names:
-            if name.lower() == "name" and name != column:
-                value = table.column(name)[0].as_py()
-                if isinstance(value, str) and value.strip():
-                    label = value.strip()
-                break
-    return label, geometry
+    if table.num_rows == 1 and names[0]:
+        label = names[0]
+    if kind == "area":
+        parts = [_normalise(g, f"{p}, feature {k}") for k, g in enumerate(geoms, start=1)]
+        geometry = parts[0] if len(parts) == 1 else polygonal(shapely.union_all(parts))
+        return LaunchFile("area", label, geometry)
+    if kind == "route":
+        return _route(p, label, geoms, names)
+    return _points(p, geoms, names)
+
+
+def _feature_names(table: pa.Table, column: str) -> list[str]:
+    """Return each feature's ``name`` property (any case of the field's name), stripped; "" where none."""
+    for name in table.column_names:
+        if name.lower() == "name" and name != column:
+            return [v.strip() if isinstance(v, str) else "" for v in table.column(name).to_pylist()]
+    return [""] * table.num_rows
+
+
+def _route(p: Path, label: str, geoms: list[BaseGeometry], names: list[str]) -> LaunchFile:
+    """Check every line of a route's features (two distinct vertices, no nearly antipodal edge) and join them."""
+    from geo.geodesy.distance import LaunchLine
+
+    lines, line_names = [], []
+    for k, (g, name) in enumerate(zip(geoms, names, strict=True), start=1):
+        parts = list(shapely.get_parts(g))
+        for j, line in enumerate(parts, start=1):
+            where = f"{p}, feature {k}" + (f", line {j}" if len(parts) > 1 else "")
+            try:
+                LaunchLine(line, name=where)
+            except GeoRangeError as exc:
+                raise InputFileError(str(exc)) from exc
+            lines.append(line)
+            line_names.append(name)
+    geometry = lines[0] if len(lines) == 1 else shapely.MultiLineString(lines)
+    return LaunchFile("route", label, geometry, tuple(line_names))
+
+
+def _points(p: Path, geoms: list[BaseGeometry], names: list[str]) -> LaunchFile:
+    """Name every point: its feature's name (numbered within a MultiPoint), else ``FILE point N``."""
+    xy, labels = [], []
+    for g, name in zip(geoms, names, strict=True):
+        pts = shapely.get_coordinates(g)
+        for j, (x, y) in enumerate(pts, start=1):
+            xy.append((x, y))
+            if name:
+                labels.append(name if len(pts) == 1 else f"{name} {j}")
+            else:
+                labels.append(f"{p.name} point {len(xy)}")
+    return LaunchFile("points", p.name, shapely.MultiPoint(xy), tuple(labels))
 
 
 def _select(table: pa.Table, select: str, geometry: str, p: Path) -> tuple[pa.Table, str]:
@@ -177,18 +301,24 @@ def _read_gis(p: Path) -> tuple[dict[str, Any], pa.Table]:
     return meta, table
 
 
-def _launch_feature(raw: bytes | None, where: str, projector: _Projector) -> BaseGeometry:
-    """Decode, check and reproject one launch feature (not yet repaired or split)."""
+def _decoded(raw: bytes | None, where: str) -> BaseGeometry:
+    """Decode one launch feature and check its type: a polygon, a line or a point, not empty."""
     if raw is None:
-        raise InputFileError(f"{where}: no geometry (null); expected a Polygon or MultiPolygon")
+        raise InputFileError(f"{where}: no geometry (null); expected a polygon, a line or a point")
     with np.errstate(invalid="ignore"):  # a NaN coordinate is reported below, by position
         g = shapely.from_wkb(raw, on_invalid="ignore")
     if g is None:
         raise InputFileError(f"{where}: the geometry cannot be decoded (malformed WKB)")
-    if g.geom_type not in _POLYGONAL:
-        raise InputFileError(f"{where}: is a {g.geom_type}; expected a Polygon or MultiPolygon (a launch area)")
+    if g.geom_type not in _KINDS:
+        raise InputFileError(f"{where}: is a {g.geom_type}; expected a Polygon or MultiPolygon (a launch area), "
+                             "a LineString or MultiLineString (a route) or Points (launch sites)")
     if g.is_empty:
         raise InputFileError(f"{where}: the {g.geom_type} is empty")
+    return g
+
+
+def _checked(g: BaseGeometry, where: str, projector: _Projector) -> BaseGeometry:
+    """Reproject one launch feature and check its positions (not yet repaired or split)."""
     g = projector.geometry(shapely.force_2d(g))
     xy = shapely.get_coordinates(g)
     bad = _out_of_range(xy[:, 0], xy[:, 1])

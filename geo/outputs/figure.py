@@ -77,11 +77,11 @@ from pyproj import Transformer
 from shapely.geometry.base import BaseGeometry
 
 from geo.analysis.bands import km_text
-from geo.analysis.launch import LaunchPoint, LaunchRegion, LaunchSource
+from geo.analysis.launch import LaunchPoint, LaunchRegion, LaunchRoute, LaunchSource
 from geo.errors import InvalidRangeError, OutputError
-from geo.geodesy.lonlat import orient, polygonal
+from geo.geodesy.lonlat import orient, polygonal, route_lines
 from geo.outputs.atomic import atomic_path, output_format
-from geo.outputs.mapcontent import STATUS_COLORS, STATUS_LABELS, MapContent, Mark, ZoneSet
+from geo.outputs.mapcontent import DISPLAY_TOLERANCE_M, STATUS_COLORS, STATUS_LABELS, MapContent, Mark, ZoneSet
 from geo.outputs.mapframe import Frame, content_centre, content_reach_m, nice_step
 from geo.reference.basemap import basemap_polygons
 
@@ -474,8 +474,14 @@ class _Drawing:
                                    fontsize=_TEXT_PT, linespacing=1.05, ha=ha, va=va, zorder=13.9), 2.4)
 
     def launches(self, sources: Sequence[LaunchSource]) -> None:
-        """Draw launch territories (grey, black outline) and sites (black squares)."""
-        regions = [s.geometry for s in sources if isinstance(s, LaunchRegion)]
+        """Draw launch territories (grey, black outline), routes (thick black lines) and sites (black squares)."""
+        for route in (s for s in sources if isinstance(s, LaunchRoute)):
+            lines = route_lines(route.geometry, DISPLAY_TOLERANCE_M)
+            self.stroke(lines, zorder=8.5, colors="black", linewidths=2.2)
+            projected = self.proj.lines(lines)
+            if not projected.is_empty:
+                self.launch_bounds.append(projected.bounds)
+        regions = [s.geometry for s in sources if isinstance(s, LaunchRegion) and not isinstance(s, LaunchRoute)]
         if regions:
             projected = self.proj.many_polygons(regions)
             self._fill_projected(projected, zorder=8, facecolor=_LAUNCH_FILL, edgecolor="black", linewidth=0.8,
@@ -533,11 +539,15 @@ def _legend_entries(content: MapContent, mains: Sequence[ZoneSet]) -> tuple[list
     handles.append(Line2D([], [], color=line_color, linewidth=1.4))
     labels.append("outer limit (maximum range)" + ("" if len(mains) == 1 else ", in the zone's colour"))
     launches = content.main_launches
-    regions = [s.label for s in launches if isinstance(s, LaunchRegion)]
+    regions = [s.label for s in launches if isinstance(s, LaunchRegion) and not isinstance(s, LaunchRoute)]
+    routes = [s.label for s in launches if isinstance(s, LaunchRoute)]
     points = [s.label for s in launches if isinstance(s, LaunchPoint)]
     if regions:
         handles.append(Patch(facecolor=_LAUNCH_FILL, edgecolor="black", linewidth=0.8))
         labels.append(f"launch area: {', '.join(regions)}")
+    if routes:
+        handles.append(Line2D([], [], color="black", linewidth=2.2))
+        labels.append(f"launch route: {', '.join(routes)}")
     if points:
         handles.append(Line2D([], [], linestyle="none", marker="s", markersize=5.0, markerfacecolor="black",
                               markeredgecolor="white", markeredgewidth=0.5))

@@ -7,7 +7,8 @@ The interactive map (:mod:`geo.outputs.webmap`, folium) and the static figure
   claims and surveys: the reachable zone, the dead zone and the outer limit,
   built by :mod:`geo.analysis.zones` to within :data:`DISPLAY_TOLERANCE_M` of the
   exact boundaries (never a projected or planar circle);
-- the launch: territories and sites of every scenario;
+- the launch: territories, routes (drawn by :func:`geo.geodesy.lonlat.route_lines`) and sites of every
+  scenario;
 - one :class:`Mark` per place: claim places with their verdicts, and the
   places of surveys with their statuses;
 - the view: the launch and the claim places, which is what an analyst
@@ -344,3 +345,4 @@ def map_content(
         tolerance_m=tolerance_m,
         borders=tuple(dict.fromkeys(e.borders for e in entries)) or ("recognised",),
     )
+

@@ -201,6 +201,11 @@ def launch_centre(sources: Sequence[LaunchSource]) -> tuple[float, float]:
         if isinstance(source, LaunchPoint):
             vectors.append(_unit(source.lon, source.lat))
             continue
+        if isinstance(source.geometry, shapely.LineString | shapely.MultiLineString):  # a route: its vertices
+            xy = shapely.get_coordinates(source.geometry)
+            total = np.sum([_unit(x, y) for x, y in xy], axis=0)
+            vectors.append(total / np.linalg.norm(total) if np.linalg.norm(total) > 1e-9 else _unit(*xy[0]))
+            continue
         polys = list(shapely.get_parts(source.geometry))
         weights = np.array([p.area for p in polys])
         centres = np.array([_unit(p.centroid.x, p.centroid.y) for p in polys])

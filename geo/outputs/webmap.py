@@ -70,11 +70,20 @@ from folium.template import Template
 from shapely.geometry.base import BaseGeometry
 
 from geo.analysis.bands import km_text
-from geo.analysis.launch import LaunchPoint, LaunchRegion
+from geo.analysis.launch import LaunchPoint, LaunchRegion, LaunchRoute
 from geo.claims.model import ClaimFile, load_claims
 from geo.geodesy.ellipsoid import WGS84
+from geo.geodesy.lonlat import route_lines
 from geo.outputs.atomic import atomic_path
-from geo.outputs.mapcontent import STATUS_COLORS, STATUS_LABELS, MapContent, Mark, ZoneSet, map_content
+from geo.outputs.mapcontent import (
+    DISPLAY_TOLERANCE_M,
+    STATUS_COLORS,
+    STATUS_LABELS,
+    MapContent,
+    Mark,
+    ZoneSet,
+    map_content,
+)
 from geo.outputs.mapframe import Frame, frame_for, launch_centre, mercator_frame, nice_step, view_bounds
 from geo.reference.basemap import basemap_names, basemap_polygons, basemap_text
 
@@ -452,7 +461,15 @@ def _place_layer(frame: Frame, marks: Sequence[Mark], name: str, *, radius: floa
 
 def _launch_layer(frame: Frame, launches: Sequence[LaunchPoint | LaunchRegion]) -> folium.FeatureGroup:
     group = folium.FeatureGroup(name=_text("Launch: " + ", ".join(s.label for s in launches)))
-    regions = [s for s in launches if isinstance(s, LaunchRegion)]
+    regions = [s for s in launches if isinstance(s, LaunchRegion) and not isinstance(s, LaunchRoute)]
+    routes = [s for s in launches if isinstance(s, LaunchRoute)]
+    for route in routes:  # a line along its geodesic legs, named in its tooltip
+        style = {"color": "#111111", "weight": 3, "opacity": 0.9}
+        drawn = route_lines(route.geometry, DISPLAY_TOLERANCE_M)
+        lines = _geometry(frame.lines(drawn, _ZONE_EPS_M), frame.planar)
+        data = {"type": "FeatureCollection", "features": [_feature(lines, style)] if lines else []}
+        group.add_child(_GeoJson(_js(data), "launch route", control=False,
+                                 tooltip=_text("Launch route: " + route.label)))
     if regions:
         style = {"color": "#111111", "weight": 2, "fillColor": "#111111", "fillOpacity": 0.08}
         data = {"type": "FeatureCollection", "features": [
