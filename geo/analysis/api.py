@@ -313,7 +313,58 @@ def reach(
         out["via"] = cols["via"]
     else:
         out["status"] = pd.Categorical.from_codes(classifier.status(lon, lat, progress=progress), dtype=_status_dtype())
+    from geo.inputs.targets import AREA_COLUMN
+
+    if AREA_COLUMN in out.columns:
+        _area_rows(out, sources, band, distances)
     return out
+
+
+def _area_rows(out: pd.DataFrame, sources: list[LaunchSource], band: RangeBand, distances: bool) -> None:
+    """Replace the rows of area targets (``area`` column) with what the band reaches of each area, in place.
+
+    Their ``lat``/``lon`` become the area's point nearest the launch; ``status``, ``min_km``, ``max_km``,
+    ``margin_km`` and ``via`` are the area's (:mod:`geo.analysis.areas`); the columns of
+    :data:`geo.analysis.areas.AREA_COLUMNS` are added (empty for points).
+    """
+    from geo.analysis.areas import AREA_COLUMNS, AreaZone, area_reach
+    from geo.inputs.targets import AREA_COLUMN
+
+    areas = out.pop(AREA_COLUMN)
+    shared = AreaZone(sources, band)
+    found = {}
+    for label, area in areas.items():
+        if area is not None:
+            found[label] = area_reach(shared, band, area.geometry, area.label, code=area.code)
+    if not found:
+        return
+    rows = list(found)
+    values = list(found.values())
+    for key in ("lat", "lon"):
+        if key in out.columns:
+            out.loc[rows, key] = [getattr(r, key) for r in values]
+    status = out["status"].astype(object)
+    status.loc[rows] = [r.status.value for r in values]
+    out["status"] = pd.Categorical(status, dtype=_status_dtype())
+    if distances:
+        for key in ("min_km", "max_km", "margin_km"):
+            out.loc[rows, key] = [getattr(r, key) for r in values]
+        via = out["via"].astype(object)
+        via.loc[rows] = [r.via for r in values]
+        out["via"] = via.astype(out["via"].dtype) if not isinstance(out["via"].dtype, pd.CategoricalDtype) else via
+    new = {
+        "all_reachable": pd.array([pd.NA] * len(out), dtype="boolean"),
+        "reachable_share": np.full(len(out), np.nan),
+        "share_error": np.full(len(out), np.nan),
+        "area_km2": np.full(len(out), np.nan),
+    }
+    assert tuple(new) == AREA_COLUMNS
+    for key, column in new.items():
+        out[key] = column
+    out.loc[rows, "all_reachable"] = [r.all_reachable for r in values]
+    out.loc[rows, "reachable_share"] = [r.share for r in values]
+    out.loc[rows, "share_error"] = [r.share_error for r in values]
+    out.loc[rows, "area_km2"] = [r.area_km2 for r in values]
 
 
 
