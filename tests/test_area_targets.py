@@ -269,3 +269,53 @@ def test_cli_unknown_areas_exit_2_with_one_line(spec):
     r = _cli("reach", "--from", "BLR", "--max-km", "500", "--places", spec)
     assert r.returncode == 2 and r.stdout == ""
     assert r.stderr.count("\n") == 1 and "area:" in r.stderr or "nowhere.geojson" in r.stderr
+
+
+@pytest.mark.parametrize(("launch", "min_km", "max_km", "target", "expect", "holds"), [
+    ("BLR", 0, 500, "Poland", "reachable", True),  # some of Poland
+    ("BLR", 0, 500, "Poland", "all_reachable", False),
+    ("BLR", 0, 500, "Lithuania", "all_reachable", True),
+    (WOODY, 0, 4000, "Guam", "all_reachable", True),
+    ("BLR", 700, 5000, "Hawaii", "too_far", True),
+    ("BLR", 700, 5000, "Hawaii", "reachable", False),
+])
+def test_claims_on_areas_expect_some_or_all(launch, min_km, max_km, target, expect, holds):
+    from geo.claims.model import make_claim
+    from geo.claims.verdicts import evaluate_claim
+    from geo.outputs.report import claim_record
+
+    result = evaluate_claim(make_claim(place=target, expect=expect, launch=launch, min_km=min_km, max_km=max_km))
+    v = result.verdict
+    assert v.holds is holds
+    row = geo.reach([target], launch, min_km, max_km).iloc[0]
+    assert v.status == row.status and v.nearest_km == pytest.approx(row.min_km, abs=1e-6)
+    assert v.farthest_km == pytest.approx(row.max_km, abs=1e-6)
+    area = claim_record(result)["area"]
+    assert area["all_reachable"] is bool(row.all_reachable)
+    assert area["share"] == pytest.approx(row.reachable_share)
+    text = area["text"]
+    assert text.startswith("all of" if area["all_reachable"] else "some of" if v.status == "reachable" else "none of")
+
+
+def test_poland_claim_share_against_the_oracle():
+    from geo.claims.model import make_claim
+    from geo.claims.verdicts import evaluate_claim
+
+    v = evaluate_claim(make_claim(place="Poland", expect="reachable", launch="BLR", min_km=0, max_km=500)).verdict
+    share, err, _ = _oracle("BLR", "Poland", 0, 500)
+    assert v.area is not None and abs(v.area.share - share) <= v.area.share_error + err
+    assert f"{100 * v.area.share:.1f} %" in v.area.describe()
+
+
+@pytest.mark.parametrize(("place", "expect", "message"), [
+    ("Warsaw", "all_reachable", "needs an area target"),
+    ("area:Atlantis", "reachable", "not a country, territory, region"),
+    ("Poland", "all_reachble", "did you mean 'all_reachable'"),
+])
+def test_claim_schema_errors_are_one_line(place, expect, message):
+    from geo.claims.model import make_claim
+    from geo.errors import GeoRangeError
+
+    with pytest.raises(GeoRangeError, match=message) as info:
+        make_claim(place=place, expect=expect, launch="BLR", max_km=500)
+    assert "\n" not in str(info.value)

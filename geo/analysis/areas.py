@@ -66,7 +66,7 @@ from geo.geodesy.area import polygon_area_m2
 from geo.geodesy.densify import densify
 from geo.geodesy.ellipsoid import HALF_MERIDIAN_M, WGS84, geodesic_distance
 
-__all__ = ["AREA_COLUMNS", "AreaReach", "AreaZone", "area_reach"]
+__all__ = ["AREA_COLUMNS", "AreaReach", "AreaZone", "area_intervals", "area_reach"]
 
 AREA_COLUMNS: Final = ("all_reachable", "reachable_share", "share_error", "area_km2")
 """The columns an area target adds to a reach table (after ``via``); a point's row leaves them empty."""
@@ -250,6 +250,36 @@ def area_reach(
     if every:
         share, error = 1.0, max(error, outside_m2 / total_m2)
     return AreaReach(all_reachable=every, share=share, share_error=error, exact_share=False, **common)  # type: ignore[arg-type]
+
+
+def area_intervals(
+    sources: Sequence[LaunchSource] | AreaZone, geometry: BaseGeometry, label: str, *, code: str = ""
+) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """Return every (launch part, part of the area) pair's exact nearest and farthest distance.
+
+    The pairs are the "parts" of the rule for an area target: the status of
+    :func:`geo.analysis.status.classify` over them says whether some of the
+    area is reachable, and a verdict can flip only at one of these values
+    (as :func:`geo.analysis.bands.source_intervals` gives them for a point).
+
+    Returns
+    -------
+    labels : list of str
+        The launch part of each pair (as ``via`` names it).
+    nearest, farthest : ndarray, shape (pairs, 1)
+        In metres.
+    """
+    shared = sources if isinstance(sources, AreaZone) else AreaZone(sources, RangeBand(0.0, 0.0))
+    launch = shared.launch
+    target = _side(LaunchRegion(label=label, geometry=geometry, code=code if len(code) == 3 else ""))
+    labels, near, far = [], [], []
+    for i in range(len(launch.pieces)):
+        for j in range(len(target.pieces)):
+            n, f = _exact_pair(launch, target, i, j)
+            labels.append(shared.part_name(i))
+            near.append(n)
+            far.append(f)
+    return labels, np.asarray(near).reshape(-1, 1), np.asarray(far).reshape(-1, 1)
 
 
 def _pair_intervals(launch: _Side, target: _Side, low: float, high: float) -> tuple[np.ndarray, ...]:
