@@ -469,10 +469,14 @@ def iter_reach(
                             progress=progress)
             return
         from geo.analysis.distributed import connect, reach_on_client
+        from geo.inputs.targets import AREA_COLUMN
 
         with connect(dask if isinstance(dask, str) else None, n_workers=dask_workers) as client:
             for chunk in chunks:
-                out = reach_on_client(client, chunk, sources, band, distances=distances)
+                if AREA_COLUMN in chunk.columns:  # names with areas: a handful of rows, measured here
+                    out = reach(chunk, sources, band.min_km, band.max_km, distances=distances, workers=workers)
+                else:
+                    out = reach_on_client(client, chunk, sources, band, distances=distances)
                 if progress is not None:
                     progress(len(chunk))
                 yield out

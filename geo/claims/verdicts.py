@@ -360,8 +360,15 @@ def evaluate_survey(survey: Survey, *, tolerance_m: float = 10.0, shares: bool =
     frames = []
     rows = []
     territories = survey.regions
+    from geo.inputs.targets import AREA_COLUMN
+
     for scenario in (survey.launch, *survey.scenarios):
-        frame = reach_table(survey.table, list(scenario.sources), band)
+        if AREA_COLUMN in survey.table.columns:  # area targets among the places: geo.reach measures them
+            from geo.analysis.api import reach
+
+            frame = reach(survey.table, list(scenario.sources), band.min_km, band.max_km)
+        else:
+            frame = reach_table(survey.table, list(scenario.sources), band)
         frame.insert(0, "scenario", scenario.label)
         frames.append(frame)
         if territories and shares:

@@ -212,6 +212,9 @@ def survey_record(result: SurveyResult) -> dict[str, Any]:
     cols = ["scenario", "name", "country", "lat", "lon", "min_km", "max_km", "status", "margin_km", "via"]
     if "query" in result.places.columns:  # places asked for by name: the user's spelling, beside the name
         cols.insert(1, "query")
+    from geo.analysis.areas import AREA_COLUMNS
+
+    cols += [c for c in AREA_COLUMNS if c in result.places.columns]  # area targets among the places
     frame = result.places[cols].rename(columns={"min_km": "nearest_km", "max_km": "farthest_km"})
     places = [{k: _plain(v) for k, v in row.items()} for row in frame.to_dict(orient="records")]
     return {
