@@ -363,3 +363,14 @@ def test_the_screen_changes_nothing():
     all_near, all_far = _all_pairs(lon, lat, dense)
     all_near[shapely.contains_xy(poly, lon, lat)] = 0.0
     assert np.array_equal(near[0], all_near) and np.array_equal(far[0], all_far)
+
+
+def test_area_columns_round_trip_through_csv_json_and_geojson():
+    from geo.outputs.tables import from_geojson, to_csv, to_geojson, to_json
+
+    t = geo.reach(["Poland", "Warsaw"], "BLR", 0, 500)
+    for write, read in ((to_csv, from_csv), (to_json, from_json), (to_geojson, from_geojson)):
+        back = read(write(t))
+        assert back["all_reachable"].tolist()[0] is False and back["all_reachable"].isna().tolist() == [False, True]
+        assert back["reachable_share"].tolist()[0] == t["reachable_share"].tolist()[0]
+        assert back["area_km2"].tolist()[0] == t["area_km2"].tolist()[0]

@@ -11,7 +11,9 @@ Round trips
 - CSV has no types. The reach columns are typed by name (``lat``, ``lon``,
   ``min_km``, ``max_km``, ``margin_km`` are floats, an empty cell NaN;
   ``name``, ``query`` (the user's spelling of a place given by name),
-  ``country``, ``status``, ``via`` are text, an empty cell ``""``). Any
+  ``country``, ``status``, ``via`` are text, an empty cell ``""``; an area
+  target's ``reachable_share``, ``share_error`` and ``area_km2`` are floats
+  and ``all_reachable`` a nullable boolean, empty for points). Any
   other column is read as integers, floats or booleans only if every
   cell is written exactly as Python writes such a value (so ``"007"`` or
   ``"1.50"`` stay text), otherwise as text.
@@ -45,6 +47,7 @@ else:
     from geo.lazy import pandas as pd
 
 __all__ = [
+    "BOOL_COLUMNS",
     "FLOAT_COLUMNS",
     "TEXT_COLUMNS",
     "as_asked",
@@ -66,6 +69,8 @@ FLOAT_COLUMNS = ("lat", "lon", "min_km", "max_km", "margin_km", "reachable_share
 """Reach-table columns that are always floats (degrees, km)."""
 TEXT_COLUMNS = ("name", "query", "country", "status", "via")
 """Reach-table columns that are always text."""
+BOOL_COLUMNS = ("all_reachable",)
+"""Reach-table columns that are True, False or empty (an area target's; a point leaves them empty)."""
 
 _TABLE = (("name", "place"), ("country", "country"), ("min_km", "min km"), ("max_km", "max km"),
           ("status", "status"), ("margin_km", "margin km"), ("via", "from"), ("all_reachable", "of area"),
@@ -401,6 +406,13 @@ def _frame(columns: list[str], values: dict[str, list[Any]], where: str) -> pd.D
             except (TypeError, ValueError):
                 bad = next(v for v in col if not _is_number(v))
                 raise InputFileError(f"{where}: column {c} holds {bad!r}, expected a number") from None
+        elif c in BOOL_COLUMNS:  # an area target's all_reachable; empty for a point
+            cells = {None: pd.NA, "": pd.NA, True: True, False: False, "True": True, "False": False}
+            try:
+                data[c] = pd.Series(pd.array([cells[v] for v in col], dtype="boolean"))
+            except (KeyError, TypeError):
+                bad = next(v for v in col if not isinstance(v, bool | str | None) or v not in cells)
+                raise InputFileError(f"{where}: column {c} holds {bad!r}, expected True, False or empty") from None
         elif c in TEXT_COLUMNS:
             # The dtype pandas gives a column of Python strings ("str" in pandas 3, object before), as written.
             data[c] = pd.Series([v if v is None else str(v) for v in col], dtype=pd.Series(["text"]).dtype)
