@@ -243,6 +243,10 @@ def test_points_keep_their_columns_and_mixed_lists_keep_order():
     ("Warsaw", "point"), ("Sevastopol", "point"), ("Kyiv", "point"), ("Luxembourg", "point"), ("Hagåtña", "point"),
     ("Poland", "area"), ("Guam", "area"), ("Taiwan", "area"), ("Crimea", "area"), ("Hawaii", "area"),
     ("Svalbard", "area"), ("Kaliningrad Oblast", "area"), ("UA-43", "area"), ("area:Luxembourg", "area"),
+    # a city of that name elsewhere, or a capital by another name, loses to the country
+    ("India", "area"), ("Armenia", "area"), ("Egypt", "area"), ("Mexico", "area"), ("Kuwait", "area"),
+    # a city inside the region of its name stays the city
+    ("Odessa", "point"), ("Moscow", "point"), ("Minsk", "point"),
 ])
 def test_a_city_stays_a_point_and_other_names_become_areas(name, kind):
     frame = named_places([name])

@@ -6,18 +6,23 @@ A name in ``--places``/``--place``, ``geo.reach(targets=...)`` or a claim's
 asks them. The rule, for a name without a prefix:
 
 1. a coordinate is a point;
-2. a **city** of the gazetteer (15,000 people or more, or a capital) is a
-   point, as before areas were targets: ``Warsaw``, ``Kyiv``,
-   ``Sevastopol``, ``Hagåtña``; also ``Luxembourg``, ``Singapore``,
-   ``Monaco`` (city-states and countries named like their capital);
-3. otherwise a country or territory of Natural Earth admin-0 (name or ISO
-   3166-1 code: ``Poland``, ``PL``, ``Guam``, ``Taiwan``), else a
-   first-level region (an ISO 3166-2 code ``UA-43``, a name ``Hawaii``,
-   ``Svalbard``, ``Kaliningrad Oblast``, or a composite of
+2. a name of a country or territory of Natural Earth admin-0 (name or ISO
+   3166-1 code: ``Poland``, ``PL``, ``Guam``, ``Taiwan``, ``India``), else
+   of a first-level region (an ISO 3166-2 code ``UA-43``, a name
+   ``Hawaii``, ``Svalbard``, ``Kaliningrad Oblast``, or a composite of
    ``data/country_aliases.toml``: ``Crimea`` is UA-43 with Sevastopol UA-40)
-   is an **area**; a village that shares the name loses to it (``Poland``,
-   Maine);
-4. otherwise a smaller gazetteer place (``Kirkenes``) is a point.
+   is an **area**, except when the gazetteer's city (15,000 people or
+   more, or a capital) the name finds lies in it, and, for a country, has
+   exactly that name: then the city is meant, as a point (``Kyiv``,
+   ``Sevastopol``, ``Moscow``, ``Minsk``, ``Odessa`` in their regions;
+   ``Luxembourg``, ``Singapore``, ``Monaco``, ``Djibouti``, ``Gibraltar``,
+   ``Hong Kong``, ``San Marino``, ``Mozambique`` (the island town) in
+   their countries). A city elsewhere, or a country's capital found by
+   another of its names, loses to the area
+   (``India`` is not Inđija, RS; ``Armenia`` not Armenia, CO; ``Mexico``
+   not Mexico City; ``Poland`` not the village in Maine);
+3. any other gazetteer place is a point (``Warsaw``, ``Hagåtña``,
+   ``Kirkenes``).
 
 ``area:NAME`` forces the area (``area:Luxembourg`` is the country,
 ``area:UA-40`` Sevastopol's region, ``area:patrol.geojson`` or
@@ -42,7 +47,7 @@ from shapely.geometry.base import BaseGeometry
 from geo.errors import AmbiguousPlaceError, InputFileError, UnknownPlaceError
 from geo.inputs.polygons import LAUNCH_SUFFIXES, read_launch_file
 
-__all__ = ["AREA_PREFIX", "TargetArea", "area_or_none", "forced_area", "resolve_area"]
+__all__ = ["AREA_PREFIX", "TargetArea", "area_or_none", "city_of_area", "forced_area", "resolve_area"]
 
 AREA_PREFIX: Final = "area:"
 """The prefix that makes a target name an area whatever else it names (``area:Luxembourg``)."""
@@ -66,6 +71,8 @@ class TargetArea:
     geometry: BaseGeometry = field(repr=False)
     code: str = ""
     source: str = ""
+    kind: str = "region"
+    """``country`` (admin-0), ``region`` (admin-1 or a composite) or ``file``."""
 
     def __post_init__(self) -> None:
         if not isinstance(self.geometry, shapely.Polygon | shapely.MultiPolygon) or self.geometry.is_empty:
@@ -111,7 +118,26 @@ def area_or_none(text: str) -> TargetArea | None:
             return None
         return _region(regions.lookup_region(query), query)  # one, or refused as ambiguous with the codes
     return TargetArea(label=name, query=query, country=regions.country_alpha2(iso_a3), geometry=geometry,
-                      code=iso_a3)
+                      code=iso_a3, kind="country")
+
+
+_CITY_SLACK_DEG: Final = 0.05  # a coastal capital's point may lie just off a coarse coastline (about 5 km)
+
+
+def city_of_area(name: str, lon: float, lat: float, query: str, area: TargetArea) -> bool:
+    """Return whether a city is what a name means rather than the area of that name (rule 2 of the module).
+
+    True when the city lies in the area (within about 5 km of its
+    boundary) and, for a country, the query is the city's own name (case,
+    accents and punctuation aside: ``Luxembourg``, not ``Mexico`` for
+    Mexico City); for a region any of the city's names will do (``Odessa``
+    is Odesa, in the region of that name).
+    """
+    from geo.reference.names import normalise_name
+
+    if area.kind == "country" and normalise_name(name) != normalise_name(query):
+        return False
+    return bool(area.geometry.distance(shapely.Point(lon, lat)) <= _CITY_SLACK_DEG)
 
 
 def _region(region: object, query: str) -> TargetArea:
@@ -148,7 +174,7 @@ def resolve_area(text: str) -> TargetArea:
         if not isinstance(geometry, shapely.Polygon | shapely.MultiPolygon):
             raise InputFileError(f"target {text!r}: {path} holds a {geometry.geom_type}; an area target needs "
                                  "polygons")
-        return TargetArea(label=label, query=query, country="", geometry=geometry, source=str(path))
+        return TargetArea(label=label, query=query, country="", geometry=geometry, source=str(path), kind="file")
     area = area_or_none(query)
     if area is None:
         from geo.reference.names import normalise_name

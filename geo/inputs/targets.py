@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from geo.errors import AmbiguousPlaceError, GeoRangeError, InputFileError, InvalidRangeError, UnknownPlaceError
-from geo.inputs.areas import TargetArea, area_or_none, forced_area, resolve_area
+from geo.inputs.areas import TargetArea, area_or_none, city_of_area, forced_area, resolve_area
 from geo.inputs.coordinates import parse_point
 from geo.inputs.points import (
     DEFAULT_CHUNK_ROWS,
@@ -255,9 +255,10 @@ def named_places(names: Sequence[str]) -> pd.DataFrame:
 def point_or_area(text: str) -> tuple[str, str, str, float, float, int | None] | TargetArea:
     """Return what one target name means: a point's row (name, query, country, lat, lon, population) or an area.
 
-    The rule of :mod:`geo.inputs.areas`: a coordinate or a gazetteer city
-    is a point; else a country, territory or region is an area; else a
-    smaller place is a point; ``area:NAME`` is always an area.
+    The rule of :mod:`geo.inputs.areas`: a coordinate is a point; a
+    country, territory or region is an area, unless the gazetteer's city of
+    exactly that name lies in it (``Luxembourg``, ``Kyiv``, ``Sevastopol``);
+    any other place is a point; ``area:NAME`` is always an area.
 
     Raises
     ------
@@ -276,10 +277,12 @@ def point_or_area(text: str) -> tuple[str, str, str, float, float, int | None] |
         if area is not None:
             return area
         raise
-    if not place.city:
+    try:
         area = area_or_none(text)
-        if area is not None:  # "Crimea", "Guam": the area, not a village of that name
-            return area
+    except AmbiguousPlaceError:
+        area = None  # a city whose name several regions share stays the city
+    if area is not None and not (place.city and city_of_area(place.name, place.lon, place.lat, text, area)):
+        return area  # "Crimea", "Guam": the area, not a village; "India", "Armenia": not a city elsewhere
     return (place.name, text, place.country, place.lat, place.lon, place.population)
 
 
