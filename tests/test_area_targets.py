@@ -378,3 +378,19 @@ def test_area_columns_round_trip_through_csv_json_and_geojson():
         assert back["all_reachable"].tolist()[0] is False and back["all_reachable"].isna().tolist() == [False, True]
         assert back["reachable_share"].tolist()[0] == t["reachable_share"].tolist()[0]
         assert back["area_km2"].tolist()[0] == t["area_km2"].tolist()[0]
+
+
+def test_a_polygon_file_is_an_area_target(tmp_path):
+    """area:FILE reads polygons (geo.inputs.polygons) and gives the same row as the country they hold."""
+    import json
+
+    poland = resolve_area("Poland").geometry
+    path = tmp_path / "poland.geojson"
+    feature = {"type": "Feature", "properties": {"name": "PL shape"}, "geometry": shapely.geometry.mapping(poland)}
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": [feature]}))
+    t = geo.reach([f"area:{path}", "Poland"], "BLR", 0, 500)
+    assert t.loc[0, "name"] == "PL shape"
+    for key in ("min_km", "max_km", "reachable_share", "area_km2"):
+        assert t.loc[0, key] == pytest.approx(t.loc[1, key], rel=1e-9, abs=1e-9)
+    with pytest.raises(geo.GeoRangeError, match="no such file"):
+        geo.reach([f"area:{tmp_path / 'missing.geojson'}"], "BLR", 0, 500)
