@@ -240,7 +240,12 @@ def reach(
         coordinates LAT,LON as on the command line); a list of strings is one
         place per entry (what ``--place`` repeated takes). Places given by
         name keep the spelling given in a ``query`` column beside ``name``
-        and ``country``. A tuple of two numbers or arrays is **(lon, lat), in
+        and ``country``. A name of a country, territory or region
+        (``"Poland"``, ``"Guam"``, ``"Crimea"``; ``"area:NAME"`` or
+        ``"area:FILE"`` always) is an area target: its row is the whole
+        area's (:mod:`geo.analysis.areas`: ``status`` says whether some of it
+        is reachable) and adds ``all_reachable``, ``reachable_share``,
+        ``share_error`` and ``area_km2`` (empty for points). A tuple of two numbers or arrays is **(lon, lat), in
         that order** (as GeoJSON and shapely; unlike the strings), and gives
         a DataFrame with ``lon`` and ``lat`` columns.
     launch : str, LaunchPoint, LaunchRegion, shapely geometry, GeoDataFrame, or a list of these
