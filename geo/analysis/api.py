@@ -137,7 +137,9 @@ def _geoseries_sources(series: gpd.GeoSeries) -> list[LaunchSource]:
     return out
 
 
-def target_lonlat(targets: Any) -> tuple[NDArray[np.float64], NDArray[np.float64], pd.DataFrame | None]:
+def target_lonlat(
+    targets: Any, borders: str = "recognised"
+) -> tuple[NDArray[np.float64], NDArray[np.float64], pd.DataFrame | None]:
     """Return the targets' longitudes and latitudes, and the frame the result extends (None for bare coordinates).
 
     Raises
@@ -187,7 +189,7 @@ def target_lonlat(targets: Any) -> tuple[NDArray[np.float64], NDArray[np.float64
         from geo.inputs.targets import iter_targets
 
         # The targets grammar of --places (geo.inputs.targets.parse_targets), read as georange reach reads it.
-        chunks = list(iter_targets(targets if isinstance(targets, str) else list(targets)))
+        chunks = list(iter_targets(targets if isinstance(targets, str) else list(targets), borders=borders))
         frame = chunks[0] if len(chunks) == 1 else pd.concat(chunks)
         return frame["lon"].to_numpy(float), frame["lat"].to_numpy(float), frame
     if isinstance(targets, tuple) and len(targets) == 2:
@@ -260,7 +262,12 @@ def reach(
         coordinates LAT,LON as on the command line); a list of strings is one
         place per entry (what ``--place`` repeated takes). Places given by
         name keep the spelling given in a ``query`` column beside ``name``
-        and ``country``. A tuple of two numbers or arrays is **(lon, lat), in
+        and ``country``. A name of a country, territory or region
+        (``"Poland"``, ``"Guam"``, ``"Crimea"``; ``"area:NAME"`` or
+        ``"area:FILE"`` always) is an area target: its row is the whole
+        area's (:mod:`geo.analysis.areas`: ``status`` says whether some of it
+        is reachable) and adds ``all_reachable``, ``reachable_share``,
+        ``share_error`` and ``area_km2`` (empty for points). A tuple of two numbers or arrays is **(lon, lat), in
         that order** (as GeoJSON and shapely; unlike the strings), and gives
         a DataFrame with ``lon`` and ``lat`` columns.
     launch : str, LaunchPoint, LaunchRegion, shapely geometry, GeoDataFrame, or a list of these
@@ -329,7 +336,7 @@ def reach(
     band = resolve_band(min_km, max_km, system)
     borders = check_borders(borders)
     sources = as_sources(launch, borders)
-    lon, lat, frame = target_lonlat(targets)
+    lon, lat, frame = target_lonlat(targets, borders)
     lon, lat = lon.ravel(), lat.ravel()
     classifier = Classifier(sources, band, workers=workers)
     out = frame.copy() if frame is not None else pd.DataFrame({"lon": lon, "lat": lat})
@@ -342,6 +349,10 @@ def reach(
         out["via"] = cols["via"]
     else:
         out["status"] = pd.Categorical.from_codes(classifier.status(lon, lat, progress=progress), dtype=_status_dtype())
+    from geo.inputs.targets import AREA_COLUMN
+
+    if AREA_COLUMN in out.columns:
+        _area_rows(out, sources, band, distances)
     for key, value in _borders_columns(borders).items():
         out[key] = pd.Categorical.from_codes(np.zeros(len(out), dtype=np.int8), categories=[value])
     return out
@@ -350,6 +361,53 @@ def reach(
 def _borders_columns(borders: str) -> dict[str, str]:
     """Return the constant columns that name the border view of a reach table."""
     return {"borders": borders, "border_src": borders_data(borders)}
+
+
+def _area_rows(out: pd.DataFrame, sources: list[LaunchSource], band: RangeBand, distances: bool) -> None:
+    """Replace the rows of area targets (``area`` column) with what the band reaches of each area, in place.
+
+    Their ``lat``/``lon`` become the area's point nearest the launch; ``status``, ``min_km``, ``max_km``,
+    ``margin_km`` and ``via`` are the area's (:mod:`geo.analysis.areas`); the columns of
+    :data:`geo.analysis.areas.AREA_COLUMNS` are added (empty for points).
+    """
+    from geo.analysis.areas import AREA_COLUMNS, AreaZone, area_reach
+    from geo.inputs.targets import AREA_COLUMN
+
+    areas = out.pop(AREA_COLUMN)
+    shared = AreaZone(sources, band)
+    found = {}
+    for label, area in areas.items():
+        if area is not None:
+            found[label] = area_reach(shared, band, area.geometry, area.label, code=area.code)
+    if not found:
+        return
+    rows = list(found)
+    values = list(found.values())
+    for key in ("lat", "lon"):
+        if key in out.columns:
+            out.loc[rows, key] = [getattr(r, key) for r in values]
+    status = out["status"].astype(object)
+    status.loc[rows] = [r.status.value for r in values]
+    out["status"] = pd.Categorical(status, dtype=_status_dtype())
+    if distances:
+        for key in ("min_km", "max_km", "margin_km"):
+            out.loc[rows, key] = [getattr(r, key) for r in values]
+        via = out["via"].astype(object)
+        via.loc[rows] = [r.via for r in values]
+        out["via"] = via.astype(out["via"].dtype) if not isinstance(out["via"].dtype, pd.CategoricalDtype) else via
+    new = {
+        "all_reachable": pd.array([pd.NA] * len(out), dtype="boolean"),
+        "reachable_share": np.full(len(out), np.nan),
+        "share_error": np.full(len(out), np.nan),
+        "area_km2": np.full(len(out), np.nan),
+    }
+    assert tuple(new) == AREA_COLUMNS
+    for key, column in new.items():
+        out[key] = column
+    out.loc[rows, "all_reachable"] = [r.all_reachable for r in values]
+    out.loc[rows, "reachable_share"] = [r.share for r in values]
+    out.loc[rows, "share_error"] = [r.share_error for r in values]
+    out.loc[rows, "area_km2"] = [r.area_km2 for r in values]
 
 
 
@@ -448,7 +506,7 @@ def iter_reach(
                 for start in range(0, table.num_rows, chunk_rows):
                     yield _reach_table(table.slice(start, chunk_rows), classifier, distances, progress, borders)
                 return
-        chunks = iter_targets(places, chunk_rows=chunk_rows)
+        chunks = iter_targets(places, chunk_rows=chunk_rows, borders=borders)
         if not dask:
             for chunk in chunks:
                 log.debug("chunk of %d places", len(chunk))
@@ -456,12 +514,17 @@ def iter_reach(
                             progress=progress, borders=borders)
             return
         from geo.analysis.distributed import connect, reach_on_client
+        from geo.inputs.targets import AREA_COLUMN
 
         with connect(dask if isinstance(dask, str) else None, n_workers=dask_workers) as client:
             for chunk in chunks:
-                out = reach_on_client(client, chunk, sources, band, distances=distances)
-                for key, value in _borders_columns(borders).items():
-                    out[key] = pd.Categorical.from_codes(np.zeros(len(out), dtype=np.int8), categories=[value])
+                if AREA_COLUMN in chunk.columns:  # names with areas: a handful of rows, measured here
+                    out = reach(chunk, sources, band.min_km, band.max_km, distances=distances, workers=workers,
+                                borders=borders)
+                else:
+                    out = reach_on_client(client, chunk, sources, band, distances=distances)
+                    for key, value in _borders_columns(borders).items():
+                        out[key] = pd.Categorical.from_codes(np.zeros(len(out), dtype=np.int8), categories=[value])
                 if progress is not None:
                     progress(len(chunk))
                 yield out

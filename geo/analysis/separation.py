@@ -279,7 +279,7 @@ class _Side:
     pieces: list[_Piece]
 
 
-def _side(thing: Any, borders: str) -> _Side:
+def _side(thing: Any, borders: str = "recognised") -> _Side:
     if isinstance(thing, _Side):
         return thing
     sources = as_sources(thing, borders)

@@ -35,7 +35,9 @@ places : list
 expect : str, required
     ``reachable``, ``too_close``, ``too_far``, ``mixed`` (see
     :mod:`geo.analysis.bands` for the statuses), or ``not_reachable`` (any
-    of the last three).
+    of the last three). For an area target (``place = "Poland"``, a
+    country, territory, region or ``area:NAME``, see :mod:`geo.inputs.areas`)
+    ``reachable`` means some of it, and ``all_reachable`` all of it.
 system : str
     A system of ``data/systems.toml`` (key, name or alias); gives the range
     figures, their sources and uncertainty intervals.
@@ -105,7 +107,7 @@ from geo.analysis.launch import LaunchSource, parse_launches
 from geo.analysis.status import Status
 from geo.errors import ClaimFormatError, GeoRangeError
 from geo.geodesy.ellipsoid import check_lonlat
-from geo.inputs.coordinates import parse_point
+from geo.inputs.areas import TargetArea
 from geo.reference.borders import DEFAULT_BORDERS, check_borders
 from geo.reference.names import close_names
 from geo.reference.quantities import read_convention
@@ -116,6 +118,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = [
+    "ALL_REACHABLE",
     "EXPECTATIONS",
     "Claim",
     "ClaimFile",
@@ -134,10 +137,15 @@ log = logging.getLogger(__name__)
 NOT_REACHABLE: Final = "not_reachable"
 """The expectation met by every status but :attr:`Status.REACHABLE`."""
 
+ALL_REACHABLE: Final = "all_reachable"
+"""The expectation that every point of an area target is reachable (``reachable`` means some of it)."""
+
 EXPECTATIONS: Final = (
-    Status.REACHABLE.value, NOT_REACHABLE, Status.TOO_CLOSE.value, Status.TOO_FAR.value, Status.MIXED.value
+    Status.REACHABLE.value, NOT_REACHABLE, Status.TOO_CLOSE.value, Status.TOO_FAR.value, Status.MIXED.value,
+    ALL_REACHABLE,
 )
-"""What ``expect`` accepts: a :class:`~geo.analysis.status.Status`, or ``not_reachable``."""
+"""What ``expect`` accepts: a :class:`~geo.analysis.status.Status`, ``not_reachable``, or ``all_reachable``
+(an area target only)."""
 
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
 _CLAIM_FIELDS = frozenset(
@@ -173,13 +181,19 @@ class Source:
 
 @dataclass(frozen=True)
 class Target:
-    """The place a claim is about, resolved to coordinates (degrees)."""
+    """The place a claim is about, resolved to coordinates (degrees), or an area (``area``).
+
+    An area target (a country, territory, region or polygon file, see
+    :mod:`geo.inputs.areas`) keeps a point inside it in ``lon``/``lat`` (for
+    maps); its verdict is decided on the whole area.
+    """
 
     query: str
     name: str
     lon: float
     lat: float
     country: str = ""
+    area: TargetArea | None = field(default=None, repr=False, compare=False)
 
 
 @dataclass(frozen=True)
@@ -633,9 +647,7 @@ def _launch_specs(f: Fields, key: str) -> list[str]:
     return specs
 
 
-def _target(f: Fields) -> Target:
-    from geo.reference import places
-
+def _target(f: Fields, borders: str) -> Target:
     raw = f.require("place")
     if isinstance(raw, dict):
         p = Fields(raw, f"{f.where}, place", ClaimFormatError)
@@ -650,14 +662,17 @@ def _target(f: Fields) -> Target:
     if len(query) > _MAX_NAME:
         raise f.fail(f"place of {len(query):,} characters ({_show(query)}); expected a place name or LAT,LON "
                      f"of at most {_MAX_NAME} characters")
+    from geo.inputs.targets import point_or_area  # the one rule of the targets grammar: a point or an area
+
     try:
-        point = parse_point(query, what="place")
-        if point is not None:
-            return Target(query, point.label, point.lon, point.lat)
-        found = places.lookup_place(query)
+        found = point_or_area(query, borders)
     except GeoRangeError as exc:
         raise f.fail_from(exc, f"place {query!r}: {exc}") from exc
-    return Target(query, found.name, found.lon, found.lat, found.country)
+    if isinstance(found, TargetArea):
+        spot = found.geometry.representative_point()
+        return Target(query, found.label, spot.x, spot.y, found.country, area=found)
+    name, _, country, lat, lon, _ = found
+    return Target(query, name, lon, lat, country)
 
 
 def _common(f: Fields, default: Source, borders: str) -> dict[str, Any]:
@@ -684,7 +699,11 @@ def _claim(f: Fields, path: str, ident: str, default: Source, borders: str) -> C
         hint = close_names(expect, EXPECTATIONS)
         raise f.fail(f"expect {_show(expect)} is not one of {', '.join(EXPECTATIONS)}{hint}")
     common = _common(f, default, borders)
-    return Claim(id=ident, file=path, place=_target(f), expect=expect, **common)
+    place = _target(f, borders)
+    if expect == ALL_REACHABLE and place.area is None:
+        raise f.fail(f"expect {_show(expect)} needs an area target (a country, region or area:NAME); "
+                     f"place {place.query!r} is a point: expect \"reachable\"")
+    return Claim(id=ident, file=path, place=place, expect=expect, **common)
 
 
 def _claims(f: Fields, path: str, ident: str, default: Source, borders: str) -> list[Claim]:
@@ -732,7 +751,7 @@ def _survey(f: Fields, path: str, ident: str, default: Source, borders: str) -> 
 
         # What --places and --place take, read by the one rule (geo.inputs.targets.parse_targets): a set, a
         # file, places separated by ';' or a list of names, coordinates and named points.
-        table = load_targets(places, as_of)
+        table = load_targets(places, as_of, borders)
         if "country" not in table.columns:  # a file without one: the survey's tables show a country
             table.insert(1, "country", "")
         regions = tuple(groups.resolve_territories(territories, as_of, borders)) if territories else ()

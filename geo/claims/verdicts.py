@@ -7,6 +7,13 @@ share, which carries its own error bound (:mod:`geo.analysis.coverage`).
 
 - **status** as in :mod:`geo.analysis.bands`; the claim **holds** when the status
   matches ``expect`` (``not_reachable`` matches too_close and too_far).
+  For an area target the parts are the pairs (launch part, part of the
+  area) with their exact nearest and farthest distances
+  (:func:`geo.analysis.areas.area_intervals`), so ``reachable`` means some
+  of it, and everything below is exact as for a point; ``all_reachable``
+  holds when every point is (:func:`geo.analysis.areas.area_reach`), with
+  no critical values, robust when it is the same at the uncertainty box's
+  two extreme corners (it is monotone in both figures).
 - **margin_km**: the margin of :func:`geo.analysis.status.classify`, i.e. how far the
   deciding distance clears the deciding threshold.
 - **critical values**: for each figure, with the other at its nominal value,
@@ -26,18 +33,19 @@ from __future__ import annotations
 import functools
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Final
 
 import numpy as np
 from numpy.typing import NDArray
 
+from geo.analysis.areas import AreaReach, AreaZone, area_intervals, area_reach
 from geo.analysis.bands import RangeBand, name_route_legs, reach_table, source_intervals
 from geo.analysis.coverage import Coverage, launch_coverage, share_in_zone
 from geo.analysis.launch import LaunchSource
 from geo.analysis.population import PopulationInRange, population_in_range
 from geo.analysis.status import STATUSES, Status, classify, status_codes
-from geo.claims.model import NOT_REACHABLE, Claim, Scenario, Survey
+from geo.claims.model import ALL_REACHABLE, NOT_REACHABLE, Claim, Scenario, Survey
 from geo.errors import ClaimFormatError
 from geo.geodesy.ellipsoid import MAX_RANGE_KM
 from geo.reference.systems import Figure
@@ -124,6 +132,12 @@ class Verdict:
     """The flip nearest to the nominal figures (None if no figure can flip the verdict)."""
     population: PopulationInRange | None = None
     """Gazetteer cities and people in the reachable zone, the dead zone and beyond (None if not asked for)."""
+    area: AreaReach | None = None
+    """For an area target: what the band reaches of it (some, all, the share; :mod:`geo.analysis.areas`)."""
+
+    def area_text(self) -> str:
+        """Return ``"some of Poland is reachable: 88.7 % ..."`` for an area target, else ``""``."""
+        return "" if self.area is None else self.area.describe()
 
 
 @dataclass(frozen=True)
@@ -221,8 +235,51 @@ def _population(sources: tuple[LaunchSource, ...], min_km: float, max_km: float)
 
 def _verdict(claim: Claim, scenario: Scenario, *, with_coverage: bool, with_population: bool = False) -> Verdict:
     band = claim.band
+    area = claim.place.area
+    if area is not None:  # the pairs (launch part, part of the area) are the rule's parts: "some of it"
+        return _area_verdict(claim, scenario, with_population=with_population)
     lon, lat = np.array([claim.place.lon]), np.array([claim.place.lat])
     labels, nearest, farthest = source_intervals(scenario.sources, lon, lat)
+    return _decide(claim, scenario, labels, nearest, farthest, lon, lat,
+                   launch_coverage(scenario.sources, claim.place.lon, claim.place.lat, band) if with_coverage
+                   else Coverage(None, 0.0, 0.0, 0.0, 0, 0), with_population)
+
+
+def _area_verdict(claim: Claim, scenario: Scenario, *, with_population: bool) -> Verdict:
+    """Return the verdict on an area target: the rule over pairs of parts; for ``all_reachable`` the whole area.
+
+    ``all_reachable`` grows with ``max_km`` and shrinks with ``min_km`` (the
+    reachable zone does), so it is robust over the uncertainty box exactly
+    when it is the same at the box's two extreme corners.
+    """
+    area = claim.place.area
+    assert area is not None
+    band = claim.band
+    shared = AreaZone(scenario.sources, band)
+    labels, nearest, farthest = area_intervals(shared, area.geometry, area.label, code=area.code)
+    reach = area_reach(shared, band, area.geometry, area.label, code=area.code)
+    none = Coverage(None, 0.0, 0.0, 0.0, 0, 0)
+    near_lon, near_lat = np.array([reach.lon]), np.array([reach.lat])  # a route's leg is named at the nearest point
+    if claim.expect != ALL_REACHABLE:
+        return replace(_decide(claim, scenario, labels, nearest, farthest, near_lon, near_lat, none,
+                               with_population), area=reach)
+    base = _decide(replace(claim, expect=Status.REACHABLE.value), scenario, labels, nearest, farthest, near_lon,
+                   near_lat, none, with_population)
+    corners = []
+    for lo, hi in ((claim.min_km.high_km, claim.max_km.low_km), (claim.min_km.low_km, claim.max_km.high_km)):
+        if lo > hi:
+            corners.append(False)
+            continue
+        corners.append(area_reach(scenario.sources, RangeBand(lo, hi), area.geometry, area.label,
+                                  code=area.code).all_reachable)
+    now = reach.all_reachable
+    return replace(base, holds=now, flips={"min_km": None, "max_km": None}, critical=None,
+                   robust=corners[0] == corners[1] == now, robust_by_figure={}, area=reach)
+
+
+def _decide(claim: Claim, scenario: Scenario, labels: list[str], nearest: FloatArray, farthest: FloatArray,
+            lon: FloatArray, lat: FloatArray, coverage: Coverage, with_population: bool) -> Verdict:
+    band = claim.band
     code_a, margin_a, part_a = classify(nearest, farthest, band.min_m, band.max_m)
     status, margin, part = STATUSES[int(code_a[0])], float(margin_a[0]) / 1000.0, int(part_a[0])
     names, leg = name_route_legs(scenario.sources, labels, part_a, lon, lat)  # a route's leg, not only its name
@@ -245,10 +302,6 @@ def _verdict(claim: Claim, scenario: Scenario, *, with_coverage: bool, with_popu
     candidates = [fl for fl in flips.values() if fl is not None]
     nearest_flip = min(candidates, key=lambda fl: abs(fl.value_km - nominal[fl.figure]), default=None)
     robust, by_figure = _robust(n, f, breaks, claim.expect, claim.min_km, claim.max_km, now)
-    if with_coverage:
-        coverage = launch_coverage(scenario.sources, claim.place.lon, claim.place.lat, band)
-    else:
-        coverage = Coverage(None, 0.0, 0.0, 0.0, 0, 0)
     return Verdict(
         scenario=scenario,
         status=status,
@@ -311,8 +364,15 @@ def evaluate_survey(survey: Survey, *, tolerance_m: float = 10.0, shares: bool =
     frames = []
     rows = []
     territories = survey.regions
+    from geo.inputs.targets import AREA_COLUMN
+
     for scenario in (survey.launch, *survey.scenarios):
-        frame = reach_table(survey.table, list(scenario.sources), band)
+        if AREA_COLUMN in survey.table.columns:  # area targets among the places: geo.reach measures them
+            from geo.analysis.api import reach
+
+            frame = reach(survey.table, list(scenario.sources), band.min_km, band.max_km)
+        else:
+            frame = reach_table(survey.table, list(scenario.sources), band)
         frame.insert(0, "scenario", scenario.label)
         frames.append(frame)
         if territories and shares:

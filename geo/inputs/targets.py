@@ -15,6 +15,11 @@ A targets spec (``--places``, ``--place``, ``geo.reach("...")``,
    single one: gazetteer places in any language, coordinates in any
    notation of :mod:`geo.inputs.coordinates`, named points
    ``NAME=LAT,LON``. Empty items (a trailing ``;``, ``;;``) are ignored.
+   A name that is not a city but a country, territory or region
+   (``Poland``, ``Guam``, ``Hawaii``, ``Crimea``, ``UA-43``) is an **area
+   target**, and ``area:NAME`` (``area:Luxembourg``, ``area:patrol.geojson``)
+   always is one: see :mod:`geo.inputs.areas` for the rule and
+   :mod:`geo.analysis.areas` for what a range reaches of it.
 
 A list of strings (``--place`` repeated, ``geo.reach(["Kiew", "Warsaw"])``, a
 claim file's ``places = [...]``) is a list of such places, one per entry.
@@ -32,7 +37,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from geo.errors import GeoRangeError, InputFileError, InvalidRangeError, UnknownPlaceError
+from geo.errors import AmbiguousPlaceError, GeoRangeError, InputFileError, InvalidRangeError, UnknownPlaceError
+from geo.inputs.areas import TargetArea, area_or_none, city_of_area, forced_area, resolve_area
 from geo.inputs.coordinates import parse_point
 from geo.inputs.points import (
     DEFAULT_CHUNK_ROWS,
@@ -51,8 +57,12 @@ else:
     from geo.lazy import pandas as pd
 
 NAME_SEPARATOR = ";"
+AREA_COLUMN = "area"
+"""The column of :func:`named_places` holding each area target (a :class:`~geo.inputs.areas.TargetArea`, or
+None for a point); present only when some target is an area. :func:`geo.reach` turns it into the area columns."""
 
 __all__ = [
+    "AREA_COLUMN",
     "NAME_SEPARATOR",
     "TargetSpec",
     "count_targets",
@@ -61,6 +71,7 @@ __all__ = [
     "named_places",
     "parse_targets",
     "plain_targets",
+    "point_or_area",
     "read_places_csv",
     "split_names",
 ]
@@ -186,7 +197,7 @@ def _file(spec: str) -> Path | None:
     return p if exists or (NAME_SEPARATOR not in spec and p.suffix.lower() in POINT_SUFFIXES) else None
 
 
-def named_places(names: Sequence[str]) -> pd.DataFrame:
+def named_places(names: Sequence[str], borders: str = "recognised") -> pd.DataFrame:
     """Return places given by name or coordinate, with the user's spelling of each.
 
     Each entry is a coordinate in any notation of :mod:`geo.inputs.coordinates`
@@ -214,19 +225,21 @@ def named_places(names: Sequence[str]) -> pd.DataFrame:
     [['Kyiv', 'Kiew', 'UA'], ['Warsaw', 'Warschau', 'PL']]
     """
     rows: list[tuple[str, str, str, float, float, int | None]] = []
+    areas: dict[int, TargetArea] = {}
     for n, raw in enumerate(names, start=1):
         if not isinstance(raw, str):
             raise InputFileError(f"places, entry {n}: {raw!r} is not text; expected a place name or LAT,LON")
         text = raw.strip()
         if not text:
             raise InputFileError("an empty place name in the list")
-        point = parse_point(text, what="place")
-        if point is not None:
-            rows.append((point.label, text, "", point.lat, point.lon, None))
-            continue
-        place = lookup_place(text)
-        rows.append((place.name, text, place.country, place.lat, place.lon, place.population))
-    return pd.DataFrame({
+        found = point_or_area(text, borders)
+        if isinstance(found, TargetArea):
+            spot = found.geometry.representative_point()
+            rows.append((found.label, text, found.country, spot.y, spot.x, None))
+            areas[len(rows) - 1] = found
+        else:
+            rows.append(found)
+    frame = pd.DataFrame({
         "name": [r[0] for r in rows],
         "query": [r[1] for r in rows],
         "country": [r[2] for r in rows],
@@ -234,9 +247,48 @@ def named_places(names: Sequence[str]) -> pd.DataFrame:
         "lon": [float(r[4]) for r in rows],
         "population": pd.array([r[5] for r in rows], dtype="Int64"),
     })
+    if areas:
+        frame[AREA_COLUMN] = pd.Series([areas.get(i) for i in range(len(rows))], dtype=object)
+    return frame
 
 
-def _listed(t: TargetSpec, as_of: dt.date | None = None) -> pd.DataFrame:
+def point_or_area(
+    text: str, borders: str = "recognised"
+) -> tuple[str, str, str, float, float, int | None] | TargetArea:
+    """Return what one target name means: a point's row (name, query, country, lat, lon, population) or an area.
+
+    The rule of :mod:`geo.inputs.areas`: a coordinate is a point; a
+    country, territory or region is an area, unless the gazetteer's city of
+    exactly that name lies in it (``Luxembourg``, ``Kyiv``, ``Sevastopol``);
+    any other place is a point; ``area:NAME`` is always an area.
+
+    Raises
+    ------
+    UnknownPlaceError, AmbiguousPlaceError, InvalidCoordinateError
+        If the name is none of these (the place's message, saying areas were tried too).
+    """
+    if forced_area(text) is not None:
+        return resolve_area(text, borders)
+    point = parse_point(text, what="place")
+    if point is not None:
+        return (point.label, text, "", point.lat, point.lon, None)
+    try:
+        place = lookup_place(text)
+    except (UnknownPlaceError, AmbiguousPlaceError):
+        area = area_or_none(text, borders)
+        if area is not None:
+            return area
+        raise
+    try:
+        area = area_or_none(text, borders)
+    except AmbiguousPlaceError:
+        area = None  # a city whose name several regions share stays the city
+    if area is not None and not (place.city and city_of_area(place.name, place.lon, place.lat, text, area)):
+        return area  # "Crimea", "Guam": the area, not a village; "India", "Armenia": not a city elsewhere
+    return (place.name, text, place.country, place.lat, place.lon, place.population)
+
+
+def _listed(t: TargetSpec, as_of: dt.date | None = None, borders: str = "recognised") -> pd.DataFrame:
     """Return the places of a spec that is a preset, a place set or places by name (not a file)."""
     if t.kind == "preset":
         return preset_places(t.text)
@@ -245,9 +297,9 @@ def _listed(t: TargetSpec, as_of: dt.date | None = None) -> pd.DataFrame:
 
         return resolve_places(t.text, as_of)
     try:
-        return named_places(t.names)
+        return named_places(t.names, borders)
     except GeoRangeError as exc:
-        if len(t.names) > 1 or NAME_SEPARATOR in t.text:
+        if len(t.names) > 1 or NAME_SEPARATOR in t.text or forced_area(t.text) is not None:
             raise
         from geo.reference.groups import place_set_names
         from geo.reference.names import close_names
@@ -262,7 +314,7 @@ def _listed(t: TargetSpec, as_of: dt.date | None = None) -> pd.DataFrame:
                         "or a file of places)") from exc
 
 
-def load_targets(spec: str | Sequence[str], as_of: dt.date | None = None) -> pd.DataFrame:
+def load_targets(spec: str | Sequence[str], as_of: dt.date | None = None, borders: str = "recognised") -> pd.DataFrame:
     """Return the places a targets spec names, whole.
 
     Parameters
@@ -295,7 +347,7 @@ def load_targets(spec: str | Sequence[str], as_of: dt.date | None = None) -> pd.
     if t.kind == "file":
         assert t.path is not None
         return read_points(t.path)
-    return _listed(t, as_of)
+    return _listed(t, as_of, borders)
 
 
 def count_targets(spec: str | Sequence[str]) -> int | None:
@@ -316,7 +368,9 @@ def count_targets(spec: str | Sequence[str]) -> int | None:
     return None if t.path is None else count_points(t.path)
 
 
-def iter_targets(spec: str | Sequence[str], chunk_rows: int = DEFAULT_CHUNK_ROWS) -> Iterator[pd.DataFrame]:
+def iter_targets(
+    spec: str | Sequence[str], chunk_rows: int = DEFAULT_CHUNK_ROWS, borders: str = "recognised"
+) -> Iterator[pd.DataFrame]:
     """Yield the places of a targets spec in chunks, without reading a file whole.
 
     Parameters
@@ -366,7 +420,7 @@ def iter_targets(spec: str | Sequence[str], chunk_rows: int = DEFAULT_CHUNK_ROWS
         assert t.path is not None
         yield from iter_points(t.path, chunk_rows)
         return
-    df = _listed(t)
+    df = _listed(t, borders=borders)
     for start in range(0, len(df), chunk_rows):
         yield df.iloc[start:start + chunk_rows]
 

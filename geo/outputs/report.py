@@ -13,7 +13,8 @@ A claim object (``"kind": "claim"``):
 ``place_name``, ``lat``,  the place resolved (gazetteer name, degrees,
 ``lon``, ``country``      ISO alpha-2 country or "")
 ``from``                  the launch sources as written (list)
-``expect``                reachable, not_reachable, too_close or too_far
+``expect``                reachable, not_reachable, too_close, too_far, mixed
+                          or all_reachable (an area target)
 ``min_km``, ``max_km``    the nominal range figures used
 ``min_km_interval``,      uncertainty intervals ``[low, high]``
 ``max_km_interval``
@@ -34,6 +35,9 @@ A claim object (``"kind": "claim"``):
                           is reachable, null for point launches;
                           ``coverage_error`` its bound; ``coverage_sites``
                           ``[reachable, total]`` launch points
+``area``                  for an area target: ``{all_reachable, share,
+                          share_error, area_km2, text}`` ("some of Poland is
+                          reachable: 88.7 % ..."), null for a point
 ``scenarios``             the same verdict fields for each further scenario,
                           with ``scenario`` (label) and ``from``
 ========================  ==================================================
@@ -152,7 +156,26 @@ def _verdict_fields(v: Verdict) -> dict[str, Any]:
         "coverage_error": cov.error if cov.share is not None else None,
         "coverage_sites": [cov.points_reachable, cov.points] if cov.points else None,
         "population": v.population.record() if v.population else None,
+        "area": _area_fields(v),
     }
+
+
+def _area_fields(v: Verdict) -> dict[str, Any] | None:
+    """Return an area target's outcome: all of it reachable, the share of its area and its bound (None for a point)."""
+    a = v.area
+    if a is None:
+        return None
+    return {"all_reachable": a.all_reachable, "share": a.share, "share_error": a.share_error,
+            "area_km2": a.area_km2, "text": a.describe()}
+
+
+def _area_cell(v: Verdict) -> str:
+    """Return the coverage cell of an area target: ``all of it``, ``88.7 % of it``, ``none of it``."""
+    a = v.area
+    assert a is not None
+    if a.status != Status.REACHABLE:
+        return "none of it"
+    return "all of it" if a.all_reachable else f"{100 * a.share:.1f} % of it"
 
 
 def claim_record(result: ClaimResult) -> dict[str, Any]:
@@ -192,6 +215,9 @@ def survey_record(result: SurveyResult) -> dict[str, Any]:
     cols = ["scenario", "name", "country", "lat", "lon", "min_km", "max_km", "status", "margin_km", "via"]
     if "query" in result.places.columns:  # places asked for by name: the user's spelling, beside the name
         cols.insert(1, "query")
+    from geo.analysis.areas import AREA_COLUMNS
+
+    cols += [c for c in AREA_COLUMNS if c in result.places.columns]  # area targets among the places
     frame = result.places[cols].rename(columns={"min_km": "nearest_km", "max_km": "farthest_km"})
     places = [{k: _plain(v) for k, v in row.items()} for row in frame.to_dict(orient="records")]
     return {
@@ -435,7 +461,7 @@ def _range_text(v: Verdict) -> str:
 def _cells(v: Verdict) -> list[str]:
     crit = v.critical
     crit_text = f"{crit.figure} {crit.holds_if} {crit.value_km:,.1f}" if crit else "-"
-    cov = v.coverage.describe() or "-"
+    cov = _area_cell(v) if v.area is not None else v.coverage.describe() or "-"
     return [
         v.status,
         "holds" if v.holds else "FAILS",
@@ -606,6 +632,8 @@ def to_markdown(claims: Sequence[ClaimResult], surveys: Sequence[SurveyResult] =
             ]
             if v.coverage.describe():
                 lines.append(f"- Reachable from {v.coverage.describe()} of the launch")
+            if v.area is not None:
+                lines.append(f"- Area: {_md(v.area.describe())}")
             if v.population is not None:
                 lines.append("- Population in range (GeoNames cities of 15,000 or more): " + "; ".join(
                     f"{_md(ZONE_NAMES[k])} {v.population.cities[k]:,} cities, {v.population.population[k]:,} people"

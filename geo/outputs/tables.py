@@ -11,7 +11,9 @@ Round trips
 - CSV has no types. The reach columns are typed by name (``lat``, ``lon``,
   ``min_km``, ``max_km``, ``margin_km`` are floats, an empty cell NaN;
   ``name``, ``query`` (the user's spelling of a place given by name),
-  ``country``, ``status``, ``via`` are text, an empty cell ``""``). Any
+  ``country``, ``status``, ``via`` are text, an empty cell ``""``; an area
+  target's ``reachable_share``, ``share_error`` and ``area_km2`` are floats
+  and ``all_reachable`` a nullable boolean, empty for points). Any
   other column is read as integers, floats or booleans only if every
   cell is written exactly as Python writes such a value (so ``"007"`` or
   ``"1.50"`` stay text), otherwise as text.
@@ -45,6 +47,7 @@ else:
     from geo.lazy import pandas as pd
 
 __all__ = [
+    "BOOL_COLUMNS",
     "FLOAT_COLUMNS",
     "TEXT_COLUMNS",
     "as_asked",
@@ -62,13 +65,16 @@ __all__ = [
     "to_table",
 ]
 
-FLOAT_COLUMNS = ("lat", "lon", "min_km", "max_km", "margin_km")
+FLOAT_COLUMNS = ("lat", "lon", "min_km", "max_km", "margin_km", "reachable_share", "share_error", "area_km2")
 """Reach-table columns that are always floats (degrees, km)."""
 TEXT_COLUMNS = ("name", "query", "country", "status", "via", "borders", "border_src")
 """Reach-table columns that are always text."""
+BOOL_COLUMNS = ("all_reachable",)
+"""Reach-table columns that are True, False or empty (an area target's; a point leaves them empty)."""
 
 _TABLE = (("name", "place"), ("country", "country"), ("min_km", "min km"), ("max_km", "max km"),
-          ("status", "status"), ("margin_km", "margin km"), ("via", "from"))
+          ("status", "status"), ("margin_km", "margin km"), ("via", "from"), ("all_reachable", "of area"),
+          ("reachable_share", "share"))
 _READERS = {".csv": "csv", ".json": "json", ".geojson": "geojson", ".shp": "shapefile", ".zip": "shapefile"}
 
 
@@ -325,13 +331,30 @@ def as_asked(name: str, query: object) -> str:
     return f"{name} ({q})" if q and q.casefold() != name.casefold() else name
 
 
+def _cell(key: str, row: dict[str, Any]) -> str:
+    """Return one table cell; an area target's ``of area`` (all, some, none) and ``share`` ("88.7 %") read as words."""
+    value = row[key]
+    missing = value is None or value is pd.NA or (isinstance(value, float) and not math.isfinite(value))
+    if key == "all_reachable":
+        return "" if missing else "all" if value else "some" if row["status"] == "reachable" else "none"
+    if key == "reachable_share":
+        if missing:
+            return ""
+        error = row.get("share_error")
+        bound = f" +-{100 * error:.2g}" if isinstance(error, float) and error > 0 else ""
+        return f"{100 * value:.1f}{bound} %"
+    return f"{value:,.1f}" if isinstance(value, float) else str(value)
+
+
 def to_table(df: pd.DataFrame, title: str = "") -> str:
     """Return an aligned text table sorted by nearest distance, distances in km to 0.1.
 
     The place column is ``name``, followed by the user's spelling (``query``)
     in parentheses where it differs ("Kyiv (Kiew)"). A file without a name
     column is labelled by its first text column, or else by the coordinates
-    (LAT, LON).
+    (LAT, LON). Area targets (:mod:`geo.analysis.areas`) add ``of area``
+    (``all``, ``some`` or ``none`` of it reachable) and ``share`` (of its
+    area in the reachable zone, with its error bound).
     """
     d = df.sort_values(["min_km", "name"] if "name" in df.columns else ["min_km"], kind="stable")
     places = _place_cells(d, _label_column(df))  # the label column: from the first row of the input
@@ -339,7 +362,7 @@ def to_table(df: pd.DataFrame, title: str = "") -> str:
     cells = [["place", *(h for _, h in cols)]]
     for place, row in zip(places, d.itertuples(index=False), strict=True):
         r = row._asdict()
-        cells.append([place, *(f"{r[k]:,.1f}" if isinstance(r[k], float) else str(r[k]) for k, _ in cols)])
+        cells.append([place, *(_cell(k, r) for k, _ in cols)])
     cols = [("name", "place"), *cols]
     width = [max(len(c[i]) for c in cells) for i in range(len(cols))]
     numeric = [k.endswith("_km") for k, _ in cols]
@@ -384,6 +407,13 @@ def _frame(columns: list[str], values: dict[str, list[Any]], where: str) -> pd.D
             except (TypeError, ValueError):
                 bad = next(v for v in col if not _is_number(v))
                 raise InputFileError(f"{where}: column {c} holds {bad!r}, expected a number") from None
+        elif c in BOOL_COLUMNS:  # an area target's all_reachable; empty for a point
+            cells = {None: pd.NA, "": pd.NA, True: True, False: False, "True": True, "False": False}
+            try:
+                data[c] = pd.Series(pd.array([cells[v] for v in col], dtype="boolean"))
+            except (KeyError, TypeError):
+                bad = next(v for v in col if not isinstance(v, bool | str | None) or v not in cells)
+                raise InputFileError(f"{where}: column {c} holds {bad!r}, expected True, False or empty") from None
         elif c in TEXT_COLUMNS:
             # The dtype pandas gives a column of Python strings ("str" in pandas 3, object before), as written.
             data[c] = pd.Series([v if v is None else str(v) for v in col], dtype=pd.Series(["text"]).dtype)
