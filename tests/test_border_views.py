@@ -231,3 +231,33 @@ def test_the_map_names_the_view(capsys, tmp_path) -> None:
     assert code == 0
     text = html.read_text(encoding="utf-8")
     assert borders_note("controlled") in text and borders_note("recognised") in text
+
+
+# -- areas as targets under a view, and files of areas ------------------------------------------------
+
+
+def test_a_country_target_is_its_territory_under_the_view() -> None:
+    istanbul = f"Istanbul={ISTANBUL[1]},{ISTANBUL[0]}"
+    ctl = geo.reach(["Russia"], istanbul, max_km=600, borders="controlled")
+    rec = geo.reach(["Russia"], istanbul, max_km=600)
+    assert ctl["min_km"].iloc[0] == pytest.approx(oracle_km(disputed("Crimea"), *ISTANBUL), abs=0.01)
+    assert ctl["status"].iloc[0] == "reachable" and rec["status"].iloc[0] == "too_far"
+    assert rec["min_km"].iloc[0] > ctl["min_km"].iloc[0] + 200  # recognised Russia: its coast east of the Kerch Strait
+
+
+def test_a_file_of_polygons_is_one_area_target_per_feature(tmp_path) -> None:
+    from geo.reference.places import lookup_country
+
+    features = []
+    for code in ("POL", "LTU"):
+        _, name, geometry = lookup_country(code)
+        features.append({"type": "Feature", "properties": {"name": f"{name} (file)"},
+                         "geometry": shapely.geometry.mapping(geometry)})
+    path = tmp_path / "areas.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": features}), encoding="utf-8")
+    got = geo.reach(str(path), "Belarus", max_km=500)
+    want = geo.reach(["Poland", "Lithuania"], "Belarus", max_km=500)
+    assert got["name"].tolist() == ["Poland (file)", "Lithuania (file)"]
+    for key in ("min_km", "max_km", "reachable_share"):
+        assert got[key].tolist() == pytest.approx(want[key].tolist(), abs=1e-6), key
+    assert got["all_reachable"].tolist() == want["all_reachable"].tolist() == [False, True]

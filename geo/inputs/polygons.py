@@ -224,6 +224,71 @@ def read_launch(path: str | Path, select: str | None = None) -> LaunchFile:
     return _points(p, geoms, names)
 
 
+_POLYGON_TYPES: Final = frozenset({"Polygon", "MultiPolygon", "Polygon Z", "MultiPolygon Z", "3D Polygon",
+                                   "3D MultiPolygon"})
+
+
+def is_polygon_file(path: str | Path) -> bool:
+    """Return whether a GIS file's layer is declared as polygons (GDAL's layer geometry type; no feature read).
+
+    A file of places that holds polygons is a file of area targets, one per
+    feature (:func:`read_area_features`); anything else (points, a mixed or
+    undeclared layer, another format, a missing file) is not.
+    """
+    p = Path(path)
+    if p.suffix.lower() not in _GIS_SUFFIXES or not p.is_file():
+        return False
+    import pyogrio
+    from pyogrio.errors import DataLayerError, DataSourceError
+
+    try:
+        with _passing_on_warnings(p):
+            layer = _gis_layer(p)
+            declared = str(pyogrio.read_info(str(p), layer=layer).get("geometry_type"))
+            if declared == "Unknown":  # GeoJSON of Polygons and MultiPolygons: the first feature says
+                meta, first = pyogrio.read_arrow(str(p), layer=layer, max_features=1)
+                column = meta["geometry_name"] or "wkb_geometry"
+                raw = first.column(column)[0].as_py() if first.num_rows and column in first.column_names else None
+                declared = shapely.from_wkb(raw).geom_type if raw else declared
+    except (DataSourceError, DataLayerError, InputFileError, shapely.errors.GEOSException):
+        return False
+    return declared in _POLYGON_TYPES
+
+
+def read_area_features(path: str | Path) -> list[tuple[str, BaseGeometry]]:
+    """Read every feature of a file of polygons as its own area: ``(name, geometry)`` in file order.
+
+    Each feature is checked, reprojected, split at the antimeridian and
+    repaired as a launch area is (:func:`read_launch_file`); it is named by
+    its ``name`` property, else ``FILE feature N``.
+
+    Raises
+    ------
+    InputFileError
+        For a file that cannot be read, holds no feature, or a feature that
+        is not a polygon (naming the file and the feature).
+    """
+    p = Path(path)
+    _check_file(p)
+    meta, table = _read_gis(p)
+    if table.num_rows == 0:
+        raise InputFileError(f"{p}: no features; expected Polygon or MultiPolygon features (areas)")
+    column = meta["geometry_name"] or "wkb_geometry"
+    projector = _Projector(_parse_crs(meta.get("crs"), p), p)
+    names = _feature_names(table, column)
+    out = []
+    for k, raw in enumerate(table.column(column).to_numpy(zero_copy_only=False), start=1):
+        where = f"{p}, feature {k}"
+        g = _decoded(raw, where)
+        if g.geom_type not in _POLYGONAL:
+            raise InputFileError(f"{where}: is a {g.geom_type}; a file of areas holds Polygon or MultiPolygon "
+                                 "features only")
+        out.append((names[k - 1] or f"{p.name} feature {k}", _normalise(_checked(g, where, projector), where)))
+    if projector.assumed:
+        projector.warn_assumed()
+    return out
+
+
 def _feature_names(table: pa.Table, column: str) -> list[str]:
     """Return each feature's ``name`` property (any case of the field's name), stripped; "" where none."""
     for name in table.column_names:

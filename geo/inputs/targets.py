@@ -9,7 +9,10 @@ A targets spec (``--places``, ``--place``, ``geo.reach("...")``,
    ``.csv``, ``.parquet``, ``.geoparquet``, ``.gpkg``, ``.geojson`` or
    ``.json`` (:mod:`geo.inputs.points`: CSV, GeoParquet/Parquet, GeoPackage,
    GeoJSON; the name column is ``name`` or else the first text column such
-   as ``city``, other columns pass through to the output);
+   as ``city``, other columns pass through to the output); a GeoJSON,
+   GeoPackage or shapefile whose layer is polygons is a file of areas, one
+   area target per feature, named by its ``name`` property
+   (:func:`area_file_places`);
 3. a place set of ``data/groups.toml`` (``nato-capitals``, ``eu-capitals``);
 4. places separated by ``;`` (``"London; Paris; 54.63N 21.81E"``), or a
    single one: gazetteer places in any language, coordinates in any
@@ -91,7 +94,7 @@ class TargetSpec:
     ``names`` for places by name (stripped, none empty).
     """
 
-    kind: Literal["preset", "set", "file", "names"]
+    kind: Literal["preset", "set", "file", "areas", "names"]
     text: str
     path: Path | None = None
     names: tuple[str, ...] = ()
@@ -130,7 +133,9 @@ def parse_targets(spec: str | Sequence[str]) -> TargetSpec:
             return TargetSpec("preset", text)
         p = _file(spec)
         if p is not None:
-            return TargetSpec("file", spec, path=p)
+            from geo.inputs.polygons import is_polygon_file
+
+            return TargetSpec("areas" if is_polygon_file(p) else "file", spec, path=p)
         from geo.reference.groups import place_set_names, set_hint
 
         if text in place_set_names():
@@ -288,8 +293,30 @@ def point_or_area(
     return (place.name, text, place.country, place.lat, place.lon, place.population)
 
 
+def area_file_places(path: Path) -> pd.DataFrame:
+    """Return a file of polygons as area targets, one row per feature (the frame :func:`named_places` gives)."""
+    from geo.inputs.polygons import read_area_features
+
+    areas = [TargetArea(label=name, query=name, country="", geometry=g, source=str(path), kind="file")
+             for name, g in read_area_features(path)]
+    spots = [a.geometry.representative_point() for a in areas]
+    frame = pd.DataFrame({
+        "name": [a.label for a in areas],
+        "query": [a.query for a in areas],
+        "country": [""] * len(areas),
+        "lat": [float(s.y) for s in spots],
+        "lon": [float(s.x) for s in spots],
+        "population": pd.array([None] * len(areas), dtype="Int64"),
+    })
+    frame[AREA_COLUMN] = pd.Series(areas, dtype=object)
+    return frame
+
+
 def _listed(t: TargetSpec, as_of: dt.date | None = None, borders: str = "recognised") -> pd.DataFrame:
-    """Return the places of a spec that is a preset, a place set or places by name (not a file)."""
+    """Return the places of a spec that is a preset, a place set, a file of areas or places by name."""
+    if t.kind == "areas":
+        assert t.path is not None
+        return area_file_places(t.path)
     if t.kind == "preset":
         return preset_places(t.text)
     if t.kind == "set":
@@ -365,6 +392,8 @@ def count_targets(spec: str | Sequence[str]) -> int | None:
         return len(preset_places(t.text))
     if t.kind == "names":
         return len(t.names)
+    if t.kind == "areas":
+        return None
     return None if t.path is None else count_points(t.path)
 
 
@@ -436,4 +465,4 @@ def plain_targets(spec: str | Sequence[str]) -> pa.Table | None:
         t = parse_targets(spec)
     except GeoRangeError:
         return None
-    return None if t.path is None else read_plain_csv(t.path)
+    return None if t.path is None or t.kind == "areas" else read_plain_csv(t.path)
