@@ -261,3 +261,14 @@ def test_a_file_of_polygons_is_one_area_target_per_feature(tmp_path) -> None:
     for key in ("min_km", "max_km", "reachable_share"):
         assert got[key].tolist() == pytest.approx(want[key].tolist(), abs=1e-6), key
     assert got["all_reachable"].tolist() == want["all_reachable"].tolist() == [False, True]
+
+
+def test_reach_dask_takes_the_view_and_equals_geo_reach() -> None:
+    pytest.importorskip("dask_geopandas")
+    from geo.analysis.distributed import reach_dask
+
+    want = geo.reach(["Sevastopol", "Warsaw"], "Russia", max_km=300, borders="controlled")
+    got = reach_dask(["Sevastopol", "Warsaw"], "Russia", max_km=300, borders="controlled").compute()
+    assert got["min_km"].tolist() == want["min_km"].tolist() and got["min_km"].iloc[0] == 0.0
+    assert got["borders"].tolist() == ["controlled", "controlled"]
+    assert got.dtypes.to_dict() == want.dtypes.to_dict()

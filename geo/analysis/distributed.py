@@ -66,6 +66,7 @@ from geo.analysis.bands import RangeBand
 from geo.analysis.classifier import Classifier
 from geo.analysis.launch import LaunchPoint, LaunchRegion, LaunchRoute, LaunchSource
 from geo.errors import ClusterError, DaskMissingError
+from geo.reference.borders import check_borders
 
 if TYPE_CHECKING:
     import dask.dataframe as dd
@@ -239,12 +240,13 @@ def _worker_sources(spec: _Spec) -> list[LaunchSource]:
     return cache[spec]
 
 
-def _reach_partition(part: pd.DataFrame, spec: _Spec, min_km: float, max_km: float, distances: bool) -> pd.DataFrame:
+def _reach_partition(part: pd.DataFrame, spec: _Spec, min_km: float, max_km: float, distances: bool,
+                     borders: str = "recognised") -> pd.DataFrame:
     """Classify one partition: :func:`geo.analysis.api.reach` on one thread (Dask runs partitions in parallel)."""
-    return reach(part, _worker_sources(spec), min_km, max_km, distances=distances, workers=1)
+    return reach(part, _worker_sources(spec), min_km, max_km, distances=distances, workers=1, borders=borders)
 
 
-def _meta(meta: pd.DataFrame, distances: bool) -> pd.DataFrame:
+def _meta(meta: pd.DataFrame, distances: bool, borders: str = "recognised") -> pd.DataFrame:
     """Return the empty frame with the columns and dtypes of :func:`geo.analysis.api.reach` on a partition.
 
     :func:`geo.analysis.api.reach` on the empty ``meta`` gives the columns and
@@ -255,8 +257,9 @@ def _meta(meta: pd.DataFrame, distances: bool) -> pd.DataFrame:
     nothing is prepared.
     """
     launch = [LaunchPoint("probe", 0.0, 0.0)]
-    empty = reach(meta, launch, 0.0, 1.0, distances=distances, workers=1)
-    probe = reach(pd.DataFrame({"lon": [0.0], "lat": [0.0]}), launch, 0.0, 1.0, distances=distances, workers=1)
+    empty = reach(meta, launch, 0.0, 1.0, distances=distances, workers=1, borders=borders)
+    probe = reach(pd.DataFrame({"lon": [0.0], "lat": [0.0]}), launch, 0.0, 1.0, distances=distances, workers=1,
+                  borders=borders)
     return empty.astype({c: probe[c].dtype for c in probe.columns if c not in ("lon", "lat")})
 
 
@@ -269,6 +272,7 @@ def reach_dask(
     system: str | None = None,
     distances: bool = True,
     npartitions: int | None = None,
+    borders: str = "recognised",
 ) -> dd.DataFrame:
     """Classify targets against a launch and a range band, lazily, on Dask partitions.
 
@@ -303,6 +307,9 @@ def reach_dask(
         For an in-memory input, the number of partitions (default: one per
         :data:`PARTITION_ROWS` rows); for a Dask input, repartition to this
         many first (default: keep its partitions and divisions).
+    borders : str, default "recognised"
+        The border view of a country named as the launch or a target, as for
+        :func:`geo.reach` (the ``borders`` and ``border_src`` columns name it).
 
     Returns
     -------
@@ -352,7 +359,8 @@ def reach_dask(
     dask_dd = _require("dask.dataframe")
     dask_gpd = _require("dask_geopandas")
     band = resolve_band(min_km, max_km, system)
-    sources = as_sources(launch)
+    borders = check_borders(borders)
+    sources = as_sources(launch, borders)
     for source in sources:
         if isinstance(source, LaunchRegion):
             source.parts  # noqa: B018  (validates every part's rings here; the costly indexes stay lazy)
@@ -364,7 +372,7 @@ def reach_dask(
         if isinstance(targets, gpd.GeoSeries):
             targets = gpd.GeoDataFrame(geometry=targets)
         if not isinstance(targets, pd.DataFrame):
-            lon, lat, found = target_lonlat(targets)
+            lon, lat, found = target_lonlat(targets, borders)
             targets = found if found is not None else pd.DataFrame({"lon": lon.ravel(), "lat": lat.ravel()})
         n = npartitions if npartitions is not None else max(1, math.ceil(len(targets) / PARTITION_ROWS))
         # sort=False keeps the rows in their order (from_pandas sorts by the index
@@ -376,11 +384,12 @@ def reach_dask(
             else:
                 frame = dask_dd.from_pandas(targets, npartitions=n, sort=False)
 
-    meta = _meta(frame._meta, distances)
+    meta = _meta(frame._meta, distances, borders)
     # One task holds the spec; every partition depends on it, so each worker fetches it once.
     shipped = dask.delayed(spec, pure=True, traverse=False)
     return frame.map_partitions(
-        _reach_partition, shipped, band.min_km, band.max_km, distances, meta=meta, align_dataframes=False
+        _reach_partition, shipped, band.min_km, band.max_km, distances, borders, meta=meta,
+        align_dataframes=False
     )
 
 
