@@ -93,6 +93,7 @@ from geo.geodesy.ellipsoid import (
 )
 from geo.geodesy.lonlat import route_lines
 from geo.reference.borders import borders_data, check_borders
+from geo.reference.names import as_asked
 
 __all__ = ["COLUMNS", "FAR_TOLERANCE_M", "Separation", "distance", "distances_from"]
 
@@ -167,12 +168,6 @@ class Separation:
         """Return the fields as a dict keyed by :data:`COLUMNS` (``from``, ``to``, ... as in CSV and JSON)."""
         values = {"from": self.from_label, "to": self.to_label, "border_src": borders_data(self.borders)}
         return {c: values[c] if c in values else getattr(self, c) for c in COLUMNS}
-
-
-def as_asked(label: str, query: str) -> str:
-    """Return a label with the user's spelling when it says something else: ``"Belarus (BLR)"``, ``"Gdańsk, PL"``."""
-    q = " ".join(query.split())
-    return label if not q or q.casefold() in label.casefold() else f"{label} ({q})"
 
 
 def _via(a: str, b: str) -> str:

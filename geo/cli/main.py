@@ -487,9 +487,10 @@ def _cmd_distance(args: argparse.Namespace, parser: argparse.ArgumentParser) -> 
     import io
     import json
 
-    from geo.analysis.separation import COLUMNS, as_asked, distances_from
+    from geo.analysis.separation import COLUMNS, distances_from
     from geo.outputs.atomic import check_writable, write_text
     from geo.reference.borders import borders_note
+    from geo.reference.names import as_asked
 
     if len(args.things) < 2:
         parser.error("give at least two places: the distance is from the first to each of the others")

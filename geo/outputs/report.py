@@ -107,8 +107,9 @@ from geo.analysis.status import STATUSES, Status
 from geo.claims.model import Claim, Survey
 from geo.claims.verdicts import ClaimResult, SurveyResult, Verdict
 from geo.errors import InputFileError
-from geo.outputs.tables import as_asked, point_features
+from geo.outputs.tables import point_features
 from geo.reference.borders import borders_data, borders_note
+from geo.reference.names import as_asked
 
 __all__ = [
     "FLAT_COLUMNS",

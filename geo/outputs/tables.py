@@ -39,6 +39,7 @@ import numpy as np
 from geo.analysis.status import listed_statuses
 from geo.errors import InputFileError
 from geo.lazy import arrow_strings, from_arrow, to_arrow
+from geo.reference.names import as_asked
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -50,7 +51,6 @@ __all__ = [
     "BOOL_COLUMNS",
     "FLOAT_COLUMNS",
     "TEXT_COLUMNS",
-    "as_asked",
     "from_csv",
     "from_geojson",
     "from_json",
@@ -320,15 +320,6 @@ def _place_cells(df: pd.DataFrame, label: str | None) -> list[str]:
     if "query" not in df.columns:
         return names
     return [as_asked(n, q) for n, q in zip(names, df["query"].tolist(), strict=True)]
-
-
-def as_asked(name: str, query: object) -> str:
-    """Return ``"Kyiv (Kiew)"`` when a place was asked for by another spelling, else the name.
-
-    ``query`` that is not text (a missing value: a place not given by name) adds nothing.
-    """
-    q = query.strip() if isinstance(query, str) else ""
-    return f"{name} ({q})" if q and q.casefold() != name.casefold() else name
 
 
 def _cell(key: str, row: dict[str, Any]) -> str:

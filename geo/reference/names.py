@@ -17,7 +17,8 @@ import unicodedata
 from collections.abc import Iterable
 from typing import Final
 
-__all__ = ["CLOSE_CUTOFF", "NORMALISE_VERSION", "close_matches", "close_names", "normalise_name", "transliterations"]
+__all__ = ["CLOSE_CUTOFF", "NORMALISE_VERSION", "as_asked", "close_matches", "close_names", "normalise_name",
+           "transliterations"]
 
 NORMALISE_VERSION: Final = "1"
 """Version of the rules of :func:`normalise_name`; stored in the gazetteer."""
@@ -146,3 +147,25 @@ def close_names(word: str, choices: Iterable[str], n: int = 3) -> str:
     if not hits:
         return ""
     return "; did you mean " + " or ".join(repr(lowered[h]) for h in hits) + "?"
+
+
+def as_asked(label: str, query: object) -> str:
+    """Return a label with the user's spelling when it says something else: ``"Kyiv (Kiew)"``, ``"Belarus (BLR)"``.
+
+    The spelling is left out when the label already says it: the same name
+    (any case), the name with a qualifier or code after it (``Gdańsk`` for
+    ``"Gdańsk, PL"``, ``Hawaii`` for ``"Hawaii (US-HI)"``), or a named
+    coordinate's own name (``Woody=16.83N 112.34E`` for ``"Woody"``). A
+    query that is not text (a place not given by name) adds nothing. The one
+    rule for tables, reports and titles.
+
+    Examples
+    --------
+    >>> as_asked("Kyiv", "Kiew"), as_asked("Hawaii (US-HI)", "hawaii"), as_asked("New York", "York")
+    ('Kyiv (Kiew)', 'Hawaii (US-HI)', 'New York (York)')
+    """
+    q = " ".join(query.split()) if isinstance(query, str) else ""
+    name, key = label.casefold(), q.casefold()
+    if not q or key == name or name.startswith((key + " (", key + ", ")) or key.startswith(name + "="):
+        return label
+    return f"{label} ({q})"
