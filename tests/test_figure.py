@@ -158,7 +158,7 @@ def test_figure_has_title_legend_and_caption(content):
     assert any(label.startswith("place too close") for label in labels)
     caption = next(t for t in texts if "Azimuthal equidistant projection centred on Belarus" in t).replace("\n", " ")
     assert "zones within 100 m of the exact WGS84 geodesic boundaries" in caption
-    assert "countries: Natural Earth; places: GeoNames" in caption
+    assert "countries: recognised borders, Natural Earth 5.1.1 admin-0; places: GeoNames" in caption
     assert content.sources[0] in caption
     for name in ("Kyiv", "Warsaw", "Berlin", "Lisbon"):
         assert any(t.startswith(name + "\n") for t in texts)

@@ -66,7 +66,7 @@ def test_status_only_output_file_is_atomic_and_matches_a_direct_count(capsys, tm
                           "--status-only", "--format", "csv", "-o", out)
     assert code == 0 and stdout == ""
     got = from_csv(out.read_text(encoding="utf-8"))
-    assert list(got.columns) == ["lat", "lon", "id", "status"]  # no country: the file has none
+    assert list(got.columns) == ["lat", "lon", "id", "status", "borders", "border_src"]  # no country: the file has none
     d = np.asarray(GEOD.inv(np.full(lon.size, 27.56), np.full(lon.size, 53.9), lon, lat)[2])
     expect = np.where(d < 300e3, "too_close", np.where(d > 4000e3, "too_far", "reachable"))
     assert got["status"].tolist() == expect.tolist()
