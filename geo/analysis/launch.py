@@ -29,6 +29,7 @@ the command line and ``from`` in claim files use one grammar, parsed by
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -262,7 +263,7 @@ def parse_launch(spec: str, borders: str = "recognised") -> LaunchSource:
         If a polygon of a file was invalid and repaired, or a file without
         a CRS was taken as EPSG:4326.
     """
-    from geo.reference import places, regions  # deferred: loading the data is only needed here
+    from geo.reference import places  # deferred: loading the data is only needed here
 
     borders = check_borders(borders)
     if not isinstance(spec, str):
@@ -286,6 +287,23 @@ def parse_launch(spec: str, borders: str = "recognised") -> LaunchSource:
             f"launch source {text!r}: a file of this type cannot be read; expected a GeoJSON, GeoPackage "
             f"or shapefile of polygons ({', '.join(LAUNCH_SUFFIXES)})"
         )
+    return _named_launch(text, borders, places.data_generation())
+
+
+
+@functools.lru_cache(maxsize=64)
+def _named_launch(text: str, borders: str, generation: int) -> LaunchSource:
+    """Resolve a ``--from`` value that is not a file (:func:`parse_launch`), once per process.
+
+    Claims, surveys, scenarios and map layers that name the same launch
+    share one source, so a territory's parts (:class:`LaunchArea`, with its
+    densified rings, hull and caps) are prepared once, not once per claim.
+    ``generation`` (:func:`geo.reference.places.data_generation`) keys the
+    cache to the data files loaded. Sources are immutable; a value that
+    fails raises every time (exceptions are not cached).
+    """
+    from geo.reference import places, regions
+
     if _ROUTE.match(text):
         return parse_route(text)
     point = parse_point(text, what="launch coordinate")

@@ -1489,6 +1489,14 @@ _CACHED: Final[Iterable[Any]] = (
 )
 
 
+_GENERATION = [0]
+
+
+def data_generation() -> int:
+    """Return how many times :func:`clear_caches` has run: caches above this layer key on it."""
+    return _GENERATION[0]
+
+
 def clear_caches() -> None:
     """Forget every loaded data file, e.g. after changing ``GEORANGE_DATA``."""
     from geo.reference import borders  # its territories are built from the countries
@@ -1496,3 +1504,4 @@ def clear_caches() -> None:
     for function in _CACHED:
         function.cache_clear()
     borders.clear_caches()
+    _GENERATION[0] += 1
