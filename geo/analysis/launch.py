@@ -291,7 +291,7 @@ def parse_launch(spec: str, borders: str = "recognised") -> LaunchSource:
 
 
 
-@functools.lru_cache(maxsize=64)
+@functools.lru_cache(maxsize=16)
 def _named_launch(text: str, borders: str, generation: int) -> LaunchSource:
     """Resolve a ``--from`` value that is not a file (:func:`parse_launch`), once per process.
 
