@@ -353,14 +353,19 @@ def reach(
 
     if AREA_COLUMN in out.columns:
         _area_rows(out, sources, band, distances)
-    for key, value in _borders_columns(borders).items():
-        out[key] = pd.Categorical.from_codes(np.zeros(len(out), dtype=np.int8), categories=[value])
-    return out
+    return _with_borders(out, borders)
 
 
 def _borders_columns(borders: str) -> dict[str, str]:
     """Return the constant columns that name the border view of a reach table."""
     return {"borders": borders, "border_src": borders_data(borders)}
+
+
+def _with_borders(out: pd.DataFrame, borders: str) -> pd.DataFrame:
+    """Add the border view's constant columns to a result frame (categoricals of one value), in place."""
+    for key, value in _borders_columns(borders).items():
+        out[key] = pd.Categorical.from_codes(np.zeros(len(out), dtype=np.int8), categories=[value])
+    return out
 
 
 def _area_rows(out: pd.DataFrame, sources: list[LaunchSource], band: RangeBand, distances: bool) -> None:
@@ -522,9 +527,7 @@ def iter_reach(
                     out = reach(chunk, sources, band.min_km, band.max_km, distances=distances, workers=workers,
                                 borders=borders)
                 else:
-                    out = reach_on_client(client, chunk, sources, band, distances=distances)
-                    for key, value in _borders_columns(borders).items():
-                        out[key] = pd.Categorical.from_codes(np.zeros(len(out), dtype=np.int8), categories=[value])
+                    out = _with_borders(reach_on_client(client, chunk, sources, band, distances=distances), borders)
                 if progress is not None:
                     progress(len(chunk))
                 yield out
