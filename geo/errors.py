@@ -44,6 +44,7 @@ __all__ = [
     "OutputError",
     "OutputExistsError",
     "UnknownPlaceError",
+    "ZoneTooComplexError",
 ]
 
 
@@ -101,6 +102,10 @@ class ClusterError(GeoRangeError, ConnectionError):
 
 class DaskMissingError(GeoRangeError, ImportError):
     """The optional Dask dependencies (dask-geopandas, distributed) are not installed."""
+
+
+class ZoneTooComplexError(GeoRangeError, RuntimeError):
+    """A zone's boundary would need more work than georange allows (or GEOS ran out of memory building it)."""
 
 
 class GeoRangeWarning(UserWarning):

@@ -34,6 +34,11 @@ issue 18: each row a fresh ``georange`` process (wall time and peak memory
 measured from outside, with ``wait4``) beside a baseline timed in the same
 run, and their ratio.
 
+``python scripts/bench.py --only territories`` runs the whole-process table
+of issue 29: check, zone and map on Russia and China (and the mixed band,
+a U-shaped polygon whose zone's fronts meet), each beside the matching
+``reach`` or the same command on Belarus, with peak memory.
+
 ``python scripts/bench.py --only counts`` counts, for the work of that table,
 the exact geodesic problems (pyproj ``inv`` and ``fwd`` points) solved per
 target, against the floor (one inverse problem per target and launch part
@@ -569,6 +574,126 @@ def bench_table(points: int, sample: int, repeat: int = 3) -> None:
     for work, s, mb, name, base, ratio in rows:
         print(f"{work:52} {s:7.2f}s {mb:8,.0f}   {name:40} {base:7.2f}s   {ratio}")
 
+RUSSIA_CLAIMS = """title = "Four claims from Russia (bench)"
+[[claim]]
+id = "a"
+text = "A Kalibr fired from Russia reaches Berlin."
+system = "kalibr"
+from = "Russia"
+place = "Berlin"
+expect = "reachable"
+[[claim]]
+id = "b"
+text = "A Kalibr fired from Russia reaches London."
+system = "kalibr"
+from = "Russia"
+place = "London"
+expect = "reachable"
+[[claim]]
+id = "c"
+text = "An Iskander-M fired from Russia reaches Warsaw."
+system = "iskander-m"
+from = "Russia"
+place = "Warsaw"
+expect = "reachable"
+[[claim]]
+id = "d"
+text = "An Iskander-M fired from Russia does not reach Paris."
+system = "iskander-m"
+from = "Russia"
+place = "Paris"
+expect = "too_far"
+"""
+
+MIXED_CLAIM = """title = "A band of 300-500 km from Russia (bench)"
+[[claim]]
+id = "gdansk"
+text = "Gdansk lies 300 to 500 km from some point of Russia."
+from = "RUS"
+min_km = 300
+max_km = 500
+place = "Gdańsk"
+expect = "reachable"
+"""
+
+U_SHAPE = '{"type":"Polygon","coordinates":[[[0,0],[20,0],[20,15],[18,15],[18,2],[2,2],[2,15],[0,15],[0,0]]]}'
+
+
+def bench_territories(repeat: int = 1) -> None:
+    """Print the whole-process rows of issue 29 (big many-part territories), each beside a baseline.
+
+    The baseline of a command on Russia or China is the matching ``reach``, or the same command on
+    Belarus (a one-part country), timed in the same run; peak memory is measured from outside.
+    """
+    import tempfile
+
+    root = Path(__file__).resolve().parent.parent
+    geo_cmd = [sys.executable, "-m", "geo"]
+    rows: list[tuple[str, float, float, str, float, str]] = []
+
+    def run(cmd: list[str]) -> tuple[float, float]:
+        runs = [run_measured(cmd, root) for _ in range(repeat)]
+        return min(r[0] for r in runs), max(r[1] for r in runs)
+
+    def row(work: str, cmd: list[str], base_name: str, base_cmd: list[str]) -> None:
+        s, mb = run(cmd)
+        base, _ = run(base_cmd)
+        rows.append((work, s, mb, base_name, base, f"{s / base:,.1f}x"))
+        print(f"  {work}: {s:.2f} s ({base_name}: {base:.2f} s)", flush=True)
+
+    with tempfile.TemporaryDirectory() as tmp:
+        t = Path(tmp)
+        russia = t / "russia.toml"
+        russia.write_text(RUSSIA_CLAIMS, encoding="utf-8")
+        mixed = t / "mixed.toml"
+        mixed.write_text(MIXED_CLAIM, encoding="utf-8")
+        mixed_blr = t / "mixed_blr.toml"
+        mixed_blr.write_text(MIXED_CLAIM.replace('from = "RUS"', 'from = "BLR"'), encoding="utf-8")
+        u_shape = t / "u.geojson"
+        u_shape.write_text(U_SHAPE, encoding="utf-8")
+
+        def o(suffix: str) -> list[str]:
+            return ["-o", str(t / f"out{suffix}"), "--overwrite", "-q"]
+
+        places = ["--place", "Berlin", "--place", "London", "--place", "Warsaw", "--place", "Paris"]
+        row("check, 4 claims from Russia", [*geo_cmd, "check", str(russia)],
+            "reach of the 4 places from Russia", [*geo_cmd, "reach", "--from", "Russia", "--max-km", "2500",
+                                                  *places, *o(".csv")])
+        row("check, 4 claims from Russia, --no-coverage --no-population",
+            [*geo_cmd, "check", str(russia), "--no-coverage", "--no-population"],
+            "reach of the 4 places from Russia", [*geo_cmd, "reach", "--from", "Russia", "--max-km", "2500",
+                                                  *places, *o(".csv")])
+        row("check, data/hardcases (6 files, worldwide)", [*geo_cmd, "check", str(root / "data" / "hardcases")],
+            "check, the Oreshnik seed file", [*geo_cmd, "check", str(root / "data" / "claims" /
+                                                                     "000_oreshnik_belarus.toml")])
+        row("zone --from Russia --system kalibr", [*geo_cmd, "zone", "--from", "Russia", "--system", "kalibr",
+                                                   *o(".geojson")],
+            "the same from Belarus", [*geo_cmd, "zone", "--from", "Belarus", "--system", "kalibr", *o(".geojson")])
+        row("zone --from China --system df-26", [*geo_cmd, "zone", "--from", "China", "--system", "df-26",
+                                                 *o(".geojson")],
+            "the same from Belarus", [*geo_cmd, "zone", "--from", "Belarus", "--system", "df-26", *o(".geojson")])
+        row("zone --from RUS --max-km 500", [*geo_cmd, "zone", "--from", "RUS", "--max-km", "500", *o(".geojson")],
+            "the same from Belarus", [*geo_cmd, "zone", "--from", "BLR", "--max-km", "500", *o(".geojson")])
+        row("zone of an 8-vertex U at 880 km (fronts meet)", [*geo_cmd, "zone", "--from", str(u_shape), "--max-km",
+                                                              "880", *o(".gpkg")],
+            "the same at 850 km", [*geo_cmd, "zone", "--from", str(u_shape), "--max-km", "850", *o(".gpkg")])
+        row("map --from Russia --system kh-101 --places nato-capitals",
+            [*geo_cmd, "map", "--from", "Russia", "--system", "kh-101", "--places", "nato-capitals", *o(".html")],
+            "the same from Belarus",
+            [*geo_cmd, "map", "--from", "Belarus", "--system", "kh-101", "--places", "nato-capitals", *o(".html")])
+        row("map, RUS 300-500 km, Gdansk (mixed band)", [*geo_cmd, "map", str(mixed), *o(".html")],
+            "the same from Belarus", [*geo_cmd, "map", str(mixed_blr), *o(".html")])
+        claims = sorted(str(f) for f in (root / "data" / "claims").glob("*.toml"))
+        row("map of the 5 seed claim files with --png", [*geo_cmd, "map", *claims, "--png", str(t / "m.png"),
+                                                         *o(".html")],
+            "the Oreshnik file alone with --png", [*geo_cmd, "map", claims[0], "--png", str(t / "m1.png"),
+                                                   *o("1.html")])
+
+    print(f"\nwhole-process table (issue 29): fresh processes, best of {repeat}, peak memory measured from outside")
+    print(f"{'work':58} {'time':>8} {'peak MB':>8}   {'baseline':36} {'time':>8}   ratio")
+    for work, s, mb, name, base, ratio in rows:
+        print(f"{work:58} {s:7.2f}s {mb:8,.0f}   {name:36} {base:7.2f}s   {ratio}")
+
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -576,13 +701,16 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=3, help="runs per timing, best kept (default 3)")
     parser.add_argument("--points", type=int, default=1_000_000,
                         help="random points for the large-input section (default 1,000,000)")
-    parser.add_argument("--only", choices=("large", "table", "counts"), help="run only this section")
+    parser.add_argument("--only", choices=("large", "table", "counts", "territories"), help="run only this section")
     args = parser.parse_args()
     if args.only == "large":
         bench_large(args.points, args.sample * 20)
         return 0
     if args.only == "table":
         bench_table(args.points, args.sample, args.repeat)
+        return 0
+    if args.only == "territories":
+        bench_territories(args.repeat if args.repeat != 3 else 1)
         return 0
     if args.only == "counts":
         bench_counts(min(args.points, 200_000))

@@ -171,6 +171,9 @@ def route(name: str):
 
 
 # Zone cases: name -> (launch sources, min_km, max_km).
+U_SHAPE = shapely.Polygon([(0, 0), (20, 0), (20, 15), (18, 15), (18, 2), (2, 2), (2, 15), (0, 15)])
+"""An 8-vertex U, 20 degrees wide with arms 16 degrees apart (issue 29)."""
+
 ZONE_CASES = {
     "belarus-700-5000": (lambda: [parse_launch("BLR")], 700, 5000),
     "krichev-700-5000": (lambda: [KRICHEV], 700, 5000),
@@ -193,6 +196,10 @@ ZONE_CASES = {
         lambda: [LaunchPoint("Petropavlovsk-Kamchatsky", 158.65, 53.02)], 0, 5500),
     # Larger than a hemisphere: the whole Earth but a region round the antipode.
     "krichev-19000km-larger-than-a-hemisphere": (lambda: [KRICHEV], 0, 19000),
+    # Fronts that meet: at 880 km the reaches of the U's two arms close over its mouth at a shallow angle,
+    # where snapping along the nearest point's geodesic zig-zags (it once ran for minutes and ran out of memory).
+    "u-shape-880km-fronts-meet": (lambda: [LaunchRegion("U", U_SHAPE)], 0, 880),
+    "u-shape-300-880km-mixed": (lambda: [LaunchRegion("U", U_SHAPE)], 300, 880),
 }
 
 

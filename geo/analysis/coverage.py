@@ -23,6 +23,7 @@ equal-area grid of exact distances.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -32,6 +33,7 @@ from shapely.geometry.base import BaseGeometry
 
 from geo.analysis.bands import RangeBand
 from geo.analysis.launch import LaunchPoint, LaunchRegion, LaunchSource
+from geo.geodesy.distance import LaunchArea
 from geo.geodesy.ellipsoid import WGS84
 
 __all__ = ["Coverage", "geodesic_area_m2", "launch_coverage", "share_in_zone"]
@@ -139,7 +141,7 @@ def launch_coverage(
             continue
         assert isinstance(source, LaunchRegion)
         for part in source.parts:
-            area, _ = geodesic_area_m2(part.geometry)
+            area = _part_area_m2(part)
             total += area
             lo, hi = (float(v[0]) for v in part.distances(np.array([lon]), np.array([lat])))
             if hi < band.min_m or lo > band.max_m:
@@ -161,6 +163,17 @@ def launch_coverage(
     return Coverage(
         min(covered / total, 1.0), error_m2 / total, covered / 1e6, total / 1e6, reachable_points, points
     )
+
+
+_PART_AREAS: weakref.WeakKeyDictionary[LaunchArea, float] = weakref.WeakKeyDictionary()
+
+
+def _part_area_m2(part: LaunchArea) -> float:
+    """Return a launch part's geodesic area, measured once per part (every claim from it asks again)."""
+    area = _PART_AREAS.get(part)
+    if area is None:
+        area = _PART_AREAS[part] = geodesic_area_m2(part.geometry)[0]
+    return area
 
 
 def share_in_zone(zone: BaseGeometry, territory: BaseGeometry, tolerance_m: float) -> tuple[float, float, float]:

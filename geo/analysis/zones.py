@@ -74,13 +74,14 @@ from typing import Any, Final, Protocol
 
 import numpy as np
 import shapely
+import shapely.errors
 from numpy.typing import NDArray
 from pyproj import Transformer
 from shapely.geometry.base import BaseGeometry
 
 from geo.analysis.bands import RangeBand
 from geo.analysis.launch import LaunchPoint, LaunchRegion, LaunchSource
-from geo.errors import InvalidRangeError
+from geo.errors import InvalidRangeError, ZoneTooComplexError
 from geo.geodesy.area import polygon_area_m2
 from geo.geodesy.densify import densify
 from geo.geodesy.distance import LaunchArea, LaunchLine
@@ -111,6 +112,12 @@ MIN_TOLERANCE_M: Final = 1.0
 ROLES: Final = ("reach", "dead_zone", "reachable")
 
 _SNAP_M: Final = 1e-3  # vertices are snapped to the boundary to 1 mm
+_NEWTON_STEPS: Final = 6  # Newton steps before a point is bracketed (most settle in one or two)
+_BRACKET_STEPS: Final = 60  # doublings, then Illinois steps, of a bracketed snap
+_REFINE_ROUNDS: Final = 60  # rounds of edge splitting: each halves the unverified edges (they end below tol)
+_CUT_TOLERANCE_M: Final = 0.5  # a tile's cut points lie this close to the geodesic edges they cut
+_SEED_TRUST: Final = 0.3  # a seed vertex moved farther (times the radius) by its snap shows a wrong seed
+_MAX_VERTICES: Final = 2_000_000  # vertices of one zone's curves before it is refused (about 100 MB of work)
 _SEED_AZIMUTHS: Final = 256
 # The far side: d(T, p) >= H - d(T, p') always, and exceeds it by at most
 # 33.6 km on WGS84 (measured: largest at the equator). Seeds built from
@@ -378,13 +385,19 @@ def zones(
     sources = as_sources(launch, borders)
     tol = _check_tolerance(tolerance_m)
     launch = " or ".join(s.label for s in sources)
-    reach = reach_zone(sources, band.max_km, tolerance_m=tol)
-    dead = dead_zone(sources, band.min_km, tolerance_m=tol)
-    if len(_groups(_parts(sources), band.max_m - band.min_m)) == 1:
-        # One group: its reachable zone is reach minus dead zone (see reachable_zone).
-        reachable = orient(polygonal(shapely.difference(reach, dead)))
-    else:
-        reachable = reachable_zone(sources, band, tolerance_m=tol)
+    try:
+        reach = reach_zone(sources, band.max_km, tolerance_m=tol)
+        dead = dead_zone(sources, band.min_km, tolerance_m=tol)
+        if len(_groups(_parts(sources), band.max_m - band.min_m)) == 1:
+            # One group: its reachable zone is reach minus dead zone (see reachable_zone).
+            reachable = orient(polygonal(shapely.difference(reach, dead)))
+        else:
+            reachable = reachable_zone(sources, band, tolerance_m=tol)
+    except (MemoryError, shapely.errors.GEOSException) as exc:
+        detail = str(exc).splitlines()[0] if str(exc) else "no detail"
+        raise ZoneTooComplexError(f"zones of {band.min_km:g}-{band.max_km:g} km from {launch}: building them "
+                                  f"failed ({type(exc).__name__}: {detail}); try a larger tolerance or a simpler "
+                                  "launch area") from None
     geoms = {"reach": reach, "dead_zone": dead, "reachable": reachable}
     log.info("zones of %g-%g km from %s drawn within %g m", band.min_km, band.max_km, launch, tol)
     return [Zone(role, geoms[role], band.min_km, band.max_km, launch, tol, borders) for role in ROLES]
@@ -407,8 +420,101 @@ def sublevel(field: _Field, radius_m: float, tolerance_m: float = DEFAULT_TOLERA
         # union of their sublevel sets, the farthest their intersection.
         pieces = [sublevel(f, radius_m, tolerance_m) for f in field.fields]
         return _intersection(pieces) if field.farthest else _union(pieces)
-    builder = _Builder(field, radius_m, tolerance_m)
-    return builder.build()
+    try:
+        return _Builder(field, radius_m, tolerance_m).build()
+    except _SeedMismatch:
+        pass
+    # The seed's shape was wrong (fronts of distant parts meet where it did not say): build the zone of
+    # each field (several launches), or of each tile of one large area, and join them.
+    if isinstance(field, _MultiField):
+        pieces = [sublevel(f, radius_m, tolerance_m) for f in field.fields]
+        return _intersection(pieces) if field.farthest else _union(pieces)
+    if not isinstance(field, _AreaField) or field.farthest or radius_m > _FLAT_LIMIT_M:
+        raise ZoneTooComplexError(f"zone of {radius_m / 1000:,.1f} km from {_field_name(field)}: its shape "
+                                  "could not be traced; try a simpler launch area")
+    return _tiled(field.area, radius_m, tolerance_m)
+
+
+class _SeedMismatch(Exception):
+    """The seed's shape is too far from the zone's (fronts of a large launch area meet where it did not say)."""
+
+
+def _field_name(field: _Field) -> str:
+    return field.area.name if isinstance(field, _AreaField) else "the launch"
+
+
+def _tiled(area: LaunchArea, radius_m: float, tolerance_m: float, size_m: float | None = None) -> BaseGeometry:
+    """Return the reach of a launch area as the union of the reaches of its pieces, about ``size_m`` wide.
+
+    The reach of an area is the area with the reach of its boundary, so only
+    pieces that hold some of the boundary count. Each piece is small next to
+    the Earth, so its seed (a planar buffer round its own centre) has the
+    zone's shape; where fronts of different pieces meet, the union of their
+    exact zones is exact too. A polygon is cut by lon/lat tiles, after its
+    edges are densified along their geodesics to :data:`_CUT_TOLERANCE_M`
+    (so the cut points lie on them) and the tile edges into 0.01-degree
+    steps; a route is cut at points of its own geodesic legs.
+    """
+    size = max(4.0 * radius_m, 2_000_000.0) if size_m is None else size_m
+    if size < 100_000.0:
+        raise ZoneTooComplexError(f"zone of {radius_m / 1000:,.1f} km from {area.name}: its shape could not be "
+                                  "traced; try a simpler launch area")
+    subs = _route_pieces(area, size) if isinstance(area, LaunchLine) else _polygon_tiles(area, size)
+    pieces = [_areas(_AreaField(area), tolerance_m)]
+    for sub in subs:
+        try:
+            pieces.append(_Builder(_AreaField(sub), radius_m, tolerance_m).build())
+        except _SeedMismatch:
+            pieces.append(_tiled(sub, radius_m, tolerance_m, size / 2.0))
+    return _union(pieces)
+
+
+def _polygon_tiles(area: LaunchArea, size: float) -> list[LaunchArea]:
+    """Return the pieces of a launch area in lon/lat tiles about ``size`` metres wide that hold its boundary."""
+    geometry = _geodesic_edges(area.geometry, _CUT_TOLERANCE_M)
+    boundary = geometry.boundary
+    west, south, east, north = geometry.bounds
+    dlat = size / 111_320.0
+    out = []
+    for lat0 in np.arange(south, north, dlat):
+        lat1 = min(lat0 + dlat, north)
+        widest = max(abs(lat0), abs(lat1))
+        dlon = min(360.0, dlat / max(math.cos(math.radians(min(widest, 89.0))), 1e-3))
+        for lon0 in np.arange(west, east, dlon):
+            box = shapely.segmentize(shapely.box(lon0, lat0, min(lon0 + dlon, east), lat1), 0.01)
+            if not shapely.intersects(boundary, box):
+                continue
+            polys = [q for g in shapely.get_parts(polygonal(shapely.intersection(geometry, box)))
+                     for q in shapely.get_parts(g) if not q.is_empty]
+            if polys:
+                out.append(LaunchArea(polys[0] if len(polys) == 1 else shapely.MultiPolygon(polys),
+                                      name=f"{area.name} (tile)"))
+    return out
+
+
+def _route_pieces(route: LaunchArea, size: float) -> list[LaunchArea]:
+    """Return a route cut into runs of legs at most ``size`` metres long, at points of its geodesics."""
+    out: list[LaunchArea] = []
+    for line in shapely.get_parts(route.geometry):
+        xy = densify(shapely.get_coordinates(line), spacing_m=size / 4.0, closed=False)
+        legs = np.asarray(WGS84.inv(xy[:-1, 0], xy[:-1, 1], xy[1:, 0], xy[1:, 1])[2])
+        start, run = 0, 0.0
+        for k, leg in enumerate(legs):
+            run += float(leg)
+            if run >= size or k == legs.size - 1:
+                out.append(LaunchLine(shapely.LineString(xy[start:k + 2]), name=f"{route.name} (piece)"))
+                start, run = k + 1, 0.0
+    return out
+
+
+def _geodesic_edges(geometry: BaseGeometry, tolerance_m: float) -> BaseGeometry:
+    """Return polygons with points added along their geodesic edges, to ``tolerance_m`` (read as lon/lat lines)."""
+    out = []
+    for part in shapely.get_parts(geometry):
+        rings = [densify(np.asarray(r.coords)[:-1, :2], tolerance_m=tolerance_m)
+                 for r in (part.exterior, *part.interiors)]
+        out.append(shapely.Polygon(rings[0], rings[1:]))
+    return out[0] if len(out) == 1 else shapely.MultiPolygon(out)
 
 
 def _areas(field: _Field, tolerance_m: float) -> BaseGeometry:
@@ -563,6 +669,9 @@ class _Builder:
             self.centre = (p.x, p.y)
         a = antipode(*self.centre)
         self.anti = (float(a[0]), float(a[1]))
+        self.snapped = 0  # points snapped, and those left off the level set (see _snap): the work done
+        self.unsnapped = 0
+        self.vertices = 0  # points added by the refinement (see _charge)
 
     # -- field helpers ---------------------------------------------------------
 
@@ -586,11 +695,17 @@ class _Builder:
             exclude = self._exclude(outside=False)
         if seeds is None:  # the region (or, on the far side, its complement) is empty
             return WORLD if far_side else shapely.Polygon()
+        planar = not far_side and not self.field.farthest and not isinstance(self.field, _PointField)
         polys = []
         for rings in seeds:
             region: BaseGeometry | None = None
             for k, (lon, lat) in enumerate(rings):
+                seed_lon, seed_lat = lon, lat
                 lon, lat = self._snap(lon, lat)
+                if planar:  # a planar buffer's vertices lie within a tenth of the radius or so of the zone's edge
+                    moved = np.asarray(WGS84.inv(seed_lon, seed_lat, lon, lat)[2])
+                    if self.unsnapped or moved.max() > _SEED_TRUST * self.radius:
+                        raise _SeedMismatch
                 x, y = self._for_great_circles(*self._refine(lon, lat))
                 side = side_polygon(x, y, exclude)
                 region = side if k == 0 else polygonal(shapely.difference(region, side))
@@ -628,7 +743,9 @@ class _Builder:
         spacing = float(np.clip(radius / 4.0, 200.0, 50_000.0))
         dense = _densify_geodesic(shape, spacing)
         planar = shapely.transform(dense, lambda xy: np.column_stack(fwd.transform(xy[:, 0], xy[:, 1])))
-        planar = shapely.make_valid(planar)
+        # The seed needs the shape only to a small fraction of the radius: coastline detail far below it
+        # costs the buffer time and changes nothing the snap does not fix.
+        planar = shapely.make_valid(shapely.simplify(planar, radius / 100.0, preserve_topology=True))
         buffered = shapely.buffer(planar, radius, quad_segs=16)
         buffered = shapely.simplify(buffered, radius / 200.0, preserve_topology=True)
         if buffered.is_empty:
@@ -706,10 +823,24 @@ class _Builder:
     # -- snapping and densification --------------------------------------------
 
     def _snap(self, lon: FloatArray, lat: FloatArray) -> tuple[FloatArray, FloatArray]:
-        """Move points along the geodesic from their extreme launch point until ``g`` equals the radius."""
+        """Move points along the geodesic from their extreme launch point until ``g`` equals the radius.
+
+        A Newton step (``g`` changes by one metre per metre along that
+        geodesic) settles most points at once. Where fronts from two parts of
+        the launch meet at a shallow angle, the step zig-zags across the line
+        where they meet and closes the gap by only a few per cent a step; the
+        points still off after :data:`_NEWTON_STEPS` steps are bracketed along
+        their last geodesic (``g`` is 1-Lipschitz, so a point twice the gap
+        on lies across the level set) and solved by the Illinois method. Every
+        returned point is within :data:`_SNAP_M` of the radius, unless the
+        bracketed search found none in :data:`_BRACKET_STEPS` steps (counted
+        in ``self.unsnapped``).
+        """
         lon, lat = np.array(lon, dtype=float), np.array(lat, dtype=float)
+        self.snapped += lon.size
         todo = np.arange(lon.size)
-        for _ in range(20):
+        last = np.full(lon.size, np.nan)  # each point's previous step azimuth (it points uphill when inside)
+        for _ in range(_NEWTON_STEPS + 1):
             if todo.size == 0:
                 break
             g, px, py = self.field.extremes(lon[todo], lat[todo])
@@ -718,36 +849,126 @@ class _Builder:
             todo, step, px, py = todo[moving], step[moving], px[moving], py[moving]
             if todo.size == 0:
                 break
-            _, back, dist = WGS84.inv(px, py, lon[todo], lat[todo])
-            az = np.asarray(back) + 180.0
-            # Where the extreme point is the target itself (inside the area)
-            # there is no direction: move away from the centre instead.
-            lost = np.asarray(dist) < 1e-6
-            if lost.any():
-                _, back_c, _ = WGS84.inv(np.full(lost.sum(), self.centre[0]), np.full(lost.sum(), self.centre[1]),
-                                         lon[todo][lost], lat[todo][lost])
-                az[lost] = np.asarray(back_c) + 180.0
-            x, y, _ = WGS84.fwd(lon[todo], lat[todo], az, step)
+            az = self._away(px, py, lon[todo], lat[todo])
+            if _ == _NEWTON_STEPS:
+                # Still off: the steps zig-zag between two fronts. Both distances change along the bisector
+                # of the last two steps (the corner's axis): bracket along it, within 64 times the gap.
+                prev = np.radians(np.where(np.isnan(last[todo]), az, last[todo]))
+                cur = np.radians(np.where(step > 0.0, az, az + 180.0))
+                axis = np.degrees(np.arctan2(np.sin(prev) + np.sin(cur), np.cos(prev) + np.cos(cur)))
+                found = self._bracket(lon, lat, todo, axis, -step, np.maximum(64.0 * np.abs(step), 100.0))
+                self.unsnapped += int(np.count_nonzero(~found))
+                break
+            last[todo] = np.where(step > 0.0, az, az + 180.0)
+            x, y, _az = WGS84.fwd(lon[todo], lat[todo], az, step)
             lon[todo], lat[todo] = x, y
         return lon, lat
+
+    def _away(self, px: FloatArray, py: FloatArray, lon: FloatArray, lat: FloatArray) -> FloatArray:
+        """Azimuth at each point away from its extreme launch point (from the centre where they coincide)."""
+        _, back, dist = WGS84.inv(px, py, lon, lat)
+        az = np.asarray(back) + 180.0
+        # Where the extreme point is the target itself (inside the area)
+        # there is no direction: move away from the centre instead.
+        lost = np.asarray(dist) < 1e-6
+        if lost.any():
+            _, back_c, _ = WGS84.inv(np.full(lost.sum(), self.centre[0]), np.full(lost.sum(), self.centre[1]),
+                                     lon[lost], lat[lost])
+            az[lost] = np.asarray(back_c) + 180.0
+        return az
+
+    def _bracket(self, lon: FloatArray, lat: FloatArray, idx: NDArray[np.intp], az: FloatArray,
+                 f0: FloatArray, limit: FloatArray | float = HALF_MERIDIAN_M) -> NDArray[np.bool_]:
+        """Snap points ``idx`` (``g - R = f0``) along the geodesic of azimuth ``az`` ahead of them, in place.
+
+        ``f(s) = g(point moved s metres along az) - R``: ``f(0) = f0`` and
+        ``|f(s) - f0| <= s`` (``g`` is 1-Lipschitz), so the level set lies
+        at least ``|f0|`` ahead. The step is doubled from ``2 |f0|`` until
+        ``f`` changes sign, then the Illinois method closes the bracket. A
+        point whose geodesic meets no level set within ``limit`` metres stays
+        where it is. Returns which points were snapped.
+        """
+        x0, y0 = lon[idx].copy(), lat[idx].copy()
+
+        def f(rows: NDArray[np.intp], s: FloatArray) -> FloatArray:
+            x, y, _ = WGS84.fwd(x0[rows], y0[rows], az[rows], s)
+            return self.g(np.asarray(x), np.asarray(y)) - self.radius
+
+        n = idx.size
+        a, fa = np.zeros(n), f0.astype(float)
+        b, fb = np.maximum(2.0 * np.abs(f0), _SNAP_M), np.full(n, np.nan)
+        limit = np.broadcast_to(np.asarray(limit, dtype=float), (n,))
+        open_ = np.arange(n)
+        for _ in range(_BRACKET_STEPS):
+            if open_.size == 0:
+                break
+            b[open_] = np.minimum(b[open_], limit[open_])
+            fb[open_] = f(open_, b[open_])
+            same = (np.sign(fb[open_]) == np.sign(fa[open_])) & (b[open_] < limit[open_])
+            moved = open_[same]
+            a[moved], fa[moved] = b[moved], fb[moved]
+            b[moved] *= 2.0
+            open_ = moved
+        live = np.flatnonzero((np.abs(fb) > _SNAP_M) & (np.sign(fb) != np.sign(fa)))
+        for _ in range(_BRACKET_STEPS):
+            if live.size == 0:
+                break
+            c = (a[live] * fb[live] - b[live] * fa[live]) / (fb[live] - fa[live])
+            fc = f(live, c)
+            cross = np.sign(fc) != np.sign(fb[live])
+            a[live[cross]], fa[live[cross]] = b[live[cross]], fb[live[cross]]
+            fa[live[~cross]] /= 2.0  # Illinois: halve the stale end's value so that it moves next time
+            b[live], fb[live] = c, fc
+            live = live[(np.abs(fc) > _SNAP_M) & (np.abs(b[live] - a[live]) > _SNAP_M / 4.0)]
+        found = np.abs(fb) <= _SNAP_M
+        found |= np.isfinite(fb) & (np.sign(fb) != np.sign(f0)) & (np.abs(fb) < np.abs(f0))
+        x, y, _ = WGS84.fwd(x0, y0, az, np.where(found, b, 0.0))
+        lon[idx], lat[idx] = x, y
+        return found & (np.abs(fb) <= _SNAP_M)
+
+    def _zone_side(self, x: FloatArray, y: FloatArray) -> float:
+        """Return +1 if the zone ``g <= R`` lies to the left of the snapped closed curve (x, y), else -1.
+
+        At each vertex ``g`` grows away from the vertex's extreme launch
+        point; the vertex votes "left" when that direction lies to the right
+        of the way to the next vertex. The majority decides (a vertex's
+        chord may stray from the curve's tangent; most do not).
+        """
+        xa, ya, xb, yb = wrap(x[:-1]), y[:-1], wrap(x[1:]), y[1:]
+        travel, _, _ = WGS84.inv(xa, ya, xb, yb)
+        _, px, py = self.field.extremes(xa, ya)
+        uphill = self._away(px, py, xa, ya)
+        rel = (uphill - np.asarray(travel)) % 360.0
+        right = (rel > 0.0) & (rel < 180.0)
+        return 1.0 if 2 * int(np.count_nonzero(right)) >= right.size else -1.0
 
     def _refine(self, lon: FloatArray, lat: FloatArray) -> tuple[FloatArray, FloatArray]:
         """Split traced edges (straight in lon/lat) until every checked point is within tol/2 of the boundary.
 
-        New points are snapped onto the level set: a contour refinement, not a densification of known edges.
+        An edge whose checks fail is split at a new point of the level set,
+        found across the edge: from its midpoint along the geodesic at right
+        angles to it, toward the zone (``g <= R``) if the midpoint is outside,
+        away from it if inside (:meth:`_bracket`). Where the traced curve cuts
+        across a channel of the zone (or of its complement), that geodesic
+        runs up the channel and finds its end, so the curve follows the
+        channel instead of zig-zagging between its banks. The refinement
+        ends: once its ends are on the level set, an edge shorter than the
+        tolerance passes its checks (``g`` is 1-Lipschitz).
         """
         x = unwrap(np.append(lon, lon[0]))
         y = np.append(lat, lat[0])
+        side = self._zone_side(x, y)
         verified = np.zeros(x.size - 1, dtype=bool)
         fractions = np.array([0.25, 0.5, 0.75])
-        for _ in range(40):
+        for _ in range(_REFINE_ROUNDS):
             seg = np.flatnonzero(~verified)
             if seg.size == 0:
                 break
             xa, ya, xb, yb = x[seg], y[seg], x[seg + 1], y[seg + 1]
             cx = xa[:, None] + fractions * (xb - xa)[:, None]
             cy = ya[:, None] + fractions * (yb - ya)[:, None]
-            err = np.abs(self.g(wrap(cx.ravel()), cy.ravel()) - self.radius).reshape(cx.shape).max(axis=1)
+            f = (self.g(wrap(cx.ravel()), cy.ravel()) - self.radius).reshape(cx.shape)
+            err = np.abs(f).max(axis=1)
             # A step near 180 degrees of longitude (a curve passing close to a
             # pole) makes the unwrapping ambiguous: split it too.
             wide = np.abs(xb - xa) > 90.0
@@ -756,20 +977,48 @@ class _Builder:
             if not bad.any():
                 break
             split = seg[bad]
-            start_x, start_y = wrap(cx[bad, 1]), cy[bad, 1]
+            mx, my, f_mid = wrap(cx[bad, 1]), cy[bad, 1], f[bad, 1]
+            ax, ay, bx, by = wrap(xa[bad]), ya[bad], wrap(xb[bad]), yb[bad]
             w = wide[bad]
             if w.any():  # the geodesic midpoint: it goes round the pole if the curve does
-                az, _, dist = WGS84.inv(wrap(xa[bad][w]), ya[bad][w], wrap(xb[bad][w]), yb[bad][w])
-                gx, gy, _ = WGS84.fwd(wrap(xa[bad][w]), ya[bad][w], az, np.asarray(dist) / 2.0)
-                start_x[w], start_y[w] = gx, gy
-            mx, my = self._snap(start_x, start_y)
+                az, _, dist = WGS84.inv(ax[w], ay[w], bx[w], by[w])
+                gx, gy, _ = WGS84.fwd(ax[w], ay[w], az, np.asarray(dist) / 2.0)
+                mx[w], my[w] = gx, gy
+                f_mid[w] = self.g(np.asarray(gx), np.asarray(gy)) - self.radius
+            along, _, _ = WGS84.inv(mx, my, bx, by)
+            # Left of the edge is along - 90; go toward the zone when outside (f > 0), away when inside.
+            toward_left = (f_mid > 0.0) == (side > 0.0)
+            across = np.asarray(along) + np.where(toward_left, -90.0, 90.0)
+            # Search up to 16 edge lengths toward the zone's side (the end of a narrow channel may lie that
+            # far), then one edge length the other way; what is not found there is snapped along the
+            # geodesic from its extreme launch point instead.
+            reach = np.maximum(np.hypot((bx - ax) * np.cos(np.radians(my)), by - ay), 1e-6) * 111_320.0
+            todo = np.flatnonzero(np.abs(f_mid) > _SNAP_M)
+            for turn, times in ((0.0, 16.0), (180.0, 1.0)):
+                if todo.size == 0:
+                    break
+                found = self._bracket(mx, my, todo, across[todo] + turn, f_mid[todo], times * reach[todo])
+                todo = todo[~found]
+                f_mid[todo] = self.g(mx[todo], my[todo]) - self.radius
+            if todo.size:
+                mx[todo], my[todo] = self._snap(mx[todo], my[todo])
             x = np.insert(x, split + 1, mx)
             y = np.insert(y, split + 1, my)
             x = unwrap(wrap(x))
             verified = np.insert(verified, split + 1, False)
             verified[split + np.arange(split.size)] = False
+            self._charge(split.size)
+        else:
+            raise _SeedMismatch  # edges still off after every round: never drawn beyond the tolerance
         return x, y
 
+    def _charge(self, added: int) -> None:
+        """Count points added to the curves; refuse a zone whose curves outgrow :data:`_MAX_VERTICES`."""
+        self.vertices += added
+        if self.vertices > _MAX_VERTICES:
+            raise ZoneTooComplexError(
+                f"zone of {self.radius / 1000:,.1f} km: its boundary needs more than {_MAX_VERTICES:,} vertices "
+                f"at a tolerance of {self.tol:g} m; use a larger --tolerance or a simpler launch area")
 
     def _for_great_circles(self, x: FloatArray, y: FloatArray) -> tuple[FloatArray, FloatArray]:
         """Add points along the refined edges (straight in lon/lat) until each great circle is within tol/2 of them.

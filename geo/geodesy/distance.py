@@ -150,6 +150,8 @@ ROUTE_EDGE_MAX_M: Final = 19_000_000.0
 """Longest edge of a route, in metres: ends nearer to antipodal than this do not fix one geodesic between them
 (two antipodes on the equator are joined by two, one over each pole); a longer leg needs a vertex on the way."""
 
+_MEMO_QUERY: Final = 4096  # queries up to this many targets are remembered (see LaunchArea.distances)
+_MEMO_SIZE: Final = 100_000  # targets remembered per area before the memo starts again
 _K_STEPS: Final = (16, 64, 256, 1024)
 _CHUNK: Final = 4096
 _GROUP: Final = 32  # consecutive edges per ball in the exhaustive path
@@ -246,6 +248,7 @@ class LaunchArea:
     _parts: list[list[np.ndarray]] = field(init=False, repr=False)
     _spares: list[BaseGeometry] = field(init=False, repr=False, default_factory=list)
     _certify_asked: int = field(init=False, repr=False, default=0)  # targets offered to _certified so far
+    _memo: dict[tuple[float, float], tuple[float, float]] = field(init=False, repr=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         if not isinstance(self.geometry, BaseGeometry):  # a geometry of another type is refused by _rings
@@ -488,10 +491,30 @@ class LaunchArea:
         -----
         Exact within 1 m (observed: under 1 mm) of a brute-force reference;
         see the module docstring for the argument.
+
+        The answers to small queries (up to :data:`_MEMO_QUERY` targets) are
+        kept, at most :data:`_MEMO_SIZE` targets per area: the claims,
+        scenarios, coverage and reports of one run ask the same parts about
+        the same places again, and a query costs about as much for one
+        target as for a hundred.
         """
-        lo, _, _ = self.extremes(lon, lat, farthest=False, point=False)
-        hi, _, _ = self.extremes(lon, lat, farthest=True, point=False)
-        return lo, hi
+        lon_a, lat_a = check_lonlat(lon, lat, what="target")
+        if lon_a.size > _MEMO_QUERY:
+            lo, _, _ = self.extremes(lon_a, lat_a, farthest=False, point=False)
+            hi, _, _ = self.extremes(lon_a, lat_a, farthest=True, point=False)
+            return lo, hi
+        keys = list(zip(lon_a.ravel().tolist(), lat_a.ravel().tolist(), strict=True))
+        memo = self._memo
+        missing = [k for k in dict.fromkeys(keys) if k not in memo]
+        if missing:
+            mlon, mlat = np.array([k[0] for k in missing]), np.array([k[1] for k in missing])
+            lo, _, _ = self.extremes(mlon, mlat, farthest=False, point=False)
+            hi, _, _ = self.extremes(mlon, mlat, farthest=True, point=False)
+            if len(memo) + len(missing) > _MEMO_SIZE:
+                memo.clear()
+            memo.update(zip(missing, zip(lo.tolist(), hi.tolist(), strict=True), strict=True))
+        found = np.array([memo[k] for k in keys], dtype=float).reshape(-1, 2)
+        return found[:, 0].reshape(lon_a.shape), found[:, 1].reshape(lon_a.shape)
 
     def extremes(
         self, lon: ArrayLike, lat: ArrayLike, *, farthest: bool, point: bool = True

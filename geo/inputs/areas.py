@@ -44,7 +44,7 @@ from typing import Final
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from geo.errors import AmbiguousPlaceError, InputFileError, UnknownPlaceError
+from geo.errors import InputFileError, UnknownPlaceError
 from geo.inputs.polygons import LAUNCH_SUFFIXES, read_launch_file
 
 __all__ = ["AREA_PREFIX", "TargetArea", "area_or_none", "city_of_area", "forced_area", "resolve_area"]
@@ -110,15 +110,12 @@ def area_or_none(text: str, borders: str = "recognised") -> TargetArea | None:
     if regions.CODE_PATTERN.match(query):
         found = regions.region_candidates(query)
         return _region(regions.lookup_region(query), query) if found else None
-    try:
-        # The one call of lookup_country for targets, under the border view of the run.
-        iso_a3, name, geometry = places.lookup_country(query, borders)
-    except AmbiguousPlaceError:
-        raise
-    except UnknownPlaceError:
+    if not places.names_a_country(query):  # most target names are cities: no country, no error to build
         if not regions.region_candidates(query):
             return None
         return _region(regions.lookup_region(query), query)  # one, or refused as ambiguous with the codes
+    # The one call of lookup_country for targets, under the border view of the run.
+    iso_a3, name, geometry = places.lookup_country(query, borders)
     return TargetArea(label=name, query=query, country=regions.country_alpha2(iso_a3), geometry=geometry,
                       code=iso_a3, kind="country")
 

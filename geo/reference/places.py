@@ -1267,6 +1267,12 @@ def lookup_country(query: str, borders: str = "recognised") -> tuple[str, str, B
     return iso_a3, name, geometry
 
 
+def names_a_country(query: str) -> bool:
+    """Return whether :func:`lookup_country` knows `query` (a code or a name), without building its error."""
+    key = normalise_name(query) if isinstance(query, str) else ""
+    return bool(key) and (key in _country_names() or key in _country_index())
+
+
 @functools.cache
 def _country_shape(iso_a3: str) -> tuple[str, BaseGeometry]:
     """Return one country's short name and geometry, read alone unless every country is loaded already.
