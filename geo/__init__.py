@@ -57,6 +57,7 @@ from geo.errors import (  # cheap: the exceptions are imported with the package
     OutputError,
     OutputExistsError,
     UnknownPlaceError,
+    ZoneTooComplexError,
 )
 
 
@@ -73,7 +74,8 @@ def _version() -> str:
 _EXPORTS = {
     "geo.analysis.bands": ("RangeBand",),
     "geo.analysis.distributed": ("reach_dask",),
-    "geo.analysis.api": ("iter_reach", "reach"),
+    "geo.analysis.api": ("reach",),
+    "geo.analysis.streaming": ("iter_reach",),
     "geo.analysis.launch": ("LaunchPoint", "LaunchRegion", "parse_launch"),
     "geo.analysis.separation": ("Separation", "distance"),
     "geo.analysis.status": ("Status",),
@@ -132,6 +134,7 @@ __all__ = [
     "UnknownPlaceError",
     "WGS84",
     "Zone",
+    "ZoneTooComplexError",
     "__version__",
     "capitals",
     "distance",
@@ -174,12 +177,13 @@ def __dir__() -> list[str]:
 
 if TYPE_CHECKING:  # what type checkers and IDEs see; at run time __getattr__ imports on first use
     __version__: str
-    from geo.analysis.api import iter_reach, reach
+    from geo.analysis.api import reach
     from geo.analysis.bands import RangeBand
     from geo.analysis.distributed import reach_dask
     from geo.analysis.launch import LaunchPoint, LaunchRegion, parse_launch
     from geo.analysis.separation import Separation, distance
     from geo.analysis.status import Status
+    from geo.analysis.streaming import iter_reach
     from geo.analysis.zones import Zone, zones
     from geo.claims.model import load_claims, make_claim, make_survey
     from geo.claims.verdicts import evaluate_claim

@@ -12,7 +12,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from geo.analysis.api import iter_reach, reach
+from geo.analysis.api import reach
+from geo.analysis.streaming import iter_reach
 from geo.cli.main import main
 from geo.errors import InvalidRangeError, OutputExistsError
 from geo.outputs.stream import write_chunks

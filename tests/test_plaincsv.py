@@ -17,7 +17,7 @@ import numpy as np
 import pyarrow as pa
 import pytest
 
-from geo.analysis.api import iter_reach
+from geo.analysis.streaming import iter_reach
 from geo.errors import InputFileError
 from geo.inputs import points
 from geo.inputs.points import read_plain_csv

@@ -4,7 +4,8 @@
 - :mod:`~geo.analysis.status`: the :class:`Status` enum and the one reachability rule;
 - :mod:`~geo.analysis.bands`: range bands and reach tables;
 - :mod:`~geo.analysis.classifier`: the screened exact classifier for large target sets;
-- :mod:`~geo.analysis.api`: :func:`geo.reach` and :func:`geo.iter_reach`, the entry points;
+- :mod:`~geo.analysis.api`: :func:`geo.reach`, the entry point;
+- :mod:`~geo.analysis.streaming`: :func:`geo.iter_reach`, a place set of any size chunk by chunk;
 - :mod:`~geo.analysis.distributed`: the same on a Dask cluster;
 - :mod:`~geo.analysis.zones`: drawn zones (reach, dead zone, reachable) with error bounds;
 - :mod:`~geo.analysis.coverage`: shares of a launch area that reach a place;

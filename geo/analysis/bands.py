@@ -64,7 +64,7 @@ if TYPE_CHECKING:
 else:
     from geo.lazy import pandas as pd
 
-__all__ = ["RangeBand", "km_text", "name_route_legs", "reach_table", "source_intervals"]
+__all__ = ["RangeBand", "km_text", "name_route_legs", "reach_table", "resolve_band", "source_intervals"]
 
 FloatArray = NDArray[np.float64]
 
@@ -431,3 +431,36 @@ def reach_table(places: pd.DataFrame, sources: Sequence[LaunchSource], band: Ran
     labels, part = name_route_legs(sources, labels, part, lon, lat)
     out["via"] = [labels[i] for i in part]
     return out
+
+
+def resolve_band(min_km: float | None, max_km: float | None, system: str | None = None) -> RangeBand:
+    """Return the range band of the given bounds, a system's published figures filling those not given.
+
+    A bound given as None takes the system's figure; an explicit bound, 0 included, wins.
+
+    Raises
+    ------
+    InvalidRangeError
+        If ``max_km`` is missing and no system is given, the band is invalid,
+        a bound is not a number (text such as ``"500"`` is refused: write the
+        number) or ``system`` is not text.
+    ClaimFormatError
+        If the system is unknown (the message suggests close names).
+    """
+    for name, value in (("min_km", min_km), ("max_km", max_km)):
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int | float | np.integer
+                                                                             | np.floating)):
+            raise InvalidRangeError(f"{name} {value!r} must be a number of kilometres (or None), "
+                                    f"not {type(value).__name__}")
+    if system is not None:
+        if not isinstance(system, str):
+            raise InvalidRangeError(f"system {system!r} must be a system's name such as 'oreshnik', "
+                                    f"not {type(system).__name__}")
+        from geo.reference.systems import lookup_system
+
+        s = lookup_system(system)
+        max_km = s.max_km.value_km if max_km is None else max_km
+        min_km = s.min_km.value_km if min_km is None else min_km
+    if max_km is None:
+        raise InvalidRangeError("max_km is required (or give a system)")
+    return RangeBand(float(min_km or 0.0), float(max_km), where="range")

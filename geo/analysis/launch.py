@@ -31,21 +31,26 @@ from __future__ import annotations
 
 import functools
 import re
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import shapely
 from shapely.geometry.base import BaseGeometry
+
+if TYPE_CHECKING:
+    import geopandas as gpd
 
 from geo.errors import (
     AmbiguousPlaceError,
     InputFileError,
     InvalidCoordinateError,
     InvalidGeometryError,
+    InvalidRangeError,
     UnknownPlaceError,
 )
 from geo.geodesy.distance import LaunchArea, LaunchLine
@@ -56,8 +61,8 @@ from geo.inputs.polygons import LAUNCH_SUFFIXES, read_launch
 from geo.reference.borders import check_borders
 from geo.reference.names import close_names
 
-__all__ = ["LaunchPoint", "LaunchRegion", "LaunchRoute", "LaunchSource", "parse_launch", "parse_launches",
-           "parse_route"]
+__all__ = ["LaunchPoint", "LaunchRegion", "LaunchRoute", "LaunchSource", "as_sources", "parse_launch",
+           "parse_launches", "parse_route"]
 
 
 @dataclass(frozen=True)
@@ -509,3 +514,80 @@ def _vertex(text: str, where: str) -> LaunchPoint:
     except UnknownPlaceError as exc:
         raise type(exc)(f"{where}: {exc}") from exc
     return LaunchPoint(label=place.label(), lon=place.lon, lat=place.lat)
+
+
+def as_sources(launch: Any, borders: str = "recognised") -> list[LaunchSource]:
+    """Resolve a launch given in any accepted form to launch sources ("from any of these").
+
+    A country named in a string is taken under the border view `borders`
+    (:mod:`geo.reference.borders`).
+
+    Accepted: a ``--from`` string (country, site, ``LAT,LON``, a route
+    ``route: LAT,LON; LAT,LON``, or a file of polygons, lines or points), a
+    :class:`~geo.analysis.launch.LaunchPoint`,
+    :class:`~geo.analysis.launch.LaunchRegion` or
+    :class:`~geo.analysis.launch.LaunchRoute`, a shapely Point, MultiPoint,
+    Polygon, MultiPolygon, LineString or MultiLineString (lon/lat degrees; a
+    line is a route whose edges are geodesics), a GeoDataFrame or GeoSeries
+    (points become launch points, polygons launch areas, lines routes;
+    reprojected to EPSG:4326), or a list of any of these.
+
+    Raises
+    ------
+    InvalidCoordinateError, UnknownPlaceError, InputFileError
+        For a launch that cannot be resolved; the message names it.
+    """
+    if isinstance(launch, str):
+        return parse_launches(launch, borders=borders)
+    if isinstance(launch, LaunchPoint | LaunchRegion):
+        return [launch]
+    gpd_ = sys.modules.get("geopandas")  # not imported: not a GeoDataFrame either
+    if gpd_ is not None and isinstance(launch, gpd_.GeoDataFrame | gpd_.GeoSeries):
+        return _geoseries_sources(launch.geometry if isinstance(launch, gpd_.GeoDataFrame) else launch)
+    if isinstance(launch, BaseGeometry):
+        return _geometry_sources(launch, "launch geometry")
+    if isinstance(launch, Sequence) and not isinstance(launch, bytes):
+        if not launch:
+            raise InvalidRangeError("no launch source given")
+        return [s for item in launch for s in as_sources(item, borders)]
+    raise InputFileError(
+        f"launch {launch!r}: expected a place or country name, LAT,LON, a file, a shapely geometry, "
+        "a GeoDataFrame or a list of these"
+    )
+
+
+def _geometry_sources(geom: BaseGeometry, label: str) -> list[LaunchSource]:
+    if isinstance(geom, shapely.Point):
+        if geom.is_empty:
+            raise InputFileError(f"{label}: empty point")
+        return [LaunchPoint(label=label, lon=float(geom.x), lat=float(geom.y))]
+    if isinstance(geom, shapely.MultiPoint):
+        if geom.is_empty:
+            raise InputFileError(f"{label}: empty MultiPoint")
+        return [LaunchPoint(label=f"{label} point {k}", lon=float(x), lat=float(y))
+                for k, (x, y) in enumerate(shapely.get_coordinates(geom), start=1)]
+    if isinstance(geom, shapely.Polygon | shapely.MultiPolygon):
+        if geom.is_empty:
+            raise InputFileError(f"{label}: empty polygon")
+        return [LaunchRegion(label=label, geometry=geom)]
+    if isinstance(geom, shapely.LineString | shapely.MultiLineString):
+        if geom.is_empty:
+            raise InputFileError(f"{label}: empty line")
+        route = LaunchRoute(label=label, geometry=geom)
+        route.parts  # noqa: B018 -- check the lines now (two distinct vertices, no antipodal leg)
+        return [route]
+    raise InputFileError(f"{label}: a launch geometry must be a Point, MultiPoint, Polygon, MultiPolygon, "
+                         f"LineString or MultiLineString, got {geom.geom_type}")
+
+
+def _geoseries_sources(series: gpd.GeoSeries) -> list[LaunchSource]:
+    if series.crs is not None and not series.crs.equals("EPSG:4326"):
+        series = series.to_crs("EPSG:4326")
+    if len(series) == 0:
+        raise InvalidRangeError("launch GeoDataFrame has no rows")
+    out = []
+    for i, geom in enumerate(series):
+        if geom is None:
+            raise InputFileError(f"launch GeoDataFrame row {i}: no geometry")
+        out.extend(_geometry_sources(geom, f"launch row {series.index[i]}"))
+    return out

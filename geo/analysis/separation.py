@@ -79,8 +79,7 @@ import shapely
 from numpy.typing import NDArray
 from shapely.geometry.base import BaseGeometry
 
-from geo.analysis.api import as_sources
-from geo.analysis.launch import LaunchPoint, LaunchRegion
+from geo.analysis.launch import LaunchPoint, LaunchRegion, as_sources
 from geo.errors import InvalidRangeError
 from geo.geodesy.densify import densify
 from geo.geodesy.distance import CONVEX_M, INSIDE_TOLERANCE_M, LaunchArea, LaunchLine

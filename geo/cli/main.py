@@ -376,7 +376,7 @@ def _progress(args: argparse.Namespace, total: Callable[[], int | None]):  # typ
 
 
 def _cmd_reach(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
-    from geo.analysis.api import iter_reach
+    from geo.analysis.streaming import iter_reach
     from geo.inputs.targets import count_targets
     from geo.outputs.atomic import check_writable, write_text
     from geo.outputs.stream import write_chunks

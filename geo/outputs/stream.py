@@ -120,7 +120,7 @@ def write_chunks(
     Parameters
     ----------
     chunks : iterable of pandas.DataFrame
-        E.g. :func:`geo.analysis.api.iter_reach`; consumed once.
+        E.g. :func:`geo.analysis.streaming.iter_reach`; consumed once.
     fmt : str
         ``csv``, ``json``, ``geojson``, or ``shapefile`` (to a ``.shp`` or
         ``.zip`` path only; see :mod:`geo.outputs.shapefile`).

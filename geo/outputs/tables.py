@@ -185,7 +185,7 @@ def to_csv(df: pd.DataFrame | pa.Table) -> str:
     quoting, newline line ends, and a carriage return quoted too); columns
     are formatted and rows joined in Arrow (a million reach rows take about
     a second). An Arrow table (floats, text and dictionary-encoded text, as
-    :func:`geo.analysis.api.iter_reach` gives with ``arrow=True``) is
+    :func:`geo.analysis.streaming.iter_reach` gives with ``arrow=True``) is
     written as its pandas frame would be, without importing pandas.
     """
     import pyarrow as pa
