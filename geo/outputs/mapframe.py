@@ -38,6 +38,7 @@ from typing import Final
 
 import numpy as np
 import shapely
+import shapely.errors
 from numpy.typing import NDArray
 from pyproj import Transformer
 from shapely.geometry.base import BaseGeometry
@@ -333,10 +334,22 @@ def _assemble(rings: Sequence[FloatArray], eps_m: float, seam: bool) -> BaseGeom
         # spike or slit of zero width here; snapping to the grid removes it.
         polygon = shapely.Polygon(rings[0], rings[1:])
         if seam or not polygon.is_valid:
-            return _only_polygons(shapely.set_precision(polygon, grid))
+            return _only_polygons(_on_grid(polygon, grid))
         return polygon
-    pieces = [_only_polygons(shapely.set_precision(p, grid)) for p in (shell, *holes)]
+    pieces = [_only_polygons(_on_grid(p, grid)) for p in (shell, *holes)]
     return _only_polygons(functools.reduce(shapely.symmetric_difference, pieces))
+
+
+def _on_grid(polygon: BaseGeometry, grid: float) -> BaseGeometry:
+    """Snap a projected polygon to the grid, made valid first where GEOS cannot snap it as it is.
+
+    A coastline folded at the projection's edge can raise a side location
+    conflict; the map only draws it, no verdict depends on it.
+    """
+    try:
+        return shapely.set_precision(polygon, grid)
+    except shapely.errors.GEOSException:
+        return shapely.set_precision(shapely.make_valid(polygon), grid)
 
 
 def _only_polygons(geometry: BaseGeometry) -> BaseGeometry:
