@@ -668,8 +668,7 @@ class _Builder:
             self.centre = (p.x, p.y)
         a = antipode(*self.centre)
         self.anti = (float(a[0]), float(a[1]))
-        self.snapped = 0  # points snapped, and those left off the level set (see _snap): the work done
-        self.unsnapped = 0
+        self.unsnapped = 0  # points left off the level set (see _snap)
         self.vertices = 0  # points added by the refinement (see _charge)
 
     # -- field helpers ---------------------------------------------------------
@@ -836,7 +835,6 @@ class _Builder:
         in ``self.unsnapped``).
         """
         lon, lat = np.array(lon, dtype=float), np.array(lat, dtype=float)
-        self.snapped += lon.size
         todo = np.arange(lon.size)
         last = np.full(lon.size, np.nan)  # each point's previous step azimuth (it points uphill when inside)
         for _ in range(_NEWTON_STEPS + 1):
@@ -944,19 +942,21 @@ class _Builder:
     def _refine(self, lon: FloatArray, lat: FloatArray) -> tuple[FloatArray, FloatArray]:
         """Split traced edges (straight in lon/lat) until every checked point is within tol/2 of the boundary.
 
-        An edge whose checks fail is split at a new point of the level set,
-        found across the edge: from its midpoint along the geodesic at right
-        angles to it, toward the zone (``g <= R``) if the midpoint is outside,
-        away from it if inside (:meth:`_bracket`). Where the traced curve cuts
-        across a channel of the zone (or of its complement), that geodesic
-        runs up the channel and finds its end, so the curve follows the
-        channel instead of zig-zagging between its banks. The refinement
+        An edge whose checks fail is split at a new point of the level set:
+        its midpoint snapped along the geodesic from its extreme launch point
+        (:meth:`_snap`), or, where that jumps a third of the edge or more
+        (onto a bank of a channel the edge spans), found across the edge:
+        from its midpoint along the geodesic at right angles to it, toward the
+        zone (``g <= R``) if the midpoint is outside, away from it if inside
+        (:meth:`_bracket`). That geodesic runs up the channel and finds its
+        end, so the curve follows the channel instead of zig-zagging between
+        its banks. The refinement
         ends: once its ends are on the level set, an edge shorter than the
         tolerance passes its checks (``g`` is 1-Lipschitz).
         """
         x = unwrap(np.append(lon, lon[0]))
         y = np.append(lat, lat[0])
-        side = self._zone_side(x, y)
+        side = 0.0  # which side of the curve the zone is on: found when first needed
         verified = np.zeros(x.size - 1, dtype=bool)
         fractions = np.array([0.25, 0.5, 0.75])
         for _ in range(_REFINE_ROUNDS):
@@ -993,6 +993,7 @@ class _Builder:
             nx, ny = self._snap(mx, my)
             far = np.flatnonzero(np.asarray(WGS84.inv(mx, my, nx, ny)[2]) > _ACROSS_SHARE * reach)
             if far.size:
+                side = side or self._zone_side(x, y)
                 along, _, _ = WGS84.inv(mx[far], my[far], bx[far], by[far])
                 # Left of the edge is along - 90; go toward the zone when outside (f > 0), away when inside.
                 toward_left = (f_mid[far] > 0.0) == (side > 0.0)
@@ -1002,8 +1003,8 @@ class _Builder:
                 for turn, times in ((0.0, 16.0), (180.0, 1.0)):
                     if todo.size == 0:
                         break
-                    f0 = self.g(sx[todo], sy[todo]) - self.radius
-                    found = self._bracket(sx, sy, todo, across[todo] + turn, f0, times * reach[far][todo])
+                    # A point the first search did not find was left at the midpoint: its value is known.
+                    found = self._bracket(sx, sy, todo, across[todo] + turn, f_mid[far][todo], times * reach[far][todo])
                     todo = todo[~found]
                 done = np.setdiff1d(np.arange(far.size), todo)
                 nx[far[done]], ny[far[done]] = sx[done], sy[done]
