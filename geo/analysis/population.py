@@ -14,12 +14,16 @@ GeoNames figures, not the whole population.
 
 from __future__ import annotations
 
+import dataclasses
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
+from numpy.typing import NDArray
 
+from geo.analysis import cache
 from geo.analysis.bands import RangeBand
 from geo.analysis.classifier import Classifier
 from geo.analysis.launch import LaunchSource
@@ -105,8 +109,25 @@ def population_in_range(
         from geo.reference.places import load_gazetteer
 
         places = load_gazetteer()
-    codes = Classifier(sources, band).status(places["lon"].to_numpy(float), places["lat"].to_numpy(float))
+    lon, lat = places["lon"].to_numpy(float), places["lat"].to_numpy(float)
     pop = places["population"].to_numpy(dtype=np.int64)
+    key = {"launch": cache.launch_key(sources), "min_m": band.min_m, "max_m": band.max_m,
+           "places": cache.array_digest(lon, lat, pop, places["name"], places["country"])}
+    return cache.remembered("population", key, lambda: _count(sources, band, places, lon, lat, pop),
+                            dump=lambda p: json.dumps(dataclasses.asdict(p)).encode(), read=_read)
+
+
+def _read(blob: bytes) -> PopulationInRange:
+    data = json.loads(blob)
+    return PopulationInRange({k: int(v) for k, v in data["cities"].items()},
+                             {k: int(v) for k, v in data["population"].items()},
+                             {k: tuple(v) for k, v in data["largest"].items()})
+
+
+def _count(sources: Sequence[LaunchSource], band: RangeBand, places: pd.DataFrame, lon: NDArray[np.float64],
+           lat: NDArray[np.float64], pop: NDArray[np.int64]) -> PopulationInRange:
+    """:func:`population_in_range` without the cache."""
+    codes = Classifier(sources, band).status(lon, lat)
     order = np.argsort(-pop, kind="stable")
     cities: dict[str, int] = {}
     people: dict[str, int] = {}

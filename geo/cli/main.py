@@ -592,6 +592,15 @@ def _log_to_stderr(command: str, verbose: int) -> logging.Handler | None:
     return handler
 
 
+def _cache_scope(args: argparse.Namespace) -> contextlib.AbstractContextManager[object]:
+    """Return the disk cache's scope for the command (a no-op with ``--no-cache``, and the module not imported)."""
+    if not getattr(args, "cache", False):
+        return contextlib.nullcontext()
+    from geo.analysis import cache
+
+    return cache.enabled()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
     parser = _build_parser()
@@ -609,7 +618,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             # that fails shows only its error (the warnings were about an answer it does not give).
             warnings.simplefilter("always", GeoRangeWarning)
             warnings.showwarning = one_line
-            status = int(args.func(args, args.parser))
+            with _cache_scope(args):
+                status = int(args.func(args, args.parser))
         for text in shown:
             print(text, file=sys.stderr)
         return status

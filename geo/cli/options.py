@@ -138,6 +138,10 @@ def common() -> Parser:
                    help="no progress bar, title or summary line; only warnings and errors on stderr")
     x.add_argument("-v", "--verbose", action="count", default=0,
                    help="say what is being done on stderr (-vv: in more detail)")
+    c = p.add_argument_group("cache")
+    c.add_argument("--no-cache", dest="cache", action="store_false",
+                   help="neither read nor write the cache of zones and prepared launch areas kept between runs "
+                        "($GEORANGE_CACHE_DIR, else $XDG_CACHE_HOME/georange or ~/.cache/georange)")
     return p
 
 

@@ -84,11 +84,12 @@ observe well under a millimetre.
 
 from __future__ import annotations
 
+import hashlib
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Final, Protocol
 
 import numpy as np
 import shapely
@@ -121,8 +122,10 @@ __all__ = [
     "SAMPLE_SPACING_M",
     "LaunchArea",
     "LaunchLine",
+    "PreparedStore",
     "ROUTE_EDGE_MAX_M",
     "distances_to_points",
+    "set_prepared_store",
 ]
 
 FloatArray = NDArray[np.float64]
@@ -150,6 +153,7 @@ ROUTE_EDGE_MAX_M: Final = 19_000_000.0
 """Longest edge of a route, in metres: ends nearer to antipodal than this do not fix one geodesic between them
 (two antipodes on the equator are joined by two, one over each pole); a longer leg needs a vertex on the way."""
 
+_DENSE_POINTS: Final = 4_000_000  # densified ring vertices remembered per process (64 MB)
 _MEMO_QUERY: Final = 4096  # queries up to this many targets are remembered (see LaunchArea.distances)
 _MEMO_SIZE: Final = 100_000  # targets remembered per area before the memo starts again
 _K_STEPS: Final = (16, 64, 256, 1024)
@@ -158,6 +162,49 @@ _GROUP: Final = 32  # consecutive edges per ball in the exhaustive path
 _WEDGE_PAIRS_PER_TARGET: Final = 32  # the wedges (hull vertices x vertices) are built once a chunk pays for them
 _WEDGE_PAD: Final = math.radians(2.0)  # twice the most auxiliary-sphere azimuths can be off (0.47 degrees)
 _CERTIFY_PAD: Final = 1e-9  # rad: a vertex certificate's margin on the right angle
+
+
+class PreparedStore(Protocol):
+    """Where prepared structures may be kept between runs (:mod:`geo.analysis.cache` provides one)."""
+
+    def load(self, kind: str, key: Mapping[str, object]) -> bytes | None:
+        """Return the value stored under ``kind`` and ``key``, or None."""
+
+    def store(self, kind: str, key: Mapping[str, object], value: bytes) -> None:
+        """Keep ``value`` under ``kind`` and ``key``."""
+
+
+_store: PreparedStore | None = None
+
+
+def set_prepared_store(store: PreparedStore | None) -> PreparedStore | None:
+    """Use ``store`` for the inside-test polygons of areas prepared from now on; return the previous one."""
+    global _store
+    previous, _store = _store, store
+    return previous
+
+
+_DENSE: dict[bytes, FloatArray] = {}
+_dense_points = [0]  # vertices held in _DENSE
+
+
+def _dense_ring(xy: FloatArray) -> FloatArray:
+    """Return a ring densified to :data:`INSIDE_TOLERANCE_M`, each ring once per process.
+
+    A territory's parts are prepared one by one (for verdicts and tables)
+    and together (one area for its zones): the rings are the same, and
+    densifying them is most of the preparing (1 s of Russia's 1.5 s).
+    """
+    key = xy.tobytes()
+    dense = _DENSE.get(key)
+    if dense is None:
+        dense = densify(xy, tolerance_m=INSIDE_TOLERANCE_M)
+        _dense_points[0] += len(dense)
+        if _dense_points[0] > _DENSE_POINTS:
+            _DENSE.clear()
+            _dense_points[0] = len(dense)
+        _DENSE[key] = dense
+    return dense
 
 
 @dataclass(frozen=True)
@@ -270,11 +317,27 @@ class LaunchArea:
 
     @cached_property
     def _inside_geometry(self) -> BaseGeometry:
+        """The area with its edges densified to :data:`INSIDE_TOLERANCE_M` (or read from the prepared store)."""
+        store, key = _store, None
+        if store is not None:
+            wkb = shapely.to_wkb(self.geometry)
+            key = {"area": hashlib.sha256(wkb).hexdigest()[:32], "tolerance_m": INSIDE_TOLERANCE_M}
+            blob = store.load("inside", key)
+            if blob is not None:
+                try:
+                    geom = shapely.from_wkb(blob)
+                except shapely.errors.GEOSException:
+                    geom = None
+                if geom is not None and geom.geom_type in ("Polygon", "MultiPolygon"):
+                    shapely.prepare(geom)
+                    return geom
         polys = []
         for rings in self._parts:
-            dense = [densify(xy, tolerance_m=INSIDE_TOLERANCE_M) for xy in rings]
+            dense = [_dense_ring(xy) for xy in rings]
             polys.append(shapely.Polygon(dense[0], dense[1:]))
         geom = shapely.MultiPolygon(polys) if len(polys) > 1 else polys[0]
+        if store is not None and key is not None:
+            store.store("inside", key, shapely.to_wkb(geom))
         shapely.prepare(geom)
         return geom
 
