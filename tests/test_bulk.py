@@ -249,3 +249,41 @@ def test_claim_reports_carry_the_population_in_range(capsys):
 
     rows = from_csv(capsys.readouterr().out)
     assert all(r["population_reachable"] is None for r in rows)
+
+
+@pytest.mark.parametrize(("lo_km", "hi_km"), [(0, 2000), (300, 500), (1500, 9000)])
+def test_large_parts_covered_by_small_balls_keep_every_status(lo_km, hi_km):
+    # Russia's mainland: one ball 4,400 km wide leaves most of Eurasia to the exact engine; its small balls
+    # must decide much of that, and only what the exact engine decides. Targets: random points, and points
+    # near the limits (from boundary vertices, out along random azimuths by the limits +- 50 m and 5 km).
+    from geo.analysis.bands import source_intervals
+    from geo.analysis.status import classify
+
+    sources = [parse_launch("RUS")]
+    band = RangeBand(lo_km, hi_km)
+    c = Classifier(sources, band, workers=1)
+    assert any(cover is not None for cover in c._covers)
+    rng = np.random.default_rng(lo_km + hi_km)
+    # Each of 1,500 random points moved along the geodesic from its nearest (farthest) point of the mainland
+    # to the limit's distance from it, +- 50 m or 20 km: the mainland is nearest (farthest) there at about that.
+    mainland = max(sources[0].parts, key=lambda p: p.geometry.area)
+    lon0, lat0 = sphere_points(1500, seed=lo_km + 1)
+    farthest = rng.random(1500) < 0.5
+    limit = np.where(farthest, band.min_m, band.max_m) if band.min_m else np.full(1500, band.max_m)
+    farthest &= band.min_m > 0
+    d = np.empty(1500)
+    plon, plat = np.empty(1500), np.empty(1500)
+    for side in (False, True):
+        k = farthest == side
+        d[k], plon[k], plat[k] = mainland.extremes(lon0[k], lat0[k], farthest=side)
+    az = np.asarray(GEOD.inv(plon, plat, lon0, lat0)[0])
+    offsets = rng.choice(np.array([-20_000.0, -50.0, 50.0, 20_000.0]), 1500)
+    near_lon, near_lat, _ = GEOD.fwd(plon, plat, az, limit + offsets)
+    far_lon, far_lat = sphere_points(1500, seed=lo_km)
+    lon, lat = np.r_[near_lon, far_lon], np.r_[near_lat, far_lat]
+    _, nearest, farthest = source_intervals(sources, lon, lat)  # every part, exactly
+    expect, _, _ = classify(nearest, farthest, band.min_m, band.max_m)
+    assert np.array_equal(c.status(lon, lat), expect)
+    balls_left = np.flatnonzero(~c.screen(far_lon, far_lat))  # of the random points
+    covered, _ = c._screen(far_lon[balls_left], far_lat[balls_left], covers=True)
+    assert covered.mean() > 0.5, f"the small balls decided {covered.mean():.0%} of what the large ones left"

@@ -54,8 +54,8 @@ def entries(folder: Path) -> list[Path]:
 def test_the_second_run_reads_every_zone_from_the_cache_and_writes_the_same_bytes(folder, builds, tmp_path):
     first = zone_run(tmp_path / "z.geojson")
     assert builds, "the first run builds its zones"
-    kinds = {p.parent.name for p in entries(folder)}
-    assert kinds == {"zone", "inside"}, kinds
+    # The zones at least (the launch's prepared polygons too, unless an earlier test prepared them in this process).
+    assert "zone" in {p.parent.name for p in entries(folder)}
     built = len(builds)
     hits = cache.stats().hits
     second = zone_run(tmp_path / "z.geojson")

@@ -135,3 +135,28 @@ def test_a_geos_failure_is_one_clear_error(monkeypatch):
     monkeypatch.setattr(zones_module, "side_polygon", fail)
     with pytest.raises(ZoneTooComplexError, match=r"GEOSException: std::bad_alloc\); try a larger tolerance"):
         zones([LaunchRegion("U", U_SHAPE)], 0, 880)
+
+
+def test_zones_report_their_progress_in_order_up_to_the_whole():
+    seen: list[float] = []
+    with zones_module.reporting(seen.append):
+        # Two launches 7,000 km apart, a band of 400 km: the reach, the dead zone and two groups of two zones.
+        zones(["53.9,27.56", "40.7,-74.0"], 100, 500)
+    assert seen == sorted(seen), "the share done went back"
+    assert seen[-1] == pytest.approx(1.0)
+    assert len(set(seen)) >= 4, seen  # 1/6 the reach, 2/6 the dead zone, then each group
+    before = len(seen)
+    zones(["53.9,27.56"], 100, 500)  # outside the block nothing is reported
+    assert len(seen) == before
+
+
+def test_a_map_of_several_zone_sets_reports_one_progress_for_all():
+    from geo.analysis.bands import RangeBand as Band
+
+    seen: list[float] = []
+    with zones_module.reporting(seen.append):
+        for k, radius in enumerate((300, 600, 900)):
+            with zones_module.piece(k, 3):
+                zones(["53.9,27.56"], Band(0, radius))
+    assert seen == sorted(seen) and seen[-1] == pytest.approx(1.0)
+    assert all(any(abs(s - third) < 1e-9 for s in seen) for third in (1 / 3, 2 / 3)), seen

@@ -23,8 +23,25 @@ questions a status rests on (nearest ``<= max``, farthest ``>= min``) unless a
 threshold falls inside the interval. Launch points are screened the same way
 with ``rho = 0``. The targets the screen cannot decide (a strip ``2 rho`` wide
 around each threshold circle, a few per cent of the Earth for Belarus) get
-the exact nearest and farthest distances of :mod:`geo.geodesy.distance`, and
+a second screen where a part is large, and then the exact nearest and
+farthest distances of :mod:`geo.geodesy.distance`, and
 :func:`geo.analysis.status.classify`.
+
+Large parts
+-----------
+One ball round Russia's mainland is 4,400 km wide: its strip covers most of
+Eurasia. A part whose ball is wider than :data:`COVER_FROM_M` is also covered
+by small balls that hold its boundary: its edges are grouped by the
+:data:`COVER_CELL_M` cell their start lies in, each group's ball centred at
+the mean of its starts with the radius ``max(d(C, v1), d(C, v2)) + L / 2``
+over its edges (exact distances to both ends; every point of an edge of
+length ``L`` is within ``L / 2`` of one end). A target outside the part is
+nearest to its boundary, so ``min(d(T, C_i) - r_i) <= nearest <=
+min(d(T, C_i) + r_i)`` (each ball holds a vertex); a target whose
+antipode lies outside it is farthest from its boundary, with the same
+bounds taken as maxima; inside, the nearest distance is 0, and with the
+antipode inside the farthest is the half meridian (the inside test is the
+exact engine's own). The strips shrink to the width of a small ball.
 
 So a status from :meth:`Classifier.status` is exactly the status of
 :func:`geo.analysis.bands.reach_table`: the screen only ever decides targets whose
@@ -60,8 +77,10 @@ from geo.geodesy.distance import LaunchArea
 from geo.geodesy.ellipsoid import (
     FLATTENING,
     HALF_MERIDIAN_M,
+    antipode,
     auxiliary_unit_vectors,
     check_lonlat,
+    geodesic_distance,
     lambert_interval,
 )
 
@@ -78,6 +97,14 @@ enough that a chunk's temporaries stay in the tens of megabytes."""
 SCREEN_SLACK_M: Final = 1.0
 """Added to every ball radius: a screened verdict clears its threshold by at
 least this much, far beyond the exact engine's error (under 1 mm)."""
+
+COVER_FROM_M: Final = 500_000.0
+"""Parts whose ball is wider than this (radius) are also covered by small balls (see Large parts)."""
+
+COVER_CELL_M: Final = 200_000.0
+"""Side of the cells (on the unit sphere, scaled by 6,371 km) that group a large part's edges into balls."""
+
+_COVER_BLOCK: Final = 2048  # targets per block of the second screen (blocks x balls temporaries)
 
 
 
@@ -105,6 +132,85 @@ def _ball(area: LaunchArea) -> _Ball:
         lat = float(np.degrees(np.arctan(np.tan(beta) / (1.0 - FLATTENING))))
     farthest = area.extremes(lon, lat, farthest=True, point=False)[0]
     return _Ball(lon, lat, min(float(farthest) + SCREEN_SLACK_M, HALF_MERIDIAN_M))
+
+
+def _group_balls(balls: list[_Ball]) -> list[_Ball]:
+    """Return balls that each hold the balls of nearby small parts (an archipelago's islands), large ones alone.
+
+    A group's centre is the mean of its members' and its radius the largest
+    ``d(C, c_i) + r_i`` (exact distances): every member lies inside.
+    """
+    if len(balls) < 2:
+        return list(balls)
+    vec = auxiliary_unit_vectors([b.lon for b in balls], [b.lat for b in balls]).reshape(-1, 3)
+    radius = np.array([b.radius_m for b in balls])
+    small = radius < COVER_CELL_M
+    cell = np.floor(vec / (COVER_CELL_M / 6_371_000.0)).astype(np.int64)
+    cell[~small] = -1 - np.arange(3 * int((~small).sum())).reshape(-1, 3)  # large balls: a cell of their own
+    _, label = np.unique(cell, axis=0, return_inverse=True)
+    label = label.ravel()
+    out = []
+    for k in range(int(label.max()) + 1):
+        members = np.flatnonzero(label == k)
+        if members.size == 1:
+            out.append(balls[int(members[0])])
+            continue
+        x, y, z = vec[members].sum(axis=0) / np.linalg.norm(vec[members].sum(axis=0))
+        lon = float(np.degrees(np.arctan2(y, x)))
+        lat = float(np.degrees(np.arctan(np.tan(np.arcsin(np.clip(z, -1.0, 1.0))) / (1.0 - FLATTENING))))
+        d = geodesic_distance(lon, lat, [balls[i].lon for i in members], [balls[i].lat for i in members])
+        out.append(_Ball(lon, lat, min(float((d + radius[members]).max()) + SCREEN_SLACK_M, HALF_MERIDIAN_M)))
+    return out
+
+
+@dataclass(frozen=True)
+class _Cover:
+    """Small balls that together hold the boundary of one large part (see Large parts)."""
+
+    area: LaunchArea
+    vec: FloatArray  # (m, 3) auxiliary unit vectors of the centres
+    radius_m: FloatArray  # (m,)
+
+
+def _cover(area: LaunchArea) -> _Cover:
+    """Group a part's edges by cell into balls with exact radii."""
+    e = area._edges
+    cell = np.floor(e.u1 / (COVER_CELL_M / 6_371_000.0)).astype(np.int64)
+    _, label = np.unique(cell, axis=0, return_inverse=True)
+    label = label.ravel()
+    m = int(label.max()) + 1
+    sums = np.zeros((m, 3))
+    np.add.at(sums, label, e.u1)
+    x, y, z = (sums / np.linalg.norm(sums, axis=1)[:, None]).T  # the starts of a cell are close: no zero sum
+    lon = np.degrees(np.arctan2(y, x))
+    lat = np.degrees(np.arctan(np.tan(np.arcsin(np.clip(z, -1.0, 1.0))) / (1.0 - FLATTENING)))
+    ends = np.maximum(geodesic_distance(lon[label], lat[label], e.lon1, e.lat1),
+                      geodesic_distance(lon[label], lat[label], e.lon2, e.lat2))
+    radius = np.zeros(m)
+    np.maximum.at(radius, label, ends + e.length_m / 2.0)
+    vec = auxiliary_unit_vectors(lon, lat).reshape(-1, 3)
+    return _Cover(area, vec, radius + SCREEN_SLACK_M)
+
+
+def _cover_bounds(cover: _Cover, u: FloatArray, lon: FloatArray, lat: FloatArray) -> tuple[FloatArray, ...]:
+    """Bounds (m) on a large part's nearest and farthest distance: near_lo, near_hi, far_lo, far_hi."""
+    cos_sigma = u @ cover.vec.T  # (n, m)
+    z_t, z_c = np.broadcast_to(u[:, 2:3], cos_sigma.shape), np.broadcast_to(cover.vec[None, :, 2], cos_sigma.shape)
+    lo, hi = lambert_interval(cos_sigma, z_t, z_c)
+    far = np.nonzero(cos_sigma < 0.0)  # on the far side the antipode's distance bounds it too (see _lambert_interval)
+    if far[0].size:
+        anti_hi = lambert_interval(-cos_sigma[far], -z_t[far], z_c[far])[1]
+        with np.errstate(invalid="ignore"):  # inf - inf where neither bound holds: NaN, skipped by fmax
+            lo[far] = np.fmax(lo[far], HALF_MERIDIAN_M - anti_hi)
+    lo = lo - cover.radius_m
+    hi = hi + cover.radius_m
+    near_lo, near_hi = np.maximum(lo.min(axis=1), 0.0), np.minimum(hi.min(axis=1), HALF_MERIDIAN_M)
+    far_lo, far_hi = np.maximum(lo.max(axis=1), 0.0), np.minimum(hi.max(axis=1), HALF_MERIDIAN_M)
+    inside = cover.area.contains(lon, lat)
+    near_lo[inside] = near_hi[inside] = 0.0
+    anti_inside = cover.area.contains(*antipode(lon, lat))
+    far_lo[anti_inside] = far_hi[anti_inside] = HALF_MERIDIAN_M
+    return near_lo, near_hi, far_lo, far_hi
 
 
 def _lambert_interval(u: FloatArray, vec: FloatArray) -> tuple[FloatArray, FloatArray]:
@@ -170,6 +276,11 @@ class Classifier:
         )
         for area in self._areas:  # the rest of the lazy structures, before any thread touches them
             area._inside_geometry, area._index, area._hull, area._z_range, area._edge_rows  # noqa: B018
+        self._covers = [_cover(a) if b.radius_m > COVER_FROM_M else None
+                        for a, b in zip(self._areas, self._balls, strict=True)]
+        self._groups = _group_balls(self._balls)
+        self._group_vec = auxiliary_unit_vectors([b.lon for b in self._groups],
+                                                 [b.lat for b in self._groups]).reshape(-1, 3)
 
     # -- statuses -----------------------------------------------------------
 
@@ -212,8 +323,8 @@ class Classifier:
         with ThreadPoolExecutor(self.workers) as pool:
             yield from zip(slices, pool.map(lambda sl: fn(lon[sl], lat[sl]), slices), strict=True)
 
-    def _screen(self, lon: FloatArray, lat: FloatArray) -> tuple[NDArray[np.bool_], Codes]:
-        """Decide what the balls and the launch points can; return (decided, codes)."""
+    def _screen(self, lon: FloatArray, lat: FloatArray, *, covers: bool = False) -> tuple[NDArray[np.bool_], Codes]:
+        """Decide what the balls (and, with ``covers``, the small balls of large parts) can; return (decided, codes)."""
         rmin, rmax = self.band.min_m, self.band.max_m
         n = lon.size
         # Per target, over all parts: could some part reach it / must every part be too close?
@@ -221,19 +332,29 @@ class Classifier:
         reach_maybe = np.zeros(n, dtype=bool)
         close_sure = np.ones(n, dtype=bool)  # every part's farthest < min
         far_sure = np.ones(n, dtype=bool)  # every part's nearest > max
-        intervals: list[tuple[FloatArray, FloatArray]] = []
-        u = auxiliary_unit_vectors(lon, lat)
+        # Per part: bounds on its nearest distance (near_lo, near_hi) and its farthest (far_lo, far_hi).
+        intervals: list[tuple[FloatArray, ...]] = []
+        u = auxiliary_unit_vectors(lon, lat).reshape(-1, 3)
         for j in range(self._point_lon.size):  # a launch point: its distance, within Lambert's error
             lo, hi = _lambert_interval(u, self._point_vec[j])
-            intervals.append((np.maximum(lo, 0.0), np.minimum(hi, HALF_MERIDIAN_M)))
-        for ball, vec in zip(self._balls, self._ball_vec, strict=True):
+            lo, hi = np.maximum(lo, 0.0), np.minimum(hi, HALF_MERIDIAN_M)
+            intervals.append((lo, hi, lo, hi))
+        # First the groups of balls (a group's ball holds each member: its bounds hold for each), then, for
+        # what they leave, each part's own ball or the small balls of a large part.
+        balls = zip(self._balls, self._ball_vec, self._covers, strict=True) if covers else \
+            zip(self._groups, self._group_vec, [None] * len(self._groups), strict=True)
+        for ball, vec, cover in balls:
+            if cover is not None:
+                intervals.append(_cover_bounds(cover, u, lon, lat))
+                continue
             lo, hi = _lambert_interval(u, vec)
-            intervals.append((np.maximum(lo - ball.radius_m, 0.0), np.minimum(hi + ball.radius_m, HALF_MERIDIAN_M)))
-        for lo, hi in intervals:  # bounds on both the nearest and the farthest distance of the part
-            reach_sure |= (hi <= rmax) & (lo >= rmin)
-            reach_maybe |= (lo <= rmax) & (hi >= rmin)
-            close_sure &= hi < rmin
-            far_sure &= lo > rmax
+            lo, hi = np.maximum(lo - ball.radius_m, 0.0), np.minimum(hi + ball.radius_m, HALF_MERIDIAN_M)
+            intervals.append((lo, hi, lo, hi))
+        for near_lo, near_hi, far_lo, far_hi in intervals:
+            reach_sure |= (near_hi <= rmax) & (far_lo >= rmin)
+            reach_maybe |= (near_lo <= rmax) & (far_hi >= rmin)
+            close_sure &= far_hi < rmin
+            far_sure &= near_lo > rmax
         # Where no part can reach, each part's side is known (hi < min or lo > max): the status is decided.
         decided = reach_sure | ~reach_maybe
         return decided, codes_of(reach_sure, close_sure, far_sure)
@@ -241,6 +362,13 @@ class Classifier:
     def _status_chunk(self, lon: FloatArray, lat: FloatArray) -> Codes:
         decided, codes = self._screen(lon, lat)
         rest = np.flatnonzero(~decided)
+        if rest.size and any(c is not None for c in self._covers):
+            for s in range(0, rest.size, _COVER_BLOCK):
+                block = rest[s:s + _COVER_BLOCK]
+                sure, block_codes = self._screen(lon[block], lat[block], covers=True)
+                codes[block[sure]] = block_codes[sure]
+                decided[block[sure]] = True
+            rest = np.flatnonzero(~decided)
         if rest.size:
             # With the band, parts that cannot decide a target are bounded, not computed (statuses stay exact).
             _, nearest, farthest = source_intervals(self.sources, lon[rest], lat[rest], self.band)

@@ -65,10 +65,11 @@ and may be set down to 1 m.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Final, Protocol
 
@@ -97,7 +98,9 @@ __all__ = [
     "Zone",
     "dead_zone",
     "reach_zone",
+    "piece",
     "reachable_zone",
+    "reporting",
     "sublevel",
     "zones",
 ]
@@ -315,13 +318,17 @@ def reachable_zone(
     tol = _check_tolerance(tolerance_m)
     if band.min_m == 0.0:  # nothing is too close: every group's zone is its reach, and their union the reach
         return reach_zone(sources, band.max_km, tolerance_m=tol)
+    return _reachable(_groups(_parts(sources), band.max_m - band.min_m), band, tol)
+
+
+def _reachable(groups: list[list[_Part]], band: RangeBand, tol: float) -> BaseGeometry:
+    """Return the reachable zone of parts in groups (see :func:`reachable_zone`)."""
     pieces = []
-    for group in _groups(_parts(sources), band.max_m - band.min_m):
-        outer = sublevel(_combined(group, farthest=False), band.max_m, tol)
-        if band.min_m > 0.0:
+    for k, group in enumerate(groups):
+        with piece(k, len(groups)):
+            outer = sublevel(_combined(group, farthest=False), band.max_m, tol)
             inner = sublevel(_combined(group, farthest=True), band.min_m, tol)
-            outer = polygonal(shapely.difference(outer, inner))
-        pieces.append(outer)
+            pieces.append(polygonal(shapely.difference(outer, inner)))
     return _union(pieces)
 
 
@@ -389,15 +396,21 @@ def zones(
     tol = _check_tolerance(tolerance_m)
     launch = " or ".join(s.label for s in sources)
     try:
-        reach = reach_zone(sources, band.max_km, tolerance_m=tol)
-        dead = dead_zone(sources, band.min_km, tolerance_m=tol)
+        # The work in pieces, for a progress bar: the reach, the dead zone, and each group's two zones.
+        groups = _groups(_parts(sources), band.max_m - band.min_m) if band.min_m > 0.0 else []
+        n = 1 + (band.min_m > 0.0) + 2 * len(groups) * (len(groups) > 1)
+        with piece(0, n):
+            reach = reach_zone(sources, band.max_km, tolerance_m=tol)
+        with piece(1, n) if band.min_m > 0.0 else contextlib.nullcontext():
+            dead = dead_zone(sources, band.min_km, tolerance_m=tol)
         if band.min_m == 0.0:
             reachable = reach
-        elif len(_groups(_parts(sources), band.max_m - band.min_m)) == 1:
+        elif len(groups) == 1:
             # One group: its reachable zone is reach minus dead zone (see reachable_zone).
             reachable = orient(polygonal(shapely.difference(reach, dead)))
         else:
-            reachable = reachable_zone(sources, band, tolerance_m=tol)
+            with piece(2, n, n - 2):
+                reachable = _reachable(groups, band, tol)
     except (MemoryError, shapely.errors.GEOSException) as exc:
         detail = str(exc).splitlines()[0] if str(exc) else "no detail"
         raise ZoneTooComplexError(f"zones of {band.min_km:g}-{band.max_km:g} km from {launch}: building them "
@@ -449,7 +462,7 @@ def _sublevel(field: _Field, radius_m: float, tolerance_m: float) -> BaseGeometr
     if isinstance(field, _MultiField) and _spread(field) + radius_m > _FLAT_LIMIT_M:
         # Too spread out for one seed: the nearest over several fields is the
         # union of their sublevel sets, the farthest their intersection.
-        pieces = [sublevel(f, radius_m, tolerance_m) for f in field.fields]
+        pieces = _each_field(field, radius_m, tolerance_m)
         return _intersection(pieces) if field.farthest else _union(pieces)
     try:
         return _Builder(field, radius_m, tolerance_m).build()
@@ -458,12 +471,21 @@ def _sublevel(field: _Field, radius_m: float, tolerance_m: float) -> BaseGeometr
     # The seed's shape was wrong (fronts of distant parts meet where it did not say): build the zone of
     # each field (several launches), or of each tile of one large area, and join them.
     if isinstance(field, _MultiField):
-        pieces = [sublevel(f, radius_m, tolerance_m) for f in field.fields]
+        pieces = _each_field(field, radius_m, tolerance_m)
         return _intersection(pieces) if field.farthest else _union(pieces)
     if not isinstance(field, _AreaField) or field.farthest or radius_m > _FLAT_LIMIT_M:
         raise ZoneTooComplexError(f"zone of {radius_m / 1000:,.1f} km from {_field_name(field)}: its shape "
                                   "could not be traced; try a simpler launch area")
     return _tiled(field.area, radius_m, tolerance_m)
+
+
+def _each_field(field: _MultiField, radius_m: float, tolerance_m: float) -> list[BaseGeometry]:
+    """Return the sublevel set of each of several fields."""
+    pieces = []
+    for k, f in enumerate(field.fields):
+        with piece(k, len(field.fields)):
+            pieces.append(sublevel(f, radius_m, tolerance_m))
+    return pieces
 
 
 class _SeedMismatch(Exception):
@@ -472,6 +494,52 @@ class _SeedMismatch(Exception):
 
 def _field_name(field: _Field) -> str:
     return field.area.name if isinstance(field, _AreaField) else "the launch"
+
+
+class _Progress:
+    """Share of the zones of one call built so far, reported as the work is split into pieces."""
+
+    def __init__(self, callback: Callable[[float], None]) -> None:
+        self.callback = callback
+        self.start, self.width = 0.0, 1.0
+
+    @contextlib.contextmanager
+    def span(self, a: float, b: float) -> Iterator[None]:
+        """Work on the part from ``a`` to ``b`` (shares, 0 to 1) of the current span; report its end."""
+        start, width = self.start, self.width
+        self.start, self.width = start + width * a, width * (b - a)
+        try:
+            yield
+        finally:
+            self.start, self.width = start, width
+        self.callback(start + width * b)
+
+
+_progress: _Progress | None = None
+
+
+@contextlib.contextmanager
+def reporting(callback: Callable[[float], None]) -> Iterator[None]:
+    """Call ``callback(share_done)`` (0 to 1) as the zones of each :func:`zones` call in the block are built.
+
+    The share counts the zones to build and the pieces a large launch area
+    is cut into; each piece's work is estimated equal, so the share is a
+    guide for a progress bar, not a measure of time.
+    """
+    global _progress
+    previous, _progress = _progress, _Progress(callback)
+    try:
+        yield
+    finally:
+        _progress = previous
+
+
+def piece(k: int, n: int, weight: int = 1) -> contextlib.AbstractContextManager[None]:
+    """Work on pieces ``k`` to ``k + weight`` of ``n`` equal pieces of the work :func:`reporting` reports.
+
+    ``with piece(k, n): zones(...)`` makes the ``k``-th of ``n`` calls report its share of the whole.
+    """
+    return _progress.span(k / n, (k + weight) / n) if _progress is not None else contextlib.nullcontext()
 
 
 def _tiled(area: LaunchArea, radius_m: float, tolerance_m: float, size_m: float | None = None) -> BaseGeometry:
@@ -492,11 +560,12 @@ def _tiled(area: LaunchArea, radius_m: float, tolerance_m: float, size_m: float 
                                   "traced; try a simpler launch area")
     subs = _route_pieces(area, size) if isinstance(area, LaunchLine) else _polygon_tiles(area, size)
     pieces = [_areas(_AreaField(area), tolerance_m)]
-    for sub in subs:
-        try:
-            pieces.append(_Builder(_AreaField(sub), radius_m, tolerance_m).build())
-        except _SeedMismatch:
-            pieces.append(_tiled(sub, radius_m, tolerance_m, size / 2.0))
+    for k, sub in enumerate(subs):
+        with piece(k, len(subs)):
+            try:
+                pieces.append(_Builder(_AreaField(sub), radius_m, tolerance_m).build())
+            except _SeedMismatch:
+                pieces.append(_tiled(sub, radius_m, tolerance_m, size / 2.0))
     return _union(pieces)
 
 

@@ -16,7 +16,7 @@ import logging
 import re
 import sys
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 from geo.cli import options
 from geo.errors import GeoRangeError, GeoRangeWarning
@@ -375,6 +375,30 @@ def _progress(args: argparse.Namespace, total: Callable[[], int | None]):  # typ
     return tqdm(total=total(), unit=" places", unit_scale=True, file=sys.stderr, leave=False)
 
 
+@contextlib.contextmanager
+def _zone_progress(args: argparse.Namespace) -> Iterator[None]:
+    """Show the share of the zones built, with the time left, when building them takes over a second.
+
+    Only on a terminal and without --quiet, as the places bar.
+    """
+    if args.quiet or not sys.stderr.isatty():
+        yield
+        return
+    from tqdm import tqdm
+
+    from geo.analysis.zones import reporting
+
+    with tqdm(total=100, desc="zones", delay=1.0, file=sys.stderr, leave=False,
+              bar_format="{desc}: {percentage:3.0f}%|{bar}| {elapsed} so far, about {remaining} left") as bar:
+        def done(share: float) -> None:
+            step = 100.0 * share - bar.n
+            if step > 0:
+                bar.update(step)
+
+        with reporting(done):
+            yield
+
+
 def _cmd_reach(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     from geo.analysis.streaming import iter_reach
     from geo.inputs.targets import count_targets
@@ -473,8 +497,9 @@ def _cmd_zone(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         parser.error(f"--precision {args.precision}: expected 1 to 17 decimals")
     check_output(args.output, overwrite=args.overwrite)  # fail before the work, not after
     # What geo.zones(launch, min_km, max_km, system=...) gives from Python, the same call.
-    result = zones(list(args.launch), args.min_km, args.max_km, system=args.system, tolerance_m=args.tolerance_m,
-                   borders=args.borders)
+    with _zone_progress(args):
+        result = zones(list(args.launch), args.min_km, args.max_km, system=args.system,
+                       tolerance_m=args.tolerance_m, borders=args.borders)
     write_zones(result, args.output, overwrite=args.overwrite, precision=args.precision)
     roles = ", ".join(z.role + ("" if not z.geometry.is_empty else " (empty)")
                       for z in result)
@@ -566,7 +591,8 @@ def _cmd_map(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     for path, _, _ in outputs:
         if path:
             check_writable(path, overwrite=args.overwrite)  # fail before the work, not after
-    content = map_content(_claims(args, parser), title=args.title)
+    with _zone_progress(args):
+        content = map_content(_claims(args, parser), title=args.title)
     if args.output:
         save_map(claim_map(content, online_tiles=args.online_tiles), args.output, overwrite=args.overwrite)
     for path in (args.png, args.svg):

@@ -31,7 +31,7 @@ from shapely.geometry.base import BaseGeometry
 from geo.analysis.bands import RangeBand
 from geo.analysis.launch import LaunchRegion, LaunchSource
 from geo.analysis.status import Status, listed_statuses
-from geo.analysis.zones import MIN_TOLERANCE_M, zones
+from geo.analysis.zones import MIN_TOLERANCE_M, piece, zones
 from geo.claims.model import Claim, ClaimFile, Scenario, Survey
 from geo.claims.verdicts import ClaimResult, SurveyResult, Verdict, evaluate
 from geo.geodesy.lonlat import drawn_boundary
@@ -243,7 +243,8 @@ def _zone_sets(entries: Sequence[Claim | Survey], tolerance_m: float) -> tuple[Z
             k = (k + 1) % len(dashes)
         dash = dashes[k]
         used.add((color, dash))
-        reach, dead, reachable = zones(list(scenario.sources), band, tolerance_m=tolerance_m)
+        with piece(i, len(wanted)):  # the share of the work done, for a progress bar
+            reach, dead, reachable = zones(list(scenario.sources), band, tolerance_m=tolerance_m)
         sets.append(ZoneSet(
             label=label, band=band, scenario=scenario, reachable=reachable.geometry, dead_zone=dead.geometry,
             outer_limit=drawn_boundary(reach.geometry), inner_limit=drawn_boundary(dead.geometry), main=main,

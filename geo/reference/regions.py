@@ -315,11 +315,19 @@ def region_codes_named(name: str) -> list[str]:
     return [codes[r] for r in _rows(key) if codes[r]]
 
 
+@functools.cache
+def _row_columns() -> pa.Table:
+    """Return the columns a :class:`Region` is made of, its geometry as WKB (decoded only for the rows asked)."""
+    return _columns("iso_3166_2", "name_en", "name", "country", "geometry")
+
+
 def _region_at(row: int) -> Region:
-    frame = load_regions()
-    r = frame.iloc[row]
+    import shapely
+
+    table = _row_columns()
+    r = {name: table.column(name)[row].as_py() for name in table.column_names}
     return Region(code=iso_code(str(r["iso_3166_2"])), name=str(r["name_en"] or r["name"]), country=str(r["country"]),
-                  kind=_attributes()[1][row], geometry=r["geometry"])
+                  kind=_attributes()[1][row], geometry=shapely.from_wkb(r["geometry"]))
 
 
 @dataclass(frozen=True)
