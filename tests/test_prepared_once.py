@@ -10,7 +10,7 @@ from geo.reference import places
 
 def test_a_named_launch_is_one_object_until_the_data_is_reloaded() -> None:
     first = parse_launch("Russia")
-    assert parse_launch("RUS") is not first  # another spelling: resolved again, equal geometry
+    assert parse_launch("RUS") is first  # another spelling: the same country, the same prepared parts
     assert parse_launch("Russia") is first and parse_launch(" Russia ") is first
     assert parse_launch("Russia", "controlled") is not first
     places.clear_caches()

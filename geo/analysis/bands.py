@@ -36,6 +36,7 @@ names the part that decides).
 from __future__ import annotations
 
 import math
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -64,7 +65,8 @@ if TYPE_CHECKING:
 else:
     from geo.lazy import pandas as pd
 
-__all__ = ["RangeBand", "km_text", "name_route_legs", "reach_table", "resolve_band", "source_intervals"]
+__all__ = ["RangeBand", "essential_intervals", "km_text", "name_route_legs", "part_bounds", "reach_table",
+           "resolve_band", "source_intervals"]
 
 FloatArray = NDArray[np.float64]
 
@@ -180,11 +182,100 @@ def source_intervals(
     return labels, np.vstack(lows), np.vstack(highs)
 
 
+def essential_intervals(
+    sources: Sequence[LaunchSource], lon: FloatArray, lat: FloatArray
+) -> tuple[list[str], FloatArray, FloatArray, NDArray[np.bool_]]:
+    """Return :func:`source_intervals` for every band at once, exact for the parts that can decide anything.
+
+    A part whose distances to a target lie within another part's, ``[n_p,
+    f_p]`` inside ``[n_q, f_q]``, decides nothing for any band: whenever it
+    reaches the other does (``n_q <= n_p <= max``, ``f_q >= f_p >= min``),
+    when it is too close or too far so is the other's side, and its margin
+    or miss is never better. Such a part (an island off a coast, measured
+    from a far target) keeps bounds that stay inside the other's interval
+    instead of exact distances: the largest parts are computed exactly, the
+    others bounded by their caps and then their vertices, and computed only
+    where no exact part holds their bounds. Statuses, margins, deciding
+    parts, nearest and farthest distances, and the verdict's break points
+    (the exact values, the fourth array) are those of exact values everywhere.
+
+    Returns
+    -------
+    labels, nearest, farthest
+        As :func:`source_intervals`.
+    exact : ndarray of bool, shape (n_parts, n_targets)
+        Where the value is exact (elsewhere a bound that keeps the part inside another's interval).
+    """
+    parts = [part for s in sources if isinstance(s, LaunchRegion) for part in s.parts]
+    labels, nearest, farthest = source_intervals(
+        [s for s in sources if isinstance(s, LaunchPoint)], lon, lat) if any(
+        isinstance(s, LaunchPoint) for s in sources) else ([], np.empty((0, lon.size)), np.empty((0, lon.size)))
+    if len(parts) < 2:
+        rest = [s for s in sources if isinstance(s, LaunchRegion)]
+        _, n2, f2 = source_intervals(rest, lon, lat) if rest else ([], np.empty((0, lon.size)), np.empty((0, lon.size)))
+        labels += [p.name for p in parts]
+        near, far = np.vstack([nearest, n2]), np.vstack([farthest, f2])
+        return labels, near, far, np.ones(near.shape, dtype=bool)
+    caps = [_cap(p) for p in parts]
+    radius = np.array([np.inf if c is None else c[2] for c in caps])
+    large = np.flatnonzero(radius > _EXACT_RADIUS_M)
+    if not large.size:
+        large = np.array([int(np.argmax(radius))])
+    n = lon.size
+    lo = np.zeros((len(parts), n))
+    hi = np.full((len(parts), n), HALF_MERIDIAN_M)
+    exact = np.zeros((len(parts), n), dtype=bool)
+    for q in large:
+        lo[q], hi[q] = parts[q].distances(lon, lat)
+        exact[q] = True
+    for k, part in enumerate(parts):
+        if exact[k].all():
+            continue
+        lo[k], hi[k] = part_bounds(part, lon, lat)
+        # Exact where the bounds do not lie strictly inside an exact large part's interval.
+        idx = np.flatnonzero(~((lo[large] < lo[k]) & (hi[large] > hi[k])).any(axis=0))
+        if idx.size:
+            lo[k, idx], hi[k, idx] = parts[k].distances(lon[idx], lat[idx])
+            exact[k, idx] = True
+    labels += [p.name for p in parts]
+    points = np.ones(nearest.shape, dtype=bool)
+    return labels, np.vstack([nearest, lo]), np.vstack([farthest, hi]), np.vstack([points, exact])
+
+
 _CAP_LIMIT_M = 9_000_000.0  # a part wider than this is not bounded by a cap (caps stay convex well below 10,000 km)
 _EXACT_RADIUS_M = 300_000.0  # parts larger than this are computed exactly for every target, and bound the others
 
 
+_CAPS: weakref.WeakKeyDictionary[LaunchArea, tuple[float, float, float] | None] = weakref.WeakKeyDictionary()
+
+
 def _cap(part: LaunchArea) -> tuple[float, float, float] | None:
+    """Return a cap (lon, lat, radius m) holding the part, or None if it is too large to bound (once per part)."""
+    if part not in _CAPS:
+        _CAPS[part] = _find_cap(part)
+    return _CAPS[part]
+
+
+def part_bounds(part: LaunchArea, lon: FloatArray, lat: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """Return bounds (m) on a part's nearest and farthest distance to each target: its cap's, then its vertices'.
+
+    ``low <= nearest <= farthest <= high``; a few vector operations per
+    target and vertex, no exact solution.
+    """
+    lo = np.zeros(lon.size)
+    hi = np.full(lon.size, HALF_MERIDIAN_M)
+    cap = _cap(part)
+    if cap is not None:
+        t = auxiliary_unit_vectors(lon, lat).reshape(-1, 3)
+        c = auxiliary_unit_vectors(cap[0], cap[1]).reshape(3)
+        low, up = lambert_interval(t @ c, t[:, 2], np.full(lon.size, c[2]))
+        lo, hi = np.maximum(low - cap[2], 0.0), np.minimum(up + cap[2], HALF_MERIDIAN_M)
+    # Only a target within the cap can be covered, only one whose antipode is can have it covered.
+    lo_v, hi_v = _vertex_bounds(part, lon, lat, inside=lo <= 0.0, antipodal=hi >= HALF_MERIDIAN_M)
+    return np.maximum(lo, lo_v), np.minimum(hi, hi_v)
+
+
+def _find_cap(part: LaunchArea) -> tuple[float, float, float] | None:
     """Return a cap (lon, lat, radius m) holding the part, or None if it is too large to bound.
 
     The centre is the part's vertex mean on the auxiliary sphere; the
@@ -339,7 +430,8 @@ def _needed(
     return need_near, need_far
 
 
-def _vertex_bounds(part: LaunchArea, lon: FloatArray, lat: FloatArray) -> tuple[FloatArray, FloatArray]:
+def _vertex_bounds(part: LaunchArea, lon: FloatArray, lat: FloatArray, *, inside: NDArray[np.bool_] | None = None,
+                   antipodal: NDArray[np.bool_] | None = None) -> tuple[FloatArray, FloatArray]:
     """Bounds on a part's nearest and farthest distance (m) to each target, from its vertices alone.
 
     Each vertex distance lies within Lambert's error bound of Lambert's
@@ -363,9 +455,14 @@ def _vertex_bounds(part: LaunchArea, lon: FloatArray, lat: FloatArray) -> tuple[
         low, up = lambert_interval(t @ e.u1.T, t[:, 2:3], e.u1[None, :, 2])
         lo[sl] = np.maximum(np.min((low + low[:, nxt] - e.length_m) / 2.0, axis=1), 0.0)
         hi[sl] = np.minimum(np.max((up + up[:, nxt] + e.length_m) / 2.0, axis=1), HALF_MERIDIAN_M)
-    lo[part.contains(lon, lat)] = 0.0
-    alon, alat = antipode(lon, lat)
-    hi[part.contains(alon, alat)] = HALF_MERIDIAN_M
+    # ``inside``, ``antipodal``: the targets that may be covered, or have their antipode covered (default all).
+    may = np.flatnonzero(inside) if inside is not None else np.arange(lon.size)
+    if may.size:
+        lo[may[part.contains(lon[may], lat[may])]] = 0.0
+    may = np.flatnonzero(antipodal) if antipodal is not None else np.arange(lon.size)
+    if may.size:
+        alon, alat = antipode(lon[may], lat[may])
+        hi[may[part.contains(alon, alat)]] = HALF_MERIDIAN_M
     return lo, hi
 
 

@@ -8,17 +8,20 @@ status needs far less. :class:`Classifier` screens them first:
 Screening
 ---------
 Each launch-area part is enclosed in a ball: a centre ``C`` and a radius
-``rho``, the exact farthest distance from ``C`` to the part (computed once by
-:class:`~geo.geodesy.distance.LaunchArea`, plus :data:`SCREEN_SLACK_M`). By the
+``rho`` that bounds the farthest distance from ``C`` to the part, from exact
+distances to its vertices (:func:`_find_ball`), plus :data:`SCREEN_SLACK_M`;
+the balls of nearby small parts are enclosed in one ball again
+(:func:`_group_balls`, each found once per part). By the
 triangle inequality of the geodesic metric, every point of the part lies
 within ``d(T, C) +- rho`` of a target ``T``, so its nearest and farthest
 distances to the part both lie in ``[d(T, C) - rho, d(T, C) + rho]``.
-``d(T, C)`` itself is bounded without solving the inverse problem: Lambert's
-formula plus or minus its error bound
-(:func:`~geo.geodesy.ellipsoid.lambert_error_bound`, the envelope measured
-on 4 million pairs, doubled, plus 1 m), and near the antipode of ``C``, where
-that bound fails, ``H - d(T', C)`` with ``T'`` the target's antipode and ``H``
-the half meridian. A few vector operations per target then decide the two
+``d(T, C)`` itself is bounded without solving the inverse problem: first by
+``b sigma <= d <= a sigma`` (:func:`_arc_interval`, one ``arccos``), then,
+for the targets that leaves, by Lambert's formula plus or minus its error
+bound (:func:`~geo.geodesy.ellipsoid.lambert_error_bound`, the envelope
+measured on 4 million pairs, doubled, plus 1 m), and near the antipode of
+``C``, where that bound fails, ``H - d(T', C)`` with ``T'`` the target's
+antipode and ``H`` the half meridian. A few vector operations per target then decide the two
 questions a status rests on (nearest ``<= max``, farthest ``>= min``) unless a
 threshold falls inside the interval. Launch points are screened the same way
 with ``rho = 0``. The targets the screen cannot decide (a strip ``2 rho`` wide
@@ -45,7 +48,7 @@ exact engine's own). The strips shrink to the width of a small ball.
 
 So a status from :meth:`Classifier.status` is exactly the status of
 :func:`geo.analysis.bands.reach_table`: the screen only ever decides targets whose
-bounds clear a threshold by Lambert's error bound plus :data:`SCREEN_SLACK_M`,
+bounds clear a threshold by a proven error bound plus :data:`SCREEN_SLACK_M`,
 far beyond the engine's sub-millimetre error; the exact engine relies on the
 same bound to choose its candidate edges. For Belarus and random points
 worldwide, a status takes about 0.1 exact solutions per target. The tests
@@ -61,6 +64,7 @@ solver, the KD-tree and shapely release the GIL, so two threads run about
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -75,6 +79,7 @@ from geo.analysis.status import classify, codes_of
 from geo.errors import InvalidRangeError
 from geo.geodesy.distance import LaunchArea
 from geo.geodesy.ellipsoid import (
+    A_M,
     FLATTENING,
     HALF_MERIDIAN_M,
     antipode,
@@ -104,6 +109,9 @@ COVER_FROM_M: Final = 500_000.0
 COVER_CELL_M: Final = 200_000.0
 """Side of the cells (on the unit sphere, scaled by 6,371 km) that group a large part's edges into balls."""
 
+B_M: Final = A_M * (1.0 - FLATTENING)
+_ARC_SLACK_M: Final = 1.0  # an arc read from a rounded dot product: off by up to 1.5e-8 rad (0.1 m) near 0 and pi
+_VERTEX_BALL_LIMIT_M: Final = 9_000_000.0  # a ball this small is convex: its part is the side holding the centre
 _COVER_BLOCK: Final = 2048  # targets per block of the second screen (blocks x balls temporaries)
 
 
@@ -117,8 +125,27 @@ class _Ball:
     radius_m: float
 
 
+_BALLS: weakref.WeakKeyDictionary[LaunchArea, _Ball] = weakref.WeakKeyDictionary()
+_COVERS: weakref.WeakKeyDictionary[LaunchArea, _Cover] = weakref.WeakKeyDictionary()
+
+
 def _ball(area: LaunchArea) -> _Ball:
-    """Return a ball around ``area``: centre at the mean direction of its boundary, exact radius."""
+    """Return a ball around ``area`` (see :func:`_find_ball`), found once per area (each band's classifier asks)."""
+    if area not in _BALLS:
+        _BALLS[area] = _find_ball(area)
+    return _BALLS[area]
+
+
+def _find_ball(area: LaunchArea) -> _Ball:
+    """Return a ball around ``area``: centre at the mean direction of its boundary.
+
+    The radius bounds every edge from its ends, ``max(d(C, v1), d(C, v2)) +
+    L / 2`` (exact distances; a point of an edge of length ``L`` is within
+    ``L / 2`` of one end), which holds the boundary; below
+    :data:`_VERTEX_BALL_LIMIT_M` the part lies on the side of its boundary
+    that holds ``C``, where the farthest point is on the boundary. A wider
+    part gets the exact farthest distance of the engine (preparing it).
+    """
     e = area._edges
     centre = auxiliary_unit_vectors(e.lon1, e.lat1).mean(axis=0)
     norm = float(np.linalg.norm(centre))
@@ -130,8 +157,11 @@ def _ball(area: LaunchArea) -> _Ball:
         # Reduced latitude to geodetic latitude.
         beta = np.arctan2(z, np.hypot(x, y))
         lat = float(np.degrees(np.arctan(np.tan(beta) / (1.0 - FLATTENING))))
-    farthest = area.extremes(lon, lat, farthest=True, point=False)[0]
-    return _Ball(lon, lat, min(float(farthest) + SCREEN_SLACK_M, HALF_MERIDIAN_M))
+    ends = np.maximum(geodesic_distance(lon, lat, e.lon1, e.lat1), geodesic_distance(lon, lat, e.lon2, e.lat2))
+    radius = float((ends + e.length_m / 2.0).max())
+    if radius >= _VERTEX_BALL_LIMIT_M:
+        radius = float(area.extremes(lon, lat, farthest=True, point=False)[0])
+    return _Ball(lon, lat, min(radius + SCREEN_SLACK_M, HALF_MERIDIAN_M))
 
 
 def _group_balls(balls: list[_Ball]) -> list[_Ball]:
@@ -173,6 +203,13 @@ class _Cover:
 
 
 def _cover(area: LaunchArea) -> _Cover:
+    """Return :func:`_find_cover` of a part, found once per part."""
+    if area not in _COVERS:
+        _COVERS[area] = _find_cover(area)
+    return _COVERS[area]
+
+
+def _find_cover(area: LaunchArea) -> _Cover:
     """Group a part's edges by cell into balls with exact radii."""
     e = area._edges
     cell = np.floor(e.u1 / (COVER_CELL_M / 6_371_000.0)).astype(np.int64)
@@ -213,6 +250,21 @@ def _cover_bounds(cover: _Cover, u: FloatArray, lon: FloatArray, lat: FloatArray
     return near_lo, near_hi, far_lo, far_hi
 
 
+def _arc_interval(u: FloatArray, vec: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """Bounds (m) on the exact distance from targets ``u`` to one point ``vec``: ``b sigma <= d <= a sigma``.
+
+    ``sigma`` is the arc between the auxiliary unit vectors. The ellipsoid is
+    the sphere of radius ``a`` through the points ``a u`` squeezed along the
+    axis by ``b / a``: a map that shortens no curve by more than that factor
+    and lengthens none, so the geodesic is no longer than the image of the
+    great circle (``a sigma``) and its preimage no longer than ``a / b``
+    times the geodesic. 0.34 % wide, for one ``arccos`` a pair: the first
+    screen's bound (the second uses Lambert's, metres wide).
+    """
+    sigma = np.arccos(np.clip(u @ vec, -1.0, 1.0))
+    return B_M * sigma - _ARC_SLACK_M, A_M * sigma + _ARC_SLACK_M
+
+
 def _lambert_interval(u: FloatArray, vec: FloatArray) -> tuple[FloatArray, FloatArray]:
     """Bounds (m) on the exact distance from targets ``u`` (auxiliary unit vectors) to one point ``vec``.
 
@@ -244,9 +296,10 @@ class Classifier:
 
     Notes
     -----
-    Building a classifier prepares every launch area (its boundary index and
-    ball) once; the classifier is then read-only and safe to share between
-    threads. It holds prepared shapely and scipy structures, so distributed
+    Building a classifier finds every launch area's ball (and a large
+    area's small balls) once per area; the exact structures are prepared
+    when a target first needs them, by whichever thread gets there (two
+    that meet build equal values). It holds prepared shapely and scipy structures, so distributed
     code sends the sources and band, not the classifier, and builds one per
     worker (:mod:`geo.analysis.distributed` does).
 
@@ -274,8 +327,8 @@ class Classifier:
         self._ball_vec = auxiliary_unit_vectors([b.lon for b in self._balls], [b.lat for b in self._balls]).reshape(
             -1, 3
         )
-        for area in self._areas:  # the rest of the lazy structures, before any thread touches them
-            area._inside_geometry, area._index, area._hull, area._z_range, area._edge_rows  # noqa: B018
+        # The areas' other structures are built when first needed, mostly for few parts: two threads that
+        # build one at once build equal values, and each keeps its own copy of a prepared geometry.
         self._covers = [_cover(a) if b.radius_m > COVER_FROM_M else None
                         for a, b in zip(self._areas, self._balls, strict=True)]
         self._groups = _group_balls(self._balls)
@@ -335,8 +388,8 @@ class Classifier:
         # Per part: bounds on its nearest distance (near_lo, near_hi) and its farthest (far_lo, far_hi).
         intervals: list[tuple[FloatArray, ...]] = []
         u = auxiliary_unit_vectors(lon, lat).reshape(-1, 3)
-        for j in range(self._point_lon.size):  # a launch point: its distance, within Lambert's error
-            lo, hi = _lambert_interval(u, self._point_vec[j])
+        for j in range(self._point_lon.size):  # a launch point: its distance, within Lambert's error (or the arc's)
+            lo, hi = _lambert_interval(u, self._point_vec[j]) if covers else _arc_interval(u, self._point_vec[j])
             lo, hi = np.maximum(lo, 0.0), np.minimum(hi, HALF_MERIDIAN_M)
             intervals.append((lo, hi, lo, hi))
         # First the groups of balls (a group's ball holds each member: its bounds hold for each), then, for
@@ -347,7 +400,7 @@ class Classifier:
             if cover is not None:
                 intervals.append(_cover_bounds(cover, u, lon, lat))
                 continue
-            lo, hi = _lambert_interval(u, vec)
+            lo, hi = _lambert_interval(u, vec) if covers else _arc_interval(u, vec)
             lo, hi = np.maximum(lo - ball.radius_m, 0.0), np.minimum(hi + ball.radius_m, HALF_MERIDIAN_M)
             intervals.append((lo, hi, lo, hi))
         for near_lo, near_hi, far_lo, far_hi in intervals:

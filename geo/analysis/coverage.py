@@ -31,7 +31,7 @@ import numpy as np
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from geo.analysis.bands import RangeBand
+from geo.analysis.bands import RangeBand, part_bounds
 from geo.analysis.launch import LaunchPoint, LaunchRegion, LaunchSource
 from geo.geodesy.distance import LaunchArea
 from geo.geodesy.ellipsoid import WGS84
@@ -143,7 +143,9 @@ def launch_coverage(
         for part in source.parts:
             area = _part_area_m2(part)
             total += area
-            lo, hi = (float(v[0]) for v in part.distances(np.array([lon]), np.array([lat])))
+            lo, hi = (float(v[0]) for v in part_bounds(part, np.array([lon]), np.array([lat])))
+            if not (hi < band.min_m or lo > band.max_m or (lo >= band.min_m and hi <= band.max_m)):
+                lo, hi = (float(v[0]) for v in part.distances(np.array([lon]), np.array([lat])))  # bounds undecided
             if hi < band.min_m or lo > band.max_m:
                 continue  # no point of the part reaches: exact
             if lo >= band.min_m and hi <= band.max_m:

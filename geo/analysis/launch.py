@@ -347,7 +347,23 @@ def _named_launch(text: str, borders: str, generation: int) -> LaunchSource:
         if exclave is not None:
             return exclave
         return LaunchPoint(label=place.label(), lon=place.lon, lat=place.lat, source="GeoNames")
-    return LaunchRegion(label=name, geometry=geometry, code=code, borders=borders)
+    return _country_region(code, borders, generation, name, geometry)
+
+
+_COUNTRIES: dict[tuple[str, str, int], LaunchRegion] = {}
+
+
+def _country_region(code: str, borders: str, generation: int, name: str, geometry: BaseGeometry) -> LaunchRegion:
+    """Return one source per country, border view and data generation, however the country was spelt.
+
+    ``RUS``, ``Russia`` and ``Россия`` are one source with one set of prepared parts.
+    """
+    key = (code, borders, generation)
+    if key not in _COUNTRIES:
+        if len(_COUNTRIES) >= 16:
+            _COUNTRIES.clear()
+        _COUNTRIES[key] = LaunchRegion(label=name, geometry=geometry, code=code, borders=borders)
+    return _COUNTRIES[key]
 
 
 _EXCLAVE_SHARE = 0.9

@@ -1,8 +1,9 @@
 """Evaluate claims: status, verdict, margin, critical values, robustness, coverage.
 
 For each scenario (launch set) of a claim the exact nearest and farthest
-distances from every launch part to the place (:func:`geo.analysis.bands.source_intervals`)
-decide everything below; nothing is read off a drawing except the coverage
+distances from every launch part to the place that can decide anything
+(:func:`geo.analysis.bands.essential_intervals`; an island inside the
+mainland's interval cannot) decide everything below; nothing is read off a drawing except the coverage
 share, which carries its own error bound (:mod:`geo.analysis.coverage`).
 
 - **status** as in :mod:`geo.analysis.bands`; the claim **holds** when the status
@@ -40,7 +41,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from geo.analysis.areas import AreaReach, AreaZone, area_intervals, area_reach
-from geo.analysis.bands import RangeBand, name_route_legs, reach_table, source_intervals
+from geo.analysis.bands import RangeBand, essential_intervals, name_route_legs, reach_table
 from geo.analysis.coverage import Coverage, launch_coverage, share_in_zone
 from geo.analysis.launch import LaunchRegion, LaunchSource
 from geo.analysis.population import PopulationInRange, population_in_range
@@ -239,10 +240,10 @@ def _verdict(claim: Claim, scenario: Scenario, *, with_coverage: bool, with_popu
     if area is not None:  # the pairs (launch part, part of the area) are the rule's parts: "some of it"
         return _area_verdict(claim, scenario, with_population=with_population)
     lon, lat = np.array([claim.place.lon]), np.array([claim.place.lat])
-    labels, nearest, farthest = source_intervals(scenario.sources, lon, lat)
+    labels, nearest, farthest, exact = essential_intervals(scenario.sources, lon, lat)
     return _decide(claim, scenario, labels, nearest, farthest, lon, lat,
                    launch_coverage(scenario.sources, claim.place.lon, claim.place.lat, band) if with_coverage
-                   else Coverage(None, 0.0, 0.0, 0.0, 0, 0), with_population)
+                   else Coverage(None, 0.0, 0.0, 0.0, 0, 0), with_population, exact=exact[:, 0])
 
 
 def _area_verdict(claim: Claim, scenario: Scenario, *, with_population: bool) -> Verdict:
@@ -278,7 +279,13 @@ def _area_verdict(claim: Claim, scenario: Scenario, *, with_population: bool) ->
 
 
 def _decide(claim: Claim, scenario: Scenario, labels: list[str], nearest: FloatArray, farthest: FloatArray,
-            lon: FloatArray, lat: FloatArray, coverage: Coverage, with_population: bool) -> Verdict:
+            lon: FloatArray, lat: FloatArray, coverage: Coverage, with_population: bool,
+            exact: NDArray[np.bool_] | None = None) -> Verdict:
+    """Decide a claim from per-part distances (m) to its place; ``exact`` marks the parts whose values are exact.
+
+    The others (see :func:`geo.analysis.bands.essential_intervals`) decide
+    nothing for any band, so their bounds are no break points.
+    """
     band = claim.band
     code_a, margin_a, part_a = classify(nearest, farthest, band.min_m, band.max_m)
     status, margin, part = STATUSES[int(code_a[0])], float(margin_a[0]) / 1000.0, int(part_a[0])
@@ -293,7 +300,8 @@ def _decide(claim: Claim, scenario: Scenario, labels: list[str], nearest: FloatA
         figure, deciding = "max_km", n[part]
     else:
         figure, deciding = "min_km", f[part]
-    breaks = np.unique(np.concatenate([n, f]))  # the only values at which a verdict can flip
+    known = slice(None) if exact is None else exact
+    breaks = np.unique(np.concatenate([n[known], f[known]]))  # the only values at which a verdict can flip
     flips = {
         "min_km": _flip(n, f, breaks, claim.expect, "min_km", band.min_km, band.max_km, now),
         "max_km": _flip(n, f, breaks, claim.expect, "max_km", band.max_km, band.min_km, now),
@@ -405,7 +413,7 @@ def _measure_together(claims: Sequence[Claim]) -> None:
     for sources, places in by_launch.values():
         if len(places) > 1:
             lon, lat = (np.array(v, dtype=float) for v in zip(*places, strict=True))
-            source_intervals(sources, lon, lat)
+            essential_intervals(sources, lon, lat)
 
 
 def evaluate(

@@ -138,16 +138,20 @@ class Frame:
         images = iter(self._curves(rings, eps_m))
         out = []
         for g, counts in zip(geoms, layout, strict=True):
-            parts = [_assemble([next(images) for _ in range(n)], eps_m, seam) for n, seam in counts]
-            parts = [p for p in parts if not p.is_empty]
+            drawn = [(_assemble([next(images) for _ in range(n)], eps_m, seam), seam) for n, seam in counts]
+            drawn = [(p, seam) for p, seam in drawn if not p.is_empty]
+            parts = [p for p, _ in drawn]
             seam = bool(parts) and bool((np.abs(shapely.get_coordinates(g)[:, 0]) == 180.0).any())
             if not parts:
                 out.append(shapely.Polygon())
             elif len(parts) == 1:
                 out.append(parts[0])
             elif seam:
+                # Pieces cut at the antimeridian or a pole join again in the plane; the other parts are
+                # disjoint already (Russia: a few of its 213 parts to join, not all).
                 grid = min(0.01, eps_m / 100)
-                out.append(_only_polygons(shapely.union_all([shapely.set_precision(p, grid) for p in parts])))
+                snapped = np.array([shapely.set_precision(p, grid) for p in parts], dtype=object)
+                out.append(_join_cut(snapped, np.array([cut for _, cut in drawn])))
             else:
                 out.append(shapely.MultiPolygon([q for p in parts for q in shapely.get_parts(p)]))
         return out
@@ -350,6 +354,21 @@ def _on_grid(polygon: BaseGeometry, grid: float) -> BaseGeometry:
         return shapely.set_precision(polygon, grid)
     except shapely.errors.GEOSException:
         return shapely.set_precision(shapely.make_valid(polygon), grid)
+
+
+def _join_cut(parts: NDArray[np.object_], cut: NDArray[np.bool_]) -> BaseGeometry:
+    """Join the drawn parts that were cut at a seam, with every part they touch; keep the rest as they are."""
+    tree = shapely.STRtree(parts)
+    group = np.flatnonzero(cut)
+    frontier = group
+    while frontier.size:
+        touching = np.unique(tree.query(parts[frontier], predicate="intersects")[1])
+        frontier = np.setdiff1d(touching, group)
+        group = np.union1d(group, frontier)
+    rest = np.setdiff1d(np.arange(len(parts)), group)
+    joined = _only_polygons(shapely.union_all(parts[group]))
+    whole = shapely.MultiPolygon([q for p in [joined, *parts[rest]] for q in shapely.get_parts(p) if not q.is_empty])
+    return whole if whole.is_valid else _only_polygons(shapely.union_all(parts))
 
 
 def _only_polygons(geometry: BaseGeometry) -> BaseGeometry:
