@@ -17,6 +17,7 @@ cleanly under version control.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 import time
 from pathlib import Path
@@ -24,7 +25,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from geo.claims.model import claim_files, load_claims  # noqa: E402  (the checkout's geo)
+from geo.analysis import cache  # noqa: E402  (the checkout's geo)
+from geo.claims.model import claim_files, load_claims  # noqa: E402
 from geo.claims.verdicts import evaluate  # noqa: E402
 from geo.errors import GeoRangeError  # noqa: E402
 from geo.outputs.atomic import atomic_path  # noqa: E402
@@ -50,6 +52,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("claims", nargs="?", default=str(ROOT / "data" / "claims"))
     parser.add_argument("--out", default=str(ROOT / "maps"))
+    parser.add_argument("--no-cache", dest="cache", action="store_false",
+                        help="neither read nor write georange's cache of zones (as the command's --no-cache)")
     args = parser.parse_args(argv)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -65,22 +69,28 @@ def main(argv: list[str] | None = None) -> int:
         index += ["Maps of the hard cases (a pole, the Pacific, the whole globe, a 1 km ring, many scenarios) "
                   "are in [hard/](hard/README.md).", ""]
     try:
-        for path in claim_files([args.claims]):
-            start = time.perf_counter()
-            loaded = load_claims([path])
-            results = evaluate(loaded.claims, loaded.surveys, shares=False)
-            content = map_content(loaded, results=results)
-            save_map(claim_map(content), out / f"{path.stem}.html", overwrite=True)
-            save_figure(content, out / f"{path.stem}.png", overwrite=True)
-            index += _index_lines(source, path.stem, content.title, results)
-            print(f"{out.name}/{path.stem}.html, .png: {len(loaded.claims)} claims, "
-                  f"{len(content.zone_sets)} zone sets, {time.perf_counter() - start:.1f} s", file=sys.stderr)
-        with atomic_path(out / "README.md", overwrite=True) as tmp:
-            tmp.write_text("\n".join(index).rstrip() + "\n", encoding="utf-8")
+        with cache.enabled() if args.cache else contextlib.nullcontext():
+            _build(args, out, source, index)
     except GeoRangeError as exc:
         print(f"build_gallery: error: {' '.join(str(exc).split())}", file=sys.stderr)
         return 2
     return 0
+
+
+def _build(args: argparse.Namespace, out: Path, source: str, index: list[str]) -> None:
+    """Write each claim file's map, figure and index lines, then the index."""
+    for path in claim_files([args.claims]):
+        start = time.perf_counter()
+        loaded = load_claims([path])
+        results = evaluate(loaded.claims, loaded.surveys, shares=False)
+        content = map_content(loaded, results=results)
+        save_map(claim_map(content), out / f"{path.stem}.html", overwrite=True)
+        save_figure(content, out / f"{path.stem}.png", overwrite=True)
+        index += _index_lines(source, path.stem, content.title, results)
+        print(f"{out.name}/{path.stem}.html, .png: {len(loaded.claims)} claims, "
+              f"{len(content.zone_sets)} zone sets, {time.perf_counter() - start:.1f} s", file=sys.stderr)
+    with atomic_path(out / "README.md", overwrite=True) as tmp:
+        tmp.write_text("\n".join(index).rstrip() + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":
