@@ -65,7 +65,7 @@ if TYPE_CHECKING:
 else:
     from geo.lazy import pandas as pd
 
-__all__ = ["RangeBand", "essential_intervals", "km_text", "name_route_legs", "part_bounds", "reach_table",
+__all__ = ["RangeBand", "cap_bounds", "essential_intervals", "km_text", "name_route_legs", "part_bounds", "reach_table",
            "resolve_band", "source_intervals"]
 
 FloatArray = NDArray[np.float64]
@@ -130,6 +130,10 @@ class RangeBand:
     def max_m(self) -> float:
         """Maximum range in metres."""
         return float(self.max_km) * 1000.0
+
+    def decides(self, low_m: float, high_m: float) -> bool:
+        """Whether distances known to lie in ``[low_m, high_m]`` are all in the band or all out of it."""
+        return high_m < self.min_m or low_m > self.max_m or (low_m >= self.min_m and high_m <= self.max_m)
 
 
 def source_intervals(
@@ -228,12 +232,20 @@ def essential_intervals(
     for q in large:
         lo[q], hi[q] = parts[q].distances(lon, lat)
         exact[q] = True
-    for k, part in enumerate(parts):
-        if exact[k].all():
-            continue
-        lo[k], hi[k] = part_bounds(part, lon, lat)
-        # Exact where the bounds do not lie strictly inside an exact large part's interval.
-        idx = np.flatnonzero(~((lo[large] < lo[k]) & (hi[large] > hi[k])).any(axis=0))
+    small = np.setdiff1d(np.arange(len(parts)), large)
+    lo[small], hi[small] = cap_bounds([parts[k] for k in small], lon, lat)
+
+    def held(k: int, idx: NDArray[np.intp]) -> NDArray[np.bool_]:
+        """Whether part k's bounds lie strictly inside an exact large part's interval, per target of idx."""
+        return ((lo[large][:, idx] < lo[k, idx]) & (hi[large][:, idx] > hi[k, idx])).any(axis=0)
+
+    for k in small.tolist():
+        idx = np.arange(n)
+        idx = idx[~held(k, idx)]
+        if idx.size:  # the vertices' bounds, then exact values where they are not enough
+            lo_v, hi_v = part_bounds(parts[k], lon[idx], lat[idx])
+            lo[k, idx], hi[k, idx] = np.maximum(lo[k, idx], lo_v), np.minimum(hi[k, idx], hi_v)
+            idx = idx[~held(k, idx)]
         if idx.size:
             lo[k, idx], hi[k, idx] = parts[k].distances(lon[idx], lat[idx])
             exact[k, idx] = True
@@ -256,20 +268,34 @@ def _cap(part: LaunchArea) -> tuple[float, float, float] | None:
     return _CAPS[part]
 
 
+def cap_bounds(parts: Sequence[LaunchArea], lon: FloatArray, lat: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """Return bounds (m) on each part's nearest and farthest distance to each target from its cap, (parts, targets).
+
+    ``d(T, c) - r <= nearest <= farthest <= d(T, c) + r`` with ``d(T, c)``
+    within Lambert's error bound: one vector operation for all parts; a part
+    too large for a cap gets ``[0, H]``.
+    """
+    lo = np.zeros((len(parts), lon.size))
+    hi = np.full((len(parts), lon.size), HALF_MERIDIAN_M)
+    caps = [_cap(p) for p in parts]
+    rows = [k for k, c in enumerate(caps) if c is not None]
+    if rows and lon.size:
+        c_lon, c_lat, radius = (np.array([caps[k][i] for k in rows]) for i in range(3))  # type: ignore[index]
+        c = auxiliary_unit_vectors(c_lon, c_lat).reshape(-1, 3)
+        t = auxiliary_unit_vectors(lon, lat).reshape(-1, 3)
+        low, up = lambert_interval(c @ t.T, c[:, 2:3], t[None, :, 2])
+        lo[rows] = np.maximum(low - radius[:, None], 0.0)
+        hi[rows] = np.minimum(up + radius[:, None], HALF_MERIDIAN_M)
+    return lo, hi
+
+
 def part_bounds(part: LaunchArea, lon: FloatArray, lat: FloatArray) -> tuple[FloatArray, FloatArray]:
     """Return bounds (m) on a part's nearest and farthest distance to each target: its cap's, then its vertices'.
 
     ``low <= nearest <= farthest <= high``; a few vector operations per
     target and vertex, no exact solution.
     """
-    lo = np.zeros(lon.size)
-    hi = np.full(lon.size, HALF_MERIDIAN_M)
-    cap = _cap(part)
-    if cap is not None:
-        t = auxiliary_unit_vectors(lon, lat).reshape(-1, 3)
-        c = auxiliary_unit_vectors(cap[0], cap[1]).reshape(3)
-        low, up = lambert_interval(t @ c, t[:, 2], np.full(lon.size, c[2]))
-        lo, hi = np.maximum(low - cap[2], 0.0), np.minimum(up + cap[2], HALF_MERIDIAN_M)
+    lo, hi = (b[0] for b in cap_bounds([part], lon, lat))
     # Only a target within the cap can be covered, only one whose antipode is can have it covered.
     lo_v, hi_v = _vertex_bounds(part, lon, lat, inside=lo <= 0.0, antipodal=hi >= HALF_MERIDIAN_M)
     return np.maximum(lo, lo_v), np.minimum(hi, hi_v)

@@ -31,7 +31,7 @@ import numpy as np
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from geo.analysis.bands import RangeBand, part_bounds
+from geo.analysis.bands import RangeBand, cap_bounds, part_bounds
 from geo.analysis.launch import LaunchPoint, LaunchRegion, LaunchSource
 from geo.geodesy.distance import LaunchArea
 from geo.geodesy.ellipsoid import WGS84
@@ -140,12 +140,17 @@ def launch_coverage(
             reachable_points += int(band.min_m <= d <= band.max_m)
             continue
         assert isinstance(source, LaunchRegion)
-        for part in source.parts:
+        target = np.array([lon]), np.array([lat])
+        cap_lo, cap_hi = cap_bounds(source.parts, *target)
+        for k, part in enumerate(source.parts):
             area = _part_area_m2(part)
             total += area
-            lo, hi = (float(v[0]) for v in part_bounds(part, np.array([lon]), np.array([lat])))
-            if not (hi < band.min_m or lo > band.max_m or (lo >= band.min_m and hi <= band.max_m)):
-                lo, hi = (float(v[0]) for v in part.distances(np.array([lon]), np.array([lat])))  # bounds undecided
+            # The cap's bounds, else the vertices', else exact distances: whichever first decides the part.
+            lo, hi = float(cap_lo[k, 0]), float(cap_hi[k, 0])
+            if not band.decides(lo, hi):
+                lo, hi = (float(v[0]) for v in part_bounds(part, *target))
+            if not band.decides(lo, hi):
+                lo, hi = (float(v[0]) for v in part.distances(*target))
             if hi < band.min_m or lo > band.max_m:
                 continue  # no point of the part reaches: exact
             if lo >= band.min_m and hi <= band.max_m:
