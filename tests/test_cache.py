@@ -178,3 +178,24 @@ def test_a_prepared_area_read_from_the_cache_answers_as_one_built_afresh(folder)
         answers = read.distances(lon, lat)
         assert cache.stats().hits == hits + 1
     assert [a.tolist() for a in answers] == [a.tolist() for a in afresh]
+
+
+def test_a_map_and_a_check_are_the_same_bytes_cold_warm_and_without_the_cache(folder, tmp_path):
+    import subprocess
+    import sys
+
+    def both(*extra: str) -> tuple[bytes, bytes]:  # new processes, as an analyst runs them
+        html, report = tmp_path / "m.html", tmp_path / "r.json"
+        for args in (["map", "--from", "Kaliningrad", "--system", "iskander-m", "--places", "nato-capitals",
+                      "-o", str(html)],
+                     ["check", "--from", "Kaliningrad", "--system", "iskander-m", "--places", "Berlin; Vilnius",
+                      "--format", "json", "-o", str(report)]):
+            done = subprocess.run([sys.executable, "-m", "geo", *args, "--overwrite", "-q", *extra],
+                                  capture_output=True, text=True)
+            assert done.returncode in (0, 1), done.stderr
+        return html.read_bytes(), report.read_bytes()
+
+    cold = both()
+    assert entries(folder)
+    assert both() == cold  # warm
+    assert both("--no-cache") == cold
