@@ -51,16 +51,13 @@ def geodesic_area_m2(geometry: BaseGeometry) -> tuple[float, float]:
         return 0.0, 0.0
     area = 0.0
     perimeter = 0.0
-    polys = getattr(geometry, "geoms", [geometry])
-    for poly in polys:
+    for poly in shapely.get_parts(geometry):
         if poly.is_empty or poly.geom_type != "Polygon":
             continue
-        a, p = WGS84.geometry_area_perimeter(shapely.Polygon(poly.exterior))
-        area += abs(a)
-        perimeter += p
-        for hole in poly.interiors:
-            a, p = WGS84.geometry_area_perimeter(shapely.Polygon(hole))
-            area -= abs(a)
+        for k, ring in enumerate(shapely.get_rings(poly)):  # the exterior first, then the holes
+            xy = shapely.get_coordinates(ring)
+            a, p = WGS84.polygon_area_perimeter(xy[:, 0], xy[:, 1])
+            area += abs(a) if k == 0 else -abs(a)
             perimeter += p
     return area, perimeter
 
@@ -183,13 +180,26 @@ def _part_area_m2(part: LaunchArea) -> float:
     return area
 
 
+_TERRITORY_AREAS: dict[int, tuple[BaseGeometry, float]] = {}
+
+
+def _territory_area_m2(territory: BaseGeometry) -> float:
+    """Return a territory's geodesic area, measured once per geometry (each scenario and survey asks again)."""
+    found = _TERRITORY_AREAS.get(id(territory))
+    if found is None or found[0] is not territory:  # the geometry is kept with its area: its id stays its own
+        if len(_TERRITORY_AREAS) >= 1024:
+            _TERRITORY_AREAS.clear()
+        found = _TERRITORY_AREAS[id(territory)] = (territory, geodesic_area_m2(territory)[0])
+    return found[1]
+
+
 def share_in_zone(zone: BaseGeometry, territory: BaseGeometry, tolerance_m: float) -> tuple[float, float, float]:
     """Return ``(share, error, area_km2)`` of a territory inside a drawn zone.
 
     The error bound counts the zone boundary inside the territory (see the
     module docstring).
     """
-    total, _ = geodesic_area_m2(territory)
+    total = _territory_area_m2(territory)
     if total == 0.0 or zone.is_empty or not zone.intersects(territory):
         return 0.0, 0.0, 0.0
     piece = shapely.intersection(zone, territory)
