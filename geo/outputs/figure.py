@@ -383,7 +383,7 @@ class _Drawing:
         projected = polygonal(shapely.simplify(projected, self.simplify_m))
         path = _path(projected)
         if path is not None:
-            self.ax.add_patch(self._clip(PathPatch(path, zorder=zorder, **style)))
+            self.ax.add_artist(self._clip(PathPatch(path, zorder=zorder, **style)))  # the limits are set: no update
 
     def fill_many(self, geometries: Sequence[BaseGeometry], zorder: float, **style: Any) -> None:
         """Fill many lon/lat polygons as one patch (each projected on its own)."""
@@ -395,7 +395,7 @@ class _Drawing:
         if kept:
             path = _path(shapely.MultiPolygon([q for p in kept for q in shapely.get_parts(p)]))
             if path is not None:
-                self.ax.add_patch(self._clip(PathPatch(path, zorder=zorder, **style)))
+                self.ax.add_artist(self._clip(PathPatch(path, zorder=zorder, **style)))  # the limits are set: no update
 
     def stroke(self, geometry: BaseGeometry, zorder: float, **style: Any) -> None:
         """Draw lon/lat lines (projected, clipped and simplified)."""
