@@ -111,7 +111,6 @@ COVER_CELL_M: Final = 200_000.0
 
 B_M: Final = A_M * (1.0 - FLATTENING)
 _ARC_SLACK_M: Final = 1.0  # an arc read from a rounded dot product: off by up to 1.5e-8 rad (0.1 m) near 0 and pi
-_VERTEX_BALL_LIMIT_M: Final = 9_000_000.0  # a ball this small is convex: its part is the side holding the centre
 _COVER_BLOCK: Final = 2048  # targets per block of the second screen (blocks x balls temporaries)
 
 
@@ -139,12 +138,9 @@ def _ball(area: LaunchArea) -> _Ball:
 def _find_ball(area: LaunchArea) -> _Ball:
     """Return a ball around ``area``: centre at the mean direction of its boundary.
 
-    The radius bounds every edge from its ends, ``max(d(C, v1), d(C, v2)) +
-    L / 2`` (exact distances; a point of an edge of length ``L`` is within
-    ``L / 2`` of one end), which holds the boundary; below
-    :data:`_VERTEX_BALL_LIMIT_M` the part lies on the side of its boundary
-    that holds ``C``, where the farthest point is on the boundary. A wider
-    part gets the exact farthest distance of the engine (preparing it).
+    The radius is :meth:`~geo.geodesy.distance.LaunchArea.radius_bound`:
+    from exact distances to the vertices, with no prepared engine for the
+    many small parts of an archipelago.
     """
     e = area._edges
     centre = auxiliary_unit_vectors(e.lon1, e.lat1).mean(axis=0)
@@ -157,11 +153,7 @@ def _find_ball(area: LaunchArea) -> _Ball:
         # Reduced latitude to geodetic latitude.
         beta = np.arctan2(z, np.hypot(x, y))
         lat = float(np.degrees(np.arctan(np.tan(beta) / (1.0 - FLATTENING))))
-    ends = np.maximum(geodesic_distance(lon, lat, e.lon1, e.lat1), geodesic_distance(lon, lat, e.lon2, e.lat2))
-    radius = float((ends + e.length_m / 2.0).max())
-    if radius >= _VERTEX_BALL_LIMIT_M:
-        radius = float(area.extremes(lon, lat, farthest=True, point=False)[0])
-    return _Ball(lon, lat, min(radius + SCREEN_SLACK_M, HALF_MERIDIAN_M))
+    return _Ball(lon, lat, min(area.radius_bound(lon, lat) + SCREEN_SLACK_M, HALF_MERIDIAN_M))
 
 
 def _group_balls(balls: list[_Ball]) -> list[_Ball]:

@@ -713,10 +713,9 @@ def _groups(parts: list[_Part], spread_m: float) -> list[list[_Part]]:
         return [parts]
     lon = np.array([p.lon for p in parts])
     lat = np.array([p.lat for p in parts])
-    radius = np.array([
-        0.0 if p.area is None else float(p.area.extremes(p.lon, p.lat, farthest=True)[0])
-        for p in parts
-    ])
+    # An upper bound on each part's extent from its point keeps the groups valid (perhaps more of them),
+    # with no prepared engine for each of a territory's parts.
+    radius = np.array([0.0 if p.area is None else p.area.radius_bound(p.lon, p.lat) for p in parts])
     centre = geodesic_distance(lon[:, None], lat[:, None], lon[None, :], lat[None, :])
     bound = centre + radius[:, None] + radius[None, :]
     np.fill_diagonal(bound, 0.0)  # a part with itself is never mixed

@@ -123,6 +123,7 @@ __all__ = [
     "LaunchArea",
     "LaunchLine",
     "PreparedStore",
+    "VERTEX_BOUND_LIMIT_M",
     "ROUTE_EDGE_MAX_M",
     "distances_to_points",
     "set_prepared_store",
@@ -152,6 +153,9 @@ apart, where the equator is shorter than the meridian through the poles) and no 
 ROUTE_EDGE_MAX_M: Final = 19_000_000.0
 """Longest edge of a route, in metres: ends nearer to antipodal than this do not fix one geodesic between them
 (two antipodes on the equator are joined by two, one over each pole); a longer leg needs a vertex on the way."""
+
+VERTEX_BOUND_LIMIT_M: Final = 9_000_000.0
+"""Largest vertex bound :meth:`LaunchArea.radius_bound` trusts: a cap this small is convex (see ``CONVEX_M``)."""
 
 _DENSE_POINTS: Final = 4_000_000  # densified ring vertices remembered per process (64 MB)
 _MEMO_QUERY: Final = 4096  # queries up to this many targets are remembered (see LaunchArea.distances)
@@ -610,6 +614,24 @@ class LaunchArea:
             sl = slice(s, s + _CHUNK)
             out[:, sl] = self._side_chunk(lon_f[sl], lat_f[sl], farthest=farthest, point=point)
         return out[0].reshape(shape), out[1].reshape(shape), out[2].reshape(shape)
+
+    def radius_bound(self, lon: float, lat: float) -> float:
+        """Return an upper bound (m) on the farthest distance from one point to the area, cheaply.
+
+        Every edge of length ``L`` lies within ``max(d(P, v1), d(P, v2)) + L / 2``
+        of ``P`` (exact distances to its ends; each of its points is within
+        ``L / 2`` of one end), which bounds the boundary. Below
+        :data:`VERTEX_BOUND_LIMIT_M` the area is the side of its boundary
+        that lies within that cap (a lon/lat polygon is the small side of its
+        rings), so the bound holds for the whole area, with no preparation; a
+        larger area gets the exact farthest distance.
+        """
+        e = self._edges
+        ends = np.maximum(geodesic_distance(lon, lat, e.lon1, e.lat1), geodesic_distance(lon, lat, e.lon2, e.lat2))
+        radius = float((ends + e.length_m / 2.0).max())
+        if radius >= VERTEX_BOUND_LIMIT_M:
+            radius = float(self.extremes(lon, lat, farthest=True, point=False)[0])
+        return radius
 
     def contains(self, lon: ArrayLike, lat: ArrayLike) -> NDArray[np.bool_]:
         """Return whether each target is covered by the area (boundary included)."""
