@@ -397,12 +397,14 @@ def zones(
     tol = _check_tolerance(tolerance_m)
     launch = " or ".join(s.label for s in sources)
     try:
-        # The work in pieces, for a progress bar: the reach, the dead zone, and each group's two zones.
+        # The work in pieces, for a progress bar: the reach (about as much as the groups' reaches together),
+        # the dead zone, and each group's two zones.
         groups = _groups(_parts(sources), band.max_m - band.min_m) if band.min_m > 0.0 else []
-        n = 1 + (band.min_m > 0.0) + 2 * len(groups) * (len(groups) > 1)
-        with piece(0, n):
+        g = len(groups) if len(groups) > 1 else 0
+        n = max(g, 1) + (band.min_m > 0.0) + 2 * g
+        with piece(0, n, max(g, 1)):
             reach = reach_zone(sources, band.max_km, tolerance_m=tol)
-        with piece(1, n) if band.min_m > 0.0 else contextlib.nullcontext():
+        with piece(max(g, 1), n) if band.min_m > 0.0 else contextlib.nullcontext():
             dead = dead_zone(sources, band.min_km, tolerance_m=tol)
         if band.min_m == 0.0:
             reachable = reach
@@ -410,7 +412,7 @@ def zones(
             # One group: its reachable zone is reach minus dead zone (see reachable_zone).
             reachable = orient(polygonal(shapely.difference(reach, dead)))
         else:
-            with piece(2, n, n - 2):
+            with piece(g + 1, n, 2 * g):
                 reachable = _reachable(groups, band, tol)
     except (MemoryError, shapely.errors.GEOSException) as exc:
         detail = str(exc).splitlines()[0] if str(exc) else "no detail"

@@ -389,10 +389,12 @@ def _zone_progress(args: argparse.Namespace) -> Iterator[None]:
     from geo.analysis.zones import reporting
 
     with tqdm(total=100, desc="zones", delay=1.0, file=sys.stderr, leave=False,
-              bar_format="{desc}: {percentage:3.0f}%|{bar}| {elapsed} so far, about {remaining} left") as bar:
+              bar_format="{desc}: {percentage:3.0f}%|{bar}| {elapsed} so far") as bar:
         def done(share: float) -> None:
             step = 100.0 * share - bar.n
             if step > 0:
+                if bar.n + step >= 5.0:  # an estimate from the first few per cent is a guess: none until then
+                    bar.bar_format = "{desc}: {percentage:3.0f}%|{bar}| {elapsed} so far, about {remaining} left"
                 bar.update(step)
 
         with reporting(done):
