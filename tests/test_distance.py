@@ -488,3 +488,22 @@ def test_the_wedges_are_built_once_enough_targets_ask():
     a.distances(lon, lat)
     assert "_wedges" in a.__dict__
     assert a._certify_asked * _WEDGE_PAIRS_PER_TARGET >= a._hull[0].size * a._edges.lon1.size
+
+
+@pytest.mark.parametrize("name", AREAS)
+def test_the_radius_bound_holds_the_whole_area_and_stays_close(name):
+    """LaunchArea.radius_bound (the classifier's balls, the zones' groups) is never below the exact farthest distance.
+
+    Points: the area's vertex mean, a vertex, and points near and far from it; the bound is at most the exact
+    farthest distance plus half the longest edge, or the exact value itself where it falls back on the engine.
+    """
+    launch = LaunchArea(area(name))
+    xy = shapely.get_coordinates(launch.geometry)
+    lon, lat = random_targets(name, 40, seed=len(name))  # near the area, near its antipode, anywhere
+    points = [(float(xy[:, 0].mean()), float(xy[:, 1].mean())), (float(xy[0, 0]), float(xy[0, 1])),
+              *zip(lon.tolist(), lat.tolist(), strict=True)]
+    half_edge = float(launch._edges.length_m.max()) / 2.0
+    for plon, plat in points:
+        exact = float(launch.extremes(plon, plat, farthest=True, point=False)[0])
+        bound = launch.radius_bound(plon, plat)
+        assert exact - 1e-3 <= bound <= exact + half_edge + 1e-3, (plon, plat, exact, bound)
