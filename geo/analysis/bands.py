@@ -52,8 +52,8 @@ from geo.geodesy.distance import LaunchArea, LaunchLine, distances_to_points
 from geo.geodesy.ellipsoid import (
     HALF_MERIDIAN_M,
     MAX_RANGE_KM,
-    WGS84,
     antipode,
+    auxiliary_direction,
     auxiliary_unit_vectors,
     check_lonlat,
     geodesic_distance,
@@ -211,15 +211,12 @@ def essential_intervals(
         Where the value is exact (elsewhere a bound that keeps the part inside another's interval).
     """
     parts = [part for s in sources if isinstance(s, LaunchRegion) for part in s.parts]
-    labels, nearest, farthest = source_intervals(
-        [s for s in sources if isinstance(s, LaunchPoint)], lon, lat) if any(
-        isinstance(s, LaunchPoint) for s in sources) else ([], np.empty((0, lon.size)), np.empty((0, lon.size)))
-    if len(parts) < 2:
-        rest = [s for s in sources if isinstance(s, LaunchRegion)]
-        _, n2, f2 = source_intervals(rest, lon, lat) if rest else ([], np.empty((0, lon.size)), np.empty((0, lon.size)))
-        labels += [p.name for p in parts]
-        near, far = np.vstack([nearest, n2]), np.vstack([farthest, f2])
+    if len(parts) < 2:  # nothing to leave out
+        labels, near, far = source_intervals(sources, lon, lat)
         return labels, near, far, np.ones(near.shape, dtype=bool)
+    points = [s for s in sources if isinstance(s, LaunchPoint)]
+    labels, nearest, farthest = (source_intervals(points, lon, lat) if points else
+                                 ([], np.empty((0, lon.size)), np.empty((0, lon.size))))
     caps = [_cap(p) for p in parts]
     radius = np.array([np.inf if c is None else c[2] for c in caps])
     large = np.flatnonzero(radius > _EXACT_RADIUS_M)
@@ -250,8 +247,7 @@ def essential_intervals(
             lo[k, idx], hi[k, idx] = parts[k].distances(lon[idx], lat[idx])
             exact[k, idx] = True
     labels += [p.name for p in parts]
-    points = np.ones(nearest.shape, dtype=bool)
-    return labels, np.vstack([nearest, lo]), np.vstack([farthest, hi]), np.vstack([points, exact])
+    return labels, np.vstack([nearest, lo]), np.vstack([farthest, hi]), np.vstack([np.ones(nearest.shape, bool), exact])
 
 
 _CAP_LIMIT_M = 9_000_000.0  # a part wider than this is not bounded by a cap (caps stay convex well below 10,000 km)
@@ -311,13 +307,9 @@ def _find_cap(part: LaunchArea) -> tuple[float, float, float] | None:
     """
     xy = shapely.get_coordinates(part.geometry)
     v = auxiliary_unit_vectors(xy[:, 0], xy[:, 1]).mean(axis=0)
-    norm = float(np.linalg.norm(v))
-    if norm < 1e-6:
+    if float(np.linalg.norm(v)) < 1e-6:
         return None
-    v /= norm
-    lon = math.degrees(math.atan2(v[1], v[0]))
-    beta = math.asin(max(-1.0, min(1.0, v[2])))
-    lat = math.degrees(math.atan(math.tan(beta) / (1.0 - WGS84.f)))
+    lon, lat = (float(c) for c in auxiliary_direction(v))
     radius = float(geodesic_distance(lon, lat, xy[:, 0], xy[:, 1]).max()) * 1.001 + 1000.0
     return (lon, lat, radius) if radius < _CAP_LIMIT_M else None
 
@@ -361,14 +353,8 @@ def _bounded_parts(
     if exact_near:
         point_near = np.vstack([*([] if point_near is None else [point_near]), *exact_near])
         point_far = np.vstack([*([] if point_far is None else [point_far]), *exact_far])
-    t = auxiliary_unit_vectors(lon, lat)
-    for k, cap in enumerate(caps):
-        if cap is None or k in large:
-            continue
-        c = auxiliary_unit_vectors(cap[0], cap[1])
-        low, up = lambert_interval(t @ c, t[:, 2], np.full(n, c[2]))
-        lo_b[k] = np.maximum(low - cap[2], 0.0)
-        hi_b[k] = up + cap[2]
+    small = np.setdiff1d(np.arange(len(parts)), large)
+    lo_b[small], hi_b[small] = cap_bounds([parts[k] for k in small], lon, lat)
     need_near, need_far = _needed_blocked(lo_b, hi_b, point_near, point_far, band, large)
     # A second screen for the small parts a target still needs: bounds from their vertices (Lambert,
     # the triangle inequality along each edge), metres to kilometres wide instead of the cap's radius.

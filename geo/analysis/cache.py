@@ -48,7 +48,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Final, TypeVar
 
-__all__ = ["ENV_VAR", "MAX_BYTES", "Stats", "default_directory", "directory", "array_digest", "enabled", "forget",
+__all__ = ["ENV_VAR", "MAX_BYTES", "Stats", "default_directory", "array_digest", "enabled", "forget",
            "geometry_digest", "launch_key", "load", "remembered", "stats", "store"]
 
 log = logging.getLogger(__name__)
@@ -88,11 +88,6 @@ def default_directory() -> Path:
         return Path(os.environ[ENV_VAR]).expanduser()
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base).expanduser() / "georange"
-
-
-def directory() -> Path | None:
-    """Return the folder in use, or None when the disk cache is off."""
-    return _directory
 
 
 @contextlib.contextmanager

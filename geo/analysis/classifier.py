@@ -83,6 +83,7 @@ from geo.geodesy.ellipsoid import (
     FLATTENING,
     HALF_MERIDIAN_M,
     antipode,
+    auxiliary_direction,
     auxiliary_unit_vectors,
     check_lonlat,
     geodesic_distance,
@@ -143,16 +144,11 @@ def _find_ball(area: LaunchArea) -> _Ball:
     many small parts of an archipelago.
     """
     e = area._edges
-    centre = auxiliary_unit_vectors(e.lon1, e.lat1).mean(axis=0)
-    norm = float(np.linalg.norm(centre))
-    if norm < 1e-9:  # a part spread around the globe: any centre will do, the radius says so
+    centre = e.u1.mean(axis=0)
+    if float(np.linalg.norm(centre)) < 1e-9:  # a part spread around the globe: any centre will do, the radius says so
         lon, lat = float(e.lon1[0]), float(e.lat1[0])
     else:
-        x, y, z = centre / norm
-        lon = float(np.degrees(np.arctan2(y, x)))
-        # Reduced latitude to geodetic latitude.
-        beta = np.arctan2(z, np.hypot(x, y))
-        lat = float(np.degrees(np.arctan(np.tan(beta) / (1.0 - FLATTENING))))
+        lon, lat = (float(v) for v in auxiliary_direction(centre))
     return _Ball(lon, lat, min(area.radius_bound(lon, lat) + SCREEN_SLACK_M, HALF_MERIDIAN_M))
 
 
@@ -177,9 +173,7 @@ def _group_balls(balls: list[_Ball]) -> list[_Ball]:
         if members.size == 1:
             out.append(balls[int(members[0])])
             continue
-        x, y, z = vec[members].sum(axis=0) / np.linalg.norm(vec[members].sum(axis=0))
-        lon = float(np.degrees(np.arctan2(y, x)))
-        lat = float(np.degrees(np.arctan(np.tan(np.arcsin(np.clip(z, -1.0, 1.0))) / (1.0 - FLATTENING))))
+        lon, lat = (float(v) for v in auxiliary_direction(vec[members].sum(axis=0)))
         d = geodesic_distance(lon, lat, [balls[i].lon for i in members], [balls[i].lat for i in members])
         out.append(_Ball(lon, lat, min(float((d + radius[members]).max()) + SCREEN_SLACK_M, HALF_MERIDIAN_M)))
     return out
@@ -210,9 +204,7 @@ def _find_cover(area: LaunchArea) -> _Cover:
     m = int(label.max()) + 1
     sums = np.zeros((m, 3))
     np.add.at(sums, label, e.u1)
-    x, y, z = (sums / np.linalg.norm(sums, axis=1)[:, None]).T  # the starts of a cell are close: no zero sum
-    lon = np.degrees(np.arctan2(y, x))
-    lat = np.degrees(np.arctan(np.tan(np.arcsin(np.clip(z, -1.0, 1.0))) / (1.0 - FLATTENING)))
+    lon, lat = auxiliary_direction(sums)  # the starts of a cell are close: no zero sum
     ends = np.maximum(geodesic_distance(lon[label], lat[label], e.lon1, e.lat1),
                       geodesic_distance(lon[label], lat[label], e.lon2, e.lat2))
     radius = np.zeros(m)

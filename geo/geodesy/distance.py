@@ -627,8 +627,8 @@ class LaunchArea:
         larger area gets the exact farthest distance.
         """
         e = self._edges
-        ends = np.maximum(geodesic_distance(lon, lat, e.lon1, e.lat1), geodesic_distance(lon, lat, e.lon2, e.lat2))
-        radius = float((ends + e.length_m / 2.0).max())
+        start = geodesic_distance(lon, lat, e.lon1, e.lat1)  # an edge's end is the next edge's start
+        radius = float((np.maximum(start, start[e.next_edge]) + e.length_m / 2.0).max())
         if radius >= VERTEX_BOUND_LIMIT_M:
             radius = float(self.extremes(lon, lat, farthest=True, point=False)[0])
         return radius

@@ -23,6 +23,7 @@ __all__ = [
     "MAX_RANGE_KM",
     "WGS84",
     "antipode",
+    "auxiliary_direction",
     "bad_lonlat",
     "auxiliary_unit_vectors",
     "check_lonlat",
@@ -212,6 +213,18 @@ def auxiliary_unit_vectors(lon: ArrayLike, lat: ArrayLike) -> FloatArray:
     beta = np.arctan((1.0 - FLATTENING) * np.tan(np.radians(np.asarray(lat, dtype=float))))
     cb = np.cos(beta)
     return np.stack([cb * np.cos(lam), cb * np.sin(lam), np.sin(beta)], axis=-1)
+
+
+def auxiliary_direction(vectors: ArrayLike) -> tuple[FloatArray, FloatArray]:
+    """Return the longitude and geodetic latitude (degrees) of auxiliary-sphere vectors of any length.
+
+    The inverse of :func:`auxiliary_unit_vectors` for the direction of each
+    row of ``vectors`` (shape ``(..., 3)``): a sum or mean of unit vectors
+    names the mean direction of its points.
+    """
+    v = np.asarray(vectors, dtype=float)
+    beta = np.arctan2(v[..., 2], np.hypot(v[..., 0], v[..., 1]))  # reduced latitude
+    return np.degrees(np.arctan2(v[..., 1], v[..., 0])), np.degrees(np.arctan(np.tan(beta) / (1.0 - FLATTENING)))
 
 
 def lambert_distance(
