@@ -17,7 +17,7 @@ from geo.errors import (
     InvalidCoordinateError,
     UnknownPlaceError,
 )
-from geo.reference import places
+from geo.reference import countries, places, shipped
 from geo.reference.datafiles import DATA_DIR, DATA_ENV_VAR, data_path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -363,12 +363,12 @@ def test_a_country_read_alone_gets_the_checks_of_the_whole_file(data_copy: Path)
 
 def test_a_country_read_alone_is_the_country_of_the_whole_file() -> None:
     places.clear_caches()  # so that each is read alone
-    alone = {code: places._country_shape(code) for code in ("BLR", "RUS", "FJI", "ATA")}
+    alone = {code: shipped._country_shape(code) for code in ("BLR", "RUS", "FJI", "ATA")}
     assert not places.load_countries.cache_info().currsize
     places.load_countries()
     for code, (name, geometry) in alone.items():
-        assert places._country_by_code()[code][0] == name
-        assert places._country_by_code()[code][1].wkb == geometry.wkb
+        assert shipped._country_by_code()[code][0] == name
+        assert shipped._country_by_code()[code][1].wkb == geometry.wkb
 
 
 def test_country_geometries_without_the_frame_are_those_of_the_frame() -> None:
@@ -440,7 +440,7 @@ def test_the_ascii_shortcut_of_normalise_name_gives_the_unicode_key() -> None:
     chars = [chr(i) for i in range(128)]
     samples = chars + [f"Ab{c}Cd {c}9" for c in chars] + ["  St. John's ", "N'Djamena", "Côte"[:3], "`x´"[:2]]
     samples += [n for n in places.load_gazetteer()["name"] if n.isascii()]
-    samples += [n for names in places._country_attributes()["other_names"] for n in names.split("|") if n.isascii()]
+    samples += [n for names in shipped._country_attributes()["other_names"] for n in names.split("|") if n.isascii()]
     assert len(samples) > 25_000
     assert [normalise_name(s) for s in samples] == [_unicode_key(s) for s in samples]
 
@@ -448,7 +448,7 @@ def test_the_ascii_shortcut_of_normalise_name_gives_the_unicode_key() -> None:
 def test_lookup_country_by_its_first_tier_agrees_with_the_whole_index() -> None:
     # lookup_country answers from codes and English names before building the other languages; the merged
     # index must say the same for every one of those keys.
-    first, whole = places._country_names(), places._country_index()
+    first, whole = countries._country_names(), countries._country_index()
     assert len(first) > 700
     assert all(whole[key] == codes for key, codes in first.items())
     assert places.lookup_country("BLR")[0] == places.lookup_country("Wit-Rusland")[0] == "BLR"
@@ -612,7 +612,7 @@ def test_every_name_key_of_the_index_is_sorted_and_points_at_a_row() -> None:
     index = places._key_index()
     keys = [index.key(i) for i in range(0, len(index), 997)]
     assert keys == sorted(keys)
-    assert index.rows.min() >= 0 and index.rows.max() < places._gazetteer_table().num_rows
+    assert index.rows.min() >= 0 and index.rows.max() < shipped._gazetteer_table().num_rows
 
 
 def test_a_missing_name_index_is_named(data_copy: Path) -> None:

@@ -104,18 +104,18 @@ def area_or_none(text: str, borders: str = "recognised") -> TargetArea | None:
     AmbiguousPlaceError
         For a name two countries or several regions have (the message lists them).
     """
-    from geo.reference import places, regions
+    from geo.reference import countries, regions
 
     query = text.strip()
     if regions.CODE_PATTERN.match(query):
         found = regions.region_candidates(query)
         return _region(regions.lookup_region(query), query) if found else None
-    if not places.names_a_country(query):  # most target names are cities: no country, no error to build
+    if not countries.names_a_country(query):  # most target names are cities: no country, no error to build
         if not regions.region_candidates(query):
             return None
         return _region(regions.lookup_region(query), query)  # one, or refused as ambiguous with the codes
     # The one call of lookup_country for targets, under the border view of the run.
-    iso_a3, name, geometry = places.lookup_country(query, borders)
+    iso_a3, name, geometry = countries.lookup_country(query, borders)
     return TargetArea(label=name, query=query, country=regions.country_alpha2(iso_a3), geometry=geometry,
                       code=iso_a3, kind="country")
 
@@ -176,8 +176,8 @@ def resolve_area(text: str, borders: str = "recognised") -> TargetArea:
         return TargetArea(label=label, query=query, country="", geometry=geometry, source=str(path), kind="file")
     area = area_or_none(query, borders)
     if area is None:
+        from geo.reference.countries import _country_hint
         from geo.reference.names import normalise_name
-        from geo.reference.places import _country_hint
 
         raise UnknownPlaceError(f"target {text!r} is not a country, territory, region or polygon file"
                                 f"{_country_hint(normalise_name(query))}")

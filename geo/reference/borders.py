@@ -269,13 +269,13 @@ def _changing() -> tuple[DisputedArea, ...]:
 
 @functools.cache
 def _codes() -> frozenset[str]:
-    from geo.reference.places import _country_table
+    from geo.reference.shipped import _country_table  # deferred: its pyarrow is not needed to check a view
 
     return frozenset(_country_table().column("iso_a3").to_pylist())
 
 
 def _recognised(iso_a3: str) -> BaseGeometry:
-    from geo.reference.places import _country_shape
+    from geo.reference.shipped import _country_shape  # deferred: its pyarrow is not needed to check a view
 
     if not isinstance(iso_a3, str) or iso_a3 not in _codes():
         raise UnknownPlaceError(f"country code {iso_a3!r} is not a code of countries.parquet (e.g. 'RUS')")
@@ -364,7 +364,7 @@ def territory(iso_a3: str, borders: str) -> BaseGeometry:
     ----------
     iso_a3 : str
         The country's code in ``countries.parquet`` (``"RUS"``; as
-        :func:`geo.reference.places.lookup_country` returns it).
+        :func:`geo.reference.countries.lookup_country` returns it).
     borders : str
         ``"recognised"`` or ``"controlled"`` (anything :func:`check_borders` accepts).
 
@@ -373,7 +373,7 @@ def territory(iso_a3: str, borders: str) -> BaseGeometry:
     shapely.Polygon or shapely.MultiPolygon
         Lon/lat degrees, valid, no part spanning 180 degrees of longitude.
         Recognised: the shipped geometry itself (the object
-        :func:`geo.reference.places.lookup_country` returns). Controlled: see
+        :func:`geo.reference.countries.lookup_country` returns). Controlled: see
         the module docstring; the recognised object where nothing changes;
         where the country only gains areas apart from it (Russia: Crimea,
         Baykonur), its own parts unchanged and in their order, then the

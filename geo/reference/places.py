@@ -1,18 +1,26 @@
-"""Places, countries and launch sites: load the shipped data, look names up.
+"""Places and launch sites: look their names up, and the one door to the reference data's lookups.
 
-Three kinds of names are resolved here, each from a file in ``data/`` (see
+Two kinds of names are resolved here, each from a file in ``data/`` (see
 ``data/README.md`` for provenance):
 
 * places from ``gazetteer.parquet`` (GeoNames: the cities, population >=
   15,000, every national capital, and the small places of 500 people or
   more, each with its first-level region) with :func:`lookup_place`, names
-  searched in ``gazetteer_keys.parquet``;
-* countries from ``countries.parquet`` (Natural Earth 1:10m) with
-  :func:`lookup_country`, helped by ``countries_info.csv`` (GeoNames);
+  searched in ``gazetteer_keys.parquet``; a qualifier after a comma is a
+  country (:mod:`geo.reference.countries`) or a first-level region
+  (:mod:`geo.reference.regions`);
 * named launch sites from ``sites.toml`` with :func:`lookup_site`.
 
-Every loader is cached; :func:`clear_caches` forgets them (e.g. after
-changing ``GEORANGE_DATA``). Cached frames are shared: copy before changing.
+Countries are resolved by :mod:`geo.reference.countries`
+(:func:`lookup_country`) and the shipped tables read by
+:mod:`geo.reference.shipped` (:func:`load_countries`,
+:func:`country_geometries`); this module re-exports them, so that callers
+have one place to import lookups from. The modules below it import nothing
+from it: imports flow shipped -> borders -> countries -> regions -> places.
+
+Every loader is cached; :func:`clear_caches` forgets them all, those of the
+modules below included (e.g. after changing ``GEORANGE_DATA``). Cached
+frames are shared: copy before changing.
 
 Names are compared after :func:`geo.reference.names.normalise_name` (case, accents,
 punctuation and script-independent decomposition are ignored). Coordinates
@@ -22,7 +30,6 @@ are (lon, lat) in degrees, WGS84.
 from __future__ import annotations
 
 import bisect
-import csv
 import difflib
 import functools
 import numbers
@@ -34,21 +41,43 @@ from typing import TYPE_CHECKING, Any, Final
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
-from numpy.typing import NDArray
 
 from geo.errors import AmbiguousPlaceError, DataFileError, InvalidCoordinateError, UnknownPlaceError
 from geo.geodesy.ellipsoid import check_lonlat
-from geo.lazy import from_arrow, to_arrow
-from geo.reference.datafiles import REMEDIES, data_path, read_parquet
-from geo.reference.names import NORMALISE_VERSION, close_matches, close_names, normalise_name, transliterations
+from geo.lazy import from_arrow
+from geo.reference import countries, shipped
+from geo.reference.countries import (
+    MAX_SUGGESTIONS,
+    CountryInfo,
+    _add,
+    _country_hint,
+    _country_index,
+    country_aliases,
+    load_countries_info,
+    lookup_country,
+)
+from geo.reference.datafiles import data_path
+from geo.reference.names import close_matches, close_names, normalise_name, transliterations
+from geo.reference.regions import region_codes_named
+from geo.reference.shipped import (
+    GAZETTEER_COLUMNS,
+    _checked,
+    _country_attribute_table,
+    _damaged,
+    _gazetteer_file,
+    _gazetteer_table,
+    _RowGroups,
+    common_name,
+    country_geometries,
+    load_countries,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
 else:
     from geo.lazy import pandas as pd
 
-if TYPE_CHECKING:  # geopandas and shapely are imported lazily: they cost ~0.5 s
-    import geopandas
+if TYPE_CHECKING:  # shapely is imported lazily: it costs ~0.2 s
     from shapely.geometry.base import BaseGeometry
 
 __all__ = [
@@ -75,24 +104,14 @@ __all__ = [
     "preset_places",
 ]
 
-GAZETTEER_COLUMNS: Final = ("geonameid", "name", "alternatenames", "country", "lat", "lon", "population", "is_capital")
-"""Columns of the frame returned by :func:`load_gazetteer`."""
-_ROW_COLUMNS: Final = (*GAZETTEER_COLUMNS, "city", "admin1", "region", "region_name")
-"""Columns of ``gazetteer.parquet``: a row with ``city`` false is a small place, outside the ``cities`` set."""
 _KEY_FILE_COLUMNS: Final = ("key", "row", "primary")
 REGION_CODE_COUNTRIES: Final = ("US", "CA", "AU")
 """Countries whose first-level regions are also known by the code after the dash of their ISO 3166-2 code, as
 their postal abbreviations are (IL, OR, WA; ON, BC; NSW, WA): ``"Springfield, IL"``."""
-COUNTRY_COLUMNS: Final = ("iso_a3", "iso_a2", "name", "name_long", "formal_name", "admin", "continent", "subregion",
-                          "other_names")
-"""Attribute columns of the frame returned by :func:`load_countries` (plus ``geometry``)."""
-_INFO_COLUMNS: Final = ("iso2", "iso3", "name", "capital", "continent", "capital_geonameid")
 _SITE_FIELDS: Final = frozenset({"name", "aliases", "lat", "lon", "country", "source"})
 
 MAX_AMBIGUOUS_LISTED: Final = 8
 """How many candidates an :class:`AmbiguousPlaceError` lists."""
-MAX_SUGGESTIONS: Final = 5
-"""How many close names an :class:`UnknownPlaceError` suggests."""
 
 
 # ---------------------------------------------------------------------------
@@ -223,134 +242,8 @@ class Site:
         object.__setattr__(self, "aliases", tuple(self.aliases))
 
 
-@dataclass(frozen=True)
-class CountryInfo:
-    """One row of ``data/countries_info.csv`` (GeoNames ``countries.json``).
-
-    Parameters
-    ----------
-    iso2, iso3 : str
-        ISO 3166-1 alpha-2 and alpha-3 codes as GeoNames gives them (Kosovo
-        is ``XK``/``XKX``; retired codes ``AN`` and ``CS`` are included).
-    name : str
-        GeoNames country name.
-    capital : str
-        Capital as named in ``countries.json`` (may be empty).
-    continent : str
-        GeoNames continent code: AF, AN, AS, EU, NA, OC or SA.
-    capital_geonameid : int or None
-        Gazetteer row of the capital, None where it could not be resolved.
-    """
-
-    iso2: str
-    iso3: str
-    name: str
-    capital: str
-    continent: str
-    capital_geonameid: int | None
-
-
 # ---------------------------------------------------------------------------
 # Loading
-
-
-def _damaged(name: str, path: object, problem: str) -> DataFileError:
-    """Return the error for a shipped file that exists but is unusable."""
-    return DataFileError(f"data file {name!r} ({path}) {problem}; {REMEDIES.get(name, 'reinstall georange')}")
-
-
-_SEARCH_COLUMNS: Final = ("country", "population", "is_capital", "city", "region", "region_name")
-"""Columns of ``gazetteer.parquet`` read whole for a lookup; the others are read by row group, as places are needed."""
-
-
-class _RowGroups:
-    """A Parquet data file read a row group at a time: a lookup decodes the few groups that hold its rows.
-
-    The metadata is parsed once; each (row group, columns) read is cached.
-    """
-
-    def __init__(self, name: str, lazy_columns: Sequence[str] = ()) -> None:
-        import pyarrow.parquet as pq
-
-        self.name = name
-        self.lazy_columns = tuple(lazy_columns)  # read together, one decode of a group for a whole place
-        self.path = data_path(name)
-        try:
-            with pq.ParquetFile(self.path) as handle:
-                self.metadata = handle.metadata
-                self.schema = handle.schema_arrow
-        except (OSError, pa.ArrowException) as err:
-            raise _damaged(name, self.path, f"cannot be read: {err}") from err
-        sizes = [self.metadata.row_group(i).num_rows for i in range(self.metadata.num_row_groups)]
-        self.starts = np.concatenate([[0], np.cumsum(sizes, dtype=np.int64)])
-        self._cache: dict[tuple[int, tuple[str, ...]], pa.Table] = {}
-
-    @property
-    def num_rows(self) -> int:
-        return int(self.starts[-1])
-
-    def tag(self, key: bytes) -> str:
-        return (self.schema.metadata or {}).get(key, b"").decode()
-
-    def group(self, i: int, columns: Sequence[str]) -> pa.Table:
-        """Return some columns of row group `i`."""
-        import pyarrow.parquet as pq
-
-        cache_key = (i, tuple(columns))
-        if cache_key not in self._cache:
-            try:
-                with pq.ParquetFile(self.path, metadata=self.metadata) as handle:
-                    self._cache[cache_key] = handle.read_row_group(i, columns=list(columns))
-            except (OSError, pa.ArrowException) as err:
-                raise _damaged(self.name, self.path, f"cannot be read: {err}") from err
-        return self._cache[cache_key]
-
-    def read(self, columns: Sequence[str]) -> pa.Table:
-        """Return some columns of every row group."""
-        import pyarrow.parquet as pq
-
-        try:
-            with pq.ParquetFile(self.path, metadata=self.metadata) as handle:
-                return handle.read(columns=list(columns))
-        except (OSError, pa.ArrowException) as err:
-            raise _damaged(self.name, self.path, f"cannot be read: {err}") from err
-
-    def take(self, rows: np.ndarray, column: str) -> list[Any]:
-        """Return one column's values at some rows, decoding only their row groups."""
-        rows = np.asarray(rows, dtype=np.int64)
-        groups = np.searchsorted(self.starts, rows, side="right") - 1
-        out: list[Any] = [None] * rows.size
-        for g in np.unique(groups):
-            where = np.flatnonzero(groups == g)
-            group = self.group(int(g), self.lazy_columns if column in self.lazy_columns else (column,))
-            values = group.column(column)
-            picked = values.take(to_arrow(rows[where] - self.starts[g])).to_pylist()
-            for j, value in zip(where, picked, strict=True):
-                out[j] = value
-        return out
-
-
-@functools.cache
-def _gazetteer_file() -> _RowGroups:
-    """Open ``gazetteer.parquet`` and check its columns and key version."""
-    return _checked(_RowGroups("gazetteer.parquet", ("name", "lon", "lat", "geonameid")), _ROW_COLUMNS)
-
-
-def _checked(file: _RowGroups, columns: Sequence[str]) -> _RowGroups:
-    """Return ``file`` once it has ``columns`` and search keys of this version of the name rules."""
-    missing = [c for c in columns if c not in file.schema.names]
-    if missing:
-        raise _damaged(file.name, file.path, f"lacks columns {missing}")
-    version = file.tag(b"georange:normalise_version")
-    if version != NORMALISE_VERSION:
-        raise _damaged(file.name, file.path, f"has search keys of version {version!r}, expected {NORMALISE_VERSION!r}")
-    return file
-
-
-@functools.cache
-def _gazetteer_table() -> pa.Table:
-    """Read the columns of ``gazetteer.parquet`` that a lookup searches, whole."""
-    return _gazetteer_file().read(_SEARCH_COLUMNS)
 
 
 @dataclass(frozen=True)
@@ -462,95 +355,6 @@ def load_gazetteer() -> pd.DataFrame:
     return table.filter(table["city"]).select(list(GAZETTEER_COLUMNS)).to_pandas()
 
 
-@functools.cache
-def load_countries_info() -> dict[str, CountryInfo]:
-    """Return the GeoNames country table keyed by ISO alpha-2 code.
-
-    Returns
-    -------
-    dict of str to CountryInfo
-        All 252 GeoNames countries and territories, including retired codes.
-
-    Raises
-    ------
-    DataFileError
-        If ``data/countries_info.csv`` is missing or malformed.
-    """
-    name = "countries_info.csv"
-    path = data_path(name)
-    info: dict[str, CountryInfo] = {}
-    try:
-        with open(path, encoding="utf-8", newline="") as handle:
-            reader = csv.DictReader(handle)
-            if tuple(reader.fieldnames or ()) != _INFO_COLUMNS:
-                raise _damaged(name, path, f"has columns {reader.fieldnames}, expected {list(_INFO_COLUMNS)}")
-            for row in reader:
-                gid = row["capital_geonameid"]
-                info[row["iso2"]] = CountryInfo(
-                    iso2=row["iso2"],
-                    iso3=row["iso3"],
-                    name=row["name"],
-                    capital=row["capital"],
-                    continent=row["continent"],
-                    capital_geonameid=int(gid) if gid else None,
-                )
-    except (OSError, UnicodeDecodeError, csv.Error, ValueError, TypeError) as err:
-        raise _damaged(name, path, f"cannot be read: {err}") from err
-    return info
-
-
-@functools.cache
-def load_countries() -> geopandas.GeoDataFrame:
-    """Return the Natural Earth 1:10m countries, full resolution.
-
-    Returns
-    -------
-    geopandas.GeoDataFrame
-        One row per Natural Earth admin-0 feature (250, including
-        dependencies and disputed areas), columns :data:`COUNTRY_COLUMNS`
-        and ``geometry`` (Polygon or MultiPolygon, EPSG:4326). ``iso_a3`` is
-        unique; ``iso_a2`` is unique where not empty. Cached and shared:
-        copy before modifying.
-
-    Raises
-    ------
-    DataFileError
-        If ``data/countries.parquet`` is missing, unreadable or not in
-        EPSG:4326.
-    """
-    import geopandas
-
-    name = "countries.parquet"
-    path = data_path(name)
-    try:
-        frame = geopandas.read_parquet(path)
-    except (OSError, ValueError, pa.ArrowException) as err:
-        raise _damaged(name, path, f"cannot be read: {err}") from err
-    missing = [c for c in (*COUNTRY_COLUMNS, "geometry") if c not in frame.columns]
-    if missing:
-        raise _damaged(name, path, f"lacks columns {missing}")
-    if frame.crs is None or frame.crs.to_epsg() != 4326:
-        raise _damaged(name, path, f"has CRS {frame.crs}, expected EPSG:4326")
-    return frame
-
-
-@functools.cache
-def _country_attribute_table() -> pa.Table:
-    """Return the attribute columns of countries.parquet, without geometry, as an Arrow table."""
-    name = "countries.parquet"
-    path = data_path(name)
-    try:
-        return read_parquet(path, list(COUNTRY_COLUMNS))
-    except (OSError, pa.ArrowException) as err:
-        raise _damaged(name, path, f"cannot be read: {err}") from err
-
-
-@functools.cache
-def _country_attributes() -> pd.DataFrame:
-    """Return the attribute columns of countries.parquet, without geometry."""
-    return _country_attribute_table().to_pandas()
-
-
 # ---------------------------------------------------------------------------
 # Places
 
@@ -660,12 +464,6 @@ def _close_places(key: str, scopes: Sequence[_Scope] = ()) -> list[str]:
     return list(dict.fromkeys(labels))[:MAX_SUGGESTIONS]
 
 
-def _add(index: dict[str, set[str]], name: str, value: str) -> None:
-    key = normalise_name(name) if name else ""
-    if key and value:
-        index.setdefault(key, set()).add(value)
-
-
 @functools.cache
 def _qualifier_index() -> Mapping[str, frozenset[str]]:
     """Map a normalised country code or name to the ISO alpha-2 codes it names."""
@@ -738,22 +536,11 @@ def _readings(qualifier: str) -> list[_Scope]:
     for code in dict.fromkeys(found):  # each code is a reading of its own: WA is US-WA or AU-WA
         scopes.append(_Scope(label=f"{codes[code]} ({code})", regions=frozenset({code})))
     if not found and len(key.replace(" ", "")) > 3:  # a region's name; short texts are codes, read above
-        from geo.reference.regions import region_codes_named  # regions imports this module: deferred
-
         named = sorted({c for c in region_codes_named(qualifier) if c in codes})
         if named:  # the regions of one name are one reading: "Washington" is US-WA or US-DC, the larger place wins
             label = " or ".join(f"{codes[c]} ({c})" for c in named)
             scopes.append(_Scope(label=label, regions=frozenset(named)))
     return scopes
-
-
-def _country_hint(key: str) -> str:
-    """Return ``"; did you mean: A (AAA); B (BBB)?"`` for countries close to `key`, or ""."""
-    index = _country_index()
-    names = _country_attributes().set_index("iso_a3")["name"]
-    close = close_matches(key, index, n=MAX_SUGGESTIONS * 3)
-    labels = list(dict.fromkeys(f"{names[c]} ({c})" for k in close for c in sorted(index[k])))
-    return f"; did you mean: {'; '.join(labels[:MAX_SUGGESTIONS])}?" if labels else ""
 
 
 ALTERNATE_DOMINANCE: Final = 5.0
@@ -1098,7 +885,7 @@ def european_capitals() -> list[Place]:
 
 
 # ---------------------------------------------------------------------------
-# Countries
+# Place sets
 
 
 PRESETS: Final = ("capitals", "european-capitals", "cities")
@@ -1135,230 +922,6 @@ def preset_places(name: str) -> pd.DataFrame:
         raise UnknownPlaceError(f"unknown place set {name!r}{close_names(name, PRESETS)}")
     return places_frame(capitals() if name == "capitals" else european_capitals())
 
-
-@functools.cache
-def country_aliases() -> Mapping[str, tuple[str, ...]]:
-    """Return the hand-written common and former country names of ``data/country_aliases.toml`` by iso_a3 code.
-
-    Raises
-    ------
-    DataFileError
-        If the file is missing or malformed, or names a code that is not in countries.parquet.
-    """
-    name = "country_aliases.toml"
-    path = data_path(name)
-    try:
-        table = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as err:
-        raise _damaged(name, path, f"cannot be read: {err}") from err
-    aliases = table.get("aliases")
-    codes = set(_country_attribute_table().column("iso_a3").to_pylist())
-    if not isinstance(aliases, dict):
-        raise _damaged(name, path, "has no [aliases] table")
-    out: dict[str, tuple[str, ...]] = {}
-    for code, names in aliases.items():
-        if code not in codes or not isinstance(names, list) or not all(isinstance(n, str) and n for n in names):
-            raise _damaged(name, path, f"aliases.{code}: expected a code of countries.parquet and a list of names")
-        out[code] = tuple(names)
-    return out
-
-
-@functools.cache
-def _country_names() -> Mapping[str, frozenset[str]]:
-    """Map codes and English names (Natural Earth's, GeoNames') to iso_a3: the first tier of the index."""
-    table = _country_attribute_table()  # Arrow, not the frame: a lookup by code or name needs no pandas
-    index: dict[str, set[str]] = {}
-    by_a2: dict[str, str] = {}
-    columns = ("iso_a3", "iso_a2", "name", "name_long", "formal_name", "admin")
-    for iso_a3, iso_a2, *names in zip(*(table.column(c).to_pylist() for c in columns), strict=True):
-        for name in (iso_a3, iso_a2, *names):
-            _add(index, name, iso_a3)
-        if iso_a2:
-            by_a2[iso_a2] = iso_a3
-    for info in load_countries_info().values():
-        iso_a3 = by_a2.get(info.iso2)
-        if iso_a3 is not None:  # e.g. GeoNames XKX and "Ivory Coast" reach Natural Earth's KOS and CIV
-            for name in (info.iso3, info.name):
-                _add(index, name, iso_a3)
-    return {key: frozenset(codes) for key, codes in index.items()}
-
-
-@functools.cache
-def _country_index() -> Mapping[str, frozenset[str]]:
-    """Map a normalised country code or name to Natural Earth iso_a3 codes.
-
-    Codes and English names (Natural Earth's and GeoNames') first, where a
-    name two countries share stays ambiguous; then the hand-written aliases;
-    then Natural Earth's names in 26 languages, its alternative names and
-    abbreviations, where no code or English name already means something.
-    :func:`lookup_country` reads the first tier alone when the name is there
-    (codes and English names, the common case, need no other language).
-    """
-    table = _country_attribute_table()  # Arrow columns as lists: no pandas to look a country up
-    index: dict[str, set[str]] = {key: set(codes) for key, codes in _country_names().items()}
-    for code, names in country_aliases().items():
-        for name in names:
-            key = normalise_name(name)
-            if key and key not in index:
-                index[key] = {code}
-    others: dict[str, set[str]] = {}
-    for iso_a3, other_names in zip(*(table.column(c).to_pylist() for c in ("iso_a3", "other_names")), strict=True):
-        for name in other_names.split("|") if other_names else ():
-            _add(others, name, iso_a3)
-    for key, codes in others.items():
-        if key not in index:  # a name of several countries ("Congo", "Korea") stays ambiguous: refused, listed
-            index[key] = codes
-    return {key: frozenset(codes) for key, codes in index.items()}
-
-
-def lookup_country(query: str, borders: str = "recognised") -> tuple[str, str, BaseGeometry]:
-    """Return the Natural Earth country named `query`, its territory under a border view.
-
-    Parameters
-    ----------
-    query : str
-        ISO 3166-1 alpha-3 (``"BLR"``) or alpha-2 (``"BY"``) code, or a name:
-        Natural Earth's short, long, formal or admin name, or the GeoNames
-        name (``"Belarus"``, ``"Republic of Belarus"``). Case, accents and
-        punctuation are ignored.
-    borders : str, default "recognised"
-        The border view (:mod:`geo.reference.borders`): ``recognised``, the
-        shipped admin-0 as it is, or ``controlled``, with the disputed areas
-        given to the state that administers them.
-
-    Returns
-    -------
-    iso_a3 : str
-        Natural Earth code (ISO alpha-3 where one exists, else Natural
-        Earth's ADM0_A3, e.g. ``"KOS"``).
-    name : str
-        The common English name (:func:`common_name`: ``"North Korea"``).
-    geometry : shapely.Polygon or shapely.MultiPolygon
-        Full-resolution boundary, (lon, lat) degrees, EPSG:4326.
-
-    Raises
-    ------
-    UnknownPlaceError
-        If nothing matches; the message suggests close names.
-    AmbiguousPlaceError
-        If the name belongs to several countries.
-    """
-    if not isinstance(query, str):
-        raise UnknownPlaceError(f"country query {query!r} is a {type(query).__name__}: expected a name (text)")
-    key = normalise_name(query)
-    if not key:
-        raise UnknownPlaceError(f"country name is empty in {query!r}; expected e.g. 'BLR', 'BY' or 'Belarus'")
-    codes = _country_names().get(key)  # the first tier decides alone where it has the name
-    if codes is None:
-        codes = _country_index().get(key)
-    if codes is None:
-        hint = _country_hint(key)
-        raise UnknownPlaceError(
-            f"unknown country {query!r}: expected an ISO 3166 alpha-2 or alpha-3 code or a country name{hint}"
-        )
-    if len(codes) > 1:
-        raise AmbiguousPlaceError(f"country {query!r} matches {', '.join(sorted(codes))}; use an ISO alpha-3 code")
-    (iso_a3,) = codes
-    name, geometry = _country_shape(iso_a3)
-    if borders != "recognised":
-        from geo.reference.borders import check_borders, territory
-
-        geometry = territory(iso_a3, check_borders(borders))
-    return iso_a3, name, geometry
-
-
-def names_a_country(query: str) -> bool:
-    """Return whether :func:`lookup_country` knows `query` (a code or a name), without building its error."""
-    key = normalise_name(query) if isinstance(query, str) else ""
-    return bool(key) and (key in _country_names() or key in _country_index())
-
-
-@functools.cache
-def _country_shape(iso_a3: str) -> tuple[str, BaseGeometry]:
-    """Return one country's short name and geometry, read alone unless every country is loaded already.
-
-    Decoding one row's WKB from the Arrow table takes milliseconds; loading
-    all 250 countries through geopandas (import included) about 0.25 s. The
-    geometry is the same object :func:`load_countries` builds (``shapely.from_wkb``
-    of the same bytes), and the file gets the same checks.
-    """
-    if load_countries.cache_info().currsize:
-        return _country_by_code()[iso_a3]
-    import shapely
-
-    table = _country_table()
-    row = table.column("iso_a3").to_pylist().index(iso_a3)
-    return common_name(iso_a3), shapely.from_wkb(table.column("geometry")[row].as_py())
-
-
-@functools.cache
-def _common_names() -> Mapping[str, str]:
-    table = _country_attribute_table()
-    out = {}
-    for iso_a3, name, admin in zip(*(table.column(c).to_pylist() for c in ("iso_a3", "name", "admin")), strict=True):
-        abbreviated = "." in name or name.startswith("Republic of ")
-        out[str(iso_a3)] = str(admin) if abbreviated and admin else str(name)
-    return out
-
-
-def common_name(iso_a3: str) -> str:
-    """Return a country's common English name, the one labels use: ``"North Korea"``, not ``"Dem. Rep. Korea"``.
-
-    Natural Earth's short name (``NAME``), unless it is abbreviated
-    (``"Dem. Rep. Korea"``, ``"Bosnia and Herz."``, ``"Solomon Is."``) or
-    formal (``"Republic of Korea"``): then its ``ADMIN`` name (``"North
-    Korea"``, ``"Bosnia and Herzegovina"``, ``"Solomon Islands"``,
-    ``"South Korea"``).
-
-    Examples
-    --------
-    >>> common_name("PRK"), common_name("KOR"), common_name("RUS")
-    ('North Korea', 'South Korea', 'Russia')
-    """
-    return _common_names()[iso_a3]
-
-
-@functools.cache
-def country_geometries() -> NDArray[np.object_]:
-    """Return every country's geometry, in the order of :func:`load_countries`, without building the frame.
-
-    The same geometries (``shapely.from_wkb`` of the same bytes, the same
-    file checks), for callers that need no attributes: decoding them from
-    the Arrow table takes tens of milliseconds, geopandas' import alone
-    about 0.3 s.
-    """
-    if load_countries.cache_info().currsize:
-        return load_countries().geometry.to_numpy()
-    import shapely
-
-    return shapely.from_wkb(_country_table().column("geometry").to_numpy(zero_copy_only=False))
-
-
-@functools.cache
-def _country_table() -> pa.Table:
-    """Return the code, name and WKB geometry columns of countries.parquet, checked as :func:`load_countries` checks."""
-    import json
-
-    name = "countries.parquet"
-    path = data_path(name)
-    try:
-        table = read_parquet(path, ["iso_a3", "name", "geometry"])
-        geo_meta = json.loads((table.schema.metadata or {}).get(b"geo", b"{}"))
-    except (OSError, ValueError, pa.ArrowException) as err:
-        raise _damaged(name, path, f"cannot be read: {err}") from err
-    column = geo_meta.get("columns", {}).get("geometry", {})
-    crs = column.get("crs", {"id": {"authority": "EPSG", "code": 4326}})  # GeoParquet: no crs means lon/lat WGS84
-    crs_id = crs.get("id", {}) if isinstance(crs, dict) else {}
-    if column.get("encoding") != "WKB" or (crs_id.get("authority"), crs_id.get("code")) != ("EPSG", 4326):
-        raise _damaged(name, path, f"has CRS {crs_id or crs}, expected EPSG:4326 (WKB geometries)")
-    return table
-
-
-@functools.cache
-def _country_by_code() -> Mapping[str, tuple[str, BaseGeometry]]:
-    """Map Natural Earth ``iso_a3`` to the short name and geometry (a frame lookup per call costs 6 ms)."""
-    frame = load_countries()
-    return {str(c): (common_name(str(c)), g) for c, g in zip(frame["iso_a3"], frame["geometry"], strict=True)}
 
 
 # ---------------------------------------------------------------------------
@@ -1468,16 +1031,10 @@ def lookup_site(query: str) -> Site | None:
 
 
 _CACHED: Final[Iterable[Any]] = (
-    _gazetteer_file,
-    _gazetteer_table,
     _key_file,
     _key_group,
     _city_positions,
     load_gazetteer,
-    load_countries_info,
-    load_countries,
-    _country_attributes,
-    _country_attribute_table,
     _place_index,
     _key_index,
     _primary_names,
@@ -1485,12 +1042,6 @@ _CACHED: Final[Iterable[Any]] = (
     _region_codes,
     _qualifier_index,
     _capitals,
-    _country_index,
-    _country_by_code,
-    _country_names,
-    _country_shape,
-    _country_table,
-    country_geometries,
     _sites,
 )
 
@@ -1504,10 +1055,17 @@ def data_generation() -> int:
 
 
 def clear_caches() -> None:
-    """Forget every loaded data file, e.g. after changing ``GEORANGE_DATA``."""
-    from geo.reference import borders  # its territories are built from the countries
+    """Forget every loaded data file, e.g. after changing ``GEORANGE_DATA``.
+
+    Those of :mod:`geo.reference.shipped`, :mod:`geo.reference.countries`
+    and :mod:`geo.reference.borders` too.
+    """
+    # deferred: borders imports pyproj (0.15 s); its territories are built from the countries
+    from geo.reference import borders
 
     for function in _CACHED:
         function.cache_clear()
+    shipped.clear_caches()
+    countries.clear_caches()
     borders.clear_caches()
     _GENERATION[0] += 1

@@ -51,14 +51,23 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Final
 
 import numpy as np
 
 from geo.errors import AmbiguousPlaceError, UnknownPlaceError
+from geo.reference.countries import lookup_country
 from geo.reference.datafiles import data_path, read_parquet
 from geo.reference.names import NORMALISE_VERSION, close_matches, normalise_name, transliterations
+from geo.reference.shipped import (
+    _country_attribute_table,
+    _damaged,
+    _gazetteer_file,
+    _gazetteer_table,
+    load_countries,
+)
 
 if TYPE_CHECKING:
     import geopandas
@@ -110,8 +119,6 @@ def load_regions() -> geopandas.GeoDataFrame:
     """
     import geopandas
 
-    from geo.reference.places import _damaged
-
     name = "regions.parquet"
     path = data_path(name)
     try:
@@ -131,8 +138,6 @@ def _columns(*columns: str) -> pa.Table:
     """Read some columns of ``regions.parquet`` (not the geometries), or say it is damaged."""
     import pyarrow as pa
 
-    from geo.reference.places import _damaged
-
     path = data_path("regions.parquet")
     try:
         return read_parquet(path, list(columns))
@@ -140,14 +145,55 @@ def _columns(*columns: str) -> pa.Table:
         raise _damaged(path.name, path, f"cannot be read: {err}") from err
 
 
+class _SearchKeys:
+    """The search keys of regions.parquet, each with its rows: a read-only mapping of key to rows.
+
+    The keys stay an Arrow column (83,000 of them): a lookup is one
+    vectorised comparison (about 1 ms) and its answer is remembered, where a
+    Python dictionary of them all took 0.25 s to build in every process that
+    resolved a name. The names of ``[regions]`` in ``data/country_aliases.toml``
+    come after: a name Natural Earth gives keeps its meaning.
+    """
+
+    def __init__(self, keys: pa.Array, rows: np.ndarray, aliases: dict[str, tuple[int, ...]]):
+        self._keys, self._rows, self._aliases = keys, rows, aliases
+        self._found: dict[str, tuple[int, ...]] = {}
+
+    def get(self, key: str) -> tuple[int, ...] | None:
+        found = self._found.get(key)
+        if found is None:
+            import pyarrow.compute as pc
+
+            mask = pc.equal(self._keys, key).to_numpy(zero_copy_only=False)
+            found = tuple(int(r) for r in np.unique(self._rows[mask])) or self._aliases.get(key, ())
+            if len(self._found) < 4096:
+                self._found[key] = found
+        return found or None
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and self.get(key) is not None
+
+    def __getitem__(self, key: str) -> tuple[int, ...]:
+        found = self.get(key)
+        if found is None:
+            raise KeyError(key)
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        """Every key, for suggestions (building the list takes a while: only on the error path)."""
+        import pyarrow.compute as pc
+
+        return iter(dict.fromkeys([*pc.unique(self._keys).to_pylist(), *self._aliases]))
+
+
 @functools.cache
-def _index() -> dict[str, tuple[int, ...]]:
-    """Map a search key (a normalised code or name, as stored by scripts/build_regions.py) to region rows.
+def _index() -> _SearchKeys:
+    """Return the search keys (normalised codes and names, as stored by scripts/build_regions.py) and their rows.
 
     Reads the key column alone (milliseconds); the geometries are loaded
     only when a name is found.
     """
-    from geo.reference.places import _damaged
+    import pyarrow.compute as pc
 
     table = _columns("search_keys", "key_version")
     versions = set(table.column("key_version").to_pylist())
@@ -155,29 +201,28 @@ def _index() -> dict[str, tuple[int, ...]]:
         path = data_path("regions.parquet")
         raise _damaged(path.name, path,
                        f"has search keys of version {sorted(versions)}, expected {NORMALISE_VERSION!r}")
-    index: dict[str, set[int]] = {}
-    for row, keys in enumerate(table.column("search_keys").to_pylist()):
-        for key in keys.split("|") if keys else ():
-            index.setdefault(key, set()).add(row)
+    split = pc.split_pattern(table.column("search_keys"), "|").combine_chunks()  # a null row: no keys
+    keys, rows = pc.list_flatten(split), pc.list_parent_indices(split).to_numpy()
+    present = pc.not_equal(keys, "")
+    keys, rows = keys.filter(present), rows[present.to_numpy(zero_copy_only=False)]
     codes, _ = _attributes()
     rows_of = {iso_code(code): row for row, code in enumerate(codes) if code}
+    aliases: dict[str, tuple[int, ...]] = {}
     for code, names in _aliases().items():
         if code not in rows_of:
             raise _damaged("country_aliases.toml", data_path("country_aliases.toml"),
                            f"regions.{code}: not an ISO 3166-2 code of regions.parquet")
         for alias in names:
             key = normalise_name(alias)
-            if key and key not in index:  # a name Natural Earth gives keeps its meaning
-                index[key] = {rows_of[code]}
-    return {k: tuple(sorted(v)) for k, v in index.items()}
+            if key:
+                aliases.setdefault(key, (rows_of[code],))
+    return _SearchKeys(keys, rows, aliases)
 
 
 @functools.cache
 def _tables() -> dict[str, Any]:
     """Return ``data/country_aliases.toml`` as read (its region tables are checked by their readers)."""
     import tomllib
-
-    from geo.reference.places import _damaged
 
     name = "country_aliases.toml"
     path = data_path(name)
@@ -188,16 +233,12 @@ def _tables() -> dict[str, Any]:
 
 
 def _bad_table(what: str) -> Exception:
-    from geo.reference.places import _damaged
-
     return _damaged("country_aliases.toml", data_path("country_aliases.toml"), what)
 
 
 @functools.cache
 def _aliases() -> dict[str, tuple[str, ...]]:
     """Return the ``[regions]`` table of ``data/country_aliases.toml``: names by ISO 3166-2 code."""
-    from geo.reference.places import _damaged
-
     name = "country_aliases.toml"
     path = data_path(name)
     table = _tables().get("regions", {})
@@ -393,8 +434,6 @@ def region_candidates(query: str) -> list[Region]:
     else:
         found = [_region_at(i) for i in _rows(normalise_name(name.strip()))]
     if qualifier.strip():
-        from geo.reference.places import lookup_country
-
         try:
             iso_a3, _, _ = lookup_country(qualifier.strip())
         except UnknownPlaceError:
@@ -405,8 +444,6 @@ def region_candidates(query: str) -> list[Region]:
 
 
 def _a2_of(iso_a3: str) -> str:
-    from geo.reference.places import load_countries
-
     countries = load_countries()
     match = countries.loc[countries["iso_a3"] == iso_a3, "iso_a2"]
     return str(match.iloc[0]) if len(match) else ""
@@ -477,7 +514,6 @@ def _places_with_regions() -> tuple[np.ndarray, np.ndarray, tuple[np.ndarray, li
     import pyarrow.compute as pc
 
     from geo.lazy import from_arrow
-    from geo.reference.places import _gazetteer_file, _gazetteer_table
 
     table = _gazetteer_file().read(("lon", "lat"))  # the positions of every place, for a country's parts
     encoded = pc.dictionary_encode(_gazetteer_table()["region"]).combine_chunks()
@@ -541,8 +577,6 @@ def country_alpha2(iso_a3: str) -> str:
 
 @functools.cache
 def _alpha2() -> dict[str, str]:
-    from geo.reference.places import _country_attribute_table
-
     table = _country_attribute_table()
     return {str(a3): str(a2 or "") for a3, a2 in zip(table.column("iso_a3").to_pylist(),
                                                       table.column("iso_a2").to_pylist(), strict=True)}
@@ -552,8 +586,6 @@ def _alpha2() -> dict[str, str]:
 def _part_table() -> dict[str, tuple[np.ndarray, np.ndarray, list[str]]]:
     """Return ``data/part_regions.csv`` by country: points inside the parts and the region holding most of each."""
     import csv
-
-    from geo.reference.places import _damaged
 
     name = "part_regions.csv"
     path = data_path(name)
