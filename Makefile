@@ -26,7 +26,6 @@ bytecode: $(STAMP)
 # gallery of hard cases maps/hard/ (poles, Pacific, whole globe, 1 km, many scenarios).
 run: $(STAMP) bytecode
 	$(BIN)/python scripts/build_gallery.py
-	$(BIN)/python scripts/build_gallery.py data/hardcases --out maps/hard
 	$(BIN)/georange check data/claims/
 
 # The whole test suite (CI runs this through .ci/run).

@@ -345,3 +345,45 @@ def test_online_tiles_are_opt_in(tmp_path):
     online = map_html(claim_map(path, online_tiles=True))
     assert "tile.openstreetmap.org" not in offline
     assert "tile.openstreetmap.org" in online and "OpenStreetMap (online)" in online
+
+
+@pytest.mark.parametrize(("lon0", "lat0", "degrees", "radius_km"), [
+    (27.56, 53.9, 10, 9_000),  # Belarus: holds the North Pole
+    (166.67, -77.85, 5, 4_000),  # McMurdo: round the South Pole
+    (179.9, -17.0, 2, 2_000),  # Fiji: across the antimeridian
+    (31.9, 53.7, 30, 19_500),  # nearly the whole globe
+    (27.56, 53.9, 0.5, 500),  # a small zone's fine graticule
+])
+def test_the_graticule_follows_the_meridians_and_parallels_within_its_tolerance(lon0, lat0, degrees, radius_km):
+    from geo.outputs.mapframe import Frame
+    from geo.outputs.webmap import _GUIDE_EPS_M
+
+    frame = Frame("aeqd", lon0, lat0)
+    lines = frame.graticule(degrees, radius_km * KM, _GUIDE_EPS_M)
+    to_plane = Transformer.from_crs("EPSG:4326", f"+proj=aeqd +lat_0={lat0} +lon_0={lon0} +ellps=WGS84",
+                                    always_xy=True)
+    xy = shapely.get_coordinates(lines)
+    assert np.hypot(xy[:, 0], xy[:, 1]).max() <= radius_km * KM + 1.0
+    # Every vertex and chord middle lies on a meridian or a parallel of the step, within the tolerance (the
+    # geodesic to the line: along the parallel to the meridian, along the meridian to the parallel); a vertex
+    # where a line leaves the disk is on a chord, the others are on the line itself.
+    parts = shapely.get_parts(lines)
+    for part in parts[:: max(1, len(parts) // 40)]:
+        c = shapely.get_coordinates(part)
+        lon, lat = to_plane.transform(*np.r_[c, (c[1:] + c[:-1]) / 2].T, direction="INVERSE")
+        meridian = np.round((lon + 180.0) / degrees) * degrees - 180.0
+        parallel = np.round((lat + 90.0) / degrees) * degrees - 90.0
+        off = np.minimum(GEOD.inv(lon, lat, meridian, lat)[2], GEOD.inv(lon, lat, lon, parallel)[2])
+        assert off.max() <= _GUIDE_EPS_M * 1.01, f"the graticule strays {off.max():,.0f} m from its lines"
+        assert np.sort(off[1:len(c) - 1])[-1:].max(initial=0.0) < 1.0, "an inner vertex off its line"
+    # Nothing is missing: points of the lines (spaced by the step, within the radius by exact distance) lie on
+    # the drawing.
+    grid = np.arange(-180.0, 180.0, degrees)
+    samples = [(m, p) for m in grid for p in np.arange(-89.0, 89.5, 1.0)]
+    samples += [(m, p) for p in np.arange(-90.0 + degrees, 90.0, degrees) for m in np.arange(-180.0, 180.0, 1.0)]
+    lon, lat = np.array(samples).T
+    inside = GEOD.inv(np.full(lon.size, lon0), np.full(lon.size, lat0), lon, lat)[2] < radius_km * KM - 10 * KM
+    px, py = to_plane.transform(lon[inside], lat[inside])
+    gap = shapely.distance(lines, shapely.points(px, py))
+    assert gap.max() <= _GUIDE_EPS_M * 1.01, f"graticule missing near {lon[inside][np.argmax(gap)]}, " \
+                                              f"{lat[inside][np.argmax(gap)]}"

@@ -188,15 +188,25 @@ def store(kind: str, key: Mapping[str, object], value: bytes) -> None:
         log.info("cache: cannot write %s (%s); going on without it", path, exc.strerror or exc)
         return
     _stats.stored += 1
-    _trim(_directory)
+    if _directory not in _sizes:
+        _sizes[_directory] = _trim(_directory)  # once per process and folder: a listing costs ~15 ms per 100 entries
+    else:
+        _sizes[_directory] += len(_MAGIC) + len(head) + 1 + len(value)
+        if _sizes[_directory] > MAX_BYTES:
+            _sizes[_directory] = _trim(_directory)
 
 
-def _trim(folder: Path) -> None:
-    """Delete the least recently used entries while the folder holds more than MAX_BYTES."""
-    try:
-        entries = [(p.stat().st_mtime, p.stat().st_size, p) for p in folder.glob("*/*.bin")]
-    except OSError:
-        return
+_sizes: dict[Path, int] = {}
+"""Bytes in each cache folder: listed at this process's first store there, then counted up as it stores."""
+
+
+def _trim(folder: Path) -> int:
+    """Delete the least recently used entries while the folder holds more than MAX_BYTES; return what is left."""
+    entries = []
+    for path in folder.glob("*/*.bin"):
+        with contextlib.suppress(OSError):
+            st = path.stat()
+            entries.append((st.st_mtime, st.st_size, path))
     total = sum(size for _, size, _ in entries)
     for _, size, path in sorted(entries, key=lambda e: e[0]):
         if total <= MAX_BYTES:
@@ -204,6 +214,7 @@ def _trim(folder: Path) -> None:
         with contextlib.suppress(OSError):
             path.unlink()
             total -= size
+    return total
 
 
 def remembered(kind: str, key: Mapping[str, object], build: Callable[[], T], *, dump: Callable[[T], bytes],
@@ -233,6 +244,7 @@ def remembered(kind: str, key: Mapping[str, object], build: Callable[[], T], *, 
 def forget() -> None:
     """Drop what this process remembers (the disk cache stays)."""
     _memory.clear()
+    _sizes.clear()
 
 
 def geometry_digest(wkb: bytes) -> str:

@@ -164,8 +164,45 @@ class Frame:
         if clipped.is_empty:
             return shapely.MultiLineString()
         merged = shapely.get_parts(shapely.line_merge(_lineal(clipped)))
-        parts = self._curves([shapely.get_coordinates(line) for line in merged], eps_m)
-        return shapely.MultiLineString([p for p in parts if len(p) >= 2])
+        parts = [p for p in self._curves([shapely.get_coordinates(line) for line in merged], eps_m) if len(p) >= 2]
+        if not parts:
+            return shapely.MultiLineString()
+        return shapely.multilinestrings(shapely.linestrings(np.concatenate(parts), indices=np.repeat(
+            np.arange(len(parts)), [len(p) for p in parts])))
+
+    def graticule(self, degrees: float, radius_m: float, eps_m: float) -> BaseGeometry:
+        """Return the meridians and parallels every ``degrees`` within ``radius_m`` of the centre, as plane lines.
+
+        Each line is sampled every degree, only the runs of samples within
+        ``radius_m`` (and their neighbours outside, where a line crosses the
+        circle) are projected further, chords split until they follow the
+        curve within ``eps_m`` and the result clipped to the disk: the same
+        lines as :meth:`lines` of the lon/lat graticule, without clipping the
+        whole world's lines on the sphere first (azimuthal frame only).
+        """
+        lats = np.linspace(-89.9, 89.9, 181)
+        meridians = np.arange(-180.0, 180.0, degrees)
+        parallels = np.arange(-90.0 + degrees, 90.0, degrees)
+        lons = np.linspace(-180.0, 180.0, 361)
+        lon = np.concatenate([np.repeat(meridians, lats.size), np.tile(lons, parallels.size)])
+        lat = np.concatenate([np.tile(lats, meridians.size), np.repeat(parallels, lons.size)])
+        line = np.concatenate([np.repeat(np.arange(meridians.size), lats.size),
+                               meridians.size + np.repeat(np.arange(parallels.size), lons.size)])
+        x, y = self.project(lon, lat)
+        near = np.hypot(x, y) <= radius_m
+        same_line = line[1:] == line[:-1]
+        keep = near.copy()
+        keep[1:] |= near[:-1] & same_line
+        keep[:-1] |= near[1:] & same_line
+        kept = np.flatnonzero(keep)
+        if kept.size == 0:
+            return shapely.MultiLineString()
+        starts = np.flatnonzero(np.r_[True, (np.diff(kept) != 1) | (line[kept[1:]] != line[kept[:-1]])])
+        runs = [np.c_[lon[r], lat[r]] for r in np.split(kept, starts[1:]) if r.size >= 2]
+        curves = self._curves(runs, eps_m)
+        lines = shapely.linestrings(np.concatenate(curves), indices=np.repeat(np.arange(len(curves)),
+                                                                               [len(c) for c in curves]))
+        return shapely.intersection(shapely.multilinestrings(lines), self.disk(radius_m))
 
     def disk(self, radius_m: float, n: int = 720) -> BaseGeometry:
         """Return the points within ``radius_m`` of the centre as a plane polygon (exact at every vertex; aeqd)."""
@@ -380,8 +417,10 @@ def _only_polygons(geometry: BaseGeometry) -> BaseGeometry:
 
 
 def _lineal(geometry: BaseGeometry) -> BaseGeometry:
-    parts = [p for p in shapely.get_parts(geometry) if isinstance(p, shapely.LineString | shapely.MultiLineString)]
-    return shapely.MultiLineString([q for p in parts for q in shapely.get_parts(p) if not q.is_empty])
+    """Return the lines of a set operation's result as one MultiLineString (dropping its points)."""
+    parts = shapely.get_parts(shapely.get_parts(geometry))  # twice: a collection may hold MultiLineStrings
+    lines = parts[(shapely.get_type_id(parts) == 1) & ~shapely.is_empty(parts)]
+    return shapely.multilinestrings(lines) if lines.size else shapely.MultiLineString()
 
 
 def nice_step(span: float) -> float:

@@ -559,12 +559,7 @@ def _guides(frame: Frame, view: tuple[float, float, float, float]) -> tuple[_Geo
     limit = min(frame.clip_m, 2.5 * reach + 500_000.0)
     radii = [step * k for k in range(1, 41) if step * k < limit]
     degrees = next((d for d in (0.5, 1, 2, 5, 10, 15, 30) if d * 111_000 * 4 >= reach), 30)
-    lines = [shapely.LineString([(lon, lat) for lat in np.linspace(-89.9, 89.9, 181)])
-             for lon in np.arange(-180.0, 180.0, degrees)]
-    lines += [shapely.LineString([(lon, lat) for lon in np.linspace(-180.0, 180.0, 361)])
-              for lat in np.arange(-90.0 + degrees, 90.0, degrees)]
-    disk = frame.disk(limit)
-    graticule = shapely.intersection(frame.lines(shapely.MultiLineString(lines), _GUIDE_EPS_M), disk)
+    graticule = frame.graticule(degrees, limit, _GUIDE_EPS_M)
     data = {"type": "FeatureCollection", "features": [
         _feature(_geometry(graticule, True), {"color": "#6f7f8f", "weight": 0.5, "opacity": 0.45})]}
     name = (f"Graticule ({degrees:g}\u00b0) and distance rings from {frame.centre_label} "
