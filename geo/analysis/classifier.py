@@ -113,6 +113,7 @@ COVER_CELL_M: Final = 200_000.0
 B_M: Final = A_M * (1.0 - FLATTENING)
 _ARC_SLACK_M: Final = 1.0  # an arc read from a rounded dot product: off by up to 1.5e-8 rad (0.1 m) near 0 and pi
 _COVER_BLOCK: Final = 2048  # targets per block of the second screen (blocks x balls temporaries)
+_PAIRS_PER_BLOCK: Final = 1 << 20  # (target, ball) pairs bounded at once: a few 8 MB temporaries
 
 
 
@@ -249,6 +250,34 @@ def _arc_interval(u: FloatArray, vec: FloatArray) -> tuple[FloatArray, FloatArra
     return B_M * sigma - _ARC_SLACK_M, A_M * sigma + _ARC_SLACK_M
 
 
+def _ball_bounds(u: FloatArray, vec: FloatArray, radius: FloatArray, band: RangeBand, *,
+                 lambert: bool) -> tuple[FloatArray, FloatArray]:
+    """Bounds (m) on the distance from each target to every point of each ball: (n, m) arrays lo, hi.
+
+    The arc's bounds (:func:`_arc_interval`) for every pair; with ``lambert``,
+    the pairs whose bounds hold a limit of the band get Lambert's too
+    (:func:`_lambert_interval`), and keep where both hold. The
+    other pairs are on one side of both limits already: a tighter bound
+    would not change what the screen decides.
+    """
+    cos_sigma = u @ vec.T
+    sigma = np.arccos(np.clip(cos_sigma, -1.0, 1.0))
+    lo = B_M * sigma - _ARC_SLACK_M - radius
+    hi = A_M * sigma + _ARC_SLACK_M + radius
+    if lambert:
+        rows, cols = np.nonzero(((lo <= band.max_m) & (hi > band.max_m)) | ((lo < band.min_m) & (hi >= band.min_m)))
+        if rows.size:
+            c, z_t, z_c = cos_sigma[rows, cols], u[rows, 2], vec[cols, 2]
+            l_lo, l_hi = lambert_interval(c, z_t, z_c)
+            far = np.flatnonzero(c < 0.0)
+            if far.size:
+                l_lo[far] = np.maximum(l_lo[far],
+                                       HALF_MERIDIAN_M - lambert_interval(-c[far], -z_t[far], z_c[far])[1])
+            lo[rows, cols] = np.maximum(lo[rows, cols], l_lo - radius[cols])
+            hi[rows, cols] = np.minimum(hi[rows, cols], l_hi + radius[cols])
+    return np.maximum(lo, 0.0), np.minimum(hi, HALF_MERIDIAN_M)
+
+
 def _lambert_interval(u: FloatArray, vec: FloatArray) -> tuple[FloatArray, FloatArray]:
     """Bounds (m) on the exact distance from targets ``u`` (auxiliary unit vectors) to one point ``vec``.
 
@@ -318,6 +347,8 @@ class Classifier:
         self._groups = _group_balls(self._balls)
         self._group_vec = auxiliary_unit_vectors([b.lon for b in self._groups],
                                                  [b.lat for b in self._groups]).reshape(-1, 3)
+        self._ball_radius = np.array([b.radius_m for b in self._balls], dtype=float)
+        self._group_radius = np.array([b.radius_m for b in self._groups], dtype=float)
 
     # -- statuses -----------------------------------------------------------
 
@@ -378,20 +409,28 @@ class Classifier:
             intervals.append((lo, hi, lo, hi))
         # First the groups of balls (a group's ball holds each member: its bounds hold for each), then, for
         # what they leave, each part's own ball or the small balls of a large part.
-        balls = zip(self._balls, self._ball_vec, self._covers, strict=True) if covers else \
-            zip(self._groups, self._group_vec, [None] * len(self._groups), strict=True)
-        for ball, vec, cover in balls:
-            if cover is not None:
-                intervals.append(_cover_bounds(cover, u, lon, lat))
-                continue
-            lo, hi = _lambert_interval(u, vec) if covers else _arc_interval(u, vec)
-            lo, hi = np.maximum(lo - ball.radius_m, 0.0), np.minimum(hi + ball.radius_m, HALF_MERIDIAN_M)
-            intervals.append((lo, hi, lo, hi))
+        if covers:
+            for cover in self._covers:
+                if cover is not None:
+                    intervals.append(_cover_bounds(cover, u, lon, lat))
+            plain = np.array([c is None for c in self._covers], dtype=bool)
+            vec, radius = self._ball_vec[plain], self._ball_radius[plain]
+        else:
+            vec, radius = self._group_vec, self._group_radius
         for near_lo, near_hi, far_lo, far_hi in intervals:
             reach_sure |= (near_hi <= rmax) & (far_lo >= rmin)
             reach_maybe |= (near_lo <= rmax) & (far_hi >= rmin)
             close_sure &= far_hi < rmin
             far_sure &= near_lo > rmax
+        # Every ball at once (a ball's nearest and farthest point share its bounds), in blocks of targets.
+        step = max(1, _PAIRS_PER_BLOCK // max(1, radius.size))
+        for s in range(0, n if radius.size else 0, step):
+            sl = slice(s, s + step)
+            lo, hi = _ball_bounds(u[sl], vec, radius, self.band, lambert=covers)
+            reach_sure[sl] |= ((hi <= rmax) & (lo >= rmin)).any(axis=1)
+            reach_maybe[sl] |= ((lo <= rmax) & (hi >= rmin)).any(axis=1)
+            close_sure[sl] &= (hi < rmin).all(axis=1)
+            far_sure[sl] &= (lo > rmax).all(axis=1)
         # Where no part can reach, each part's side is known (hi < min or lo > max): the status is decided.
         decided = reach_sure | ~reach_maybe
         return decided, codes_of(reach_sure, close_sure, far_sure)
