@@ -277,6 +277,11 @@ def test_page_has_language_viewport_and_title(catalogue_page):
     assert "<title>Oreshnik on combat duty in Belarus</title>" in head
 
 
+def test_the_page_may_be_zoomed_on_a_phone(catalogue_page):
+    viewports = re.findall(r'<meta name="viewport" content="([^"]*)"', catalogue_page)
+    assert viewports == ["width=device-width, initial-scale=1.0"]
+
+
 def test_places_carry_their_verdicts(tmp_path):
     loaded = load_claims([write(tmp_path, "a.toml", ANTIMERIDIAN)])
     content = map_content(loaded)
@@ -387,3 +392,83 @@ def test_the_graticule_follows_the_meridians_and_parallels_within_its_tolerance(
     gap = shapely.distance(lines, shapely.points(px, py))
     assert gap.max() <= _GUIDE_EPS_M * 1.01, f"graticule missing near {lon[inside][np.argmax(gap)]}, " \
                                               f"{lat[inside][np.argmax(gap)]}"
+
+
+GALLERY_FILES = sorted([*CATALOGUE.glob("*.toml"), *HARD.glob("*.toml")])
+
+
+@pytest.mark.parametrize("path", GALLERY_FILES, ids=[p.stem for p in GALLERY_FILES])
+def test_every_place_is_drawn_once_and_as_the_zone_it_lies_in(path):
+    """A marker's status agrees with the drawn zones of the main launches it refers to (issue 30, truth first).
+
+    Reachable: inside some zone set's reachable zone; too close: inside a dead
+    zone and no reachable zone; too far: beyond every zone set's outer limit.
+    Places within ten times the drawing's tolerance of a limit (their margin)
+    are left out: the drawing is only held to that tolerance there.
+    """
+    assert_marks_agree_with_zones(map_content(load_claims([path])), path.stem)
+
+
+def assert_marks_agree_with_zones(content, name: str) -> None:  # type: ignore[no-untyped-def]
+    """Each place once, and its marker's status that of the drawn zones it lies in (see the test above)."""
+    assert len({(m.lon, m.lat) for m in content.marks}) == len(content.marks), "a place drawn twice"
+    main = [zs for zs in content.zone_sets if zs.main]
+    checked = 0
+    for m in content.marks:
+        assert {b.status for b in m.bands} >= {m.status} and m.bands, m.name
+        if min(abs(b.margin_km) for b in m.bands) < 10.0 * content.tolerance_m / 1000.0:
+            continue
+        point = shapely.Point(m.lon, m.lat)
+        in_reachable = any(zs.reachable.covers(point) for zs in main)
+        in_dead = any(zs.dead_zone.covers(point) for zs in main)
+        drawn = "reachable" if in_reachable else "too_close" if in_dead else "too_far"
+        if m.status == "mixed":
+            assert not in_reachable, m.name
+            continue
+        assert m.status == drawn, f"{m.name} is drawn {m.status} but lies in the {drawn} zone of {name}"
+        checked += 1
+    assert checked >= len(content.marks) // 2
+
+
+def test_a_place_under_two_systems_is_one_marker_showing_the_zone_it_lies_in(tmp_path):
+    text = """title = "Two systems, two surveys"
+[[claim]]
+id = "berlin-iskander"
+text = "An Iskander-M fired from Belarus does not reach Berlin."
+system = "iskander-m"
+from = "Belarus"
+place = "Berlin"
+expect = "too_far"
+[[claim]]
+id = "berlin-oreshnik"
+text = "An Oreshnik fired from Belarus reaches Berlin."
+system = "oreshnik"
+from = "Belarus"
+place = "Berlin"
+expect = "reachable"
+[[survey]]
+id = "iskander-capitals"
+text = "Which of these capitals an Iskander-M from Belarus reaches."
+system = "iskander-m"
+from = "Belarus"
+places = ["Vilnius", "Berlin", "Oslo", "Kyiv"]
+[[survey]]
+id = "oreshnik-capitals"
+text = "Which of these capitals an Oreshnik from Belarus reaches."
+system = "oreshnik"
+from = "Belarus"
+places = ["Vilnius", "Berlin", "Oslo", "Kyiv"]
+"""
+    content = map_content(load_claims([write(tmp_path, "two.toml", text)]))
+    marks = {m.name: m for m in content.marks}
+    assert sorted(marks) == ["Berlin", "Kyiv", "Oslo", "Vilnius"], "each place once"
+    # Berlin: too far for the Iskander-M, reachable by the Oreshnik: drawn reachable, and the tooltip says both.
+    assert marks["Berlin"].status == "reachable" and len(marks["Berlin"].claims) == 2
+    assert [b.status for b in marks["Berlin"].bands] == ["too_far", "reachable"]
+    tooltip = "\n".join(marks["Berlin"].tooltip())
+    assert "Iskander-M" in tooltip and "Oreshnik" in tooltip and "too far" in tooltip
+    # Kyiv: in the Oreshnik's dead zone, within the Iskander-M's reach: reachable (by the Iskander-M).
+    assert {b.status for b in marks["Kyiv"].bands} == {"reachable", "too_close"}
+    assert marks["Kyiv"].status == "reachable"
+    assert marks["Vilnius"].survey == "iskander-capitals, oreshnik-capitals"
+    assert_marks_agree_with_zones(content, "two.toml")

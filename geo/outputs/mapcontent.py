@@ -22,7 +22,7 @@ from the drawn geometry.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Final
 
 import shapely
@@ -30,7 +30,7 @@ from shapely.geometry.base import BaseGeometry
 
 from geo.analysis.bands import RangeBand
 from geo.analysis.launch import LaunchRegion, LaunchSource
-from geo.analysis.status import Status, listed_statuses
+from geo.analysis.status import STATUSES, Status
 from geo.analysis.zones import MIN_TOLERANCE_M, piece, zones
 from geo.claims.model import Claim, ClaimFile, Scenario, Survey
 from geo.claims.verdicts import ClaimResult, SurveyResult, Verdict, evaluate
@@ -109,13 +109,36 @@ class ZoneSet:
 
 
 @dataclass(frozen=True)
-class Mark:
-    """A place on the map with what the claims and surveys say about it.
+class BandStatus:
+    """A place's status under one drawn zone set (a band from a main launch), with its distances in km."""
 
-    ``status`` (and ``holds`` for claim places) is the first claim's verdict
-    for its main launch; ``claims`` holds every claim about the place.
-    Survey places have ``survey`` set and the distances of that survey's
-    main launch.
+    label: str
+    """The zone set's label, e.g. ``"Iskander-M up to 500 km from Belarus"``."""
+    status: str
+    nearest_km: float
+    farthest_km: float
+    margin_km: float
+
+
+SHOWN_FIRST: Final = (Status.REACHABLE, Status.TOO_CLOSE, Status.MIXED, Status.TOO_FAR)
+"""Which status a place's one marker shows when its zone sets disagree: the first it has in this order.
+
+So a marker never contradicts a zone it lies in: a place some drawn band
+reaches is drawn reachable (it lies in that band's reachable zone); one
+drawn too close lies in a dead zone and no band reaches it; one drawn too
+far lies beyond every band's outer limit."""
+
+
+@dataclass(frozen=True)
+class Mark:
+    """A place on the map, drawn once, with what every claim and survey says about it.
+
+    ``bands`` holds its status under each zone set that a claim or survey
+    about it draws from a main launch (each once), ``status`` the one its
+    marker shows (:data:`SHOWN_FIRST`) and the distances those of the band
+    that gives it; ``claims`` holds every claim about the place and
+    ``holds`` whether all of them hold. A place only surveys mention has
+    ``survey`` set (their names).
     """
 
     name: str
@@ -129,12 +152,17 @@ class Mark:
     claims: tuple[ClaimResult, ...] = ()
     survey: str = ""
     country: str = ""
+    bands: tuple[BandStatus, ...] = ()
 
     def tooltip(self) -> list[str]:
-        """Return the tooltip lines: name (with its country), distances, margin and verdict."""
+        """Return the tooltip lines: name (with its country), then status, distances and margin under each band."""
         title = f"{self.name}, {self.country}" if self.country else self.name
-        lines = [title, f"{self.nearest_km:,.1f} to {self.farthest_km:,.1f} km from the launch"]
-        lines.append(f"{STATUS_LABELS[self.status]}, margin {self.margin_km:,.1f} km")
+        if len(self.bands) > 1:
+            lines = [title] + [f"{b.label}: {STATUS_LABELS[b.status]}, {b.nearest_km:,.1f} to {b.farthest_km:,.1f} "
+                               f"km, margin {b.margin_km:,.1f} km" for b in self.bands]
+        else:
+            lines = [title, f"{self.nearest_km:,.1f} to {self.farthest_km:,.1f} km from the launch",
+                     f"{STATUS_LABELS[self.status]}, margin {self.margin_km:,.1f} km"]
         for r in self.claims:
             lines.append(f"claim {r.claim.id}: {'holds' if r.holds else 'FAILS'} (expected {r.claim.expect})")
         return lines
@@ -173,12 +201,12 @@ class MapContent:
 
     @property
     def legend_statuses(self) -> tuple[str, ...]:
-        """The statuses a legend lists: the three every map can show, and ``mixed`` when a place has it.
+        """The statuses a legend lists: those some place on the map has, in the usual order.
 
-        ``mixed`` needs a launch in several parts or from several sources, so
-        most maps never show it.
+        A legend entry no marker shows only makes the reader look for it.
         """
-        return listed_statuses(m.status for m in self.marks)
+        present = {m.status for m in self.marks}
+        return tuple(s for s in STATUSES if s in present)
 
     @property
     def claim_marks(self) -> tuple[Mark, ...]:
@@ -258,25 +286,42 @@ def _survey_name(survey: Survey) -> str:
     return survey.id if survey.file else survey.question()
 
 
+@dataclass
+class _Place:
+    """What the claims and surveys of a map say about one place, gathered before its mark is made."""
+
+    name: str
+    country: str
+    claims: list[ClaimResult] = field(default_factory=list)
+    surveys: list[str] = field(default_factory=list)
+    bands: dict[str, BandStatus] = field(default_factory=dict)
+
+    def mark(self, lon: float, lat: float) -> Mark:
+        bands = tuple(self.bands.values())
+        shown = next(b for status in SHOWN_FIRST for b in bands if b.status == status)
+        return Mark(self.name, lon, lat, shown.status, shown.nearest_km, shown.farthest_km, shown.margin_km,
+                    holds=all(r.holds for r in self.claims) if self.claims else None, claims=tuple(self.claims),
+                    survey=", ".join(dict.fromkeys(self.surveys)), country=self.country, bands=bands)
+
+
 def _marks(claims: Sequence[ClaimResult], surveys: Sequence[SurveyResult]) -> tuple[Mark, ...]:
-    by_place: dict[tuple[float, float], list[ClaimResult]] = {}
+    """Return one mark per place (claim places first), with its status under each band drawn from a main launch."""
+    places: dict[tuple[float, float], _Place] = {}
     for r in claims:
-        by_place.setdefault((r.claim.place.lon, r.claim.place.lat), []).append(r)
-    marks = []
-    for (lon, lat), results in by_place.items():
-        v = results[0].verdict
-        marks.append(Mark(results[0].claim.place.name, lon, lat, v.status, v.nearest_km, v.farthest_km, v.margin_km,
-                          holds=all(r.holds for r in results), claims=tuple(results),
-                          country=results[0].claim.place.country))
+        c, v = r.claim, r.verdict
+        place = places.setdefault((c.place.lon, c.place.lat), _Place(c.place.name, c.place.country))
+        place.claims.append(r)
+        label = _band_label(c.system_name, c.band, c.launch)
+        place.bands.setdefault(label, BandStatus(label, v.status, v.nearest_km, v.farthest_km, v.margin_km))
     for s in surveys:
+        label = _band_label(s.survey.system_name, s.survey.band, s.survey.launch)
         main = s.places[s.places["scenario"] == s.survey.launch.label]
         for row in main.itertuples(index=False):
-            if (row.lon, row.lat) in by_place:
-                continue  # a claim place already says more
-            marks.append(Mark(str(row.name), float(row.lon), float(row.lat), str(row.status), float(row.min_km),
-                              float(row.max_km), float(row.margin_km), survey=_survey_name(s.survey),
-                              country=str(row.country)))
-    return tuple(marks)
+            place = places.setdefault((float(row.lon), float(row.lat)), _Place(str(row.name), str(row.country)))
+            place.surveys.append(_survey_name(s.survey))
+            place.bands.setdefault(label, BandStatus(label, str(row.status), float(row.min_km), float(row.max_km),
+                                                     float(row.margin_km)))
+    return tuple(place.mark(lon, lat) for (lon, lat), place in places.items())
 
 
 def _unique_sources(scenarios: Iterable[Scenario]) -> tuple[LaunchSource, ...]:

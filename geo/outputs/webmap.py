@@ -829,10 +829,20 @@ def claim_map(
     return m
 
 
+_LOCKED_VIEWPORT: Final = re.compile(r'<meta name="viewport" content="width=device-width,\s*initial-scale=1\.0, '
+                                     r'maximum-scale=1\.0, user-scalable=no" />')
+_VIEWPORT: Final = '<meta name="viewport" content="width=device-width, initial-scale=1.0" />'
+
+
 def map_html(m: folium.Map) -> str:
-    """Render the map as one self-contained HTML page (deterministic for the same map)."""
+    """Render the map as one self-contained HTML page (deterministic for the same map).
+
+    folium's page forbids zooming it on a phone (``user-scalable=no``); a
+    reader who needs larger text may (WCAG 1.4.4), while the map still
+    takes its own pinch zoom.
+    """
     _deterministic_ids(m.get_root())
-    return m.get_root().render()
+    return _LOCKED_VIEWPORT.sub(_VIEWPORT, m.get_root().render(), count=1)
 
 
 def save_map(m: folium.Map, path: str | Path, *, overwrite: bool = False) -> Path:
