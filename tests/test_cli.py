@@ -264,7 +264,9 @@ def test_zone_writes_three_features_that_read_back_in_every_format(capsys, tmp_p
 
     assert zone(*base, "-o", str(tmp_path / "z.kml")) == 0
     ns = {"k": "http://www.opengis.net/kml/2.2"}
-    marks = ET.parse(tmp_path / "z.kml").getroot().findall(".//k:Placemark", ns)
+    folders = ET.parse(tmp_path / "z.kml").getroot().findall(".//k:Folder", ns)
+    assert [f.findtext("k:name", "", ns) for f in folders] == ["Zones", "Zone outlines"]
+    marks = folders[0].findall("k:Placemark", ns)  # the fills, one placemark per zone
     assert len(marks) == 3
     outer = marks[1].find(".//k:outerBoundaryIs//k:coordinates", ns).text.split()
     kml_ring = shapely.Polygon([tuple(map(float, c.split(","))) for c in outer])

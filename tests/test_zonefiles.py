@@ -116,7 +116,8 @@ def test_zones_round_trip(case, ext, tmp_path):
 
 def stored_fields(path: Path) -> list[dict]:
     source = f"/vsizip/{path}" if path.suffix == ".zip" else path
-    frame = pyogrio.read_dataframe(source, read_geometry=True)
+    layer = {"layer": 0} if path.suffix == ".kml" else {}  # KML: the fills, its first folder
+    frame = pyogrio.read_dataframe(source, read_geometry=True, **layer)
     return [dict(zip(frame.columns, row, strict=True)) for row in frame.itertuples(index=False)]
 
 
@@ -143,7 +144,7 @@ def test_every_format_stores_an_empty_zone_as_no_geometry(ext, tmp_path):
 def test_numbers_are_real_fields_even_for_integer_bands(ext, tmp_path):
     zs = case_zones("belarus-700-5000")
     assert isinstance(zs[0].min_km, int)  # RangeBand(700, 5000) keeps the ints it was given
-    info = pyogrio.read_info(write_zones(zs, tmp_path / f"zones{ext}"))
+    info = pyogrio.read_info(write_zones(zs, tmp_path / f"zones{ext}"), **({"layer": 0} if ext == ".kml" else {}))
     dtypes = dict(zip(info["fields"], info["dtypes"], strict=True))
     tol = "tol_m" if ext == ".shp" else "tolerance_m"
     assert dtypes["min_km"] == dtypes["max_km"] == dtypes[tol] == dtypes["area_km2"] == "float64"
@@ -236,9 +237,15 @@ def test_cli_zone_precision_option(tmp_path):
 
 
 def kml_edges(path: Path, tag: str):
-    """Yield (placemark index, lon, lat arrays) of every LineString or LinearRing."""
+    """Yield (zone index, lon, lat arrays) of every LineString or LinearRing.
+
+    The zones' fill placemarks come first, one per zone in order; an outline
+    placemark is named after its zone's fill placemark.
+    """
     marks = ET.parse(path).getroot().findall(".//k:Placemark", KML)
-    for i, mark in enumerate(marks):
+    names = [m.findtext("k:name", "", KML) for m in marks]
+    for mark, name in zip(marks, names, strict=True):
+        i = names.index(name.removesuffix(" (outline)"))
         for el in mark.iterfind(f".//k:{tag}/k:coordinates", KML):
             xy = np.array([[float(v) for v in p.split(",")[:2]] for p in (el.text or "").split()])
             yield i, xy[:, 0], xy[:, 1]
@@ -424,8 +431,8 @@ def test_read_zones_refuses_bad_files(tmp_path):
 
 @pytest.mark.parametrize("case", ["suva-zone-crosses-antimeridian", "spans-antimeridian-launch-area", "tiny-1km",
                                   "krichev-700-5000"])
-def test_kml_has_no_seam_where_a_globe_needs_none(case, tmp_path):
-    """A zone that holds no pole is written whole: no edge along the antimeridian, a cell meridian or the equator."""
+def test_kml_fills_are_cut_only_where_the_map_is(case, tmp_path):
+    """A zone that holds no pole is written as drawn on the map: cut at the antimeridian, not along a cell's edge."""
     zs = case_zones(case)
     path = write_zones(zs, tmp_path / "zones.kml")
     rings = list(kml_edges(path, "LinearRing"))
@@ -434,5 +441,57 @@ def test_kml_has_no_seam_where_a_globe_needs_none(case, tmp_path):
         if zs[i].geometry.bounds[3] == 90.0:
             continue  # Krichev's 5,000 km reach and reachable zone hold the North Pole: cut into cells
         x0, x1, y0, y1 = lon[:-1], lon[1:], lat[:-1], lat[1:]
-        assert not np.any((x0 == x1) & np.isin(x0, [-180.0, -90.0, 0.0, 90.0, 180.0])), (case, zs[i].role)
+        assert not np.any((x0 == x1) & np.isin(x0, [-90.0, 0.0, 90.0])), (case, zs[i].role)
         assert not np.any((y0 == y1) & (y0 == 0.0)), (case, zs[i].role)
+
+
+
+
+@pytest.mark.parametrize("case", ["suva-zone-crosses-antimeridian", "kamchatka-5500km-crosses-antimeridian-and-pole",
+                                  "krichev-700-5000", "tiny-1km"])
+def test_kml_reads_in_a_gis_as_one_polygon_layer_and_one_line_layer_drawn_true(case, tmp_path):
+    """What QGIS gets through GDAL: polygons in EPSG:4326 that, drawn straight in lon/lat, are the zones.
+
+    QGIS 3.22 drew nothing of a KML whose placemarks mixed polygons and
+    lines (a GeometryCollection layer), and draws an edge that steps across
+    +-180 as a streak. Here GDAL reads the file; every edge stays within the
+    map, and points of a lattice farther than 20 km from a zone's boundary
+    (exact distances, pyproj's Geod) lie inside the drawn fills exactly when
+    inside the zone.
+    """
+    from pyproj import Geod
+
+    site = point_launch(case)
+    zs = case_zones(case)
+    path = write_zones(zs, tmp_path / "zones.kml")
+    assert list(pyogrio.list_layers(path)[:, 0]) == ["Zones", "Zone outlines"]
+    fills = pyogrio.read_dataframe(path, layer="Zones")
+    lines = pyogrio.read_dataframe(path, layer="Zone outlines")
+    assert fills.crs.to_epsg() == 4326 and lines.crs.to_epsg() == 4326
+    assert len(fills) == len(zs) and len(lines) == sum(not z.geometry.is_empty for z in zs)
+    assert set(fills.geometry.dropna().geom_type) <= {"MultiPolygon", "Polygon"}
+    assert set(lines.geometry.geom_type) <= {"MultiLineString", "LineString"}
+    for geom in [*fills.geometry.dropna(), *lines.geometry]:
+        for part in shapely.get_parts(geom):
+            rings = [part.exterior, *part.interiors] if part.geom_type == "Polygon" else [part]
+            for ring in rings:
+                x = shapely.get_coordinates(ring)[:, 0]
+                assert np.abs(np.diff(x)).max(initial=0.0) < 180.0, f"{case}: an edge streaks across the map"
+            if part.geom_type == "Polygon":
+                assert shapely.LinearRing(part.exterior).is_ccw, f"{case}: a fill turns clockwise"
+    lon, lat = np.meshgrid(np.arange(-179.5, 180.0, 1.0), np.arange(-89.5, 90.0, 1.0))
+    lon, lat = lon.ravel(), lat.ravel()
+    d = np.asarray(Geod(ellps="WGS84").inv(np.full(lon.size, site.lon), np.full(lon.size, site.lat), lon, lat)[2])
+    if case == "tiny-1km":  # a 1 km disc: points from its centre out, every 100 m
+        az = np.repeat(np.arange(0.0, 360.0, 30.0), 20)
+        dist = np.tile(np.arange(0.0, 2000.0, 100.0), 12)
+        lon, lat, _ = Geod(ellps="WGS84").fwd(np.full(az.size, site.lon), np.full(az.size, site.lat), az, dist)
+        d = dist
+    for zone, geom in zip(zs, fills.geometry, strict=True):
+        lo, hi = {"reach": (0.0, zone.max_km), "dead_zone": (0.0, zone.min_km),
+                  "reachable": (zone.min_km, zone.max_km)}[zone.role]
+        inside = (d >= lo * 1e3) & (d <= hi * 1e3) if zone.role != "dead_zone" else d < hi * 1e3
+        clear = np.min([np.abs(d - r) for r in radii(zone) if r > 0] or [np.full(d.size, np.inf)], axis=0)
+        far = clear > (20_000.0 if case != "tiny-1km" else 30.0)
+        drawn = shapely.contains_xy(geom, lon[far], lat[far]) if geom is not None else np.zeros(far.sum(), bool)
+        assert np.array_equal(drawn, inside[far]), (case, zone.role, int(np.sum(drawn != inside[far])))

@@ -1,30 +1,37 @@
-"""Zones as KML for a globe (OGC KML 2.2, as Google Earth draws it), and back.
+"""Zones as KML for a globe (OGC KML 2.2, as Google Earth draws it) and for GIS clients alike, and back.
 
-A globe draws every edge of a KML polygon or line as a great circle, and
-needs no cut at the antimeridian. georange's zones are lon/lat polygons cut
-at the antimeridian and closed along the map edge around a pole
-(:mod:`geo.geodesy.lonlat`), with edges that are straight in lon/lat. Each
-zone is written as one placemark whose MultiGeometry holds:
+A globe draws every edge of a KML polygon or line as a great circle; a GIS
+client (QGIS, through GDAL) draws them straight in lon/lat, and draws an edge
+that steps across +-180 as a streak across the map. georange's zones are
+lon/lat polygons cut at the antimeridian and closed along the map edge
+around a pole (:mod:`geo.geodesy.lonlat`), with edges that are straight in
+lon/lat. The document holds two folders, which GDAL (so QGIS) reads as two
+layers of one geometry type each, in EPSG:4326, and a globe draws together:
 
-- **fills**, polygons with no outline: a part that crosses the antimeridian
-  is joined again into one polygon (its coordinates simply step across
-  +-180, which a globe draws as the short way round). Only a part that
-  holds a pole, spans half the longitudes or more, or covers more than a
-  quarter of the Earth is cut, into pieces along the meridians -90, 0, 90,
+- ``Zones``: one placemark per zone, in order, holding its **fills**, a
+  MultiGeometry of polygons with no outline (no geometry for an empty
+  zone). The zone's polygons as drawn on the map, cut at the antimeridian
+  (a cut a globe does not show: fills have no outline). A part that holds
+  a pole, spans half the longitudes or more, or covers more than a quarter
+  of the Earth is cut further, into pieces along the meridians -90, 0, 90,
   180 and the equator, so that no piece is large enough for a globe to
-  fill the wrong side of its ring; those cuts are geodesics, and unseen
-  because fills have no outline;
-- **outlines**, lines along the true boundary only: no cut, no seam, no
-  closure along the map edge;
-- every edge of both cut further along its lon/lat line until the great
+  fill the wrong side of its ring; those cuts are geodesics, and unseen.
+  Exterior rings run counter-clockwise.
+- ``Zone outlines``: one placemark per non-empty zone holding its
+  **outlines**, a MultiGeometry of lines along the true boundary only: no
+  closure along the map edge; a line that crosses the antimeridian is
+  broken there into two that meet on it.
+- every edge of both is cut further along its lon/lat line until the great
   circle between its ends is within half the zone's tolerance of it, so a
   globe's drawing stays within ``tolerance_m`` of the true boundary (the
   straight lon/lat edges are within half of it).
 
-The placemark's fields are typed by a ``Schema`` (``min_km``, ``max_km``,
-``tolerance_m`` and ``area_km2`` are doubles). An empty zone is a placemark
-with no geometry. :func:`globe_to_map` turns the polygons read back into
-the lon/lat polygons georange draws.
+A placemark that mixed polygons and lines, as earlier versions wrote, reads
+in GDAL as a GeometryCollection layer that QGIS does not draw. Both
+placemarks of a zone carry its fields, typed by a ``Schema`` (``min_km``,
+``max_km``, ``tolerance_m`` and ``area_km2`` are doubles).
+:func:`globe_to_map` turns the polygons read back into the lon/lat polygons
+georange draws (it also reads the joined fills of earlier files).
 """
 
 from __future__ import annotations
@@ -42,13 +49,17 @@ from geo.geodesy.area import EARTH_AREA_M2, polygon_area_m2
 from geo.geodesy.densify import densify
 from geo.geodesy.lonlat import fold, orient, polygonal, unwrap, wrap
 
-__all__ = ["KML_FIELDS", "globe_to_map", "zones_kml"]
+__all__ = ["FILL_FOLDER", "KML_FIELDS", "OUTLINE_FOLDER", "globe_to_map", "zones_kml"]
 
 FloatArray = NDArray[np.float64]
 
 KML_FIELDS = {"role": "string", "min_km": "double", "max_km": "double", "launch": "string",
               "tolerance_m": "double", "area_km2": "double", "borders": "string", "border_src": "string"}
 """The placemark fields and their KML Schema types."""
+FILL_FOLDER = "Zones"
+"""The folder (a layer in GIS clients) of the zones' fills: one placemark per zone, in order."""
+OUTLINE_FOLDER = "Zone outlines"
+"""The folder of the non-empty zones' outlines."""
 
 _STYLE = {"reach": "0000ff", "dead_zone": "888888", "reachable": "00a5ff"}  # bbggrr
 _FILL_ALPHA = "7f"
@@ -84,21 +95,18 @@ def _polygon_text(polygon: BaseGeometry, tolerance_m: float) -> str:
 
 
 def _fills(geometry: BaseGeometry) -> Iterator[BaseGeometry]:
-    """Yield the fill polygons of a lon/lat zone, in continuous longitudes (see the module docstring)."""
-    parts = [p for p in shapely.get_parts(geometry) if not p.is_empty]
-    # Parts on the west side of the antimeridian move east by 360 degrees to meet their other half.
-    moved = [shapely.affinity.translate(p, xoff=360.0) if p.bounds[0] <= -180.0 < p.bounds[2] < 180.0 else p
-             for p in parts]
-    for part in shapely.get_parts(polygonal(shapely.union_all(moved))) if moved else []:
+    """Yield the fill polygons of a lon/lat zone, as drawn on the map (see the module docstring)."""
+    for part in shapely.get_parts(geometry):
+        if part.is_empty:
+            continue
         xmin, ymin, xmax, ymax = part.bounds
         # A ring that holds no pole, spans less than half the globe's longitudes and encloses less than a
-        # quarter of the Earth has an unmistakable inside: written whole, with no seam.
+        # quarter of the Earth has an unmistakable inside: written whole.
         if ymin > -90.0 and ymax < 90.0 and xmax - xmin < 180.0 and polygon_area_m2(part) < EARTH_AREA_M2 / 4.0:
-            yield part
+            yield orient(part)
             continue
-        folded = fold(part)
         for cell in _CELLS:
-            piece = polygonal(shapely.intersection(folded, cell))
+            piece = polygonal(shapely.intersection(part, cell))
             for p in shapely.get_parts(piece):
                 if not p.is_empty:
                     yield orient(shapely.segmentize(p, _CELL_EDGE_DEG))
@@ -145,12 +153,39 @@ def _outlines(geometry: BaseGeometry) -> list[FloatArray]:
     for line in shapely.get_parts(merged):
         xy = np.asarray(line.coords)[:, :2].copy()
         xy[:, 0] = unwrap(xy[:, 0])
-        out.append(xy)
+        out += _cut_at_antimeridian(xy)
     return out
 
 
+def _cut_at_antimeridian(xy: FloatArray) -> list[FloatArray]:
+    """Break a line in continuous longitudes where it crosses +-180, each piece shifted into the map.
+
+    The crossing point lies on the edge's straight lon/lat line; the pieces end
+    on the meridian at 180 (east of it) and -180 (west of it).
+    """
+    sheet = np.floor((xy[:, 0] + 180.0) / 360.0)  # which copy of the map each vertex is on
+    out, start = [], xy[0:1]
+    for i in range(1, len(xy)):
+        if sheet[i] == sheet[i - 1]:
+            start = np.vstack([start, xy[i:i + 1]])
+            continue
+        meridian = 180.0 + 360.0 * min(sheet[i], sheet[i - 1])
+        t = (meridian - xy[i - 1, 0]) / (xy[i, 0] - xy[i - 1, 0])
+        cross = np.array([[meridian, xy[i - 1, 1] + t * (xy[i, 1] - xy[i - 1, 1])]])
+        out.append(np.vstack([start, cross]))
+        start = np.vstack([cross, xy[i:i + 1]])
+    out.append(start)
+    pieces = []
+    for piece in out:
+        piece = piece[np.r_[True, np.any(np.diff(piece, axis=0) != 0.0, axis=1)]]  # no repeated vertex
+        if len(piece) < 2:
+            continue
+        pieces.append(piece - [360.0 * np.floor((piece[:, 0].mean() + 180.0) / 360.0), 0.0])
+    return pieces
+
+
 def zones_kml(zones: Sequence[Zone], name: str = "georange zones") -> str:
-    """Return a KML 2.2 document with one placemark per zone (see the module docstring)."""
+    """Return a KML 2.2 document: a folder of zone fills and one of their outlines (see the module docstring)."""
     styles = "".join(
         f'<Style id="{role}"><LineStyle><color>ff{color}</color><width>2</width></LineStyle>'
         f"<PolyStyle><color>{_FILL_ALPHA}{color}</color><fill>1</fill><outline>0</outline></PolyStyle></Style>"
@@ -158,14 +193,16 @@ def zones_kml(zones: Sequence[Zone], name: str = "georange zones") -> str:
     )
     fields = "".join(f'<SimpleField type="{t}" name="{k}"/>' for k, t in KML_FIELDS.items())
     schema = f'<Schema name="{_SCHEMA}" id="{_SCHEMA}">{fields}</Schema>'
-    marks = []
+    fills, outlines = [], []
     for z in zones:
         values = z.properties()
         data = "".join(
             f'<SimpleData name="{escape(k, _ATTR)}">{escape(_value(values[k]))}</SimpleData>' for k in KML_FIELDS
         )
+        head = (f"<styleUrl>#{z.role}</styleUrl>"
+                f'<ExtendedData><SchemaData schemaUrl="#{_SCHEMA}">{data}</SchemaData></ExtendedData>')
         title = escape(f"{z.role}: {z.min_km:g}-{z.max_km:g} km from {z.launch}")
-        geometry = ""
+        polys = lines = ""
         if not z.geometry.is_empty:
             half = z.tolerance_m / 2.0
             polys = "".join(_polygon_text(p, half) for p in _fills(z.geometry))
@@ -174,15 +211,16 @@ def zones_kml(zones: Sequence[Zone], name: str = "georange zones") -> str:
                 f"{_ring_text(xy[:, 0], xy[:, 1], half, closed=False)}</coordinates></LineString>"
                 for xy in _outlines(z.geometry)
             )
-            geometry = f"<MultiGeometry>{polys}{lines}</MultiGeometry>"
-        marks.append(
-            f"<Placemark><name>{title}</name><styleUrl>#{z.role}</styleUrl>"
-            f'<ExtendedData><SchemaData schemaUrl="#{_SCHEMA}">{data}</SchemaData></ExtendedData>'
-            f"{geometry}</Placemark>"
-        )
+        fills.append(f"<Placemark><name>{title}</name>{head}"
+                     + (f"<MultiGeometry>{polys}</MultiGeometry>" if polys else "") + "</Placemark>")
+        if lines:
+            outlines.append(f"<Placemark><name>{title} (outline)</name>{head}"
+                            f"<MultiGeometry>{lines}</MultiGeometry></Placemark>")
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n<kml xmlns="http://www.opengis.net/kml/2.2"><Document>'
-        f"<name>{escape(name)}</name>{styles}{schema}{''.join(marks)}</Document></kml>\n"
+        f"<name>{escape(name)}</name>{styles}{schema}"
+        f"<Folder><name>{FILL_FOLDER}</name>{''.join(fills)}</Folder>"
+        f"<Folder><name>{OUTLINE_FOLDER}</name>{''.join(outlines)}</Folder></Document></kml>\n"
     )
 
 

@@ -274,8 +274,8 @@ def read_zones(path: str | Path) -> list[Zone]:
 
             frame = read_shapefile_frame(target)
         else:
-            layer = {"layer": _LAYER} if fmt == "GeoPackage" else {}
-            frame = pyogrio.read_dataframe(target, **layer)
+            layer = {"layer": _LAYER} if fmt == "GeoPackage" else {"layer": 0} if fmt == "KML" else {}
+            frame = pyogrio.read_dataframe(target, **layer)  # KML: the first folder, the fills
     except (DataSourceError, DataLayerError) as exc:
         raise InputFileError(f"{target}: cannot read as {fmt}: {exc}") from exc
     needed = [k for k in _FIELDS if k not in _OPTIONAL]
