@@ -495,3 +495,48 @@ def test_kml_reads_in_a_gis_as_one_polygon_layer_and_one_line_layer_drawn_true(c
         far = clear > (20_000.0 if case != "tiny-1km" else 30.0)
         drawn = shapely.contains_xy(geom, lon[far], lat[far]) if geom is not None else np.zeros(far.sum(), bool)
         assert np.array_equal(drawn, inside[far]), (case, zone.role, int(np.sum(drawn != inside[far])))
+
+
+QGIS_SCRIPT = r"""
+import json, os, sys
+from qgis.core import (QgsApplication, QgsMapRendererSequentialJob, QgsMapSettings, QgsVectorLayer, QgsWkbTypes)
+from qgis.PyQt.QtCore import QSize
+from qgis.PyQt.QtGui import QColor
+app = QgsApplication([], False)
+app.initQgis()
+out = {}
+for name in ("Zones", "Zone outlines"):
+    layer = QgsVectorLayer(f"{sys.argv[1]}|layername={name}", name, "ogr")
+    settings = QgsMapSettings()
+    settings.setLayers([layer])
+    settings.setDestinationCrs(layer.crs())
+    settings.setExtent(layer.extent())
+    settings.setOutputSize(QSize(360, 180))
+    settings.setBackgroundColor(QColor(255, 255, 255))
+    job = QgsMapRendererSequentialJob(settings)
+    job.start()
+    job.waitForFinished()
+    image = job.renderedImage()
+    drawn = sum(image.pixel(x, y) & 0xFFFFFF != 0xFFFFFF for x in range(0, 360, 2) for y in range(0, 180, 2))
+    out[name] = {"valid": layer.isValid(), "type": QgsWkbTypes.geometryDisplayString(layer.geometryType()),
+                 "crs": layer.crs().authid(), "features": layer.featureCount(), "pixels": drawn}
+print(json.dumps(out), flush=True)
+os._exit(0)  # exitQgis() crashes the headless 3.22 on the way out
+"""
+
+
+def test_kml_opens_and_draws_in_qgis(tmp_path):
+    """QGIS (Debian's 3.22, headless) reads the KML as a polygon and a line layer in EPSG:4326 and draws both."""
+    python = "/usr/bin/python3"
+    probe = subprocess.run([python, "-c", "import qgis.core"], capture_output=True) if Path(python).exists() else None
+    need(python if probe is not None and probe.returncode == 0 else None, "QGIS's Python bindings (python3-qgis)")
+    path = write_zones(case_zones("kamchatka-5500km-crosses-antimeridian-and-pole"), tmp_path / "zones.kml")
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_RUNTIME_DIR": str(tmp_path)}
+    run = subprocess.run([python, "-c", QGIS_SCRIPT, str(path)], capture_output=True, text=True, env=env, timeout=300)
+    assert run.returncode == 0, run.stderr[-2000:]
+    layers = json.loads(run.stdout.strip().splitlines()[-1])
+    assert layers["Zones"]["valid"] and layers["Zones"]["type"] == "Polygon", layers
+    assert layers["Zone outlines"]["valid"] and layers["Zone outlines"]["type"] == "Line", layers
+    assert {v["crs"] for v in layers.values()} == {"EPSG:4326"}, layers
+    assert layers["Zones"]["features"] == 3 and layers["Zone outlines"]["features"] == 2, layers
+    assert layers["Zones"]["pixels"] > 1000 and layers["Zone outlines"]["pixels"] > 50, layers
