@@ -284,3 +284,23 @@ def test_view_disk_clips_a_zone_beyond_the_cap():
     radius = np.hypot(*shapely.get_coordinates(projected).T)
     assert radius.max() <= proj.radius_m + 1.0 * KM
     assert shapely.area(projected) == pytest.approx(np.pi * proj.radius_m**2, rel=0.01)
+
+
+def test_the_figure_frames_the_zones_and_claim_places_and_names_far_survey_places():
+    """Issue 30: surveyed capitals 2,000 km away no longer shrink a 500 km zone to a speck; the caption names them."""
+    content = map_content(load_claims([CLAIMS_000.parent / "001_nuclear_weapons_belarus.toml"]))
+    proj = projection_for(content)
+    geod = Geod(ellps="WGS84")
+    lon0, lat0 = proj.lon_0, proj.lat_0
+    outer = shapely.get_coordinates(content.zone_sets[0].outer_limit)
+    zone_km = max(geod.inv(lon0, lat0, x, y)[2] for x, y in outer) / 1000.0
+    claims_km = max(geod.inv(lon0, lat0, m.lon, m.lat)[2] for m in content.claim_marks) / 1000.0
+    assert proj.radius_km <= 1.25 * max(zone_km, claims_km), "the view is set by the zones and the claim places"
+    far = [m for m in content.survey_marks if geod.inv(lon0, lat0, m.lon, m.lat)[2] / 1000.0 > proj.radius_km]
+    assert len(far) > 5  # Lisbon, Ankara, Oslo...: beyond the view
+    texts = [t.get_text().replace("\n", " ") for t in claim_figure(content).findobj(Text)]
+    caption = next(t for t in texts if "Azimuthal equidistant projection" in t)
+    assert f"{len(far)} places beyond" in caption
+    nearest = sorted(far, key=lambda m: geod.inv(lon0, lat0, m.lon, m.lat)[2])[:12]
+    for m in nearest:
+        assert f"{m.name} (too far)" in caption or f"{m.name} (reachable)" in caption, m.name

@@ -262,7 +262,7 @@ def projection_for(content: MapContent) -> MapProjection:
     :data:`MAX_RADIUS_KM` (the whole globe but the antipode's neighbourhood).
     """
     lon0, lat0, label = content_centre(content)
-    farthest_m = content_reach_m(content, lon0, lat0)
+    farthest_m = content_reach_m(content, lon0, lat0, everything=False)  # survey places beyond: named in the caption
     radius_km = min(max(farthest_m / 1000.0 * (1.0 + VIEW_MARGIN), MIN_RADIUS_KM), MAX_RADIUS_KM)
     return MapProjection.centred(lon0, lat0, radius_km, label)
 
@@ -574,6 +574,10 @@ def _legend_entries(content: MapContent, mains: Sequence[ZoneSet]) -> tuple[list
     return handles, labels
 
 
+_SHORT_STATUS: Final = {"reachable": "reachable", "too_close": "too close", "too_far": "too far", "mixed": "mixed"}
+_BEYOND_NAMED: Final = 12  # places beyond the view named in the caption, nearest first
+
+
 def _caption(content: MapContent, mains: Sequence[ZoneSet], proj: MapProjection) -> str:
     launch = mains[0].scenario.label if mains else ", ".join(s.label for s in content.launches) or "the view"
     parts = [*content.sources]
@@ -585,10 +589,13 @@ def _caption(content: MapContent, mains: Sequence[ZoneSet], proj: MapProjection)
     )
     if content.marks:
         x, y = proj.xy([m.lon for m in content.marks], [m.lat for m in content.marks])
-        beyond = int(np.count_nonzero(np.hypot(x, y) > proj.radius_m))
+        r = np.hypot(x, y)
+        beyond = [content.marks[i] for i in np.argsort(r, kind="stable") if r[i] > proj.radius_m]
         if beyond:
-            places = "1 place" if beyond == 1 else f"{beyond} places"
-            parts.append(f"{places} beyond {proj.radius_km:,.0f} km from the centre not drawn")
+            named = ", ".join(f"{m.name} ({_SHORT_STATUS[m.status]})" for m in beyond[:_BEYOND_NAMED])
+            more = f" and {len(beyond) - _BEYOND_NAMED} more" if len(beyond) > _BEYOND_NAMED else ""
+            places = "1 place" if len(beyond) == 1 else f"{len(beyond)} places"
+            parts.append(f"{places} beyond {proj.radius_km:,.0f} km from the centre, not drawn: {named}{more}")
     if proj.radius_km >= MAX_RADIUS_KM:
         parts.append(f"the view is cut at {MAX_RADIUS_KM:,.0f} km from the centre")
     hidden = [z.scenario.label for z in content.zone_sets if not z.main]

@@ -299,9 +299,12 @@ def content_points(content: MapContent, *, everything: bool) -> tuple[FloatArray
     return np.concatenate(lon_parts), np.concatenate(lat_parts)
 
 
-def content_reach_m(content: MapContent, lon0: float, lat0: float) -> float:
-    """Return the distance in metres from (lon0, lat0) to the farthest zone limit, launch or place of a map."""
-    lon, lat = content_points(content, everything=True)
+def content_reach_m(content: MapContent, lon0: float, lat0: float, *, everything: bool = True) -> float:
+    """Return the distance in metres from (lon0, lat0) to the farthest zone limit, launch or place of a map.
+
+    ``everything`` False leaves out the places only surveys name (see :func:`content_points`).
+    """
+    lon, lat = content_points(content, everything=everything)
     if not lon.size:
         return 0.0
     _, _, dist = WGS84.inv(np.full(lon.size, lon0), np.full(lat.size, lat0), lon, lat)
