@@ -28,7 +28,7 @@ from geo.analysis.bands import km_text
 from geo.analysis.launch import LaunchPoint
 from geo.claims.model import claim_files, load_claims
 from geo.claims.verdicts import evaluate
-from geo.outputs.mapcontent import map_content
+from geo.outputs.mapcontent import STATUS_WORDS, map_content
 from geo.outputs.mapframe import content_centre
 from geo.outputs.webmap import claim_map, save_map, zone_layer_names
 
@@ -158,8 +158,8 @@ def test_gallery_map_in_chromium(browser, gallery, stem):
             assert mark.name in text
             for r in mark.claims:
                 verdict = "holds" if r.holds else "FAILS"
-                assert f"{r.claim.id}: {verdict}" in text
-                assert f"status from {r.claim.launch.label}: {r.verdict.status}, {verdict}" in text
+                assert f"Claim {verdict}" in text and f"Claim {r.claim.id}" in text
+                assert f"from {r.claim.launch.label}. Found: {STATUS_WORDS[r.verdict.status]}" in text
                 if r.claim.source.cite():
                     assert f"Source: {r.claim.source.cite()}" in text
         assert page.evaluate("window.__alerts.length") == 0
@@ -357,7 +357,8 @@ def test_popups_and_measuring_tool_in_the_azimuthal_plane(browser, hard_gallery,
                 continue  # the antipode itself: drawn on the rim, where no direction is defined
             text = click_place(page, mark.lon, mark.lat)
             for r in mark.claims:
-                assert f"{r.claim.id}: {'holds' if r.holds else 'FAILS'}" in text, (mark.name, text)
+                assert f"Claim {'holds' if r.holds else 'FAILS'}" in text and f"Claim {r.claim.id}" in text, \
+                    (mark.name, text)
         page.evaluate("georange.map.closePopup(); georange.setup(georange.map, georange.view);"
                       " georange.measure.toggle(); 0")
         points = [(300, 300), (640, 520)]

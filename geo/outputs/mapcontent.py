@@ -155,23 +155,25 @@ class Mark:
     bands: tuple[BandStatus, ...] = ()
 
     def tooltip(self) -> list[str]:
-        """Return the tooltip lines: name (with its country), then status, distances and margin under each band."""
+        """Return the tooltip lines in plain words: name (with its country), then its status under each band."""
         title = f"{self.name}, {self.country}" if self.country else self.name
         if len(self.bands) > 1:
-            lines = [title] + [f"{b.label}: {STATUS_LABELS[b.status]}, {b.nearest_km:,.1f} to {b.farthest_km:,.1f} "
-                               f"km, margin {b.margin_km:,.1f} km" for b in self.bands]
+            lines = [title] + [f"{b.label}: {STATUS_WORDS[b.status]}, {_span(b.nearest_km, b.farthest_km)} away, "
+                               f"{_margin_words(b.status, b.margin_km)}" for b in self.bands]
         else:
-            lines = [title, f"{self.nearest_km:,.1f} to {self.farthest_km:,.1f} km from the launch",
-                     f"{STATUS_LABELS[self.status]}, margin {self.margin_km:,.1f} km"]
+            launch = f" from {self.bands[0].label.rsplit(' from ', 1)[-1]}" if self.bands else ""
+            lines = [title, f"{_span(self.nearest_km, self.farthest_km)}{launch}",
+                     f"{STATUS_WORDS[self.status]}, {_margin_words(self.status, self.margin_km)}"]
         for r in self.claims:
-            lines.append(f"claim {r.claim.id}: {'holds' if r.holds else 'FAILS'} (expected {r.claim.expect})")
+            said = EXPECT_WORDS.get(r.claim.expect, r.claim.expect)
+            lines.append(f"Claim {'holds' if r.holds else 'FAILS'}: said {said}")
         return lines
 
     def popup(self) -> list[tuple[str, list[str]]]:
-        """Return the popup as (heading, lines) sections, one per claim."""
+        """Return the popup as (heading, lines) sections, one per claim, in plain words (the claim's id last)."""
         if not self.claims:
-            return [(self.name, self.tooltip()[1:] + [f"survey {self.survey}"])]
-        return [(f"{r.claim.id}: {'holds' if r.holds else 'FAILS'}", _claim_lines(r)) for r in self.claims]
+            return [(self.name, self.tooltip()[1:] + [f"Surveyed in: {self.survey}"])]
+        return [(f"Claim {'holds' if r.holds else 'FAILS'}", _claim_lines(r)) for r in self.claims]
 
 
 @dataclass(frozen=True)
@@ -219,30 +221,71 @@ class MapContent:
         return tuple(m for m in self.marks if not m.claims)
 
 
+STATUS_WORDS: Final[dict[str, str]] = {
+    Status.REACHABLE: "within reach",
+    Status.TOO_CLOSE: "too close to hit (inside the dead zone)",
+    Status.TOO_FAR: "out of reach (beyond the maximum range)",
+    Status.MIXED: "out of the band from every launch point (some too close, the rest too far)",
+}
+"""A status as a map's popups and tooltips say it."""
+EXPECT_WORDS: Final[dict[str, str]] = {
+    "reachable": "within reach", "too_close": "too close to hit", "too_far": "out of reach",
+    "not_reachable": "not within reach", "mixed": "out of the band",
+}
+_FIGURE_WORDS: Final = {"min_km": "the minimum range", "max_km": "the maximum range"}
+_BOUND_WORDS: Final = {">": "above", ">=": "at least", "<": "below", "<=": "at most"}
+
+
+def _span(nearest_km: float, farthest_km: float) -> str:
+    """Return ``"147.2-799.5 km"``, or one distance when the launch is a point."""
+    if abs(farthest_km - nearest_km) < 0.05:
+        return f"{nearest_km:,.1f} km"
+    return f"{nearest_km:,.1f}–{farthest_km:,.1f} km"
+
+
+def _margin_words(status: str, margin_km: float) -> str:
+    """Return how far a place is from changing status, in words."""
+    words: dict[str, str] = {Status.REACHABLE: "inside the limits", Status.TOO_CLOSE: "short of the minimum range",
+                             Status.TOO_FAR: "beyond the maximum range"}
+    return f"{margin_km:,.1f} km {words.get(status, 'from the band')}"
+
+
+def _critical_words(v: Verdict) -> str:
+    if v.critical is None:
+        return "No value of the minimum or maximum range changes the verdict."
+    c = v.critical
+    figure, bound = _FIGURE_WORDS.get(c.figure, c.figure), _BOUND_WORDS.get(c.holds_if, c.holds_if)
+    if v.holds:
+        return f"The claim stays true while {figure} is {bound} {c.value_km:,.1f} km."
+    return f"The claim would be true if {figure} were {bound} {c.value_km:,.1f} km."
+
+
 def _claim_lines(r: ClaimResult) -> list[str]:
+    """Return a claim's popup lines: what it says, the verdict and why, in plain words; its source and id last."""
     c, v = r.claim, r.verdict
     lines = [c.text] if c.text else []
+    said = EXPECT_WORDS.get(c.expect, c.expect)
+    lines.append(f"Said: {said} from {c.launch.label}. Found: {STATUS_WORDS[v.status]}, "
+                 f"{_margin_words(v.status, v.margin_km)}.")
+    lines.append(f"Distance from {c.launch.label}: {_span(v.nearest_km, v.farthest_km)} "
+                 "(nearest to farthest launch point).")
+    system = f"{c.system.name}: " if c.system else ""
+    lines.append(f"Range used: {system}minimum {c.min_km.describe()}, maximum {c.max_km.describe()}.")
+    lines.append(_critical_words(v))
+    lines.append("Holds for every published figure." if v.robust else "Some published figures change the verdict.")
+    if v.coverage.describe() and v.status == Status.REACHABLE:
+        lines.append(f"Within reach from {v.coverage.describe()} of the launch.")
+    lines += [_scenario_line(sv) for sv in r.scenarios]
     if c.source.cite():
         lines.append(f"Source: {c.source.cite()}")
-    system = f"{c.system.name}: " if c.system else ""
-    lines += [
-        f"Range: {system}min {c.min_km.describe()}, max {c.max_km.describe()}",
-        f"Expected {c.expect}; status from {c.launch.label}: {v.status}, {'holds' if v.holds else 'FAILS'}",
-        f"Distance {v.nearest_km:,.1f} to {v.farthest_km:,.1f} km; margin {v.margin_km:,.1f} km "
-        f"({v.deciding_figure} against {v.deciding_km:,.1f} km via {v.via})",
-        "Critical value: " + (v.critical.describe(v.holds) if v.critical else "none (no value flips it)"),
-        "Robust over the published figures: " + ("yes" if v.robust else "NO"),
-    ]
-    if v.coverage.describe():
-        lines.append(f"Reachable from {v.coverage.describe()} of the launch")
-    lines += [_scenario_line(sv) for sv in r.scenarios]
+    lines.append(f"Claim {c.id}")
     return lines
 
 
 def _scenario_line(v: Verdict) -> str:
-    return (f"Scenario {v.scenario.label}: {v.status}, {'holds' if v.holds else 'FAILS'}, "
-            f"{v.nearest_km:,.1f} to {v.farthest_km:,.1f} km, margin {v.margin_km:,.1f} km"
-            + ("" if v.robust else ", not robust"))
+    return (f"From {v.scenario.label}: {STATUS_WORDS[v.status]}, {_span(v.nearest_km, v.farthest_km)}, "
+            f"{_margin_words(v.status, v.margin_km)}; the claim {'holds' if v.holds else 'FAILS'}"
+            + ("" if v.robust else " (not for every published figure)"))
 
 
 def _band_label(system: str, band: RangeBand, scenario: Scenario) -> str:
