@@ -218,12 +218,7 @@ def _cover_bounds(cover: _Cover, u: FloatArray, lon: FloatArray, lat: FloatArray
     """Bounds (m) on a large part's nearest and farthest distance: near_lo, near_hi, far_lo, far_hi."""
     cos_sigma = u @ cover.vec.T  # (n, m)
     z_t, z_c = np.broadcast_to(u[:, 2:3], cos_sigma.shape), np.broadcast_to(cover.vec[None, :, 2], cos_sigma.shape)
-    lo, hi = lambert_interval(cos_sigma, z_t, z_c)
-    far = np.nonzero(cos_sigma < 0.0)  # on the far side the antipode's distance bounds it too (see _lambert_interval)
-    if far[0].size:
-        anti_hi = lambert_interval(-cos_sigma[far], -z_t[far], z_c[far])[1]
-        with np.errstate(invalid="ignore"):  # inf - inf where neither bound holds: NaN, skipped by fmax
-            lo[far] = np.fmax(lo[far], HALF_MERIDIAN_M - anti_hi)
+    lo, hi = _lambert_pairs(cos_sigma, z_t, z_c)
     lo = lo - cover.radius_m
     hi = hi + cover.radius_m
     near_lo, near_hi = np.maximum(lo.min(axis=1), 0.0), np.minimum(hi.min(axis=1), HALF_MERIDIAN_M)
@@ -267,33 +262,34 @@ def _ball_bounds(u: FloatArray, vec: FloatArray, radius: FloatArray, band: Range
     if lambert:
         rows, cols = np.nonzero(((lo <= band.max_m) & (hi > band.max_m)) | ((lo < band.min_m) & (hi >= band.min_m)))
         if rows.size:
-            c, z_t, z_c = cos_sigma[rows, cols], u[rows, 2], vec[cols, 2]
-            l_lo, l_hi = lambert_interval(c, z_t, z_c)
-            far = np.flatnonzero(c < 0.0)
-            if far.size:
-                l_lo[far] = np.maximum(l_lo[far],
-                                       HALF_MERIDIAN_M - lambert_interval(-c[far], -z_t[far], z_c[far])[1])
+            l_lo, l_hi = _lambert_pairs(cos_sigma[rows, cols], u[rows, 2], vec[cols, 2])
             lo[rows, cols] = np.maximum(lo[rows, cols], l_lo - radius[cols])
             hi[rows, cols] = np.minimum(hi[rows, cols], l_hi + radius[cols])
     return np.maximum(lo, 0.0), np.minimum(hi, HALF_MERIDIAN_M)
 
 
-def _lambert_interval(u: FloatArray, vec: FloatArray) -> tuple[FloatArray, FloatArray]:
-    """Bounds (m) on the exact distance from targets ``u`` (auxiliary unit vectors) to one point ``vec``.
+def _lambert_pairs(cos_sigma: FloatArray, z_t: FloatArray, z_c: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """Bounds (m) on the exact distance of (target, point) pairs: cosine of their arc and their auxiliary z.
 
     Lambert's formula and its measured error bound: no exact solution, so the
-    screen costs a few vector operations per target. Near the point's
+    screen costs a few vector operations per pair. Near the point's
     antipode, where that bound fails, the lower bound comes from the target's
     antipode ``T'`` instead: every pair of antipodes is the half meridian
     ``H`` apart (the shortest path is a meridian), so ``d(T, C) >= H - d(T', C)``
     by the triangle inequality, and ``d(T', C)`` is short.
     """
-    cos_sigma = u @ vec
-    lo, hi = lambert_interval(cos_sigma, u[:, 2], vec[2])
-    far = np.flatnonzero(cos_sigma < 0.0)
-    if far.size:
-        lo[far] = np.maximum(lo[far], HALF_MERIDIAN_M - lambert_interval(-cos_sigma[far], -u[far, 2], vec[2])[1])
+    lo, hi = lambert_interval(cos_sigma, z_t, z_c)
+    far = np.nonzero(cos_sigma < 0.0)
+    if far[0].size:
+        anti_hi = lambert_interval(-cos_sigma[far], -z_t[far], z_c[far])[1]
+        with np.errstate(invalid="ignore"):  # inf - inf where neither bound holds: NaN, skipped by fmax
+            lo[far] = np.fmax(lo[far], HALF_MERIDIAN_M - anti_hi)
     return lo, hi
+
+
+def _lambert_interval(u: FloatArray, vec: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """Bounds (m) on the exact distance from targets ``u`` (auxiliary unit vectors) to one point ``vec``."""
+    return _lambert_pairs(u @ vec, u[:, 2], np.full(len(u), vec[2]))
 
 
 class Classifier:
@@ -347,8 +343,10 @@ class Classifier:
         self._groups = _group_balls(self._balls)
         self._group_vec = auxiliary_unit_vectors([b.lon for b in self._groups],
                                                  [b.lat for b in self._groups]).reshape(-1, 3)
-        self._ball_radius = np.array([b.radius_m for b in self._balls], dtype=float)
         self._group_radius = np.array([b.radius_m for b in self._groups], dtype=float)
+        plain = np.array([c is None for c in self._covers], dtype=bool)  # parts bounded by their one ball
+        self._plain_vec = self._ball_vec[plain]
+        self._plain_radius = np.array([b.radius_m for b in self._balls], dtype=float)[plain]
 
     # -- statuses -----------------------------------------------------------
 
@@ -410,11 +408,8 @@ class Classifier:
         # First the groups of balls (a group's ball holds each member: its bounds hold for each), then, for
         # what they leave, each part's own ball or the small balls of a large part.
         if covers:
-            for cover in self._covers:
-                if cover is not None:
-                    intervals.append(_cover_bounds(cover, u, lon, lat))
-            plain = np.array([c is None for c in self._covers], dtype=bool)
-            vec, radius = self._ball_vec[plain], self._ball_radius[plain]
+            intervals += [_cover_bounds(cover, u, lon, lat) for cover in self._covers if cover is not None]
+            vec, radius = self._plain_vec, self._plain_radius
         else:
             vec, radius = self._group_vec, self._group_radius
         for near_lo, near_hi, far_lo, far_hi in intervals:

@@ -574,7 +574,6 @@ def _legend_entries(content: MapContent, mains: Sequence[ZoneSet]) -> tuple[list
     return handles, labels
 
 
-_SHORT_STATUS: Final = {"reachable": "reachable", "too_close": "too close", "too_far": "too far", "mixed": "mixed"}
 _BEYOND_NAMED: Final = 12  # places beyond the view named in the caption, nearest first
 
 
@@ -592,7 +591,7 @@ def _caption(content: MapContent, mains: Sequence[ZoneSet], proj: MapProjection)
         r = np.hypot(x, y)
         beyond = [content.marks[i] for i in np.argsort(r, kind="stable") if r[i] > proj.radius_m]
         if beyond:
-            named = ", ".join(f"{m.name} ({_SHORT_STATUS[m.status]})" for m in beyond[:_BEYOND_NAMED])
+            named = ", ".join(f"{m.name} ({str(m.status).replace('_', ' ')})" for m in beyond[:_BEYOND_NAMED])
             more = f" and {len(beyond) - _BEYOND_NAMED} more" if len(beyond) > _BEYOND_NAMED else ""
             places = "1 place" if len(beyond) == 1 else f"{len(beyond)} places"
             parts.append(f"{places} beyond {proj.radius_km:,.0f} km from the centre, not drawn: {named}{more}")

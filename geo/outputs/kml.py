@@ -164,23 +164,16 @@ def _cut_at_antimeridian(xy: FloatArray) -> list[FloatArray]:
     on the meridian at 180 (east of it) and -180 (west of it).
     """
     sheet = np.floor((xy[:, 0] + 180.0) / 360.0)  # which copy of the map each vertex is on
-    out, start = [], xy[0:1]
-    for i in range(1, len(xy)):
-        if sheet[i] == sheet[i - 1]:
-            start = np.vstack([start, xy[i:i + 1]])
-            continue
-        meridian = 180.0 + 360.0 * min(sheet[i], sheet[i - 1])
-        t = (meridian - xy[i - 1, 0]) / (xy[i, 0] - xy[i - 1, 0])
-        cross = np.array([[meridian, xy[i - 1, 1] + t * (xy[i, 1] - xy[i - 1, 1])]])
-        out.append(np.vstack([start, cross]))
-        start = np.vstack([cross, xy[i:i + 1]])
-    out.append(start)
+    at = np.flatnonzero(sheet[1:] != sheet[:-1])  # edges that cross: from vertex at to at + 1
+    meridian = 180.0 + 360.0 * np.minimum(sheet[at], sheet[at + 1])
+    t = (meridian - xy[at, 0]) / (xy[at + 1, 0] - xy[at, 0])
+    cross = np.column_stack([meridian, xy[at, 1] + t * (xy[at + 1, 1] - xy[at, 1])])
     pieces = []
-    for piece in out:
+    for k, run in enumerate(np.split(xy, at + 1)):  # each run ends where the next edge crosses
+        piece = np.vstack([cross[k - 1:k] if k else run[:0], run, cross[k:k + 1]])
         piece = piece[np.r_[True, np.any(np.diff(piece, axis=0) != 0.0, axis=1)]]  # no repeated vertex
-        if len(piece) < 2:
-            continue
-        pieces.append(piece - [360.0 * np.floor((piece[:, 0].mean() + 180.0) / 360.0), 0.0])
+        if len(piece) >= 2:
+            pieces.append(piece - [360.0 * np.floor((piece[:, 0].mean() + 180.0) / 360.0), 0.0])
     return pieces
 
 

@@ -114,6 +114,8 @@ class BandStatus:
 
     label: str
     """The zone set's label, e.g. ``"Iskander-M up to 500 km from Belarus"``."""
+    launch: str
+    """Its launch's label, e.g. ``"Belarus"``."""
     status: str
     nearest_km: float
     farthest_km: float
@@ -134,25 +136,46 @@ class Mark:
     """A place on the map, drawn once, with what every claim and survey says about it.
 
     ``bands`` holds its status under each zone set that a claim or survey
-    about it draws from a main launch (each once), ``status`` the one its
-    marker shows (:data:`SHOWN_FIRST`) and the distances those of the band
-    that gives it; ``claims`` holds every claim about the place and
-    ``holds`` whether all of them hold. A place only surveys mention has
-    ``survey`` set (their names).
+    about it draws from a main launch (each once, at least one); its marker
+    shows one of them (:attr:`shown`), whose status and distances are the
+    mark's. ``claims`` holds every claim about the place and ``holds``
+    whether all of them hold. A place only surveys mention has ``survey``
+    set (their names).
     """
 
     name: str
     lon: float
     lat: float
-    status: str
-    nearest_km: float
-    farthest_km: float
-    margin_km: float
+    bands: tuple[BandStatus, ...]
     holds: bool | None = None
     claims: tuple[ClaimResult, ...] = ()
     survey: str = ""
     country: str = ""
-    bands: tuple[BandStatus, ...] = ()
+
+    @property
+    def shown(self) -> BandStatus:
+        """The band whose status the marker shows: the first status of :data:`SHOWN_FIRST` the place has."""
+        return next(b for status in SHOWN_FIRST for b in self.bands if b.status == status)
+
+    @property
+    def status(self) -> str:
+        """The status the marker shows."""
+        return self.shown.status
+
+    @property
+    def nearest_km(self) -> float:
+        """The distance of the nearest launch point of the shown band, in km."""
+        return self.shown.nearest_km
+
+    @property
+    def farthest_km(self) -> float:
+        """The distance of the farthest launch point of the shown band, in km."""
+        return self.shown.farthest_km
+
+    @property
+    def margin_km(self) -> float:
+        """How far the place is from changing status under the shown band, in km."""
+        return self.shown.margin_km
 
     def tooltip(self) -> list[str]:
         """Return the tooltip lines in plain words: name (with its country), then its status under each band."""
@@ -161,8 +184,7 @@ class Mark:
             lines = [title] + [f"{b.label}: {STATUS_WORDS[b.status]}, {_span(b.nearest_km, b.farthest_km)} away, "
                                f"{_margin_words(b.status, b.margin_km)}" for b in self.bands]
         else:
-            launch = f" from {self.bands[0].label.rsplit(' from ', 1)[-1]}" if self.bands else ""
-            lines = [title, f"{_span(self.nearest_km, self.farthest_km)}{launch}",
+            lines = [title, f"{_span(self.nearest_km, self.farthest_km)} from {self.shown.launch}",
                      f"{STATUS_WORDS[self.status]}, {_margin_words(self.status, self.margin_km)}"]
         for r in self.claims:
             said = EXPECT_WORDS.get(r.claim.expect, r.claim.expect)
@@ -340,11 +362,9 @@ class _Place:
     bands: dict[str, BandStatus] = field(default_factory=dict)
 
     def mark(self, lon: float, lat: float) -> Mark:
-        bands = tuple(self.bands.values())
-        shown = next(b for status in SHOWN_FIRST for b in bands if b.status == status)
-        return Mark(self.name, lon, lat, shown.status, shown.nearest_km, shown.farthest_km, shown.margin_km,
+        return Mark(self.name, lon, lat, tuple(self.bands.values()),
                     holds=all(r.holds for r in self.claims) if self.claims else None, claims=tuple(self.claims),
-                    survey=", ".join(dict.fromkeys(self.surveys)), country=self.country, bands=bands)
+                    survey=", ".join(dict.fromkeys(self.surveys)), country=self.country)
 
 
 def _marks(claims: Sequence[ClaimResult], surveys: Sequence[SurveyResult]) -> tuple[Mark, ...]:
@@ -355,15 +375,16 @@ def _marks(claims: Sequence[ClaimResult], surveys: Sequence[SurveyResult]) -> tu
         place = places.setdefault((c.place.lon, c.place.lat), _Place(c.place.name, c.place.country))
         place.claims.append(r)
         label = _band_label(c.system_name, c.band, c.launch)
-        place.bands.setdefault(label, BandStatus(label, v.status, v.nearest_km, v.farthest_km, v.margin_km))
+        place.bands.setdefault(label, BandStatus(label, c.launch.label, v.status, v.nearest_km, v.farthest_km,
+                                                 v.margin_km))
     for s in surveys:
         label = _band_label(s.survey.system_name, s.survey.band, s.survey.launch)
         main = s.places[s.places["scenario"] == s.survey.launch.label]
         for row in main.itertuples(index=False):
             place = places.setdefault((float(row.lon), float(row.lat)), _Place(str(row.name), str(row.country)))
             place.surveys.append(_survey_name(s.survey))
-            place.bands.setdefault(label, BandStatus(label, str(row.status), float(row.min_km), float(row.max_km),
-                                                     float(row.margin_km)))
+            place.bands.setdefault(label, BandStatus(label, s.survey.launch.label, str(row.status),
+                                                     float(row.min_km), float(row.max_km), float(row.margin_km)))
     return tuple(place.mark(lon, lat) for (lon, lat), place in places.items())
 
 

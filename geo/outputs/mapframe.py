@@ -164,11 +164,7 @@ class Frame:
         if clipped.is_empty:
             return shapely.MultiLineString()
         merged = shapely.get_parts(shapely.line_merge(_lineal(clipped)))
-        parts = [p for p in self._curves([shapely.get_coordinates(line) for line in merged], eps_m) if len(p) >= 2]
-        if not parts:
-            return shapely.MultiLineString()
-        return shapely.multilinestrings(shapely.linestrings(np.concatenate(parts), indices=np.repeat(
-            np.arange(len(parts)), [len(p) for p in parts])))
+        return _multiline(self._curves([shapely.get_coordinates(line) for line in merged], eps_m))
 
     def graticule(self, degrees: float, radius_m: float, eps_m: float) -> BaseGeometry:
         """Return the meridians and parallels every ``degrees`` within ``radius_m`` of the centre, as plane lines.
@@ -199,10 +195,7 @@ class Frame:
             return shapely.MultiLineString()
         starts = np.flatnonzero(np.r_[True, (np.diff(kept) != 1) | (line[kept[1:]] != line[kept[:-1]])])
         runs = [np.c_[lon[r], lat[r]] for r in np.split(kept, starts[1:]) if r.size >= 2]
-        curves = self._curves(runs, eps_m)
-        lines = shapely.linestrings(np.concatenate(curves), indices=np.repeat(np.arange(len(curves)),
-                                                                               [len(c) for c in curves]))
-        return shapely.intersection(shapely.multilinestrings(lines), self.disk(radius_m))
+        return shapely.intersection(_multiline(self._curves(runs, eps_m)), self.disk(radius_m))
 
     def disk(self, radius_m: float, n: int = 720) -> BaseGeometry:
         """Return the points within ``radius_m`` of the centre as a plane polygon (exact at every vertex; aeqd)."""
@@ -417,6 +410,15 @@ def _only_polygons(geometry: BaseGeometry) -> BaseGeometry:
     if not kept:
         return shapely.Polygon()
     return kept[0] if len(kept) == 1 else shapely.MultiPolygon(kept)
+
+
+def _multiline(curves: Sequence[FloatArray]) -> BaseGeometry:
+    """Return coordinate arrays as one MultiLineString, built in one call (those of fewer than 2 points left out)."""
+    curves = [c for c in curves if len(c) >= 2]
+    if not curves:
+        return shapely.MultiLineString()
+    ids = np.repeat(np.arange(len(curves)), [len(c) for c in curves])
+    return shapely.multilinestrings(shapely.linestrings(np.concatenate(curves), indices=ids))
 
 
 def _lineal(geometry: BaseGeometry) -> BaseGeometry:
