@@ -2,7 +2,7 @@
 
 The layers of ``geo`` from the bottom (DEVELOPERS.md, README "Layout"):
 
-    lazy -> errors -> geodesy -> reference -> inputs -> analysis -> claims -> outputs -> cli, testing, geo
+    lazy -> errors -> geodesy -> physics -> reference -> inputs -> analysis -> claims -> outputs -> cli, testing, geo
 
 A module may import from its own layer and any lower one, never a higher
 one, and import circles are forbidden, within a layer too: no module
@@ -25,7 +25,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "geo"
 
-LAYERS = ("lazy", "errors", "geodesy", "reference", "inputs", "analysis", "claims", "outputs", "top")
+LAYERS = ("lazy", "errors", "geodesy", "physics", "reference", "inputs", "analysis", "claims", "outputs", "top")
 """Bottom to top; ``top`` is the CLI, :mod:`geo.testing`, the pytest plugin and the package itself."""
 
 OWNERS = {"folium": {"geo.outputs.webmap"}, "matplotlib": {"geo.outputs.figure"}}
