@@ -142,7 +142,7 @@ def burnout_speed(max_range_m: ArrayLike) -> FloatArray:
     Examples
     --------
     >>> f"{float(burnout_speed(5_000_000.0)):.0f}"
-    '5964'
+    '5883'
     """
     d = np.asarray(max_range_m, dtype=float)
     if np.any(~np.isfinite(d)) or np.any(d <= 0.0) or np.any(d >= math.pi * CONVENTION_RADIUS_M):
