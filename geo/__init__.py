@@ -24,6 +24,10 @@ One entry point per job:
   :func:`european_capitals`;
 - **launch sources**: :func:`parse_launch` (the ``--from`` grammar),
   :class:`LaunchPoint`, :class:`LaunchRegion`;
+- **how long a ballistic missile flies**: :func:`flight_time` (a band from
+  the flattest to the lofted trajectory, with the boost, on the turning
+  Earth; :class:`FlightTime`, judged against a stated time as a
+  :class:`TimeVerdict`);
 - **how far apart two things are**: :func:`distance` (the exact nearest and
   farthest geodesic distance between any two things ``--from`` names, with
   the points and parts that realise them, a :class:`Separation`);
@@ -78,6 +82,7 @@ _EXPORTS = {
     "geo.analysis.streaming": ("iter_reach",),
     "geo.analysis.launch": ("LaunchPoint", "LaunchRegion", "parse_launch"),
     "geo.analysis.separation": ("Separation", "distance"),
+    "geo.analysis.flight": ("FlightTime", "TimeVerdict", "flight_time"),
     "geo.analysis.status": ("Status",),
     "geo.analysis.zones": ("Zone", "zones"),
     "geo.claims.model": ("load_claims", "make_claim", "make_survey"),
@@ -112,6 +117,7 @@ __all__ = [
     "ClusterError",
     "DaskMissingError",
     "DataFileError",
+    "FlightTime",
     "GeoRangeError",
     "GeoRangeWarning",
     "HALF_MERIDIAN_M",
@@ -131,6 +137,7 @@ __all__ = [
     "Site",
     "Status",
     "System",
+    "TimeVerdict",
     "UnknownPlaceError",
     "WGS84",
     "Zone",
@@ -140,6 +147,7 @@ __all__ = [
     "distance",
     "european_capitals",
     "evaluate_claim",
+    "flight_time",
     "geodesic_distance_km",
     "iter_reach",
     "load_claims",
@@ -180,6 +188,7 @@ if TYPE_CHECKING:  # what type checkers and IDEs see; at run time __getattr__ im
     from geo.analysis.api import reach
     from geo.analysis.bands import RangeBand
     from geo.analysis.distributed import reach_dask
+    from geo.analysis.flight import FlightTime, TimeVerdict, flight_time
     from geo.analysis.launch import LaunchPoint, LaunchRegion, parse_launch
     from geo.analysis.separation import Separation, distance
     from geo.analysis.status import Status

@@ -198,6 +198,35 @@ def _build_parser() -> argparse.ArgumentParser:
                      help="two or more: the distance is from the first to each of the others")
     far.add_argument("--format", choices=("table", "json", "csv"), default="table", help="output format")
     far.set_defaults(func=_cmd_distance, parser=far)
+    flight = sub.add_parser(
+        "flight",
+        parents=[options.launch(), options.borders(),
+                 options.output("FILE", "write to FILE (atomically) instead of stdout"), common],
+        help="flight time of a ballistic missile to places: a band from the flattest to the lofted trajectory",
+        description=(
+            "The flight time of a ballistic missile from a launch to each place, as a band: the free flight of "
+            "the flattest trajectory that climbs above --min-apogee-km, of the minimum-energy trajectory and of "
+            "the highest (lofted) one its burnout speed allows, each plus a boost band. The burnout speed comes "
+            "from the published maximum range, read as the minimum-energy range over a still spherical Earth; "
+            "the flight is two-body free flight between points of the WGS84 ellipsoid on the turning Earth. "
+            "From or to an area: between the two points nearest each other."
+        ),
+    )
+    flight.add_argument("--to", dest="targets", action="append", required=True, metavar="PLACE",
+                        help="a place as --from takes it (city, site, LAT,LON, country...); repeat, or separate "
+                             "with ';', for more")
+    rng = flight.add_argument_group("range").add_mutually_exclusive_group(required=True)
+    rng.add_argument("--system", metavar="NAME", help="a ballistic system of data/systems.toml (e.g. oreshnik)")
+    rng.add_argument("--max-km", type=options.number_of("km"), metavar="KM",
+                     help="the maximum range in km instead of a system's")
+    flight.add_argument("--boost-min", type=options.minutes_band, default=None, metavar="LOW-HIGH",
+                        help="the boost band in minutes added to each free flight (default 1.5-4.5)")
+    flight.add_argument("--min-apogee-km", type=options.number_of("km"), default=100.0, metavar="KM",
+                        help="least apogee of the flattest trajectory counted (default 100, the Karman line)")
+    flight.add_argument("--no-earth-rotation", dest="earth_rotation", action="store_false",
+                        help="a still Earth (the convention of published ranges) instead of the turning one")
+    flight.add_argument("--format", choices=("table", "json", "csv"), default="table", help="output format")
+    flight.set_defaults(func=_cmd_flight, parser=flight)
     for name, func, what in (("systems", _cmd_systems, "weapon systems and their published range figures"),
                              ("sites", _cmd_sites, "named launch sites (for --from)")):
         cmd = sub.add_parser(name, parents=[common], help=f"list the {what}",
@@ -547,6 +576,63 @@ def _cmd_distance(args: argparse.Namespace, parser: argparse.ArgumentParser) -> 
         headers = ["to", "min km", "nearest from (lat, lon)", "nearest to (lat, lon)", "nearest via", "max km",
                    "farthest from (lat, lon)", "farthest to (lat, lon)", "farthest via"]
         text = ("" if args.quiet else title + "\n\n") + _table(headers, cells, right=(1, 5))
+    if args.output:
+        write_text(text, args.output, overwrite=args.overwrite)
+    else:
+        sys.stdout.write(text)
+    _wrote(args, f"{_count(len(rows), 'row')} to {args.output}")
+    return EXIT_OK
+
+
+def _cmd_flight(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    import csv
+    import io
+    import json
+
+    from geo.analysis.flight import flight_times, minutes_text
+    from geo.outputs.atomic import check_writable, write_text
+
+    if args.output:
+        check_writable(args.output, overwrite=args.overwrite)
+    targets = [t.strip() for spec in args.targets for t in spec.split(";") if t.strip()]
+    if not targets:
+        parser.error("--to: give a place")
+    rows = flight_times(list(args.launch), targets, args.system, max_km=args.max_km, boost_min=args.boost_min,
+                        min_apogee_km=args.min_apogee_km, earth_rotation=args.earth_rotation,
+                        borders=args.borders)
+    if args.format == "json":
+        text = json.dumps([r.record() for r in rows], ensure_ascii=False, indent=1) + "\n"
+    elif args.format == "csv":
+        buffer = io.StringIO()
+        flat = [r.flat_record() for r in rows]
+        writer = csv.DictWriter(buffer, fieldnames=list(flat[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(flat)
+        text = buffer.getvalue()
+    else:
+        first = rows[0]
+        lo, hi = first.boost_s
+        boost = f"{lo / 60:g}-{hi / 60:g} min" + (" (default)" if first.boost_source != "given" else "")
+
+        def cell(t, r) -> str:  # type: ignore[no-untyped-def]
+            if t is None:
+                return "out of reach" if not r.reachable else f"none above {r.min_apogee_km:g} km"
+            a, b = t.total_s(r.boost_s)
+            low = " (below the minimum apogee)" if t.apogee_km < r.min_apogee_km - 0.05 else ""
+            return f"{a / 60:.1f}-{b / 60:.1f} min, {t.apogee_km:,.0f} km up{low}"
+
+        head = [f"Flight time of {first.what().split(' to ')[0]}, total = free flight + boost {boost}",
+                f"{'turning' if first.earth_rotation else 'still'} Earth; published range {first.max_km:,.0f} km "
+                "read as the minimum-energy range over a still Earth; WGS84 geodesics"]
+        cells = [[r.target_point(), f"{r.distance_km:,.1f}", f"{r.reach_toward_km:,.0f}",
+                  cell(r.flattest, r), cell(r.min_energy, r), cell(r.lofted, r),
+                  minutes_text(r.min_energy.free_s) if r.min_energy else "-"] for r in rows]
+        headers = ["to (from)", "km", "reach toward, km", f"flattest (apogee >= {first.min_apogee_km:g} km)",
+                   "minimum energy", "lofted", "min-energy free flight"]
+        notes = [f"{r.target} is nearer than the {r.system}'s {r.min_km:,.0f} km minimum range: it flies there "
+                 "only in theory" for r in rows if r.distance_km < r.min_km]
+        text = (("" if args.quiet else "\n".join(head) + "\n\n") + _table(headers, cells, right=(1, 2))
+                + "".join(f"{n}\n" for n in notes))
     if args.output:
         write_text(text, args.output, overwrite=args.overwrite)
     else:

@@ -115,6 +115,20 @@ def number_of(unit: str) -> Callable[[str], float]:
     return parse
 
 
+def minutes_band(text: str) -> tuple[float, float]:
+    """Read a band of minutes, ``LOW-HIGH`` (``1.5-4.5``) or one number (argparse type)."""
+    parts = text.replace("–", "-").split("-")
+    try:
+        values = [float(p) for p in parts]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a band of minutes such as 1.5-4.5") from None
+    if len(values) == 1:
+        values *= 2
+    if len(values) != 2 or not 0 <= values[0] <= values[1] < 60:
+        raise argparse.ArgumentTypeError(f"{text!r}: expected LOW-HIGH minutes, 0 <= LOW <= HIGH < 60")
+    return values[0], values[1]
+
+
 def positive_int(text: str) -> int:
     """Read a whole number of at least 1 (argparse type)."""
     try:

@@ -431,7 +431,7 @@ def _least_speed_time(r1: FloatArray, target: FloatArray, guess_t: FloatArray, r
     d = a + _GOLDEN * (b - a)
     fc = _flight(r1, target, np.exp(c), rotating)[0]
     fd = _flight(r1, target, np.exp(d), rotating)[0]
-    for _ in range(48):  # the bracket shrinks to 0.618^48 = 1e-10 of its width in log t
+    for _ in range(30):  # the bracket shrinks to 0.618^30 = 5e-7 of its width: the speed to 1e-12 (it is flat there)
         left = fc < fd
         b = np.where(left, d, b)
         a = np.where(left, a, c)
@@ -662,13 +662,24 @@ def range_toward(
     while not low_ok.all():  # a slow westward shot near the equator: look nearer
         lo = np.where(low_ok, lo, lo * 0.6)
         low_ok = excess(lo) < 0.0
-    unlimited = excess(hi) <= 0.0
-    steps = max(1, math.ceil(math.log2(float(np.max(hi - lo)) / LIMIT_TOLERANCE_M)))
-    for _ in range(steps):
-        mid = 0.5 * (lo + hi)
-        inside = excess(mid) <= 0.0
-        lo = np.where(inside, mid, lo)
-        hi = np.where(inside, hi, mid)
+    f_lo = excess(lo)
+    f_hi = excess(hi)
+    unlimited = f_hi <= 0.0
+    side = np.zeros(lo.shape, dtype=np.int8)  # which end moved last: -1 the near one, +1 the far one
+    for _ in range(100):  # false position, Illinois variant: the excess is smooth and rises along the geodesic
+        live = ~unlimited & (hi - lo > LIMIT_TOLERANCE_M)
+        if not live.any():
+            break
+        mid = np.where(live, hi - f_hi * (hi - lo) / (f_hi - f_lo), lo)
+        mid = np.clip(mid, lo + 0.1 * LIMIT_TOLERANCE_M, hi - 0.1 * LIMIT_TOLERANCE_M)
+        f_mid = np.where(live, excess(mid), 0.0)
+        inside = live & (f_mid <= 0.0)
+        outside = live & ~inside
+        f_hi = np.where(inside & (side == -1), f_hi / 2.0, f_hi)  # the far end kept twice: halve its weight
+        f_lo = np.where(outside & (side == 1), f_lo / 2.0, f_lo)
+        lo, f_lo = np.where(inside, mid, lo), np.where(inside, f_mid, f_lo)
+        hi, f_hi = np.where(outside, mid, hi), np.where(outside, f_mid, f_hi)
+        side = np.where(inside, -1, np.where(outside, 1, side)).astype(np.int8)
     return np.where(unlimited, np.inf, 0.5 * (lo + hi)).reshape(shape)
 
 

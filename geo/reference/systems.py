@@ -56,7 +56,8 @@ INTERVAL_KINDS: Final = frozenset({"official", "research", "news"})
 """Source kinds whose published values widen the uncertainty interval (not ``state-media``)."""
 
 _FIGURE_FIELDS = frozenset({"value", "about", "interval", "source", "source_kind", "published", "note"})
-_SYSTEM_FIELDS = frozenset({"name", "kind", "aliases", "min_km", "max_km", "notes"})
+_SYSTEM_FIELDS = frozenset({"name", "kind", "aliases", "min_km", "max_km", "notes", "trajectory"})
+_TRAJECTORIES = ("ballistic",)
 
 
 @dataclass(frozen=True)
@@ -228,6 +229,13 @@ class System:
     max_km: Figure
     aliases: tuple[str, ...] = ()
     notes: str = ""
+    trajectory: str = ""
+    """``"ballistic"`` for a missile fired from the ground or sea on a ballistic trajectory, else ``""``."""
+
+    @property
+    def ballistic(self) -> bool:
+        """Whether the flight-time model and the turning Earth's reach apply (:mod:`geo.physics.ballistic`)."""
+        return self.trajectory == "ballistic"
 
     def read_as(self, query: str) -> str:
         """Say how ``query`` was read if it names this system otherwise (``"iskander → Iskander-M"``), or ``""``."""
@@ -246,7 +254,10 @@ def _parse_system(key: str, entry: Any, where: str, error: type[GeoRangeError]) 
     if minimum.value_km > maximum.value_km:
         raise f.fail(f"min_km {minimum.value_km:g} must not exceed max_km {maximum.value_km:g}")
     aliases = tuple(f.strings("aliases")) if f.has("aliases") else ()
-    return System(key, f.text("name"), f.text("kind"), minimum, maximum, aliases, f.text("notes", ""))
+    trajectory = f.text("trajectory", "")
+    if trajectory not in ("", *_TRAJECTORIES):
+        raise f.fail(f"trajectory {trajectory!r} must be one of: {', '.join(_TRAJECTORIES)} (or left out)")
+    return System(key, f.text("name"), f.text("kind"), minimum, maximum, aliases, f.text("notes", ""), trajectory)
 
 
 @functools.cache

@@ -1,0 +1,210 @@
+"""Flight times (geo.flight_time, georange flight) and stated times judged against them.
+
+The physics is checked in tests/test_ballistic.py against a numerical
+integration; here: what the analysis layer adds (the launch and target
+resolved, areas, the boost band, the minimum range, verdicts in words) and
+the command's output, each option shown to change something.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+from geographiclib.geodesic import Geodesic
+
+import geo
+from geo.analysis.flight import TimeVerdict, flight_time
+from geo.cli.main import main
+from geo.errors import GeoRangeError
+from geo.physics.ballistic import minimum_energy_sphere
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    try:
+        code = main(list(argv))
+    except SystemExit as exc:  # usage errors leave through argparse
+        code = exc.code
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_the_public_function_is_exported():
+    assert geo.flight_time is flight_time and geo.TimeVerdict is TimeVerdict
+
+
+def test_a_point_to_point_flight_matches_the_closed_form_on_a_still_earth():
+    f = flight_time("krichev", "Berlin", "oreshnik", earth_rotation=False)
+    g = Geodesic.WGS84.Inverse(f.launch_lat, f.launch_lon, f.target_lat, f.target_lon)["s12"]
+    assert f.distance_km == pytest.approx(g / 1000, abs=1e-6)
+    # the ellipsoid's launch and impact radii (Krichev and Berlin lie below the 6,371 km sphere) shift it by < 0.5 %
+    assert f.min_energy.free_s == pytest.approx(float(minimum_energy_sphere(g).time_s), rel=0.005)
+    assert f.reach_toward_km == 5000 and f.reachable
+    assert f.flattest.free_s < f.min_energy.free_s < f.lofted.free_s
+    assert f.flattest.apogee_km == pytest.approx(100, abs=0.01)
+
+
+def test_the_turning_earth_shortens_the_reach_westward():
+    f = flight_time("krichev", "Lisbon", "oreshnik")
+    still = flight_time("krichev", "Lisbon", "oreshnik", earth_rotation=False)
+    assert f.reach_toward_km < 4850 < 5000 == still.reach_toward_km
+    assert f.min_energy.free_s != still.min_energy.free_s
+
+
+def test_a_place_beyond_reach_has_no_times_and_says_so():
+    f = flight_time("krichev", "New York", "oreshnik")
+    assert not f.reachable and f.min_energy is None and f.typical_s() is None
+    verdict, why = f.judge(600, 600, "10 min")
+    assert verdict is TimeVerdict.IMPOSSIBLE and "beyond" in why and "km away" in why
+
+
+def test_from_an_area_the_nearest_points_are_used():
+    f = flight_time("Belarus", "Vilnius", "iskander-m")
+    assert f.from_area and f.distance_km == pytest.approx(geo.distance("Belarus", "Vilnius").min_km, abs=1e-6)
+    assert "from " in f.target_point()
+
+
+def test_from_an_area_inside_the_minimum_range_the_flight_starts_at_the_minimum_range():
+    """Berlin is 664 km from Belarus's nearest point, inside the Oreshnik's 700 km minimum range."""
+    f = flight_time("Belarus", "Berlin", "oreshnik")
+    assert f.at_min_range and f.distance_km == 700
+    g = Geodesic.WGS84.Inverse(f.launch_lat, f.launch_lon, f.target_lat, f.target_lon)["s12"]
+    assert g == pytest.approx(700e3, abs=1.0)
+    assert geo.distance(f"{f.launch_lat},{f.launch_lon}", "Belarus").min_km == 0  # the point lies in Belarus
+
+
+@pytest.mark.parametrize(
+    ("launch", "place", "low_min", "high_min", "expected"),
+    [
+        ("Belarus", "Kyiv", 1.84, 1.86, TimeVerdict.IMPOSSIBLE),  # "1 min 51 s": the flattest above 100 km is slower
+        ("krichev", "Berlin", 10.5, 11.5, TimeVerdict.PLAUSIBLE),
+        ("krichev", "Berlin", 7.5, 8.5, TimeVerdict.DEPRESSED_ONLY),
+        ("krichev", "Berlin", 24.5, 25.5, TimeVerdict.LOFTED_ONLY),
+        ("krichev", "Berlin", 44.5, 45.5, TimeVerdict.IMPOSSIBLE),
+        ("krichev", "Berlin", 2.5, 3.5, TimeVerdict.IMPOSSIBLE),
+    ],
+)
+def test_stated_times_are_judged_against_the_band(launch, place, low_min, high_min, expected):
+    f = flight_time(launch, place, "oreshnik")
+    verdict, why = f.judge(low_min * 60, high_min * 60, f"{low_min:g} min")
+    assert verdict is expected, why
+    assert f.target in why and f.launch in why
+    bounds = f.possible_s()
+    if verdict is TimeVerdict.PLAUSIBLE:
+        lo, hi = f.typical_s()
+        assert low_min * 60 <= hi and high_min * 60 >= lo
+    elif verdict is TimeVerdict.IMPOSSIBLE and bounds and high_min * 60 < bounds[0]:
+        assert "at least" in why
+
+
+def test_the_least_energy_flight_at_short_range_is_the_one_that_leaves_the_atmosphere():
+    """From Belarus to Kyiv (87 km) the minimum-energy flight peaks at 22 km: the 100 km one is what counts."""
+    f = flight_time("Belarus", "Kyiv", "oreshnik")
+    assert f.min_energy.apogee_km < 100 and f.typical is f.flattest
+    low = flight_time("Belarus", "Kyiv", "oreshnik", min_apogee_km=20)
+    assert low.typical is low.min_energy
+
+
+def test_the_boost_band_and_the_minimum_apogee_change_the_answer():
+    f = flight_time("krichev", "Berlin", "oreshnik")
+    g = flight_time("krichev", "Berlin", "oreshnik", boost_min=(0.5, 1.0), min_apogee_km=200)
+    assert f.typical_s() != g.typical_s() and g.boost_source == "given"
+    assert g.typical_s()[1] - g.typical_s()[0] == pytest.approx(30.0)
+    assert g.flattest.apogee_km == pytest.approx(200, abs=0.01) and g.flattest.free_s > f.flattest.free_s
+
+
+def test_a_maximum_range_stands_in_for_a_system():
+    f = flight_time("krichev", "Berlin", max_km=5000)
+    g = flight_time("krichev", "Berlin", "oreshnik")
+    assert f.system == "" and f.min_energy == g.min_energy
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"system": "kh-101"}, "is not a ballistic missile"),
+        ({"system": "su-25"}, "Su-25"),
+        ({}, "needs a ballistic system or a maximum range"),
+        ({"max_km": -5}, "between 0 and 20,000"),
+        ({"max_km": 5000, "boost_min": (3, 1)}, "low <= high"),
+        ({"max_km": 5000, "min_apogee_km": 0}, "positive"),
+    ],
+)
+def test_bad_arguments_are_refused_with_a_reason(kwargs, message):
+    with pytest.raises(GeoRangeError, match=message):
+        flight_time("krichev", "Berlin", **kwargs)
+
+
+# ---------------------------------------------------------------------------
+# The command
+
+
+def test_the_command_prints_the_band_of_each_place(capsys):
+    code, out, err = run(capsys, "flight", "--from", "krichev", "--to", "Berlin; Warsaw", "--system", "oreshnik")
+    assert code == 0 and err == ""
+    f = flight_time("krichev", "Berlin", "oreshnik")
+    lo, hi = f.min_energy.total_s(f.boost_s)
+    assert "Flight time of Oreshnik from Krichev air base" in out and "boost 1.5-4.5 min (default)" in out
+    berlin = next(line for line in out.splitlines() if line.startswith("Berlin, DE"))
+    assert f"{lo / 60:.1f}-{hi / 60:.1f} min, {f.min_energy.apogee_km:,.0f} km up" in berlin
+    assert f"{f.reach_toward_km:,.0f}" in berlin
+    assert any(line.startswith("Warsaw, PL") for line in out.splitlines())
+
+
+def test_json_and_csv_carry_the_same_numbers(capsys):
+    argv = ["flight", "--from", "krichev", "--to", "Berlin", "--system", "oreshnik"]
+    _, out, _ = run(capsys, *argv, "--format", "json")
+    record = json.loads(out)[0]
+    _, out, _ = run(capsys, *argv, "--format", "csv")
+    row = next(csv.DictReader(io.StringIO(out)))
+    assert record["min_energy"]["total_min"] == [float(row["min_energy_total_min_low"]),
+                                                 float(row["min_energy_total_min_high"])]
+    assert record["earth_rotation"] is True and row["earth_rotation"] == "True"
+    assert "still spherical Earth" in record["convention"]
+    assert record["lofted"]["apogee_km"] > record["min_energy"]["apogee_km"] > record["flattest"]["apogee_km"] - 1
+
+
+@pytest.mark.parametrize(
+    ("option", "field"),
+    [
+        (["--boost-min", "2-3"], "boost_min"),
+        (["--min-apogee-km", "150"], "flattest"),
+        (["--no-earth-rotation"], "reach_toward_km"),
+        (["--max-km", "4000"], "max_km"),
+    ],
+)
+def test_every_option_changes_the_answer(capsys, option, field):
+    base = ["flight", "--from", "krichev", "--to", "Berlin", "--format", "json"]
+    system = [] if "--max-km" in option else ["--system", "oreshnik"]
+    _, out, _ = run(capsys, *base, "--system", "oreshnik")
+    _, changed, _ = run(capsys, *base, *system, *option)
+    assert json.loads(out)[0][field] != json.loads(changed)[0][field]
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--system", "kh-101"], "Kh-101 (air-launched cruise missile"),
+        (["--system", "oreshnik", "--boost-min", "four"], "not a band of minutes"),
+        (["--system", "oreshnik", "--boost-min", "5-1"], "LOW <= HIGH"),
+        (["--system", "oreshnik", "--to", "Atlantis-on-Sea"], "Atlantis-on-Sea"),
+        ([], "one of the arguments --system --max-km is required"),
+    ],
+)
+def test_bad_input_is_one_line_and_exit_2(capsys, tmp_path, argv, message):
+    out_file = tmp_path / "f.json"
+    code, out, err = run(capsys, "flight", "--from", "krichev", "--to", "Berlin", *argv, "-o", str(out_file))
+    assert code == 2 and out == "" and message in err and len(err.strip().splitlines()) == 1
+    assert not out_file.exists()
+
+
+def test_output_file_is_written_once(capsys, tmp_path):
+    target = tmp_path / "f.json"
+    argv = ["flight", "--from", "krichev", "--to", "Berlin", "--system", "oreshnik", "--format", "json",
+            "-o", str(target)]
+    code, out, err = run(capsys, *argv)
+    assert code == 0 and out == "" and json.loads(target.read_text(encoding="utf-8"))[0]["target"] == "Berlin, DE"
+    code, _, err = run(capsys, *argv)
+    assert code == 2 and "exists" in err
