@@ -41,6 +41,8 @@ __all__ = [
 def failure_message(result: ClaimResult) -> str:
     """Return a one-line account of a claim's verdict with its numbers."""
     c, v = result.claim, result.verdict
+    if v.timing is not None:
+        return f"expected {c.expect}, got {v.outcome}: {v.timing.why}"
     crit = v.critical.describe(v.holds) if v.critical else "no value of either range figure changes it"
     band = c.band.span_text()
     if c.system is not None:  # the system that brought the figures, and how its name was read

@@ -12,6 +12,7 @@ import csv
 import io
 import json
 
+import numpy as np
 import pytest
 from geographiclib.geodesic import Geodesic
 
@@ -208,3 +209,128 @@ def test_output_file_is_written_once(capsys, tmp_path):
     assert code == 0 and out == "" and json.loads(target.read_text(encoding="utf-8"))[0]["target"] == "Berlin, DE"
     code, _, err = run(capsys, *argv)
     assert code == 2 and "exists" in err
+
+
+# ---------------------------------------------------------------------------
+# Claims in minutes and surveys of times
+
+
+def _claims(tmp_path, body: str):
+    from geo.claims.model import load_claims
+
+    path = tmp_path / "t.toml"
+    path.write_text(body, encoding="utf-8")
+    return path, load_claims([path])
+
+
+TIMED = """
+[[claim]]
+id = "kyiv-in-111-s"
+text = "Kyiv in under two minutes from Belarus."
+system = "oreshnik"
+from = "Belarus"
+place = "Kyiv"
+minutes = "1 min 51 s"
+expect = "impossible"
+
+[[claim]]
+id = "berlin-in-11"
+system = "oreshnik"
+from = "krichev"
+scenarios = { "all of Belarus" = "Belarus" }
+place = "Berlin"
+minutes = 11
+expect = "plausible"
+
+[[claim]]
+id = "dnipro-in-15"
+system = "oreshnik"
+from = "kapustin-yar"
+place = "Dnipro"
+minutes = { value = 15, about = true }
+expect = "lofted_only"
+"""
+
+
+def test_a_stated_time_is_read_to_its_precision(tmp_path):
+    _, cf = _claims(tmp_path, TIMED)
+    kyiv, berlin, dnipro = cf.claims
+    assert (kyiv.minutes.low_s, kyiv.minutes.high_s) == (110.5, 111.5)
+    assert (berlin.minutes.low_s, berlin.minutes.high_s) == (630.0, 690.0)
+    assert dnipro.minutes.low_s == pytest.approx(810.0) and dnipro.minutes.high_s == pytest.approx(990.0)
+
+
+def test_timed_claims_are_judged_in_every_report(capsys, tmp_path):
+    """Kyiv in 1 min 51 s from Belarus is impossible; Berlin in 11 min from Krichev plausible; Dnipro in about 15
+    min from Kapustin Yar (Ukraine's intelligence, via Reuters, 2024-11-22) longer than the minimum-energy flight."""
+    path, _ = _claims(tmp_path, TIMED)
+    code, out, err = run(capsys, "check", str(path), "--no-population", "--format", "json")
+    assert code == 0, err
+    claims = {c["id"]: c for c in json.loads(out) if c["kind"] == "claim"}
+    assert {k: c["outcome"] for k, c in claims.items()} == {
+        "kyiv-in-111-s": "impossible", "berlin-in-11": "plausible", "dnipro-in-15": "lofted_only"}
+    assert all(c["holds"] for c in claims.values())
+    why = claims["kyiv-in-111-s"]["timing"]["why"]
+    assert "impossible for any ballistic flight that leaves the atmosphere" in why and "at least" in why
+    assert claims["berlin-in-11"]["scenarios"][0]["timing"]["flight"]["from_min_range"] is True
+    code, out, _ = run(capsys, "check", str(path), "--no-population")
+    assert "Flight times" in out and "Kyiv in 1 min 51 s from Belarus is impossible" in out
+    code, out, _ = run(capsys, "check", str(path), "--no-population", "--format", "markdown")
+    assert "- Flight time 11 min: plausible; expected plausible: holds" in out
+
+
+def test_a_wrong_time_expectation_fails_with_the_reason(capsys, tmp_path):
+    path, _ = _claims(tmp_path, TIMED.replace('expect = "impossible"', 'expect = "plausible"'))
+    code, out, _ = run(capsys, "check", str(path), "--no-population")
+    assert code == 1 and "FAILS" in out
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (('minutes = 11', 'minutes = "eleven"'), "must be a number of minutes"),
+        (('expect = "plausible"', 'expect = "reachable"'), "a claim that states a time (minutes) expects"),
+        (('minutes = 11\n', ''), "a time verdict needs the time the claim states"),
+        (('system = "oreshnik"\nfrom = "krichev"', 'system = "kalibr"\nfrom = "krichev"'), "not a ballistic missile"),
+        (('minutes = 11', 'minutes = 11\nboost_min = [3, 1]'), "boost_min [3, 1] must be [low, high]"),
+        (('expect = "plausible"', 'expect = "plausble"'), "plausible"),
+    ],
+)
+def test_bad_time_claims_are_refused_with_file_field_and_value(capsys, tmp_path, change, message):
+    path = tmp_path / "t.toml"
+    path.write_text(TIMED.replace(*change, 1) if change[0] != 'minutes = 11\n' else
+                    TIMED.replace("minutes = 11\n", ""), encoding="utf-8")
+    code, out, err = run(capsys, "check", str(path), "--no-population")
+    assert code == 2 and out == "" and message in err and str(path) in err and len(err.strip().splitlines()) == 1
+
+
+def test_a_survey_sets_its_times_against_another_launch(tmp_path):
+    from geo.claims.verdicts import evaluate_survey
+
+    _, cf = _claims(tmp_path, """
+[[survey]]
+id = "warning"
+system = "oreshnik"
+from = "krichev"
+places = ["Berlin", "Minsk", "Lisbon"]
+times_against = "kapustin-yar"
+""")
+    result = evaluate_survey(cf.surveys[0], shares=False)
+    t = result.times.set_index("name")
+    berlin = flight_time("krichev", "Berlin", "oreshnik")
+    other = flight_time("kapustin-yar", "Berlin", "oreshnik")
+    assert t.loc["Berlin", "total_min_low"] == pytest.approx(berlin.typical_s()[0] / 60)
+    assert t.loc["Berlin", "against_min_low"] == pytest.approx(other.typical_s()[0] / 60)
+    assert t.loc["Berlin", "saved_min"] == pytest.approx((other.min_energy.free_s - berlin.min_energy.free_s) / 60)
+    assert t.loc["Berlin", "saved_min"] > 2  # Krichev is about 1,100 km nearer Berlin than Kapustin Yar
+    assert np.isnan(t.loc["Minsk", "total_min_low"])  # 287 km: inside the Oreshnik's 700 km minimum range
+    assert t.loc["Lisbon", "against"] == "Kapustin Yar test range"
+
+
+def test_the_seed_catalogue_states_the_warning_times_against_kapustin_yar(capsys):
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent.parent / "data" / "claims" / "000_oreshnik_belarus.toml"
+    code, out, _ = run(capsys, "check", str(path), "--no-population", "--no-coverage")
+    line = next(x for x in out.splitlines() if x.startswith("  from Belarus against Kapustin Yar"))
+    assert "sooner for" in line and "median" in line

@@ -281,10 +281,12 @@ def test_countries_table() -> None:
 
 def test_sites_coordinates() -> None:
     sites = places.load_sites()
-    assert set(sites) == {"krichev", "machulishchy", "zyabrovka", "luninets", "baranovichi", "mazyr-area"}
-    belarus = places.lookup_country("BLR")[2]
-    for site in sites.values():  # every site lies in Belarus, as its country field says
-        assert site.country == "BLR" and belarus.contains(shapely.Point(site.lon, site.lat)), site.key
+    assert set(sites) == {"krichev", "machulishchy", "zyabrovka", "luninets", "baranovichi", "mazyr-area",
+                          "kapustin-yar"}
+    for site in sites.values():  # every site lies in the country its country field names
+        country = places.lookup_country(site.country)[2]
+        assert country.contains(shapely.Point(site.lon, site.lat)), site.key
+    assert sum(site.country == "BLR" for site in sites.values()) == 6
     krichev, machulishchy = sites["krichev"], sites["machulishchy"]
     assert (krichev.lon, krichev.lat, krichev.country) == (31.9172, 53.7347, "BLR")
     assert (machulishchy.lon, machulishchy.lat, machulishchy.country) == (27.5772, 53.7736, "BLR")

@@ -188,6 +188,19 @@ class FlightTime:
 
     def judge(self, low_s: float, high_s: float, stated: str) -> tuple[TimeVerdict, str]:
         """Return how a stated time (between ``low_s`` and ``high_s`` seconds) fits, and why, in words."""
+        if self.distance_km == 0:
+            return TimeVerdict.IMPOSSIBLE, (f"{self.target} in {stated} from {self.launch} is no flight: "
+                                            f"{self.launch} holds {self.target}")
+        verdict, why = self._judge(low_s, high_s, stated)
+        system = self.system or "missile"
+        if self.distance_km < self.min_km:
+            why += f"; {self.target} is also nearer than the {system}'s {self.min_km:,.0f} km minimum range"
+        elif self.at_min_range:
+            why += (f" (timed from {self.launch}'s points at the {system}'s {self.min_km:,.0f} km minimum range, "
+                    "the nearest it flies from)")
+        return verdict, why
+
+    def _judge(self, low_s: float, high_s: float, stated: str) -> tuple[TimeVerdict, str]:
         where = f"{self.target} in {stated} from {self.launch}"
         if not self.reachable:
             return TimeVerdict.IMPOSSIBLE, (
@@ -356,8 +369,13 @@ def flight_times(
     min_apogee_km: float = ballistic.DEFAULT_MIN_APOGEE_M / 1000.0,
     earth_rotation: bool = True,
     borders: str = "recognised",
+    reach: bool = True,
 ) -> list[FlightTime]:
-    """Return :func:`flight_time` from one launch to each of ``targets``, in order (the launch resolved once)."""
+    """Return :func:`flight_time` from one launch to each of ``targets``, in order (the launch resolved once).
+
+    ``reach=False`` skips the reach toward each place on the turning Earth
+    (``reach_toward_km`` is then NaN): the flight band does not need it.
+    """
     found = None if system is None else ballistic_system(system)
     if max_km is None:
         if found is None:
@@ -371,58 +389,74 @@ def flight_times(
         raise InvalidRangeError(f"boost band {boost_min!r} must be two minutes, low <= high, both >= 0")
     if not (math.isfinite(min_apogee_km) and min_apogee_km > 0):
         raise InvalidRangeError(f"min_apogee_km {min_apogee_km!r} must be a positive number of kilometres")
-    return [_flight(sep, found, float(max_km), boost, boost_min is None, min_apogee_km, earth_rotation)
-            for sep in distances_from(launch, targets, borders=borders)]
+    seps = distances_from(launch, targets, borders=borders)
+    return _flights(seps, found, float(max_km), boost, boost_min is None, min_apogee_km, earth_rotation, reach)
 
 
-def _flight(
-    sep: Separation, system: System | None, max_km: float, boost: tuple[float, float], default_boost: bool,
-    min_apogee_km: float, rotating: bool,
-) -> FlightTime:
-    speed = float(ballistic.burnout_speed(max_km * 1000.0))
+def _start(sep: Separation, min_km: float) -> tuple[float, float, float, bool, bool]:
+    """Return a flight's launch point and distance: (lon, lat, km, from an area, at the minimum range)."""
     lon1, lat1, lon2, lat2 = sep.min_from_lon, sep.min_from_lat, sep.min_to_lon, sep.min_to_lat
     from_area = (sep.min_from_lat, sep.min_from_lon) != (sep.max_from_lat, sep.max_from_lon)
-    min_km = 0.0 if system is None else system.min_km.value_km
     at_min_range = from_area and sep.min_km < min_km <= sep.max_km and not sep.min_via_from
-    distance_km = sep.min_km
-    if at_min_range:
-        # The nearest point of the area is inside the minimum range; its points at the minimum range are
-        # the nearest the system flies from (an area in one piece has points at every distance between its
-        # nearest and farthest). One such distance, on the geodesic from the target through the nearest point.
-        back = float(ballistic.WGS84.inv(lon2, lat2, lon1, lat1)[0])
-        lon1, lat1, _ = (float(x) for x in ballistic.WGS84.fwd(lon2, lat2, back, min_km * 1000.0))
-        distance_km = min_km
-    band = ballistic.flight_band(lon1, lat1, lon2, lat2, speed, min_apogee_m=min_apogee_km * 1000.0,
-                                 rotating=rotating)
-    if rotating and sep.min_km > 0:
-        azimuth = float(ballistic.WGS84.inv(lon1, lat1, lon2, lat2)[0])
-        toward = float(ballistic.range_toward(lon1, lat1, azimuth, speed)) / 1000.0
-    else:
-        toward = max_km
-    reachable = bool(band.reachable)
+    if not at_min_range:
+        return lon1, lat1, sep.min_km, from_area, False
+    # The nearest point of the area is inside the minimum range; its points at the minimum range are the
+    # nearest the system flies from (an area in one piece has points at every distance between its nearest
+    # and farthest). One such point: on the geodesic from the target through the nearest point.
+    back = float(ballistic.WGS84.inv(lon2, lat2, lon1, lat1)[0])
+    lon, lat, _ = (float(x) for x in ballistic.WGS84.fwd(lon2, lat2, back, min_km * 1000.0))
+    return lon, lat, min_km, True, True
 
-    def trajectory(name: str, t: np.ndarray, h: np.ndarray) -> Trajectory | None:
-        return Trajectory(name, float(t), float(h) / 1000.0) if reachable and np.isfinite(t) else None
 
-    return FlightTime(
-        launch=sep.from_label if not sep.min_via_from else f"{sep.from_label} ({sep.min_via_from})",
-        target=sep.to_label,
-        system="" if system is None else system.name,
-        max_km=max_km,
-        distance_km=distance_km,
-        launch_lat=lat1, launch_lon=lon1, target_lat=lat2, target_lon=lon2,
-        earth_rotation=rotating,
-        reach_toward_km=toward,
-        reachable=reachable,
-        burnout_speed_m_s=speed,
-        least_speed_m_s=float(band.least_speed_m_s),
-        flattest=trajectory("flattest", band.flattest_s, band.flattest_apogee_m),
-        min_energy=trajectory("minimum energy", band.min_energy_s, band.min_energy_apogee_m),
-        lofted=trajectory("lofted", band.lofted_s, band.lofted_apogee_m),
-        boost_s=boost,
-        boost_source=BOOST_SOURCE if default_boost else "given",
-        min_apogee_km=min_apogee_km,
-        min_km=min_km,
-        from_area=from_area,
-        at_min_range=at_min_range,
-    )
+def _flights(
+    seps: list[Separation], system: System | None, max_km: float, boost: tuple[float, float], default_boost: bool,
+    min_apogee_km: float, rotating: bool, reach: bool = True,
+) -> list[FlightTime]:
+    """Return the flights of the separations (nearest points), all targets in one vectorised computation."""
+    speed = float(ballistic.burnout_speed(max_km * 1000.0))
+    min_km = 0.0 if system is None else system.min_km.value_km
+    starts = [_start(sep, min_km) for sep in seps]
+    lon1 = np.array([s[0] for s in starts])
+    lat1 = np.array([s[1] for s in starts])
+    lon2 = np.array([sep.min_to_lon for sep in seps])
+    lat2 = np.array([sep.min_to_lat for sep in seps])
+    # A place in the launch area (0 km) has no flight: solve a 1 km hop instead and report none.
+    inside = np.array([s[2] == 0 for s in starts])
+    hop_lon, hop_lat, _ = ballistic.WGS84.fwd(lon1, lat1, np.zeros(len(seps)), np.full(len(seps), 1000.0))
+    band = ballistic.flight_band(lon1, lat1, np.where(inside, hop_lon, lon2), np.where(inside, hop_lat, lat2), speed,
+                                 min_apogee_m=min_apogee_km * 1000.0, rotating=rotating)
+    toward = np.full(len(seps), math.nan if reach is False else max_km)
+    moving = np.array([s[2] > 0 for s in starts]) & (reach and rotating)
+    if moving.any():
+        azimuth = np.asarray(ballistic.WGS84.inv(lon1[moving], lat1[moving], lon2[moving], lat2[moving])[0])
+        toward[moving] = ballistic.range_toward(lon1[moving], lat1[moving], azimuth, speed) / 1000.0
+    out = []
+    for k, (sep, (lon, lat, distance_km, from_area, at_min_range)) in enumerate(zip(seps, starts, strict=True)):
+        reachable = bool(band.reachable[k]) and not inside[k]
+
+        def trajectory(name: str, t: np.ndarray, h: np.ndarray, k: int = k, ok: bool = reachable) -> Trajectory | None:
+            return Trajectory(name, float(t[k]), float(h[k]) / 1000.0) if ok and np.isfinite(t[k]) else None
+
+        out.append(FlightTime(
+            launch=sep.from_label if not sep.min_via_from else f"{sep.from_label} ({sep.min_via_from})",
+            target=sep.to_label,
+            system="" if system is None else system.name,
+            max_km=max_km,
+            distance_km=distance_km,
+            launch_lat=lat, launch_lon=lon, target_lat=sep.min_to_lat, target_lon=sep.min_to_lon,
+            earth_rotation=rotating,
+            reach_toward_km=float(toward[k]),
+            reachable=reachable,
+            burnout_speed_m_s=speed,
+            least_speed_m_s=float(band.least_speed_m_s[k]),
+            flattest=trajectory("flattest", band.flattest_s, band.flattest_apogee_m),
+            min_energy=trajectory("minimum energy", band.min_energy_s, band.min_energy_apogee_m),
+            lofted=trajectory("lofted", band.lofted_s, band.lofted_apogee_m),
+            boost_s=boost,
+            boost_source=BOOST_SOURCE if default_boost else "given",
+            min_apogee_km=min_apogee_km,
+            min_km=min_km,
+            from_area=from_area,
+            at_min_range=at_min_range,
+        ))
+    return out

@@ -38,6 +38,17 @@ expect : str, required
     of the last three). For an area target (``place = "Poland"``, a
     country, territory, region or ``area:NAME``, see :mod:`geo.inputs.areas`)
     ``reachable`` means some of it, and ``all_reachable`` all of it.
+minutes : number, string or table
+    A flight time the claim states (a ballistic system only): ``minutes = 11``,
+    ``minutes = "1 min 51 s"`` (or ``"1:51"``), or ``{ value = 1.85, about =
+    true }``. A plain number is read to half its last digit (11 is 10.5 to
+    11.5 minutes, 1.85 is 1.845 to 1.855), a time with seconds to half a
+    second, ``about`` as +-10 %. ``expect`` is then how the time compares
+    with what the system can fly (:mod:`geo.analysis.flight`):
+    ``plausible``, ``depressed_only``, ``lofted_only`` or ``impossible``.
+boost_min, min_apogee_km : optional, with ``minutes``
+    The boost band in minutes (``[1.5, 4.5]`` by default) and the least
+    apogee counted (100 km by default).
 system : str
     A system of ``data/systems.toml`` (key, name or alias); gives the range
     figures, their sources and uncertainty intervals.
@@ -88,6 +99,12 @@ A ``[[survey]]`` has ``id``, ``from``, the range (``system`` and/or
 ``nato-capitals``, see :func:`geo.reference.groups.resolve_places`), optionally
 ``territories`` (a list of countries or a group such as ``nato``) and
 ``as_of`` (a date; group membership at that date), ``text``, ``source`` and ``borders``.
+A survey of a ballistic system may list flight times to its places: ``times = true``
+(the minimum-energy flight plus the boost band from each scenario, see
+:mod:`geo.analysis.flight`), and ``times_against = "kapustin-yar"`` (a launch
+in the ``--from`` grammar; implies ``times``) sets them beside the times from
+that launch, with the difference in minutes: how much warning a move of the
+launch takes away.
 """
 
 from __future__ import annotations
@@ -120,7 +137,9 @@ if TYPE_CHECKING:
 __all__ = [
     "ALL_REACHABLE",
     "EXPECTATIONS",
+    "TIME_EXPECTATIONS",
     "Claim",
+    "StatedTime",
     "ClaimFile",
     "Scenario",
     "Source",
@@ -150,11 +169,14 @@ EXPECTATIONS: Final = (
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
 _CLAIM_FIELDS = frozenset(
     {"id", "text", "source", "system", "min_km", "max_km", "from", "scenarios", "place", "places", "expect",
-     "borders"}
+     "borders", "minutes", "boost_min", "min_apogee_km"}
 )
+TIME_EXPECTATIONS: Final = ("plausible", "depressed_only", "lofted_only", "impossible")
+"""What ``expect`` accepts for a claim that states a flight time (``minutes``): a
+:class:`~geo.analysis.flight.TimeVerdict`."""
 _SURVEY_FIELDS = frozenset(
     {"id", "text", "source", "system", "min_km", "max_km", "from", "scenarios", "places", "territories", "as_of",
-     "borders"}
+     "borders", "times", "times_against"}
 )
 _SOURCE_FIELDS = frozenset({"article", "date", "outlet", "url", "note"})
 _MAX_NAME = 300
@@ -194,6 +216,56 @@ class Target:
     lat: float
     country: str = ""
     area: TargetArea | None = field(default=None, repr=False, compare=False)
+
+
+@dataclass(frozen=True)
+class StatedTime:
+    """A flight time as a claim states it: the figure, how it was written, and the interval it means (seconds)."""
+
+    text: str
+    low_s: float
+    high_s: float
+
+    @property
+    def seconds(self) -> float:
+        """The stated value (the middle of the interval)."""
+        return (self.low_s + self.high_s) / 2.0
+
+
+_CLOCK = re.compile(r"^\s*(?:(\d+)\s*(?:min(?:utes?)?|m|:)\s*)?(?:(\d+)\s*(?:s|sec(?:onds?)?)?)?\s*$")
+
+
+def _stated_time(f: Fields) -> StatedTime:
+    """Read ``minutes``: a number (to half its last digit), "1 min 51 s" or "1:51" (to half a second), a table."""
+    raw = f.table["minutes"]
+    about = False
+    if isinstance(raw, dict):
+        t = Fields(raw, f"{f.where}, minutes", ClaimFormatError)
+        t.only({"value", "about"})
+        raw = t.require("value")
+        about = bool(t.table.get("about", False))
+        if not isinstance(t.table.get("about", False), bool):
+            raise t.fail(f"about {_show(t.table['about'])} must be true or false")
+    if isinstance(raw, str):
+        m = _CLOCK.match(raw)
+        if not raw.strip() or m is None or (m[1] is None and m[2] is None) or (":" in raw and m[2] is None):
+            raise f.fail(f"minutes {_show(raw)} must be a number of minutes, '1 min 51 s' or '1:51'")
+        seconds = 60.0 * int(m[1] or 0) + int(m[2] or 0)
+        half = 0.5
+        text = f"{int(m[1])} min {int(m[2] or 0)} s" if m[1] else f"{int(m[2])} s"
+    elif isinstance(raw, int | float) and not isinstance(raw, bool):
+        seconds = 60.0 * float(raw)
+        digits = repr(float(raw)).split(".")[1] if isinstance(raw, float) else ""
+        decimals = 0 if isinstance(raw, int) or digits == "0" else len(digits)
+        half = 60.0 * 0.5 * 10.0**-decimals
+        text = f"{raw:g} min"
+    else:
+        raise f.fail(f"minutes {_show(raw)} must be a number of minutes, '1 min 51 s' or a table {{ value, about }}")
+    if not (0 < seconds < 24 * 3600):
+        raise f.fail(f"minutes {_show(f.table['minutes'])} must be more than 0 and less than a day")
+    if about:
+        return StatedTime(f"about {text}", seconds * 0.9, seconds * 1.1)
+    return StatedTime(text, max(seconds - half, 0.0), seconds + half)
 
 
 @dataclass(frozen=True)
@@ -273,6 +345,12 @@ class Claim(_Entry):
 
     place: Target
     expect: str
+    minutes: StatedTime | None = field(default=None, kw_only=True)
+    """The flight time the claim states, or None: then ``expect`` is a time verdict (:data:`TIME_EXPECTATIONS`)."""
+    boost_min: tuple[float, float] | None = field(default=None, kw_only=True)
+    """The boost band (minutes) for a stated time; None: the default of :mod:`geo.analysis.flight`."""
+    min_apogee_km: float = field(default=100.0, kw_only=True)
+    """The least apogee counted for a stated time."""
 
 
 @dataclass(frozen=True)
@@ -290,6 +368,10 @@ class Survey(_Entry):
     as_of: dt.date | None
     table: pd.DataFrame = field(repr=False, compare=False)
     regions: tuple[tuple[str, str, BaseGeometry], ...] = field(repr=False, compare=False)
+    times: bool = field(default=False, kw_only=True)
+    """Whether to list the flight times to the places (a ballistic system only)."""
+    times_against: Scenario | None = field(default=None, kw_only=True)
+    """A launch whose flight times the survey's are set against (the difference is the warning time lost)."""
 
 
 @dataclass(frozen=True)
@@ -695,15 +777,43 @@ def _claim(f: Fields, path: str, ident: str, default: Source, borders: str) -> C
     f.only(_CLAIM_FIELDS)
     borders = _borders(f, borders)
     expect = f.text("expect")
-    if expect not in EXPECTATIONS:
-        hint = close_names(expect, EXPECTATIONS)
-        raise f.fail(f"expect {_show(expect)} is not one of {', '.join(EXPECTATIONS)}{hint}")
+    timed = f.has("minutes")
+    allowed = TIME_EXPECTATIONS if timed else EXPECTATIONS
+    if expect not in allowed:
+        hint = close_names(expect, allowed)
+        if expect in (TIME_EXPECTATIONS if not timed else EXPECTATIONS):
+            other = ("a claim that states a time (minutes) expects" if timed
+                     else "a time verdict needs the time the claim states (minutes =); without it expect is")
+            raise f.fail(f"expect {_show(expect)}: {other} one of {', '.join(allowed)}")
+        raise f.fail(f"expect {_show(expect)} is not one of {', '.join(allowed)}{hint}")
+    for key in ("boost_min", "min_apogee_km"):
+        if f.has(key) and not timed:
+            raise f.fail(f"{key} is only read with a stated time (minutes =)")
+    timing: dict[str, Any] = {}
+    if timed:
+        timing["minutes"] = _stated_time(f)
+        if f.has("boost_min"):
+            band = f.table["boost_min"]
+            if (not isinstance(band, list) or len(band) != 2
+                    or not all(isinstance(x, int | float) and not isinstance(x, bool) for x in band)
+                    or not 0 <= band[0] <= band[1] < 60):
+                raise f.fail(f"boost_min {_show(band)} must be [low, high] minutes, 0 <= low <= high < 60")
+            timing["boost_min"] = (float(band[0]), float(band[1]))
+        if f.has("min_apogee_km"):
+            timing["min_apogee_km"] = f.number("min_apogee_km")
+            if timing["min_apogee_km"] <= 0:
+                raise f.fail(f"min_apogee_km {timing['min_apogee_km']:g} must be > 0")
     common = _common(f, default, borders)
+    if timed:
+        system = common["system"]
+        if system is not None and not system.ballistic:
+            raise f.fail(f"minutes: {system.name} ({system.kind}) is not a ballistic missile fired from the "
+                         "ground or sea; flight times are modelled for those only")
     place = _target(f, borders)
     if expect == ALL_REACHABLE and place.area is None:
         raise f.fail(f"expect {_show(expect)} needs an area target (a country, region or area:NAME); "
                      f"place {place.query!r} is a point: expect \"reachable\"")
-    return Claim(id=ident, file=path, place=place, expect=expect, **common)
+    return Claim(id=ident, file=path, place=place, expect=expect, **common, **timing)
 
 
 def _claims(f: Fields, path: str, ident: str, default: Source, borders: str) -> list[Claim]:
@@ -758,5 +868,19 @@ def _survey(f: Fields, path: str, ident: str, default: Source, borders: str) -> 
     except GeoRangeError as exc:
         raise f.fail_from(exc, str(exc)) from exc
     common = _common(f, default, borders)
+    times = f.table.get("times", False)
+    if not isinstance(times, bool):
+        raise f.fail(f"times {_show(times)} must be true or false")
+    against = None
+    if f.has("times_against"):
+        spec = f.text("times_against")
+        against = _scenario(spec, [spec], f, "times_against", borders)
+        against = replace(against, label=_sources_label(against.sources))
+        times = True
+    if times:
+        system = common["system"]
+        if system is None or not system.ballistic:
+            what = "no system" if system is None else f"{system.name} ({system.kind})"
+            raise f.fail(f"times: flight times need a ballistic system fired from the ground or sea, not {what}")
     return Survey(id=ident, file=path, places=places, territories=territories, as_of=as_of, table=table,
-                  regions=regions, **common)
+                  regions=regions, times=times, times_against=against, **common)

@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Final
@@ -43,6 +44,7 @@ from numpy.typing import NDArray
 from geo.analysis.areas import AreaReach, AreaZone, area_intervals, area_reach
 from geo.analysis.bands import RangeBand, essential_intervals, name_route_legs, reach_table
 from geo.analysis.coverage import Coverage, launch_coverage, share_in_zone
+from geo.analysis.flight import FlightTime, TimeVerdict, flight_times
 from geo.analysis.launch import LaunchRegion, LaunchSource
 from geo.analysis.population import PopulationInRange, population_in_range
 from geo.analysis.status import STATUSES, Status, classify, status_codes
@@ -58,6 +60,8 @@ __all__ = [
     "ClaimResult",
     "Flip",
     "SurveyResult",
+    "TIME_COLUMNS",
+    "Timing",
     "Verdict",
     "evaluate",
     "evaluate_claim",
@@ -113,6 +117,18 @@ class Flip:
 
 
 @dataclass(frozen=True)
+class Timing:
+    """How a flight time stated by a claim fits what the system can fly (:mod:`geo.analysis.flight`)."""
+
+    flight: FlightTime
+    verdict: TimeVerdict
+    why: str
+    """The verdict in words: "Kyiv in 1 min 51 s from Belarus is impossible ...: the flattest takes at least ..."."""
+    robust: bool
+    """Whether the verdict is the same at both ends of the maximum range's uncertainty interval."""
+
+
+@dataclass(frozen=True)
 class Verdict:
     """A claim's outcome for one scenario."""
 
@@ -135,6 +151,13 @@ class Verdict:
     """Gazetteer cities and people in the reachable zone, the dead zone and beyond (None if not asked for)."""
     area: AreaReach | None = None
     """For an area target: what the band reaches of it (some, all, the share; :mod:`geo.analysis.areas`)."""
+    timing: Timing | None = None
+    """For a claim that states a flight time: how the time fits (then ``holds`` is about the time)."""
+
+    @property
+    def outcome(self) -> str:
+        """What ``expect`` is compared with: the time verdict of a timed claim, else the status."""
+        return self.timing.verdict.value if self.timing is not None else self.status.value
 
     def area_text(self) -> str:
         """Return ``"some of Poland is reachable: 88.7 % ..."`` for an area target, else ``""``."""
@@ -164,6 +187,17 @@ class SurveyResult:
     """One row per place and scenario: the reach table columns plus ``scenario``."""
     territories: pd.DataFrame
     """One row per territory and scenario: ``iso_a3, name, share, error, area_km2, scenario``."""
+    times: pd.DataFrame | None = None
+    """With ``times``: one row per place and scenario, the flight times (:data:`TIME_COLUMNS`)."""
+
+
+TIME_COLUMNS: Final = (
+    "scenario", "name", "country", "distance_km", "typical", "total_min_low", "total_min_high", "fastest_min",
+    "against", "against_km", "against_min_low", "against_min_high", "saved_min",
+)
+"""A survey's flight-time rows: the least-energy flight through space plus the boost band (``total_min_*``),
+the fastest flight above the minimum apogee with the shortest boost (``fastest_min``), and against
+``times_against`` the same times and the minutes saved (the free-flight difference; the boost cancels)."""
 
 
 # ---------------------------------------------------------------------------
@@ -235,6 +269,8 @@ def _population(sources: tuple[LaunchSource, ...], min_km: float, max_km: float)
 
 
 def _verdict(claim: Claim, scenario: Scenario, *, with_coverage: bool, with_population: bool = False) -> Verdict:
+    if claim.minutes is not None:
+        return _timed_verdict(claim, scenario, with_coverage=with_coverage, with_population=with_population)
     band = claim.band
     area = claim.place.area
     if area is not None:  # the pairs (launch part, part of the area) are the rule's parts: "some of it"
@@ -244,6 +280,33 @@ def _verdict(claim: Claim, scenario: Scenario, *, with_coverage: bool, with_popu
     return _decide(claim, scenario, labels, nearest, farthest, lon, lat,
                    launch_coverage(scenario.sources, claim.place.lon, claim.place.lat, band) if with_coverage
                    else Coverage(None, 0.0, 0.0, 0.0, 0, 0), with_population, exact=exact[:, 0])
+
+
+def _timed_verdict(claim: Claim, scenario: Scenario, *, with_coverage: bool, with_population: bool) -> Verdict:
+    """Return the verdict on a stated flight time: the range verdict's numbers, and ``holds`` about the time.
+
+    The flight is computed between the launch point and the place nearest
+    each other (:func:`geo.analysis.flight.flight_times`); the verdict is
+    robust when it is the same with the maximum range at both ends of its
+    uncertainty interval (the burnout speed it fixes is the uncertain part).
+    """
+    assert claim.minutes is not None
+    base = _verdict(replace(claim, minutes=None, expect=Status.REACHABLE.value), scenario,
+                    with_coverage=with_coverage, with_population=with_population)
+    target = claim.place.area.geometry if claim.place.area is not None else f"{claim.place.lat},{claim.place.lon}"
+
+    def flight(max_km: float, reach: bool) -> FlightTime:
+        found = flight_times(list(scenario.sources), [target], claim.system, max_km=max_km, boost_min=claim.boost_min,
+                             min_apogee_km=claim.min_apogee_km, borders=claim.borders, reach=reach)[0]
+        return replace(found, target=claim.place.name, launch=scenario.label)
+
+    stated = claim.minutes
+    nominal = flight(claim.max_km.value_km, True)
+    verdict, why = nominal.judge(stated.low_s, stated.high_s, stated.text)
+    ends = {claim.max_km.low_km, claim.max_km.high_km} - {claim.max_km.value_km}
+    robust = all(flight(km, False).judge(stated.low_s, stated.high_s, stated.text)[0] is verdict for km in ends)
+    return replace(base, holds=verdict.value == claim.expect, flips={"min_km": None, "max_km": None}, critical=None,
+                   robust=robust, robust_by_figure={"max_km": robust}, timing=Timing(nominal, verdict, why, robust))
 
 
 def _area_verdict(claim: Claim, scenario: Scenario, *, with_population: bool) -> Verdict:
@@ -392,7 +455,43 @@ def evaluate_survey(survey: Survey, *, tolerance_m: float = 10.0, shares: bool =
                      "area_km2": area}
                 )
     columns = ["scenario", "iso_a3", "name", "share", "error", "area_km2"]
-    return SurveyResult(survey, pd.concat(frames, ignore_index=True), pd.DataFrame(rows, columns=columns))
+    times = _survey_times(survey) if survey.times else None
+    return SurveyResult(survey, pd.concat(frames, ignore_index=True), pd.DataFrame(rows, columns=columns), times)
+
+
+def _survey_times(survey: Survey) -> pd.DataFrame:
+    """Return the flight times of a survey's places from each scenario, and from ``times_against``."""
+    import pandas as pd
+
+    table = survey.table
+    targets = [f"{lat!r},{lon!r}" for lat, lon in zip(table["lat"], table["lon"], strict=True)]
+
+    def flights(scenario: Scenario) -> list[FlightTime]:
+        return flight_times(list(scenario.sources), targets, survey.system, max_km=survey.max_km.value_km,
+                            borders=survey.borders, reach=False)
+
+    def typical(f: FlightTime) -> tuple[float, float, float]:
+        band = f.typical_s() if f.distance_km >= f.min_km else None  # nearer than the minimum range: no flight
+        free = f.typical.free_s if f.typical is not None else math.nan
+        return (band[0] / 60, band[1] / 60, free) if band else (math.nan, math.nan, math.nan)
+
+    against = flights(survey.times_against) if survey.times_against is not None else None
+    rows = []
+    for scenario in (survey.launch, *survey.scenarios):
+        for k, f in enumerate(flights(scenario)):
+            low, high, free = typical(f)
+            possible = f.possible_s()
+            row = {"scenario": scenario.label, "name": table["name"].iat[k], "country": table["country"].iat[k],
+                   "distance_km": f.distance_km, "typical": f.typical.name if f.typical else "",
+                   "total_min_low": low, "total_min_high": high,
+                   "fastest_min": possible[0] / 60 if possible and math.isfinite(low) else math.nan}
+            if against is not None and survey.times_against is not None:
+                other = against[k]
+                a_low, a_high, a_free = typical(other)
+                row |= {"against": survey.times_against.label, "against_km": other.distance_km,
+                        "against_min_low": a_low, "against_min_high": a_high, "saved_min": (a_free - free) / 60}
+            rows.append(row)
+    return pd.DataFrame(rows, columns=list(TIME_COLUMNS))
 
 
 def _measure_together(claims: Sequence[Claim]) -> None:

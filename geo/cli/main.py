@@ -212,9 +212,13 @@ def _build_parser() -> argparse.ArgumentParser:
             "From or to an area: between the two points nearest each other."
         ),
     )
-    flight.add_argument("--to", dest="targets", action="append", required=True, metavar="PLACE",
-                        help="a place as --from takes it (city, site, LAT,LON, country...); repeat, or separate "
-                             "with ';', for more")
+    to = flight.add_argument_group("places").add_mutually_exclusive_group(required=True)
+    to.add_argument("--to", dest="targets", action="append", metavar="PLACE",
+                    help="a place as --from takes it (city, site, LAT,LON, country, region...); repeat, or separate "
+                         "with ';', for more")
+    to.add_argument("--places", metavar="SPEC",
+                    help="places as reach takes them: a preset (european-capitals), a place set (nato-capitals) or a "
+                         "file of points")
     rng = flight.add_argument_group("range").add_mutually_exclusive_group(required=True)
     rng.add_argument("--system", metavar="NAME", help="a ballistic system of data/systems.toml (e.g. oreshnik)")
     rng.add_argument("--max-km", type=options.number_of("km"), metavar="KM",
@@ -594,12 +598,23 @@ def _cmd_flight(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
 
     if args.output:
         check_writable(args.output, overwrite=args.overwrite)
-    targets = [t.strip() for spec in args.targets for t in spec.split(";") if t.strip()]
+    names: list[str] = []
+    if args.places is not None:
+        from geo.inputs.targets import load_targets
+
+        table = load_targets(args.places, borders=args.borders)
+        targets = [f"{lat!r},{lon!r}" for lat, lon in zip(table["lat"], table["lon"], strict=True)]
+        names = [f"{n}, {c}" if c else str(n) for n, c in zip(table["name"], table.get("country", [""] * len(table)),
+                                                              strict=True)]
+    else:
+        targets = [t.strip() for spec in args.targets for t in spec.split(";") if t.strip()]
     if not targets:
-        parser.error("--to: give a place")
+        parser.error("give a place (--to or --places)")
     rows = flight_times(list(args.launch), targets, args.system, max_km=args.max_km, boost_min=args.boost_min,
                         min_apogee_km=args.min_apogee_km, earth_rotation=args.earth_rotation,
                         borders=args.borders)
+    if names:
+        rows = [dataclasses.replace(r, target=n) for r, n in zip(rows, names, strict=True)]
     if args.format == "json":
         text = json.dumps([r.record() for r in rows], ensure_ascii=False, indent=1) + "\n"
     elif args.format == "csv":
@@ -616,6 +631,8 @@ def _cmd_flight(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
 
         def cell(t, r) -> str:  # type: ignore[no-untyped-def]
             if t is None:
+                if r.distance_km == 0:
+                    return "in the launch area"
                 return "out of reach" if not r.reachable else f"none above {r.min_apogee_km:g} km"
             a, b = t.total_s(r.boost_s)
             low = " (below the minimum apogee)" if t.apogee_km < r.min_apogee_km - 0.05 else ""

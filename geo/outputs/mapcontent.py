@@ -253,6 +253,8 @@ STATUS_WORDS: Final[dict[str, str]] = {
 EXPECT_WORDS: Final[dict[str, str]] = {
     "reachable": "within reach", "too_close": "too close to hit", "too_far": "out of reach",
     "not_reachable": "not within reach", "mixed": "out of the band",
+    "plausible": "a plausible flight time", "depressed_only": "a time only a flattened flight fits",
+    "lofted_only": "a time only a lofted flight fits", "impossible": "a time no ballistic flight fits",
 }
 _FIGURE_WORDS: Final = {"min_km": "the minimum range", "max_km": "the maximum range"}
 _BOUND_WORDS: Final = {">": "above", ">=": "at least", "<": "below", "<=": "at most"}
@@ -287,8 +289,12 @@ def _claim_lines(r: ClaimResult) -> list[str]:
     c, v = r.claim, r.verdict
     lines = [c.text] if c.text else []
     said = EXPECT_WORDS.get(c.expect, c.expect)
-    lines.append(f"Said: {said} from {c.launch.label}. Found: {STATUS_WORDS[v.status]}, "
-                 f"{_margin_words(v.status, v.margin_km)}.")
+    if v.timing is not None and c.minutes is not None:
+        lines.append(f"Said: {c.minutes.text} from {c.launch.label}, {said}. Found: {v.timing.why}.")
+        lines.append(f"Range: {STATUS_WORDS[v.status]}, {_margin_words(v.status, v.margin_km)}.")
+    else:
+        lines.append(f"Said: {said} from {c.launch.label}. Found: {STATUS_WORDS[v.status]}, "
+                     f"{_margin_words(v.status, v.margin_km)}.")
     lines.append(f"Distance from {c.launch.label}: {_span(v.nearest_km, v.farthest_km)} "
                  "(nearest to farthest launch point).")
     system = f"{c.system.name}: " if c.system else ""
@@ -305,8 +311,9 @@ def _claim_lines(r: ClaimResult) -> list[str]:
 
 
 def _scenario_line(v: Verdict) -> str:
+    timing = f"; {v.timing.why}" if v.timing is not None else ""
     return (f"From {v.scenario.label}: {STATUS_WORDS[v.status]}, {_span(v.nearest_km, v.farthest_km)}, "
-            f"{_margin_words(v.status, v.margin_km)}; the claim {'holds' if v.holds else 'FAILS'}"
+            f"{_margin_words(v.status, v.margin_km)}{timing}; the claim {'holds' if v.holds else 'FAILS'}"
             + ("" if v.robust else " (not for every published figure)"))
 
 

@@ -158,7 +158,17 @@ def _verdict_fields(v: Verdict) -> dict[str, Any]:
         "coverage_sites": [cov.points_reachable, cov.points] if cov.points else None,
         "population": v.population.record() if v.population else None,
         "area": _area_fields(v),
+        "outcome": v.outcome,
+        "timing": _timing_fields(v),
     }
+
+
+def _timing_fields(v: Verdict) -> dict[str, Any] | None:
+    """Return a timed claim's outcome: the time verdict, why, and the flight band (None for other claims)."""
+    t = v.timing
+    if t is None:
+        return None
+    return {"verdict": t.verdict.value, "why": t.why, "robust": t.robust, "flight": t.flight.record()}
 
 
 def _area_fields(v: Verdict) -> dict[str, Any] | None:
@@ -198,6 +208,8 @@ def claim_record(result: ClaimResult) -> dict[str, Any]:
         "borders": c.borders,
         "border_src": borders_data(c.borders),
         "expect": c.expect,
+        "minutes": None if c.minutes is None else {"stated": c.minutes.text, "low_min": c.minutes.low_s / 60,
+                                                   "high_min": c.minutes.high_s / 60},
         "min_km": c.min_km.value_km,
         "max_km": c.max_km.value_km,
         "min_km_interval": [c.min_km.low_km, c.min_km.high_km],
@@ -236,6 +248,10 @@ def survey_record(result: SurveyResult) -> dict[str, Any]:
         "as_of": s.as_of.isoformat() if s.as_of else None,
         "places": places,
         "territories": [{k: _plain(v) for k, v in r.items()} for r in result.territories.to_dict(orient="records")],
+        "times": None if result.times is None else [
+            {k: _num(v) if isinstance(v, float) else _plain(v) for k, v in r.items()}
+            for r in result.times.to_dict(orient="records")],
+        "times_against": None if s.times_against is None else s.times_against.label,
     }
 
 
@@ -464,10 +480,10 @@ def _cells(v: Verdict) -> list[str]:
     crit_text = f"{crit.figure} {crit.holds_if} {crit.value_km:,.1f}" if crit else "-"
     cov = _area_cell(v) if v.area is not None else v.coverage.describe() or "-"
     return [
-        v.status,
+        v.outcome,
         "holds" if v.holds else "FAILS",
         _range_text(v),
-        f"{v.margin_km:,.1f}",
+        "-" if v.timing is not None else f"{v.margin_km:,.1f}",  # a km margin says nothing about a time
         crit_text,
         "yes" if v.robust else "no",
         cov,
@@ -506,11 +522,22 @@ def to_table(claims: Sequence[ClaimResult], surveys: Sequence[SurveyResult] = ()
         views = "; ".join(borders_note(b) for b in dict.fromkeys(r.claim.borders for r in claims))
         lines += [f"Claims (WGS84 geodesics; distance = nearest-farthest launch point; {views})", ""]
         lines += _align(rows, {7, 8})
+        lines += _timing_lines(claims)
         lines += _population_lines(claims)
         lines += ["", summary_line(claims)]
     for s in surveys:
         lines += ["", *_survey_lines(s)]
     return "\n".join(lines) + "\n"
+
+
+def _timing_lines(claims: Sequence[ClaimResult]) -> list[str]:
+    """Return the stated flight times judged, one line per claim and scenario (none without a timed claim)."""
+    lines = [f"  {r.claim.id}: {v.timing.why}" for r in claims for v in (r.verdict, *r.scenarios)
+             if v.timing is not None]
+    if not lines:
+        return []
+    return ["", "Flight times (two-body flight on the turning WGS84 Earth; boost band added; see georange flight):",
+            *lines]
 
 
 def _population_lines(claims: Sequence[ClaimResult]) -> list[str]:
@@ -569,6 +596,45 @@ def _survey_lines(result: SurveyResult) -> list[str]:
             hit = frame[frame["share"] > 0].sort_values("share", ascending=False)
             text = ", ".join(f"{n} {100 * v:.1f} %" for n, v in zip(hit["name"], hit["share"], strict=True))
             lines.append(f"  from {label}: territory in the reachable zone: {text or 'none'}")
+    return lines + _times_lines(result)
+
+
+def _times_lines(result: SurveyResult) -> list[str]:
+    """Return a survey's flight times: per scenario the places' bands, and against another launch what is saved."""
+    t = result.times
+    if t is None:
+        return []
+    against = result.survey.times_against
+    lines = ["  flight times, minutes: the least-energy flight through space plus a boost of 1.5-4.5 min "
+             "(two-body flight on the turning WGS84 Earth, from the launch point nearest each place)"]
+    for label, frame in t.groupby("scenario", sort=False):
+        timed = frame[frame["total_min_low"].notna()]
+        cells = []
+        for row in timed.itertuples():
+            place = f"{row.name}, {row.country}" if row.country else str(row.name)
+            cell = f"{place} {row.total_min_low:.1f}-{row.total_min_high:.1f}"
+            if against is not None and math.isfinite(row.saved_min):
+                cell += (" (about the same)" if abs(row.saved_min) < 0.05 else
+                         f" ({abs(row.saved_min):.1f} {'sooner' if row.saved_min > 0 else 'later'})")
+            cells.append(cell)
+        untimed = len(frame) - len(timed)
+        tail = (f"; no flight to {untimed} (out of reach, nearer than the minimum range or in the launch area)"
+                if untimed else "")
+        lines.append(f"  from {label}: {', '.join(cells) or 'none'}{tail}")
+        if against is not None:
+            saved = timed["saved_min"].dropna()
+            sooner = saved[saved >= 0.05]  # shown to a tenth of a minute: less is "about the same"
+            if len(saved):
+                lines.append(
+                    f"  from {label} against {against.label}: sooner for {len(sooner)} of {len(saved)} places"
+                    + (f", by {sooner.min():.1f} to {sooner.max():.1f} min (median {sooner.median():.1f})"
+                       if len(sooner) else ""))
+    if against is not None:
+        frame = t.drop_duplicates("name")
+        ok = frame[frame["against_min_low"].notna()]
+        lines.append(f"  from {against.label}: " + ", ".join(
+            f"{n}{', ' + c if c else ''} {lo:.1f}-{hi:.1f}" for n, c, lo, hi in
+            zip(ok["name"], ok["country"], ok["against_min_low"], ok["against_min_high"], strict=True)))
     return lines
 
 
@@ -624,13 +690,19 @@ def to_markdown(claims: Sequence[ClaimResult], surveys: Sequence[SurveyResult] =
                 f"- Borders: {_md(borders_note(c.borders))}",
                 f"- Place: {_md(c.place.name)} ({c.place.lat:.4f}, {c.place.lon:.4f}); "
                 f"from {_md(c.launch.label)} it lies {v.nearest_km:,.1f} to {v.farthest_km:,.1f} km away",
-                f"- Status {_md(v.status)}; expected {_md(c.expect)}: {'holds' if v.holds else '**fails**'}, "
-                f"margin {v.margin_km:,.1f} km ({_md(v.deciding_figure)} against {v.deciding_km:,.1f} km "
-                f"via {_md(v.via)})",
+                (f"- Flight time {_md(c.minutes.text)}: {_md(v.outcome)}; expected {_md(c.expect)}: "
+                 f"{'holds' if v.holds else '**fails**'} (range status {_md(v.status)})"
+                 if c.minutes is not None else
+                 f"- Status {_md(v.outcome)}; expected {_md(c.expect)}: {'holds' if v.holds else '**fails**'}, "
+                 f"margin {v.margin_km:,.1f} km ({_md(v.deciding_figure)} against {v.deciding_km:,.1f} km "
+                 f"via {_md(v.via)})"),
                 f"- Critical value: {_md(v.critical.describe(v.holds)) if v.critical else 'none: no value flips it'}",
                 f"- Robust over the uncertainty of the figures: {'yes' if v.robust else 'no'}"
                 + "".join(f"; {_md(k)} alone: {'yes' if ok else 'no'}" for k, ok in v.robust_by_figure.items()),
             ]
+            if v.timing is not None:
+                lines.append(f"- Flight time: {_md(v.timing.why)}; robust over the maximum range's uncertainty: "
+                             f"{'yes' if v.timing.robust else 'no'}")
             if v.coverage.describe():
                 lines.append(f"- Reachable from {v.coverage.describe()} of the launch")
             if v.area is not None:
@@ -641,8 +713,9 @@ def to_markdown(claims: Sequence[ClaimResult], surveys: Sequence[SurveyResult] =
                     for k in ZONE_NAMES))
             for sv in r.scenarios:
                 verdict = "holds" if sv.holds else "**fails**"
-                lines.append(f"- Scenario {_md(sv.scenario.label)}: {_md(sv.status)}, {verdict}, "
-                             f"{_range_text(sv)} km, margin {sv.margin_km:,.1f} km")
+                lines.append(f"- Scenario {_md(sv.scenario.label)}: {_md(sv.outcome)}, {verdict}, "
+                             f"{_range_text(sv)} km, margin {sv.margin_km:,.1f} km"
+                             + (f"; {_md(sv.timing.why)}" if sv.timing is not None else ""))
             lines.append("")
     for s in surveys:
         lines += [f"## Survey {_md(s.survey.id)}" if s.survey.file else "## Survey", ""]
