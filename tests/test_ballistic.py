@@ -1,12 +1,8 @@
 """The ballistic flight model (geo.physics.ballistic) against published figures and a numerical integration.
 
-The oracle integrates the two-body equations of motion with scipy's DOP853
-(relative tolerance 1e-12) in an inertial frame and, separately, in the
-Earth-fixed rotating frame (Coriolis and centrifugal terms), stopping where
-the trajectory meets the WGS84 ellipsoid (its implicit equation), and turns
-positions into longitude and latitude with pyproj's own ECEF transformer.
-It shares no code with the model: no Kepler conic, no Lambert solver, no
-Stumpff function. Distances between impact points are geographiclib's.
+The oracle (tests/flight_oracle.py) integrates the two-body equations of
+motion in the inertial and in the rotating frame and shares no code with
+the model. Distances between impact points are geographiclib's.
 """
 
 from __future__ import annotations
@@ -15,86 +11,22 @@ import math
 
 import numpy as np
 import pytest
-from geographiclib.geodesic import Geodesic
-from pyproj import Transformer
+from flight_oracle import (
+    KRICHEV,
+    MUPYONG,
+    OMEGA,
+    SUNAN,
+    TO_ECEF,
+    G,
+    integrate_inertial,
+    integrate_rotating,
+    launch_state,
+    metres,
+)
+from flight_oracle import _inertial as _inertial
 from scipy.integrate import solve_ivp
 
 from geo.physics import ballistic as bal
-
-GM = 3.986004418e14  # WGS84, NGA TR8350.2 (restated here: the oracle owns its constants)
-OMEGA = 7.292115e-5
-A = 6378137.0
-B = A * (1 - 1 / 298.257223563)
-TO_ECEF = Transformer.from_crs("EPSG:4979", "EPSG:4978", always_xy=True)
-FROM_ECEF = Transformer.from_crs("EPSG:4978", "EPSG:4979", always_xy=True)
-G = Geodesic.WGS84
-
-KRICHEV = (31.70, 53.72)  # lon, lat: the Oreshnik base reported near Krichev (data/sites.toml)
-MUPYONG = (126.4, 40.6)  # lon, lat: North Korea's Hwasong-14 launch area of 28 July 2017, as approximated here
-SUNAN = (125.67, 39.2)  # lon, lat: Pyongyang's Sunan airport, the launch point of 29 August and 15 September 2017
-
-
-def _metres(lon1, lat1, lon2, lat2):
-    return G.Inverse(lat1, lon1, lat2, lon2)["s12"]
-
-
-def _launch_state(lon, lat, azimuth, elevation, speed):
-    """Position and ground-relative velocity (ECEF) of a launch, from pyproj and the ENU basis written out here."""
-    x, y, z = TO_ECEF.transform(lon, lat, 0.0)
-    # the ENU basis by finite differences of pyproj's own transformation (no trigonometry shared with the model)
-    e = np.subtract(TO_ECEF.transform(lon + 1e-6, lat, 0.0), (x, y, z))
-    n = np.subtract(TO_ECEF.transform(lon, lat + 1e-6, 0.0), (x, y, z))
-    u = np.subtract(TO_ECEF.transform(lon, lat, 1.0), (x, y, z))
-    e, n, u = (v / np.linalg.norm(v) for v in (e, n, u))
-    a, el = math.radians(azimuth), math.radians(elevation)
-    return np.array([x, y, z]), speed * (math.cos(el) * (math.sin(a) * e + math.cos(a) * n) + math.sin(el) * u)
-
-
-def _ground(t, state):
-    x, y, z = state[:3]
-    return (x * x + y * y) / A**2 + z * z / B**2 - 1.0
-
-
-_ground.terminal = True
-_ground.direction = -1
-
-
-def _inertial(t, s):
-    r = s[:3]
-    return np.r_[s[3:], -GM * r / np.linalg.norm(r) ** 3]
-
-
-def integrate_inertial(lon, lat, azimuth, elevation, speed, rotating=True):
-    """Return (lon, lat, time) of the impact, integrating in the inertial frame; the Earth turned back at the end."""
-    r, v = _launch_state(lon, lat, azimuth, elevation, speed)
-    if rotating:
-        v = v + np.cross([0.0, 0.0, OMEGA], r)
-    start = np.r_[r, v]
-    start[:3] *= 1.0 + 1e-12  # just above the ground, so the event fires on the way down
-    sol = solve_ivp(_inertial, (0, 2e4), start, method="DOP853", rtol=1e-12, atol=1e-6, events=_ground)
-    t = sol.t_events[0][0]
-    x, y, z = sol.y_events[0][0][:3]
-    turn = -OMEGA * t if rotating else 0.0
-    x, y = math.cos(turn) * x - math.sin(turn) * y, math.sin(turn) * x + math.cos(turn) * y
-    lon1, lat1, _ = FROM_ECEF.transform(x, y, z)
-    return lon1, lat1, t
-
-
-def _rotating(t, s):
-    r, v = s[:3], s[3:]
-    w = np.array([0.0, 0.0, OMEGA])
-    return np.r_[v, -GM * r / np.linalg.norm(r) ** 3 - 2 * np.cross(w, v) - np.cross(w, np.cross(w, r))]
-
-
-def integrate_rotating(lon, lat, azimuth, elevation, speed):
-    """Return (lon, lat, time) of the impact, integrating in the Earth-fixed frame (Coriolis and centrifugal)."""
-    r, v = _launch_state(lon, lat, azimuth, elevation, speed)
-    start = np.r_[r * (1.0 + 1e-12), v]
-    sol = solve_ivp(_rotating, (0, 2e4), start, method="DOP853", rtol=1e-12, atol=1e-6, events=_ground)
-    x, y, z = sol.y_events[0][0][:3]
-    lon1, lat1, _ = FROM_ECEF.transform(x, y, z)
-    return lon1, lat1, sol.t_events[0][0]
-
 
 # ---------------------------------------------------------------------------
 # Published figures
@@ -154,7 +86,7 @@ LAUNCHES = [
 def test_impact_is_where_the_integrated_flight_lands(launch, rotating):
     lon, lat, t = (float(x) for x in bal.impact(*launch, rotating=rotating)[:3])
     lon_o, lat_o, t_o = integrate_inertial(*launch, rotating=rotating)
-    assert _metres(lon, lat, lon_o, lat_o) < 1.0
+    assert metres(lon, lat, lon_o, lat_o) < 1.0
     assert t == pytest.approx(t_o, abs=1e-3)
 
 
@@ -163,7 +95,7 @@ def test_the_inertial_model_is_the_rotating_frame_flight(launch):
     """Coriolis and centrifugal forces in the Earth-fixed frame give the same impact as the turning Earth."""
     lon, lat, t = (float(x) for x in bal.impact(*launch, rotating=True)[:3])
     lon_o, lat_o, t_o = integrate_rotating(*launch)
-    assert _metres(lon, lat, lon_o, lat_o) < 1.0
+    assert metres(lon, lat, lon_o, lat_o) < 1.0
     assert t == pytest.approx(t_o, abs=1e-3)
 
 
@@ -183,7 +115,7 @@ def _lambert_launch(lon, lat, target_lon, target_lat, t, rotating):
     r2 = bal._turn(target, bal.OMEGA_RAD_S * np.array([t])) if rotating else target
     v1, _ = bal._lambert(r1, r2, np.array([t]))
     v = v1[0] - (np.cross([0.0, 0.0, OMEGA], r1[0]) if rotating else 0.0)
-    r, _ = _launch_state(lon, lat, 0.0, 0.0, 0.0)
+    r, _ = launch_state(lon, lat, 0.0, 0.0, 0.0)
     e = np.subtract(TO_ECEF.transform(lon + 1e-6, lat, 0.0), r)
     n = np.subtract(TO_ECEF.transform(lon, lat + 1e-6, 0.0), r)
     u = np.subtract(TO_ECEF.transform(lon, lat, 1.0), r)
@@ -203,7 +135,7 @@ PAIRS = [
 
 @pytest.mark.parametrize(("launch", "target", "rotating"), PAIRS)
 def test_every_trajectory_of_a_flight_band_lands_on_the_target(launch, target, rotating):
-    speed = float(bal.burnout_speed(max(_metres(*launch, *target) * 1.3, 2e4)))
+    speed = float(bal.burnout_speed(max(metres(*launch, *target) * 1.3, 2e4)))
     band = bal.flight_band(*launch, *target, speed, rotating=rotating, min_apogee_m=1000.0)
     assert bool(band.reachable)
     times = [float(band.flattest_s), float(band.min_energy_s), float(band.lofted_s)]
@@ -212,7 +144,7 @@ def test_every_trajectory_of_a_flight_band_lands_on_the_target(launch, target, r
     for t, which in zip(times, ("flattest", "min_energy", "lofted"), strict=True):
         azimuth, elevation, v = _lambert_launch(*launch, *target, t, rotating)
         lon, lat, t_o = integrate_inertial(*launch, azimuth, elevation, v, rotating=rotating)
-        assert _metres(lon, lat, *target) < 1.0, which
+        assert metres(lon, lat, *target) < 1.0, which
         assert t_o == pytest.approx(t, abs=1e-2), which
         assert v <= speed * (1 + 1e-9), which
     # the flattest and lofted flights use the whole speed (or the flattest touches the minimum apogee)
@@ -305,7 +237,7 @@ def test_the_drawn_boundary_is_within_a_kilometre_of_the_exact_limit(launch, ran
     speed = float(bal.burnout_speed(range_km * 1e3))
     lon, lat, _ = bal.reach_boundary(*launch, speed, count=1440)
     az = np.array([G.Inverse(launch[1], launch[0], b, a)["azi1"] % 360 for a, b in zip(lon, lat, strict=True)])
-    dist = np.array([_metres(*launch, a, b) for a, b in zip(lon, lat, strict=True)])
+    dist = np.array([metres(*launch, a, b) for a, b in zip(lon, lat, strict=True)])
     order = np.argsort(az)
     probe = np.arange(0.0, 360.0, 30.0) + 7.0
     drawn = np.interp(probe, az[order], dist[order], period=360)

@@ -18,6 +18,7 @@ from geo.analysis.bands import RangeBand
 from geo.analysis.classifier import Classifier
 from geo.analysis.launch import LaunchSource
 from geo.analysis.status import STATUS_DTYPE_CATEGORIES
+from geo.errors import InvalidRangeError
 from geo.inputs.points import DEFAULT_CHUNK_ROWS
 from geo.reference.borders import check_borders
 
@@ -45,6 +46,7 @@ def iter_reach(
     progress: Callable[[int], None] | None = None,
     arrow: bool = False,
     borders: str = "recognised",
+    earth_rotation: bool = False,
 ) -> ReachChunks:
     """Classify a place set of any size chunk by chunk: :func:`reach` over a preset or a file, streamed.
 
@@ -83,6 +85,11 @@ def iter_reach(
         :func:`geo.outputs.tables.to_csv` writes as it writes the frames.
         Neither reading nor classifying nor writing them imports pandas,
         about 0.15 s of a command's start-up. Other places give frames.
+    earth_rotation : bool, default False
+        Reach on the turning Earth (:mod:`geo.analysis.rotation`): each
+        launch point's reach toward each place instead of ``max_km``, for a
+        ballistic system from launch points; adds ``reach_km`` (the deciding
+        launch point's reach toward the place). Not with ``dask``.
 
     Returns
     -------
@@ -109,9 +116,25 @@ def iter_reach(
     from geo.inputs.targets import parse_targets
 
     parse_targets(places)  # a spec of the wrong type or naming nothing raises now, not at the first chunk
+    if earth_rotation:
+        from geo.analysis.rotation import check_rotation
+
+        check_rotation(sources, system)
+        if dask:
+            raise InvalidRangeError("--earth-rotation runs on this machine: leave out --dask")
 
     def run() -> Iterator[pd.DataFrame]:
         from geo.inputs.targets import iter_targets
+
+        if earth_rotation:
+            from geo.analysis.rotation import rotating_table
+
+            for chunk in iter_targets(places, chunk_rows=chunk_rows, borders=borders):
+                out = _with_borders(rotating_table(chunk, sources, band, distances=distances), borders)
+                if progress is not None:
+                    progress(len(chunk))
+                yield out
+            return
 
         log.info("classifying %s against %g-%g km from %s%s", places, band.min_km, band.max_km,
                  " or ".join(s.label for s in sources), " on Dask" if dask else "")

@@ -224,6 +224,8 @@ class Zone:
     launch: str
     tolerance_m: float
     borders: str = "recognised"
+    earth_rotation: bool = False
+    """Whether ``max_km`` was read as a ballistic missile's reach on the turning Earth (``geo.analysis.rotation``)."""
 
     @functools.cached_property
     def area_km2(self) -> float:
@@ -241,7 +243,7 @@ class Zone:
             "area_km2": self.area_km2,
             "borders": self.borders,
             "border_src": borders_data(self.borders),
-        }
+        } | ({"earth_rotation": True} if self.earth_rotation else {})
 
 
 # ---------------------------------------------------------------------------
@@ -341,6 +343,7 @@ def zones(
     system: str | None = None,
     tolerance_m: float = DEFAULT_TOLERANCE_M,
     borders: str = "recognised",
+    earth_rotation: bool = False,
 ) -> list[Zone]:
     """Return the reach, dead zone and reachable zone of a range band from a launch, in that order.
 
@@ -368,6 +371,11 @@ def zones(
         Largest distance of a drawn boundary from the true one, in metres (at least 1).
     borders : str, default "recognised"
         The border view of a country named as the launch, as for :func:`geo.reach`.
+    earth_rotation : bool, default False
+        The reach of a ballistic system on the turning Earth (launch points
+        only, :mod:`geo.analysis.rotation`): drawn within
+        :data:`~geo.analysis.rotation.DRAWN_TOLERANCE_M` (100 m) of the exact
+        limit, whatever ``tolerance_m``; the dead zone stays a distance.
 
     Returns
     -------
@@ -396,6 +404,8 @@ def zones(
     sources = as_sources(launch, borders)
     tol = _check_tolerance(tolerance_m)
     launch = " or ".join(s.label for s in sources)
+    if earth_rotation:
+        return _rotating_zones(sources, band, launch, tol, borders, system)
     try:
         # The work in pieces, for a progress bar: the reach (about as much as the groups' reaches together),
         # the dead zone, and each group's two zones.
@@ -422,6 +432,29 @@ def zones(
     geoms = {"reach": reach, "dead_zone": dead, "reachable": reachable}
     log.info("zones of %g-%g km from %s drawn within %g m", band.min_km, band.max_km, launch, tol)
     return [Zone(role, geoms[role], band.min_km, band.max_km, launch, tol, borders) for role in ROLES]
+
+
+def _rotating_zones(sources: list[LaunchSource], band: RangeBand, launch: str, tol: float, borders: str,
+                    system: str | None) -> list[Zone]:
+    """Return the zones on the turning Earth: each launch point's reach less its dead zone, united."""
+    from geo.analysis.rotation import DRAWN_TOLERANCE_M, check_rotation, rotating_reach_zone
+
+    points = check_rotation(sources, system)
+    reach = rotating_reach_zone(points, band)
+    dead = dead_zone(points, band.min_km, tolerance_m=tol)
+    if band.min_m == 0.0:
+        reachable = reach
+    else:
+        own = [polygonal(shapely.difference(rotating_reach_zone([p], band), dead_zone([p], band.min_km,
+                                                                                       tolerance_m=tol)))
+               for p in points]
+        reachable = orient(polygonal(_union(own)))
+    drawn = max(tol, DRAWN_TOLERANCE_M)
+    geoms = {"reach": reach, "dead_zone": dead, "reachable": reachable}
+    log.info("zones of %g-%g km from %s on the turning Earth drawn within %g m", band.min_km, band.max_km, launch,
+             drawn)
+    return [Zone(role, geoms[role], band.min_km, band.max_km, launch, drawn, borders, earth_rotation=True)
+            for role in ROLES]
 
 
 def sublevel(field: _Field, radius_m: float, tolerance_m: float = DEFAULT_TOLERANCE_M) -> BaseGeometry:

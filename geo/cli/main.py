@@ -452,8 +452,8 @@ def _cmd_reach(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
     chunks = iter_reach(places, list(args.launch), args.min_km, args.max_km, system=args.system,
                         distances=not args.status_only, chunk_rows=args.chunk_rows, dask=args.dask,
                         dask_workers=args.dask_workers, progress=lambda n: bar.update(n),
-                        arrow=args.format == "csv",  # a plain CSV file to CSV: no pandas
-                        borders=args.borders)
+                        arrow=args.format == "csv" and not args.earth_rotation,  # a plain CSV file to CSV: no pandas
+                        borders=args.borders, earth_rotation=args.earth_rotation)
     with _progress(args, lambda: count_targets(places)) as bar:
         with contextlib.closing(chunks):  # a Dask client lives as long as the iterator
             if args.format != "table":
@@ -468,9 +468,11 @@ def _cmd_reach(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
         from geo.outputs.tables import to_status_table, to_table
         from geo.reference.borders import borders_note
 
+        earth = ("; on the turning Earth, max_km read as a still-Earth minimum-energy range" if args.earth_rotation
+                 else "")
         title = "" if args.quiet else (
             f"Reach of {_band_text(args.system, band)} from "
-            f"{' or '.join(s.label for s in sources)} (WGS84 geodesics; {borders_note(chunks.borders)})"
+            f"{' or '.join(s.label for s in sources)} (WGS84 geodesics; {borders_note(chunks.borders)}{earth})"
         )
         text = to_status_table(result, title) if args.status_only else to_table(result, title)
         if args.summary:
@@ -534,7 +536,7 @@ def _cmd_zone(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     # What geo.zones(launch, min_km, max_km, system=...) gives from Python, the same call.
     with _zone_progress(args):
         result = zones(list(args.launch), args.min_km, args.max_km, system=args.system,
-                       tolerance_m=args.tolerance_m, borders=args.borders)
+                       tolerance_m=args.tolerance_m, borders=args.borders, earth_rotation=args.earth_rotation)
     write_zones(result, args.output, overwrite=args.overwrite, precision=args.precision)
     roles = ", ".join(z.role + ("" if not z.geometry.is_empty else " (empty)")
                       for z in result)

@@ -241,6 +241,9 @@ def band() -> Parser:
                       help="the same as --numbers 1,234.5")
     g.add_argument("--system", metavar="NAME",
                    help="a weapon system of data/systems.toml (e.g. oreshnik): its published range figures")
+    g.add_argument("--earth-rotation", action="store_true",
+                   help="a ballistic missile's reach on the turning Earth: farther east, shorter west (launch "
+                        "points only; the published maximum read as the minimum-energy range over a still Earth)")
     return p
 
 

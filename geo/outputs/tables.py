@@ -73,8 +73,8 @@ BOOL_COLUMNS = ("all_reachable",)
 """Reach-table columns that are True, False or empty (an area target's; a point leaves them empty)."""
 
 _TABLE = (("name", "place"), ("country", "country"), ("min_km", "min km"), ("max_km", "max km"),
-          ("status", "status"), ("margin_km", "margin km"), ("via", "from"), ("all_reachable", "of area"),
-          ("reachable_share", "share"))
+          ("reach_km", "reach toward, km"), ("status", "status"), ("margin_km", "margin km"), ("via", "from"),
+          ("all_reachable", "of area"), ("reachable_share", "share"))
 _READERS = {".csv": "csv", ".json": "json", ".geojson": "geojson", ".shp": "shapefile", ".zip": "shapefile"}
 
 
