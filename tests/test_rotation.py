@@ -11,6 +11,7 @@ about its distance beyond the limit.
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -132,3 +133,136 @@ def test_the_zone_and_the_statuses_agree():
     clear = r.margin_m > DRAWN_TOLERANCE_M
     inside = shapely.covers(zone, shapely.points(lon, lat))
     assert np.array_equal(inside[clear], (r.codes == Status.REACHABLE.code)[clear])
+
+
+# ---------------------------------------------------------------------------
+# The commands
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    from geo.cli.main import main
+
+    try:
+        code = main(list(argv))
+    except SystemExit as exc:
+        code = exc.code
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_reach_with_earth_rotation_flips_mumbai_and_says_how_it_read_the_range(capsys):
+    argv = ["reach", "--from", "krichev", "--system", "oreshnik", "--place", "Mumbai", "--format", "csv"]
+    _, still, _ = run(capsys, *argv)
+    code, turning, err = run(capsys, *argv, "--earth-rotation")
+    assert code == 0, err
+    import csv
+    import io
+
+    row_still = next(csv.DictReader(io.StringIO(still)))
+    row = next(csv.DictReader(io.StringIO(turning)))
+    assert (row_still["status"], row["status"]) == ("too_far", "reachable")
+    assert float(row["reach_km"]) == pytest.approx(5203.2, abs=0.5) and "reach_km" not in row_still
+    _, table, _ = run(capsys, *argv[:-2], "--earth-rotation")
+    assert "turning Earth" in table and "reach toward, km" in table
+
+
+def test_zone_with_earth_rotation_writes_the_turning_earth_zones(capsys, tmp_path):
+    import json
+
+    out = tmp_path / "z.geojson"
+    code, _, err = run(capsys, "zone", "--from", "krichev", "--system", "oreshnik", "--earth-rotation", "-o", str(out))
+    assert code == 0, err
+    features = json.loads(out.read_text(encoding="utf-8"))["features"]
+    assert [f["properties"]["role"] for f in features] == ["reach", "dead_zone", "reachable"]
+    assert all(f["properties"]["earth_rotation"] is True and f["properties"]["tolerance_m"] == 100.0
+               for f in features)
+    reach = shapely.geometry.shape(features[0]["geometry"])
+    assert reach.covers(shapely.Point(72.8777, 19.0760)) and not reach.covers(shapely.Point(-17.915, 27.8081))
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["reach", "--from", "Belarus", "--system", "oreshnik", "--place", "Mumbai"], "Belarus is an area"),
+        (["reach", "--from", "krichev", "--system", "kalibr", "--place", "Mumbai"], "not a ballistic missile"),
+        (["zone", "--from", "Belarus", "--system", "oreshnik", "-o", "{tmp}/z.geojson"], "Belarus is an area"),
+    ],
+)
+def test_what_the_turning_earth_does_not_model_is_refused_in_one_line(capsys, tmp_path, argv, message):
+    argv = [a.replace("{tmp}", str(tmp_path)) for a in argv]
+    code, out, err = run(capsys, *argv, "--earth-rotation")
+    assert code == 2 and out == "" and message in err and len(err.strip().splitlines()) == 1
+    assert not list(tmp_path.iterdir())
+
+
+ROTATING_CLAIMS = """
+[[claim]]
+id = "mumbai"
+system = "oreshnik"
+from = "krichev"
+place = "Mumbai"
+expect = "reachable"
+earth_rotation = true
+
+[[claim]]
+id = "el-hierro"
+system = "oreshnik"
+from = "krichev"
+place = "El Hierro=27.8081N 17.915W"
+expect = "too_far"
+earth_rotation = true
+
+[[survey]]
+id = "edge"
+system = "oreshnik"
+from = "krichev"
+places = ["Mumbai", "Kathmandu", "Lisbon", "Kyiv"]
+earth_rotation = true
+"""
+
+
+def test_claims_on_the_turning_earth_with_their_critical_values(capsys, tmp_path):
+    import json
+
+    path = tmp_path / "r.toml"
+    path.write_text(ROTATING_CLAIMS, encoding="utf-8")
+    code, out, err = run(capsys, "check", str(path), "--no-population", "--format", "json")
+    assert code == 0, err
+    records = {r["id"]: r for r in json.loads(out)}
+    mumbai, hierro = records["mumbai"], records["el-hierro"]
+    assert mumbai["status"] == "reachable" and hierro["status"] == "too_far" and mumbai["earth_rotation"]
+    # the critical maximum: the published figure whose reach toward the place is its distance
+    speed = float(bal.burnout_speed(mumbai["critical_km"] * 1e3))
+    az = G.Inverse(KRICHEV.lat, KRICHEV.lon, mumbai["lat"], mumbai["lon"])["azi1"]
+    assert float(bal.range_toward(KRICHEV.lon, KRICHEV.lat, az, speed)) / 1e3 == pytest.approx(
+        mumbai["nearest_km"], abs=0.05)
+    assert mumbai["critical_km"] < 5000 < hierro["critical_km"]
+    assert mumbai["critical_text"].startswith("holds while max_km >=")
+    survey = records["edge"]
+    statuses = {p["name"]: p["status"] for p in survey["places"]}
+    assert statuses == {"Mumbai": "reachable", "Kathmandu": "reachable", "Lisbon": "reachable", "Kyiv": "too_close"}
+    # the same claims on a still Earth: Mumbai is out
+    (tmp_path / "s.toml").write_text(ROTATING_CLAIMS.replace("earth_rotation = true", ""), encoding="utf-8")
+    code, out, _ = run(capsys, "check", str(tmp_path / "s.toml"), "--no-population")
+    assert code == 1 and "FAILS" in out
+
+
+def test_the_command_line_flag_turns_every_claim_and_refuses_an_area(capsys, tmp_path):
+    path = tmp_path / "s.toml"
+    path.write_text(ROTATING_CLAIMS.replace("earth_rotation = true", ""), encoding="utf-8")
+    code, out, err = run(capsys, "check", str(path), "--no-population", "--earth-rotation")
+    assert code == 0, err + out
+    code, out, err = run(capsys, "check", str(path), "--from", "Belarus", "--system", "oreshnik", "--earth-rotation")
+    assert code == 2 and "Belarus is an area" in err
+    catalogue = Path(__file__).resolve().parent.parent / "data" / "claims"
+    code, out, err = run(capsys, "check", str(catalogue), "--earth-rotation")
+    assert code == 2 and "is an area" in err and ".toml" in err and len(err.strip().splitlines()) == 1
+
+
+def test_the_map_draws_the_turning_earth_zone(capsys, tmp_path):
+    path = tmp_path / "r.toml"
+    path.write_text(ROTATING_CLAIMS, encoding="utf-8")
+    code, _, err = run(capsys, "map", str(path), "-o", str(tmp_path / "r.html"))
+    assert code == 0, err
+    html = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert "on the turning Earth" in html

@@ -113,7 +113,8 @@ def launch_points(sources: Sequence[LaunchSource], what: str = "--earth-rotation
     return points
 
 
-def check_rotation(sources: Sequence[LaunchSource], system: Any = None) -> list[LaunchPoint]:
+def check_rotation(sources: Sequence[LaunchSource], system: Any = None, what: str = "--earth-rotation"
+                   ) -> list[LaunchPoint]:
     """Refuse what the turning Earth's reach does not model: an area launch, or a system that is not ballistic.
 
     ``system`` is a :class:`~geo.reference.systems.System`, a name, or None
@@ -125,10 +126,10 @@ def check_rotation(sources: Sequence[LaunchSource], system: Any = None) -> list[
         found = system if isinstance(system, System) else lookup_system(system)
         if not found.ballistic:
             raise InvalidRangeError(
-                f"--earth-rotation: {found.name} ({found.kind}) is not a ballistic missile fired from the ground or "
+                f"{what}: {found.name} ({found.kind}) is not a ballistic missile fired from the ground or "
                 "sea; the turning Earth changes the reach of those only (data/systems.toml, trajectory)"
             )
-    return launch_points(sources)
+    return launch_points(sources, what)
 
 
 @dataclass(frozen=True)
@@ -316,3 +317,29 @@ def rotating_table(
         out["via"] = [points[k].label for k in r.part]
         out["reach_km"] = r.reach_m / 1000.0
     return out
+
+
+def published_for(point: LaunchPoint, lon: float, lat: float) -> float:
+    """Return the published maximum range (km) whose reach on the turning Earth toward a place is exactly its distance.
+
+    The critical value of ``max_km`` for a place: the reach toward a
+    direction grows with the published figure, so the place is reached
+    exactly when ``max_km`` is at least this. Secant steps on the figure,
+    each an exact limit (:func:`geo.physics.ballistic.range_toward`), to 10 m.
+    """
+    az, _, d = WGS84.inv(point.lon, point.lat, lon, lat)
+    if d == 0:
+        return 0.0
+
+    def reach(m_km: float) -> float:
+        return float(ballistic.range_toward(point.lon, point.lat, az, float(ballistic.burnout_speed(m_km * 1000.0))))
+
+    m0 = d / 1000.0
+    r0 = reach(m0)
+    m1 = m0 * d / r0  # the reach is nearly proportional to the figure
+    for _ in range(8):
+        r1 = reach(m1)
+        if abs(r1 - d) <= ballistic.LIMIT_TOLERANCE_M or r1 == r0:
+            break
+        m0, r0, m1 = m1, r1, m1 + (d - r1) * (m1 - m0) / (r1 - r0)
+    return m1

@@ -70,6 +70,11 @@ source : table
 scenarios : table
     Further launch scenarios to evaluate side by side, label to sources:
     ``scenarios = { "Krichev site" = "krichev" }``.
+earth_rotation : bool
+    The reach of a ballistic system on the turning Earth (launch points
+    only; :mod:`geo.analysis.rotation`): each launch point's reach toward
+    the place replaces ``max_km``, read as the minimum-energy range over a
+    still Earth.
 borders : str
     The border view a country named in ``from`` (and a survey's
     ``territories``) is taken under: ``"recognised"`` (the shipped Natural
@@ -169,14 +174,14 @@ EXPECTATIONS: Final = (
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
 _CLAIM_FIELDS = frozenset(
     {"id", "text", "source", "system", "min_km", "max_km", "from", "scenarios", "place", "places", "expect",
-     "borders", "minutes", "boost_min", "min_apogee_km"}
+     "borders", "minutes", "boost_min", "min_apogee_km", "earth_rotation"}
 )
 TIME_EXPECTATIONS: Final = ("plausible", "depressed_only", "lofted_only", "impossible")
 """What ``expect`` accepts for a claim that states a flight time (``minutes``): a
 :class:`~geo.analysis.flight.TimeVerdict`."""
 _SURVEY_FIELDS = frozenset(
     {"id", "text", "source", "system", "min_km", "max_km", "from", "scenarios", "places", "territories", "as_of",
-     "borders", "times", "times_against"}
+     "borders", "times", "times_against", "earth_rotation"}
 )
 _SOURCE_FIELDS = frozenset({"article", "date", "outlet", "url", "note"})
 _MAX_NAME = 300
@@ -305,6 +310,10 @@ class _Entry:
     """The border view the launch countries (and a survey's territories) were taken under
     (:mod:`geo.reference.borders`): the entry's ``borders`` field, else its file's, else the caller's default."""
 
+    earth_rotation: bool = field(default=False, kw_only=True)
+    """Whether the reach is a ballistic missile's on the turning Earth (:mod:`geo.analysis.rotation`):
+    the ``earth_rotation`` field, or ``--earth-rotation``."""
+
     @property
     def where(self) -> str:
         """Location prefix for messages: ``file, claim "id"`` (``claim "id"`` when built in Python)."""
@@ -332,9 +341,10 @@ class _Entry:
         launch = " or ".join(_launch_text(s) for s in self.launch.sources) or self.launch.label
         if self.borders != "recognised":  # the default is named once per report and map, not in every title
             launch += f" ({self.borders} borders)"
+        turning = ", on the turning Earth" if self.earth_rotation else ""
         if self.system is not None:
-            return f"{self.system.name}, {band.phrase()}, from {launch}"
-        return f"{band.phrase()} from {launch}"
+            return f"{self.system.name}, {band.phrase()}, from {launch}{turning}"
+        return f"{band.phrase()} from {launch}{turning}"
 
 
 @dataclass(frozen=True)
@@ -504,6 +514,7 @@ def make_claim(
     id: str = "claim",  # noqa: A002 - the claim field is called id
     text: str = "",
     borders: str = "recognised",
+    earth_rotation: bool = False,
 ) -> Claim:
     """Build one claim from Python values, with the checks of the file loader.
 
@@ -513,7 +524,8 @@ def make_claim(
     >>> c.place.name, c.band.max_km
     ('Warsaw', 5000.0)
     """
-    table: dict[str, Any] = {"id": id, "place": place, "expect": expect, "from": launch}
+    table: dict[str, Any] = {"id": id, "place": place, "expect": expect, "from": launch,
+                             "earth_rotation": earth_rotation}
     for key, value in (("min_km", min_km), ("max_km", max_km), ("system", system), ("text", text or None)):
         if value is not None:
             table[key] = value
@@ -535,6 +547,7 @@ def make_survey(
     id: str = "survey",  # noqa: A002 - the survey field is called id
     text: str = "",
     borders: str = "recognised",
+    earth_rotation: bool = False,
 ) -> Survey:
     """Build one survey (statuses of a set of places, no verdict) from Python values, checked like a file's.
 
@@ -550,7 +563,8 @@ def make_survey(
     def listed(value: Any) -> Any:  # a str as it is, any other iterable as a list; the loader checks the rest
         return value if isinstance(value, str) or not isinstance(value, Iterable) else list(value)
 
-    table: dict[str, Any] = {"id": id, "from": listed(launch), "places": listed(places)}
+    table: dict[str, Any] = {"id": id, "from": listed(launch), "places": listed(places),
+                             "earth_rotation": earth_rotation}
     for key, value in (("min_km", min_km), ("max_km", max_km), ("system", system), ("text", text or None),
                        ("territories", territories if territories is None or isinstance(territories, str)
                         else list(territories))):
@@ -760,7 +774,19 @@ def _target(f: Fields, borders: str) -> Target:
 def _common(f: Fields, default: Source, borders: str) -> dict[str, Any]:
     system, minimum, maximum = _figures(f)
     launch, scenarios = _launches(f, borders)
+    rotation = f.table.get("earth_rotation", False)
+    if not isinstance(rotation, bool):
+        raise f.fail(f"earth_rotation {_show(rotation)} must be true or false")
+    if rotation:
+        from geo.analysis.rotation import check_rotation
+
+        try:
+            for scenario in (launch, *scenarios):
+                check_rotation(scenario.sources, system, "earth_rotation")
+        except GeoRangeError as exc:
+            raise f.fail_from(exc, str(exc)) from exc
     return {
+        "earth_rotation": rotation,
         "borders": borders,
         "text": f.text("text", ""),
         "source": _source(f.sub("source")) if f.has("source") else default,

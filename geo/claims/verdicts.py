@@ -271,6 +271,8 @@ def _population(sources: tuple[LaunchSource, ...], min_km: float, max_km: float)
 def _verdict(claim: Claim, scenario: Scenario, *, with_coverage: bool, with_population: bool = False) -> Verdict:
     if claim.minutes is not None:
         return _timed_verdict(claim, scenario, with_coverage=with_coverage, with_population=with_population)
+    if claim.earth_rotation:
+        return _rotating_verdict(claim, scenario)
     band = claim.band
     area = claim.place.area
     if area is not None:  # the pairs (launch part, part of the area) are the rule's parts: "some of it"
@@ -307,6 +309,58 @@ def _timed_verdict(claim: Claim, scenario: Scenario, *, with_coverage: bool, wit
     robust = all(flight(km, False).judge(stated.low_s, stated.high_s, stated.text)[0] is verdict for km in ends)
     return replace(base, holds=verdict.value == claim.expect, flips={"min_km": None, "max_km": None}, critical=None,
                    robust=robust, robust_by_figure={"max_km": robust}, timing=Timing(nominal, verdict, why, robust))
+
+
+def _rotating_verdict(claim: Claim, scenario: Scenario) -> Verdict:
+    """Return the verdict on the turning Earth (:mod:`geo.analysis.rotation`), from launch points.
+
+    The critical value of ``min_km`` is the place's distance, that of
+    ``max_km`` the published figure whose reach toward the place is its
+    distance (:func:`geo.analysis.rotation.published_for`); with several
+    launch points only robustness is given (the verdict at the corners of
+    the uncertainty box: the reach grows with ``max_km``, the dead zone
+    with ``min_km``).
+    """
+    from geo.analysis.rotation import launch_points, published_for, rotating_reach
+
+    if claim.place.area is not None:
+        raise ClaimFormatError(f"{claim.where}: earth_rotation: place {claim.place.query!r} is an area; the turning "
+                               "Earth's reach is measured to points")
+    points = launch_points(scenario.sources, "earth_rotation")
+    band = claim.band
+    lon, lat = np.array([claim.place.lon]), np.array([claim.place.lat])
+    r = rotating_reach(points, band, lon, lat)
+    status = STATUSES[int(r.codes[0])]
+    now = holds(status, claim.expect)
+    d = float(r.nearest_m[0]) / 1000.0
+    reach = float(r.reach_m[0]) / 1000.0
+    part = int(r.part[0])
+    flips: dict[str, Flip | None] = {"min_km": None, "max_km": None}
+    if len(points) == 1:
+        if status is not Status.TOO_FAR:  # the minimum decides from the place's distance
+            flips["min_km"] = Flip("min_km", d, ("<=" if status is Status.REACHABLE else ">") if now
+                                   else (">" if status is Status.REACHABLE else "<="))
+        if status is not Status.TOO_CLOSE:
+            critical = published_for(points[0], claim.place.lon, claim.place.lat)
+            op = ">=" if status is Status.REACHABLE else "<"
+            flips["max_km"] = Flip("max_km", critical, op if now else _negate(op))
+    nominal = {"min_km": band.min_km, "max_km": band.max_km}
+    candidates = [fl for fl in flips.values() if fl is not None]
+    critical_flip = min(candidates, key=lambda fl: abs(fl.value_km - nominal[fl.figure]), default=None)
+    corners = []
+    for lo, hi in ((claim.min_km.low_km, claim.max_km.low_km), (claim.min_km.low_km, claim.max_km.high_km),
+                   (claim.min_km.high_km, claim.max_km.low_km), (claim.min_km.high_km, claim.max_km.high_km)):
+        if lo <= hi:
+            code = rotating_reach(points, RangeBand(lo, hi), lon, lat).codes[0]
+            corners.append(holds(STATUSES[int(code)], claim.expect) == now)
+    figure = "max_km" if status is not Status.TOO_CLOSE and (status is Status.TOO_FAR or reach - d <= d - band.min_km) \
+        else "min_km"
+    return Verdict(
+        scenario=scenario, status=status, holds=now, nearest_km=d, farthest_km=float(r.farthest_m[0]) / 1000.0,
+        margin_km=float(r.margin_m[0]) / 1000.0, deciding_km=d, deciding_figure=figure, via=points[part].label,
+        flips=flips, robust=all(corners), robust_by_figure={}, coverage=Coverage(None, 0.0, 0.0, 0.0, 0, 0),
+        critical=critical_flip,
+    )
 
 
 def _area_verdict(claim: Claim, scenario: Scenario, *, with_population: bool) -> Verdict:
@@ -438,7 +492,11 @@ def evaluate_survey(survey: Survey, *, tolerance_m: float = 10.0, shares: bool =
     from geo.inputs.targets import AREA_COLUMN
 
     for scenario in (survey.launch, *survey.scenarios):
-        if AREA_COLUMN in survey.table.columns:  # area targets among the places: geo.reach measures them
+        if survey.earth_rotation:
+            from geo.analysis.rotation import rotating_table
+
+            frame = rotating_table(survey.table, list(scenario.sources), band)
+        elif AREA_COLUMN in survey.table.columns:  # area targets among the places: geo.reach measures them
             from geo.analysis.api import reach
 
             frame = reach(survey.table, list(scenario.sources), band.min_km, band.max_km)
@@ -447,7 +505,12 @@ def evaluate_survey(survey: Survey, *, tolerance_m: float = 10.0, shares: bool =
         frame.insert(0, "scenario", scenario.label)
         frames.append(frame)
         if territories and shares:
-            zone = reachable_zone(list(scenario.sources), band, tolerance_m=tolerance_m)
+            if survey.earth_rotation:
+                from geo.analysis.zones import zones
+
+                zone = zones(list(scenario.sources), band, tolerance_m=tolerance_m, earth_rotation=True)[2].geometry
+            else:
+                zone = reachable_zone(list(scenario.sources), band, tolerance_m=tolerance_m)
             for code, name, geometry in territories:
                 share, error, area = share_in_zone(zone, geometry, tolerance_m)
                 rows.append(

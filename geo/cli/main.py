@@ -47,13 +47,23 @@ def _claims(args: argparse.Namespace, parser: argparse.ArgumentParser):  # type:
     if not args.launch and (options.band_given(args) or options.places_given(args)):
         parser.error("--min-km, --max-km, --system and --places describe a --from survey: give --from too")
     loaded = load_claims(args.paths, args.borders) if args.paths else ClaimFile((), ())
+    if args.earth_rotation and loaded.claims + loaded.surveys:  # every claim and survey of the files, checked now
+        from geo.analysis.rotation import check_rotation
+
+        entries = [*loaded.claims, *loaded.surveys]
+        for e in entries:
+            for scenario in (e.launch, *e.scenarios):
+                check_rotation(scenario.sources, e.system, f"--earth-rotation, {e.where}")
+        loaded = ClaimFile(tuple(dataclasses.replace(c, earth_rotation=True) for c in loaded.claims),
+                           tuple(dataclasses.replace(s, earth_rotation=True) for s in loaded.surveys), loaded.titles)
     if not args.launch:
         return loaded
     options.check_band(args, parser)
     # --place (repeated) gives a list of places; --places a spec parsed as geo.inputs.targets.parse_targets does.
     places = list(args.place) if args.place else options.places_spec(args, "capitals")
     survey = make_survey(launch=list(args.launch), places=places, min_km=args.min_km, max_km=args.max_km,
-                         system=args.system, borders=args.borders or DEFAULT_BORDERS)
+                         system=args.system, borders=args.borders or DEFAULT_BORDERS,
+                         earth_rotation=args.earth_rotation)
     # Named after its question (the file name a claim file gives is "" here).
     survey = dataclasses.replace(survey, id=re.sub(r"[^0-9a-z]+", "-", survey.question().casefold()).strip("-")
                                  or "survey")

@@ -325,18 +325,20 @@ def _band_label(system: str, band: RangeBand, scenario: Scenario) -> str:
 
 def _zone_sets(entries: Sequence[Claim | Survey], tolerance_m: float) -> tuple[ZoneSet, ...]:
     """Build one zone set per distinct (band, launch); main launches first."""
-    wanted: dict[tuple[float, float, tuple[str, ...]], tuple[str, RangeBand, Scenario, bool]] = {}
+    wanted: dict[tuple[float, float, tuple[str, ...], bool], tuple[str, RangeBand, Scenario, bool, bool]] = {}
     for main in (True, False):
         for e in entries:
             for scenario in (e.launch,) if main else e.scenarios:
                 band = e.band
-                key = (band.min_km, band.max_km, scenario.specs)
+                key = (band.min_km, band.max_km, scenario.specs, e.earth_rotation)
                 if key not in wanted:
-                    wanted[key] = (_band_label(e.system_name, band, scenario), band, scenario, main)
+                    label = _band_label(e.system_name, band, scenario) + (
+                        " on the turning Earth" if e.earth_rotation else "")
+                    wanted[key] = (label, band, scenario, main, e.earth_rotation)
     sets: list[ZoneSet] = []
     used: set[tuple[str, str]] = set()
     dashes = ("", *SCENARIO_DASHES)
-    for i, (label, band, scenario, main) in enumerate(wanted.values()):
+    for i, (label, band, scenario, main, turning) in enumerate(wanted.values()):
         color = ZONE_COLORS[i % len(ZONE_COLORS)]
         k = 0 if main else 1 + sum(not zs.main for zs in sets) % len(SCENARIO_DASHES)
         while (color, dashes[k]) in used:  # past twelve zone sets a colour returns, with a new dash
@@ -344,7 +346,8 @@ def _zone_sets(entries: Sequence[Claim | Survey], tolerance_m: float) -> tuple[Z
         dash = dashes[k]
         used.add((color, dash))
         with piece(i, len(wanted)):  # the share of the work done, for a progress bar
-            reach, dead, reachable = zones(list(scenario.sources), band, tolerance_m=tolerance_m)
+            reach, dead, reachable = zones(list(scenario.sources), band, tolerance_m=tolerance_m,
+                                           earth_rotation=turning)
         sets.append(ZoneSet(
             label=label, band=band, scenario=scenario, reachable=reachable.geometry, dead_zone=dead.geometry,
             outer_limit=drawn_boundary(reach.geometry), inner_limit=drawn_boundary(dead.geometry), main=main,

@@ -207,6 +207,7 @@ def claim_record(result: ClaimResult) -> dict[str, Any]:
         "from": list(c.launch.specs),
         "borders": c.borders,
         "border_src": borders_data(c.borders),
+        "earth_rotation": c.earth_rotation,
         "expect": c.expect,
         "minutes": None if c.minutes is None else {"stated": c.minutes.text, "low_min": c.minutes.low_s / 60,
                                                    "high_min": c.minutes.high_s / 60},
@@ -245,6 +246,7 @@ def survey_record(result: SurveyResult) -> dict[str, Any]:
         "from": list(s.launch.specs),
         "borders": s.borders,
         "border_src": borders_data(s.borders),
+        "earth_rotation": s.earth_rotation,
         "as_of": s.as_of.isoformat() if s.as_of else None,
         "places": places,
         "territories": [{k: _plain(v) for k, v in r.items()} for r in result.territories.to_dict(orient="records")],
@@ -522,12 +524,19 @@ def to_table(claims: Sequence[ClaimResult], surveys: Sequence[SurveyResult] = ()
         views = "; ".join(borders_note(b) for b in dict.fromkeys(r.claim.borders for r in claims))
         lines += [f"Claims (WGS84 geodesics; distance = nearest-farthest launch point; {views})", ""]
         lines += _align(rows, {7, 8})
+        turning = [r.claim.id for r in claims if r.claim.earth_rotation]
+        if turning:
+            lines += ["", f"{', '.join(turning)}: {ROTATION_NOTE}"]
         lines += _timing_lines(claims)
         lines += _population_lines(claims)
         lines += ["", summary_line(claims)]
     for s in surveys:
         lines += ["", *_survey_lines(s)]
     return "\n".join(lines) + "\n"
+
+
+ROTATION_NOTE = ("on the turning Earth: the maximum read as a ballistic missile's minimum-energy range over a "
+                 "still Earth, its reach toward each place from the launch direction")
 
 
 def _timing_lines(claims: Sequence[ClaimResult]) -> list[str]:
@@ -582,7 +591,8 @@ def report_title(claims: Sequence[ClaimResult], surveys: Sequence[SurveyResult] 
 def _survey_lines(result: SurveyResult) -> list[str]:
     s = result.survey
     span = f"  {km_text(s.min_km.value_km)}-{km_text(s.max_km.value_km)} km"
-    lines = [_survey_heading(s), span + _system_text(s) + f"; {borders_note(s.borders)}"]
+    turning = f"; {ROTATION_NOTE}" if s.earth_rotation else ""
+    lines = [_survey_heading(s), span + _system_text(s) + f"; {borders_note(s.borders)}{turning}"]
     for label, frame in result.places.groupby("scenario", sort=False):
         for status in STATUSES:
             sel = frame[frame["status"] == status]
@@ -685,6 +695,8 @@ def to_markdown(claims: Sequence[ClaimResult], surveys: Sequence[SurveyResult] =
             if c.source.cite():
                 lines += [f"Source: {_md(c.source.cite())}", ""]
             figures = f"min {c.min_km.describe()}, max {c.max_km.describe()}"
+            if c.earth_rotation:
+                figures += f" ({ROTATION_NOTE})"
             lines += [
                 f"- Range: {_md(figures + _system_text(c))}",
                 f"- Borders: {_md(borders_note(c.borders))}",
