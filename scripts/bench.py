@@ -45,6 +45,11 @@ target, against the floor (one inverse problem per target and launch part
 for a status, two for the nearest and farthest), and measures pyproj's own
 throughput on this machine beside the engine's.
 
+``python scripts/bench.py --only flight`` times flight-time bands (one
+vectorised call against one call per place) and the turning Earth's reach
+(the azimuth table with exact limits near it, against the exact limit
+toward every place), and the flight, reach and zone commands whole.
+
 No timing is asserted anywhere; the ratios are what matters, because
 both sides run on the same machine in the same process.
 """
@@ -53,9 +58,12 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
 import platform
 import resource
+import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -714,13 +722,54 @@ def bench_territories(repeat: int = 1) -> None:
         print(f"{work:58} {s:7.2f}s {warm:7.2f}s {mb:8,.0f}   {name:36} {base:7.2f}s   {ratio}")
 
 
+def bench_flight(repeat: int = 1) -> None:
+    """Print the flight-time and turning-Earth rows (issue 31), each beside a baseline measured in the same run."""
+    from geo.analysis.bands import RangeBand
+    from geo.analysis.launch import parse_launch
+    from geo.analysis.rotation import rotating_reach
+    from geo.geodesy.ellipsoid import WGS84
+    from geo.physics import ballistic
+
+    krichev = parse_launch("krichev")
+    cities = load_gazetteer()
+    lon, lat = cities["lon"].to_numpy(float), cities["lat"].to_numpy(float)
+    speed = float(ballistic.burnout_speed(5e6))
+    _, _, dist = WGS84.inv(np.full(lon.size, krichev.lon), np.full(lon.size, krichev.lat), lon, lat)
+    near = np.flatnonzero((np.asarray(dist) > 100e3) & (np.asarray(dist) < 4.5e6))[:1000]
+    print(f"\nflight times and the turning Earth (Oreshnik, 5,000 km, from Krichev; {repeat} run(s), best kept)")
+    batch = best_of(repeat, lambda: ballistic.flight_band(krichev.lon, krichev.lat, lon[near], lat[near], speed))
+    one = best_of(repeat, lambda: [ballistic.flight_band(krichev.lon, krichev.lat, lon[k], lat[k], speed)
+                                   for k in near[:50]]) / 50 * near.size
+    print(f"  flight bands to {near.size:,} cities, one vectorised call   {batch:7.3f} s; one call per city "
+          f"{one:7.2f} s ({one / batch:,.0f}x)")
+    band = RangeBand(0, 5000)
+    table = best_of(repeat, lambda: rotating_reach([krichev], band, lon, lat))
+    az = np.asarray(WGS84.inv(np.full(200, krichev.lon), np.full(200, krichev.lat), lon[:200], lat[:200])[0])
+    exact = best_of(1, lambda: ballistic.range_toward(krichev.lon, krichev.lat, az, speed)) / 200 * lon.size
+    print(f"  turning-Earth reach of {lon.size:,} cities (table + exact near the limit) {table:7.3f} s; the exact "
+          f"limit toward every city {exact:7.1f} s ({exact / table:,.0f}x)")
+    root = Path(__file__).resolve().parent.parent
+    for argv in (["flight", "--from", "Belarus", "--places", "european-capitals", "--system", "oreshnik"],
+                 ["reach", "--from", "krichev", "--system", "oreshnik", "--earth-rotation", "--places", "cities",
+                  "--format", "csv"],
+                 ["zone", "--from", "krichev", "--system", "oreshnik", "--earth-rotation", "-o", "/dev/null",
+                  "--overwrite"]):
+        with tempfile.TemporaryDirectory() as cache:
+            env = {**os.environ, "GEORANGE_CACHE_DIR": cache}
+            start = time.perf_counter()
+            subprocess.run([sys.executable, "-m", "geo", *argv], cwd=root, env=env, check=False,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            print(f"  georange {' '.join(argv[:5])} ... (whole process)   {time.perf_counter() - start:7.2f} s")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sample", type=int, default=500, help="cities the baselines are timed on (default 500)")
     parser.add_argument("--repeat", type=int, default=3, help="runs per timing, best kept (default 3)")
     parser.add_argument("--points", type=int, default=1_000_000,
                         help="random points for the large-input section (default 1,000,000)")
-    parser.add_argument("--only", choices=("large", "table", "counts", "territories"), help="run only this section")
+    parser.add_argument("--only", choices=("large", "table", "counts", "territories", "flight"),
+                        help="run only this section")
     args = parser.parse_args()
     if args.only == "large":
         bench_large(args.points, args.sample * 20)
@@ -730,6 +779,9 @@ def main() -> int:
         return 0
     if args.only == "territories":
         bench_territories(args.repeat if args.repeat != 3 else 1)
+        return 0
+    if args.only == "flight":
+        bench_flight(args.repeat if args.repeat != 3 else 1)
         return 0
     if args.only == "counts":
         bench_counts(min(args.points, 200_000))

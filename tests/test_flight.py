@@ -14,6 +14,7 @@ import json
 
 import numpy as np
 import pytest
+import shapely
 from geographiclib.geodesic import Geodesic
 
 import geo
@@ -334,3 +335,42 @@ def test_the_seed_catalogue_states_the_warning_times_against_kapustin_yar(capsys
     code, out, _ = run(capsys, "check", str(path), "--no-population", "--no-coverage")
     line = next(x for x in out.splitlines() if x.startswith("  from Belarus against Kapustin Yar"))
     assert "sooner for" in line and "median" in line
+
+
+# ---------------------------------------------------------------------------
+# Time on the map
+
+
+def test_the_map_has_labelled_flight_time_rings_and_flight_bands_in_popups(tmp_path):
+    from geo.claims.model import load_claims
+    from geo.outputs.mapcontent import map_content
+    from geo.physics.ballistic import minimum_energy_sphere
+
+    path = tmp_path / "m.toml"
+    path.write_text('[[claim]]\nid = "berlin"\nsystem = "oreshnik"\nfrom = "krichev"\nplace = "Berlin"\n'
+                    'expect = "reachable"\n', encoding="utf-8")
+    content = map_content(load_claims([path]))
+    rings = content.isochrones
+    assert [r.label for r in rings][:2] == ["10 min", "12 min"] and len(rings) <= 8
+    for ring in rings:  # every vertex of a ring lies where the minimum-energy flight plus 3 min takes its time
+        lon, lat = shapely.get_coordinates(ring.line).T
+        d = np.array([Geodesic.WGS84.Inverse(53.7347, 31.9172, b, a)["s12"] for a, b in zip(lon, lat, strict=True)])
+        minutes = (minimum_energy_sphere(d).time_s + 180.0) / 60.0
+        assert np.allclose(minutes, ring.minutes, atol=0.02)  # 2 km of drawing is about a second of flight
+    berlin = next(m for m in content.marks if m.name == "Berlin")
+    f = flight_time("krichev", "Berlin", "oreshnik")
+    lo, hi = f.typical_s()
+    assert berlin.flights == (next(iter(berlin.flights)),) and f"{lo / 60:.1f}-{hi / 60:.1f} min" in berlin.flights[0]
+    assert ("Flight time", list(berlin.flights)) in berlin.popup()
+    assert "3-minute boost" in content.isochrone_note
+
+
+def test_a_map_without_a_ballistic_system_has_no_rings(tmp_path):
+    from geo.claims.model import load_claims
+    from geo.outputs.mapcontent import map_content
+
+    path = tmp_path / "m.toml"
+    path.write_text('[[claim]]\nid = "berlin"\nsystem = "kalibr"\nfrom = "krichev"\nplace = "Berlin"\n'
+                    'expect = "reachable"\n', encoding="utf-8")
+    content = map_content(load_claims([path]))
+    assert content.isochrones == () and all(not m.flights for m in content.marks)

@@ -29,9 +29,10 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from geo.analysis.bands import RangeBand
+from geo.analysis.flight import DEFAULT_BOOST_S, FlightTime, flight_times
 from geo.analysis.launch import LaunchRegion, LaunchSource
 from geo.analysis.status import STATUSES, Status
-from geo.analysis.zones import MIN_TOLERANCE_M, piece, zones
+from geo.analysis.zones import MIN_TOLERANCE_M, piece, reach_zone, zones
 from geo.claims.model import Claim, ClaimFile, Scenario, Survey
 from geo.claims.verdicts import ClaimResult, SurveyResult, Verdict, evaluate
 from geo.geodesy.lonlat import drawn_boundary
@@ -43,6 +44,7 @@ __all__ = [
     "STATUS_COLORS",
     "STATUS_LABELS",
     "ZONE_COLORS",
+    "Isochrone",
     "MapContent",
     "Mark",
     "ZoneSet",
@@ -151,6 +153,8 @@ class Mark:
     claims: tuple[ClaimResult, ...] = ()
     survey: str = ""
     country: str = ""
+    flights: tuple[str, ...] = ()
+    """The flight-time band from each ballistic system's launch that reaches the place, in words."""
 
     @property
     def shown(self) -> BandStatus:
@@ -194,8 +198,30 @@ class Mark:
     def popup(self) -> list[tuple[str, list[str]]]:
         """Return the popup as (heading, lines) sections, one per claim, in plain words (the claim's id last)."""
         if not self.claims:
-            return [(self.name, self.tooltip()[1:] + [f"Surveyed in: {self.survey}"])]
-        return [(f"Claim {'holds' if r.holds else 'FAILS'}", _claim_lines(r)) for r in self.claims]
+            return [(self.name, self.tooltip()[1:] + list(self.flights) + [f"Surveyed in: {self.survey}"])]
+        sections = [(f"Claim {'holds' if r.holds else 'FAILS'}", _claim_lines(r)) for r in self.claims]
+        if self.flights:
+            sections.append(("Flight time", list(self.flights)))
+        return sections
+
+
+@dataclass(frozen=True)
+class Isochrone:
+    """A flight-time ring: the places a ballistic system reaches in ``minutes`` (:func:`_isochrones`)."""
+
+    minutes: float
+    line: BaseGeometry
+    """Lon/lat lines (the ring, cut at the antimeridian)."""
+    label: str
+    """``"10 min"``."""
+    system: str
+    launch: str
+
+
+ISOCHRONE_NOTE: Final = (
+    "flight-time rings: the minimum-energy flight from the nearest launch point plus a {boost:g}-minute boost "
+    "(+-{spread:g} min; still Earth, the turning one moves them by seconds)"
+)
 
 
 @dataclass(frozen=True)
@@ -212,6 +238,16 @@ class MapContent:
     tolerance_m: float
     borders: tuple[str, ...] = ("recognised",)
     """The border views the launch countries were taken under, each once (:mod:`geo.reference.borders`)."""
+    isochrones: tuple[Isochrone, ...] = ()
+    """Flight-time rings of the first ballistic system drawn from a main launch (none without one)."""
+
+    @property
+    def isochrone_note(self) -> str:
+        """How the flight-time rings are made, for a legend ("" without rings)."""
+        if not self.isochrones:
+            return ""
+        lo, hi = DEFAULT_BOOST_S
+        return ISOCHRONE_NOTE.format(boost=(lo + hi) / 120.0, spread=(hi - lo) / 120.0)
 
     @property
     def borders_text(self) -> str:
@@ -454,7 +490,7 @@ def map_content(
     if radii:
         tolerance_m = min(tolerance_m, max(MIN_TOLERANCE_M, min(radii)))  # km / 1000 in metres
     launches = _unique_sources(sc for e in entries for sc in (e.launch, *e.scenarios))
-    marks = _marks(claims, surveys)
+    marks = _with_flights(_marks(claims, surveys), entries)
     return MapContent(
         title=title or _default_title(loaded, entries),
         zone_sets=_zone_sets(entries, tolerance_m),
@@ -464,5 +500,85 @@ def map_content(
         view=_view(launches, marks),
         tolerance_m=tolerance_m,
         borders=tuple(dict.fromkeys(e.borders for e in entries)) or ("recognised",),
+        isochrones=_isochrones(entries),
     )
+
+
+def _ballistic(entries: Sequence[Claim | Survey]) -> list[Claim | Survey]:
+    """Return the entries of a ballistic system (flight times apply), in order."""
+    return [e for e in entries if e.system is not None and e.system.ballistic]
+
+
+def _flight_words(f: FlightTime, system: str) -> str:
+    """Say a place's flight-time band: ``"Flight time of the Oreshnik from Krichev: 10.4-13.4 min ..."``."""
+    typical = f.typical_s()
+    assert typical is not None and f.typical is not None
+    possible = f.possible_s()
+    lo, hi = f.boost_s
+    how = ("minimum-energy flight" if f.typical is f.min_energy
+           else f"least-energy flight above {f.min_apogee_km:,.0f} km")
+    span = (f", from {possible[0] / 60:.1f} min (flattest) to {possible[1] / 60:.1f} min (lofted)"
+            if possible else "")
+    start = " (from its points at the minimum range)" if f.at_min_range else ""
+    return (f"Flight time of the {system} from {f.launch}{start}: {typical[0] / 60:.1f}-{typical[1] / 60:.1f} min by "
+            f"the {how} over {f.distance_km:,.0f} km with a {lo / 60:g}-{hi / 60:g} min boost{span}.")
+
+
+def _with_flights(marks: tuple[Mark, ...], entries: Sequence[Claim | Survey]) -> tuple[Mark, ...]:
+    """Add to each mark the flight-time band of every ballistic system whose claim or survey is about it."""
+    from dataclasses import replace
+
+    if not marks:
+        return marks
+    lines: dict[int, list[str]] = {}
+    done: set[tuple[tuple[str, ...], str, float]] = set()
+    for e in _ballistic(entries):
+        assert e.system is not None
+        key = (e.launch.specs, e.system.key, e.band.max_km)
+        if key in done:
+            continue
+        done.add(key)
+        label = _band_label(e.system_name, e.band, e.launch)
+        ours = [k for k, m in enumerate(marks) if any(b.label == label for b in m.bands)]
+        if not ours:
+            continue
+        targets = [f"{marks[k].lat!r},{marks[k].lon!r}" for k in ours]
+        found = flight_times(list(e.launch.sources), targets, e.system, max_km=e.band.max_km, reach=False,
+                             borders=e.borders)
+        for k, f in zip(ours, found, strict=True):
+            if f.typical is not None and f.distance_km >= f.min_km:
+                lines.setdefault(k, []).append(_flight_words(replace(f, launch=e.launch.label), e.system.name))
+    return tuple(replace(m, flights=tuple(lines.get(k, ()))) for k, m in enumerate(marks))
+
+
+def _isochrones(entries: Sequence[Claim | Survey]) -> tuple[Isochrone, ...]:
+    """Return flight-time rings of the first ballistic system's main launch: every 1, 2, 5 or 10 minutes.
+
+    The ring of T minutes lies at the distance whose minimum-energy free
+    flight over a still sphere of 6,371 km (the closed form) plus the middle
+    of the boost band is T, from the nearest launch point: a geodesic buffer
+    (:func:`geo.analysis.zones.reach_zone`, within 2 km: about a second of flight). Between the
+    system's minimum range (or 50 km) and its maximum; at most eight rings.
+    """
+    import numpy as np
+
+    from geo.physics.ballistic import minimum_energy_sphere
+
+    chosen = _ballistic(entries)
+    if not chosen:
+        return ()
+    e = chosen[0]
+    assert e.system is not None
+    boost = sum(DEFAULT_BOOST_S) / 2.0
+    grid = np.linspace(max(e.band.min_km, 50.0), e.band.max_km, 400)
+    total = (minimum_energy_sphere(grid * 1000.0).time_s + boost) / 60.0
+    first, last = float(total[0]), float(total[-1])
+    step = next((s for s in (1.0, 2.0, 5.0, 10.0, 15.0, 30.0) if (last - first) / s <= 8), 30.0)
+    minutes = [m for m in np.arange(np.ceil(first / step) * step, last, step)]
+    rings = []
+    for m in minutes:
+        d = float(np.interp(m, total, grid))
+        zone = reach_zone(list(e.launch.sources), d, tolerance_m=2000.0)
+        rings.append(Isochrone(float(m), drawn_boundary(zone), f"{m:g} min", e.system.name, e.launch.label))
+    return tuple(rings)
 

@@ -546,6 +546,40 @@ def _zone_layers(frame: Frame, zs: ZoneSet, tolerance_m: float, show: bool) -> l
 
 
 # ---------------------------------------------------------------------------
+# Flight-time rings
+
+_ISOCHRONE_COLOR: Final = "#5b2c6f"
+
+
+def _isochrone_layer(frame: Frame, content: MapContent) -> _GeoJson | None:
+    """Return the flight-time rings as dotted lines, each labelled with its minutes at bearing 160 degrees."""
+    if not content.isochrones:
+        return None
+    first = content.isochrones[0]
+    features, labels = [], []
+    for ring in content.isochrones:
+        line = frame.lines(ring.line, _GUIDE_EPS_M)
+        if line.is_empty:
+            continue
+        features.append(_feature(_geometry(line, frame.planar),
+                                 {"color": _ISOCHRONE_COLOR, "weight": 1.4, "dashArray": "1 4", "opacity": 0.9}))
+        xy = shapely.get_coordinates(line)
+        if frame.planar:  # the label where the ring crosses bearing 160 from the centre (the km labels are at 200)
+            bearing = np.degrees(np.arctan2(xy[:, 0], xy[:, 1])) % 360.0
+            k = int(np.argmin(np.abs(((bearing - 160.0) + 180.0) % 360.0 - 180.0)))
+        else:
+            k = int(np.argmin(xy[:, 1]))
+        labels.append((float(xy[k, 0]), float(xy[k, 1]), ring.label, None))
+    if not features:
+        return None
+    name = f"Flight times of the {first.system} from {first.launch} (minutes)"
+    layer = _GeoJson(_js({"type": "FeatureCollection", "features": features}), name, show=True,
+                     tooltip=_text(f"{name}: {content.isochrone_note}"))
+    layer.add_child(_Labels(labels, 0.6, "georange-time-label"))
+    return layer
+
+
+# ---------------------------------------------------------------------------
 # Graticule and distance rings
 
 
@@ -686,6 +720,10 @@ def _legend_html(content: MapContent, frame: Frame, ring_step: float | None) -> 
                     f'<rect width="26" height="12" fill="{_HATCH}"/></svg>'
                     "dead zone: every launch point too close (hatched, dashed edge)</div>")
     rows.append(f"<div>{_line_swatch('#555')}outer limit (solid line)</div>")
+    if content.isochrones:
+        first = content.isochrones[0]
+        rows.append(f"<div>{_line_swatch(_ISOCHRONE_COLOR, '1 4', 1.4)}flight time of the {_text(first.system)} "
+                    f"from {_text(first.launch)}, minutes (dotted)</div>")
     rows.append("<h2>Places (exact status)</h2>")
     for status in content.legend_statuses:
         colour = STATUS_COLORS[status]
@@ -704,6 +742,8 @@ def _legend_html(content: MapContent, frame: Frame, ring_step: float | None) -> 
               "statuses and verdicts come from exact distances, not from the drawing.",
               "Click a place for the claim, its source, critical value and robustness; the \u2194 tool measures "
               "geodesic distances."]
+    if content.isochrone_note:
+        notes.append(content.isochrone_note[0].upper() + content.isochrone_note[1:] + ".")
     notes.append(f"Launch territories: {content.borders_text}.")
     if content.sources:
         notes.append("Sources: " + "; ".join(content.sources))
@@ -815,6 +855,9 @@ def claim_map(
     for zs in content.zone_sets:
         for layer in _zone_layers(frame, zs, content.tolerance_m, show=zs.main or scenarios <= 3):
             m.add_child(layer)
+    isochrones = _isochrone_layer(frame, content)
+    if isochrones is not None:
+        m.add_child(isochrones)
     m.add_child(_launch_layer(frame, content.launches))
     if content.survey_marks:
         m.add_child(_place_layer(frame, content.survey_marks, "Survey places (status from the main launch)",
