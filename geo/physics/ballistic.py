@@ -363,7 +363,7 @@ def _lambert(r1: FloatArray, r2: FloatArray, t: FloatArray) -> tuple[FloatArray,
     cos_d = np.clip(_dot(r1, r2) / (r1n * r2n), -1.0, 1.0)
     a_ = np.sqrt(r1n * r2n * (1.0 + cos_d))
     sqrt_mu_t = math.sqrt(MU_M3_S2) * t
-    lo = np.full(t.shape, -1000.0)
+    lo = np.full(t.shape, -4.0 * _TWO_PI_SQ)  # a hyperbola of 2 pi^2 rad: far faster than any missile
     hi = np.full(t.shape, _TWO_PI_SQ * (1.0 - 1e-12))
     z = np.zeros(t.shape)
     with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
@@ -384,9 +384,10 @@ def _lambert(r1: FloatArray, r2: FloatArray, t: FloatArray) -> tuple[FloatArray,
                 + a_ / 8.0 * (3.0 * s * np.sqrt(yp) / c + a_ * np.sqrt(c / yp)),
             )
             step = z - f / slope
-            inside = ok & np.isfinite(step) & (step > lo) & (step < hi)
-            new = np.where(inside, step, 0.5 * (lo + hi))
-            done = np.abs(new - z) <= 1e-13 * np.maximum(1.0, np.abs(z))
+            inside = ok & np.isfinite(step) & (step >= lo) & (step <= hi)
+            solved = ok & (np.abs(f) <= 1e-13 * sqrt_mu_t)  # the time to 1e-13: stay (the bracket may have closed)
+            new = np.where(solved, z, np.where(inside, step, 0.5 * (lo + hi)))
+            done = solved | (np.abs(new - z) <= 1e-13 * np.maximum(1.0, np.abs(z)))
             z = new
             if done.all():
                 break
@@ -526,14 +527,31 @@ def _expand(fun, t: FloatArray, factor: float, active: BoolArray) -> FloatArray:
 
 
 def _log_root(fun, lo: FloatArray, hi: FloatArray) -> FloatArray:  # type: ignore[no-untyped-def]
-    """Bisect ``fun(t) = 0`` in log t between ``lo`` and ``hi`` (fun changes sign there), to 1e-9 relative."""
+    """Solve ``fun(t) = 0`` in log t between ``lo`` and ``hi`` (fun changes sign there), to 1e-9 relative.
+
+    False position, Illinois variant: the functions here (speed or apogee
+    against flight time) are smooth and monotone on the bracket, so it
+    converges superlinearly (6-10 evaluations), never leaving the bracket.
+    """
     a, b = np.log(lo), np.log(hi)
-    sign_a = np.sign(fun(lo))
-    for _ in range(40):
-        mid = 0.5 * (a + b)
-        same = np.sign(fun(np.exp(mid))) == sign_a
-        a = np.where(same, mid, a)
-        b = np.where(same, b, mid)
+    fa, fb = fun(lo), fun(hi)
+    side = np.zeros(a.shape, dtype=np.int8)
+    for _ in range(60):
+        live = (b - a > 1e-9) & (fa != fb)
+        if not live.any():
+            break
+        x = np.where(live, b - fb * (b - a) / np.where(fb != fa, fb - fa, 1.0), a)
+        x = np.clip(x, a + 0.05 * 1e-9, b - 0.05 * 1e-9)
+        fx = np.where(live, fun(np.exp(x)), 0.0)
+        with_a = live & (np.sign(fx) == np.sign(fa))  # the root lies in [x, b]: x replaces a
+        with_b = live & ~with_a
+        fb = np.where(with_a & (side == 1), fb / 2.0, fb)  # b kept twice: halve its weight (Illinois)
+        fa = np.where(with_b & (side == -1), fa / 2.0, fa)
+        a, fa = np.where(with_a, x, a), np.where(with_a, fx, fa)
+        b, fb = np.where(with_b, x, b), np.where(with_b, fx, fb)
+        side = np.where(with_a, 1, np.where(with_b, -1, side)).astype(np.int8)
+        exact = live & (fx == 0.0)
+        a, b = np.where(exact, x, a), np.where(exact, x, b)
     return np.exp(0.5 * (a + b))
 
 
@@ -577,9 +595,6 @@ def flight_band(
     def excess(t: FloatArray) -> FloatArray:
         return _flight(r1, target, t, rotating)[0] - speed_m_s
 
-    def climb(t: FloatArray) -> FloatArray:
-        return _flight(r1, target, t, rotating)[1] - min_apogee_m
-
     t_hi = _expand(excess, t_m * 1.5, 1.5, ok)
     t_lo = _expand(excess, t_m / 1.5, 1.0 / 1.5, ok)
     lofted = _log_root(excess, t_m, t_hi)
@@ -587,7 +602,15 @@ def flight_band(
     h_fast = _flight(r1, target, fast, rotating)[1]
     h_loft = _flight(r1, target, lofted, rotating)[1]
     climbs = h_loft >= min_apogee_m
-    flat = np.where(h_fast >= min_apogee_m, fast, _log_root(climb, fast, lofted))
+    flat = fast.copy()
+    low = ok & climbs & (h_fast < min_apogee_m)  # too flat at full speed: the flight whose apogee is the minimum
+    if low.any():
+        sub_r1, sub_target = r1[low], target[low]
+
+        def climb_sub(t: FloatArray) -> FloatArray:
+            return _flight(sub_r1, sub_target, t, rotating)[1] - min_apogee_m
+
+        flat[low] = _log_root(climb_sub, fast[low], lofted[low])
     flat = np.where(ok & climbs, flat, np.nan)
     has_flat = np.isfinite(flat)
     h_flat = np.where(has_flat, _flight(r1, target, np.where(has_flat, flat, t_m), rotating)[1], np.nan)
