@@ -81,7 +81,15 @@ from geo.analysis.launch import LaunchPoint, LaunchRegion, LaunchRoute, LaunchSo
 from geo.errors import InvalidRangeError, OutputError
 from geo.geodesy.lonlat import orient, polygonal, route_lines
 from geo.outputs.atomic import atomic_path, output_format
-from geo.outputs.mapcontent import DISPLAY_TOLERANCE_M, STATUS_COLORS, STATUS_LABELS, MapContent, Mark, ZoneSet
+from geo.outputs.mapcontent import (
+    DISPLAY_TOLERANCE_M,
+    STATUS_COLORS,
+    STATUS_LABELS,
+    Isochrone,
+    MapContent,
+    Mark,
+    ZoneSet,
+)
 from geo.outputs.mapframe import Frame, content_centre, content_reach_m, nice_step
 from geo.reference.basemap import basemap_polygons
 
@@ -122,6 +130,7 @@ _FAILS: Final = "#ffd400"
 _LAUNCH_FILL: Final = "#d0d0d0"
 _GRATICULE: Final = "#7f97ad"
 _RING: Final = "#44525f"
+_TIME: Final = "#5b2c6f"
 
 _TITLE_PT: Final = 11.0
 _TEXT_PT: Final = 7.5
@@ -512,6 +521,24 @@ class _Drawing:
             self._clip(_plain(self.ax.text(x, y, text, color=_RING, zorder=4.5, fontsize=_SMALL_PT, ha="center",
                                            va="center")))
 
+    def time_rings(self, rings: Sequence[Isochrone]) -> None:
+        """Draw the flight-time rings, dotted, each labelled with its minutes at bearing 200 from the centre."""
+        for ring in rings:
+            projected = self.proj.lines(ring.line)
+            if projected.is_empty:
+                continue
+            segments = _segments(shapely.simplify(projected, self.simplify_m))
+            self.ax.add_collection(self._clip(LineCollection(segments, colors=_TIME, linewidths=0.8,
+                                                             linestyles=[(0, (1.0, 2.0))], zorder=8)), autolim=False)
+            xy = shapely.get_coordinates(projected)
+            bearing = np.degrees(np.arctan2(xy[:, 0], xy[:, 1])) % 360.0
+            k = int(np.argmin(np.abs(((bearing - 200.0) + 180.0) % 360.0 - 180.0)))
+            x, y = float(xy[k, 0]), float(xy[k, 1])
+            self._clip(_halo(self.ax.text(x, y, ring.label, zorder=8.4, fontsize=_SMALL_PT, ha="center",
+                                          va="center", fontweight="bold"), 2.0))
+            self._clip(_plain(self.ax.text(x, y, ring.label, color=_TIME, zorder=8.5, fontsize=_SMALL_PT,
+                                           ha="center", va="center", fontweight="bold")))
+
     def scale_bar(self) -> None:
         """Draw a scale bar in the lower left corner, outside the disk."""
         r = self.proj.radius_m
@@ -538,6 +565,10 @@ def _legend_entries(content: MapContent, mains: Sequence[ZoneSet]) -> tuple[list
         labels.append("dead zone: too close to hit (hatched; dashed: its limit, the minimum range)")
     handles.append(Line2D([], [], color=line_color, linewidth=1.4))
     labels.append("outer limit (maximum range)" + ("" if len(mains) == 1 else ", in the zone's colour"))
+    if content.isochrones:
+        first = content.isochrones[0]
+        handles.append(Line2D([], [], color=_TIME, linewidth=0.8, linestyle=(0, (1.0, 2.0))))
+        labels.append(f"flight time of the {first.system} from {first.launch} (minutes; see the caption)")
     launches = content.main_launches
     regions = [s.label for s in launches if isinstance(s, LaunchRegion) and not isinstance(s, LaunchRoute)]
     routes = [s.label for s in launches if isinstance(s, LaunchRoute)]
@@ -595,6 +626,8 @@ def _caption(content: MapContent, mains: Sequence[ZoneSet], proj: MapProjection)
             more = f" and {len(beyond) - _BEYOND_NAMED} more" if len(beyond) > _BEYOND_NAMED else ""
             places = "1 place" if len(beyond) == 1 else f"{len(beyond)} places"
             parts.append(f"{places} beyond {proj.radius_km:,.0f} km from the centre, not drawn: {named}{more}")
+    if content.isochrone_note:
+        parts.append(content.isochrone_note)
     if proj.radius_km >= MAX_RADIUS_KM:
         parts.append(f"the view is cut at {MAX_RADIUS_KM:,.0f} km from the centre")
     hidden = [z.scenario.label for z in content.zone_sets if not z.main]
@@ -690,6 +723,7 @@ def _claim_figure(content: MapContent, width_in: float) -> Figure:
         drawing.fill(zone_set.dead_zone, zorder=6, facecolor=matplotlib.colors.to_rgba(_DEAD, 0.18),
                      edgecolor=matplotlib.colors.to_rgba(_DEAD, 0.6), linewidth=0.0, hatch="/////")
     drawing.rings()
+    drawing.time_rings(content.isochrones)
     drawing.launches(content.main_launches)
     for zone_set in mains:
         drawing.stroke(zone_set.inner_limit, zorder=9, colors=zone_set.color, linewidths=1.2,
