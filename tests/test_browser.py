@@ -95,6 +95,9 @@ def expected_overlays(content) -> list[str]:
         if not zs.dead_zone.is_empty:  # a 50 km minimum leaves no dead zone around all of Belarus
             names.append(f"{zs.label}: dead zone (under {km_text(zs.band.min_km)} km)")
         names.append(f"{zs.label}: outer limit ({km_text(zs.band.max_km)} km)")
+    if content.isochrones:  # a ballistic system's flight-time rings
+        ring = content.isochrones[0]
+        names.append(f"Flight times of the {ring.system} from {ring.launch} (minutes)")
     names.append("Launch: " + ", ".join(s.label for s in content.launches))
     if content.survey_marks:
         names.append("Survey places (status from the main launch)")
@@ -153,9 +156,14 @@ def test_gallery_map_in_chromium(browser, gallery, stem):
             " if (g && !g.launch) out.push(g); }); return out; })()")
         assert sorted(p["name"] for p in places) == sorted(m.name for m in content.marks)
         assert not_blank(page.screenshot())
+        if content.isochrones:  # the flight-time rings show some of their minutes
+            labels = page.evaluate(LABELS)
+            assert any(css == "georange-time-label" for css, _, _ in labels)
         for mark in content.claim_marks:
             text = click_place(page, mark.lon, mark.lat)
             assert mark.name in text
+            for line in mark.flights:  # the flight-time band of a ballistic system, in the popup
+                assert line in text
             for r in mark.claims:
                 verdict = "holds" if r.holds else "FAILS"
                 assert f"Claim {verdict}" in text and f"Claim {r.claim.id}" in text
