@@ -527,6 +527,18 @@ def _wrote(args: argparse.Namespace, what: str) -> None:
         print(f"georange {args.command}: wrote {what}", file=sys.stderr)
 
 
+def _emit(args: argparse.Namespace, text: str, rows: int) -> int:
+    """Write a command's text to ``-o`` (atomically) or stdout, say what was written, and return success."""
+    from geo.outputs.atomic import write_text
+
+    if args.output:
+        write_text(text, args.output, overwrite=args.overwrite)
+    else:
+        sys.stdout.write(text)
+    _wrote(args, f"{_count(rows, 'row')} to {args.output}")
+    return EXIT_OK
+
+
 def _summary_text(sources, band) -> str:  # type: ignore[no-untyped-def]
     from geo.analysis.population import population_in_range
 
@@ -560,7 +572,7 @@ def _cmd_distance(args: argparse.Namespace, parser: argparse.ArgumentParser) -> 
     import json
 
     from geo.analysis.separation import COLUMNS, distances_from
-    from geo.outputs.atomic import check_writable, write_text
+    from geo.outputs.atomic import check_writable
     from geo.reference.borders import borders_note
     from geo.reference.names import as_asked
 
@@ -592,12 +604,7 @@ def _cmd_distance(args: argparse.Namespace, parser: argparse.ArgumentParser) -> 
         headers = ["to", "min km", "nearest from (lat, lon)", "nearest to (lat, lon)", "nearest via", "max km",
                    "farthest from (lat, lon)", "farthest to (lat, lon)", "farthest via"]
         text = ("" if args.quiet else title + "\n\n") + _table(headers, cells, right=(1, 5))
-    if args.output:
-        write_text(text, args.output, overwrite=args.overwrite)
-    else:
-        sys.stdout.write(text)
-    _wrote(args, f"{_count(len(rows), 'row')} to {args.output}")
-    return EXIT_OK
+    return _emit(args, text, len(rows))
 
 
 def _cmd_flight(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
@@ -606,7 +613,7 @@ def _cmd_flight(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
     import json
 
     from geo.analysis.flight import flight_times, minutes_text
-    from geo.outputs.atomic import check_writable, write_text
+    from geo.outputs.atomic import check_writable
 
     if args.output:
         check_writable(args.output, overwrite=args.overwrite)
@@ -662,12 +669,7 @@ def _cmd_flight(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
                  "only in theory" for r in rows if r.distance_km < r.min_km]
         text = (("" if args.quiet else "\n".join(head) + "\n\n") + _table(headers, cells, right=(1, 2))
                 + "".join(f"{n}\n" for n in notes))
-    if args.output:
-        write_text(text, args.output, overwrite=args.overwrite)
-    else:
-        sys.stdout.write(text)
-    _wrote(args, f"{_count(len(rows), 'row')} to {args.output}")
-    return EXIT_OK
+    return _emit(args, text, len(rows))
 
 
 def _cmd_check(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
