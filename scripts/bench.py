@@ -752,14 +752,15 @@ def bench_flight(repeat: int = 1) -> None:
     for argv in (["flight", "--from", "Belarus", "--places", "european-capitals", "--system", "oreshnik"],
                  ["reach", "--from", "krichev", "--system", "oreshnik", "--earth-rotation", "--places", "cities",
                   "--format", "csv"],
-                 ["zone", "--from", "krichev", "--system", "oreshnik", "--earth-rotation", "-o", "/dev/null",
-                  "--overwrite"]):
-        with tempfile.TemporaryDirectory() as cache:
-            env = {**os.environ, "GEORANGE_CACHE_DIR": cache}
+                 ["zone", "--from", "krichev", "--system", "oreshnik", "--earth-rotation", "-o", "{tmp}/z.geojson"]):
+        with tempfile.TemporaryDirectory() as tmp:
+            env = {**os.environ, "GEORANGE_CACHE_DIR": tmp}
             start = time.perf_counter()
-            subprocess.run([sys.executable, "-m", "geo", *argv], cwd=root, env=env, check=False,
-                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            print(f"  georange {' '.join(argv[:5])} ... (whole process)   {time.perf_counter() - start:7.2f} s")
+            done = subprocess.run([sys.executable, "-m", "geo", *(a.replace("{tmp}", tmp) for a in argv)], cwd=root,
+                                  env=env, check=False, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+            took = time.perf_counter() - start
+            status = "" if done.returncode == 0 else f"  FAILED: {done.stderr.strip()}"
+            print(f"  georange {' '.join(argv[:5])} ... (whole process)   {took:7.2f} s{status}")
 
 
 def main() -> int:
