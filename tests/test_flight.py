@@ -71,10 +71,21 @@ def test_from_an_area_the_nearest_points_are_used():
 def test_from_an_area_inside_the_minimum_range_the_flight_starts_at_the_minimum_range():
     """Berlin is 664 km from Belarus's nearest point, inside the Oreshnik's 700 km minimum range."""
     f = flight_time("Belarus", "Berlin", "oreshnik")
-    assert f.at_min_range and f.distance_km == 700
+    assert f.at_min_range and f.distance_km == pytest.approx(700, abs=0.01) and not f.inside_min_range
     g = Geodesic.WGS84.Inverse(f.launch_lat, f.launch_lon, f.target_lat, f.target_lon)["s12"]
-    assert g == pytest.approx(700e3, abs=1.0)
-    assert geo.distance(f"{f.launch_lat},{f.launch_lon}", "Belarus").min_km == 0  # the point lies in Belarus
+    assert g == pytest.approx(f.distance_km * 1e3, abs=1e-3)
+    assert geo.distance(f"{f.launch_lat},{f.launch_lon}", "Belarus").min_km < 0.01  # on Belarus's border
+
+
+@pytest.mark.parametrize(("launch", "target"), [("krichev", "Poland"), ("Belarus", "Poland"), ("Belarus", "Lithuania")])
+def test_an_area_target_or_touching_areas_are_timed_at_the_minimum_range(launch, target):
+    """Poland is 537 km from Krichev at its nearest and touches Belarus: the Oreshnik flies to its points at 700 km."""
+    f = flight_time(launch, target, "oreshnik")
+    assert f.at_min_range and f.distance_km == pytest.approx(700, abs=0.01) and f.min_energy is not None
+    g = Geodesic.WGS84.Inverse(f.launch_lat, f.launch_lon, f.target_lat, f.target_lon)["s12"]
+    assert g == pytest.approx(f.distance_km * 1e3, abs=1e-3)
+    assert geo.distance(f"{f.launch_lat},{f.launch_lon}", launch).min_km < 0.01
+    assert geo.distance(f"{f.target_lat},{f.target_lon}", target).min_km < 0.01
 
 
 @pytest.mark.parametrize(

@@ -141,14 +141,19 @@ class FlightTime:
     from_area: bool = False
     """Whether the launch is an area (or several points): the flight starts at its point nearest the target."""
     at_min_range: bool = False
-    """From an area whose nearest point is inside the minimum range: the flight starts at the minimum range
-    (on the geodesic from the target through that nearest point), the shortest the system flies."""
+    """The nearest points are inside the minimum range: the flight is between points at the minimum range
+    (the launch area's, or else the target area's), the shortest the system flies (:func:`_start`)."""
+
+    @property
+    def inside_min_range(self) -> bool:
+        """Whether the target is nearer than the system's minimum range from every launch point (no real flight)."""
+        return self.distance_km < self.min_km and not self.at_min_range
 
     def target_point(self) -> str:
         """Return the target, with the launch point used from an area: ``"Berlin, DE (from 52.09, 23.66)"``."""
-        if not self.from_area:
-            return self.target
         where = ", at the minimum range" if self.at_min_range else ""
+        if not self.from_area:
+            return f"{self.target} (to {self.target_lat:.2f}, {self.target_lon:.2f}{where})" if where else self.target
         return f"{self.target} (from {self.launch_lat:.2f}, {self.launch_lon:.2f}{where})"
 
     @property
@@ -193,11 +198,11 @@ class FlightTime:
                                             f"{self.launch} holds {self.target}")
         verdict, why = self._judge(low_s, high_s, stated)
         system = self.system or "missile"
-        if self.distance_km < self.min_km:
+        if self.inside_min_range:
             why += f"; {self.target} is also nearer than the {system}'s {self.min_km:,.0f} km minimum range"
         elif self.at_min_range:
-            why += (f" (timed from {self.launch}'s points at the {system}'s {self.min_km:,.0f} km minimum range, "
-                    "the nearest it flies from)")
+            side = f"from {self.launch}'s points" if self.from_area else f"to {self.target}'s points"
+            why += f" (timed {side} at the {system}'s {self.min_km:,.0f} km minimum range, the nearest it flies)"
         return verdict, why
 
     def _judge(self, low_s: float, high_s: float, stated: str) -> tuple[TimeVerdict, str]:
@@ -278,7 +283,7 @@ class FlightTime:
             "launch": self.launch, "launch_lat": self.launch_lat, "launch_lon": self.launch_lon,
             "target": self.target, "target_lat": self.target_lat, "target_lon": self.target_lon,
             "distance_km": round(self.distance_km, 3), "system": self.system, "max_km": self.max_km,
-            "min_km": self.min_km, "inside_min_range": self.distance_km < self.min_km,
+            "min_km": self.min_km, "inside_min_range": self.inside_min_range,
             "from_min_range": self.at_min_range,
             "convention": CONVENTION, "earth_rotation": self.earth_rotation,
             "reach_toward_km": round(self.reach_toward_km, 1) if math.isfinite(self.reach_toward_km) else None,
@@ -390,48 +395,113 @@ def flight_times(
     if not (math.isfinite(min_apogee_km) and min_apogee_km > 0):
         raise InvalidRangeError(f"min_apogee_km {min_apogee_km!r} must be a positive number of kilometres")
     seps = distances_from(launch, targets, borders=borders)
-    return _flights(seps, found, float(max_km), boost, boost_min is None, min_apogee_km, earth_rotation, reach)
+    min_km = 0.0 if found is None else found.min_km.value_km
+    launch_area = _area_of(launch, borders) if min_km > 0 else None
+    areas = [_area_of(t, borders) if min_km > 0 else None for t in targets]
+    starts = [_start(sep, min_km, launch_area, area) for sep, area in zip(seps, areas, strict=True)]
+    return _flights(seps, starts, found, float(max_km), boost, boost_min is None, min_apogee_km, earth_rotation,
+                    reach)
 
 
-def _start(sep: Separation, min_km: float) -> tuple[float, float, float, bool, bool]:
-    """Return a flight's launch point and distance: (lon, lat, km, from an area, at the minimum range)."""
+def _at_distance(geometry: Any, lon0: float, lat0: float, distance_m: float, near: tuple[float, float]
+                 ) -> tuple[float, float] | None:
+    """Return a point of an area's boundary at ``distance_m`` from a point, the crossing nearest ``near``, or None.
+
+    The boundary is cut every 500 m along its geodesic edges; between the
+    two cut points whose distances straddle ``distance_m`` the point is
+    placed in proportion along the geodesic (within metres of the distance).
+    """
+    import shapely
+
+    from geo.geodesy.densify import densify
+
+    best: tuple[float, float, float] | None = None
+    for polygon in shapely.get_parts(geometry):
+        for ring in (polygon.exterior, *polygon.interiors):
+            xy = densify(np.asarray(ring.coords)[:-1, :2], spacing_m=500.0)
+            xy = np.vstack([xy, xy[:1]])
+            d = ballistic.geodesic_distance(lon0, lat0, xy[:, 0], xy[:, 1]) - distance_m
+            cross = np.flatnonzero((d[:-1] <= 0) != (d[1:] <= 0))
+            for k in cross:
+                frac = float(d[k] / (d[k] - d[k + 1]))
+                az, _, length = ballistic.WGS84.inv(xy[k, 0], xy[k, 1], xy[k + 1, 0], xy[k + 1, 1])
+                lon, lat, _ = ballistic.WGS84.fwd(xy[k, 0], xy[k, 1], az, frac * length)
+                gap = float(ballistic.geodesic_distance(near[0], near[1], lon, lat))
+                if best is None or gap < best[2]:
+                    best = (float(lon), float(lat), gap)
+    return None if best is None else (best[0], best[1])
+
+
+def _start(sep: Separation, min_km: float, launch_area: Any, target_area: Any
+           ) -> tuple[float, float, float, float, float, bool, bool]:
+    """Return a flight's ends and distance: (lon1, lat1, lon2, lat2, km, from an area, at the minimum range).
+
+    Between the nearest points; when those are nearer than the minimum range
+    and the launch (or else the target) is an area that also has points
+    beyond it, the area's end moves to a point of its boundary at the
+    minimum range (the crossing nearest its nearest point): the nearest the
+    system flies between.
+    """
     lon1, lat1, lon2, lat2 = sep.min_from_lon, sep.min_from_lat, sep.min_to_lon, sep.min_to_lat
     from_area = (sep.min_from_lat, sep.min_from_lon) != (sep.max_from_lat, sep.max_from_lon)
-    at_min_range = from_area and sep.min_km < min_km <= sep.max_km and not sep.min_via_from
-    if not at_min_range:
-        return lon1, lat1, sep.min_km, from_area, False
-    # The nearest point of the area is inside the minimum range; its points at the minimum range are the
-    # nearest the system flies from (an area in one piece has points at every distance between its nearest
-    # and farthest). One such point: on the geodesic from the target through the nearest point.
-    back = float(ballistic.WGS84.inv(lon2, lat2, lon1, lat1)[0])
-    lon, lat, _ = (float(x) for x in ballistic.WGS84.fwd(lon2, lat2, back, min_km * 1000.0))
-    return lon, lat, min_km, True, True
+    if sep.min_km < min_km <= sep.max_km:
+        # The other end: the nearest point first, else the farthest pair's (two areas that touch may have no
+        # point at the minimum range from their shared point, but have one from the far side of the other).
+        far_to, far_from = (sep.max_to_lon, sep.max_to_lat), (sep.max_from_lon, sep.max_from_lat)
+        for area, fixed, moving, launch_side in ((launch_area, (lon2, lat2), (lon1, lat1), True),
+                                                 (target_area, (lon1, lat1), (lon2, lat2), False),
+                                                 (launch_area, far_to, (lon1, lat1), True),
+                                                 (target_area, far_from, (lon2, lat2), False)):
+            if area is None:
+                continue
+            found = _at_distance(area, fixed[0], fixed[1], min_km * 1000.0, moving)
+            if found is None:
+                continue
+            km = float(ballistic.geodesic_distance(fixed[0], fixed[1], *found)) / 1000.0
+            if launch_side:
+                return found[0], found[1], fixed[0], fixed[1], km, True, True
+            return fixed[0], fixed[1], found[0], found[1], km, from_area, True
+    return lon1, lat1, lon2, lat2, sep.min_km, from_area, False
+
+
+def _area_of(thing: Any, borders: str) -> Any:
+    """Return the lon/lat geometry of a thing that is one area (a territory, region or polygon), else None."""
+    import shapely
+
+    from geo.analysis.launch import LaunchRegion, as_sources
+
+    try:
+        sources = as_sources(thing, borders)
+    except Exception:  # a point the grammar reads another way: no area
+        return None
+    regions = [s for s in sources if isinstance(s, LaunchRegion)]
+    if len(regions) != len(sources) or not regions:
+        return None
+    return shapely.union_all([r.geometry for r in regions])
 
 
 def _flights(
-    seps: list[Separation], system: System | None, max_km: float, boost: tuple[float, float], default_boost: bool,
-    min_apogee_km: float, rotating: bool, reach: bool = True,
+    seps: list[Separation], starts: list[tuple[float, float, float, float, float, bool, bool]], system: System | None,
+    max_km: float, boost: tuple[float, float], default_boost: bool, min_apogee_km: float, rotating: bool,
+    reach: bool = True,
 ) -> list[FlightTime]:
-    """Return the flights of the separations (nearest points), all targets in one vectorised computation."""
+    """Return the flights between the given ends (:func:`_start`), all targets in one vectorised computation."""
     speed = float(ballistic.burnout_speed(max_km * 1000.0))
     min_km = 0.0 if system is None else system.min_km.value_km
-    starts = [_start(sep, min_km) for sep in seps]
-    lon1 = np.array([s[0] for s in starts])
-    lat1 = np.array([s[1] for s in starts])
-    lon2 = np.array([sep.min_to_lon for sep in seps])
-    lat2 = np.array([sep.min_to_lat for sep in seps])
+    lon1, lat1, lon2, lat2 = (np.array([s[k] for s in starts]) for k in range(4))
     # A place in the launch area (0 km) has no flight: solve a 1 km hop instead and report none.
-    inside = np.array([s[2] == 0 for s in starts])
+    inside = np.array([s[4] == 0 for s in starts])
     hop_lon, hop_lat, _ = ballistic.WGS84.fwd(lon1, lat1, np.zeros(len(seps)), np.full(len(seps), 1000.0))
     band = ballistic.flight_band(lon1, lat1, np.where(inside, hop_lon, lon2), np.where(inside, hop_lat, lat2), speed,
                                  min_apogee_m=min_apogee_km * 1000.0, rotating=rotating)
     toward = np.full(len(seps), math.nan if reach is False else max_km)
-    moving = np.array([s[2] > 0 for s in starts]) & (reach and rotating)
+    moving = np.array([s[4] > 0 for s in starts]) & (reach and rotating)
     if moving.any():
         azimuth = np.asarray(ballistic.WGS84.inv(lon1[moving], lat1[moving], lon2[moving], lat2[moving])[0])
         toward[moving] = ballistic.range_toward(lon1[moving], lat1[moving], azimuth, speed) / 1000.0
     out = []
-    for k, (sep, (lon, lat, distance_km, from_area, at_min_range)) in enumerate(zip(seps, starts, strict=True)):
+    for k, (sep, (lon, lat, to_lon, to_lat, distance_km, from_area, at_min_range)) in enumerate(
+            zip(seps, starts, strict=True)):
         reachable = bool(band.reachable[k]) and not inside[k]
 
         def trajectory(name: str, t: np.ndarray, h: np.ndarray, k: int = k, ok: bool = reachable) -> Trajectory | None:
@@ -443,7 +513,7 @@ def _flights(
             system="" if system is None else system.name,
             max_km=max_km,
             distance_km=distance_km,
-            launch_lat=lat, launch_lon=lon, target_lat=sep.min_to_lat, target_lon=sep.min_to_lon,
+            launch_lat=lat, launch_lon=lon, target_lat=to_lat, target_lon=to_lon,
             earth_rotation=rotating,
             reach_toward_km=float(toward[k]),
             reachable=reachable,

@@ -534,7 +534,7 @@ def _survey_times(survey: Survey) -> pd.DataFrame:
                             borders=survey.borders, reach=False)
 
     def typical(f: FlightTime) -> tuple[float, float, float]:
-        band = f.typical_s() if f.distance_km >= f.min_km else None  # nearer than the minimum range: no flight
+        band = None if f.inside_min_range else f.typical_s()  # nearer than the minimum range: no flight
         free = f.typical.free_s if f.typical is not None else math.nan
         return (band[0] / 60, band[1] / 60, free) if band else (math.nan, math.nan, math.nan)
 

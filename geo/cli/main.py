@@ -611,6 +611,7 @@ def _cmd_flight(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
     import csv
     import io
     import json
+    import math
 
     from geo.analysis.flight import flight_times, minutes_text
     from geo.outputs.atomic import check_writable
@@ -660,13 +661,16 @@ def _cmd_flight(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
         head = [f"Flight time of {first.what().split(' to ')[0]}, total = free flight + boost {boost}",
                 f"{'turning' if first.earth_rotation else 'still'} Earth; published range {first.max_km:,.0f} km "
                 "read as the minimum-energy range over a still Earth; WGS84 geodesics"]
-        cells = [[r.target_point(), f"{r.distance_km:,.1f}", f"{r.reach_toward_km:,.0f}",
+        def km(x: float, digits: int) -> str:  # tens of km and more to the stated digits, a short range to the metre
+            return f"{x:,.{digits}f}" if x >= 10 or not math.isfinite(x) else f"{x:.3f}"
+
+        cells = [[r.target_point(), km(r.distance_km, 1), km(r.reach_toward_km, 0),
                   cell(r.flattest, r), cell(r.min_energy, r), cell(r.lofted, r),
                   minutes_text(r.min_energy.free_s) if r.min_energy else "-"] for r in rows]
         headers = ["to (from)", "km", "reach toward, km", f"flattest (apogee >= {first.min_apogee_km:g} km)",
                    "minimum energy", "lofted", "min-energy free flight"]
         notes = [f"{r.target} is nearer than the {r.system}'s {r.min_km:,.0f} km minimum range: it flies there "
-                 "only in theory" for r in rows if r.distance_km < r.min_km]
+                 "only in theory" for r in rows if r.inside_min_range]
         text = (("" if args.quiet else "\n".join(head) + "\n\n") + _table(headers, cells, right=(1, 2))
                 + "".join(f"{n}\n" for n in notes))
     return _emit(args, text, len(rows))

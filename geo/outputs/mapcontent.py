@@ -546,7 +546,7 @@ def _with_flights(marks: tuple[Mark, ...], entries: Sequence[Claim | Survey]) ->
         found = flight_times(list(e.launch.sources), targets, e.system, max_km=e.band.max_km, reach=False,
                              borders=e.borders)
         for k, f in zip(ours, found, strict=True):
-            if f.typical is not None and f.distance_km >= f.min_km:
+            if f.typical is not None and not f.inside_min_range:
                 lines.setdefault(k, []).append(_flight_words(replace(f, launch=e.launch.label), e.system.name))
     return tuple(replace(m, flights=tuple(lines.get(k, ()))) for k, m in enumerate(marks))
 

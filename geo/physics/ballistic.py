@@ -689,12 +689,13 @@ def range_toward(
     f_hi = excess(hi)
     unlimited = f_hi <= 0.0
     side = np.zeros(lo.shape, dtype=np.int8)  # which end moved last: -1 the near one, +1 the far one
+    tol = min(LIMIT_TOLERANCE_M, 1e-4 * d0)  # 10 m, or a ten-thousandth of a short range (5 cm at 500 m)
     for _ in range(100):  # false position, Illinois variant: the excess is smooth and rises along the geodesic
-        live = ~unlimited & (hi - lo > LIMIT_TOLERANCE_M)
+        live = ~unlimited & (hi - lo > tol)
         if not live.any():
             break
         mid = np.where(live, hi - f_hi * (hi - lo) / (f_hi - f_lo), lo)
-        mid = np.clip(mid, lo + 0.1 * LIMIT_TOLERANCE_M, hi - 0.1 * LIMIT_TOLERANCE_M)
+        mid = np.clip(mid, lo + 0.1 * tol, hi - 0.1 * tol)
         f_mid = np.where(live, excess(mid), 0.0)
         inside = live & (f_mid <= 0.0)
         outside = live & ~inside
