@@ -111,7 +111,11 @@ def _verdict_lines(results) -> list[str]:  # type: ignore[no-untyped-def]
         v = r.verdict
         verdict = "holds" if v.holds else "**fails**"
         robust = "" if v.robust else "; not robust to the published figures"
-        lines.append(f"- `{r.claim.id}`: {r.claim.place.name} {v.status} from {r.claim.launch.label}, "
+        if v.timing is not None:  # a stated flight time: the time verdict, and why
+            lines.append(f"- `{r.claim.id}`: {v.timing.why}; {verdict}{robust}")
+            continue
+        turning = " on the turning Earth" if r.claim.earth_rotation else ""
+        lines.append(f"- `{r.claim.id}`: {r.claim.place.name} {v.status} from {r.claim.launch.label}{turning}, "
                      f"{verdict} (margin {v.margin_km:,.1f} km{robust})")
     return lines
 
@@ -126,8 +130,8 @@ def _write_index(claims_dir: Path, out: Path, drawn: list[tuple[str, list[str]]]
              "centred on the launch. Zones are exact WGS84 geodesic zones drawn to within 100 m (a thousandth "
              "of the radius for small zones); statuses and verdicts come from exact distances.", ""]
     if not hard:
-        index += ["Maps of the hard cases (a pole, the Pacific, the whole globe, a 1 km ring, many scenarios) "
-                  "are in [hard/](hard/README.md).", ""]
+        index += ["Maps of the hard cases (a pole, the Pacific, the whole globe, a 1 km ring, many scenarios, "
+                  "the turning Earth) are in [hard/](hard/README.md).", ""]
     for path, (title, verdicts) in zip(claim_files([str(claims_dir)]), drawn, strict=True):
         name = path.stem
         index += [f"## {title}", "", f"[interactive map]({name}.html) · claim file `{source}/{name}.toml`", "",

@@ -353,6 +353,11 @@ def _scenario_line(v: Verdict) -> str:
             + ("" if v.robust else " (not for every published figure)"))
 
 
+def _entry_label(e: Claim | Survey, scenario: Scenario) -> str:
+    """Return the label of the zone set an entry draws from a scenario (the turning Earth's is its own)."""
+    return _band_label(e.system_name, e.band, scenario) + (" on the turning Earth" if e.earth_rotation else "")
+
+
 def _band_label(system: str, band: RangeBand, scenario: Scenario) -> str:
     head = f"{system} " if system else ""
     span = band.phrase()
@@ -368,8 +373,7 @@ def _zone_sets(entries: Sequence[Claim | Survey], tolerance_m: float) -> tuple[Z
                 band = e.band
                 key = (band.min_km, band.max_km, scenario.specs, e.earth_rotation)
                 if key not in wanted:
-                    label = _band_label(e.system_name, band, scenario) + (
-                        " on the turning Earth" if e.earth_rotation else "")
+                    label = _entry_label(e, scenario)
                     wanted[key] = (label, band, scenario, main, e.earth_rotation)
     sets: list[ZoneSet] = []
     used: set[tuple[str, str]] = set()
@@ -420,11 +424,11 @@ def _marks(claims: Sequence[ClaimResult], surveys: Sequence[SurveyResult]) -> tu
         c, v = r.claim, r.verdict
         place = places.setdefault((c.place.lon, c.place.lat), _Place(c.place.name, c.place.country))
         place.claims.append(r)
-        label = _band_label(c.system_name, c.band, c.launch)
+        label = _entry_label(c, c.launch)
         place.bands.setdefault(label, BandStatus(label, c.launch.label, v.status, v.nearest_km, v.farthest_km,
                                                  v.margin_km))
     for s in surveys:
-        label = _band_label(s.survey.system_name, s.survey.band, s.survey.launch)
+        label = _entry_label(s.survey, s.survey.launch)
         main = s.places[s.places["scenario"] == s.survey.launch.label]
         for row in main.itertuples(index=False):
             place = places.setdefault((float(row.lon), float(row.lat)), _Place(str(row.name), str(row.country)))
@@ -538,7 +542,7 @@ def _with_flights(marks: tuple[Mark, ...], entries: Sequence[Claim | Survey]) ->
         if key in done:
             continue
         done.add(key)
-        label = _band_label(e.system_name, e.band, e.launch)
+        label = _entry_label(e, e.launch)
         ours = [k for k, m in enumerate(marks) if any(b.label == label for b in m.bands)]
         if not ours:
             continue
