@@ -266,3 +266,16 @@ def test_the_map_draws_the_turning_earth_zone(capsys, tmp_path):
     assert code == 0, err
     html = (tmp_path / "r.html").read_text(encoding="utf-8")
     assert "on the turning Earth" in html
+
+
+def test_the_python_api_takes_earth_rotation_too():
+    import geo
+
+    t = geo.reach(["Mumbai", "Lisbon"], "krichev", system="oreshnik", earth_rotation=True)
+    assert t["status"].tolist() == ["reachable", "reachable"] and t.loc[0, "reach_km"] == pytest.approx(5203.2, abs=0.5)
+    still = geo.reach(["Mumbai"], "krichev", system="oreshnik")
+    assert still["status"].tolist() == ["too_far"] and "reach_km" not in still.columns
+    zones = geo.zones("krichev", system="oreshnik", earth_rotation=True)
+    assert zones[0].earth_rotation and zones[0].geometry.covers(shapely.Point(72.8777, 19.0760))
+    with pytest.raises(InvalidRangeError, match="is an area"):
+        geo.reach(["Mumbai"], "Belarus", system="oreshnik", earth_rotation=True)

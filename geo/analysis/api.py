@@ -133,6 +133,7 @@ def reach(
     workers: int = 2,
     progress: Callable[[int], None] | None = None,
     borders: str = "recognised",
+    earth_rotation: bool = False,
 ) -> pd.DataFrame:
     """Classify targets against a launch and a range band on the WGS84 ellipsoid.
 
@@ -186,6 +187,12 @@ def reach(
         Earth admin-0) or ``controlled`` (disputed areas count for the state
         that administers them: Crimea with Sevastopol for Russia, the
         Paracel Islands for China).
+    earth_rotation : bool, default False
+        A ballistic system's reach on the turning Earth from launch points
+        (:mod:`geo.analysis.rotation`): each launch point's reach toward each
+        target instead of ``max_km``, with ``reach_km``, the deciding launch
+        point's reach toward the target. An area launch or a system that is
+        not ballistic raises :class:`~geo.errors.InvalidRangeError`.
 
     Returns
     -------
@@ -226,6 +233,15 @@ def reach(
     sources = as_sources(launch, borders)
     lon, lat, frame = target_lonlat(targets, borders)
     lon, lat = lon.ravel(), lat.ravel()
+    if earth_rotation:
+        from geo.analysis.rotation import check_rotation, rotating_table
+
+        check_rotation(sources, system)
+        places = frame.copy() if frame is not None else pd.DataFrame({"lon": lon, "lat": lat})
+        out = rotating_table(places, sources, band, distances=distances, lonlat=(lon, lat))
+        if progress is not None:
+            progress(len(out))
+        return _with_borders(out, borders)
     classifier = Classifier(sources, band, workers=workers)
     out = frame.copy() if frame is not None else pd.DataFrame({"lon": lon, "lat": lat})
     if distances:

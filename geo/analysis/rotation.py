@@ -291,7 +291,8 @@ def _dense(table: _Table) -> tuple[FloatArray, FloatArray]:
 
 
 def rotating_table(
-    places: pd.DataFrame, sources: Sequence[LaunchSource], band: RangeBand, *, distances: bool = True
+    places: pd.DataFrame, sources: Sequence[LaunchSource], band: RangeBand, *, distances: bool = True,
+    lonlat: tuple[FloatArray, FloatArray] | None = None,
 ) -> pd.DataFrame:
     """Return ``places`` with the columns of :func:`geo.reach` on the turning Earth, and ``reach_km``.
 
@@ -299,6 +300,8 @@ def rotating_table(
     ``status`` and ``margin_km`` follow the module's rule, ``via`` names the
     deciding launch point and ``reach_km`` its reach toward the place (what
     replaces the published ``max_km``). ``distances=False`` keeps ``status`` only.
+    ``lonlat`` gives the places' coordinates when ``places`` has no ``lon``
+    and ``lat`` columns (a GeoDataFrame).
     """
     from geo.inputs.targets import AREA_COLUMN
 
@@ -306,7 +309,8 @@ def rotating_table(
         raise InvalidRangeError("--earth-rotation: places are points here; an area target (a country, region or "
                                 "area:NAME) is not measured on the turning Earth")
     points = launch_points(sources)
-    r = rotating_reach(points, band, places["lon"].to_numpy(float), places["lat"].to_numpy(float))
+    lon, lat = lonlat if lonlat is not None else (places["lon"].to_numpy(float), places["lat"].to_numpy(float))
+    r = rotating_reach(points, band, lon, lat)
     out = places.copy()
     if distances:
         out["min_km"] = r.nearest_m / 1000.0
