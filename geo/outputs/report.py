@@ -616,7 +616,8 @@ def _times_lines(result: SurveyResult) -> list[str]:
         return []
     against = result.survey.times_against
     lines = ["  flight times, minutes: the least-energy flight through space plus a boost of 1.5-4.5 min "
-             "(two-body flight on the turning WGS84 Earth, from the launch point nearest each place)"]
+             "(two-body flight on the turning WGS84 Earth, from the launch point nearest each place, or from the "
+             "launch's points at the minimum range when that one is nearer)"]
     for label, frame in t.groupby("scenario", sort=False):
         timed = frame[frame["total_min_low"].notna()]
         cells = []
