@@ -66,6 +66,13 @@ the columns are :data:`FLAT_COLUMNS`, in that order:
                             their uncertainty intervals
 ``expect``, ``status``,     as in JSON (survey rows: ``expect`` is empty and
 ``holds``, ...              ``holds`` null; likewise the claim-only fields)
+``outcome``                 what ``expect`` is held to: the time verdict of a
+                            claim that states a time, else the status
+``earth_rotation``          whether the reach is on the turning Earth
+``minutes_stated``,         a stated flight time as written and the interval
+``minutes_low``,            it means (minutes), and the time verdict in words
+``minutes_high``,           (``timing.why`` in JSON); empty for other claims
+``time_why``
 ``robust_to_min_km``,       ``robust_by_figure`` flattened
 ``robust_to_max_km``
 ``coverage_sites_reachable``, ``coverage_sites``: ``coverage_sites`` flattened
@@ -279,7 +286,8 @@ FLAT_COLUMNS: dict[str, type] = {
     "place": str, "place_name": str, "country": str, "lat": float, "lon": float,
     "system": str, "min_km": float, "max_km": float,
     "min_km_low": float, "min_km_high": float, "max_km_low": float, "max_km_high": float,
-    "expect": str, "status": str, "holds": bool,
+    "expect": str, "status": str, "outcome": str, "holds": bool, "earth_rotation": bool,
+    "minutes_stated": str, "minutes_low": float, "minutes_high": float, "time_why": str,
     "nearest_km": float, "farthest_km": float, "deciding_km": float, "deciding_figure": str, "via": str,
     "margin_km": float,
     "critical_km": float, "critical_figure": str, "critical_holds_if": str, "critical_text": str,
@@ -325,7 +333,7 @@ def _flat_claim(result: ClaimResult) -> dict[str, Any]:
     r = claim_record(result)
     sites = r["coverage_sites"] or [None, None]
     others = _SPECS_SEP.join(
-        f"{v.scenario.label}: {v.status}, {'holds' if v.holds else 'fails'}" for v in result.scenarios
+        f"{v.scenario.label}: {v.outcome}, {'holds' if v.holds else 'fails'}" for v in result.scenarios
     )
     return _typed({
         **r,
@@ -338,6 +346,10 @@ def _flat_claim(result: ClaimResult) -> dict[str, Any]:
         "coverage_sites": sites[1],
         **_flat_population(result.verdict),
         "other_scenarios": others,
+        "minutes_stated": (r["minutes"] or {}).get("stated"),
+        "minutes_low": (r["minutes"] or {}).get("low_min"),
+        "minutes_high": (r["minutes"] or {}).get("high_min"),
+        "time_why": (r["timing"] or {}).get("why"),
     })
 
 
