@@ -279,3 +279,18 @@ def test_the_python_api_takes_earth_rotation_too():
     assert zones[0].earth_rotation and zones[0].geometry.covers(shapely.Point(72.8777, 19.0760))
     with pytest.raises(InvalidRangeError, match="is an area"):
         geo.reach(["Mumbai"], "Belarus", system="oreshnik", earth_rotation=True)
+
+
+@pytest.mark.parametrize("suffix", [".geojson", ".gpkg", ".shp", ".kml"])
+def test_turning_earth_zones_say_so_in_every_file_format(capsys, tmp_path, suffix):
+    import geo
+
+    out = tmp_path / f"z{suffix}"
+    code, _, err = run(capsys, "zone", "--from", "krichev", "--system", "oreshnik", "--earth-rotation", "-o", str(out))
+    assert code == 0 and "warning" not in err, err
+    zones = geo.read_zones(out)
+    assert all("turning Earth" in z.launch for z in zones)  # KML's fixed schema carries it in the launch text
+    if suffix != ".kml":
+        assert all(z.earth_rotation for z in zones)
+    assert zones[0].geometry.covers(shapely.Point(72.8777, 19.0760))
+

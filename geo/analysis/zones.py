@@ -453,6 +453,7 @@ def _rotating_zones(sources: list[LaunchSource], band: RangeBand, launch: str, t
     geoms = {"reach": reach, "dead_zone": dead, "reachable": reachable}
     log.info("zones of %g-%g km from %s on the turning Earth drawn within %g m", band.min_km, band.max_km, launch,
              drawn)
+    launch = f"{launch} (turning Earth: max_km read as a still-Earth minimum-energy range)"
     return [Zone(role, geoms[role], band.min_km, band.max_km, launch, drawn, borders, earth_rotation=True)
             for role in ROLES]
 

@@ -41,6 +41,7 @@ FIELD_NAMES: Final = {
     "tolerance_m": "tol_m",
     "population": "population",
     "margin_km": "margin_km",
+    "earth_rotation": "earth_rot",
 }
 """georange's field names that a shapefile cannot hold as they are, and their 10-character names.
 

@@ -284,6 +284,9 @@ def read_zones(path: str | Path) -> list[Zone]:
         raise InputFileError(f"{target}: missing zone field{'s' if len(missing) > 1 else ''} {', '.join(missing)}")
     out = []
     borders = frame["borders"].tolist() if "borders" in frame.columns else ["recognised"] * len(frame)
+    # Written only for zones on the turning Earth (GeoJSON and GeoPackage keep a boolean, a shapefile text).
+    turning = ([str(v).strip().lower() in ("true", "1") for v in frame["earth_rotation"]]
+               if "earth_rotation" in frame.columns else [False] * len(frame))
     records = frame[needed].to_dict(orient="records")
     for n, (row, geometry) in enumerate(zip(records, frame.geometry, strict=True), start=1):
         where = f"{target}, zone {n}"
@@ -298,5 +301,6 @@ def read_zones(path: str | Path) -> list[Zone]:
             launch=_text(row["launch"], f"{where}, launch"),
             tolerance_m=_number(row["tolerance_m"], f"{where}, tolerance_m"),
             borders=check_borders(borders[n - 1], f"{where}, borders"),
+            earth_rotation=bool(turning[n - 1]),
         ))
     return out
