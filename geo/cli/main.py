@@ -307,7 +307,8 @@ def _cmd_systems(args: argparse.Namespace, parser: argparse.ArgumentParser) -> i
 
     systems = load_systems()
     if args.format == "json":
-        records = [{"key": s.key, "name": s.name, "kind": s.kind, "aliases": list(s.aliases), "notes": s.notes,
+        records = [{"key": s.key, "name": s.name, "kind": s.kind, "trajectory": s.trajectory or None,
+                    "aliases": list(s.aliases), "notes": s.notes,
                     "max_km": s.max_km.value_km, "max_interval_km": [s.max_km.low_km, s.max_km.high_km],
                     "max_source": s.max_km.source, "max_source_kind": s.max_km.source_kind,
                     "min_km": s.min_km.value_km, "min_interval_km": [s.min_km.low_km, s.min_km.high_km],
