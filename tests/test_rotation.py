@@ -294,3 +294,18 @@ def test_turning_earth_zones_say_so_in_every_file_format(capsys, tmp_path, suffi
         assert all(z.earth_rotation for z in zones)
     assert zones[0].geometry.covers(shapely.Point(72.8777, 19.0760))
 
+
+
+def test_a_launch_points_reach_table_is_kept_on_disk_and_read_back_the_same(tmp_path):
+    from geo.analysis import cache
+    from geo.analysis.rotation import _table
+
+    speed = float(bal.burnout_speed(3e6))
+    with cache.enabled(tmp_path):
+        first = _table(KRICHEV.lon, KRICHEV.lat, speed)
+        stored, hits = cache.stats().stored, cache.stats().hits
+        cache.forget()  # what a second run starts from: nothing in memory
+        again = _table(KRICHEV.lon, KRICHEV.lat, speed)
+    assert cache.stats().stored == stored and cache.stats().hits == hits + 1
+    for field in ("azimuth", "reach_m", "boundary_lon", "boundary_lat"):
+        assert np.array_equal(getattr(first, field), getattr(again, field))

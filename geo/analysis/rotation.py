@@ -41,7 +41,7 @@ of the territory as well as on the direction, which is not solved here.
 
 from __future__ import annotations
 
-import functools
+import io
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -148,9 +148,32 @@ class _Table:
         return np.interp(np.asarray(azimuth) % 360.0, self.azimuth, self.reach_m, period=360.0)
 
 
-@functools.lru_cache(maxsize=64)
 def _table(lon: float, lat: float, speed: float) -> _Table:
-    """Return the reach table of a launch point for a burnout speed (kept: claims and maps share launches).
+    """Return the reach table of a launch point for a burnout speed, kept in the process and the disk cache.
+
+    Claims, maps and later runs of the same launch and system share it (:mod:`geo.analysis.cache`).
+    """
+    from geo.analysis import cache
+
+    key = {"lon": lon, "lat": lat, "speed": speed, "azimuths": TABLE_AZIMUTHS, "step": CORRECTION_STEP}
+    return cache.remembered("reach-table", key, lambda: _build_table(lon, lat, speed), dump=_dump, read=_read)
+
+
+def _dump(table: _Table) -> bytes:
+    buffer = io.BytesIO()
+    np.savez(buffer, az=table.azimuth, reach=table.reach_m, blon=table.boundary_lon, blat=table.boundary_lat,
+             at=np.array([table.lon, table.lat]))
+    return buffer.getvalue()
+
+
+def _read(blob: bytes) -> _Table:
+    with np.load(io.BytesIO(blob)) as f:
+        lon, lat = (float(x) for x in f["at"])
+        return _Table(lon, lat, f["az"], f["reach"], f["blon"], f["blat"])
+
+
+def _build_table(lon: float, lat: float, speed: float) -> _Table:
+    """Build the reach table of a launch point (see :func:`_table`).
 
     Raises
     ------
