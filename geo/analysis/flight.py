@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 import numpy as np
+from numpy.typing import NDArray
 
 from geo.analysis.separation import Separation, distances_from
 from geo.errors import InvalidRangeError
@@ -51,6 +52,8 @@ __all__ = [
     "flight_times",
     "minutes_text",
 ]
+
+FloatArray = NDArray[np.float64]
 
 DEFAULT_BOOST_S: Final = (90.0, 270.0)
 """The boost band added to every free-flight time, seconds (1.5-4.5 min; module docstring)."""
@@ -156,11 +159,6 @@ class FlightTime:
             return f"{self.target} (to {self.target_lat:.2f}, {self.target_lon:.2f}{where})" if where else self.target
         return f"{self.target} (from {self.launch_lat:.2f}, {self.launch_lon:.2f}{where})"
 
-    @property
-    def trajectories(self) -> tuple[Trajectory, ...]:
-        """The trajectories there are, flattest first."""
-        return tuple(t for t in (self.flattest, self.min_energy, self.lofted) if t is not None)
-
     def possible_s(self) -> tuple[float, float] | None:
         """Return the shortest and longest total time any trajectory above the minimum apogee takes, or None."""
         if self.flattest is None or self.lofted is None:
@@ -187,9 +185,9 @@ class FlightTime:
         return None if typical is None else typical.total_s(self.boost_s)
 
     def what(self) -> str:
-        """Return the flight as a title says it: ``"Oreshnik from Krichev air base to Berlin"``."""
+        """Return what flies from where, as a title says it: ``"Oreshnik from Krichev air base (Krichev-6)"``."""
         system = self.system or f"a {self.max_km:,.0f} km ballistic missile"
-        return f"{system} from {self.launch} to {self.target}"
+        return f"{system} from {self.launch}"
 
     def judge(self, low_s: float, high_s: float, stated: str) -> tuple[TimeVerdict, str]:
         """Return how a stated time (between ``low_s`` and ``high_s`` seconds) fits, and why, in words."""
@@ -396,44 +394,37 @@ def flight_times(
         raise InvalidRangeError(f"min_apogee_km {min_apogee_km!r} must be a positive number of kilometres")
     seps = distances_from(launch, targets, borders=borders)
     min_km = 0.0 if found is None else found.min_km.value_km
-    launch_area = _area_of(launch, borders) if min_km > 0 else None
-    areas = [_area_of(t, borders) if min_km > 0 else None for t in targets]
+    launch_area = _boundary(launch, borders) if min_km > 0 else None
+    areas = [_boundary(t, borders) if min_km > 0 else None for t in targets]
     starts = [_start(sep, min_km, launch_area, area) for sep, area in zip(seps, areas, strict=True)]
     return _flights(seps, starts, found, float(max_km), boost, boost_min is None, min_apogee_km, earth_rotation,
                     reach)
 
 
-def _at_distance(geometry: Any, lon0: float, lat0: float, distance_m: float, near: tuple[float, float]
+def _at_distance(rings: list[FloatArray], lon0: float, lat0: float, distance_m: float, near: tuple[float, float]
                  ) -> tuple[float, float] | None:
     """Return a point of an area's boundary at ``distance_m`` from a point, the crossing nearest ``near``, or None.
 
-    The boundary is cut every 500 m along its geodesic edges; between the
-    two cut points whose distances straddle ``distance_m`` the point is
-    placed in proportion along the geodesic (within metres of the distance).
+    ``rings`` are the boundary cut every 500 m along its geodesic edges
+    (:func:`_boundary`); between the two cut points whose distances straddle
+    ``distance_m`` the point is placed in proportion along the geodesic
+    (within metres of the distance).
     """
-    import shapely
-
-    from geo.geodesy.densify import densify
-
     best: tuple[float, float, float] | None = None
-    for polygon in shapely.get_parts(geometry):
-        for ring in (polygon.exterior, *polygon.interiors):
-            xy = densify(np.asarray(ring.coords)[:-1, :2], spacing_m=500.0)
-            xy = np.vstack([xy, xy[:1]])
-            d = ballistic.geodesic_distance(lon0, lat0, xy[:, 0], xy[:, 1]) - distance_m
-            cross = np.flatnonzero((d[:-1] <= 0) != (d[1:] <= 0))
-            for k in cross:
-                frac = float(d[k] / (d[k] - d[k + 1]))
-                az, _, length = ballistic.WGS84.inv(xy[k, 0], xy[k, 1], xy[k + 1, 0], xy[k + 1, 1])
-                lon, lat, _ = ballistic.WGS84.fwd(xy[k, 0], xy[k, 1], az, frac * length)
-                gap = float(ballistic.geodesic_distance(near[0], near[1], lon, lat))
-                if best is None or gap < best[2]:
-                    best = (float(lon), float(lat), gap)
+    for xy in rings:
+        d = ballistic.geodesic_distance(lon0, lat0, xy[:, 0], xy[:, 1]) - distance_m
+        for k in np.flatnonzero((d[:-1] <= 0) != (d[1:] <= 0)):
+            frac = float(d[k] / (d[k] - d[k + 1]))
+            az, _, length = ballistic.WGS84.inv(xy[k, 0], xy[k, 1], xy[k + 1, 0], xy[k + 1, 1])
+            lon, lat, _ = ballistic.WGS84.fwd(xy[k, 0], xy[k, 1], az, frac * length)
+            gap = float(ballistic.geodesic_distance(near[0], near[1], lon, lat))
+            if best is None or gap < best[2]:
+                best = (float(lon), float(lat), gap)
     return None if best is None else (best[0], best[1])
 
 
-def _start(sep: Separation, min_km: float, launch_area: Any, target_area: Any
-           ) -> tuple[float, float, float, float, float, bool, bool]:
+def _start(sep: Separation, min_km: float, launch_area: list[FloatArray] | None,
+           target_area: list[FloatArray] | None) -> tuple[float, float, float, float, float, bool, bool]:
     """Return a flight's ends and distance: (lon1, lat1, lon2, lat2, km, from an area, at the minimum range).
 
     Between the nearest points; when those are nearer than the minimum range
@@ -464,20 +455,24 @@ def _start(sep: Separation, min_km: float, launch_area: Any, target_area: Any
     return lon1, lat1, lon2, lat2, sep.min_km, from_area, False
 
 
-def _area_of(thing: Any, borders: str) -> Any:
-    """Return the lon/lat geometry of a thing that is one area (a territory, region or polygon), else None."""
+def _boundary(thing: Any, borders: str) -> list[FloatArray] | None:
+    """Return the closed boundary rings, cut every 500 m, of a thing that is an area (else None): done once a thing."""
     import shapely
 
     from geo.analysis.launch import LaunchRegion, as_sources
+    from geo.geodesy.densify import densify
 
-    try:
-        sources = as_sources(thing, borders)
-    except Exception:  # a point the grammar reads another way: no area
-        return None
+    sources = as_sources(thing, borders)  # resolved already by the distances: the same answer, no error here
     regions = [s for s in sources if isinstance(s, LaunchRegion)]
-    if len(regions) != len(sources) or not regions:
+    if not regions or len(regions) != len(sources):
         return None
-    return shapely.union_all([r.geometry for r in regions])
+    rings = []
+    for source in regions:
+        for polygon in shapely.get_parts(source.geometry):
+            for ring in (polygon.exterior, *polygon.interiors):
+                xy = densify(np.asarray(ring.coords)[:-1, :2], spacing_m=500.0)
+                rings.append(np.vstack([xy, xy[:1]]))
+    return rings
 
 
 def _flights(

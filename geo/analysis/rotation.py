@@ -56,13 +56,14 @@ from geo.analysis.bands import RangeBand
 from geo.analysis.launch import LaunchPoint, LaunchSource
 from geo.analysis.status import Status, status_names
 from geo.errors import InvalidRangeError
+from geo.geodesy.densify import densify
 from geo.geodesy.ellipsoid import HALF_MERIDIAN_M, WGS84, antipode
 from geo.geodesy.lonlat import orient, polygonal, side_polygon
 from geo.physics import ballistic
 
 __all__ = [
-    "CONVENTION",
     "DRAWN_TOLERANCE_M",
+    "READ_AS",
     "GUARD_M",
     "RotatingReach",
     "check_rotation",
@@ -87,10 +88,8 @@ GUARD_M: Final = 2000.0
 """Places within this distance of their table limit are decided by the exact limit."""
 DRAWN_TOLERANCE_M: Final = 100.0
 """Largest distance of a drawn rotation zone's boundary from the exact limit (measured by the tests)."""
-CONVENTION: Final = (
-    "published range read as the minimum-energy range over a still spherical Earth of 6,371 km; "
-    "reach toward each direction on the turning WGS84 Earth (two-body flight)"
-)
+READ_AS: Final = "max_km read as a still-Earth minimum-energy range"
+"""How every output of the turning Earth's reach says the published figure was read."""
 
 
 def launch_points(sources: Sequence[LaunchSource], what: str = "--earth-rotation") -> list[LaunchPoint]:
@@ -293,24 +292,11 @@ def rotating_reach_zone(sources: Sequence[LaunchSource], band: RangeBand) -> Bas
     pieces = []
     for p in points:
         table = _table(p.lon, p.lat, speed)
-        lon, lat = _dense(table)
+        # the limit in azimuth order, geodesic points between neighbours every 10 km or less (the one densifier)
+        lon, lat = densify(np.column_stack([table.boundary_lon, table.boundary_lat]), spacing_m=10_000.0).T
         far_lon, far_lat = antipode(p.lon, p.lat)  # never reached: the limit stays short of 19,990 km
         pieces.append(side_polygon(lon, lat, (float(far_lon), float(far_lat))))
     return orient(polygonal(shapely.union_all(pieces)))
-
-
-def _dense(table: _Table) -> tuple[FloatArray, FloatArray]:
-    """Return the boundary in launch-azimuth order with geodesic points between neighbours every 10 km or less."""
-    lon, lat = table.boundary_lon, table.boundary_lat
-    nxt_lon, nxt_lat = np.roll(lon, -1), np.roll(lat, -1)
-    az, _, length = WGS84.inv(lon, lat, nxt_lon, nxt_lat)
-    steps = np.maximum(1, np.ceil(np.asarray(length) / 10_000.0)).astype(int)
-    starts = np.repeat(np.arange(lon.size), steps)
-    offsets = np.arange(starts.size) - np.repeat(np.cumsum(steps) - steps, steps)
-    frac = offsets / np.repeat(steps, steps)
-    out_lon, out_lat, _ = WGS84.fwd(lon[starts], lat[starts], np.asarray(az)[starts],
-                                    np.asarray(length)[starts] * frac)
-    return np.asarray(out_lon), np.asarray(out_lat)
 
 
 def rotating_table(

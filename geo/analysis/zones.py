@@ -437,7 +437,7 @@ def zones(
 def _rotating_zones(sources: list[LaunchSource], band: RangeBand, launch: str, tol: float, borders: str,
                     system: str | None) -> list[Zone]:
     """Return the zones on the turning Earth: each launch point's reach less its dead zone, united."""
-    from geo.analysis.rotation import DRAWN_TOLERANCE_M, check_rotation, rotating_reach_zone
+    from geo.analysis.rotation import DRAWN_TOLERANCE_M, READ_AS, check_rotation, rotating_reach_zone
 
     points = check_rotation(sources, system)
     reach = rotating_reach_zone(points, band)
@@ -453,7 +453,7 @@ def _rotating_zones(sources: list[LaunchSource], band: RangeBand, launch: str, t
     geoms = {"reach": reach, "dead_zone": dead, "reachable": reachable}
     log.info("zones of %g-%g km from %s on the turning Earth drawn within %g m", band.min_km, band.max_km, launch,
              drawn)
-    launch = f"{launch} (turning Earth: max_km read as a still-Earth minimum-energy range)"
+    launch = f"{launch} (turning Earth: {READ_AS})"
     return [Zone(role, geoms[role], band.min_km, band.max_km, launch, drawn, borders, earth_rotation=True)
             for role in ROLES]
 

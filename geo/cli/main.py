@@ -479,8 +479,11 @@ def _cmd_reach(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
         from geo.outputs.tables import to_status_table, to_table
         from geo.reference.borders import borders_note
 
-        earth = ("; on the turning Earth, max_km read as a still-Earth minimum-energy range" if args.earth_rotation
-                 else "")
+        earth = ""
+        if args.earth_rotation:  # rotation (and the flight physics) imported only when asked for
+            from geo.analysis.rotation import READ_AS
+
+            earth = f"; on the turning Earth, {READ_AS}"
         title = "" if args.quiet else (
             f"Reach of {_band_text(args.system, band)} from "
             f"{' or '.join(s.label for s in sources)} (WGS84 geodesics; {borders_note(chunks.borders)}{earth})"
@@ -659,7 +662,7 @@ def _cmd_flight(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
             low = " (below the minimum apogee)" if t.apogee_km < r.min_apogee_km - 0.05 else ""
             return f"{a / 60:.1f}-{b / 60:.1f} min, {t.apogee_km:,.0f} km up{low}"
 
-        head = [f"Flight time of {first.what().split(' to ')[0]}, total = free flight + boost {boost}",
+        head = [f"Flight time of {first.what()}, total = free flight + boost {boost}",
                 f"{'turning' if first.earth_rotation else 'still'} Earth; published range {first.max_km:,.0f} km "
                 "read as the minimum-energy range over a still Earth; WGS84 geodesics"]
         def km(x: float, digits: int) -> str:  # tens of km and more to the stated digits, a short range to the metre

@@ -187,8 +187,7 @@ def minimum_energy_sphere(range_m: ArrayLike, radius_m: float = CONVENTION_RADIU
     phi = (math.pi - psi) / 4.0
     a = radius_m / (2.0 - nu)
     e = np.sqrt(1.0 + nu * (nu - 2.0) * np.cos(phi) ** 2)
-    theta0 = math.pi - psi / 2.0
-    e0 = 2.0 * np.arctan2(np.sqrt(1.0 - e) * np.sin(theta0 / 2.0), np.sqrt(1.0 + e) * np.cos(theta0 / 2.0))
+    e0 = _eccentric_anomaly(e, math.pi - psi / 2.0)
     t = 2.0 * np.sqrt(a**3 / MU_M3_S2) * (math.pi - e0 + e * np.sin(e0))
     return SphereFlight(
         time_s=t,
@@ -233,6 +232,11 @@ def _ground_velocity(position: FloatArray, rotating: bool) -> FloatArray:
     """Return the inertial velocity of the ground at ``position`` (``omega x r``), zero on a still Earth."""
     omega = OMEGA_RAD_S if rotating else 0.0
     return np.stack([-omega * position[..., 1], omega * position[..., 0], np.zeros(position.shape[:-1])], -1)
+
+
+def _eccentric_anomaly(e: FloatArray, theta: FloatArray) -> FloatArray:
+    """Return the eccentric anomaly of an ellipse of eccentricity ``e`` at true anomaly ``theta`` (radians)."""
+    return 2.0 * np.arctan2(np.sqrt(1.0 - e) * np.sin(theta / 2.0), np.sqrt(1.0 + e) * np.cos(theta / 2.0))
 
 
 def _dot(u: FloatArray, v: FloatArray) -> FloatArray:
@@ -298,7 +302,7 @@ def impact(
     direction = (np.cos(e_r) * np.sin(a_r))[..., None] * east + (np.cos(e_r) * np.cos(a_r))[..., None] * north
     direction = direction + np.sin(e_r)[..., None] * up
     v0 = v[..., None] * direction + _ground_velocity(r0, rotating)
-    a, ecc, _ = _apogee_height(r0, v0)
+    a, ecc, height = _apogee_height(r0, v0)
     e = _norm(ecc)
     r0n = _norm(r0)
     h = np.cross(r0, v0)
@@ -317,13 +321,12 @@ def impact(
             r_hit = _surface_radius(unit1[..., 2])
         cos1 = (p / r_hit - 1.0) / e
         down = (a > 0.0) & (np.abs(cos1) <= 1.0) & (e < 1.0)
-        e_anom0 = 2.0 * np.arctan2(np.sqrt(1.0 - e) * np.sin(theta0 / 2.0), np.sqrt(1.0 + e) * np.cos(theta0 / 2.0))
-        e_anom1 = 2.0 * np.arctan2(np.sqrt(1.0 - e) * np.sin(theta1 / 2.0), np.sqrt(1.0 + e) * np.cos(theta1 / 2.0))
+        e_anom0 = _eccentric_anomaly(e, theta0)
+        e_anom1 = _eccentric_anomaly(e, theta1)
         e_anom1 = np.where(e_anom1 < e_anom0, e_anom1 + 2.0 * math.pi, e_anom1)
         t = np.sqrt(a**3 / MU_M3_S2) * ((e_anom1 - e * np.sin(e_anom1)) - (e_anom0 - e * np.sin(e_anom0)))
         hit = _turn(r_hit[..., None] * unit1, -OMEGA_RAD_S * t if rotating else np.zeros_like(t))
         lon1, lat1 = _surface_lonlat(hit)
-        _, _, height = _apogee_height(r0, v0)
     nan = np.nan
     return np.where(down, lon1, nan), np.where(down, lat1, nan), np.where(down, t, nan), np.where(down, height, nan)
 
@@ -418,42 +421,41 @@ def _flight(r1: FloatArray, target: FloatArray, t: FloatArray, rotating: bool) -
     return v_rel, np.where(over_the_top, height, 0.0)
 
 
+def _golden_min(fun, a: FloatArray, b: FloatArray, steps: int) -> FloatArray:  # type: ignore[no-untyped-def]
+    """Return the middle of the bracket golden section leaves around each element's minimum of ``fun`` on [a, b].
+
+    The bracket shrinks to 0.618^steps of its width; ``fun`` is evaluated
+    once a step, on every element (vectorised).
+    """
+    c = b - _GOLDEN * (b - a)
+    d = a + _GOLDEN * (b - a)
+    fc, fd = fun(c), fun(d)
+    for _ in range(steps):
+        left = fc < fd
+        b = np.where(left, d, b)
+        a = np.where(left, a, c)
+        c_new = np.where(left, b - _GOLDEN * (b - a), d)
+        d_new = np.where(left, c, a + _GOLDEN * (b - a))
+        f_new = fun(np.where(left, c_new, d_new))
+        fc, fd = np.where(left, f_new, fd), np.where(left, fc, f_new)
+        c, d = c_new, d_new
+    return 0.5 * (a + b)
+
+
 def _least_speed_time(r1: FloatArray, target: FloatArray, guess_t: FloatArray, rotating: bool) -> FloatArray:
     """Return the flight time of the least-speed flight from ``r1`` to ``target`` (golden section on log t).
 
     The speed needed falls and then rises with the flight time; the bracket
     is a factor 4 either side of the closed-form time on a still sphere,
     which holds the minimum at every range and latitude (the turning Earth
-    moves it by a few per cent).
+    moves it by a few per cent). 30 steps leave 5e-7 of the bracket: the
+    speed to 1e-12 (it is flat there).
     """
-    a = np.log(guess_t / 4.0)
-    b = np.log(guess_t * 4.0)
-    c = b - _GOLDEN * (b - a)
-    d = a + _GOLDEN * (b - a)
-    fc = _flight(r1, target, np.exp(c), rotating)[0]
-    fd = _flight(r1, target, np.exp(d), rotating)[0]
-    for _ in range(30):  # the bracket shrinks to 0.618^30 = 5e-7 of its width: the speed to 1e-12 (it is flat there)
-        left = fc < fd
-        b = np.where(left, d, b)
-        a = np.where(left, a, c)
-        c_new = np.where(left, b - _GOLDEN * (b - a), d)
-        d_new = np.where(left, c, a + _GOLDEN * (b - a))
-        f_new = _flight(r1, target, np.exp(np.where(left, c_new, d_new)), rotating)[0]
-        fc, fd = np.where(left, f_new, fd), np.where(left, fc, f_new)
-        c, d = c_new, d_new
-    return np.exp(0.5 * (a + b))
 
+    def speed(log_t: FloatArray) -> FloatArray:
+        return _flight(r1, target, np.exp(log_t), rotating)[0]
 
-def _root(fun, lo: FloatArray, hi: FloatArray, rising: bool, steps: int = 56) -> FloatArray:  # type: ignore[no-untyped-def]
-    """Bisect ``fun(x) = 0`` on ``[lo, hi]`` elementwise; ``rising`` says fun(lo) < 0 < fun(hi)."""
-    for _ in range(steps):
-        mid = 0.5 * (lo + hi)
-        below = fun(mid) < 0.0
-        if not rising:
-            below = ~below
-        lo = np.where(below, mid, lo)
-        hi = np.where(below, hi, mid)
-    return 0.5 * (lo + hi)
+    return np.exp(_golden_min(speed, np.log(guess_t / 4.0), np.log(guess_t * 4.0), 30))
 
 
 def _pair_geometry(
@@ -526,32 +528,41 @@ def _expand(fun, t: FloatArray, factor: float, active: BoolArray) -> FloatArray:
     return t
 
 
-def _log_root(fun, lo: FloatArray, hi: FloatArray) -> FloatArray:  # type: ignore[no-untyped-def]
-    """Solve ``fun(t) = 0`` in log t between ``lo`` and ``hi`` (fun changes sign there), to 1e-9 relative.
+def _false_position(  # type: ignore[no-untyped-def]
+    fun, a: FloatArray, b: FloatArray, fa: FloatArray, fb: FloatArray, tol: float, live: BoolArray
+) -> tuple[FloatArray, FloatArray]:
+    """Narrow brackets ``[a, b]`` of a root of ``fun`` (signs of ``fa`` and ``fb`` differ) to ``tol``, where ``live``.
 
-    False position, Illinois variant: the functions here (speed or apogee
-    against flight time) are smooth and monotone on the bracket, so it
-    converges superlinearly (6-10 evaluations), never leaving the bracket.
+    False position, Illinois variant (an end kept twice has its value
+    halved): the functions here are smooth and monotone on the bracket, so
+    it converges superlinearly (6-10 evaluations), never leaving the
+    bracket. Returns the final brackets; ``a`` keeps the sign of ``fa``.
     """
-    a, b = np.log(lo), np.log(hi)
-    fa, fb = fun(lo), fun(hi)
-    side = np.zeros(a.shape, dtype=np.int8)
-    for _ in range(60):
-        live = (b - a > 1e-9) & (fa != fb)
-        if not live.any():
+    side = np.zeros(a.shape, dtype=np.int8)  # which end moved last: 1 a, -1 b
+    for _ in range(100):
+        going = live & (b - a > tol) & (fa != fb)
+        if not going.any():
             break
-        x = np.where(live, b - fb * (b - a) / np.where(fb != fa, fb - fa, 1.0), a)
-        x = np.clip(x, a + 0.05 * 1e-9, b - 0.05 * 1e-9)
-        fx = np.where(live, fun(np.exp(x)), 0.0)
-        with_a = live & (np.sign(fx) == np.sign(fa))  # the root lies in [x, b]: x replaces a
-        with_b = live & ~with_a
-        fb = np.where(with_a & (side == 1), fb / 2.0, fb)  # b kept twice: halve its weight (Illinois)
+        x = np.where(going, b - fb * (b - a) / np.where(fb != fa, fb - fa, 1.0), a)
+        x = np.clip(x, a + 0.1 * tol, b - 0.1 * tol)
+        fx = np.where(going, fun(x), 0.0)
+        with_a = going & ((fx == 0.0) | (np.sign(fx) == np.sign(fa)))  # the root lies in [x, b]: x replaces a
+        with_b = going & ~with_a
+        fb = np.where(with_a & (side == 1), fb / 2.0, fb)
         fa = np.where(with_b & (side == -1), fa / 2.0, fa)
         a, fa = np.where(with_a, x, a), np.where(with_a, fx, fa)
         b, fb = np.where(with_b, x, b), np.where(with_b, fx, fb)
         side = np.where(with_a, 1, np.where(with_b, -1, side)).astype(np.int8)
-        exact = live & (fx == 0.0)
-        a, b = np.where(exact, x, a), np.where(exact, x, b)
+    return a, b
+
+
+def _log_root(fun, lo: FloatArray, hi: FloatArray) -> FloatArray:  # type: ignore[no-untyped-def]
+    """Solve ``fun(t) = 0`` in log t between ``lo`` and ``hi`` (fun changes sign there), to 1e-9 relative."""
+
+    def in_log(x: FloatArray) -> FloatArray:
+        return fun(np.exp(x))
+
+    a, b = _false_position(in_log, np.log(lo), np.log(hi), fun(lo), fun(hi), 1e-9, np.ones(np.shape(lo), bool))
     return np.exp(0.5 * (a + b))
 
 
@@ -661,7 +672,8 @@ def range_toward(
 
     The distance ``D`` along the geodesic leaving the launch point at
     ``azimuth_deg`` at which the least speed (:func:`least_speed`) equals
-    ``speed_m_s``, found by bisection to :data:`LIMIT_TOLERANCE_M`: every
+    ``speed_m_s``, found by false position to :data:`LIMIT_TOLERANCE_M` (or
+    a ten-thousandth of a shorter range): every
     point of that geodesic nearer than ``D`` is reachable, none farther
     (the least speed grows with the distance along a geodesic). ``inf`` where
     the speed reaches 19,990 km or more in that direction (an orbital speed
@@ -681,29 +693,14 @@ def range_toward(
     d0 = min(convention_range(speed_m_s), _FARTHEST_M)
     lo = np.full(lon1.shape, 0.6 * d0)
     hi = np.full(lon1.shape, min(1.5 * d0, _FARTHEST_M))
-    low_ok = excess(lo) < 0.0
-    while not low_ok.all():  # a slow westward shot near the equator: look nearer
-        lo = np.where(low_ok, lo, lo * 0.6)
-        low_ok = excess(lo) < 0.0
     f_lo = excess(lo)
+    while not (f_lo < 0.0).all():  # a slow westward shot near the equator: look nearer
+        lo = np.where(f_lo < 0.0, lo, lo * 0.6)
+        f_lo = excess(lo)
     f_hi = excess(hi)
     unlimited = f_hi <= 0.0
-    side = np.zeros(lo.shape, dtype=np.int8)  # which end moved last: -1 the near one, +1 the far one
     tol = min(LIMIT_TOLERANCE_M, 1e-4 * d0)  # 10 m, or a ten-thousandth of a short range (5 cm at 500 m)
-    for _ in range(100):  # false position, Illinois variant: the excess is smooth and rises along the geodesic
-        live = ~unlimited & (hi - lo > tol)
-        if not live.any():
-            break
-        mid = np.where(live, hi - f_hi * (hi - lo) / (f_hi - f_lo), lo)
-        mid = np.clip(mid, lo + 0.1 * tol, hi - 0.1 * tol)
-        f_mid = np.where(live, excess(mid), 0.0)
-        inside = live & (f_mid <= 0.0)
-        outside = live & ~inside
-        f_hi = np.where(inside & (side == -1), f_hi / 2.0, f_hi)  # the far end kept twice: halve its weight
-        f_lo = np.where(outside & (side == 1), f_lo / 2.0, f_lo)
-        lo, f_lo = np.where(inside, mid, lo), np.where(inside, f_mid, f_lo)
-        hi, f_hi = np.where(outside, mid, hi), np.where(outside, f_mid, f_hi)
-        side = np.where(inside, -1, np.where(outside, 1, side)).astype(np.int8)
+    lo, hi = _false_position(excess, lo, hi, f_lo, f_hi, tol, ~unlimited)  # the excess rises along the geodesic
     return np.where(unlimited, np.inf, 0.5 * (lo + hi)).reshape(shape)
 
 
@@ -727,19 +724,9 @@ def reach_boundary(
         d = geodesic_distance(lon0, lat0, np.nan_to_num(lon1), np.nan_to_num(lat1))
         return np.where(np.isfinite(lon1), d, np.inf)
 
-    a = np.full(count, 1.0)
-    b = np.full(count, 89.0)
-    c = b - _GOLDEN * (b - a)
-    d = a + _GOLDEN * (b - a)
-    fc, fd = -distance(c), -distance(d)
-    for _ in range(60):
-        left = fc < fd
-        b = np.where(left, d, b)
-        a = np.where(left, a, c)
-        c_new = np.where(left, b - _GOLDEN * (b - a), d)
-        d_new = np.where(left, c, a + _GOLDEN * (b - a))
-        f_new = -distance(np.where(left, c_new, d_new))
-        fc, fd = np.where(left, f_new, fd), np.where(left, fc, f_new)
-        c, d = c_new, d_new
-    lon1, lat1, _, _ = impact(lon0, lat0, az, 0.5 * (a + b), speed_m_s, rotating=rotating)
+    def shortfall(elevation: FloatArray) -> FloatArray:
+        return -distance(elevation)
+
+    best = _golden_min(shortfall, np.full(count, 1.0), np.full(count, 89.0), 60)
+    lon1, lat1, _, _ = impact(lon0, lat0, az, best, speed_m_s, rotating=rotating)
     return lon1, lat1, az.astype(np.float64)
